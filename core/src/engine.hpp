@@ -1,0 +1,114 @@
+// The HTTP engine: one I/O thread per engine running libcurl's multi interface
+// (curl_multi_poll / curl_multi_wakeup) and a timer heap. All network I/O and all timers of every
+// component sharing the engine run on that thread; nothing there blocks or runs host code.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "clock.hpp"
+#include "error.hpp"
+#include "url_policy.hpp"
+
+namespace elizacloud {
+
+using Headers = std::vector<std::pair<std::string, std::string>>;
+
+// Case-insensitive header lookup; nullptr when absent.
+const std::string *find_header(const Headers &headers, std::string_view name);
+
+using RequestId = uint64_t;
+using TimerId = uint64_t;
+
+constexpr size_t kDefaultMaxResponseBytes = 16u * 1024u * 1024u;
+
+struct HttpRequest {
+    std::string method = "GET";
+    std::string url;
+    Headers headers;
+    std::string body;
+    int connect_timeout_ms = 10'000;
+    int total_timeout_ms = 30'000;  // 0 = no overall limit (streams)
+    int idle_timeout_ms = 0;        // 0 = none; else fail when no byte arrives for this long
+    size_t max_response_bytes = kDefaultMaxResponseBytes;
+    // Streaming. When set and the response status is 2xx, body bytes are handed here as they
+    // arrive (on the I/O thread, in order) instead of being collected in HttpResponse::body.
+    // Non-2xx bodies are always collected so the error can be parsed.
+    std::function<void(std::string_view)> on_data;
+    // CURLOPT_RESOLVE entries ("host:port:address"). For tests of connect-time enforcement.
+    std::vector<std::string> resolve;
+};
+
+struct HttpResponse {
+    // Transport outcome. Ok means an HTTP response with a non-3xx status arrived complete;
+    // http_status then says what the server answered. A 3xx completes as RedirectRefused
+    // (message names the status and Location) with http_status and headers filled in.
+    ErrorInfo error;
+    int http_status = 0;
+    Headers headers;
+    std::string body;
+
+    bool ok() const { return error.ok(); }
+};
+
+// Called exactly once per submitted request, on the I/O thread — also when the request is
+// cancelled (Status::Cancelled) or the engine is destroyed (Status::Cancelled).
+using Completion = std::function<void(HttpResponse &&)>;
+
+struct EngineOptions {
+    std::string ca_file;                     // empty = system CAs
+    std::shared_ptr<const UrlPolicy> policy; // null = UrlPolicy with default options
+    std::shared_ptr<Clock> clock;            // null = SteadyClock
+    std::string user_agent;                  // empty = "elizacloud/<version>"
+};
+
+class Engine {
+public:
+    static std::shared_ptr<Engine> create(EngineOptions options = {});
+    // Cancels every request (their completions run with Cancelled), drops every timer, joins the
+    // I/O thread. Must not be called on the I/O thread.
+    ~Engine();
+
+    Engine(const Engine &) = delete;
+    Engine &operator=(const Engine &) = delete;
+
+    // [any thread] Queue a request; the completion runs on the I/O thread.
+    RequestId submit(HttpRequest request, Completion on_complete);
+    // [any thread] Cancel a request; its completion runs with Status::Cancelled unless it has
+    // already completed. Unknown ids are ignored.
+    void cancel(RequestId id);
+    // [any thread but the I/O thread] Submit and wait up to wait_timeout_ms (the request is
+    // cancelled when the wait times out: Status::Timeout). On the I/O thread: Status::Reentrant.
+    HttpResponse perform(HttpRequest request, int wait_timeout_ms);
+
+    // [any thread] Run fn on the I/O thread after delay_ms, then every repeat_ms if > 0.
+    TimerId set_timer(int64_t delay_ms, std::function<void()> fn, int64_t repeat_ms = 0);
+    // [any thread] From the I/O thread the callback is guaranteed not to run afterwards; from
+    // another thread, a callback already running may still finish.
+    void cancel_timer(TimerId id);
+    // [any thread] Run fn on the I/O thread as soon as possible (FIFO).
+    void post(std::function<void()> fn);
+    // [any thread but the I/O thread] Block until every task posted and every timer due before
+    // the call has run. Tests use it after ManualClock::advance().
+    void drain();
+
+    bool in_io_thread() const;
+    const Clock &clock() const;
+    const UrlPolicy &policy() const;
+    // Figures for tests and benchmarks.
+    size_t active_requests() const;
+    size_t active_timers() const;
+
+private:
+    struct Impl;
+    explicit Engine(std::unique_ptr<Impl> impl);
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace elizacloud
