@@ -1,0 +1,70 @@
+// The client and the login over HTTPS, trusting the emulator's generated CA (EngineOptions::
+// ca_file), and refusing the same server when the CA is not trusted.
+#include <gtest/gtest.h>
+
+#include "cloud_client.hpp"
+#include "cloud_test_env.hpp"
+#include "login.hpp"
+
+namespace elizacloud {
+namespace {
+
+using test::EmulatorProcess;
+using test::json_string;
+
+class HttpsTest : public ::testing::Test {
+protected:
+    static void SetUpTestSuite() {
+        emulator_ = new EmulatorProcess({"--tls", "--auto-approve", "--provision-ms", "150",
+                                         "--job-poll-interval-ms", "50"});
+    }
+    static void TearDownTestSuite() {
+        delete emulator_;
+        emulator_ = nullptr;
+    }
+    void SetUp() override {
+        emulator_->reset();
+        ASSERT_EQ(emulator_->url().rfind("https://", 0), 0u);
+        ASSERT_FALSE(emulator_->ca_file().empty());
+        engine_ = test::make_local_engine(emulator_->ca_file());
+    }
+
+    static EmulatorProcess *emulator_;
+    std::shared_ptr<Engine> engine_;
+};
+
+EmulatorProcess *HttpsTest::emulator_ = nullptr;
+
+TEST_F(HttpsTest, LoginThenAgentLifecycleAndStream) {
+    LoginOptions login_options;
+    login_options.poll_interval_ms = 50;
+    CloudLogin login(engine_, test::emulator_base(*emulator_), login_options);
+    LoginResult credentials = login.run();
+    ASSERT_FALSE(credentials.api_key.empty());
+    EXPECT_EQ(credentials.user_id, "00000000-0000-4000-8000-000000000001");
+
+    CloudClient client(engine_, test::emulator_base(*emulator_), credentials.api_key);
+    std::string id = json_string(client.create_agent(R"({"agentName":"Secure"})"), "id");
+    EXPECT_EQ(json_string(client.provision(id), "status"), "running");
+    EXPECT_EQ(client.send_message(id, "over tls"), "echo: over tls");
+    std::string streamed;
+    EXPECT_EQ(client.stream(id, "streamed", {}, [&](std::string_view c) { streamed += c; }),
+              "echo: streamed");
+    EXPECT_EQ(streamed, "echo: streamed");
+    EXPECT_TRUE(client.heartbeat(id));
+    EXPECT_DOUBLE_EQ(client.credits_balance(), 25.0);
+}
+
+TEST_F(HttpsTest, UntrustedCertificateIsTls) {
+    auto untrusted = test::make_local_engine();  // system CAs only
+    CloudClient client(untrusted, test::emulator_base(*emulator_), emulator_->create_key());
+    try {
+        client.list_agents();
+        ADD_FAILURE() << "an untrusted certificate was accepted";
+    } catch (const Error &e) {
+        EXPECT_EQ(e.status(), Status::Tls) << e.what();
+    }
+}
+
+}  // namespace
+}  // namespace elizacloud

@@ -1,0 +1,39 @@
+// Shared set-up for tests that talk to the emulator: an engine allowed to reach 127.0.0.1 (the
+// insecure_local opt-in, as ELIZACLOUD_INSECURE_LOCAL=1 would) and the emulator's base URL.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "base_url.hpp"
+#include "emulator_process.hpp"
+#include "engine.hpp"
+#include "json.hpp"
+#include "url_policy.hpp"
+
+namespace elizacloud::test {
+
+inline std::shared_ptr<const UrlPolicy> local_policy() {
+    UrlPolicyOptions options;
+    options.insecure_local = true;
+    return std::make_shared<const UrlPolicy>(options);
+}
+
+inline std::shared_ptr<Engine> make_local_engine(const std::string &ca_file = "") {
+    EngineOptions options;
+    options.policy = local_policy();
+    options.ca_file = ca_file;
+    return Engine::create(options);
+}
+
+inline BaseUrl emulator_base(const EmulatorProcess &emulator) {
+    return BaseUrl::from_config(emulator.url(), *local_policy());
+}
+
+inline std::string json_string(const std::string &text, const char *key) {
+    json::Document doc;
+    if (!json::parse(text, doc)) return {};
+    return json::get_string(doc, key).value_or("");
+}
+
+}  // namespace elizacloud::test
