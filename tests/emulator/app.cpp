@@ -1,0 +1,41 @@
+#include "app.hpp"
+
+#include <cstdio>
+#include <fstream>
+
+namespace emu {
+
+App::App(const Options &o) : opts(o), router(faults, sleeper, cfg.record_requests) {
+    cfg.provision_ms = o.provision_ms;
+    cfg.job_poll_interval_ms = o.job_poll_interval_ms;
+    cfg.session_ttl_ms = o.session_ttl_ms;
+    cfg.stream_chunk_chars = o.stream_chunk_chars;
+    cfg.stream_chunk_delay_ms = o.stream_chunk_delay_ms;
+    cfg.auto_approve = o.auto_approve;
+    cfg.fail_provision = o.fail_provision;
+    cfg.record_requests = o.record_requests;
+    initial_cfg.copy_from(cfg);
+    state = std::make_unique<State>(cfg, o.credits, o.api_key);
+    router.set_verbose(o.verbose);
+}
+
+bool App::save_state(std::string &error) {
+    if (opts.state_file.empty()) return true;
+    std::string tmp = opts.state_file + ".tmp";
+    {
+        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+        out << state->serialize() << '\n';
+        out.flush();
+        if (!out) {
+            error = "cannot write " + tmp;
+            return false;
+        }
+    }
+    if (std::rename(tmp.c_str(), opts.state_file.c_str()) != 0) {
+        error = "cannot rename " + tmp + " to " + opts.state_file;
+        return false;
+    }
+    return true;
+}
+
+}  // namespace emu

@@ -1,0 +1,40 @@
+// Everything a route handler needs, wired together once in main().
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <string>
+
+#include "faults.hpp"
+#include "options.hpp"
+#include "router.hpp"
+#include "state.hpp"
+#include "util.hpp"
+
+namespace emu {
+
+struct App {
+    explicit App(const Options &o);
+
+    Options opts;
+    RuntimeConfig cfg;          // live settings
+    RuntimeConfig initial_cfg;  // from the command line, restored by reset
+    std::unique_ptr<State> state;
+    FaultEngine faults;
+    Sleeper sleeper;
+    Router router;
+    std::atomic<bool> state_dirty{false};
+
+    // Writes the state file (if configured); false on an I/O error.
+    bool save_state(std::string &error);
+};
+
+// Route registration, one file per area.
+void register_auth_routes(App &app);
+void register_agent_routes(App &app);
+void register_bridge_routes(App &app);
+void register_credit_routes(App &app);
+void register_inference_routes(App &app);
+void register_control_routes(App &app);
+
+}  // namespace emu

@@ -1,0 +1,410 @@
+// The emulator-only control API under /__emulator/ (docs/emulator.md §3): reset, keys, credits,
+// sessions, inspection, runtime config, fault rules, heartbeat and provisioning failures,
+// scripted bridge replies.
+#include <stdexcept>
+
+#include "routes_common.hpp"
+
+namespace emu {
+
+namespace {
+
+Reply ok_reply(int status, const std::string &json) {
+    return json_reply(status, json);
+}
+
+// Parses a control body: empty means {}. nullopt (and `err` set) when it is not a JSON object.
+bool control_body(const httplib::Request &req, rapidjson::Document &doc, Reply &err) {
+    std::string body = req.body;
+    if (body.find_first_not_of(" \t\r\n") == std::string::npos) body = "{}";
+    if (!parse_json(body, doc) || !doc.IsObject()) {
+        err = bare_error(400, "body must be a JSON object");
+        return false;
+    }
+    return true;
+}
+
+std::optional<ScriptedReply> parse_reply(const rapidjson::Value &v, std::string &why) {
+    ScriptedReply r;
+    if (!v.IsObject()) {
+        why = "each reply must be an object";
+        return std::nullopt;
+    }
+    if (auto t = get_string(v, "text")) {
+        r.kind = ScriptedReply::Kind::Text;
+        r.text = *t;
+    } else if (const auto *e = member(v, "error")) {
+        r.kind = ScriptedReply::Kind::Error;
+        auto code = get_int(*e, "code");
+        auto msg = get_string(*e, "message");
+        if (!e->IsObject() || !code || !msg) {
+            why = "error replies need {code, message}";
+            return std::nullopt;
+        }
+        r.code = *code;
+        r.message = *msg;
+    } else if (const auto *res = member(v, "result")) {
+        r.kind = ScriptedReply::Kind::Result;
+        r.result_json = to_json(*res);
+    } else {
+        why = "a reply needs text, error or result";
+        return std::nullopt;
+    }
+    return r;
+}
+
+bool valid_status(const std::string &s) {
+    return s == "pending" || s == "provisioning" || s == "running" || s == "stopped" ||
+           s == "disconnected" || s == "error";
+}
+
+void write_agent_entry(JsonOut &o, const AgentView &v) {
+    o.begin_obj()
+        .f("id", v.id)
+        .f("organizationId", v.org_id)
+        .f("agentName", v.name)
+        .f("status", v.status)
+        .f("errorMessage", v.error_message)
+        .f("errorCount", v.error_count)
+        .key("activeJobId");
+    if (v.active_job_id.empty()) {
+        o.put(nullptr);
+    } else {
+        o.put(v.active_job_id);
+    }
+    o.f("backups", v.backups)
+        .f("snapshots", v.snapshots)
+        .f("heartbeats", v.heartbeats)
+        .f("heartbeatFailures", v.heartbeat_failures)
+        .f("bridgeCalls", v.bridge_calls)
+        .f("messages", v.messages)
+        .f("streams", v.streams)
+        .f("createdAt", iso_ms(v.created_ms))
+        .end();
+}
+
+}  // namespace
+
+void register_control_routes(App &app) {
+    Router &r = app.router;
+    State &st = *app.state;
+
+    r.add("GET", "/__emulator/health", [](Ctx &) { return ok_reply(200, "{\"ok\":true}"); });
+
+    r.add("POST", "/__emulator/reset", [&app](Ctx &) {
+        app.faults.clear();
+        app.cfg.copy_from(app.initial_cfg);
+        app.state->reset();
+        app.router.reset_counts();
+        app.sleeper.interrupt_all();
+        app.state_dirty = true;
+        return ok_reply(200, "{\"ok\":true}");
+    });
+
+    r.add("GET", "/__emulator/config", [&app](Ctx &) {
+        JsonOut o;
+        app.cfg.write_json(o);
+        return ok_reply(200, o.str());
+    });
+
+    r.add("POST", "/__emulator/config", [&app](Ctx &c) {
+        rapidjson::Document doc;
+        Reply err;
+        if (!control_body(c.req, doc, err)) return err;
+        RuntimeConfig &cfg = app.cfg;
+        struct IntKey {
+            const char *name;
+            std::atomic<int64_t> *dst;
+            int64_t min;
+        } ints[] = {{"provisionMs", &cfg.provision_ms, 0},
+                    {"jobPollIntervalMs", &cfg.job_poll_interval_ms, 1},
+                    {"sessionTtlMs", &cfg.session_ttl_ms, 1},
+                    {"streamChunkChars", &cfg.stream_chunk_chars, 0},
+                    {"streamChunkDelayMs", &cfg.stream_chunk_delay_ms, 0}};
+        struct BoolKey {
+            const char *name;
+            std::atomic<bool> *dst;
+        } bools[] = {{"autoApprove", &cfg.auto_approve},
+                     {"failProvision", &cfg.fail_provision},
+                     {"recordRequests", &cfg.record_requests}};
+        for (const auto &kv : doc.GetObject()) {
+            std::string name = kv.name.GetString();
+            bool known = false;
+            for (auto &k : ints) {
+                if (name != k.name) continue;
+                known = true;
+                if (!kv.value.IsNumber() || kv.value.GetDouble() < static_cast<double>(k.min)) {
+                    return bare_error(400, name + " must be a number >= " + std::to_string(k.min));
+                }
+            }
+            for (auto &k : bools) {
+                if (name != k.name) continue;
+                known = true;
+                if (!kv.value.IsBool()) return bare_error(400, name + " must be a boolean");
+            }
+            if (!known) return bare_error(400, "unknown config key " + name);
+        }
+        for (auto &k : ints) {
+            if (auto v = get_number(doc, k.name)) *k.dst = static_cast<int64_t>(*v);
+        }
+        for (auto &k : bools) {
+            if (auto v = get_bool(doc, k.name)) *k.dst = *v;
+        }
+        JsonOut o;
+        cfg.write_json(o);
+        return ok_reply(200, o.str());
+    });
+
+    r.add("POST", "/__emulator/save", [&app](Ctx &) {
+        if (app.opts.state_file.empty()) return bare_error(400, "no --state-file configured");
+        std::string error;
+        if (!app.save_state(error)) return bare_error(500, error);
+        JsonOut o;
+        o.begin_obj().f("ok", true).f("path", app.opts.state_file).end();
+        return ok_reply(200, o.str());
+    });
+
+    // ---- keys, credits, sessions
+    r.add("POST", "/__emulator/keys", [&app, &st](Ctx &c) {
+        rapidjson::Document doc;
+        Reply err;
+        if (!control_body(c.req, doc, err)) return err;
+        try {
+            KeyInfo k = st.create_key(get_string(doc, "organizationId"), get_string(doc, "apiKey"));
+            app.state_dirty = true;
+            JsonOut o;
+            o.begin_obj()
+                .f("apiKey", k.key)
+                .f("keyPrefix", k.prefix)
+                .f("userId", k.user_id)
+                .f("organizationId", k.org_id)
+                .end();
+            return ok_reply(201, o.str());
+        } catch (const std::invalid_argument &e) {
+            return bare_error(400, e.what());
+        }
+    });
+
+    r.add("DELETE", "/__emulator/keys/{key}", [&app, &st](Ctx &c) {
+        if (!st.revoke_key(c.param(0))) return bare_error(404, "unknown API key");
+        app.state_dirty = true;
+        return ok_reply(200, "{\"ok\":true}");
+    });
+
+    r.add("GET", "/__emulator/credits", [&st](Ctx &c) {
+        std::string org_id = c.req.has_param("organizationId")
+                                 ? c.req.get_param_value("organizationId")
+                                 : std::string(kDefaultOrgId);
+        auto org = st.org(org_id);
+        if (!org) return bare_error(404, "unknown organization");
+        JsonOut o;
+        o.begin_obj().f("organizationId", org_id).f("balance", org->balance).end();
+        return ok_reply(200, o.str());
+    });
+
+    r.add("POST", "/__emulator/credits", [&app, &st](Ctx &c) {
+        rapidjson::Document doc;
+        Reply err;
+        if (!control_body(c.req, doc, err)) return err;
+        auto balance = get_number(doc, "balance");
+        if (!balance) return bare_error(400, "balance (number) is required");
+        std::string org_id = get_string(doc, "organizationId").value_or(kDefaultOrgId);
+        if (!st.set_balance(org_id, *balance)) return bare_error(404, "unknown organization");
+        app.state_dirty = true;
+        JsonOut o;
+        o.begin_obj().f("organizationId", org_id).f("balance", *balance).end();
+        return ok_reply(200, o.str());
+    });
+
+    r.add("GET", "/__emulator/sessions", [&st](Ctx &) {
+        JsonOut o;
+        o.begin_obj().key("sessions");
+        st.write_sessions(o);
+        o.end();
+        return ok_reply(200, o.str());
+    });
+
+    r.add("POST", "/__emulator/sessions/{id}/approve", [&app, &st](Ctx &c) {
+        SessionApprove a = st.approve_session(c.param(0));
+        if (a.kind == SessionApprove::Kind::NotFound) {
+            return bare_error(404, "Session not found or expired");
+        }
+        if (a.kind == SessionApprove::Kind::AlreadyDone) {
+            return bare_error(409, "Session already authenticated");
+        }
+        app.state_dirty = true;
+        JsonOut o;
+        o.begin_obj()
+            .f("sessionId", c.param(0))
+            .f("status", "authenticated")
+            .f("apiKey", a.key)
+            .f("keyPrefix", a.prefix)
+            .end();
+        return ok_reply(200, o.str());
+    });
+
+    // ---- inspection
+    r.add("GET", "/__emulator/state", [&app, &st](Ctx &) {
+        JsonOut o;
+        o.begin_obj();
+        st.write_inspection(o);
+        o.key("requests");
+        app.router.write_counts(o);
+        o.key("faults");
+        app.faults.write_list(o);
+        o.key("config");
+        app.cfg.write_json(o);
+        o.end();
+        return ok_reply(200, o.str());
+    });
+
+    r.add("GET", "/__emulator/requests", [&app](Ctx &) {
+        JsonOut o;
+        o.begin_obj().f("recording", app.cfg.record_requests.load()).key("requests");
+        app.router.write_requests(o);
+        o.end();
+        return ok_reply(200, o.str());
+    });
+
+    r.add("POST", "/__emulator/agents/{id}/status", [&app, &st](Ctx &c) {
+        rapidjson::Document doc;
+        Reply err;
+        if (!control_body(c.req, doc, err)) return err;
+        auto status = get_string(doc, "status");
+        if (!status || !valid_status(*status)) {
+            return bare_error(400,
+                              "status must be one of pending, provisioning, running, "
+                              "stopped, disconnected, error");
+        }
+        auto v = st.force_status(c.param(0), *status, get_string(doc, "errorMessage"));
+        if (!v) return bare_error(404, "unknown agent");
+        app.state_dirty = true;
+        JsonOut o;
+        write_agent_entry(o, *v);
+        return ok_reply(200, o.str());
+    });
+
+    r.add("POST", "/__emulator/provision-failures", [&st](Ctx &c) {
+        rapidjson::Document doc;
+        Reply err;
+        if (!control_body(c.req, doc, err)) return err;
+        int64_t count = get_int(doc, "count").value_or(0);
+        bool always = get_bool(doc, "always").value_or(false);
+        if (count < 0) return bare_error(400, "count must be >= 0");
+        st.set_provision_failures(count, always, get_string(doc, "message").value_or(""));
+        JsonOut o;
+        st.write_provision_failures(o);
+        return ok_reply(200, o.str());
+    });
+
+    // ---- faults
+    r.add("POST", "/__emulator/faults", [&app](Ctx &c) {
+        rapidjson::Document doc;
+        Reply err;
+        if (!control_body(c.req, doc, err)) return err;
+        try {
+            return ok_reply(201, app.faults.add(doc));
+        } catch (const std::invalid_argument &e) {
+            return bare_error(400, e.what());
+        }
+    });
+
+    r.add("GET", "/__emulator/faults", [&app](Ctx &) {
+        JsonOut o;
+        o.begin_obj().key("faults");
+        app.faults.write_list(o);
+        o.end();
+        return ok_reply(200, o.str());
+    });
+
+    r.add("DELETE", "/__emulator/faults", [&app](Ctx &) {
+        app.faults.clear();
+        app.sleeper.interrupt_all();
+        return ok_reply(200, "{\"ok\":true}");
+    });
+
+    r.add("DELETE", "/__emulator/faults/{id}", [&app](Ctx &c) {
+        if (!app.faults.remove(c.param(0))) return bare_error(404, "unknown fault rule");
+        app.sleeper.interrupt_all();
+        return ok_reply(200, "{\"ok\":true}");
+    });
+
+    r.add("POST", "/__emulator/heartbeat-failures", [&app](Ctx &c) {
+        rapidjson::Document doc;
+        Reply err;
+        if (!control_body(c.req, doc, err)) return err;
+        auto count = get_int(doc, "count");
+        if (!count || *count < 1) return bare_error(400, "count must be an integer >= 1");
+        std::string agent = get_string(doc, "agentId").value_or("*");
+        std::string mode = get_string(doc, "mode").value_or("jsonrpc");
+        if (mode != "jsonrpc" && mode != "http")
+            return bare_error(400, "mode must be jsonrpc or http");
+        JsonOut rule;
+        rule.begin_obj()
+            .f("method", "POST")
+            .f("path", "/api/v1/mil*/agents/" + agent + "/bridge")
+            .f("rpcMethod", "heartbeat")
+            .f("times", *count);
+        if (mode == "jsonrpc") {
+            rule.f("action", "jsonrpc-error")
+                .f("code", get_int(doc, "code").value_or(-32000))
+                .f("message", get_string(doc, "message").value_or("Sandbox bridge is unreachable"));
+        } else {
+            rule.f("action", "status").f("status", get_int(doc, "status").value_or(503));
+            if (auto msg = get_string(doc, "message")) {
+                JsonOut body;
+                body.begin_obj().f("success", false).f("error", *msg).end();
+                rule.f_raw("body", body.str());
+            }
+        }
+        rule.end();
+        rapidjson::Document rd;
+        parse_json(rule.str(), rd);
+        try {
+            return ok_reply(201, app.faults.add(rd));
+        } catch (const std::invalid_argument &e) {
+            return bare_error(400, e.what());
+        }
+    });
+
+    // ---- scripted bridge replies
+    r.add("POST", "/__emulator/bridge/script", [&st](Ctx &c) {
+        rapidjson::Document doc;
+        Reply err;
+        if (!control_body(c.req, doc, err)) return err;
+        std::string agent = get_string(doc, "agentId").value_or("*");
+        std::vector<ScriptedReply> replies;
+        std::string why;
+        if (const auto *list = member(doc, "replies")) {
+            if (!list->IsArray()) return bare_error(400, "replies must be an array");
+            for (const auto &v : list->GetArray()) {
+                auto rep = parse_reply(v, why);
+                if (!rep) return bare_error(400, why);
+                replies.push_back(*rep);
+            }
+        }
+        bool set_default = false;
+        std::optional<ScriptedReply> def;
+        if (const auto *d = member(doc, "default")) {
+            set_default = true;
+            if (!d->IsNull()) {
+                def = parse_reply(*d, why);
+                if (!def) return bare_error(400, why);
+            }
+        }
+        size_t n = replies.size();
+        if (!st.script_replies(agent, std::move(replies), set_default, def)) {
+            return bare_error(404, "unknown agent");
+        }
+        JsonOut o;
+        o.begin_obj().f("ok", true).f("queued", n).end();
+        return ok_reply(200, o.str());
+    });
+
+    r.add("DELETE", "/__emulator/bridge/script", [&st](Ctx &) {
+        st.clear_scripts();
+        return ok_reply(200, "{\"ok\":true}");
+    });
+}
+
+}  // namespace emu

@@ -1,0 +1,34 @@
+// Command-line options of elizacloud-emulator (docs/emulator.md §1).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace emu {
+
+struct Options {
+    std::string host = "127.0.0.1";
+    int port = 0;
+    bool tls = false;
+    std::string ca_out;
+    std::string state_file;
+    bool auto_approve = false;
+    int64_t provision_ms = 300;
+    int64_t job_poll_interval_ms = 5000;
+    int64_t session_ttl_ms = 600000;
+    double credits = 25.0;
+    bool fail_provision = false;
+    int64_t stream_chunk_chars = 0;
+    int64_t stream_chunk_delay_ms = 0;
+    std::optional<std::string> api_key;
+    int threads = 256;
+    bool record_requests = false;
+    bool verbose = false;
+};
+
+// Parses argv. On --help/--version prints and sets exit_code 0; on an error prints to stderr and
+// sets exit_code 2. Returns nullopt in both cases.
+std::optional<Options> parse_options(int argc, char **argv, int &exit_code);
+
+}  // namespace emu

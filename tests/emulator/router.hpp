@@ -1,0 +1,102 @@
+// Request routing for the emulator: route templates with {param} segments, per-route request
+// counters, CORS for /api/*, fault application, and writing plain or streamed replies
+// (including deliberately broken ones) through cpp-httplib.
+#pragma once
+
+#include <httplib.h>
+
+#include <atomic>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "faults.hpp"
+#include "json_util.hpp"
+#include "util.hpp"
+
+namespace emu {
+
+struct Reply {
+    int status = 200;
+    std::string content_type = "application/json";
+    std::string body;
+    std::vector<std::pair<std::string, std::string>> headers;
+    // Streaming: each element of `events` is written as its own chunk (chunked encoding).
+    bool streaming = false;
+    std::vector<std::string> events;
+    int64_t event_delay_ms = 0;
+    bool abort_at_end = false;  // end without the terminating chunk (mid-stream failure)
+};
+
+Reply json_reply(int status, std::string body);
+// {success:false,error[,code]}
+Reply cloud_error(int status, const std::string &error, const char *code = nullptr);
+// {error}
+Reply bare_error(int status, const std::string &error);
+std::string sse_event(const std::string &name, const std::string &data_json);
+std::string sse_data(const std::string &data);
+
+struct Ctx {
+    const httplib::Request &req;
+    std::vector<std::string> params;
+    const std::string &param(size_t i) const { return params.at(i); }
+};
+
+using Handler = std::function<Reply(Ctx &)>;
+
+class Router {
+public:
+    using FaultHook = std::function<void(const httplib::Request &, const FaultRule &)>;
+
+    Router(FaultEngine &faults, Sleeper &sleeper, std::atomic<bool> &record_requests);
+
+    void add(const std::string &method, const std::string &templ, Handler handler);
+    void set_fault_hook(FaultHook hook) { fault_hook_ = std::move(hook); }
+    void set_verbose(bool v) { verbose_ = v; }
+
+    void dispatch(const httplib::Request &req, httplib::Response &res);
+
+    void write_counts(JsonOut &out) const;
+    void write_requests(JsonOut &out) const;
+    void reset_counts();
+
+private:
+    struct Route {
+        std::string method, templ;
+        std::vector<std::string> segments;
+        bool rest = false;  // last segment {*} captures the remainder
+        Handler handler;
+        std::unique_ptr<std::atomic<uint64_t>> count;
+    };
+    struct Recorded {
+        std::string method, path, query, auth;
+        std::optional<std::string> key_prefix;
+        int status = 0;
+        int64_t ts = 0;
+    };
+
+    static bool match(const Route &r, const std::vector<std::string> &segs,
+                      std::vector<std::string> &params);
+    Reply fault_reply(const FaultRule &f, const httplib::Request &req) const;
+    void write(Reply reply, httplib::Response &res, const FaultRule *fault);
+    void record(const httplib::Request &req, int status);
+
+    FaultEngine &faults_;
+    Sleeper &sleeper_;
+    std::atomic<bool> &record_requests_;
+    FaultHook fault_hook_;
+    bool verbose_ = false;
+    std::vector<Route> routes_;
+    std::atomic<uint64_t> unmatched_[8]{};
+    std::atomic<uint64_t> options_count_{0};
+    mutable std::mutex rec_mu_;
+    std::deque<Recorded> recorded_;
+};
+
+}  // namespace emu

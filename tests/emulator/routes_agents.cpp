@@ -1,0 +1,520 @@
+// Milady agents (C§2.3–2.9, 2.12–2.16): list, create, detail, lifecycle, provisioning jobs,
+// snapshots, backups and restore.
+#include <cctype>
+#include <cstdio>
+
+#include "routes_common.hpp"
+
+namespace emu {
+
+namespace {
+
+void write_token_fields(JsonOut &o, const std::string &config_json) {
+    rapidjson::Document cfg;
+    bool ok = !config_json.empty() && parse_json(config_json, cfg) && cfg.IsObject();
+    auto field = [&](const char *out_name, const char *cfg_name) {
+        std::optional<std::string> v;
+        if (ok) v = get_string(cfg, cfg_name);
+        o.f(out_name, v);
+    };
+    field("token_address", "tokenContractAddress");
+    field("token_chain", "chain");
+    field("token_name", "tokenName");
+    field("token_ticker", "tokenTicker");
+}
+
+std::optional<std::string> iso_opt(const std::optional<int64_t> &ms) {
+    if (!ms) return std::nullopt;
+    return iso_ms(*ms);
+}
+
+std::optional<std::string> nonempty(const std::string &s) {
+    if (s.empty()) return std::nullopt;
+    return s;
+}
+
+void write_list_fields(JsonOut &o, const AgentView &v) {
+    o.f("id", v.id)
+        .f("agentName", v.name)
+        .f("status", v.status)
+        .f("databaseStatus", v.database_status)
+        .f("lastBackupAt", iso_opt(v.last_backup_ms))
+        .f("lastHeartbeatAt", iso_opt(v.last_heartbeat_ms))
+        .f("errorMessage", v.error_message)
+        .f("createdAt", iso_ms(v.created_ms))
+        .f("updatedAt", iso_ms(v.updated_ms));
+    write_token_fields(o, v.agent_config_json);
+}
+
+Reply credit_gate(double balance) {
+    char need[64];
+    std::snprintf(need, sizeof need, "%.2f", kMinAgentBalance - balance);
+    JsonOut o;
+    o.begin_obj()
+        .f("success", false)
+        .f("error", std::string("Insufficient credits. A minimum balance of $5.00 is required to "
+                                "create or run Milady agents. Please add at least $") +
+                        need + " to your account at /dashboard/billing.")
+        .f("requiredBalance", kMinAgentBalance)
+        .f("currentBalance", balance)
+        .end();
+    return json_reply(402, o.str());
+}
+
+void write_polling(JsonOut &o, const std::string &job_id, const RuntimeConfig &cfg) {
+    o.begin_obj("polling")
+        .f("endpoint", "/api/v1/jobs/" + job_id)
+        .f("intervalMs", cfg.job_poll_interval_ms.load())
+        .f("expectedDurationMs", cfg.provision_ms.load())
+        .end();
+}
+
+bool sync_requested(const httplib::Request &req) {
+    return req.has_param("sync") && req.get_param_value("sync") == "true";
+}
+
+// Strips agentConfig keys starting with "__milady" (any case) and serialises the rest.
+std::string sanitized_config(const rapidjson::Value *cfg) {
+    if (!cfg) return "";
+    JsonOut o;
+    o.begin_obj();
+    for (const auto &kv : cfg->GetObject()) {
+        std::string name(kv.name.GetString(), kv.name.GetStringLength());
+        std::string lower = name;
+        for (auto &ch : lower) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+        if (lower.rfind("__milady", 0) == 0) continue;
+        o.key(name).value(kv.value);
+    }
+    return o.end().str();
+}
+
+Reply job_reply(const Job &j, const RuntimeConfig &cfg) {
+    JsonOut o;
+    o.begin_obj().f("success", true).begin_obj("data");
+    o.f("id", j.id).f("type", "milady_provision").f("status", j.status);
+    if (j.result_json.empty()) {
+        o.f_null("result");
+    } else {
+        o.f_raw("result", j.result_json);
+    }
+    o.f("error", j.error)
+        .f("attempts", j.attempts)
+        .f("maxAttempts", 3)
+        .f("estimatedCompletionAt", iso_ms(j.finish_ms))
+        .f("scheduledFor", iso_ms(j.created_ms))
+        .f("startedAt", iso_opt(j.started_ms))
+        .f("completedAt", iso_opt(j.completed_ms))
+        .f("createdAt", iso_ms(j.created_ms))
+        .f("updatedAt", iso_ms(j.updated_ms))
+        .end();
+    o.begin_obj("polling");
+    if (j.status == "pending" || j.status == "in_progress") {
+        o.f("intervalMs", cfg.job_poll_interval_ms.load()).f("shouldContinue", true);
+    } else {
+        o.f("shouldContinue", false);
+    }
+    o.end().end();
+    return json_reply(200, o.str());
+}
+
+}  // namespace
+
+void register_agent_routes(App &app) {
+    Router &r = app.router;
+    State &st = *app.state;
+    RuntimeConfig &cfg = app.cfg;
+    Sleeper &sleeper = app.sleeper;
+
+    add_milady(r, "GET", "/agents", with_auth(st, [&st](Ctx &, const Principal &who) {
+                   JsonOut o;
+                   o.begin_obj().f("success", true).begin_arr("data");
+                   for (const auto &v : st.list_agents(who.org_id)) {
+                       o.begin_obj();
+                       write_list_fields(o, v);
+                       o.end();
+                   }
+                   o.end().end();
+                   return json_reply(200, o.str());
+               }));
+
+    add_milady(r, "POST", "/agents", with_auth(st, [&st](Ctx &c, const Principal &who) {
+                   rapidjson::Document doc;
+                   if (!parse_json(c.req.body, doc)) return unexpected_error();
+                   std::vector<Issue> issues;
+                   if (expect_type(&doc, "object", {}, issues)) {
+                       const auto *name = member(doc, "agentName");
+                       if (expect_type(name, "string", {"agentName"}, issues)) {
+                           check_string_len(*name, {"agentName"}, 1, 100, issues);
+                       }
+                       if (const auto *ch = member(doc, "characterId")) {
+                           if (expect_type(ch, "string", {"characterId"}, issues) &&
+                               !is_uuid(ch->GetString())) {
+                               issues.push_back({"invalid_string",
+                                                 {"characterId"},
+                                                 "Invalid uuid",
+                                                 "",
+                                                 "",
+                                                 -1,
+                                                 "uuid"});
+                           }
+                       }
+                       if (const auto *ac = member(doc, "agentConfig")) {
+                           expect_type(ac, "object", {"agentConfig"}, issues);
+                       }
+                       if (const auto *ev = member(doc, "environmentVars")) {
+                           if (expect_type(ev, "object", {"environmentVars"}, issues)) {
+                               for (const auto &kv : ev->GetObject()) {
+                                   expect_type(&kv.value, "string",
+                                               {"environmentVars", kv.name.GetString()}, issues);
+                               }
+                           }
+                       }
+                   }
+                   if (!issues.empty()) {
+                       JsonOut o;
+                       o.begin_obj()
+                           .f("success", false)
+                           .f("error", "Invalid request data")
+                           .f_raw("details", issues_json(issues))
+                           .end();
+                       return json_reply(400, o.str());
+                   }
+                   auto org = st.org(who.org_id);
+                   double balance = org ? org->balance : 0;
+                   if (balance < kMinAgentBalance) return credit_gate(balance);
+                   if (member(doc, "characterId")) {
+                       return cloud_error(404, "Character not found");
+                   }
+                   AgentView v = st.create_agent(who, get_string(doc, "agentName").value_or(""),
+                                                 sanitized_config(member(doc, "agentConfig")));
+                   JsonOut o;
+                   o.begin_obj()
+                       .f("success", true)
+                       .begin_obj("data")
+                       .f("id", v.id)
+                       .f("agentName", v.name)
+                       .f("status", v.status)
+                       .f("createdAt", iso_ms(v.created_ms))
+                       .end()
+                       .end();
+                   return json_reply(201, o.str());
+               }));
+
+    add_milady(r, "GET", "/agents/{id}", with_auth(st, [&st](Ctx &c, const Principal &who) {
+                   auto v = st.get_agent(who.org_id, c.param(0));
+                   if (!v) return cloud_error(404, "Agent not found");
+                   JsonOut o;
+                   o.begin_obj().f("success", true).begin_obj("data");
+                   write_list_fields(o, *v);
+                   o.f("bridgeUrl", nonempty(v->bridge_url))
+                       .f("errorCount", v->error_count)
+                       .f_null("walletAddress")
+                       .f_null("walletProvider")
+                       .f("walletStatus", "none")
+                       .end()
+                       .end();
+                   return json_reply(200, o.str());
+               }));
+
+    add_milady(r, "PATCH", "/agents/{id}", with_auth(st, [&st](Ctx &c, const Principal &who) {
+                   rapidjson::Document doc;
+                   bool parsed = parse_json(c.req.body, doc);
+                   std::vector<Issue> issues;
+                   std::string action;
+                   if (!parsed) {
+                       issues.push_back({"invalid_type",
+                                         {},
+                                         "Expected object, received null",
+                                         "object",
+                                         "null",
+                                         -1,
+                                         ""});
+                   } else if (expect_type(&doc, "object", {}, issues)) {
+                       const auto *a = member(doc, "action");
+                       if (!a) {
+                           issues.push_back({"invalid_type",
+                                             {"action"},
+                                             "Required",
+                                             "'shutdown' | 'suspend'",
+                                             "undefined",
+                                             -1,
+                                             ""});
+                       } else if (!a->IsString() || (std::string(a->GetString()) != "shutdown" &&
+                                                     std::string(a->GetString()) != "suspend")) {
+                           Issue i;
+                           i.code = "invalid_enum_value";
+                           i.path = {"action"};
+                           i.message = "Invalid enum value. Expected 'shutdown' | 'suspend'";
+                           issues.push_back(i);
+                       } else {
+                           action = a->GetString();
+                       }
+                   }
+                   if (!issues.empty()) {
+                       JsonOut o;
+                       o.begin_obj()
+                           .f("success", false)
+                           .f("error", "Invalid request data")
+                           .f_raw("details", issues_json(issues))
+                           .end();
+                       return json_reply(400, o.str());
+                   }
+                   ShutdownOutcome s = st.shutdown_agent(who.org_id, c.param(0));
+                   if (s.kind == ShutdownOutcome::Kind::NotFound) {
+                       return cloud_error(404, "Agent not found");
+                   }
+                   if (s.kind == ShutdownOutcome::Kind::Conflict) {
+                       return cloud_error(409, "Agent provisioning is in progress");
+                   }
+                   bool suspend = action == "suspend";
+                   std::string msg;
+                   if (s.kind == ShutdownOutcome::Kind::AlreadyStopped) {
+                       msg = suspend ? "Agent is already suspended" : "Agent is already stopped";
+                   } else {
+                       msg = suspend ? "Agent suspended with snapshot. Use resume or provision to "
+                                       "restart."
+                                     : "Agent shutdown complete";
+                   }
+                   JsonOut o;
+                   o.begin_obj()
+                       .f("success", true)
+                       .begin_obj("data")
+                       .f("agentId", c.param(0))
+                       .f("action", action)
+                       .f("message", msg)
+                       .f("previousStatus", s.previous_status)
+                       .end()
+                       .end();
+                   return json_reply(200, o.str());
+               }));
+
+    add_milady(r, "DELETE", "/agents/{id}", with_auth(st, [&st](Ctx &c, const Principal &who) {
+                   int rc = st.delete_agent(who.org_id, c.param(0));
+                   if (rc == 1) return cloud_error(404, "Agent not found");
+                   if (rc == 2) return cloud_error(409, "Agent provisioning is in progress");
+                   return json_reply(200, "{\"success\":true}");
+               }));
+
+    // provision and resume share the job machinery; only the shapes differ (C§2.8, C§2.16).
+    auto start = [&st, &cfg, &sleeper](const std::string &kind) {
+        return [&st, &cfg, &sleeper, kind](Ctx &c, const Principal &who) -> Reply {
+            bool resume = kind == "resume";
+            bool sync = sync_requested(c.req);
+            ProvisionOutcome p = st.begin_provision(who.org_id, c.param(0), kind, sync);
+            JsonOut o;
+            switch (p.kind) {
+                case ProvisionOutcome::Kind::NotFound:
+                    return cloud_error(404, "Agent not found");
+                case ProvisionOutcome::Kind::CreditGate:
+                    return credit_gate(p.balance);
+                case ProvisionOutcome::Kind::Busy:
+                    return cloud_error(409, "Agent is already being provisioned");
+                case ProvisionOutcome::Kind::AlreadyRunning:
+                    o.begin_obj().f("success", true).begin_obj("data");
+                    if (resume) {
+                        o.f("agentId", p.agent.id)
+                            .f("action", "resume")
+                            .f("message", "Agent is already running")
+                            .f("status", "running");
+                    } else {
+                        o.f("id", p.agent.id)
+                            .f("agentName", p.agent.name)
+                            .f("status", "running")
+                            .f("bridgeUrl", p.agent.bridge_url)
+                            .f("healthUrl", p.agent.health_url);
+                    }
+                    o.end().end();
+                    return json_reply(200, o.str());
+                case ProvisionOutcome::Kind::SyncStarted: {
+                    sleeper.sleep_for(cfg.provision_ms.load());
+                    auto v = st.finish_sync(p.agent.id, p.will_fail, p.fail_message);
+                    if (p.will_fail || !v) {
+                        return cloud_error(
+                            500, resume ? "Failed to resume agent" : "Provisioning failed");
+                    }
+                    o.begin_obj().f("success", true).begin_obj("data");
+                    if (resume) {
+                        o.f("agentId", v->id)
+                            .f("action", "resume")
+                            .f("message", "Agent resumed from latest snapshot")
+                            .f("status", v->status)
+                            .f("bridgeUrl", v->bridge_url)
+                            .f("healthUrl", v->health_url);
+                    } else {
+                        o.f("id", v->id)
+                            .f("agentName", v->name)
+                            .f("status", v->status)
+                            .f("bridgeUrl", v->bridge_url)
+                            .f("healthUrl", v->health_url);
+                    }
+                    o.end().end();
+                    return json_reply(200, o.str());
+                }
+                case ProvisionOutcome::Kind::JobActive:
+                case ProvisionOutcome::Kind::JobCreated:
+                    break;
+            }
+            bool created = p.kind == ProvisionOutcome::Kind::JobCreated;
+            o.begin_obj().f("success", true).f("created", created).f("alreadyInProgress", !created);
+            if (resume) {
+                o.begin_obj("data")
+                    .f("agentId", p.agent.id)
+                    .f("action", "resume")
+                    .f("jobId", p.job.id)
+                    .f("status", p.job.status)
+                    .f("message", created ? "Resume job created. Agent will restore from latest "
+                                            "snapshot."
+                                          : "Resume is already in progress.")
+                    .end();
+            } else {
+                o.f("message", created ? "Provisioning job created. Poll the job endpoint for "
+                                         "status."
+                                       : "Provisioning is already in progress. Poll the existing "
+                                         "job for status.")
+                    .begin_obj("data")
+                    .f("jobId", p.job.id)
+                    .f("agentId", p.agent.id)
+                    .f("status", p.job.status)
+                    .f("estimatedCompletionAt", iso_ms(p.job.finish_ms))
+                    .end();
+            }
+            write_polling(o, p.job.id, cfg);
+            o.end();
+            return json_reply(created ? 202 : 409, o.str());
+        };
+    };
+    add_milady(r, "POST", "/agents/{id}/provision", with_auth(st, start("provision")));
+    add_milady(r, "POST", "/agents/{id}/resume", with_auth(st, start("resume")));
+
+    add_milady(r, "POST", "/agents/{id}/suspend",
+               with_auth(st, [&st](Ctx &c, const Principal &who) {
+                   ShutdownOutcome s = st.shutdown_agent(who.org_id, c.param(0));
+                   if (s.kind == ShutdownOutcome::Kind::NotFound) {
+                       return cloud_error(404, "Agent not found");
+                   }
+                   if (s.kind == ShutdownOutcome::Kind::Conflict) {
+                       return cloud_error(409, "Agent provisioning is in progress");
+                   }
+                   JsonOut o;
+                   o.begin_obj()
+                       .f("success", true)
+                       .begin_obj("data")
+                       .f("agentId", c.param(0))
+                       .f("action", "suspend")
+                       .f("message", s.kind == ShutdownOutcome::Kind::AlreadyStopped
+                                         ? "Agent is already suspended"
+                                         : "Agent suspended with snapshot. Use resume or "
+                                           "provision to restart.")
+                       .f("previousStatus", s.previous_status)
+                       .end()
+                       .end();
+                   return json_reply(200, o.str());
+               }));
+
+    add_milady(r, "POST", "/agents/{id}/snapshot",
+               with_auth(st, [&st](Ctx &c, const Principal &who) {
+                   auto b = st.take_snapshot(who.org_id, c.param(0));
+                   if (!b) return cloud_error(409, "Sandbox is not running");
+                   JsonOut o;
+                   o.begin_obj()
+                       .f("success", true)
+                       .begin_obj("data")
+                       .f("backupId", b->id)
+                       .f("snapshotType", b->type)
+                       .f("sizeBytes", b->size_bytes)
+                       .f("createdAt", iso_ms(b->created_ms))
+                       .end()
+                       .end();
+                   return json_reply(200, o.str());
+               }));
+
+    add_milady(r, "GET", "/agents/{id}/backups", with_auth(st, [&st](Ctx &c, const Principal &who) {
+                   JsonOut o;
+                   o.begin_obj().f("success", true).begin_arr("data");
+                   for (const auto &b : st.backups(who.org_id, c.param(0))) {
+                       o.begin_obj()
+                           .f("id", b.id)
+                           .f("snapshotType", b.type)
+                           .f("sizeBytes", b.size_bytes)
+                           .f_null("vercelSnapshotId")
+                           .f("createdAt", iso_ms(b.created_ms))
+                           .end();
+                   }
+                   o.end().end();
+                   return json_reply(200, o.str());
+               }));
+
+    add_milady(r, "POST", "/agents/{id}/restore",
+               with_auth(st, [&st, &cfg, &sleeper](Ctx &c, const Principal &who) {
+                   rapidjson::Document doc;
+                   if (!parse_json(c.req.body, doc)) return unexpected_error();
+                   std::vector<Issue> issues;
+                   std::optional<std::string> backup_id;
+                   if (expect_type(&doc, "object", {}, issues)) {
+                       if (const auto *b = member(doc, "backupId")) {
+                           if (expect_type(b, "string", {"backupId"}, issues)) {
+                               if (is_uuid(b->GetString())) {
+                                   backup_id = b->GetString();
+                               } else {
+                                   issues.push_back({"invalid_string",
+                                                     {"backupId"},
+                                                     "Invalid uuid",
+                                                     "",
+                                                     "",
+                                                     -1,
+                                                     "uuid"});
+                               }
+                           }
+                       }
+                   }
+                   if (!issues.empty()) {
+                       JsonOut o;
+                       o.begin_obj()
+                           .f("success", false)
+                           .f("error", "Invalid request")
+                           .f_raw("details", issues_json(issues))
+                           .end();
+                       return json_reply(400, o.str());
+                   }
+                   RestoreOutcome out = st.begin_restore(who.org_id, c.param(0), backup_id);
+                   switch (out.kind) {
+                       case RestoreOutcome::Kind::AgentNotFound:
+                           return cloud_error(404, "Agent not found");
+                       case RestoreOutcome::Kind::NoBackup:
+                           return cloud_error(404, "No backup found");
+                       case RestoreOutcome::Kind::NotBelong:
+                           return cloud_error(500, "Backup does not belong to this agent");
+                       case RestoreOutcome::Kind::StoppedNotLatest:
+                           return cloud_error(409,
+                                              "Stopped agents can only restore the latest backup");
+                       case RestoreOutcome::Kind::Busy:
+                           return cloud_error(500, "Agent is already being provisioned");
+                       case RestoreOutcome::Kind::NeedsSync: {
+                           sleeper.sleep_for(cfg.provision_ms.load());
+                           st.finish_sync(c.param(0), out.will_fail, out.fail_message);
+                           if (out.will_fail) return cloud_error(500, out.fail_message);
+                           break;
+                       }
+                       case RestoreOutcome::Kind::Restored:
+                           break;
+                   }
+                   JsonOut o;
+                   o.begin_obj()
+                       .f("success", true)
+                       .begin_obj("data")
+                       .f("restoredFromBackupId", out.backup.id)
+                       .f("snapshotType", out.backup.type)
+                       .f("createdAt", iso_ms(out.backup.created_ms))
+                       .end()
+                       .end();
+                   return json_reply(200, o.str());
+               }));
+
+    r.add("GET", "/api/v1/jobs/{id}", with_auth(st, [&st, &cfg](Ctx &c, const Principal &who) {
+              auto j = st.job(who.org_id, c.param(0));
+              if (!j) return cloud_error(404, "Job not found");
+              return job_reply(*j, cfg);
+          }));
+}
+
+}  // namespace emu

@@ -1,0 +1,219 @@
+// Bridge JSON-RPC relay and SSE stream (C§2.10, C§2.11). The running agent is emulated here:
+// message.send echoes (or plays scripted replies), status.get and heartbeat answer as the agent
+// entrypoint does. This is the hot path: no global lock is taken.
+#include "routes_common.hpp"
+
+namespace emu {
+
+namespace {
+
+Reply rpc_error(const rapidjson::Value *id, int64_t code, const std::string &message) {
+    JsonOut o;
+    o.begin_obj().f("jsonrpc", "2.0");
+    if (id) o.key("id").value(*id);
+    o.begin_obj("error").f("code", code).f("message", message).end().end();
+    return json_reply(200, o.str());
+}
+
+Reply rpc_result(const rapidjson::Value *id, const std::string &result_json) {
+    JsonOut o;
+    o.begin_obj().f("jsonrpc", "2.0");
+    if (id) o.key("id").value(*id);
+    o.f_raw("result", result_json).end();
+    return json_reply(200, o.str());
+}
+
+void check_jsonrpc_common(const rapidjson::Value &doc, std::vector<Issue> &issues) {
+    const auto *v = member(doc, "jsonrpc");
+    if (!v || !v->IsString() || std::string(v->GetString()) != "2.0") {
+        Issue i;
+        i.code = "invalid_literal";
+        i.path = {"jsonrpc"};
+        i.expected = "\"2.0\"";
+        i.received = v ? to_json(*v) : "null";
+        i.message = "Invalid literal value, expected \"2.0\"";
+        issues.push_back(i);
+    }
+    if (const auto *id = member(doc, "id")) {
+        if (!id->IsString() && !id->IsNumber()) {
+            Issue i;
+            i.code = "invalid_union";
+            i.path = {"id"};
+            i.message = "Invalid input";
+            issues.push_back(i);
+        }
+    }
+}
+
+Reply invalid(int status, const char *error, bool with_success, const std::vector<Issue> &issues) {
+    JsonOut o;
+    o.begin_obj();
+    if (with_success) o.f("success", false);
+    o.f("error", error).f_raw("details", issues_json(issues)).end();
+    return json_reply(status, o.str());
+}
+
+std::string text_of_reply(const std::optional<ScriptedReply> &r, const std::string &input) {
+    if (!r) return "echo: " + input;
+    if (r->kind == ScriptedReply::Kind::Text) return r->text;
+    if (r->kind == ScriptedReply::Kind::Result) {
+        rapidjson::Document d;
+        if (parse_json(r->result_json, d)) {
+            if (auto t = get_string(d, "text")) return *t;
+        }
+    }
+    return "";
+}
+
+}  // namespace
+
+void register_bridge_routes(App &app) {
+    Router &r = app.router;
+    State &st = *app.state;
+    RuntimeConfig &cfg = app.cfg;
+
+    add_milady(r, "POST", "/agents/{id}/bridge", with_auth(st, [&st](Ctx &c, const Principal &who) {
+                   rapidjson::Document doc;
+                   if (!parse_json(c.req.body, doc)) return unexpected_error();
+                   std::vector<Issue> issues;
+                   if (expect_type(&doc, "object", {}, issues)) {
+                       check_jsonrpc_common(doc, issues);
+                       const auto *m = member(doc, "method");
+                       if (expect_type(m, "string", {"method"}, issues)) {
+                           check_string_len(*m, {"method"}, 1, INT64_MAX, issues);
+                       }
+                       if (const auto *p = member(doc, "params")) {
+                           expect_type(p, "object", {"params"}, issues);
+                       }
+                   }
+                   if (!issues.empty())
+                       return invalid(400, "Invalid JSON-RPC request", true, issues);
+
+                   const rapidjson::Value *id = member(doc, "id");
+                   std::string method = get_string(doc, "method").value_or("");
+                   auto agent = st.running_agent(who.org_id, c.param(0));
+                   if (!agent) return rpc_error(id, -32000, "Sandbox is not running");
+                   agent->bridge_calls.fetch_add(1, std::memory_order_relaxed);
+                   int64_t now = now_ms();
+
+                   if (method == "heartbeat") {
+                       agent->heartbeats.fetch_add(1, std::memory_order_relaxed);
+                       JsonOut o;
+                       o.begin_obj()
+                           .f("jsonrpc", "2.0")
+                           .f("method", "heartbeat.ack")
+                           .begin_obj("params")
+                           .f("timestamp", now)
+                           .end()
+                           .end();
+                       return json_reply(200, o.str());
+                   }
+                   if (method == "status.get") {
+                       JsonOut o;
+                       o.begin_obj()
+                           .f("status", "running")
+                           .f("uptime", (now - agent->started_ms) / 1000)
+                           .f("memoriesCount", agent->messages.load() * 2)
+                           .f("startedAt", iso_ms(agent->started_ms))
+                           .end();
+                       return rpc_result(id, o.str());
+                   }
+                   if (method == "message.send") {
+                       const auto *params = member(doc, "params");
+                       auto text = params ? get_string(*params, "text") : std::nullopt;
+                       if (!text) return rpc_error(id, -32602, "Invalid params: text is required");
+                       agent->messages.fetch_add(1, std::memory_order_relaxed);
+                       auto scripted = st.next_reply(*agent);
+                       if (scripted && scripted->kind == ScriptedReply::Kind::Error) {
+                           return rpc_error(id, scripted->code, scripted->message);
+                       }
+                       if (scripted && scripted->kind == ScriptedReply::Kind::Result) {
+                           return rpc_result(id, scripted->result_json);
+                       }
+                       JsonOut o;
+                       o.begin_obj()
+                           .f("text", text_of_reply(scripted, *text))
+                           .begin_obj("metadata")
+                           .f("timestamp", now)
+                           .end()
+                           .end();
+                       return rpc_result(id, o.str());
+                   }
+                   return rpc_error(id, -32601, "Method not found: " + method);
+               }));
+
+    add_milady(
+        r, "POST", "/agents/{id}/stream", with_auth(st, [&st, &cfg](Ctx &c, const Principal &who) {
+            rapidjson::Document doc;
+            if (!parse_json(c.req.body, doc)) return unexpected_error();
+            std::vector<Issue> issues;
+            std::string text;
+            if (expect_type(&doc, "object", {}, issues)) {
+                check_jsonrpc_common(doc, issues);
+                const auto *m = member(doc, "method");
+                if (!m || !m->IsString() || std::string(m->GetString()) != "message.send") {
+                    Issue i;
+                    i.code = "invalid_literal";
+                    i.path = {"method"};
+                    i.expected = "\"message.send\"";
+                    i.received = m ? to_json(*m) : "null";
+                    i.message = "Invalid literal value, expected \"message.send\"";
+                    issues.push_back(i);
+                }
+                const auto *p = member(doc, "params");
+                if (expect_type(p, "object", {"params"}, issues)) {
+                    const auto *t = member(*p, "text");
+                    if (expect_type(t, "string", {"params", "text"}, issues)) {
+                        check_string_len(*t, {"params", "text"}, 1, INT64_MAX, issues);
+                        text = t->GetString();
+                    }
+                    if (const auto *room = member(*p, "roomId")) {
+                        expect_type(room, "string", {"params", "roomId"}, issues);
+                    }
+                }
+            }
+            if (!issues.empty()) return invalid(400, "Invalid request", false, issues);
+
+            Reply reply;
+            reply.content_type = "text/event-stream";
+            reply.streaming = true;
+            reply.headers = {{"Cache-Control", "no-cache, no-transform"},
+                             {"X-Accel-Buffering", "no"}};
+            auto agent = st.running_agent(who.org_id, c.param(0));
+            if (!agent) {
+                reply.events.push_back(
+                    sse_event("error", "{\"message\":\"Sandbox is not running or unreachable\"}"));
+                return reply;
+            }
+            agent->streams.fetch_add(1, std::memory_order_relaxed);
+            agent->messages.fetch_add(1, std::memory_order_relaxed);
+            reply.event_delay_ms = cfg.stream_chunk_delay_ms.load();
+            const rapidjson::Value *id = member(doc, "id");
+            std::string rpc_id = id ? to_json(*id) : "null";
+            auto stamp = [&](void) {
+                JsonOut o;
+                o.begin_obj().f_raw("rpcId", rpc_id).f("timestamp", now_ms()).end();
+                return o.str();
+            };
+            reply.events.push_back(sse_event("connected", stamp()));
+            auto scripted = st.next_reply(*agent);
+            if (scripted && scripted->kind == ScriptedReply::Kind::Error) {
+                reply.abort_at_end = true;  // the agent failed mid-stream: no done, no error
+                return reply;
+            }
+            std::string answer = text_of_reply(scripted, text);
+            int64_t per = cfg.stream_chunk_chars.load();
+            std::vector<std::string> pieces = per > 0 ? split_utf8(answer, static_cast<size_t>(per))
+                                                      : std::vector<std::string>{answer};
+            if (pieces.empty()) pieces.push_back("");
+            for (const auto &piece : pieces) {
+                JsonOut o;
+                reply.events.push_back(
+                    sse_event("chunk", o.begin_obj().f("text", piece).end().str()));
+            }
+            reply.events.push_back(sse_event("done", stamp()));
+            return reply;
+        }));
+}
+
+}  // namespace emu

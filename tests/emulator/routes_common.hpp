@@ -1,0 +1,53 @@
+// Helpers shared by the cloud route files.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "app.hpp"
+#include "auth.hpp"
+
+namespace emu {
+
+// Registers a milady route under /api/v1/milady and its alias /api/v1/milaidy.
+inline void add_milady(Router &r, const std::string &method, const std::string &suffix,
+                       const Handler &h) {
+    r.add(method, "/api/v1/milady" + suffix, h);
+    r.add(method, "/api/v1/milaidy" + suffix, h);
+}
+
+// Runs `fn` with the caller's principal, or answers the edge/handler 401.
+template <class Fn>
+Handler with_auth(State &st, Fn fn) {
+    return [&st, fn](Ctx &c) -> Reply {
+        AuthCheck a = edge_auth(c.req, st);
+        if (!a.who) return auth_error(a);
+        return fn(c, *a.who);
+    };
+}
+
+// The generic 500 of milady routes for malformed bodies and unexpected failures (C§2.1).
+inline Reply unexpected_error() {
+    return cloud_error(500, "An unexpected error occurred");
+}
+
+// One zod-style issue.
+struct Issue {
+    std::string code;  // invalid_type | too_small | too_big | invalid_string | invalid_literal
+    std::vector<std::string> path;
+    std::string message;
+    std::string expected, received;  // invalid_type / invalid_literal
+    int64_t limit = -1;              // too_small / too_big
+    std::string validation;          // invalid_string
+};
+
+std::string issues_json(const std::vector<Issue> &issues);
+// Checks a value against "string" and appends the usual invalid_type issue.
+bool expect_type(const rapidjson::Value *v, const char *type, const std::vector<std::string> &path,
+                 std::vector<Issue> &issues);
+void check_string_len(const rapidjson::Value &v, const std::vector<std::string> &path, int64_t min,
+                      int64_t max, std::vector<Issue> &issues);
+
+}  // namespace emu

@@ -1,0 +1,140 @@
+// Credits (C§3.1, C§3.2), identity (C§4) and health.
+#include <cstdio>
+
+#include "routes_common.hpp"
+
+namespace emu {
+
+namespace {
+
+Reply balance_reply(State &st, const Principal &who) {
+    auto org = st.org(who.org_id);
+    JsonOut o;
+    o.begin_obj().f("balance", org ? org->balance : 0.0).end();
+    Reply r = json_reply(200, o.str());
+    r.headers.emplace_back("Cache-Control", "no-store, no-cache, must-revalidate");
+    return r;
+}
+
+}  // namespace
+
+void register_credit_routes(App &app) {
+    Router &r = app.router;
+    State &st = *app.state;
+
+    auto balance =
+        with_auth(st, [&st](Ctx &, const Principal &who) { return balance_reply(st, who); });
+    r.add("GET", "/api/v1/credits/balance", balance);
+    r.add("GET", "/api/credits/balance", balance);
+
+    r.add("GET", "/api/v1/credits/summary", [&st](Ctx &c) {
+        AuthCheck a = edge_auth(c.req, st);
+        if (!a.who) {
+            if (a.failure == AuthFailure::InvalidKey) {
+                // The handler has no try/catch: a bad key surfaces as Next.js's bare 500.
+                Reply r500;
+                r500.status = 500;
+                r500.content_type = "text/plain; charset=utf-8";
+                r500.body = "Internal Server Error";
+                return r500;
+            }
+            return auth_error(a);
+        }
+        auto org = st.org(a.who->org_id);
+        if (!org) return cloud_error(500, "An unexpected error occurred");
+        JsonOut o;
+        o.begin_obj().f("success", true);
+        o.begin_obj("organization")
+            .f("id", org->id)
+            .f("name", org->name)
+            .f("creditBalance", org->balance)
+            .f("autoTopUpEnabled", false)
+            .f_null("autoTopUpThreshold")
+            .f_null("autoTopUpAmount")
+            .f("hasPaymentMethod", false)
+            .end();
+        o.begin_arr("agents").end();
+        o.begin_obj("agentsSummary")
+            .f("total", 0)
+            .f("withBudget", 0)
+            .f("paused", 0)
+            .f("totalAllocated", 0)
+            .f("totalSpent", 0)
+            .f("totalAvailable", 0)
+            .end();
+        o.begin_arr("apps").end();
+        o.begin_obj("earnings")
+            .f("availableBalance", 0)
+            .f("totalEarned", 0)
+            .f("totalRedeemed", 0)
+            .f("totalPending", 0)
+            .begin_obj("breakdown")
+            .f("miniapps", 0)
+            .f("agents", 0)
+            .f("mcps", 0)
+            .end()
+            .end();
+        o.begin_arr("recentTransactions");
+        size_t n = 0;
+        for (auto it = org->txns.rbegin(); it != org->txns.rend() && n < 10; ++it, ++n) {
+            o.begin_obj()
+                .f("id", it->id)
+                .f("type", it->type)
+                .f("amount", it->amount)
+                .f("description", it->description)
+                .f("createdAt", iso_ms(it->created_ms))
+                .end();
+        }
+        o.end();
+        o.begin_obj("pricing")
+            .f("creditsPerDollar", 100)
+            .f("minimumTopUp", 5)
+            .f("x402Enabled", false)
+            .end();
+        o.end();
+        return json_reply(200, o.str());
+    });
+
+    r.add("GET", "/api/v1/user", with_auth(st, [&st](Ctx &, const Principal &who) {
+              auto user = st.user(who.user_id);
+              auto org = st.org(who.org_id);
+              if (!user || !org) return cloud_error(500, "Failed to fetch user data");
+              char bal[64];
+              std::snprintf(bal, sizeof bal, "%.6f", org->balance);
+              JsonOut o;
+              o.begin_obj().f("success", true).begin_obj("data");
+              o.f("id", user->id)
+                  .f("email", user->email)
+                  .f("name", user->name)
+                  .f_null("avatar")
+                  .f_null("nickname")
+                  .f_null("work_function")
+                  .f_null("preferences")
+                  .f("response_notifications", true)
+                  .f("email_notifications", true)
+                  .f("role", "member")
+                  .f("email_verified", true)
+                  .f_null("wallet_address")
+                  .f_null("wallet_chain_type")
+                  .f("wallet_verified", false)
+                  .f("is_active", true)
+                  .f("created_at", iso_ms(user->created_ms))
+                  .f("updated_at", iso_ms(user->created_ms));
+              o.begin_obj("organization")
+                  .f("id", org->id)
+                  .f("name", org->name)
+                  .f("slug", org->slug)
+                  .f("credit_balance", std::string(bal))
+                  .end();
+              o.end().end();
+              return json_reply(200, o.str());
+          }));
+
+    r.add("GET", "/api/health", [](Ctx &) {
+        JsonOut o;
+        o.begin_obj().f("status", "ok").f("timestamp", now_ms()).f("region", "emulator").end();
+        return json_reply(200, o.str());
+    });
+}
+
+}  // namespace emu

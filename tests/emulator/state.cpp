@@ -1,0 +1,1080 @@
+#include "state.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <stdexcept>
+
+#include "util.hpp"
+
+namespace emu {
+
+namespace {
+
+constexpr int64_t kMaxAttempts = 3;
+
+bool is_claimable(const std::string &status) {
+    return status == "pending" || status == "stopped" || status == "disconnected" ||
+           status == "error";
+}
+
+std::string fake_bridge_url(uint64_t seq) {
+    return "http://100.64.0." + std::to_string(seq % 250 + 1) + ":" +
+           std::to_string(18790 + seq % 1000);
+}
+
+std::string fake_health_url(uint64_t seq) {
+    return "http://100.64.0." + std::to_string(seq % 250 + 1) + ":" +
+           std::to_string(20000 + seq % 5000) + "/api";
+}
+
+std::string result_json(const std::string &agent_id, const std::string &status,
+                        const std::string &bridge, const std::string &health,
+                        const std::optional<std::string> &error) {
+    JsonOut o;
+    o.begin_obj().f("cloudAgentId", agent_id).f("status", status);
+    if (error) {
+        o.f("error", *error);
+    } else {
+        o.f("bridgeUrl", bridge).f("healthUrl", health);
+    }
+    return o.end().str();
+}
+
+}  // namespace
+
+void RuntimeConfig::copy_from(const RuntimeConfig &o) {
+    provision_ms = o.provision_ms.load();
+    job_poll_interval_ms = o.job_poll_interval_ms.load();
+    session_ttl_ms = o.session_ttl_ms.load();
+    stream_chunk_chars = o.stream_chunk_chars.load();
+    stream_chunk_delay_ms = o.stream_chunk_delay_ms.load();
+    auto_approve = o.auto_approve.load();
+    fail_provision = o.fail_provision.load();
+    record_requests = o.record_requests.load();
+}
+
+void RuntimeConfig::write_json(JsonOut &out) const {
+    out.begin_obj()
+        .f("provisionMs", provision_ms.load())
+        .f("jobPollIntervalMs", job_poll_interval_ms.load())
+        .f("sessionTtlMs", session_ttl_ms.load())
+        .f("autoApprove", auto_approve.load())
+        .f("streamChunkChars", stream_chunk_chars.load())
+        .f("streamChunkDelayMs", stream_chunk_delay_ms.load())
+        .f("failProvision", fail_provision.load())
+        .f("recordRequests", record_requests.load())
+        .end();
+}
+
+State::State(RuntimeConfig &cfg, double initial_credits, std::optional<std::string> seed_key)
+    : cfg_(cfg), initial_credits_(initial_credits), seed_key_(std::move(seed_key)) {
+    std::unique_lock lock(mu_);
+    seed_locked();
+}
+
+void State::seed_locked() {
+    int64_t now = now_ms();
+    orgs_.clear();
+    users_.clear();
+    keys_.clear();
+    sessions_.clear();
+    agents_.clear();
+    jobs_.clear();
+    active_jobs_.clear();
+    next_due_ = INT64_MAX;
+    Org org{kDefaultOrgId, "Emulator Org", "emulator-org", initial_credits_, now, {}};
+    org.txns.push_back({uuid_v4(), "credit", initial_credits_, "Initial free credits", now});
+    orgs_[org.id] = org;
+    users_[kDefaultUserId] =
+        User{kDefaultUserId, "dev@emulator.local", "Emulator Developer", kDefaultOrgId, now};
+    if (seed_key_) keys_[*seed_key_] = KeyRecord{*seed_key_, kDefaultUserId, kDefaultOrgId, now};
+    fail_remaining_ = 0;
+    fail_always_ = false;
+    fail_message_ = "Emulated provisioning failure";
+}
+
+void State::reset() {
+    {
+        std::unique_lock lock(mu_);
+        seed_locked();
+    }
+    clear_scripts();
+    touch();
+}
+
+// ---------------------------------------------------------------- keys and identity
+
+std::optional<Principal> State::lookup_key(std::string_view key) const {
+    std::shared_lock lock(mu_);
+    auto it = keys_.find(std::string(key));
+    if (it == keys_.end()) return std::nullopt;
+    return Principal{it->second.user_id, it->second.org_id, key_prefix(key)};
+}
+
+KeyInfo State::create_key(const std::optional<std::string> &org_id,
+                          const std::optional<std::string> &explicit_key) {
+    if (explicit_key && !is_api_key_format(*explicit_key)) {
+        throw std::invalid_argument("apiKey must be eliza_ followed by 64 lowercase hex");
+    }
+    std::unique_lock lock(mu_);
+    int64_t now = now_ms();
+    std::string org = org_id.value_or(kDefaultOrgId);
+    std::string user_id;
+    if (!orgs_.count(org)) {
+        std::string tag = org.substr(0, 8);
+        Org o{org, "Org " + tag, "org-" + tag, initial_credits_, now, {}};
+        o.txns.push_back({uuid_v4(), "credit", initial_credits_, "Initial free credits", now});
+        orgs_[org] = o;
+        user_id = uuid_v4();
+        users_[user_id] = User{user_id, "user-" + user_id.substr(0, 8) + "@emulator.local",
+                               "Emulator User", org, now};
+    } else {
+        for (const auto &[id, u] : users_) {
+            if (u.org_id == org) {
+                user_id = id;
+                break;
+            }
+        }
+    }
+    std::string key = explicit_key.value_or(new_api_key());
+    if (keys_.count(key)) throw std::invalid_argument("apiKey already registered");
+    keys_[key] = KeyRecord{key, user_id, org, now};
+    touch();
+    return KeyInfo{key, key_prefix(key), user_id, org};
+}
+
+bool State::revoke_key(const std::string &key) {
+    std::unique_lock lock(mu_);
+    touch();
+    return keys_.erase(key) > 0;
+}
+
+std::optional<Org> State::org(const std::string &org_id) const {
+    std::shared_lock lock(mu_);
+    auto it = orgs_.find(org_id);
+    if (it == orgs_.end()) return std::nullopt;
+    return it->second;
+}
+
+std::optional<User> State::user(const std::string &user_id) const {
+    std::shared_lock lock(mu_);
+    auto it = users_.find(user_id);
+    if (it == users_.end()) return std::nullopt;
+    return it->second;
+}
+
+std::optional<double> State::set_balance(const std::string &org_id, double balance) {
+    std::unique_lock lock(mu_);
+    auto it = orgs_.find(org_id);
+    if (it == orgs_.end()) return std::nullopt;
+    double diff = balance - it->second.balance;
+    if (diff != 0) {
+        it->second.txns.push_back({uuid_v4(), diff > 0 ? "credit" : "debit", diff,
+                                   "Emulator balance adjustment", now_ms()});
+    }
+    it->second.balance = balance;
+    touch();
+    return balance;
+}
+
+// ---------------------------------------------------------------- CLI sessions
+
+bool State::create_session(const std::string &id, int64_t &expires_ms) {
+    std::unique_lock lock(mu_);
+    if (sessions_.count(id)) return false;
+    int64_t now = now_ms();
+    Session s;
+    s.id = id;
+    s.created_ms = now;
+    s.expires_ms = now + cfg_.session_ttl_ms.load();
+    expires_ms = s.expires_ms;
+    sessions_[id] = s;
+    touch();
+    return true;
+}
+
+SessionPoll State::poll_session(const std::string &id) {
+    std::unique_lock lock(mu_);
+    auto it = sessions_.find(id);
+    if (it == sessions_.end() || now_ms() >= it->second.expires_ms) return {};
+    Session &s = it->second;
+    if (!s.authenticated && cfg_.auto_approve.load()) {
+        s.key_plain = new_api_key();
+        s.key_prefix = key_prefix(s.key_plain);
+        s.authenticated = true;
+        keys_[s.key_plain] = KeyRecord{s.key_plain, kDefaultUserId, kDefaultOrgId, now_ms()};
+    }
+    touch();
+    if (!s.authenticated) return {SessionPoll::Kind::Pending, "", ""};
+    if (s.collected) return {SessionPoll::Kind::Collected, "", ""};
+    SessionPoll out{SessionPoll::Kind::Key, s.key_plain, s.key_prefix};
+    s.collected = true;
+    s.key_plain.clear();
+    return out;
+}
+
+SessionApprove State::approve_session(const std::string &id) {
+    std::unique_lock lock(mu_);
+    auto it = sessions_.find(id);
+    if (it == sessions_.end() || now_ms() >= it->second.expires_ms) return {};
+    Session &s = it->second;
+    if (s.authenticated) return {SessionApprove::Kind::AlreadyDone, "", ""};
+    s.key_plain = new_api_key();
+    s.key_prefix = key_prefix(s.key_plain);
+    s.authenticated = true;
+    keys_[s.key_plain] = KeyRecord{s.key_plain, kDefaultUserId, kDefaultOrgId, now_ms()};
+    touch();
+    return {SessionApprove::Kind::Ok, s.key_plain, s.key_prefix};
+}
+
+std::vector<Session> State::sessions() const {
+    std::shared_lock lock(mu_);
+    std::vector<Session> out;
+    for (const auto &[id, s] : sessions_) out.push_back(s);
+    return out;
+}
+
+void State::write_sessions(JsonOut &out) const {
+    int64_t now = now_ms();
+    out.begin_arr();
+    for (const auto &s : sessions()) {
+        out.begin_obj()
+            .f("sessionId", s.id)
+            .f("status", now >= s.expires_ms ? "expired"
+                         : s.authenticated   ? "authenticated"
+                                             : "pending")
+            .f("expiresAt", iso_ms(s.expires_ms))
+            .f("keyCollected", s.collected)
+            .end();
+    }
+    out.end();
+}
+
+// ---------------------------------------------------------------- jobs
+
+void State::tick() {
+    int64_t now = now_ms();
+    if (now < next_due_.load()) return;
+    std::unique_lock lock(mu_);
+    advance_locked(now);
+}
+
+void State::advance_locked(int64_t now) {
+    int64_t next = INT64_MAX;
+    std::vector<std::string> still;
+    for (const auto &id : active_jobs_) {
+        auto it = jobs_.find(id);
+        if (it == jobs_.end()) continue;
+        Job &j = it->second;
+        if (j.status == "pending" && now >= j.claim_ms) claim_locked(j, j.claim_ms);
+        if (j.status == "in_progress" && now >= j.finish_ms) finish_locked(j, j.finish_ms);
+        if (j.status == "pending" || j.status == "in_progress") {
+            still.push_back(id);
+            next = std::min(next, j.status == "pending" ? j.claim_ms : j.finish_ms);
+        } else {
+            auto a = agents_.find(j.agent_id);
+            if (a != agents_.end() && a->second->active_job_id == j.id) {
+                a->second->active_job_id.clear();
+            }
+        }
+    }
+    active_jobs_ = std::move(still);
+    next_due_ = next;
+}
+
+void State::claim_locked(Job &j, int64_t at) {
+    j.status = "in_progress";
+    j.attempts = 1;
+    j.started_ms = at;
+    j.updated_ms = at;
+    auto it = agents_.find(j.agent_id);
+    if (it != agents_.end()) {
+        Agent &a = *it->second;
+        if (is_claimable(a.status)) {
+            a.status = "provisioning";
+            a.updated_ms = at;
+        }
+    }
+    touch();
+}
+
+void State::set_running_locked(Agent &a, int64_t at) {
+    a.status = "running";
+    a.database_status = "ready";
+    a.bridge_url = fake_bridge_url(a.seq);
+    a.health_url = fake_health_url(a.seq);
+    a.started_ms = at;
+    a.last_heartbeat_ms = at;
+    a.error_message.reset();
+    a.updated_ms = at;
+}
+
+void State::finish_locked(Job &j, int64_t at) {
+    auto it = agents_.find(j.agent_id);
+    Agent *a = it == agents_.end() ? nullptr : it->second.get();
+    j.completed_ms = at;
+    j.updated_ms = at;
+    if (j.will_fail || !a) {
+        std::string msg = a ? j.fail_message : "Agent not found";
+        j.status = "failed";
+        j.attempts = kMaxAttempts;
+        j.error = msg;
+        j.result_json = result_json(j.agent_id, "error", "", "", msg);
+        if (a) {
+            a->status = "error";
+            a->error_message = "Provisioning permanently failed after 3 attempts: " + msg;
+            a->error_count += kMaxAttempts;
+            a->bridge_url.clear();
+            a->health_url.clear();
+            a->updated_ms = at;
+        }
+    } else {
+        set_running_locked(*a, at);
+        j.status = "completed";
+        j.result_json = result_json(a->id, "running", a->bridge_url, a->health_url, std::nullopt);
+    }
+    touch();
+}
+
+bool State::decide_failure_locked(std::string &message) {
+    message = fail_message_;
+    if (fail_always_ || cfg_.fail_provision.load()) return true;
+    if (fail_remaining_ > 0) {
+        --fail_remaining_;
+        return true;
+    }
+    return false;
+}
+
+void State::set_provision_failures(int64_t count, bool always, const std::string &message) {
+    std::unique_lock lock(mu_);
+    fail_remaining_ = count < 0 ? 0 : count;
+    fail_always_ = always;
+    if (!message.empty()) fail_message_ = message;
+}
+
+void State::write_provision_failures(JsonOut &out) const {
+    std::shared_lock lock(mu_);
+    out.begin_obj()
+        .f("remaining", fail_remaining_)
+        .f("always", fail_always_ || cfg_.fail_provision.load())
+        .f("message", fail_message_)
+        .end();
+}
+
+std::optional<Job> State::job(const std::string &org_id, const std::string &id) {
+    tick();
+    std::shared_lock lock(mu_);
+    auto it = jobs_.find(id);
+    if (it == jobs_.end() || it->second.org_id != org_id) return std::nullopt;
+    return it->second;
+}
+
+// ---------------------------------------------------------------- agents
+
+AgentView State::view_of(const Agent &a) {
+    AgentView v;
+    v.id = a.id;
+    v.org_id = a.org_id;
+    v.name = a.name;
+    v.status = a.status;
+    v.database_status = a.database_status;
+    v.agent_config_json = a.agent_config_json;
+    v.last_backup_ms = a.last_backup_ms;
+    v.last_heartbeat_ms = a.last_heartbeat_ms;
+    v.error_message = a.error_message;
+    v.error_count = a.error_count;
+    v.created_ms = a.created_ms;
+    v.updated_ms = a.updated_ms;
+    v.started_ms = a.started_ms;
+    v.bridge_url = a.bridge_url;
+    v.health_url = a.health_url;
+    v.active_job_id = a.active_job_id;
+    v.backups = a.backups.size();
+    v.heartbeats = a.heartbeats.load();
+    v.heartbeat_failures = a.heartbeat_failures.load();
+    v.bridge_calls = a.bridge_calls.load();
+    v.messages = a.messages.load();
+    v.streams = a.streams.load();
+    v.snapshots = a.snapshots.load();
+    return v;
+}
+
+std::shared_ptr<Agent> State::find_locked(const std::string &org_id, const std::string &id) const {
+    auto it = agents_.find(id);
+    if (it == agents_.end() || it->second->org_id != org_id) return nullptr;
+    return it->second;
+}
+
+std::vector<AgentView> State::list_agents(const std::string &org_id) {
+    tick();
+    std::vector<std::pair<uint64_t, AgentView>> tmp;
+    {
+        std::shared_lock lock(mu_);
+        for (const auto &[id, a] : agents_) {
+            if (a->org_id == org_id) tmp.emplace_back(a->seq, view_of(*a));
+        }
+    }
+    std::sort(tmp.begin(), tmp.end(),
+              [](const auto &x, const auto &y) { return x.first > y.first; });
+    std::vector<AgentView> out;
+    for (auto &p : tmp) out.push_back(std::move(p.second));
+    return out;
+}
+
+std::optional<AgentView> State::get_agent(const std::string &org_id, const std::string &id) {
+    tick();
+    std::shared_lock lock(mu_);
+    auto a = find_locked(org_id, id);
+    if (!a) return std::nullopt;
+    return view_of(*a);
+}
+
+AgentView State::create_agent(const Principal &who, const std::string &name,
+                              const std::string &agent_config_json) {
+    std::unique_lock lock(mu_);
+    auto a = std::make_shared<Agent>();
+    int64_t now = now_ms();
+    a->id = uuid_v4();
+    a->org_id = who.org_id;
+    a->user_id = who.user_id;
+    a->name = name;
+    a->seq = next_seq_++;
+    a->agent_config_json = agent_config_json;
+    a->created_ms = a->updated_ms = now;
+    agents_[a->id] = a;
+    touch();
+    return view_of(*a);
+}
+
+int State::delete_agent(const std::string &org_id, const std::string &id) {
+    std::unique_lock lock(mu_);
+    advance_locked(now_ms());
+    auto a = find_locked(org_id, id);
+    if (!a) return 1;
+    if (a->status == "provisioning" || !a->active_job_id.empty()) return 2;
+    agents_.erase(id);
+    touch();
+    return 0;
+}
+
+void State::add_backup_locked(Agent &a, const std::string &type, int64_t at) {
+    Backup b;
+    b.id = uuid_v4();
+    b.agent_id = a.id;
+    b.type = type;
+    // Size of the state JSON the agent would hand over: {memories, config, workspaceFiles}.
+    b.size_bytes = 58 + static_cast<int64_t>(a.messages.load()) * 2 * 72 +
+                   static_cast<int64_t>(a.agent_config_json.size());
+    b.created_ms = at;
+    a.backups.push_front(b);
+    while (a.backups.size() > kMaxBackups) a.backups.pop_back();
+    a.last_backup_ms = at;
+}
+
+ShutdownOutcome State::shutdown_agent(const std::string &org_id, const std::string &id) {
+    std::unique_lock lock(mu_);
+    int64_t now = now_ms();
+    advance_locked(now);
+    auto a = find_locked(org_id, id);
+    if (!a) return {};
+    if (a->status == "stopped") return {ShutdownOutcome::Kind::AlreadyStopped, "stopped"};
+    if (a->status == "provisioning") return {ShutdownOutcome::Kind::Conflict, a->status};
+    std::string prev = a->status;
+    if (prev == "running") add_backup_locked(*a, "pre-shutdown", now);
+    a->status = "stopped";
+    a->bridge_url.clear();
+    a->health_url.clear();
+    a->updated_ms = now;
+    touch();
+    return {ShutdownOutcome::Kind::Done, prev};
+}
+
+ProvisionOutcome State::begin_provision(const std::string &org_id, const std::string &id,
+                                        const std::string &kind, bool sync) {
+    std::unique_lock lock(mu_);
+    int64_t now = now_ms();
+    advance_locked(now);
+    ProvisionOutcome out;
+    auto a = find_locked(org_id, id);
+    if (!a) return out;
+    if (a->status == "running" && !a->bridge_url.empty()) {
+        out.kind = ProvisionOutcome::Kind::AlreadyRunning;
+        out.agent = view_of(*a);
+        return out;
+    }
+    double balance = orgs_.count(org_id) ? orgs_.at(org_id).balance : 0;
+    if (balance < kMinAgentBalance) {
+        out.kind = ProvisionOutcome::Kind::CreditGate;
+        out.balance = balance;
+        return out;
+    }
+    if (!a->active_job_id.empty()) {
+        out.kind = ProvisionOutcome::Kind::JobActive;
+        out.job = jobs_.at(a->active_job_id);
+        out.agent = view_of(*a);
+        return out;
+    }
+    if (a->status == "provisioning") {
+        out.kind = ProvisionOutcome::Kind::Busy;
+        return out;
+    }
+    if (sync) {
+        out.kind = ProvisionOutcome::Kind::SyncStarted;
+        out.will_fail = decide_failure_locked(out.fail_message);
+        a->status = "provisioning";
+        a->sync_provisioning = true;
+        a->updated_ms = now;
+        out.agent = view_of(*a);
+        touch();
+        return out;
+    }
+    int64_t p = std::max<int64_t>(0, cfg_.provision_ms.load());
+    Job j;
+    j.id = uuid_v4();
+    j.agent_id = a->id;
+    j.org_id = org_id;
+    j.kind = kind;
+    j.created_ms = j.updated_ms = now;
+    j.claim_ms = now + p / 3;
+    j.finish_ms = now + p;
+    j.will_fail = decide_failure_locked(j.fail_message);
+    jobs_[j.id] = j;
+    active_jobs_.push_back(j.id);
+    a->active_job_id = j.id;
+    next_due_ = std::min(next_due_.load(), j.claim_ms);
+    out.kind = ProvisionOutcome::Kind::JobCreated;
+    out.job = j;
+    out.agent = view_of(*a);
+    touch();
+    return out;
+}
+
+std::optional<AgentView> State::finish_sync(const std::string &id, bool fail,
+                                            const std::string &fail_message) {
+    std::unique_lock lock(mu_);
+    auto it = agents_.find(id);
+    if (it == agents_.end()) return std::nullopt;
+    Agent &a = *it->second;
+    int64_t now = now_ms();
+    a.sync_provisioning = false;
+    if (fail) {
+        a.status = "error";
+        a.error_message = fail_message;
+        a.error_count += 1;
+        a.updated_ms = now;
+    } else {
+        set_running_locked(a, now);
+    }
+    touch();
+    return view_of(a);
+}
+
+std::optional<Backup> State::take_snapshot(const std::string &org_id, const std::string &id) {
+    std::unique_lock lock(mu_);
+    int64_t now = now_ms();
+    advance_locked(now);
+    auto a = find_locked(org_id, id);
+    if (!a || a->status != "running") return std::nullopt;
+    add_backup_locked(*a, "manual", now);
+    a->snapshots.fetch_add(1);
+    touch();
+    return a->backups.front();
+}
+
+std::vector<Backup> State::backups(const std::string &org_id, const std::string &id) {
+    std::shared_lock lock(mu_);
+    auto a = find_locked(org_id, id);
+    if (!a) return {};
+    return std::vector<Backup>(a->backups.begin(), a->backups.end());
+}
+
+RestoreOutcome State::begin_restore(const std::string &org_id, const std::string &id,
+                                    const std::optional<std::string> &backup_id) {
+    std::unique_lock lock(mu_);
+    int64_t now = now_ms();
+    advance_locked(now);
+    RestoreOutcome out;
+    auto a = find_locked(org_id, id);
+    if (!a) return out;
+    const Backup *chosen = nullptr;
+    if (backup_id) {
+        for (const auto &b : a->backups) {
+            if (b.id == *backup_id) chosen = &b;
+        }
+        if (!chosen) {
+            for (const auto &[other_id, other] : agents_) {
+                for (const auto &b : other->backups) {
+                    if (b.id == *backup_id && other->org_id == org_id) {
+                        out.kind = RestoreOutcome::Kind::NotBelong;
+                        return out;
+                    }
+                }
+            }
+        }
+    } else if (!a->backups.empty()) {
+        chosen = &a->backups.front();
+    }
+    if (!chosen) {
+        out.kind = RestoreOutcome::Kind::NoBackup;
+        return out;
+    }
+    out.backup = *chosen;
+    if (a->status == "running") {
+        out.kind = RestoreOutcome::Kind::Restored;
+        return out;
+    }
+    if (chosen != &a->backups.front()) {
+        out.kind = RestoreOutcome::Kind::StoppedNotLatest;
+        return out;
+    }
+    if (a->status == "provisioning" || !a->active_job_id.empty()) {
+        out.kind = RestoreOutcome::Kind::Busy;
+        return out;
+    }
+    out.kind = RestoreOutcome::Kind::NeedsSync;
+    out.will_fail = decide_failure_locked(out.fail_message);
+    a->status = "provisioning";
+    a->sync_provisioning = true;
+    a->updated_ms = now;
+    touch();
+    return out;
+}
+
+std::shared_ptr<Agent> State::running_agent(const std::string &org_id, const std::string &id) {
+    tick();
+    std::shared_lock lock(mu_);
+    auto a = find_locked(org_id, id);
+    if (!a || a->status != "running") return nullptr;
+    return a;
+}
+
+std::shared_ptr<Agent> State::any_agent(const std::string &id) {
+    std::shared_lock lock(mu_);
+    auto it = agents_.find(id);
+    return it == agents_.end() ? nullptr : it->second;
+}
+
+std::optional<AgentView> State::force_status(const std::string &id, const std::string &status,
+                                             const std::optional<std::string> &error_message) {
+    std::unique_lock lock(mu_);
+    int64_t now = now_ms();
+    advance_locked(now);
+    auto it = agents_.find(id);
+    if (it == agents_.end()) return std::nullopt;
+    Agent &a = *it->second;
+    if (status == "running") {
+        set_running_locked(a, now);
+    } else {
+        a.status = status;
+        a.updated_ms = now;
+        if (status != "provisioning") {
+            a.bridge_url.clear();
+            a.health_url.clear();
+        }
+    }
+    if (error_message) a.error_message = *error_message;
+    touch();
+    return view_of(a);
+}
+
+// ---------------------------------------------------------------- scripted replies
+
+bool State::script_replies(const std::string &agent_id, std::vector<ScriptedReply> replies,
+                           bool set_default, std::optional<ScriptedReply> def) {
+    if (agent_id == "*") {
+        std::lock_guard lock(global_script_mu_);
+        for (auto &r : replies) global_script_.push_back(std::move(r));
+        if (set_default) global_default_ = std::move(def);
+        has_global_script_ = !global_script_.empty() || global_default_.has_value();
+        return true;
+    }
+    auto a = any_agent(agent_id);
+    if (!a) return false;
+    std::lock_guard lock(a->script_mu);
+    for (auto &r : replies) a->script.push_back(std::move(r));
+    if (set_default) a->script_default = std::move(def);
+    return true;
+}
+
+void State::clear_scripts() {
+    {
+        std::lock_guard lock(global_script_mu_);
+        global_script_.clear();
+        global_default_.reset();
+        has_global_script_ = false;
+    }
+    std::vector<std::shared_ptr<Agent>> all;
+    {
+        std::shared_lock lock(mu_);
+        for (const auto &[id, a] : agents_) all.push_back(a);
+    }
+    for (auto &a : all) {
+        std::lock_guard lock(a->script_mu);
+        a->script.clear();
+        a->script_default.reset();
+    }
+}
+
+std::optional<ScriptedReply> State::next_reply(Agent &agent) {
+    std::optional<ScriptedReply> agent_default;
+    {
+        std::lock_guard lock(agent.script_mu);
+        if (!agent.script.empty()) {
+            ScriptedReply r = std::move(agent.script.front());
+            agent.script.pop_front();
+            return r;
+        }
+        agent_default = agent.script_default;
+    }
+    if (has_global_script_.load()) {
+        std::lock_guard lock(global_script_mu_);
+        if (!global_script_.empty()) {
+            ScriptedReply r = std::move(global_script_.front());
+            global_script_.pop_front();
+            has_global_script_ = !global_script_.empty() || global_default_.has_value();
+            return r;
+        }
+        if (!agent_default) return global_default_;
+    }
+    return agent_default;
+}
+
+// ---------------------------------------------------------------- inspection
+
+void State::write_inspection(JsonOut &out) {
+    tick();
+    std::shared_lock lock(mu_);
+    int64_t now = now_ms();
+    out.begin_arr("organizations");
+    for (const auto &[id, o] : orgs_) {
+        out.begin_obj().f("id", id).f("name", o.name).f("balance", o.balance).end();
+    }
+    out.end();
+    out.begin_arr("users");
+    for (const auto &[id, u] : users_) {
+        out.begin_obj().f("id", id).f("email", u.email).f("organizationId", u.org_id).end();
+    }
+    out.end();
+    out.begin_arr("apiKeys");
+    for (const auto &[k, r] : keys_) {
+        out.begin_obj()
+            .f("keyPrefix", key_prefix(k))
+            .f("userId", r.user_id)
+            .f("organizationId", r.org_id)
+            .end();
+    }
+    out.end();
+    std::vector<std::shared_ptr<Agent>> list;
+    for (const auto &[id, a] : agents_) list.push_back(a);
+    std::sort(list.begin(), list.end(),
+              [](const auto &x, const auto &y) { return x->seq < y->seq; });
+    out.begin_arr("agents");
+    for (const auto &a : list) {
+        AgentView v = view_of(*a);
+        out.begin_obj()
+            .f("id", v.id)
+            .f("organizationId", v.org_id)
+            .f("agentName", v.name)
+            .f("status", v.status)
+            .f("errorMessage", v.error_message)
+            .f("errorCount", v.error_count)
+            .key("activeJobId");
+        if (v.active_job_id.empty()) {
+            out.put(nullptr);
+        } else {
+            out.put(v.active_job_id);
+        }
+        out.f("backups", v.backups)
+            .f("snapshots", v.snapshots)
+            .f("heartbeats", v.heartbeats)
+            .f("heartbeatFailures", v.heartbeat_failures)
+            .f("bridgeCalls", v.bridge_calls)
+            .f("messages", v.messages)
+            .f("streams", v.streams)
+            .f("createdAt", iso_ms(v.created_ms))
+            .end();
+    }
+    out.end();
+    std::vector<const Job *> jobs;
+    for (const auto &[id, j] : jobs_) jobs.push_back(&j);
+    std::sort(jobs.begin(), jobs.end(),
+              [](const Job *x, const Job *y) { return x->created_ms < y->created_ms; });
+    out.begin_arr("jobs");
+    for (const Job *j : jobs) {
+        out.begin_obj()
+            .f("id", j->id)
+            .f("agentId", j->agent_id)
+            .f("kind", j->kind)
+            .f("status", j->status)
+            .f("attempts", j->attempts)
+            .f("error", j->error)
+            .f("createdAt", iso_ms(j->created_ms))
+            .end();
+    }
+    out.end();
+    out.begin_arr("sessions");
+    for (const auto &[id, s] : sessions_) {
+        out.begin_obj()
+            .f("sessionId", s.id)
+            .f("status", now >= s.expires_ms ? "expired"
+                         : s.authenticated   ? "authenticated"
+                                             : "pending")
+            .f("expiresAt", iso_ms(s.expires_ms))
+            .f("keyCollected", s.collected)
+            .end();
+    }
+    out.end();
+}
+
+// ---------------------------------------------------------------- persistence
+
+std::string State::serialize() {
+    tick();
+    std::shared_lock lock(mu_);
+    JsonOut o;
+    o.begin_obj().f("format", "elizacloud-emulator-state/1").f("nextSeq", next_seq_);
+    o.begin_arr("organizations");
+    for (const auto &[id, org] : orgs_) {
+        o.begin_obj()
+            .f("id", id)
+            .f("name", org.name)
+            .f("slug", org.slug)
+            .f("balance", org.balance)
+            .f("createdMs", org.created_ms);
+        o.begin_arr("transactions");
+        for (const auto &t : org.txns) {
+            o.begin_obj()
+                .f("id", t.id)
+                .f("type", t.type)
+                .f("amount", t.amount)
+                .f("description", t.description)
+                .f("createdMs", t.created_ms)
+                .end();
+        }
+        o.end().end();
+    }
+    o.end().begin_arr("users");
+    for (const auto &[id, u] : users_) {
+        o.begin_obj()
+            .f("id", id)
+            .f("email", u.email)
+            .f("name", u.name)
+            .f("organizationId", u.org_id)
+            .f("createdMs", u.created_ms)
+            .end();
+    }
+    o.end().begin_arr("apiKeys");
+    for (const auto &[k, r] : keys_) {
+        o.begin_obj()
+            .f("key", k)
+            .f("userId", r.user_id)
+            .f("organizationId", r.org_id)
+            .f("createdMs", r.created_ms)
+            .end();
+    }
+    o.end().begin_arr("sessions");
+    for (const auto &[id, s] : sessions_) {
+        o.begin_obj()
+            .f("id", id)
+            .f("createdMs", s.created_ms)
+            .f("expiresMs", s.expires_ms)
+            .f("authenticated", s.authenticated)
+            .f("collected", s.collected)
+            .f("keyPlain", s.key_plain)
+            .f("keyPrefix", s.key_prefix)
+            .end();
+    }
+    o.end().begin_arr("agents");
+    for (const auto &[id, a] : agents_) {
+        o.begin_obj()
+            .f("id", id)
+            .f("organizationId", a->org_id)
+            .f("userId", a->user_id)
+            .f("name", a->name)
+            .f("seq", a->seq)
+            .f("status", a->status)
+            .f("databaseStatus", a->database_status)
+            .f("agentConfig", a->agent_config_json)
+            .f("lastBackupMs", a->last_backup_ms)
+            .f("lastHeartbeatMs", a->last_heartbeat_ms)
+            .f("errorMessage", a->error_message)
+            .f("errorCount", a->error_count)
+            .f("createdMs", a->created_ms)
+            .f("updatedMs", a->updated_ms)
+            .f("startedMs", a->started_ms)
+            .f("activeJobId", a->active_job_id);
+        o.begin_arr("backups");
+        for (const auto &b : a->backups) {
+            o.begin_obj()
+                .f("id", b.id)
+                .f("type", b.type)
+                .f("sizeBytes", b.size_bytes)
+                .f("createdMs", b.created_ms)
+                .end();
+        }
+        o.end().end();
+    }
+    o.end().begin_arr("jobs");
+    for (const auto &[id, j] : jobs_) {
+        o.begin_obj()
+            .f("id", id)
+            .f("agentId", j.agent_id)
+            .f("organizationId", j.org_id)
+            .f("kind", j.kind)
+            .f("status", j.status)
+            .f("attempts", j.attempts)
+            .f("error", j.error)
+            .f("result", j.result_json)
+            .f("createdMs", j.created_ms)
+            .f("updatedMs", j.updated_ms)
+            .f("claimMs", j.claim_ms)
+            .f("finishMs", j.finish_ms)
+            .f("startedMs", j.started_ms)
+            .f("completedMs", j.completed_ms)
+            .f("willFail", j.will_fail)
+            .f("failMessage", j.fail_message)
+            .end();
+    }
+    o.end().end();
+    return o.str();
+}
+
+namespace {
+
+std::string req_str(const rapidjson::Value &v, const char *name) {
+    auto s = get_string(v, name);
+    if (!s) throw std::runtime_error(std::string("state file: missing string '") + name + "'");
+    return *s;
+}
+
+int64_t req_int(const rapidjson::Value &v, const char *name) {
+    auto n = get_int(v, name);
+    if (!n) throw std::runtime_error(std::string("state file: missing number '") + name + "'");
+    return *n;
+}
+
+std::optional<int64_t> opt_int(const rapidjson::Value &v, const char *name) {
+    return get_int(v, name);
+}
+
+const rapidjson::Value &req_arr(const rapidjson::Value &v, const char *name) {
+    const auto *m = member(v, name);
+    if (!m || !m->IsArray()) {
+        throw std::runtime_error(std::string("state file: missing array '") + name + "'");
+    }
+    return *m;
+}
+
+}  // namespace
+
+void State::load(const rapidjson::Value &doc) {
+    if (!doc.IsObject() || get_string(doc, "format") != "elizacloud-emulator-state/1") {
+        throw std::runtime_error("state file: not an elizacloud-emulator state document");
+    }
+    std::unique_lock lock(mu_);
+    orgs_.clear();
+    users_.clear();
+    keys_.clear();
+    sessions_.clear();
+    agents_.clear();
+    jobs_.clear();
+    active_jobs_.clear();
+    next_seq_ = static_cast<uint64_t>(req_int(doc, "nextSeq"));
+    for (const auto &v : req_arr(doc, "organizations").GetArray()) {
+        Org o;
+        o.id = req_str(v, "id");
+        o.name = req_str(v, "name");
+        o.slug = req_str(v, "slug");
+        o.balance = get_number(v, "balance").value_or(0);
+        o.created_ms = req_int(v, "createdMs");
+        for (const auto &t : req_arr(v, "transactions").GetArray()) {
+            o.txns.push_back({req_str(t, "id"), req_str(t, "type"),
+                              get_number(t, "amount").value_or(0), req_str(t, "description"),
+                              req_int(t, "createdMs")});
+        }
+        orgs_[o.id] = o;
+    }
+    for (const auto &v : req_arr(doc, "users").GetArray()) {
+        User u{req_str(v, "id"), req_str(v, "email"), req_str(v, "name"),
+               req_str(v, "organizationId"), req_int(v, "createdMs")};
+        users_[u.id] = u;
+    }
+    for (const auto &v : req_arr(doc, "apiKeys").GetArray()) {
+        KeyRecord k{req_str(v, "key"), req_str(v, "userId"), req_str(v, "organizationId"),
+                    req_int(v, "createdMs")};
+        keys_[k.key] = k;
+    }
+    if (seed_key_ && !keys_.count(*seed_key_)) {
+        keys_[*seed_key_] = KeyRecord{*seed_key_, kDefaultUserId, kDefaultOrgId, now_ms()};
+    }
+    for (const auto &v : req_arr(doc, "sessions").GetArray()) {
+        Session s;
+        s.id = req_str(v, "id");
+        s.created_ms = req_int(v, "createdMs");
+        s.expires_ms = req_int(v, "expiresMs");
+        s.authenticated = get_bool(v, "authenticated").value_or(false);
+        s.collected = get_bool(v, "collected").value_or(false);
+        s.key_plain = req_str(v, "keyPlain");
+        s.key_prefix = req_str(v, "keyPrefix");
+        sessions_[s.id] = s;
+    }
+    for (const auto &v : req_arr(doc, "agents").GetArray()) {
+        auto a = std::make_shared<Agent>();
+        a->id = req_str(v, "id");
+        a->org_id = req_str(v, "organizationId");
+        a->user_id = req_str(v, "userId");
+        a->name = req_str(v, "name");
+        a->seq = static_cast<uint64_t>(req_int(v, "seq"));
+        a->status = req_str(v, "status");
+        a->database_status = req_str(v, "databaseStatus");
+        a->agent_config_json = req_str(v, "agentConfig");
+        a->last_backup_ms = opt_int(v, "lastBackupMs");
+        a->last_heartbeat_ms = opt_int(v, "lastHeartbeatMs");
+        a->error_message = get_string(v, "errorMessage");
+        a->error_count = req_int(v, "errorCount");
+        a->created_ms = req_int(v, "createdMs");
+        a->updated_ms = req_int(v, "updatedMs");
+        a->started_ms = req_int(v, "startedMs");
+        a->active_job_id = req_str(v, "activeJobId");
+        if (a->status == "running") {
+            a->bridge_url = fake_bridge_url(a->seq);
+            a->health_url = fake_health_url(a->seq);
+        }
+        if (a->status == "provisioning" && a->active_job_id.empty()) {
+            // A synchronous provision was cut short by the restart.
+            a->status = "error";
+            a->error_message = "Provisioning interrupted by an emulator restart";
+        }
+        for (const auto &b : req_arr(v, "backups").GetArray()) {
+            a->backups.push_back(Backup{req_str(b, "id"), a->id, req_str(b, "type"),
+                                        req_int(b, "sizeBytes"), req_int(b, "createdMs")});
+        }
+        agents_[a->id] = a;
+    }
+    for (const auto &v : req_arr(doc, "jobs").GetArray()) {
+        Job j;
+        j.id = req_str(v, "id");
+        j.agent_id = req_str(v, "agentId");
+        j.org_id = req_str(v, "organizationId");
+        j.kind = req_str(v, "kind");
+        j.status = req_str(v, "status");
+        j.attempts = req_int(v, "attempts");
+        j.error = get_string(v, "error");
+        j.result_json = req_str(v, "result");
+        j.created_ms = req_int(v, "createdMs");
+        j.updated_ms = req_int(v, "updatedMs");
+        j.claim_ms = req_int(v, "claimMs");
+        j.finish_ms = req_int(v, "finishMs");
+        j.started_ms = opt_int(v, "startedMs");
+        j.completed_ms = opt_int(v, "completedMs");
+        j.will_fail = get_bool(v, "willFail").value_or(false);
+        j.fail_message = req_str(v, "failMessage");
+        if (j.status == "pending" || j.status == "in_progress") active_jobs_.push_back(j.id);
+        jobs_[j.id] = j;
+    }
+    next_due_ = 0;  // apply whatever became due while the emulator was down
+    advance_locked(now_ms());
+}
+
+}  // namespace emu
