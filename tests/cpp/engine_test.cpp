@@ -1,0 +1,743 @@
+// The HTTP engine over real loopback sockets against an in-process cpp-httplib server.
+#include "engine.hpp"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <future>
+#include <mutex>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "test_server.hpp"
+
+namespace elizacloud {
+namespace {
+
+using Ms = std::chrono::milliseconds;
+using test::TestServer;
+
+int64_t elapsed_ms(std::chrono::steady_clock::time_point since) {
+    return std::chrono::duration_cast<Ms>(std::chrono::steady_clock::now() - since).count();
+}
+
+EngineOptions local_options(std::shared_ptr<Clock> clock = nullptr) {
+    UrlPolicyOptions policy;
+    policy.insecure_local = true;
+    EngineOptions options;
+    options.policy = std::make_shared<UrlPolicy>(policy);
+    options.clock = std::move(clock);
+    return options;
+}
+
+HttpRequest get(std::string url) {
+    HttpRequest r;
+    r.url = std::move(url);
+    r.connect_timeout_ms = 5'000;
+    r.total_timeout_ms = 20'000;
+    return r;
+}
+
+// A one-way gate tests and handlers use to wait for each other without sleeping.
+class Gate {
+public:
+    void open() {
+        {
+            std::lock_guard<std::mutex> lock(mutex_);
+            open_ = true;
+        }
+        cv_.notify_all();
+    }
+    bool wait(int ms) {
+        std::unique_lock<std::mutex> lock(mutex_);
+        return cv_.wait_for(lock, Ms(ms), [this] { return open_; });
+    }
+
+private:
+    std::mutex mutex_;
+    std::condition_variable cv_;
+    bool open_ = false;
+};
+
+// Counts events and lets a test wait for a number of them.
+class Counter {
+public:
+    void increment() {
+        {
+            std::lock_guard<std::mutex> lock(mutex_);
+            ++count_;
+        }
+        cv_.notify_all();
+    }
+    bool wait_for(int n, int ms) {
+        std::unique_lock<std::mutex> lock(mutex_);
+        return cv_.wait_for(lock, Ms(ms), [&] { return count_ >= n; });
+    }
+
+private:
+    std::mutex mutex_;
+    std::condition_variable cv_;
+    int count_ = 0;
+};
+
+// Collects completions of submitted requests.
+class Completions {
+public:
+    Completion callback() {
+        return [this](HttpResponse &&r) {
+            std::lock_guard<std::mutex> lock(mutex_);
+            responses_.push_back(std::move(r));
+            cv_.notify_all();
+        };
+    }
+    bool wait_for(size_t n, int ms) {
+        std::unique_lock<std::mutex> lock(mutex_);
+        return cv_.wait_for(lock, Ms(ms), [&] { return responses_.size() >= n; });
+    }
+    std::vector<HttpResponse> take() {
+        std::lock_guard<std::mutex> lock(mutex_);
+        return std::move(responses_);
+    }
+
+private:
+    std::mutex mutex_;
+    std::condition_variable cv_;
+    std::vector<HttpResponse> responses_;
+};
+
+class EngineTest : public ::testing::Test {
+protected:
+    void SetUp() override {
+        httplib::Server &s = server_.server();
+        s.Get("/ok", [](const httplib::Request &, httplib::Response &res) {
+            res.set_content("hello", "text/plain");
+        });
+        s.Get("/missing", [](const httplib::Request &, httplib::Response &res) {
+            res.status = 404;
+            res.set_content(R"({"error":"Not found"})", "application/json");
+        });
+        s.Get("/boom", [](const httplib::Request &, httplib::Response &res) {
+            res.status = 500;
+            res.set_content(R"({"error":"boom"})", "application/json");
+        });
+        s.Get("/redirect", [](const httplib::Request &, httplib::Response &res) {
+            res.status = 302;
+            res.set_header("Location", "https://evil.example/steal");
+            res.set_content("moved", "text/plain");
+        });
+        s.Get("/slow", [this](const httplib::Request &, httplib::Response &res) {
+            slow_started_.increment();
+            server_.wait_for_stop(10'000);
+            res.set_content("late", "text/plain");
+        });
+        s.Get("/ua", [](const httplib::Request &req, httplib::Response &res) {
+            res.set_content(req.get_header_value("User-Agent"), "text/plain");
+        });
+        s.Post("/echo", [](const httplib::Request &req, httplib::Response &res) {
+            res.status = 201;
+            res.set_header("X-Seen", req.get_header_value("X-Custom"));
+            res.set_content(req.method + ":" + req.body, "text/plain");
+        });
+        s.Put("/echo", [](const httplib::Request &req, httplib::Response &res) {
+            res.set_content(req.method + ":" + req.body, "text/plain");
+        });
+        s.Get(R"(/echo/(\d+))", [](const httplib::Request &req, httplib::Response &res) {
+            res.set_content(req.matches[1].str(), "text/plain");
+        });
+        s.Get("/big", [](const httplib::Request &, httplib::Response &res) {
+            res.set_content(std::string(1000, 'x'), "text/plain");
+        });
+        s.Get("/big-chunked", [](const httplib::Request &, httplib::Response &res) {
+            res.set_chunked_content_provider("text/plain",
+                                             [](size_t offset, httplib::DataSink &sink) {
+                                                 if (offset >= 1000) {
+                                                     sink.done();
+                                                     return true;
+                                                 }
+                                                 std::string chunk(100, 'y');
+                                                 return sink.write(chunk.data(), chunk.size());
+                                             });
+        });
+        // One chunk, then silence until the server stops.
+        s.Get("/stall", [this](const httplib::Request &, httplib::Response &res) {
+            res.set_chunked_content_provider("text/plain",
+                                             [this](size_t offset, httplib::DataSink &sink) {
+                                                 if (offset == 0) return sink.write("first", 5);
+                                                 server_.wait_for_stop(10'000);
+                                                 return false;
+                                             });
+        });
+        // Ten chunks; after the first it waits until the client has seen it, which proves the
+        // client delivers data as it arrives rather than at the end.
+        s.Get("/chunks", [this](const httplib::Request &, httplib::Response &res) {
+            res.set_chunked_content_provider("text/plain", [this](size_t offset,
+                                                                  httplib::DataSink &sink) {
+                if (offset > 0 && offset == first_chunk_size_ && !client_saw_first_.wait(10'000))
+                    return false;
+                int index = chunks_sent_++;
+                if (index == 10) {
+                    sink.done();
+                    return true;
+                }
+                std::string chunk = "chunk-" + std::to_string(index) + ";";
+                if (index == 0) first_chunk_size_ = chunk.size();
+                return sink.write(chunk.data(), chunk.size());
+            });
+        });
+        // Eight chunks 100 ms apart: slower overall than an idle timeout of 400 ms, never idle.
+        s.Get("/trickle", [this](const httplib::Request &, httplib::Response &res) {
+            res.set_chunked_content_provider("text/plain",
+                                             [this](size_t offset, httplib::DataSink &sink) {
+                                                 if (offset >= 8) {
+                                                     sink.done();
+                                                     return true;
+                                                 }
+                                                 if (offset > 0 && server_.wait_for_stop(100))
+                                                     return false;
+                                                 return sink.write(".", 1);
+                                             });
+        });
+        server_.start();
+        engine_ = Engine::create(local_options());
+    }
+
+    void TearDown() override {
+        engine_.reset();  // before the server, so kept-alive connections close first
+        server_.stop();
+    }
+
+    TestServer server_{48};
+    std::shared_ptr<Engine> engine_;
+    Counter slow_started_;
+    std::atomic<int> chunks_sent_{0};
+    size_t first_chunk_size_ = 0;
+    Gate client_saw_first_;
+};
+
+TEST_F(EngineTest, SuccessAndErrorBodies) {
+    HttpResponse ok = engine_->perform(get(server_.url("/ok")), 10'000);
+    ASSERT_TRUE(ok.ok()) << ok.error.message;
+    EXPECT_EQ(ok.http_status, 200);
+    EXPECT_EQ(ok.body, "hello");
+    ASSERT_NE(find_header(ok.headers, "content-type"), nullptr);
+    EXPECT_EQ(*find_header(ok.headers, "CONTENT-TYPE"), "text/plain");
+    EXPECT_EQ(find_header(ok.headers, "X-Absent"), nullptr);
+
+    // Non-2xx statuses are transport successes: the caller maps them with the body.
+    HttpResponse missing = engine_->perform(get(server_.url("/missing")), 10'000);
+    ASSERT_TRUE(missing.ok()) << missing.error.message;
+    EXPECT_EQ(missing.http_status, 404);
+    EXPECT_EQ(missing.body, R"({"error":"Not found"})");
+
+    HttpResponse boom = engine_->perform(get(server_.url("/boom")), 10'000);
+    ASSERT_TRUE(boom.ok()) << boom.error.message;
+    EXPECT_EQ(boom.http_status, 500);
+    EXPECT_EQ(boom.body, R"({"error":"boom"})");
+}
+
+TEST_F(EngineTest, SendsMethodBodyHeadersAndUserAgent) {
+    HttpRequest post = get(server_.url("/echo"));
+    post.method = "POST";
+    post.body = R"({"a":1})";
+    post.headers = {{"X-Custom", "value-1"}, {"Content-Type", "application/json"}};
+    HttpResponse r = engine_->perform(post, 10'000);
+    ASSERT_TRUE(r.ok()) << r.error.message;
+    EXPECT_EQ(r.http_status, 201);
+    EXPECT_EQ(r.body, R"(POST:{"a":1})");
+    ASSERT_NE(find_header(r.headers, "x-seen"), nullptr);
+    EXPECT_EQ(*find_header(r.headers, "x-seen"), "value-1");
+
+    HttpRequest put = get(server_.url("/echo"));
+    put.method = "PUT";
+    put.body = "data";
+    r = engine_->perform(put, 10'000);
+    ASSERT_TRUE(r.ok()) << r.error.message;
+    EXPECT_EQ(r.body, "PUT:data");
+
+    r = engine_->perform(get(server_.url("/ua")), 10'000);
+    ASSERT_TRUE(r.ok()) << r.error.message;
+    EXPECT_EQ(r.body, std::string("elizacloud/") + EC_VERSION_STRING);
+}
+
+TEST_F(EngineTest, HeaderInjectionIsRefused) {
+    HttpRequest r = get(server_.url("/ok"));
+    r.headers = {{"X-Custom", "a\r\nX-Injected: 1"}};
+    HttpResponse response = engine_->perform(r, 10'000);
+    EXPECT_EQ(response.error.status, Status::InvalidArgument) << response.error.message;
+    EXPECT_EQ(server_.requests(), 0u);
+}
+
+TEST_F(EngineTest, RedirectIsRefusedWithStatusAndLocation) {
+    HttpResponse r = engine_->perform(get(server_.url("/redirect")), 10'000);
+    EXPECT_EQ(r.error.status, Status::RedirectRefused);
+    EXPECT_EQ(r.http_status, 302);
+    EXPECT_EQ(r.error.http_status, 302);
+    EXPECT_EQ(r.error.message, "redirect refused: HTTP 302 to https://evil.example/steal");
+    EXPECT_EQ(server_.requests(), 1u);  // and nothing was fetched from the Location
+}
+
+TEST_F(EngineTest, TotalTimeout) {
+    HttpRequest r = get(server_.url("/slow"));
+    r.total_timeout_ms = 300;
+    auto start = std::chrono::steady_clock::now();
+    HttpResponse response = engine_->perform(r, 10'000);
+    int64_t took = elapsed_ms(start);
+    EXPECT_EQ(response.error.status, Status::Timeout) << response.error.message;
+    EXPECT_GE(took, 290);
+    EXPECT_LT(took, 5'000);
+}
+
+TEST_F(EngineTest, IdleTimeoutWhenNoByteArrives) {
+    HttpRequest r = get(server_.url("/stall"));
+    r.total_timeout_ms = 0;
+    r.idle_timeout_ms = 300;
+    std::string streamed;
+    r.on_data = [&](std::string_view data) { streamed.append(data); };
+    auto start = std::chrono::steady_clock::now();
+    HttpResponse response = engine_->perform(r, 10'000);
+    int64_t took = elapsed_ms(start);
+    EXPECT_EQ(response.error.status, Status::Timeout) << response.error.message;
+    EXPECT_NE(response.error.message.find("idle"), std::string::npos) << response.error.message;
+    EXPECT_EQ(streamed, "first");
+    EXPECT_EQ(response.http_status, 200);
+    EXPECT_GE(took, 290);
+    EXPECT_LT(took, 5'000);
+}
+
+TEST_F(EngineTest, IdleTimeoutCountsGapsNotTotalTime) {
+    HttpRequest r = get(server_.url("/trickle"));
+    r.idle_timeout_ms = 400;
+    std::string streamed;
+    r.on_data = [&](std::string_view data) { streamed.append(data); };
+    auto start = std::chrono::steady_clock::now();
+    HttpResponse response = engine_->perform(r, 10'000);
+    ASSERT_TRUE(response.ok()) << response.error.message;
+    EXPECT_EQ(streamed, "........");
+    EXPECT_GE(elapsed_ms(start), 650);  // longer than the idle timeout, yet no timeout
+}
+
+TEST_F(EngineTest, StreamedChunksArriveInOrderWhileTheResponseIsOpen) {
+    HttpRequest r = get(server_.url("/chunks"));
+    std::string streamed;
+    int calls = 0;
+    r.on_data = [&](std::string_view data) {
+        streamed.append(data);
+        ++calls;
+        if (streamed.size() >= first_chunk_size_) client_saw_first_.open();
+    };
+    HttpResponse response = engine_->perform(r, 15'000);
+    ASSERT_TRUE(response.ok()) << response.error.message;
+    EXPECT_EQ(streamed,
+              "chunk-0;chunk-1;chunk-2;chunk-3;chunk-4;chunk-5;chunk-6;chunk-7;chunk-8;chunk-9;");
+    EXPECT_GE(calls, 2);
+    EXPECT_TRUE(response.body.empty());  // streamed bytes are not collected as well
+}
+
+TEST_F(EngineTest, NonSuccessBodiesAreCollectedNotStreamed) {
+    HttpRequest r = get(server_.url("/missing"));
+    bool streamed = false;
+    r.on_data = [&](std::string_view) { streamed = true; };
+    HttpResponse response = engine_->perform(r, 10'000);
+    ASSERT_TRUE(response.ok()) << response.error.message;
+    EXPECT_EQ(response.http_status, 404);
+    EXPECT_EQ(response.body, R"({"error":"Not found"})");
+    EXPECT_FALSE(streamed);
+}
+
+TEST_F(EngineTest, CancelMidStreamFromAnotherThread) {
+    HttpRequest r = get(server_.url("/stall"));
+    r.total_timeout_ms = 0;
+    Gate got_data;
+    std::string streamed;  // written on the I/O thread only until the completion
+    r.on_data = [&](std::string_view data) {
+        streamed.append(data);
+        got_data.open();
+    };
+    Completions done;
+    RequestId id = engine_->submit(std::move(r), done.callback());
+    ASSERT_TRUE(got_data.wait(10'000));
+    auto start = std::chrono::steady_clock::now();
+    engine_->cancel(id);
+    ASSERT_TRUE(done.wait_for(1, 2'000));
+    EXPECT_LT(elapsed_ms(start), 2'000);
+    auto responses = done.take();
+    EXPECT_EQ(responses[0].error.status, Status::Cancelled) << responses[0].error.message;
+    EXPECT_EQ(streamed, "first");
+    engine_->cancel(id);  // unknown by now: ignored
+    engine_->drain();
+    EXPECT_EQ(engine_->active_requests(), 0u);
+}
+
+TEST_F(EngineTest, CancelInsideOnDataStopsDeliveryAtOnce) {
+    HttpRequest r = get(server_.url("/big-chunked"));
+    int calls = 0;
+    auto id = std::make_shared<std::atomic<RequestId>>(0);
+    Gate id_known;
+    r.on_data = [&, id](std::string_view) {
+        ++calls;
+        id_known.wait(10'000);
+        engine_->cancel(id->load());
+    };
+    Completions done;
+    id->store(engine_->submit(std::move(r), done.callback()));
+    id_known.open();
+    ASSERT_TRUE(done.wait_for(1, 10'000));
+    EXPECT_EQ(done.take()[0].error.status, Status::Cancelled);
+    EXPECT_EQ(calls, 1);
+}
+
+TEST(EngineConcurrency, TwoHundredConcurrentRequests) {
+    constexpr int kCount = 200;
+    // Each open connection holds a server thread, and the engine opens one per request.
+    TestServer server(kCount + 16);
+    server.server().Get(R"(/echo/(\d+))", [](const httplib::Request &req, httplib::Response &res) {
+        res.set_content(req.matches[1].str(), "text/plain");
+    });
+    server.start();
+    auto engine = Engine::create(local_options());
+    std::mutex mutex;
+    std::condition_variable cv;
+    int finished = 0;
+    int correct = 0;
+    std::string first_failure;
+    for (int i = 0; i < kCount; ++i) {
+        std::string expected = std::to_string(i);
+        engine->submit(get(server.url("/echo/" + expected)), [&, expected](HttpResponse &&r) {
+            std::lock_guard<std::mutex> lock(mutex);
+            if (r.ok() && r.http_status == 200 && r.body == expected) {
+                ++correct;
+            } else if (first_failure.empty()) {
+                first_failure = std::string(status_name(r.error.status)) + " " + r.error.message;
+            }
+            ++finished;
+            cv.notify_all();
+        });
+    }
+    {
+        std::unique_lock<std::mutex> lock(mutex);
+        ASSERT_TRUE(cv.wait_for(lock, Ms(60'000), [&] { return finished == kCount; }));
+        EXPECT_EQ(correct, kCount) << first_failure;
+    }
+    EXPECT_EQ(server.requests(), static_cast<size_t>(kCount));
+    EXPECT_EQ(engine->active_requests(), 0u);
+    engine.reset();
+}
+
+TEST_F(EngineTest, ConnectionsAreReused) {
+    constexpr int kCount = 20;
+    for (int i = 0; i < kCount; ++i) {
+        HttpResponse r = engine_->perform(get(server_.url("/ok")), 10'000);
+        ASSERT_TRUE(r.ok()) << r.error.message;
+    }
+    EXPECT_EQ(server_.requests(), static_cast<size_t>(kCount));
+    EXPECT_EQ(server_.connections(), 1u);
+}
+
+TEST_F(EngineTest, MaxResponseSize) {
+    HttpRequest r = get(server_.url("/big"));  // 1000 bytes with Content-Length
+    r.max_response_bytes = 100;
+    HttpResponse response = engine_->perform(r, 10'000);
+    EXPECT_EQ(response.error.status, Status::ResponseTooLarge) << response.error.message;
+
+    r = get(server_.url("/big-chunked"));  // 1000 bytes, no Content-Length
+    r.max_response_bytes = 550;
+    response = engine_->perform(r, 10'000);
+    EXPECT_EQ(response.error.status, Status::ResponseTooLarge) << response.error.message;
+
+    r = get(server_.url("/big-chunked"));
+    r.max_response_bytes = 550;
+    size_t streamed = 0;
+    r.on_data = [&](std::string_view data) { streamed += data.size(); };
+    response = engine_->perform(r, 10'000);
+    EXPECT_EQ(response.error.status, Status::ResponseTooLarge) << response.error.message;
+    EXPECT_LE(streamed, 550u);
+
+    r = get(server_.url("/big"));
+    r.max_response_bytes = 2000;  // headers and body fit
+    response = engine_->perform(r, 10'000);
+    ASSERT_TRUE(response.ok()) << response.error.message;
+    EXPECT_EQ(response.body.size(), 1000u);
+}
+
+TEST_F(EngineTest, DestroyWithRequestsInFlightIsPromptAndCancelsThem) {
+    constexpr int kCount = 10;
+    Completions done;
+    for (int i = 0; i < kCount; ++i) {
+        HttpRequest r = get(server_.url("/slow"));
+        r.total_timeout_ms = 0;
+        engine_->submit(std::move(r), done.callback());
+    }
+    engine_->set_timer(60'000, [] {});
+    ASSERT_TRUE(slow_started_.wait_for(kCount, 10'000));  // every request is on the server
+    EXPECT_EQ(engine_->active_requests(), static_cast<size_t>(kCount));
+    EXPECT_EQ(engine_->active_timers(), 1u);
+
+    auto start = std::chrono::steady_clock::now();
+    engine_.reset();
+    EXPECT_LT(elapsed_ms(start), 2'000);
+    ASSERT_TRUE(done.wait_for(kCount, 0));  // all ran before the destructor returned
+    for (const HttpResponse &r : done.take()) {
+        EXPECT_EQ(r.error.status, Status::Cancelled) << r.error.message;
+    }
+}
+
+TEST_F(EngineTest, PerformOnTheIoThreadIsReentrant) {
+    std::promise<Status> status;
+    engine_->post(
+        [&] { status.set_value(engine_->perform(get(server_.url("/ok")), 1'000).error.status); });
+    auto future = status.get_future();
+    ASSERT_EQ(future.wait_for(Ms(5'000)), std::future_status::ready);
+    EXPECT_EQ(future.get(), Status::Reentrant);
+    EXPECT_EQ(server_.requests(), 0u);
+}
+
+TEST_F(EngineTest, PerformWaitTimeoutCancelsTheRequest) {
+    HttpRequest r = get(server_.url("/slow"));
+    r.total_timeout_ms = 0;
+    auto start = std::chrono::steady_clock::now();
+    HttpResponse response = engine_->perform(r, 200);
+    EXPECT_EQ(response.error.status, Status::Timeout) << response.error.message;
+    EXPECT_LT(elapsed_ms(start), 5'000);
+    EXPECT_EQ(engine_->active_requests(), 0u);
+}
+
+TEST_F(EngineTest, ConnectionRefusedIsANetworkError) {
+    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    ASSERT_GE(fd, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ASSERT_EQ(::bind(fd, reinterpret_cast<sockaddr *>(&addr), sizeof addr), 0);
+    socklen_t len = sizeof addr;
+    ASSERT_EQ(::getsockname(fd, reinterpret_cast<sockaddr *>(&addr), &len), 0);
+    int port = ntohs(addr.sin_port);
+    ::close(fd);  // bound but never listening: nothing accepts there
+    HttpResponse r =
+        engine_->perform(get("http://127.0.0.1:" + std::to_string(port) + "/"), 10'000);
+    EXPECT_EQ(r.error.status, Status::Network) << r.error.message;
+}
+
+TEST_F(EngineTest, BlockedAddressIsRefusedAtConnectTimeEvenWhenLocalIsAllowed) {
+    // Link-local metadata address: refused before any packet is sent.
+    HttpResponse r = engine_->perform(get("http://169.254.169.254:80/latest/meta-data/"), 10'000);
+    EXPECT_EQ(r.error.status, Status::UrlBlocked) << r.error.message;
+    EXPECT_NE(r.error.message.find("169.254.169.254"), std::string::npos) << r.error.message;
+}
+
+TEST(EngineStrictPolicy, PlainHttpIsRefusedWithoutTheOptIn) {
+    TestServer server;
+    server.server().Get("/ok", [](const httplib::Request &, httplib::Response &res) {
+        res.set_content("hello", "text/plain");
+    });
+    server.start();
+    auto engine = Engine::create();
+    HttpResponse r = engine->perform(get(server.url("/ok")), 10'000);
+    EXPECT_EQ(r.error.status, Status::UrlBlocked) << r.error.message;
+    EXPECT_EQ(server.requests(), 0u);
+}
+
+// DNS rebinding: the name passes every check, but resolves to loopback at connect time.
+TEST(EngineStrictPolicy, RebindingToLoopbackIsRefusedAtConnectTime) {
+    int listener = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+    ASSERT_GE(listener, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ASSERT_EQ(::bind(listener, reinterpret_cast<sockaddr *>(&addr), sizeof addr), 0);
+    ASSERT_EQ(::listen(listener, 16), 0);
+    socklen_t len = sizeof addr;
+    ASSERT_EQ(::getsockname(listener, reinterpret_cast<sockaddr *>(&addr), &len), 0);
+    std::string port = std::to_string(ntohs(addr.sin_port));
+
+    auto engine = Engine::create();  // default policy: no insecure_local
+    const std::string url = "https://www.elizacloud.ai:" + port + "/";
+    ASSERT_TRUE(engine->policy().check_base_url(url).ok());  // the URL itself is fine
+    HttpRequest r = get(url);
+    r.resolve = {"www.elizacloud.ai:" + port + ":127.0.0.1"};
+    HttpResponse response = engine->perform(r, 10'000);
+    EXPECT_EQ(response.error.status, Status::UrlBlocked) << response.error.message;
+    EXPECT_NE(response.error.message.find("127.0.0.1"), std::string::npos)
+        << response.error.message;
+
+    // No connection ever reached the listener.
+    int accepted = ::accept(listener, nullptr, nullptr);
+    int err = errno;
+    EXPECT_EQ(accepted, -1);
+    EXPECT_TRUE(err == EAGAIN || err == EWOULDBLOCK);
+    if (accepted >= 0) ::close(accepted);
+    ::close(listener);
+}
+
+// ---- timers and tasks ----
+
+TEST(EngineTimers, OneShotFiresOnce) {
+    auto engine = Engine::create();
+    std::promise<void> fired;
+    std::atomic<int> count{0};
+    engine->set_timer(20, [&] {
+        if (count.fetch_add(1) == 0) fired.set_value();
+    });
+    EXPECT_EQ(engine->active_timers(), 1u);
+    ASSERT_EQ(fired.get_future().wait_for(Ms(5'000)), std::future_status::ready);
+    engine->drain();
+    EXPECT_EQ(count.load(), 1);
+    EXPECT_EQ(engine->active_timers(), 0u);
+}
+
+TEST(EngineTimers, RepeatingTimerRunsUntilCancelled) {
+    auto engine = Engine::create();
+    std::mutex mutex;
+    std::condition_variable cv;
+    int count = 0;
+    TimerId id = engine->set_timer(
+        5,
+        [&] {
+            std::lock_guard<std::mutex> lock(mutex);
+            ++count;
+            cv.notify_all();
+        },
+        10);
+    {
+        std::unique_lock<std::mutex> lock(mutex);
+        ASSERT_TRUE(cv.wait_for(lock, Ms(5'000), [&] { return count >= 3; }));
+    }
+    engine->cancel_timer(id);
+    engine->drain();
+    int after_cancel;
+    {
+        std::lock_guard<std::mutex> lock(mutex);
+        after_cancel = count;
+    }
+    EXPECT_EQ(engine->active_timers(), 0u);
+    // Let several periods pass with the loop awake, then check nothing more ran.
+    std::promise<void> later;
+    engine->set_timer(60, [&] { later.set_value(); });
+    ASSERT_EQ(later.get_future().wait_for(Ms(5'000)), std::future_status::ready);
+    std::lock_guard<std::mutex> lock(mutex);
+    EXPECT_EQ(count, after_cancel);
+}
+
+TEST(EngineTimers, CancelledTimerNeverRuns) {
+    auto engine = Engine::create();
+    std::atomic<bool> ran{false};
+    TimerId id = engine->set_timer(30, [&] { ran = true; });
+    engine->cancel_timer(id);
+    std::promise<void> later;
+    engine->set_timer(80, [&] { later.set_value(); });
+    ASSERT_EQ(later.get_future().wait_for(Ms(5'000)), std::future_status::ready);
+    EXPECT_FALSE(ran.load());
+}
+
+TEST(EngineTimers, TimerMayCancelItselfFromItsCallback) {
+    auto clock = std::make_shared<ManualClock>();
+    auto engine = Engine::create(local_options(clock));
+    int count = 0;
+    auto id = std::make_shared<TimerId>(0);
+    *id = engine->set_timer(
+        10,
+        [&, id] {
+            if (++count == 2) engine->cancel_timer(*id);
+        },
+        10);
+    clock->advance(100);
+    engine->drain();
+    EXPECT_EQ(count, 2);
+    EXPECT_EQ(engine->active_timers(), 0u);
+}
+
+TEST(EngineTimers, ManualClockFiresExactlyWhatIsDueInOrder) {
+    auto clock = std::make_shared<ManualClock>(1'000);
+    auto engine = Engine::create(local_options(clock));
+    std::vector<std::string> log;  // touched on the I/O thread; read after drain()
+    engine->set_timer(100, [&] { log.push_back("A@" + std::to_string(clock->now_ms())); });
+    engine->set_timer(50, [&] { log.push_back("B@" + std::to_string(clock->now_ms())); });
+    TimerId c = engine->set_timer(
+        30, [&] { log.push_back("C"); }, 30);
+    engine->set_timer(101, [&] { log.push_back("D"); });
+
+    engine->drain();
+    EXPECT_TRUE(log.empty());  // no time has passed; wall-clock time does not count
+
+    clock->advance(99);
+    engine->drain();
+    EXPECT_EQ(log, (std::vector<std::string>{"C", "B@1099", "C", "C"}));
+
+    clock->advance(1);  // A is due exactly now; C's next run is at 1120
+    engine->drain();
+    EXPECT_EQ(log, (std::vector<std::string>{"C", "B@1099", "C", "C", "A@1100"}));
+
+    engine->cancel_timer(c);
+    clock->advance(100);
+    engine->drain();
+    EXPECT_EQ(log, (std::vector<std::string>{"C", "B@1099", "C", "C", "A@1100", "D"}));
+    EXPECT_EQ(engine->active_timers(), 0u);
+}
+
+TEST(EngineTimers, DrainRunsTasksPostedByDueTimers) {
+    auto clock = std::make_shared<ManualClock>();
+    auto engine = Engine::create(local_options(clock));
+    std::vector<int> order;
+    engine->set_timer(10, [&] { engine->post([&] { order.push_back(2); }); });
+    engine->post([&] { order.push_back(1); });
+    clock->advance(10);
+    engine->drain();
+    EXPECT_EQ(order, (std::vector<int>{1, 2}));
+}
+
+TEST(EngineTasks, PostedTasksRunInOrderOnTheIoThread) {
+    auto engine = Engine::create();
+    std::vector<int> order;
+    std::atomic<bool> all_on_io{true};
+    EXPECT_FALSE(engine->in_io_thread());
+    for (int i = 0; i < 100; ++i) {
+        engine->post([&, i] {
+            order.push_back(i);
+            if (!engine->in_io_thread()) all_on_io = false;
+        });
+    }
+    engine->drain();
+    ASSERT_EQ(order.size(), 100u);
+    for (int i = 0; i < 100; ++i) EXPECT_EQ(order[static_cast<size_t>(i)], i);
+    EXPECT_TRUE(all_on_io.load());
+}
+
+TEST(EngineTasks, ExceptionsInCallbacksDoNotStopTheLoop) {
+    auto engine = Engine::create();
+    engine->post([] { throw std::runtime_error("task failure"); });
+    std::atomic<bool> ran{false};
+    engine->post([&] { ran = true; });
+    engine->drain();
+    EXPECT_TRUE(ran.load());
+}
+
+TEST(EngineLifetime, DestroyedFromItsOwnIoThread) {
+    TestServer server;
+    server.server().Get("/slow", [&](const httplib::Request &, httplib::Response &res) {
+        server.wait_for_stop(10'000);
+        res.set_content("late", "text/plain");
+    });
+    server.start();
+    auto engine = Engine::create(local_options());
+    std::promise<Status> cancelled;
+    HttpRequest r = get(server.url("/slow"));
+    r.total_timeout_ms = 0;
+    engine->submit(std::move(r),
+                   [&](HttpResponse &&response) { cancelled.set_value(response.error.status); });
+    // The only reference is dropped inside a task, on the I/O thread.
+    auto holder = std::make_shared<std::shared_ptr<Engine>>(std::move(engine));
+    (*holder)->post([holder] { holder->reset(); });
+    auto future = cancelled.get_future();
+    ASSERT_EQ(future.wait_for(Ms(5'000)), std::future_status::ready);
+    EXPECT_EQ(future.get(), Status::Cancelled);
+}
+
+}  // namespace
+}  // namespace elizacloud
