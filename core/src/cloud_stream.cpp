@@ -18,7 +18,8 @@ namespace {
 struct StreamState {
     SseParser parser;
     ChunkCallback on_chunk;
-    std::string text;  // all chunks so far, for the completion
+    std::string text;      // all chunks so far, for the completion
+    bool started = false;  // body bytes arrived: the agent's stream was open
 };
 
 void handle_event(Operation &op, StreamState &state, SseEvent &&event) {
@@ -75,6 +76,7 @@ OperationId CloudClient::stream_async(std::string_view agent_id, std::string_vie
         req.on_data = [keep, state](std::string_view bytes) {
             Operation &o = *keep;
             if (o.finished()) return;
+            state->started = true;
             o.guarded([&] {
                 bool ok = state->parser.feed(
                     bytes, [&](SseEvent &&event) { handle_event(o, *state, std::move(event)); });
@@ -85,6 +87,11 @@ OperationId CloudClient::stream_async(std::string_view agent_id, std::string_vie
         op.request(std::move(req), [keep, state](HttpResponse &&response) {
             Operation &o = *keep;
             ErrorInfo error = error_from_response(response, ErrorFamily::Cloud);
+            if (error.status == Status::Network && state->started) {
+                // The connection broke inside the stream: the same loss as a clean end without
+                // "done", with the transport's reason kept.
+                error.message = "stream ended before done (" + error.message + ")";
+            }
             if (!error.ok()) return o.fail(std::move(error));
             // A final event without a blank line still counts (SPEC §2.2).
             state->parser.finish(

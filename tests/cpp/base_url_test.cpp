@@ -1,7 +1,7 @@
 // Base URL normalisation (G9) and path-segment encoding.
-#include <gtest/gtest.h>
-
 #include "base_url.hpp"
+
+#include <gtest/gtest.h>
 
 namespace elizacloud {
 namespace {
@@ -27,7 +27,8 @@ TEST(BaseUrl, NormalisationTable) {
         {"https://self.example/my-api/v1", "https://self.example/my-api/v1"},
         {"https://www.elizacloud.ai/api/v1/api/v1", "https://www.elizacloud.ai/api/v1"},
     };
-    for (const Row &row : rows) EXPECT_EQ(normalise_site_url(row.configured), row.site) << row.configured;
+    for (const Row &row : rows)
+        EXPECT_EQ(normalise_site_url(row.configured), row.site) << row.configured;
 }
 
 TEST(BaseUrl, FromConfigBuildsSiteApiAndTopUp) {
@@ -41,9 +42,8 @@ TEST(BaseUrl, FromConfigBuildsSiteApiAndTopUp) {
 
 TEST(BaseUrl, PolicyRefusalCarriesThePolicysStatusAndMessage) {
     UrlPolicy policy;
-    for (const char *url : {"http://www.elizacloud.ai", "https://evil.example",
-                            "https://127.0.0.1", "https://user@www.elizacloud.ai",
-                            "https://localhost"}) {
+    for (const char *url : {"http://www.elizacloud.ai", "https://evil.example", "https://127.0.0.1",
+                            "https://user@www.elizacloud.ai", "https://localhost"}) {
         UrlVerdict verdict = policy.check_base_url(normalise_site_url(url));
         ASSERT_FALSE(verdict.ok()) << url;
         try {

@@ -15,8 +15,8 @@ using test::json_string;
 class HttpsTest : public ::testing::Test {
 protected:
     static void SetUpTestSuite() {
-        emulator_ = new EmulatorProcess({"--tls", "--auto-approve", "--provision-ms", "150",
-                                         "--job-poll-interval-ms", "50"});
+        emulator_ = new EmulatorProcess(
+            {"--tls", "--auto-approve", "--provision-ms", "150", "--job-poll-interval-ms", "50"});
     }
     static void TearDownTestSuite() {
         delete emulator_;

@@ -18,7 +18,9 @@ namespace elizacloud {
 namespace {
 
 using test::EmulatorProcess;
+using test::error_of;
 using test::json_string;
+using test::status_of;
 
 class ClientTest : public ::testing::Test {
 protected:
@@ -55,24 +57,6 @@ protected:
         std::string id = new_agent();
         client_->provision(id);
         return id;
-    }
-
-    static Status status_of(const std::function<void()> &call) {
-        try {
-            call();
-        } catch (const Error &e) {
-            return e.status();
-        }
-        return Status::Ok;
-    }
-
-    static ErrorInfo error_of(const std::function<void()> &call) {
-        try {
-            call();
-        } catch (const Error &e) {
-            return e.info();
-        }
-        return {};
     }
 
     static EmulatorProcess *emulator_;
@@ -384,9 +368,8 @@ TEST_F(ClientTest, StreamDeliversChunksInOrder) {
     std::string id = running_agent();
     emulator_->control("POST", "/__emulator/config", R"({"streamChunkChars":3})");
     std::vector<std::string> chunks;
-    std::string text = client_->stream(id, "hello world", {}, [&](std::string_view chunk) {
-        chunks.emplace_back(chunk);
-    });
+    std::string text = client_->stream(id, "hello world", {},
+                                       [&](std::string_view chunk) { chunks.emplace_back(chunk); });
     EXPECT_EQ(text, "echo: hello world");
     ASSERT_GT(chunks.size(), 3u);
     std::string joined;
@@ -410,7 +393,20 @@ TEST_F(ClientTest, StreamEndingWithoutDoneIsNetwork) {
                        R"({"agentId":"*","replies":[{"error":{"code":-32000,"message":"x"}}]})");
     ErrorInfo error = error_of([&] { client_->stream(id, "hello"); });
     EXPECT_EQ(error.status, Status::Network);
-    EXPECT_EQ(error.message, "stream ended before done");
+    EXPECT_EQ(error.message.rfind("stream ended before done", 0), 0u) << error.message;
+}
+
+TEST_F(ClientTest, StreamConnectionDroppedMidStreamIsNetwork) {
+    std::string id = running_agent();
+    emulator_->fault(R"({"path":"/api/v1/milady/agents/*/stream","action":"close",
+        "afterEvents":2})");
+    std::vector<std::string> chunks;
+    ErrorInfo error = error_of([&] {
+        client_->stream(id, "hello", {}, [&](std::string_view c) { chunks.emplace_back(c); });
+    });
+    EXPECT_EQ(error.status, Status::Network);
+    EXPECT_EQ(error.message.rfind("stream ended before done", 0), 0u) << error.message;
+    EXPECT_EQ(chunks, std::vector<std::string>{"echo: hello"});  // delivered before the drop
 }
 
 TEST_F(ClientTest, StreamStallHitsTheIdleTimeout) {
@@ -430,8 +426,8 @@ TEST_F(ClientTest, StreamCanBeCancelled) {
     emulator_->fault(R"({"path":"/api/v1/milady/agents/*/stream","action":"stall",
         "afterEvents":1,"stallMs":5000})");
     std::promise<ErrorInfo> done;
-    OperationId op = client_->stream_async(id, "hello", {}, {},
-                                           [&](OpResult &&r) { done.set_value(r.error); });
+    OperationId op =
+        client_->stream_async(id, "hello", {}, {}, [&](OpResult &&r) { done.set_value(r.error); });
     std::this_thread::sleep_for(std::chrono::milliseconds(150));
     client_->cancel(op);
     auto future = done.get_future();
@@ -461,9 +457,8 @@ TEST_F(ClientTest, UserIdentity) {
 
 TEST_F(ClientTest, SyncCallOnTheIoThreadIsReentrant) {
     std::promise<Status> seen;
-    client_->list_agents_async([&](OpResult &&) {
-        seen.set_value(status_of([&] { client_->list_agents(); }));
-    });
+    client_->list_agents_async(
+        [&](OpResult &&) { seen.set_value(status_of([&] { client_->list_agents(); })); });
     EXPECT_EQ(seen.get_future().get(), Status::Reentrant);
 }
 

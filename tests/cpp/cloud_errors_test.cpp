@@ -1,9 +1,9 @@
 // Every cloud error family mapped to one error model (C§7.4), as a table of responses.
+#include "cloud_errors.hpp"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
-
-#include "cloud_errors.hpp"
 
 namespace elizacloud {
 namespace {
@@ -21,12 +21,19 @@ TEST(CloudErrors, StatusTable) {
         int http;
         Status status;
     };
-    const Row rows[] = {{400, Status::InvalidRequest}, {401, Status::Unauthorized},
-                        {402, Status::InsufficientCredits}, {403, Status::Forbidden},
-                        {404, Status::NotFound}, {409, Status::Conflict},
-                        {413, Status::InvalidRequest}, {422, Status::InvalidRequest},
-                        {429, Status::RateLimited}, {500, Status::Server},
-                        {502, Status::Server}, {503, Status::Server}, {418, Status::Server},
+    const Row rows[] = {{400, Status::InvalidRequest},
+                        {401, Status::Unauthorized},
+                        {402, Status::InsufficientCredits},
+                        {403, Status::Forbidden},
+                        {404, Status::NotFound},
+                        {409, Status::Conflict},
+                        {413, Status::InvalidRequest},
+                        {422, Status::InvalidRequest},
+                        {429, Status::RateLimited},
+                        {500, Status::Server},
+                        {502, Status::Server},
+                        {503, Status::Server},
+                        {418, Status::Server},
                         {599, Status::Server}};
     for (const Row &row : rows) {
         ErrorInfo e = error_from_response(response(row.http, R"({"error":"x"})"));
@@ -45,7 +52,8 @@ TEST(CloudErrors, EveryFamilyGivesTheCloudsMessageAndCode) {
         const char *code;
     };
     const Row rows[] = {
-        {ErrorFamily::Cloud, R"({"success":false,"error":"Agent not found","code":"resource_not_found"})",
+        {ErrorFamily::Cloud,
+         R"({"success":false,"error":"Agent not found","code":"resource_not_found"})",
          "Agent not found", "resource_not_found"},
         {ErrorFamily::Cloud, R"({"success":false,"error":"Sandbox is not running"})",
          "Sandbox is not running", ""},
@@ -54,8 +62,9 @@ TEST(CloudErrors, EveryFamilyGivesTheCloudsMessageAndCode) {
         {ErrorFamily::OpenAI,
          R"({"error":{"message":"Invalid API key","type":"authentication_error","code":"invalid_api_key"}})",
          "Invalid API key", "invalid_api_key"},
-        {ErrorFamily::OpenAI, R"({"error":{"message":"Bad","type":"invalid_request_error","code":null}})",
-         "Bad", "invalid_request_error"},
+        {ErrorFamily::OpenAI,
+         R"({"error":{"message":"Bad","type":"invalid_request_error","code":null}})", "Bad",
+         "invalid_request_error"},
         {ErrorFamily::Anthropic,
          R"({"type":"error","error":{"type":"rate_limit_error","message":"Slow down"}})",
          "Slow down", "rate_limit_error"},
@@ -63,9 +72,11 @@ TEST(CloudErrors, EveryFamilyGivesTheCloudsMessageAndCode) {
          R"({"jsonrpc":"2.0","id":1,"error":{"code":-32000,"message":"Sandbox is not running"}})",
          "Sandbox is not running", "-32000"},
         // Mixed: an OpenAI route's limiter answers in the cloud-native shape.
-        {ErrorFamily::OpenAI, R"({"success":false,"error":"Too many requests","code":"rate_limit_exceeded"})",
+        {ErrorFamily::OpenAI,
+         R"({"success":false,"error":"Too many requests","code":"rate_limit_exceeded"})",
          "Too many requests", "rate_limit_exceeded"},
-        {ErrorFamily::Cloud, R"({"success":false,"message":"Only a message"})", "Only a message", ""},
+        {ErrorFamily::Cloud, R"({"success":false,"message":"Only a message"})", "Only a message",
+         ""},
     };
     for (const Row &row : rows) {
         ErrorInfo e = error_from_response(response(400, row.body), row.family);
@@ -101,7 +112,8 @@ TEST(CloudErrors, ApiKeysInMessagesAreRedacted) {
 
 TEST(CloudErrors, InsufficientCreditsFigures) {
     ErrorInfo e = error_from_response(response(
-        402, R"({"success":false,"error":"Insufficient credits.","requiredBalance":5,"currentBalance":1.25})"));
+        402,
+        R"({"success":false,"error":"Insufficient credits.","requiredBalance":5,"currentBalance":1.25})"));
     EXPECT_EQ(e.status, Status::InsufficientCredits);
     EXPECT_DOUBLE_EQ(e.required_balance, 5.0);
     EXPECT_DOUBLE_EQ(e.current_balance, 1.25);
@@ -116,7 +128,8 @@ TEST(CloudErrors, InsufficientCreditsFigures) {
 TEST(CloudErrors, InsufficientCreditCodeWinsOverTheStatus) {
     // /messages reports insufficient credits as 429 (C§8 item 8).
     ErrorInfo e = error_from_response(
-        response(429, R"({"type":"error","error":{"type":"insufficient_credits","message":"Top up"}})"),
+        response(429,
+                 R"({"type":"error","error":{"type":"insufficient_credits","message":"Top up"}})"),
         ErrorFamily::Anthropic);
     EXPECT_EQ(e.status, Status::InsufficientCredits);
     ErrorInfo embed = error_from_response(
@@ -174,7 +187,8 @@ TEST(CloudErrors, EnvelopeChecks) {
 
 TEST(CloudErrors, JsonRpcError) {
     json::Document doc;
-    ASSERT_TRUE(json::parse(R"({"jsonrpc":"2.0","error":{"code":-32601,"message":"Method not found: x"}})", doc));
+    ASSERT_TRUE(json::parse(
+        R"({"jsonrpc":"2.0","error":{"code":-32601,"message":"Method not found: x"}})", doc));
     auto e = jsonrpc_error(doc);
     ASSERT_TRUE(e.has_value());
     EXPECT_EQ(e->status, Status::Agent);

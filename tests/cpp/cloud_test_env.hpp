@@ -2,6 +2,7 @@
 // insecure_local opt-in, as ELIZACLOUD_INSECURE_LOCAL=1 would) and the emulator's base URL.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -34,6 +35,20 @@ inline std::string json_string(const std::string &text, const char *key) {
     json::Document doc;
     if (!json::parse(text, doc)) return {};
     return json::get_string(doc, key).value_or("");
+}
+
+// The error a call throws (Ok when it returns).
+inline ErrorInfo error_of(const std::function<void()> &call) {
+    try {
+        call();
+    } catch (const Error &e) {
+        return e.info();
+    }
+    return {};
+}
+
+inline Status status_of(const std::function<void()> &call) {
+    return error_of(call).status;
 }
 
 }  // namespace elizacloud::test

@@ -1,5 +1,7 @@
 // The browser login flow against the emulator (R1–R26 messages), plus the pure interpretation of
 // single create/poll answers.
+#include "login.hpp"
+
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -10,7 +12,6 @@
 #include <vector>
 
 #include "cloud_test_env.hpp"
-#include "login.hpp"
 
 namespace elizacloud {
 namespace {
@@ -77,12 +78,7 @@ protected:
     }
 
     static ErrorInfo error_of(CloudLogin &login, LoginCallbacks callbacks = {}) {
-        try {
-            login.run(std::move(callbacks));
-        } catch (const Error &e) {
-            return e.info();
-        }
-        return {};
+        return test::error_of([&] { login.run(std::move(callbacks)); });
     }
 
     static EmulatorProcess *emulator_;
@@ -259,8 +255,8 @@ TEST_F(LoginTest, CancelReturnsPromptlyWhileWaiting) {
     auto login = make_login();
     Recorder recorder;
     std::promise<ErrorInfo> done;
-    OperationId id = login->start_async(
-        recorder.callbacks(), [&](ErrorInfo &&e, LoginResult &&) { done.set_value(e); });
+    OperationId id = login->start_async(recorder.callbacks(),
+                                        [&](ErrorInfo &&e, LoginResult &&) { done.set_value(e); });
     recorder.wait_session_id();
     auto start = std::chrono::steady_clock::now();
     login->cancel(id);
