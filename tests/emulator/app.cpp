@@ -17,6 +17,27 @@ App::App(const Options &o) : opts(o), router(faults, sleeper, cfg.record_request
     initial_cfg.copy_from(cfg);
     state = std::make_unique<State>(cfg, o.credits, o.api_key);
     router.set_verbose(o.verbose);
+    router.set_fault_hook(
+        [this](const httplib::Request &req, const FaultRule &) { count_faulted_heartbeat(req); });
+}
+
+void App::count_faulted_heartbeat(const httplib::Request &req) {
+    // POST /api/v1/{milady|milaidy}/agents/{id}/bridge with {"method":"heartbeat"}
+    const std::string &p = req.path;
+    for (const char *prefix : {"/api/v1/milady/agents/", "/api/v1/milaidy/agents/"}) {
+        std::string pre(prefix);
+        if (p.rfind(pre, 0) != 0 || p.size() <= pre.size() + 7) continue;
+        if (p.compare(p.size() - 7, 7, "/bridge") != 0) continue;
+        std::string id = p.substr(pre.size(), p.size() - pre.size() - 7);
+        if (id.find('/') != std::string::npos) continue;
+        rapidjson::Document doc;
+        if (!parse_json(req.body, doc) || get_string(doc, "method") != "heartbeat") return;
+        if (auto agent = state->running_agent_any_org(id)) {
+            agent->heartbeats.fetch_add(1);
+            agent->heartbeat_failures.fetch_add(1);
+        }
+        return;
+    }
 }
 
 bool App::save_state(std::string &error) {

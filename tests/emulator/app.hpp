@@ -27,6 +27,10 @@ struct App {
 
     // Writes the state file (if configured); false on an I/O error.
     bool save_state(std::string &error);
+
+private:
+    // A fault fired on a heartbeat: it still counts as a heartbeat, and as a failed one.
+    void count_faulted_heartbeat(const httplib::Request &req);
 };
 
 // Route registration, one file per area.

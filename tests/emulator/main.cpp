@@ -3,6 +3,7 @@
 #include <httplib.h>
 #include <pthread.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -20,6 +21,15 @@
 #include "tls_cert.hpp"
 
 namespace {
+
+// Exposes the listening socket so that its backlog can be raised: the system cpp-httplib
+// listens with a backlog of 5, which resets connections under a burst of connects.
+template <class Base>
+class EmulatorServer : public Base {
+public:
+    using Base::Base;
+    int listen_fd() const { return static_cast<int>(this->svr_sock_); }
+};
 
 struct ExitSignal {
     std::mutex mu;
@@ -103,13 +113,14 @@ int main(int argc, char **argv) {
                 std::fprintf(stderr, "elizacloud-emulator: cannot write %s\n", ca_file.c_str());
                 return 1;
             }
-            svr = std::make_unique<httplib::SSLServer>(tls.server_cert.get(), tls.server_key.get());
+            svr = std::make_unique<EmulatorServer<httplib::SSLServer>>(tls.server_cert.get(),
+                                                                       tls.server_key.get());
         } catch (const std::exception &e) {
             std::fprintf(stderr, "elizacloud-emulator: %s\n", e.what());
             return 1;
         }
     } else {
-        svr = std::make_unique<httplib::Server>();
+        svr = std::make_unique<EmulatorServer<httplib::Server>>();
     }
     if (!svr->is_valid()) {
         std::fprintf(stderr, "elizacloud-emulator: server set-up failed\n");
@@ -124,6 +135,12 @@ int main(int argc, char **argv) {
     svr->set_keep_alive_timeout(5);
     svr->set_tcp_nodelay(true);
     svr->set_payload_max_length(16 * 1024 * 1024);
+    // SO_REUSEADDR only: httplib's default also sets SO_REUSEPORT, which would let a second
+    // emulator silently share the port.
+    svr->set_socket_options([](socket_t sock) {
+        int yes = 1;
+        setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+    });
     auto handler = [&app](const httplib::Request &req, httplib::Response &res) {
         app.router.dispatch(req, res);
     };
@@ -203,7 +220,7 @@ int main(int argc, char **argv) {
     {
         std::unique_lock lock(ex.mu);
         finished =
-            ex.cv.wait_for(lock, std::chrono::milliseconds(700), [&] { return ex.listener_done; });
+            ex.cv.wait_for(lock, std::chrono::milliseconds(300), [&] { return ex.listener_done; });
     }
     saver.join();
     std::string error;

@@ -649,6 +649,14 @@ std::shared_ptr<Agent> State::running_agent(const std::string &org_id, const std
     return a;
 }
 
+std::shared_ptr<Agent> State::running_agent_any_org(const std::string &id) {
+    tick();
+    std::shared_lock lock(mu_);
+    auto it = agents_.find(id);
+    if (it == agents_.end() || it->second->status != "running") return nullptr;
+    return it->second;
+}
+
 std::shared_ptr<Agent> State::any_agent(const std::string &id) {
     std::shared_lock lock(mu_);
     auto it = agents_.find(id);

@@ -244,6 +244,8 @@ public:
     // The agent if it exists in the org and is running (shared lock only).
     std::shared_ptr<Agent> running_agent(const std::string &org_id, const std::string &id);
     std::shared_ptr<Agent> any_agent(const std::string &id);
+    // The agent if it is running, whatever its organization.
+    std::shared_ptr<Agent> running_agent_any_org(const std::string &id);
     std::optional<AgentView> force_status(const std::string &id, const std::string &status,
                                           const std::optional<std::string> &error_message);
     std::optional<Job> job(const std::string &org_id, const std::string &id);

@@ -8,8 +8,8 @@ Fixtures:
     api_key           an API key of the default user on `emulator`
     tls_emulator      an HTTPS emulator (CA file in .ca_file)
 
-The `emulator` fixture polls fast: --job-poll-interval-ms 50 unless the test's
-emulator_args set it.
+The `emulator` fixture is fast: --job-poll-interval-ms 50 and --provision-ms 100 unless the
+test's emulator_args set them.
 """
 
 from __future__ import annotations
@@ -59,6 +59,8 @@ def emulator(request, emulator_factory) -> Emulator:
         args.extend(mark.args)
     if "--job-poll-interval-ms" not in args:
         args += ["--job-poll-interval-ms", "50"]
+    if "--provision-ms" not in args:
+        args += ["--provision-ms", "100"]
     return emulator_factory(args)
 
 

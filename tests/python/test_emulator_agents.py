@@ -245,11 +245,12 @@ def test_fail_provision_flag(emulator, api_key):
     assert sync.status == 500 and sync.json() == {"success": False, "error": "Provisioning failed"}
 
 
+@pytest.mark.emulator_args("--provision-ms", "300")
 def test_provision_sync(emulator, api_key):
     agent = emulator.create_agent(api_key)["id"]
     t0 = time.monotonic()
     resp = provision(emulator, api_key, agent, "?sync=true")
-    assert time.monotonic() - t0 >= 0.25  # --provision-ms default 300
+    assert time.monotonic() - t0 >= 0.25
     assert resp.status == 200
     data = resp.json()["data"]
     assert data["status"] == "running" and data["id"] == agent and data["bridgeUrl"]
@@ -335,19 +336,18 @@ def test_patch_invalid(emulator, api_key, body):
 
 
 def test_lifecycle_conflicts_while_provisioning(emulator, api_key):
-    emulator.config(provisionMs=3000)
+    emulator.config(provisionMs=1500)
     agent = emulator.create_agent(api_key)["id"]
     job = provision(emulator, api_key, agent).json()["data"]["jobId"]
     delete = emulator.request("DELETE", f"{BASE}/{agent}", key=api_key)
     assert delete.status == 409
     assert delete.json() == {"success": False, "error": "Agent provisioning is in progress"}
-    time.sleep(1.1)  # job in_progress -> agent provisioning
+    time.sleep(0.6)  # job in_progress (after 500 ms) -> agent provisioning
     assert emulator.agent_state(agent)["status"] == "provisioning"
     for method, path, body in (("POST", "suspend", None), ("PATCH", "", {"action": "suspend"})):
         url = f"{BASE}/{agent}" + (f"/{path}" if path else "")
         resp = emulator.request(method, url, body, key=api_key)
         assert resp.status == 409 and resp.json()["error"] == "Agent provisioning is in progress"
-    emulator.config(provisionMs=300)
     assert emulator.wait_job(api_key, job)["status"] == "completed"
 
 
