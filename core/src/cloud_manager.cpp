@@ -278,8 +278,7 @@ void CloudManager::run_connect(const std::shared_ptr<Op> &op) {
             log::error("[cloud-manager] Cannot connect: {}", error.message);
             agent_id_ = op->agent_id;
             set_state(ConnectionState::Error, error);
-            set_state(ConnectionState::Disconnected, error);
-            agent_id_.clear();
+            end_session(error);
             finish(op, error);
             return;
         }
@@ -387,14 +386,11 @@ void CloudManager::fail_connect(ErrorInfo error) {
     drop_session();
     if (error.status == Status::Cancelled) {
         log::info("[cloud-manager] Connect to agent {} cancelled", agent_id_);
-        set_state(ConnectionState::Disconnected, error);
     } else {
         log::error("[cloud-manager] Connect to agent {} failed: {}", agent_id_, error.message);
         set_state(ConnectionState::Error, error);
-        set_state(ConnectionState::Disconnected, error);
     }
-    agent_id_.clear();
-    publish();
+    end_session(error);
     if (current_ && current_->kind == Op::Kind::Connect) finish(current_, error);
 }
 
@@ -420,9 +416,7 @@ void CloudManager::teardown(bool final_snapshot, std::function<void()> then) {
     auto backup = backup_;
     if (!final_snapshot || !backup) {
         drop_session();
-        set_state(ConnectionState::Disconnected);
-        agent_id_.clear();
-        publish();
+        end_session({});
         then();
         return;
     }
@@ -432,9 +426,7 @@ void CloudManager::teardown(bool final_snapshot, std::function<void()> then) {
         auto self = weak.lock();
         if (!self || self->teardown_ != teardown) return;  // shut down meanwhile
         self->drop_session();
-        self->set_state(ConnectionState::Disconnected);
-        self->agent_id_.clear();
-        self->publish();
+        self->end_session({});
         then();
     });
 }
@@ -477,9 +469,7 @@ void CloudManager::on_monitor(uint64_t session, const MonitorEvent &event) {
             if (error.ok()) error.status = Status::NotConnected;
             // Terminal: nothing of the session keeps running; the host decides what next.
             drop_session();
-            set_state(ConnectionState::Disconnected, error, event.attempt);
-            agent_id_.clear();
-            publish();
+            end_session(error, event.attempt);
             break;
         }
     }
@@ -487,8 +477,16 @@ void CloudManager::on_monitor(uint64_t session, const MonitorEvent &event) {
 
 // ---- state ------------------------------------------------------------------------------------
 
+void CloudManager::end_session(ErrorInfo error, int attempt) {
+    // Readers on other threads must see the session gone by the time the host hears about it.
+    std::string agent = std::move(agent_id_);
+    agent_id_.clear();
+    publish();
+    set_state(ConnectionState::Disconnected, std::move(error), attempt, -1, &agent);
+}
+
 void CloudManager::set_state(ConnectionState state, ErrorInfo error, int attempt,
-                             int64_t next_delay_ms) {
+                             int64_t next_delay_ms, const std::string *agent) {
     ConnectionState previous = state_.load();
     // Identical consecutive states are not re-emitted; a new reconnect attempt is news.
     bool news =
@@ -502,7 +500,7 @@ void CloudManager::set_state(ConnectionState state, ErrorInfo error, int attempt
     StateChange change;
     change.new_state = state;
     change.previous_state = previous;
-    change.agent_id = agent_id_;
+    change.agent_id = agent ? *agent : agent_id_;
     change.error = std::move(error);
     change.attempt = attempt;
     change.next_delay_ms = next_delay_ms;
@@ -523,11 +521,7 @@ void CloudManager::shutdown_io() {
     ++teardown_;  // a final snapshot in flight no longer continues a teardown
     if (step_op_ != 0 && ops_) ops_->cancel(std::exchange(step_op_, 0));
     drop_session();
-    if (!agent_id_.empty() || state_.load() != ConnectionState::Disconnected) {
-        set_state(ConnectionState::Disconnected, cancelled("Cloud manager shut down"));
-    }
-    agent_id_.clear();
-    publish();
+    end_session(cancelled("Cloud manager shut down"));
     auto queued = std::move(queue_);
     queue_.clear();
     if (current_) queued.push_front(current_);

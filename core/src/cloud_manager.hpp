@@ -143,8 +143,11 @@ private:
     void on_monitor(uint64_t session, const MonitorEvent &event);
     void finish(std::shared_ptr<Op> op, const ErrorInfo &error);
     void abort_current_connect(const char *why);
+    // agent: the agent the change is about when it is no longer agent_id_.
     void set_state(ConnectionState state, ErrorInfo error = {}, int attempt = 0,
-                   int64_t next_delay_ms = -1);
+                   int64_t next_delay_ms = -1, const std::string *agent = nullptr);
+    // Clears the agent (and the readers' copies), then reports disconnected for it.
+    void end_session(ErrorInfo error, int attempt = 0);
     void shutdown_io();
     void publish();
 
