@@ -27,6 +27,15 @@
 #define EC_API __attribute__((visibility("default")))
 #endif
 
+/* No ec_ function throws: C++ callers see every declaration as noexcept. */
+#if defined(__cplusplus) && __cplusplus >= 201103L
+#define EC_NOEXCEPT noexcept
+#elif defined(__cplusplus)
+#define EC_NOEXCEPT throw()
+#else
+#define EC_NOEXCEPT
+#endif
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -39,36 +48,36 @@ extern "C" {
 typedef int32_t ec_status;
 enum {
     EC_OK = 0,
-    EC_ERR_INVALID_ARGUMENT = -1,     /* a NULL handle, bad option, non-UUID agent id... */
+    EC_ERR_INVALID_ARGUMENT = -1, /* a NULL handle, bad option, non-UUID agent id... */
     EC_ERR_NO_MEMORY = -2,
-    EC_ERR_INTERNAL = -3,             /* a bug: please report */
-    EC_ERR_EMPTY = -4,                /* no event queued (ec_*_next_event) */
-    EC_ERR_TIMEOUT = -5,              /* a request, wait or overall deadline passed */
-    EC_ERR_CANCELLED = -6,            /* cancelled by the caller or by shutdown */
-    EC_ERR_NETWORK = -7,              /* DNS, connect, reset, connection dropped mid-body */
-    EC_ERR_REDIRECT_REFUSED = -8,     /* the server answered 3xx; redirects are never followed */
-    EC_ERR_URL_BLOCKED = -9,          /* URL or address refused by the URL security policy */
-    EC_ERR_TLS = -10,                 /* certificate or handshake failure */
-    EC_ERR_PROTOCOL = -11,            /* malformed JSON, unexpected shape, bad SSE */
-    EC_ERR_RESPONSE_TOO_LARGE = -12,  /* response body above the configured maximum */
-    EC_ERR_UNAUTHORIZED = -13,        /* cloud 401 */
-    EC_ERR_FORBIDDEN = -14,           /* cloud 403 */
-    EC_ERR_NOT_FOUND = -15,           /* cloud 404 */
-    EC_ERR_CONFLICT = -16,            /* cloud 409 */
-    EC_ERR_RATE_LIMITED = -17,        /* cloud 429; retry-after carried where sent */
-    EC_ERR_INSUFFICIENT_CREDITS = -18,/* cloud 402; required/current balance carried */
-    EC_ERR_INVALID_REQUEST = -19,     /* cloud 400 */
-    EC_ERR_SERVER = -20,              /* cloud 5xx or other unexpected status */
-    EC_ERR_LOGIN_EXPIRED = -21,       /* login session expired or unknown */
+    EC_ERR_INTERNAL = -3,               /* a bug: please report */
+    EC_ERR_EMPTY = -4,                  /* no event queued (ec_*_next_event) */
+    EC_ERR_TIMEOUT = -5,                /* a request, wait or overall deadline passed */
+    EC_ERR_CANCELLED = -6,              /* cancelled by the caller or by shutdown */
+    EC_ERR_NETWORK = -7,                /* DNS, connect, reset, connection dropped mid-body */
+    EC_ERR_REDIRECT_REFUSED = -8,       /* the server answered 3xx; redirects are never followed */
+    EC_ERR_URL_BLOCKED = -9,            /* URL or address refused by the URL security policy */
+    EC_ERR_TLS = -10,                   /* certificate or handshake failure */
+    EC_ERR_PROTOCOL = -11,              /* malformed JSON, unexpected shape, bad SSE */
+    EC_ERR_RESPONSE_TOO_LARGE = -12,    /* response body above the configured maximum */
+    EC_ERR_UNAUTHORIZED = -13,          /* cloud 401 */
+    EC_ERR_FORBIDDEN = -14,             /* cloud 403 */
+    EC_ERR_NOT_FOUND = -15,             /* cloud 404 */
+    EC_ERR_CONFLICT = -16,              /* cloud 409 */
+    EC_ERR_RATE_LIMITED = -17,          /* cloud 429; retry-after carried where sent */
+    EC_ERR_INSUFFICIENT_CREDITS = -18,  /* cloud 402; required/current balance carried */
+    EC_ERR_INVALID_REQUEST = -19,       /* cloud 400 */
+    EC_ERR_SERVER = -20,                /* cloud 5xx or other unexpected status */
+    EC_ERR_LOGIN_EXPIRED = -21,         /* login session expired or unknown */
     EC_ERR_KEY_ALREADY_RETRIEVED = -22, /* login completed but the key was already collected */
-    EC_ERR_NOT_CONNECTED = -23,       /* no API key / no active agent */
-    EC_ERR_REENTRANT = -24,           /* call not allowed from inside a library callback */
-    EC_ERR_BUSY = -25,                /* an operation of that kind is already running */
-    EC_ERR_OVERFLOW = -26,            /* a bounded queue overflowed */
-    EC_ERR_IO = -27,                  /* local file I/O (config store) */
-    EC_ERR_INCOMPATIBLE = -28,        /* ABI / plugin version negotiation refused */
-    EC_ERR_PROVISION_FAILED = -29,    /* the provisioning job ended as failed */
-    EC_ERR_AGENT = -30                /* the agent answered a JSON-RPC error */
+    EC_ERR_NOT_CONNECTED = -23,         /* no API key / no active agent */
+    EC_ERR_REENTRANT = -24,             /* call not allowed from inside a library callback */
+    EC_ERR_BUSY = -25,                  /* an operation of that kind is already running */
+    EC_ERR_OVERFLOW = -26,              /* a bounded queue overflowed */
+    EC_ERR_IO = -27,                    /* local file I/O (config store) */
+    EC_ERR_INCOMPATIBLE = -28,          /* ABI / plugin version negotiation refused */
+    EC_ERR_PROVISION_FAILED = -29,      /* the provisioning job ended as failed */
+    EC_ERR_AGENT = -30                  /* the agent answered a JSON-RPC error */
 };
 
 /* ------------------------------------------------------------------------------------------
@@ -87,7 +96,7 @@ typedef struct ec_engine ec_engine; /* one I/O thread + timers; shared by many c
 typedef struct ec_cloud ec_cloud;   /* one account, one active agent, one event queue */
 
 /* [any thread] Frees memory the library returned (strings, JSON). NULL is a no-op. */
-EC_API void ec_free(void *ptr);
+EC_API void ec_free(void *ptr) EC_NOEXCEPT;
 
 /* ---- Logging (process-wide) ---------------------------------------------------------------- */
 
@@ -100,41 +109,44 @@ enum {
     EC_LOG_OFF = 6
 };
 /* [any thread] Minimum level written (default EC_LOG_INFO). */
-EC_API ec_status ec_log_set_level(int32_t level);
+EC_API ec_status ec_log_set_level(int32_t level) EC_NOEXCEPT;
 /* Log sink. Lines are already redacted (no API key ever appears). Called from library threads,
  * never with a library lock held; must not block for long. NULL restores stderr. free_user_data
  * (may be NULL) is called when the sink is replaced. [any thread] */
 typedef void (*ec_log_fn)(int32_t level, const char *line, void *user_data);
-EC_API ec_status ec_log_set_sink(ec_log_fn fn, void *user_data, void (*free_user_data)(void *));
+EC_API ec_status ec_log_set_sink(ec_log_fn fn, void *user_data,
+                                 void (*free_user_data)(void *)) EC_NOEXCEPT;
 
 /* ---- Engine -------------------------------------------------------------------------------- */
 
 typedef struct ec_engine_options {
     uint32_t struct_size;
-    const char *ca_file;    /* PEM bundle to trust instead of the system CAs; NULL = system */
-    int32_t insecure_local; /* 1 = allow http:// and loopback (development only) */
+    const char *ca_file;       /* PEM bundle to trust instead of the system CAs; NULL = system */
+    int32_t insecure_local;    /* 1 = allow http:// and loopback (development only) */
     const char *allowed_hosts; /* extra allowed cloud hosts, comma-separated; NULL = none */
 } ec_engine_options;
-EC_API ec_status ec_engine_options_init(ec_engine_options *options, uint32_t struct_size);
+EC_API ec_status ec_engine_options_init(ec_engine_options *options,
+                                        uint32_t struct_size) EC_NOEXCEPT;
 
 /* [any thread] Creates an engine with its own I/O thread. Clouds keep their engine alive. */
-EC_API ec_status ec_engine_create(const ec_engine_options *options, ec_engine **out);
+EC_API ec_status ec_engine_create(const ec_engine_options *options, ec_engine **out) EC_NOEXCEPT;
 /* [not in callback] Drops the caller's reference; NULL is a no-op. */
-EC_API void ec_engine_destroy(ec_engine *engine);
+EC_API void ec_engine_destroy(ec_engine *engine) EC_NOEXCEPT;
 
 /* ---- Cloud handle -------------------------------------------------------------------------- */
 
 typedef struct ec_cloud_options {
     uint32_t struct_size;
-    ec_engine *engine;        /* NULL = the process-wide default engine */
-    const char *base_url;     /* NULL = config cloud.baseUrl, else https://www.elizacloud.ai;
-                                 trailing slashes and a trailing /api/v1 are accepted */
-    const char *api_key;      /* NULL = config cloud.apiKey (if any) */
-    const char *config_path;  /* NULL = MILADY_CONFIG_PATH / MILADY_STATE_DIR / ~/.milady/milady.json */
-    int32_t no_config_file;   /* 1 = never read or write a config file */
-    int32_t insecure_local;   /* 1 = allow http:// and loopback (development only) */
-    const char *ca_file;      /* only when engine is NULL: trust this PEM bundle */
-    const char *allowed_hosts;/* extra allowed cloud hosts, comma-separated */
+    ec_engine *engine;    /* NULL = the process-wide default engine */
+    const char *base_url; /* NULL = config cloud.baseUrl, else https://www.elizacloud.ai;
+                             trailing slashes and a trailing /api/v1 are accepted */
+    const char *api_key;  /* NULL = config cloud.apiKey (if any) */
+    /* NULL = MILADY_CONFIG_PATH, else $MILADY_STATE_DIR/milady.json, else ~/.milady/milady.json */
+    const char *config_path;
+    int32_t no_config_file;    /* 1 = never read or write a config file */
+    int32_t insecure_local;    /* 1 = allow http:// and loopback (development only) */
+    const char *ca_file;       /* only when engine is NULL: trust this PEM bundle */
+    const char *allowed_hosts; /* extra allowed cloud hosts, comma-separated */
     /* Timings in milliseconds; 0 = the default given. */
     int64_t heartbeat_interval_ms;      /* 30000 (config cloud.bridge.heartbeatIntervalMs) */
     int32_t heartbeat_max_failures;     /* 3 */
@@ -153,20 +165,21 @@ typedef struct ec_cloud_options {
     uint32_t event_queue_capacity;      /* 4096 */
     int32_t forward_logs;               /* 1 = also deliver log lines as EC_EVENT_LOG */
 } ec_cloud_options;
-EC_API ec_status ec_cloud_options_init(ec_cloud_options *options, uint32_t struct_size);
+EC_API ec_status ec_cloud_options_init(ec_cloud_options *options, uint32_t struct_size) EC_NOEXCEPT;
 
 /* [any thread] Creates a cloud handle. No network traffic happens here. */
-EC_API ec_status ec_cloud_create(const ec_cloud_options *options, ec_cloud **out);
+EC_API ec_status ec_cloud_create(const ec_cloud_options *options, ec_cloud **out) EC_NOEXCEPT;
 /* [not in callback] Cancels every operation, disconnects without a final snapshot, and returns
  * after the last callback has returned. NULL is a no-op. Using the handle afterwards is undefined
  * behaviour. From inside one of this cloud's callbacks the handle is not destroyed and the call
  * only records EC_ERR_REENTRANT in ec_last_error_message(). */
-EC_API void ec_cloud_destroy(ec_cloud *cloud);
+EC_API void ec_cloud_destroy(ec_cloud *cloud) EC_NOEXCEPT;
 
 /* ---- Events -------------------------------------------------------------------------------- */
 
 enum {
-    EC_EVENT_STATE_CHANGED = 1,       /* state, previous_state, agent_id, status+message, attempt, next_delay_ms */
+    /* state, previous_state, agent_id, status + message, attempt, next_delay_ms */
+    EC_EVENT_STATE_CHANGED = 1,
     EC_EVENT_LOGIN_BROWSER_URL = 2,   /* text = URL the user must open */
     EC_EVENT_LOGIN_PROGRESS = 3,      /* text = poll status ("pending", "error"...) */
     EC_EVENT_CREDENTIALS_CHANGED = 4, /* text = key prefix, or "" when the key was removed;
@@ -192,21 +205,21 @@ enum {
 
 typedef struct ec_event {
     uint32_t struct_size;
-    int32_t type;            /* EC_EVENT_* */
-    uint64_t request_id;     /* the operation it belongs to; 0 for unsolicited events */
-    ec_status status;        /* EC_OK or the failure */
-    const char *message;     /* failure message; "" on success */
-    const char *text;        /* URL, progress, chunk, key prefix, log line; "" if none */
+    int32_t type;        /* EC_EVENT_* */
+    uint64_t request_id; /* the operation it belongs to; 0 for unsolicited events */
+    ec_status status;    /* EC_OK or the failure */
+    const char *message; /* failure message; "" on success */
+    const char *text;    /* URL, progress, chunk, key prefix, log line; "" if none */
     size_t text_len;
-    const char *json;        /* result or record as JSON; "" if none */
+    const char *json; /* result or record as JSON; "" if none */
     size_t json_len;
-    const char *agent_id;    /* "" if none */
-    int32_t state;           /* EC_STATE_* (STATE_CHANGED) */
+    const char *agent_id; /* "" if none */
+    int32_t state;        /* EC_STATE_* (STATE_CHANGED) */
     int32_t previous_state;
-    int32_t attempt;         /* reconnect attempt number, 0 if none */
-    int64_t next_delay_ms;   /* delay before the next reconnect attempt, -1 if none */
-    int32_t log_level;       /* EC_LOG_* (LOG) */
-    uint64_t dropped;        /* OVERFLOW */
+    int32_t attempt;       /* reconnect attempt number, 0 if none */
+    int64_t next_delay_ms; /* delay before the next reconnect attempt, -1 if none */
+    int32_t log_level;     /* EC_LOG_* (LOG) */
+    uint64_t dropped;      /* OVERFLOW */
 } ec_event;
 
 /* Event queue. Every event of a cloud goes to exactly one consumer: the push callback when one
@@ -217,15 +230,16 @@ typedef struct ec_event {
  * ends with EC_EVENT_STREAM_END / EC_ERR_OVERFLOW. Other events are never dropped. */
 
 /* [any thread] Takes the next event without blocking; EC_ERR_EMPTY when there is none. */
-EC_API ec_status ec_cloud_next_event(ec_cloud *cloud, ec_event **out);
+EC_API ec_status ec_cloud_next_event(ec_cloud *cloud, ec_event **out) EC_NOEXCEPT;
 /* [any thread] Waits up to timeout_ms (-1 = forever) for an event; EC_ERR_TIMEOUT if none. */
-EC_API ec_status ec_cloud_wait_event(ec_cloud *cloud, int32_t timeout_ms, ec_event **out);
+EC_API ec_status ec_cloud_wait_event(ec_cloud *cloud, int32_t timeout_ms,
+                                     ec_event **out) EC_NOEXCEPT;
 /* [any thread] Frees an event. NULL is a no-op. */
-EC_API void ec_event_free(ec_event *event);
+EC_API void ec_event_free(ec_event *event) EC_NOEXCEPT;
 /* [any thread] Read end of a non-blocking O_CLOEXEC pipe that is readable while the queue is
  * non-empty (asyncio add_reader, Node net.Socket, libuv, GLib). Owned by the cloud: do not close.
  * Drain with ec_cloud_next_event until EC_ERR_EMPTY. */
-EC_API int ec_cloud_event_fd(ec_cloud *cloud);
+EC_API int ec_cloud_event_fd(ec_cloud *cloud) EC_NOEXCEPT;
 
 /* Push delivery: fn runs on a library-owned dispatcher thread, one event at a time, with no
  * library lock held. The event is borrowed for the call. Inside fn any ec_ call is allowed except
@@ -234,7 +248,7 @@ EC_API int ec_cloud_event_fd(ec_cloud *cloud);
  * free_user_data after the previous fn has returned for the last time. [any thread] */
 typedef void (*ec_event_fn)(const ec_event *event, void *user_data);
 EC_API ec_status ec_cloud_set_event_callback(ec_cloud *cloud, ec_event_fn fn, void *user_data,
-                                             void (*free_user_data)(void *));
+                                             void (*free_user_data)(void *)) EC_NOEXCEPT;
 
 /* ---- Operations ----------------------------------------------------------------------------
  * Each operation has an asynchronous form, which returns at once with a request id and later
@@ -246,113 +260,128 @@ EC_API ec_status ec_cloud_set_event_callback(ec_cloud *cloud, ec_event_fn fn, vo
  * ------------------------------------------------------------------------------------------ */
 
 /* [any thread] Cancels an operation; it completes with EC_ERR_CANCELLED. Unknown ids: EC_OK. */
-EC_API ec_status ec_cloud_cancel(ec_cloud *cloud, uint64_t request_id);
+EC_API ec_status ec_cloud_cancel(ec_cloud *cloud, uint64_t request_id) EC_NOEXCEPT;
 
 /* Generic entry: every operation below by name with JSON parameters, e.g.
  * ec_cloud_call(c, "agents.create", "{\"agentName\":\"bot\"}", &id). Method names and their
  * parameters are listed in docs/c-api.md. */
 EC_API ec_status ec_cloud_call(ec_cloud *cloud, const char *method, const char *params_json,
-                               uint64_t *request_id);
+                               uint64_t *request_id) EC_NOEXCEPT;
 EC_API ec_status ec_cloud_call_sync(ec_cloud *cloud, const char *method, const char *params_json,
-                                    int32_t timeout_ms, char **result_json);
+                                    int32_t timeout_ms, char **result_json) EC_NOEXCEPT;
 
 /* Login (browser flow). Emits LOGIN_BROWSER_URL, LOGIN_PROGRESS, then on success
  * CREDENTIALS_CHANGED and IDENTITY. The key is saved to the config file (cloud.apiKey,
  * cloud.enabled = true). Result: {"keyPrefix","expiresAt","userId","organizationId"}. */
-EC_API ec_status ec_cloud_login(ec_cloud *cloud, uint64_t *request_id);
-EC_API ec_status ec_cloud_login_sync(ec_cloud *cloud, int32_t timeout_ms, char **result_json);
+EC_API ec_status ec_cloud_login(ec_cloud *cloud, uint64_t *request_id) EC_NOEXCEPT;
+EC_API ec_status ec_cloud_login_sync(ec_cloud *cloud, int32_t timeout_ms,
+                                     char **result_json) EC_NOEXCEPT;
 /* Disconnects (with the final backup), removes the key from the config file
  * (cloud.enabled = false) and emits CREDENTIALS_CHANGED with an empty prefix. */
-EC_API ec_status ec_cloud_logout_sync(ec_cloud *cloud, int32_t timeout_ms);
+EC_API ec_status ec_cloud_logout_sync(ec_cloud *cloud, int32_t timeout_ms) EC_NOEXCEPT;
 /* [any thread] The API key in use, for the host to persist; EC_ERR_NOT_CONNECTED if none. */
-EC_API ec_status ec_cloud_api_key(ec_cloud *cloud, char **out);
+EC_API ec_status ec_cloud_api_key(ec_cloud *cloud, char **out) EC_NOEXCEPT;
 /* [any thread] The config file path in use ("" when no_config_file). */
-EC_API ec_status ec_cloud_config_path(ec_cloud *cloud, char **out);
+EC_API ec_status ec_cloud_config_path(ec_cloud *cloud, char **out) EC_NOEXCEPT;
 
 /* Status {connected, enabled, hasApiKey, userId?, organizationId?, topUpUrl, reason?} and
  * credits {connected, balance|null, low, critical, topUpUrl} (SPEC 2.7). */
-EC_API ec_status ec_cloud_status(ec_cloud *cloud, uint64_t *request_id);
-EC_API ec_status ec_cloud_status_sync(ec_cloud *cloud, int32_t timeout_ms, char **result_json);
-EC_API ec_status ec_cloud_credits(ec_cloud *cloud, int32_t fresh, uint64_t *request_id);
+EC_API ec_status ec_cloud_status(ec_cloud *cloud, uint64_t *request_id) EC_NOEXCEPT;
+EC_API ec_status ec_cloud_status_sync(ec_cloud *cloud, int32_t timeout_ms,
+                                      char **result_json) EC_NOEXCEPT;
+EC_API ec_status ec_cloud_credits(ec_cloud *cloud, int32_t fresh, uint64_t *request_id) EC_NOEXCEPT;
 EC_API ec_status ec_cloud_credits_sync(ec_cloud *cloud, int32_t fresh, int32_t timeout_ms,
-                                       char **result_json);
+                                       char **result_json) EC_NOEXCEPT;
 /* Identity {"userId","organizationId",...} from GET /api/v1/user. */
-EC_API ec_status ec_cloud_identity(ec_cloud *cloud, uint64_t *request_id);
-EC_API ec_status ec_cloud_identity_sync(ec_cloud *cloud, int32_t timeout_ms, char **result_json);
+EC_API ec_status ec_cloud_identity(ec_cloud *cloud, uint64_t *request_id) EC_NOEXCEPT;
+EC_API ec_status ec_cloud_identity_sync(ec_cloud *cloud, int32_t timeout_ms,
+                                        char **result_json) EC_NOEXCEPT;
 
 /* Agents. create takes {"agentName", "agentConfig"?, "environmentVars"?}. */
-EC_API ec_status ec_cloud_agents_list(ec_cloud *cloud, uint64_t *request_id);
-EC_API ec_status ec_cloud_agents_list_sync(ec_cloud *cloud, int32_t timeout_ms, char **result_json);
-EC_API ec_status ec_cloud_agent_create(ec_cloud *cloud, const char *params_json, uint64_t *request_id);
+EC_API ec_status ec_cloud_agents_list(ec_cloud *cloud, uint64_t *request_id) EC_NOEXCEPT;
+EC_API ec_status ec_cloud_agents_list_sync(ec_cloud *cloud, int32_t timeout_ms,
+                                           char **result_json) EC_NOEXCEPT;
+EC_API ec_status ec_cloud_agent_create(ec_cloud *cloud, const char *params_json,
+                                       uint64_t *request_id) EC_NOEXCEPT;
 EC_API ec_status ec_cloud_agent_create_sync(ec_cloud *cloud, const char *params_json,
-                                            int32_t timeout_ms, char **result_json);
-EC_API ec_status ec_cloud_agent_get(ec_cloud *cloud, const char *agent_id, uint64_t *request_id);
+                                            int32_t timeout_ms, char **result_json) EC_NOEXCEPT;
+EC_API ec_status ec_cloud_agent_get(ec_cloud *cloud, const char *agent_id,
+                                    uint64_t *request_id) EC_NOEXCEPT;
 EC_API ec_status ec_cloud_agent_get_sync(ec_cloud *cloud, const char *agent_id, int32_t timeout_ms,
-                                         char **result_json);
-EC_API ec_status ec_cloud_agent_delete(ec_cloud *cloud, const char *agent_id, uint64_t *request_id);
+                                         char **result_json) EC_NOEXCEPT;
+EC_API ec_status ec_cloud_agent_delete(ec_cloud *cloud, const char *agent_id,
+                                       uint64_t *request_id) EC_NOEXCEPT;
 EC_API ec_status ec_cloud_agent_delete_sync(ec_cloud *cloud, const char *agent_id,
-                                            int32_t timeout_ms);
+                                            int32_t timeout_ms) EC_NOEXCEPT;
 /* Provision / resume follow the provisioning job to completion (PROVISION_PROGRESS events). */
-EC_API ec_status ec_cloud_agent_provision(ec_cloud *cloud, const char *agent_id, uint64_t *request_id);
+EC_API ec_status ec_cloud_agent_provision(ec_cloud *cloud, const char *agent_id,
+                                          uint64_t *request_id) EC_NOEXCEPT;
 EC_API ec_status ec_cloud_agent_provision_sync(ec_cloud *cloud, const char *agent_id,
-                                               int32_t timeout_ms, char **result_json);
-EC_API ec_status ec_cloud_agent_suspend(ec_cloud *cloud, const char *agent_id, uint64_t *request_id);
+                                               int32_t timeout_ms, char **result_json) EC_NOEXCEPT;
+EC_API ec_status ec_cloud_agent_suspend(ec_cloud *cloud, const char *agent_id,
+                                        uint64_t *request_id) EC_NOEXCEPT;
 EC_API ec_status ec_cloud_agent_suspend_sync(ec_cloud *cloud, const char *agent_id,
-                                             int32_t timeout_ms, char **result_json);
-EC_API ec_status ec_cloud_agent_resume(ec_cloud *cloud, const char *agent_id, uint64_t *request_id);
+                                             int32_t timeout_ms, char **result_json) EC_NOEXCEPT;
+EC_API ec_status ec_cloud_agent_resume(ec_cloud *cloud, const char *agent_id,
+                                       uint64_t *request_id) EC_NOEXCEPT;
 EC_API ec_status ec_cloud_agent_resume_sync(ec_cloud *cloud, const char *agent_id,
-                                            int32_t timeout_ms, char **result_json);
+                                            int32_t timeout_ms, char **result_json) EC_NOEXCEPT;
 
 /* Connection (CloudManager). connect provisions, starts backups and the heartbeat monitor and
  * emits STATE_CHANGED events; connecting to another agent first disconnects the current one
  * (with its final backup); connecting to the same agent is a no-op. */
-EC_API ec_status ec_cloud_connect(ec_cloud *cloud, const char *agent_id, uint64_t *request_id);
+EC_API ec_status ec_cloud_connect(ec_cloud *cloud, const char *agent_id,
+                                  uint64_t *request_id) EC_NOEXCEPT;
 EC_API ec_status ec_cloud_connect_sync(ec_cloud *cloud, const char *agent_id, int32_t timeout_ms,
-                                       char **result_json);
-EC_API ec_status ec_cloud_disconnect(ec_cloud *cloud, uint64_t *request_id);
-EC_API ec_status ec_cloud_disconnect_sync(ec_cloud *cloud, int32_t timeout_ms);
+                                       char **result_json) EC_NOEXCEPT;
+EC_API ec_status ec_cloud_disconnect(ec_cloud *cloud, uint64_t *request_id) EC_NOEXCEPT;
+EC_API ec_status ec_cloud_disconnect_sync(ec_cloud *cloud, int32_t timeout_ms) EC_NOEXCEPT;
 /* [any thread] Current EC_STATE_* (never fails for a valid handle). */
-EC_API int32_t ec_cloud_state(ec_cloud *cloud);
+EC_API int32_t ec_cloud_state(ec_cloud *cloud) EC_NOEXCEPT;
 /* [any thread] Active agent id; EC_ERR_NOT_CONNECTED if none. */
-EC_API ec_status ec_cloud_active_agent(ec_cloud *cloud, char **out);
+EC_API ec_status ec_cloud_active_agent(ec_cloud *cloud, char **out) EC_NOEXCEPT;
 
 /* Proxy to the connected agent. room_id NULL = "web-chat"; channel_type NULL = "DM"
  * (DM, GROUP, VOICE_DM, VOICE_GROUP, API). send's result is {"text": reply}. stream delivers
  * STREAM_CHUNK events in order and then STREAM_END (no REQUEST_COMPLETED). */
 EC_API ec_status ec_cloud_send(ec_cloud *cloud, const char *text, const char *room_id,
-                               const char *channel_type, uint64_t *request_id);
+                               const char *channel_type, uint64_t *request_id) EC_NOEXCEPT;
 EC_API ec_status ec_cloud_send_sync(ec_cloud *cloud, const char *text, const char *room_id,
-                                    const char *channel_type, int32_t timeout_ms, char **reply);
+                                    const char *channel_type, int32_t timeout_ms,
+                                    char **reply) EC_NOEXCEPT;
 EC_API ec_status ec_cloud_stream(ec_cloud *cloud, const char *text, const char *room_id,
-                                 const char *channel_type, uint64_t *request_id);
+                                 const char *channel_type, uint64_t *request_id) EC_NOEXCEPT;
 /* Agent status {"state","agentName"}; alive {"alive": bool}. */
-EC_API ec_status ec_cloud_agent_status_sync(ec_cloud *cloud, int32_t timeout_ms, char **result_json);
-EC_API ec_status ec_cloud_is_alive_sync(ec_cloud *cloud, int32_t timeout_ms, int32_t *alive);
+EC_API ec_status ec_cloud_agent_status_sync(ec_cloud *cloud, int32_t timeout_ms,
+                                            char **result_json) EC_NOEXCEPT;
+EC_API ec_status ec_cloud_is_alive_sync(ec_cloud *cloud, int32_t timeout_ms,
+                                        int32_t *alive) EC_NOEXCEPT;
 
 /* Backups of the connected agent (or of agent_id when not NULL). restore: backup_id NULL =
  * latest; follows the job when the agent is stopped. */
-EC_API ec_status ec_cloud_snapshot(ec_cloud *cloud, const char *agent_id, uint64_t *request_id);
+EC_API ec_status ec_cloud_snapshot(ec_cloud *cloud, const char *agent_id,
+                                   uint64_t *request_id) EC_NOEXCEPT;
 EC_API ec_status ec_cloud_snapshot_sync(ec_cloud *cloud, const char *agent_id, int32_t timeout_ms,
-                                        char **result_json);
-EC_API ec_status ec_cloud_backups_list(ec_cloud *cloud, const char *agent_id, uint64_t *request_id);
+                                        char **result_json) EC_NOEXCEPT;
+EC_API ec_status ec_cloud_backups_list(ec_cloud *cloud, const char *agent_id,
+                                       uint64_t *request_id) EC_NOEXCEPT;
 EC_API ec_status ec_cloud_backups_list_sync(ec_cloud *cloud, const char *agent_id,
-                                            int32_t timeout_ms, char **result_json);
+                                            int32_t timeout_ms, char **result_json) EC_NOEXCEPT;
 EC_API ec_status ec_cloud_restore(ec_cloud *cloud, const char *agent_id, const char *backup_id,
-                                  uint64_t *request_id);
-EC_API ec_status ec_cloud_restore_sync(ec_cloud *cloud, const char *agent_id,
-                                       const char *backup_id, int32_t timeout_ms,
-                                       char **result_json);
+                                  uint64_t *request_id) EC_NOEXCEPT;
+EC_API ec_status ec_cloud_restore_sync(ec_cloud *cloud, const char *agent_id, const char *backup_id,
+                                       int32_t timeout_ms, char **result_json) EC_NOEXCEPT;
 
 /* [any thread] Stable name of a status, e.g. "EC_ERR_TIMEOUT". Never NULL. */
-EC_API const char *ec_status_name(ec_status status);
+EC_API const char *ec_status_name(ec_status status) EC_NOEXCEPT;
 
 /* [any thread] Detail of the last failure on the calling thread; valid until the next ec_ call
  * on this thread. Empty string when none. Read it only right after a failure. */
-EC_API const char *ec_last_error_message(void);
+EC_API const char *ec_last_error_message(void) EC_NOEXCEPT;
 
 /* [any thread] Run-time version: EC_VERSION_NUM and EC_VERSION_STRING of the loaded library. */
-EC_API uint32_t ec_version(void);
-EC_API const char *ec_version_string(void);
+EC_API uint32_t ec_version(void) EC_NOEXCEPT;
+EC_API const char *ec_version_string(void) EC_NOEXCEPT;
 
 #ifdef __cplusplus
 }
