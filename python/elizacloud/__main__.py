@@ -1,0 +1,7 @@
+"""``python -m elizacloud`` runs the command line."""
+
+import sys
+
+from .cli import main
+
+sys.exit(main())

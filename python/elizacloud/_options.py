@@ -1,0 +1,54 @@
+"""Constructor options shared by Cloud and AsyncCloud, turned into _core.Cloud arguments."""
+
+from __future__ import annotations
+
+from typing import Any, Mapping, Sequence
+
+from . import _env
+
+
+def core_options(
+    base_url: str | None,
+    api_key: str | None,
+    config_path: str | None,
+    no_config_file: bool,
+    insecure_local: bool | None,
+    ca_file: str | None,
+    allowed_hosts: str | Sequence[str] | None,
+    timings: Mapping[str, int] | None,
+) -> dict[str, Any]:
+    if insecure_local is None:
+        # The documented development opt-in; the library warns once when it is on.
+        insecure_local = _env.flag("ELIZACLOUD_INSECURE_LOCAL")
+    if allowed_hosts is not None and not isinstance(allowed_hosts, str):
+        allowed_hosts = ",".join(allowed_hosts)
+    return {
+        "base_url": base_url,
+        "api_key": api_key,
+        "config_path": None if config_path is None else str(config_path),
+        "no_config_file": no_config_file,
+        "insecure_local": insecure_local,
+        "ca_file": None if ca_file is None else str(ca_file),
+        "allowed_hosts": allowed_hosts,
+        "timings": {str(k): int(v) for k, v in (timings or {}).items()},
+    }
+
+
+def as_list(data: Any, *keys: str) -> list[Any]:
+    """A list record whether the library returns it bare or wrapped ({"agents": [...]})."""
+    if isinstance(data, list):
+        return data
+    if isinstance(data, dict):
+        for key in keys + ("data", "items"):
+            value = data.get(key)
+            if isinstance(value, list):
+                return value
+            if isinstance(value, dict):
+                inner = as_list(value, *keys)
+                if inner:
+                    return inner
+    return []
+
+
+def as_dict(data: Any) -> dict[str, Any]:
+    return data if isinstance(data, dict) else {}

@@ -1,0 +1,455 @@
+"""The blocking API: :class:`Cloud` (one account, one active agent) and its helpers.
+
+Every blocking method waits with the GIL released and accepts ``timeout`` (seconds; ``None``
+leaves the library's own limits in charge). A timeout, Ctrl-C or :meth:`Cloud.close` from another
+thread cancels the request in the library. Events are delivered by a pump thread (see _hub.py).
+"""
+
+from __future__ import annotations
+
+import json
+import queue
+import threading
+import weakref
+from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
+
+from . import _core, _env, _lifetime, _logs
+from ._hub import _END, SyncHub
+from ._options import as_dict, as_list, core_options
+from ._sync import QueueWaiter, deadline
+from .errors import ElizaCloudError
+from .events import Event, EventType, State
+from .proxy import Proxy
+
+__all__ = ["Cloud", "Agents", "LoginHandle", "EventIterator"]
+
+def _credentials_observer(core: _core.Cloud, export_env: bool) -> Callable[[Event], None]:
+    def observe(ev: Event) -> None:
+        if export_env and ev.type == EventType.CREDENTIALS_CHANGED:
+            if ev.text:
+                _env.export_key(core.api_key())
+            else:
+                _env.clear_key()
+
+    return observe
+
+
+class Cloud:
+    """One Eliza Cloud account and its active agent, over the C ABI.
+
+    >>> with Cloud() as cloud:
+    ...     cloud.login(on_browser_url=print)
+    ...     agent = cloud.agents.create("bot")
+    ...     reply = cloud.connect(agent["id"]).send("hello")
+    """
+
+    def __init__(
+        self,
+        base_url: str | None = None,
+        *,
+        api_key: str | None = None,
+        config_path: str | None = None,
+        no_config_file: bool = False,
+        insecure_local: bool | None = None,
+        ca_file: str | None = None,
+        allowed_hosts: str | Sequence[str] | None = None,
+        timings: Mapping[str, int] | None = None,
+        export_env: bool = True,
+    ) -> None:
+        _logs.sync_level()
+        self._core = _core.Cloud(
+            **core_options(base_url, api_key, config_path, no_config_file, insecure_local,
+                           ca_file, allowed_hosts, timings)
+        )  # fmt: skip
+        self._export_env = export_env
+        self._hub = SyncHub(self._core, _credentials_observer(self._core, export_env))
+        self._close_lock = threading.Lock()
+        self._closed = False
+        self._logins: weakref.WeakSet[LoginHandle] = weakref.WeakSet()
+        self.agents = Agents(self)
+        _lifetime.track(self)
+
+    # ---- lifetime ------------------------------------------------------------------------------
+
+    def close(self) -> None:
+        """Cancels every request, stops the connection without a final backup (call
+        :meth:`disconnect` first for one) and releases the handle. Idempotent, any thread."""
+        with self._close_lock:
+            if self._closed:
+                return
+            self._closed = True
+        _lifetime.untrack(self)
+        for request_id in self._hub.router.pending_ids():
+            self._cancel_quietly(request_id)
+        self._hub.stop_pump()
+        self._core.close()
+        self._hub.close()
+
+    def __enter__(self) -> Cloud:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __del__(self) -> None:
+        try:
+            self.close()
+        except Exception:
+            pass
+
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
+    # ---- plumbing ------------------------------------------------------------------------------
+
+    def _cancel_quietly(self, request_id: int) -> None:
+        try:
+            self._core.cancel(request_id)
+        except ElizaCloudError:
+            pass
+
+    def _request(
+        self,
+        begin: Callable[[], int],
+        *,
+        timeout: float | None = None,
+        kind: str = "call",
+        agent_id: str | None = None,
+        on_event: Callable[[Event], object] | None = None,
+    ) -> Any:
+        waiter = QueueWaiter(kind, agent_id)
+        request_id = self._hub.router.start(begin, waiter)
+        try:
+            return waiter.result(deadline(timeout), on_event)
+        except BaseException:
+            self._cancel_quietly(request_id)  # timeout, Ctrl-C, an on_event that raised
+            raise
+        finally:
+            self._hub.router.forget(request_id)
+
+    def call(self, method: str, params: Mapping[str, Any] | None = None, *,
+             timeout: float | None = None) -> Any:  # fmt: skip
+        """Any operation of the ABI's table by name (``ec_cloud_call``; see docs/c-api.md)."""
+        text = json.dumps(dict(params or {}))
+        return self._request(lambda: self._core.call(method, text), timeout=timeout)
+
+    # ---- account -------------------------------------------------------------------------------
+
+    def start_login(
+        self,
+        *,
+        on_browser_url: Callable[[str], object] | None = None,
+        on_progress: Callable[[str], object] | None = None,
+    ) -> LoginHandle:
+        """Starts the browser login and returns at once; see :class:`LoginHandle`."""
+        handle = LoginHandle(self, on_browser_url, on_progress)
+        self._logins.add(handle)
+        return handle
+
+    def login(
+        self,
+        *,
+        on_browser_url: Callable[[str], object] | None = None,
+        on_progress: Callable[[str], object] | None = None,
+        timeout: float | None = None,
+    ) -> dict[str, Any]:
+        """Browser login: ``on_browser_url(url)`` is called (on this thread) with the URL the user
+        must open. Returns ``{"keyPrefix", "expiresAt", "userId", "organizationId"}``; the key
+        is saved to the config file and exported as ``ELIZAOS_CLOUD_API_KEY``. Cancel it with
+        :meth:`cancel_login` from another thread, or Ctrl-C."""
+        return self.start_login(on_browser_url=on_browser_url, on_progress=on_progress).wait(timeout)
+
+    def cancel_login(self) -> None:
+        """Cancels every login in progress (any thread); they raise CancelledError."""
+        for handle in list(self._logins):
+            handle.cancel()
+
+    def logout(self, *, timeout: float | None = None) -> None:
+        """Disconnects (with the final backup), removes the key from the config file and from
+        ``os.environ``."""
+        self._request(lambda: self._core.call("logout", "{}"), timeout=timeout)
+        if self._export_env:
+            _env.clear_key()
+
+    @property
+    def api_key(self) -> str | None:
+        """The API key in use (for the host to persist), or ``None``. Never log it."""
+        return self._core.api_key()
+
+    @property
+    def config_path(self) -> str:
+        return self._core.config_path()
+
+    def status(self, *, timeout: float | None = None) -> dict[str, Any]:
+        """``{connected, enabled, hasApiKey, userId?, organizationId?, topUpUrl, reason?}``."""
+        return as_dict(self._request(self._core.status, timeout=timeout))
+
+    def credits(self, fresh: bool = False, *, timeout: float | None = None) -> dict[str, Any]:
+        """``{connected, balance, low, critical, topUpUrl}`` (``balance`` is ``None`` without a
+        key). ``fresh`` bypasses the library's short-lived cache."""
+        return as_dict(self._request(lambda: self._core.credits(fresh), timeout=timeout))
+
+    def identity(self, *, timeout: float | None = None) -> dict[str, Any]:
+        """``{userId, organizationId, …}`` of the logged-in account."""
+        return as_dict(self._request(self._core.identity, timeout=timeout))
+
+    # ---- connection ----------------------------------------------------------------------------
+
+    @property
+    def state(self) -> State:
+        return State(self._core.state())
+
+    @property
+    def active_agent(self) -> str | None:
+        return self._core.active_agent()
+
+    @property
+    def proxy(self) -> Proxy | None:
+        """A proxy to the connected agent, or ``None`` when disconnected."""
+        agent = self.active_agent
+        return Proxy(self, agent) if agent else None
+
+    def connect(
+        self,
+        agent_id: str,
+        *,
+        on_progress: Callable[[Event], object] | None = None,
+        timeout: float | None = None,
+    ) -> Proxy:
+        """Provisions the agent (following its job; ``on_progress`` gets each job event), starts
+        backups and the heartbeat monitor, and returns a proxy to chat with it."""
+        self._request(
+            lambda: self._core.connect(agent_id),
+            timeout=timeout,
+            kind="connect",
+            agent_id=agent_id,
+            on_event=on_progress,
+        )
+        return Proxy(self, agent_id)
+
+    def disconnect(self, *, timeout: float | None = None) -> None:
+        """Final backup (bounded), stops backups and the monitor, state ``disconnected``."""
+        self._request(self._core.disconnect, timeout=timeout)
+
+    # ---- backups -------------------------------------------------------------------------------
+
+    def snapshot(self, agent_id: str | None = None, *, timeout: float | None = None) -> dict[str, Any]:
+        """Takes a backup of the connected agent (or of ``agent_id``)."""
+        return as_dict(self._request(lambda: self._core.snapshot(agent_id), timeout=timeout))
+
+    def backups(self, agent_id: str | None = None, *, timeout: float | None = None) -> list[Any]:
+        """The agent's backups, as records."""
+        data = self._request(lambda: self._core.backups_list(agent_id), timeout=timeout)
+        return as_list(data, "backups", "snapshots")
+
+    def restore(
+        self,
+        backup_id: str | None = None,
+        *,
+        agent_id: str | None = None,
+        timeout: float | None = None,
+    ) -> dict[str, Any]:
+        """Restores a backup (the latest when ``backup_id`` is ``None``)."""
+        return as_dict(
+            self._request(lambda: self._core.restore(agent_id, backup_id), timeout=timeout,
+                          kind="provision", agent_id=agent_id)
+        )  # fmt: skip
+
+    # ---- events --------------------------------------------------------------------------------
+
+    def on_event(
+        self, fn: Callable[[Event], object], types: Iterable[EventType] | None = None
+    ) -> Callable[[], None]:
+        """Calls ``fn(event)`` for every unsolicited event (or only ``types``), in order, on one
+        library-independent thread. Returns a function that removes the callback."""
+        return self._hub.add_callback(fn, types)
+
+    def on_state_change(self, fn: Callable[[Event], object]) -> Callable[[], None]:
+        """Calls ``fn(event)`` for every connection-state change (``event.state``,
+        ``event.previous_state``, ``event.agent_id``, ``event.attempt``…)."""
+        return self._hub.add_callback(fn, [EventType.STATE_CHANGED])
+
+    def events(
+        self, types: Iterable[EventType] | None = None, *, timeout: float | None = None
+    ) -> EventIterator:
+        """Iterates over unsolicited events from now on; ends when the cloud closes, or after
+        ``timeout`` seconds without an event."""
+        return EventIterator(self._hub, types, timeout)
+
+    def __repr__(self) -> str:
+        if self._closed:
+            return "<elizacloud.Cloud closed>"
+        return f"<elizacloud.Cloud state={self.state} agent={self.active_agent}>"
+
+
+class Agents:
+    """Cloud agents of the account (``cloud.agents``). Records are the cloud's JSON objects."""
+
+    def __init__(self, cloud: Cloud) -> None:
+        self._cloud = cloud
+
+    def list(self, *, timeout: float | None = None) -> list[dict[str, Any]]:
+        data = self._cloud._request(self._cloud._core.agents_list, timeout=timeout)
+        return as_list(data, "agents")
+
+    def create(
+        self,
+        name: str,
+        *,
+        config: Mapping[str, Any] | None = None,
+        environment: Mapping[str, str] | None = None,
+        timeout: float | None = None,
+    ) -> dict[str, Any]:
+        params: dict[str, Any] = {"agentName": name}
+        if config is not None:
+            params["agentConfig"] = dict(config)
+        if environment is not None:
+            params["environmentVars"] = dict(environment)
+        text = json.dumps(params)
+        return as_dict(self._cloud._request(lambda: self._cloud._core.agent_create(text),
+                                            timeout=timeout))  # fmt: skip
+
+    def get(self, agent_id: str, *, timeout: float | None = None) -> dict[str, Any]:
+        core = self._cloud._core
+        return as_dict(self._cloud._request(lambda: core.agent_get(agent_id), timeout=timeout))
+
+    def delete(self, agent_id: str, *, timeout: float | None = None) -> None:
+        core = self._cloud._core
+        self._cloud._request(lambda: core.agent_delete(agent_id), timeout=timeout)
+
+    def provision(
+        self,
+        agent_id: str,
+        *,
+        on_progress: Callable[[Event], object] | None = None,
+        timeout: float | None = None,
+    ) -> dict[str, Any]:
+        """Starts the agent's sandbox and follows the job until it runs."""
+        core = self._cloud._core
+        return as_dict(self._cloud._request(lambda: core.agent_provision(agent_id), timeout=timeout,
+                                            kind="provision", agent_id=agent_id,
+                                            on_event=on_progress))  # fmt: skip
+
+    def suspend(self, agent_id: str, *, timeout: float | None = None) -> dict[str, Any]:
+        core = self._cloud._core
+        return as_dict(self._cloud._request(lambda: core.agent_suspend(agent_id), timeout=timeout))
+
+    def resume(
+        self,
+        agent_id: str,
+        *,
+        on_progress: Callable[[Event], object] | None = None,
+        timeout: float | None = None,
+    ) -> dict[str, Any]:
+        core = self._cloud._core
+        return as_dict(self._cloud._request(lambda: core.agent_resume(agent_id), timeout=timeout,
+                                            kind="provision", agent_id=agent_id,
+                                            on_event=on_progress))  # fmt: skip
+
+
+class LoginHandle:
+    """A browser login in progress. ``browser_url`` is set as soon as the library reports it;
+    :meth:`wait` runs the callbacks on the waiting thread and returns the result; :meth:`cancel`
+    works from any thread."""
+
+    def __init__(
+        self,
+        cloud: Cloud,
+        on_browser_url: Callable[[str], object] | None,
+        on_progress: Callable[[str], object] | None,
+    ) -> None:
+        self._cloud = cloud
+        self._on_browser_url = on_browser_url
+        self._on_progress = on_progress
+        self._waiter = _LoginWaiter(self)
+        self.browser_url: str | None = None
+        self._browser_url_ready = threading.Event()
+        self._done = False
+        self.request_id = cloud._hub.router.start(cloud._core.login, self._waiter)
+
+    def wait_browser_url(self, timeout: float | None = None) -> str | None:
+        """Blocks until the browser URL is known (or the timeout passes)."""
+        self._browser_url_ready.wait(timeout)
+        return self.browser_url
+
+    def wait(self, timeout: float | None = None) -> dict[str, Any]:
+        def on_event(ev: Event) -> None:
+            if ev.type == EventType.LOGIN_BROWSER_URL and self._on_browser_url:
+                self._on_browser_url(ev.text)
+            elif ev.type == EventType.LOGIN_PROGRESS and self._on_progress:
+                self._on_progress(ev.text)
+
+        cloud = self._cloud
+        try:
+            result = as_dict(self._waiter.result(deadline(timeout), on_event))
+        except BaseException:
+            self.cancel()
+            raise
+        finally:
+            self._done = True
+            cloud._hub.router.forget(self.request_id)
+        if cloud._export_env:
+            _env.export_key(cloud._core.api_key())
+        return result
+
+    def cancel(self) -> None:
+        if not self._done:
+            self._cloud._cancel_quietly(self.request_id)
+
+    def done(self) -> bool:
+        return self._done
+
+
+class _LoginWaiter(QueueWaiter):
+    def __init__(self, handle: LoginHandle) -> None:
+        super().__init__("login")
+        self._handle = weakref.ref(handle)
+
+    def deliver(self, ev: Event) -> None:
+        handle = self._handle()
+        if handle is not None and ev.type == EventType.LOGIN_BROWSER_URL:
+            handle.browser_url = ev.text  # visible at once, even before anyone waits
+            handle._browser_url_ready.set()
+        super().deliver(ev)
+
+
+class EventIterator(Iterator[Event]):
+    """Unsolicited events of one cloud, in order (see :meth:`Cloud.events`)."""
+
+    def __init__(self, hub: SyncHub, types: Iterable[EventType] | None, timeout: float | None):
+        self._hub = hub
+        self._types = frozenset(int(t) for t in types) if types is not None else None
+        self._timeout = timeout
+        self._queue: Any = hub.subscribe()
+        self._closed = False
+
+    def __iter__(self) -> EventIterator:
+        return self
+
+    def __next__(self) -> Event:
+        while not self._closed:
+            try:
+                item = self._queue.get(timeout=self._timeout)
+            except queue.Empty:
+                break
+            if item is _END:
+                break
+            if self._types is None or int(item.type) in self._types:
+                return item  # type: ignore[no-any-return]
+        self.close()
+        raise StopIteration
+
+    def close(self) -> None:
+        if not self._closed:
+            self._closed = True
+            self._hub.unsubscribe(self._queue)
+
+    def __enter__(self) -> EventIterator:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __del__(self) -> None:
+        self.close()

@@ -1,0 +1,146 @@
+"""Events a :class:`~elizacloud.Cloud` reports: connection-state changes, login and provisioning
+progress, credentials changes, backups. Plain immutable records converted from the C ABI's
+``ec_event``; the JSON payload (if any) is parsed into ``data``."""
+
+from __future__ import annotations
+
+import enum
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from . import _core
+from .errors import ElizaCloudError, _from_core
+
+__all__ = ["State", "EventType", "Event"]
+
+
+class State(enum.IntEnum):
+    """Connection state of a cloud's manager (``EC_STATE_*``)."""
+
+    DISCONNECTED = _core.EC_STATE_DISCONNECTED
+    CONNECTING = _core.EC_STATE_CONNECTING
+    CONNECTED = _core.EC_STATE_CONNECTED
+    RECONNECTING = _core.EC_STATE_RECONNECTING
+    ERROR = _core.EC_STATE_ERROR
+
+    def __str__(self) -> str:
+        return self.name.lower()
+
+
+class EventType(enum.IntEnum):
+    """Kinds of event (``EC_EVENT_*``)."""
+
+    STATE_CHANGED = _core.EC_EVENT_STATE_CHANGED
+    LOGIN_BROWSER_URL = _core.EC_EVENT_LOGIN_BROWSER_URL
+    LOGIN_PROGRESS = _core.EC_EVENT_LOGIN_PROGRESS
+    CREDENTIALS_CHANGED = _core.EC_EVENT_CREDENTIALS_CHANGED
+    IDENTITY = _core.EC_EVENT_IDENTITY
+    PROVISION_PROGRESS = _core.EC_EVENT_PROVISION_PROGRESS
+    BACKUP_DONE = _core.EC_EVENT_BACKUP_DONE
+    BACKUP_FAILED = _core.EC_EVENT_BACKUP_FAILED
+    STREAM_CHUNK = _core.EC_EVENT_STREAM_CHUNK
+    STREAM_END = _core.EC_EVENT_STREAM_END
+    REQUEST_COMPLETED = _core.EC_EVENT_REQUEST_COMPLETED
+    LOG = _core.EC_EVENT_LOG
+    OVERFLOW = _core.EC_EVENT_OVERFLOW
+
+    def __str__(self) -> str:
+        return self.name.lower()
+
+
+def _state(value: int) -> State | None:
+    try:
+        return State(value)
+    except ValueError:
+        return None
+
+
+@dataclass(frozen=True)
+class Event:
+    """One event. Fields that do not apply to a type keep their empty value.
+
+    ``state``/``previous_state``/``attempt``/``next_delay_ms`` are set for ``STATE_CHANGED``;
+    ``text`` holds the browser URL, progress word, key prefix or stream chunk; ``data`` the parsed
+    JSON record (identity, job, snapshot, request result); ``status``/``message`` a failure.
+    """
+
+    type: EventType | int
+    request_id: int = 0
+    status: int = _core.EC_OK
+    message: str = ""
+    text: str = ""
+    data: Any = None
+    agent_id: str | None = None
+    state: State | None = None
+    previous_state: State | None = None
+    attempt: int = 0
+    next_delay_ms: int | None = None
+    log_level: int = 0
+    dropped: int = 0
+
+    @classmethod
+    def from_core(cls, ev: _core.Event) -> Event:
+        try:
+            kind: EventType | int = EventType(ev.type)
+        except ValueError:  # a newer library's event type: passed through as a number
+            kind = ev.type
+        raw = ev.json
+        data: Any = None
+        if raw:
+            try:
+                data = json.loads(raw)
+            except ValueError:
+                data = raw
+        changed = kind == EventType.STATE_CHANGED
+        return cls(
+            type=kind,
+            request_id=ev.request_id,
+            status=ev.status,
+            message=ev.message,
+            text=ev.text,
+            data=data,
+            agent_id=ev.agent_id or None,
+            state=_state(ev.state) if changed else None,
+            previous_state=_state(ev.previous_state) if changed else None,
+            attempt=ev.attempt,
+            next_delay_ms=ev.next_delay_ms if ev.next_delay_ms >= 0 else None,
+            log_level=ev.log_level,
+            dropped=ev.dropped,
+        )
+
+    @property
+    def ok(self) -> bool:
+        return self.status == _core.EC_OK
+
+    @property
+    def status_name(self) -> str:
+        return _core.status_name(self.status)
+
+    @property
+    def error(self) -> ElizaCloudError | None:
+        """The failure this event reports as an exception object, or ``None``."""
+        if self.ok:
+            return None
+        return _from_core(self.status, self.message, self.data if self.data is not None else "")
+
+    def describe(self) -> str:
+        """A one-line human description (what the CLI and the demo print)."""
+        if self.type == EventType.STATE_CHANGED:
+            text = f"state {self.previous_state} -> {self.state}"
+            if self.agent_id:
+                text += f" (agent {self.agent_id})"
+            if self.attempt:
+                text += f", attempt {self.attempt}"
+            if self.next_delay_ms is not None:
+                text += f", next retry in {self.next_delay_ms / 1000:.1f}s"
+            if self.message:
+                text += f": {self.message}"
+            return text
+        name = str(self.type)
+        if self.type == EventType.CREDENTIALS_CHANGED:
+            return f"{name}: " + (f"key {self.text}…" if self.text else "key removed")
+        detail = self.text or (json.dumps(self.data) if self.data is not None else "")
+        if not self.ok:
+            detail = f"{self.status_name}: {self.message}"
+        return f"{name}: {detail}" if detail else name

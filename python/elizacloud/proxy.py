@@ -1,0 +1,134 @@
+"""Chat with the connected agent (the blocking API): :class:`Proxy` and :class:`Stream`."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Iterator
+
+from ._sync import QueueWaiter, deadline
+from .errors import ElizaCloudError
+from .events import EventType
+
+if TYPE_CHECKING:
+    from .cloud import Cloud
+
+__all__ = ["Proxy", "Stream"]
+
+DEFAULT_ROOM = "web-chat"
+DEFAULT_CHANNEL = "DM"
+
+
+class Proxy:
+    """Routes messages to one connected cloud agent (returned by :meth:`Cloud.connect`)."""
+
+    def __init__(self, cloud: Cloud, agent_id: str) -> None:
+        self._cloud = cloud
+        self.agent_id = agent_id
+
+    def send(
+        self,
+        text: str,
+        *,
+        room_id: str = DEFAULT_ROOM,
+        channel_type: str = DEFAULT_CHANNEL,
+        timeout: float | None = None,
+    ) -> str:
+        """Sends a message and returns the agent's reply text."""
+        core = self._cloud._core
+        data = self._cloud._request(lambda: core.send(text, room_id, channel_type), timeout=timeout)
+        if isinstance(data, dict):
+            return str(data.get("text", ""))
+        return "" if data is None else str(data)
+
+    def stream(
+        self,
+        text: str,
+        *,
+        room_id: str = DEFAULT_ROOM,
+        channel_type: str = DEFAULT_CHANNEL,
+        timeout: float | None = None,
+    ) -> Stream:
+        """Sends a message and iterates over the reply's text chunks as they arrive.
+        ``timeout`` bounds the wait for each chunk (the library also has an idle timeout)."""
+        return Stream(self._cloud, text, room_id, channel_type, timeout)
+
+    def status(self, *, timeout: float | None = None) -> dict[str, Any]:
+        """``{"state", "agentName"}`` of the agent."""
+        core = self._cloud._core
+        data = self._cloud._request(lambda: core.call("agent.status", "{}"), timeout=timeout)
+        return data if isinstance(data, dict) else {}
+
+    def is_alive(self, *, timeout: float | None = None) -> bool:
+        """One heartbeat: True when the agent answered it."""
+        core = self._cloud._core
+        data = self._cloud._request(lambda: core.call("agent.alive", "{}"), timeout=timeout)
+        return bool(isinstance(data, dict) and data.get("alive"))
+
+    def __repr__(self) -> str:
+        return f"<elizacloud.Proxy agent={self.agent_id}>"
+
+
+class Stream(Iterator[str]):
+    """The text chunks of one streamed reply, in order. Iterating raises the stream's error if it
+    fails; :meth:`close` (or leaving a ``with`` block) cancels it. ``text`` is what arrived."""
+
+    def __init__(self, cloud: Cloud, text: str, room_id: str, channel_type: str,
+                 timeout: float | None) -> None:  # fmt: skip
+        self._cloud = cloud
+        self._timeout = timeout
+        self._waiter = QueueWaiter("stream")
+        self._finished = False
+        self.chunks: list[str] = []
+        core = cloud._core
+        self.request_id = cloud._hub.router.start(
+            lambda: core.stream(text, room_id, channel_type), self._waiter
+        )
+
+    @property
+    def text(self) -> str:
+        return "".join(self.chunks)
+
+    def __iter__(self) -> Stream:
+        return self
+
+    def __next__(self) -> str:
+        if self._finished:
+            raise StopIteration
+        try:
+            ev = self._waiter.next(deadline(self._timeout))
+        except BaseException:
+            self.close()
+            raise
+        if ev.type == EventType.STREAM_CHUNK:
+            self.chunks.append(ev.text)
+            return ev.text
+        if ev.type == EventType.STREAM_END:
+            self._finish()
+            error = ev.error
+            if error is not None:
+                raise error
+        raise StopIteration
+
+    def _finish(self) -> None:
+        self._finished = True
+        self._cloud._hub.router.forget(self.request_id)
+
+    def close(self) -> None:
+        """Cancels the stream if it is still running."""
+        if not self._finished:
+            self._finish()
+            try:
+                self._cloud._core.cancel(self.request_id)
+            except ElizaCloudError:
+                pass
+
+    def __enter__(self) -> Stream:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __del__(self) -> None:
+        try:
+            self.close()
+        except Exception:
+            pass
