@@ -8,7 +8,6 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <cerrno>
 #include <climits>
 #include <cmath>
 #include <cstdlib>
@@ -87,12 +86,6 @@ void parse_config(const std::string &text, const std::string &path, json::Docume
         throw Error(Status::Protocol,
                     "config file " + path + " is not a JSON object; it was left unchanged");
     }
-}
-
-json::Value *find_member(json::Value &object, std::string_view key) {
-    auto it =
-        object.FindMember(json::Value(key.data(), static_cast<rapidjson::SizeType>(key.size())));
-    return it == object.MemberEnd() ? nullptr : &it->value;
 }
 
 [[noreturn]] void throw_cloud_not_object(const std::string &path) {
@@ -231,19 +224,20 @@ void ConfigStore::update_cloud(const CloudEdit &edit) {
         doc.SetObject();
     }
     auto &alloc = doc.GetAllocator();
-    json::Value *cloud = find_member(doc, "cloud");
-    if (!cloud) {
+    if (!json::member(doc, "cloud")) {
         doc.AddMember("cloud", json::Value(rapidjson::kObjectType), alloc);
-        cloud = find_member(doc, "cloud");
-    } else if (cloud->IsNull()) {
-        cloud->SetObject();
-    } else if (!cloud->IsObject()) {
+    }
+    json::Value &cloud = doc["cloud"];
+    if (cloud.IsNull()) {
+        cloud.SetObject();
+    } else if (!cloud.IsObject()) {
         throw_cloud_not_object(target);
     }
 
-    edit(*cloud, alloc);
-    if (!cloud->IsObject())
+    edit(cloud, alloc);
+    if (!cloud.IsObject()) {
         throw Error(Status::Internal, "config edit left \"cloud\" not an object");
+    }
     replace_file_atomically(target, serialize(doc), 0600);
 }
 
@@ -259,9 +253,7 @@ void ConfigStore::clear_login() {
     update_cloud([](json::Value &cloud, json::Document::AllocatorType &alloc) {
         // EraseMember keeps the order of the other members (RemoveMember would not); a
         // hand-edited file may even hold the key twice.
-        for (auto it = cloud.FindMember("apiKey"); it != cloud.MemberEnd();
-             it = cloud.FindMember("apiKey")) {
-            cloud.EraseMember(it);
+        while (cloud.EraseMember("apiKey")) {
         }
         json::set(cloud, "enabled", json::Value(false), alloc);
     });

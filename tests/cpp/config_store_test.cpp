@@ -55,7 +55,7 @@ json::Document parse_json(const std::string &text) {
 // The file without its `cloud` member, compact, members in file order.
 std::string without_cloud(const std::string &text) {
     json::Document doc = parse_json(text);
-    if (doc.IsObject()) doc.RemoveMember("cloud");
+    if (doc.IsObject()) doc.EraseMember("cloud");  // EraseMember keeps the order
     return json::stringify(doc);
 }
 
@@ -443,44 +443,48 @@ TEST_F(ConfigStoreTest, SymlinkedConfigIsUpdatedThroughTheLink) {
 
 // ---- crash safety ---------------------------------------------------------------------------
 
+// Writes {"big": <bytes of text>, "cloud": {"counter": 0}}.
+void write_big_config(const std::string &path, size_t bytes) {
+    std::string big(bytes, 'x');
+    for (size_t i = 0; i < big.size(); i += 61) big[i] = static_cast<char>('a' + i % 26);
+    json::Document doc;
+    auto &alloc = doc.GetAllocator();
+    doc.SetObject();
+    json::set(doc, "big", json::string_value(big, alloc), alloc);
+    json::Value cloud(rapidjson::kObjectType);
+    json::set(cloud, "counter", json::Value(0), alloc);
+    json::set(doc, "cloud", std::move(cloud), alloc);
+    write_text(path, json::stringify(doc), 0600);
+}
+
 TEST_F(ConfigStoreTest, SigkillAtRandomPointsNeverLeavesATornFile) {
     // A large unrelated value makes each write take long enough for kills to land inside it.
-    std::string big(1024 * 1024, 'x');
-    for (size_t i = 0; i < big.size(); i += 61) big[i] = static_cast<char>('a' + i % 26);
-    {
-        json::Document doc;
-        doc.SetObject();
-        json::set(doc, "big", json::string_value(big, doc.GetAllocator()), doc.GetAllocator());
-        json::Value cloud(rapidjson::kObjectType);
-        json::set(cloud, "counter", json::Value(0), doc.GetAllocator());
-        json::set(doc, "cloud", std::move(cloud), doc.GetAllocator());
-        write_text(path_, json::stringify(doc), 0600);
-    }
+    write_big_config(path_, 512 * 1024);
     const std::string expected_rest = without_cloud(read_text(path_));
     ConfigStore store(path_);
+    auto child_update = [&] { store.update_cloud(increment_counter); };
 
-    // Calibrate: how long a child takes from fork to a finished write.
+    // How long a child lives from fork to rename: first measured, then steered by the outcomes
+    // (killed too late → shorter, too early → longer), so that whatever the machine's load the
+    // kills keep landing around the write, fsync and rename.
     const auto t0 = std::chrono::steady_clock::now();
-    for (int i = 0; i < 3; ++i) {
-        ASSERT_EQ(wait_exit_code(fork_child([&] { store.update_cloud(increment_counter); })), 0);
-    }
-    const auto full_us =
+    ASSERT_EQ(wait_exit_code(fork_child(child_update)), 0);
+    double life_us = static_cast<double>(
         std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - t0)
-            .count() /
-        3;
+            .count());
+    const double measured_us = life_us;
 
     std::mt19937 rng(12345);
-    // Half the kills anywhere in the child's life, half late in it, where the (short) write, fsync
-    // and rename happen after the read, parse and serialisation.
-    std::uniform_int_distribution<int64_t> anywhere(0, full_us * 6 / 5);
-    std::uniform_int_distribution<int64_t> late(full_us * 3 / 5, full_us * 11 / 10);
     int kept_old = 0, got_new = 0, temp_left = 0;
     for (int i = 0; i < 200; ++i) {
         const std::string old_text = read_text(path_);
         const int64_t old_counter = counter_in(path_);
-        const pid_t pid = fork_child([&] { store.update_cloud(increment_counter); });
+        const pid_t pid = fork_child(child_update);
         ASSERT_GT(pid, 0);
-        std::this_thread::sleep_for(std::chrono::microseconds(i % 2 ? late(rng) : anywhere(rng)));
+        // Even kills anywhere in the child's life, odd ones late in it, where the write happens
+        // (after the read, parse and serialisation).
+        std::uniform_real_distribution<double> when(i % 2 ? 0.5 * life_us : 0.0, 1.2 * life_us);
+        std::this_thread::sleep_for(std::chrono::microseconds(static_cast<int64_t>(when(rng))));
         ::kill(pid, SIGKILL);
         wait_exit_code(pid);
 
@@ -488,6 +492,7 @@ TEST_F(ConfigStoreTest, SigkillAtRandomPointsNeverLeavesATornFile) {
         const std::string now = read_text(path_);
         if (now == old_text) {
             ++kept_old;
+            life_us *= 1.05;
             continue;
         }
         json::Document doc;
@@ -496,10 +501,11 @@ TEST_F(ConfigStoreTest, SigkillAtRandomPointsNeverLeavesATornFile) {
         ASSERT_EQ(without_cloud(now), expected_rest) << "kill " << i;
         ASSERT_EQ(mode_of(path_), 0600u);
         ++got_new;
+        life_us *= 0.95;
     }
-    std::cout << "[ stats    ] SIGKILL x200 (write ~" << full_us << " us): old kept " << kept_old
-              << ", new written " << got_new << ", killed mid-write (temp file left) " << temp_left
-              << "\n";
+    std::cout << "[ stats    ] SIGKILL x200 (child life measured " << measured_us
+              << " us, steered to " << life_us << " us): old kept " << kept_old << ", new written "
+              << got_new << ", killed mid-write (temp file left) " << temp_left << "\n";
     EXPECT_GT(kept_old, 0);
     EXPECT_GT(got_new, 0);
     EXPECT_GT(temp_left, 0);

@@ -22,10 +22,15 @@ std::ostream &operator<<(std::ostream &os, const Ev &e) {
     return os << "{type=" << e.type << " data=" << e.data << " id=" << e.id << "}";
 }
 
+// A callback that appends each dispatched event to out.
+std::function<void(SseEvent &&)> recorder(std::vector<Ev> &out) {
+    return [&out](SseEvent &&e) { out.push_back({e.type, e.data, e.id}); };
+}
+
 // Feeds the pieces in order, then finish(); returns every event dispatched.
 std::vector<Ev> parse_pieces(const std::vector<std::string> &pieces, SseParser &parser) {
     std::vector<Ev> out;
-    auto sink = [&](SseEvent &&e) { out.push_back({e.type, e.data, e.id}); };
+    const auto sink = recorder(out);
     for (const auto &p : pieces) parser.feed(p, sink);
     parser.finish(sink);
     return out;
@@ -47,7 +52,7 @@ std::vector<Ev> parse_byte_by_byte(const std::string &stream) {
 std::vector<Ev> feed_only(const std::string &stream) {
     std::vector<Ev> out;
     SseParser parser;
-    parser.feed(stream, [&](SseEvent &&e) { out.push_back({e.type, e.data, e.id}); });
+    parser.feed(stream, recorder(out));
     return out;
 }
 
@@ -275,7 +280,7 @@ TEST(SseParser, OpenAiChatCompletionStream) {
 TEST(SseParser, LineAtTheLimitIsAccepted) {
     SseParser parser(16);
     std::vector<Ev> out;
-    auto sink = [&](SseEvent &&e) { out.push_back({e.type, e.data, e.id}); };
+    const auto sink = recorder(out);
     EXPECT_TRUE(parser.feed("data: 0123456789\n\n", sink));  // 16 bytes before the '\n'
     EXPECT_EQ(out, (std::vector<Ev>{msg("0123456789")}));
 }
@@ -283,7 +288,7 @@ TEST(SseParser, LineAtTheLimitIsAccepted) {
 TEST(SseParser, LineOverTheLimitFailsAndStopsTheParser) {
     SseParser parser(16);
     std::vector<Ev> out;
-    auto sink = [&](SseEvent &&e) { out.push_back({e.type, e.data, e.id}); };
+    const auto sink = recorder(out);
     EXPECT_TRUE(parser.feed("data: a\n\ndata: 01234", sink));
     EXPECT_FALSE(parser.feed("567890", sink));  // 17 bytes, not yet terminated
     EXPECT_FALSE(parser.feed("\n\ndata: b\n\n", sink));
@@ -299,7 +304,7 @@ TEST(SseParser, LongCommentOverTheLimitFails) {
 TEST(SseParser, EventDataIsBoundedByTheSameLimit) {
     SseParser parser(16);
     std::vector<Ev> out;
-    auto sink = [&](SseEvent &&e) { out.push_back({e.type, e.data, e.id}); };
+    const auto sink = recorder(out);
     EXPECT_TRUE(parser.feed("data: 0123456\ndata: 01234567\n\n", sink));  // 7 + 1 + 8 = 16
     EXPECT_FALSE(parser.feed("data: 0123456\ndata: 012345678\n\n", sink));
     EXPECT_EQ(out, (std::vector<Ev>{msg("0123456\n01234567")}));
@@ -308,7 +313,7 @@ TEST(SseParser, EventDataIsBoundedByTheSameLimit) {
 TEST(SseParser, FinishStartsANewStreamKeepingIdAndRetry) {
     SseParser parser;
     std::vector<Ev> out;
-    auto sink = [&](SseEvent &&e) { out.push_back({e.type, e.data, e.id}); };
+    const auto sink = recorder(out);
     parser.feed("retry: 10\nid: 5\ndata: a", sink);
     parser.finish(sink);
     parser.feed(kBom + "data: b\n\n", sink);
