@@ -58,31 +58,6 @@ bool valid_status(const std::string &s) {
            s == "disconnected" || s == "error";
 }
 
-void write_agent_entry(JsonOut &o, const AgentView &v) {
-    o.begin_obj()
-        .f("id", v.id)
-        .f("organizationId", v.org_id)
-        .f("agentName", v.name)
-        .f("status", v.status)
-        .f("errorMessage", v.error_message)
-        .f("errorCount", v.error_count)
-        .key("activeJobId");
-    if (v.active_job_id.empty()) {
-        o.put(nullptr);
-    } else {
-        o.put(v.active_job_id);
-    }
-    o.f("backups", v.backups)
-        .f("snapshots", v.snapshots)
-        .f("heartbeats", v.heartbeats)
-        .f("heartbeatFailures", v.heartbeat_failures)
-        .f("bridgeCalls", v.bridge_calls)
-        .f("messages", v.messages)
-        .f("streams", v.streams)
-        .f("createdAt", iso_ms(v.created_ms))
-        .end();
-}
-
 }  // namespace
 
 void register_control_routes(App &app) {

@@ -163,6 +163,10 @@ int main(int argc, char **argv) {
         return 1;
     }
 
+    int fd = opts->tls ? static_cast<EmulatorServer<httplib::SSLServer> *>(svr.get())->listen_fd()
+                       : static_cast<EmulatorServer<httplib::Server> *>(svr.get())->listen_fd();
+    if (::listen(fd, SOMAXCONN) != 0) std::perror("elizacloud-emulator: listen backlog");
+
     std::string url = std::string(opts->tls ? "https://" : "http://") + url_host(opts->host) + ":" +
                       std::to_string(port);
     {

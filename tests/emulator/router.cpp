@@ -113,6 +113,7 @@ struct StreamPlan {
     int64_t abort_after = -1;
     bool abort_at_end = false;
     Sleeper *sleeper = nullptr;
+    uint64_t generation = 0;  // interruptions after this end a stall
 };
 
 }  // namespace
@@ -257,15 +258,16 @@ void Router::dispatch(const httplib::Request &req, httplib::Response &res) {
     }
 
     std::optional<FaultRule> fault;
+    uint64_t generation = sleeper_.generation();
     if (!is_control && faults_.active()) fault = faults_.match(req.method, path, req.body);
     if (fault) {
         if (fault_hook_) fault_hook_(req, *fault);
-        if (fault->delay_ms > 0) sleeper_.sleep_for(fault->delay_ms);
+        if (fault->delay_ms > 0) sleeper_.sleep_for(fault->delay_ms, generation);
         const std::string &a = fault->action;
         if (a == "status" || a == "redirect" || a == "malformed" || a == "jsonrpc-error") {
             Reply r = fault_reply(*fault, req);
             int status = r.status;
-            write(std::move(r), res, nullptr);
+            write(std::move(r), res, nullptr, generation);
             record(req, status);
             return;
         }
@@ -292,7 +294,7 @@ void Router::dispatch(const httplib::Request &req, httplib::Response &res) {
         reply = cloud_error(404, "Not found", "resource_not_found");
     }
     int status = reply.status;
-    write(std::move(reply), res, fault ? &*fault : nullptr);
+    write(std::move(reply), res, fault ? &*fault : nullptr, generation);
     record(req, status);
     if (verbose_) {
         auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -304,7 +306,8 @@ void Router::dispatch(const httplib::Request &req, httplib::Response &res) {
     }
 }
 
-void Router::write(Reply reply, httplib::Response &res, const FaultRule *fault) {
+void Router::write(Reply reply, httplib::Response &res, const FaultRule *fault,
+                   uint64_t generation) {
     res.status = reply.status;
     for (const auto &[k, v] : reply.headers) res.set_header(k, v);
     const std::string ct = reply.content_type;
@@ -315,6 +318,7 @@ void Router::write(Reply reply, httplib::Response &res, const FaultRule *fault) 
         plan->delay_ms = reply.event_delay_ms;
         plan->abort_at_end = reply.abort_at_end;
         plan->sleeper = &sleeper_;
+        plan->generation = generation;
         if (fault && fault->action == "stall") {
             plan->stall_after = fault->after_events;
             plan->stall_ms = fault->stall_ms;
@@ -327,15 +331,15 @@ void Router::write(Reply reply, httplib::Response &res, const FaultRule *fault) 
                 for (const auto &e : plan->events) all += e;
                 size_t cut = fault->bytes >= 0 ? static_cast<size_t>(fault->bytes) : all.size() / 2;
                 if (cut > all.size()) cut = all.size();
-                plan->events = {all.substr(0, cut)};
-                plan->abort_after = 1;
-                if (cut == 0) plan->events.clear(), plan->abort_after = 0;
+                plan->events.clear();
+                if (cut > 0) plan->events.push_back(all.substr(0, cut));
+                plan->abort_after = static_cast<int64_t>(plan->events.size());
             }
         }
         res.set_chunked_content_provider(ct, [plan](size_t, httplib::DataSink &sink) {
             StreamPlan &p = *plan;
             if (p.stall_after >= 0 && p.idx == static_cast<size_t>(p.stall_after)) {
-                p.sleeper->sleep_for(p.stall_ms);
+                p.sleeper->sleep_for(p.stall_ms, p.generation);
                 return false;
             }
             if (p.abort_after >= 0 && p.idx == static_cast<size_t>(p.abort_after)) return false;
@@ -377,10 +381,11 @@ void Router::write(Reply reply, httplib::Response &res, const FaultRule *fault) 
     if (fault && fault->action == "stall") {
         Sleeper *sleeper = &sleeper_;
         int64_t ms = fault->stall_ms;
-        res.set_chunked_content_provider(ct, [sleeper, ms](size_t, httplib::DataSink &) {
-            sleeper->sleep_for(ms);
-            return false;
-        });
+        res.set_chunked_content_provider(ct,
+                                         [sleeper, ms, generation](size_t, httplib::DataSink &) {
+                                             sleeper->sleep_for(ms, generation);
+                                             return false;
+                                         });
         return;
     }
     if (reply.status == 204 || reply.status == 304) return;

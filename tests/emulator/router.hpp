@@ -84,7 +84,7 @@ private:
     static bool match(const Route &r, const std::vector<std::string> &segs,
                       std::vector<std::string> &params);
     Reply fault_reply(const FaultRule &f, const httplib::Request &req) const;
-    void write(Reply reply, httplib::Response &res, const FaultRule *fault);
+    void write(Reply reply, httplib::Response &res, const FaultRule *fault, uint64_t generation);
     void record(const httplib::Request &req, int status);
 
     FaultEngine &faults_;

@@ -170,15 +170,7 @@ void register_agent_routes(App &app) {
                            }
                        }
                    }
-                   if (!issues.empty()) {
-                       JsonOut o;
-                       o.begin_obj()
-                           .f("success", false)
-                           .f("error", "Invalid request data")
-                           .f_raw("details", issues_json(issues))
-                           .end();
-                       return json_reply(400, o.str());
-                   }
+                   if (!issues.empty()) return invalid_request("Invalid request data", issues);
                    auto org = st.org(who.org_id);
                    double balance = org ? org->balance : 0;
                    if (balance < kMinAgentBalance) return credit_gate(balance);
@@ -250,15 +242,7 @@ void register_agent_routes(App &app) {
                            action = a->GetString();
                        }
                    }
-                   if (!issues.empty()) {
-                       JsonOut o;
-                       o.begin_obj()
-                           .f("success", false)
-                           .f("error", "Invalid request data")
-                           .f_raw("details", issues_json(issues))
-                           .end();
-                       return json_reply(400, o.str());
-                   }
+                   if (!issues.empty()) return invalid_request("Invalid request data", issues);
                    ShutdownOutcome s = st.shutdown_agent(who.org_id, c.param(0));
                    if (s.kind == ShutdownOutcome::Kind::NotFound) {
                        return cloud_error(404, "Agent not found");
@@ -326,7 +310,7 @@ void register_agent_routes(App &app) {
                     o.end().end();
                     return json_reply(200, o.str());
                 case ProvisionOutcome::Kind::SyncStarted: {
-                    sleeper.sleep_for(cfg.provision_ms.load());
+                    sleeper.sleep_full(cfg.provision_ms.load());
                     auto v = st.finish_sync(p.agent.id, p.will_fail, p.fail_message);
                     if (p.will_fail || !v) {
                         return cloud_error(
@@ -467,15 +451,7 @@ void register_agent_routes(App &app) {
                            }
                        }
                    }
-                   if (!issues.empty()) {
-                       JsonOut o;
-                       o.begin_obj()
-                           .f("success", false)
-                           .f("error", "Invalid request")
-                           .f_raw("details", issues_json(issues))
-                           .end();
-                       return json_reply(400, o.str());
-                   }
+                   if (!issues.empty()) return invalid_request("Invalid request", issues);
                    RestoreOutcome out = st.begin_restore(who.org_id, c.param(0), backup_id);
                    switch (out.kind) {
                        case RestoreOutcome::Kind::AgentNotFound:
@@ -490,7 +466,7 @@ void register_agent_routes(App &app) {
                        case RestoreOutcome::Kind::Busy:
                            return cloud_error(500, "Agent is already being provisioned");
                        case RestoreOutcome::Kind::NeedsSync: {
-                           sleeper.sleep_for(cfg.provision_ms.load());
+                           sleeper.sleep_full(cfg.provision_ms.load());
                            st.finish_sync(c.param(0), out.will_fail, out.fail_message);
                            if (out.will_fail) return cloud_error(500, out.fail_message);
                            break;

@@ -7,33 +7,40 @@ namespace emu {
 
 namespace {
 
-Reply rpc_error(const rapidjson::Value *id, int64_t code, const std::string &message) {
+// A bare JSON-RPC response: {"jsonrpc":"2.0"[,"id"],<member>:<json>}.
+Reply rpc_reply(const rapidjson::Value *id, const char *member_name, const std::string &json) {
     JsonOut o;
     o.begin_obj().f("jsonrpc", "2.0");
     if (id) o.key("id").value(*id);
-    o.begin_obj("error").f("code", code).f("message", message).end().end();
+    o.f_raw(member_name, json).end();
     return json_reply(200, o.str());
+}
+
+Reply rpc_error(const rapidjson::Value *id, int64_t code, const std::string &message) {
+    JsonOut e;
+    return rpc_reply(id, "error", e.begin_obj().f("code", code).f("message", message).end().str());
 }
 
 Reply rpc_result(const rapidjson::Value *id, const std::string &result_json) {
-    JsonOut o;
-    o.begin_obj().f("jsonrpc", "2.0");
-    if (id) o.key("id").value(*id);
-    o.f_raw("result", result_json).end();
-    return json_reply(200, o.str());
+    return rpc_reply(id, "result", result_json);
+}
+
+// zod's z.literal(expected) on member `name`.
+void check_literal(const rapidjson::Value &doc, const char *name, const std::string &expected,
+                   std::vector<Issue> &issues) {
+    const auto *v = member(doc, name);
+    if (v && v->IsString() && v->GetString() == expected) return;
+    Issue i;
+    i.code = "invalid_literal";
+    i.path = {name};
+    i.expected = json_string(expected);
+    i.received = v ? to_json(*v) : "null";
+    i.message = "Invalid literal value, expected " + json_string(expected);
+    issues.push_back(i);
 }
 
 void check_jsonrpc_common(const rapidjson::Value &doc, std::vector<Issue> &issues) {
-    const auto *v = member(doc, "jsonrpc");
-    if (!v || !v->IsString() || std::string(v->GetString()) != "2.0") {
-        Issue i;
-        i.code = "invalid_literal";
-        i.path = {"jsonrpc"};
-        i.expected = "\"2.0\"";
-        i.received = v ? to_json(*v) : "null";
-        i.message = "Invalid literal value, expected \"2.0\"";
-        issues.push_back(i);
-    }
+    check_literal(doc, "jsonrpc", "2.0", issues);
     if (const auto *id = member(doc, "id")) {
         if (!id->IsString() && !id->IsNumber()) {
             Issue i;
@@ -43,14 +50,6 @@ void check_jsonrpc_common(const rapidjson::Value &doc, std::vector<Issue> &issue
             issues.push_back(i);
         }
     }
-}
-
-Reply invalid(int status, const char *error, bool with_success, const std::vector<Issue> &issues) {
-    JsonOut o;
-    o.begin_obj();
-    if (with_success) o.f("success", false);
-    o.f("error", error).f_raw("details", issues_json(issues)).end();
-    return json_reply(status, o.str());
 }
 
 std::string text_of_reply(const std::optional<ScriptedReply> &r, const std::string &input) {
@@ -86,8 +85,7 @@ void register_bridge_routes(App &app) {
                            expect_type(p, "object", {"params"}, issues);
                        }
                    }
-                   if (!issues.empty())
-                       return invalid(400, "Invalid JSON-RPC request", true, issues);
+                   if (!issues.empty()) return invalid_request("Invalid JSON-RPC request", issues);
 
                    const rapidjson::Value *id = member(doc, "id");
                    std::string method = get_string(doc, "method").value_or("");
@@ -150,16 +148,7 @@ void register_bridge_routes(App &app) {
             std::string text;
             if (expect_type(&doc, "object", {}, issues)) {
                 check_jsonrpc_common(doc, issues);
-                const auto *m = member(doc, "method");
-                if (!m || !m->IsString() || std::string(m->GetString()) != "message.send") {
-                    Issue i;
-                    i.code = "invalid_literal";
-                    i.path = {"method"};
-                    i.expected = "\"message.send\"";
-                    i.received = m ? to_json(*m) : "null";
-                    i.message = "Invalid literal value, expected \"message.send\"";
-                    issues.push_back(i);
-                }
+                check_literal(doc, "method", "message.send", issues);
                 const auto *p = member(doc, "params");
                 if (expect_type(p, "object", {"params"}, issues)) {
                     const auto *t = member(*p, "text");
@@ -172,7 +161,7 @@ void register_bridge_routes(App &app) {
                     }
                 }
             }
-            if (!issues.empty()) return invalid(400, "Invalid request", false, issues);
+            if (!issues.empty()) return invalid_request("Invalid request", issues, false);
 
             Reply reply;
             reply.content_type = "text/event-stream";

@@ -27,6 +27,14 @@ std::string issues_json(const std::vector<Issue> &issues) {
     return o.str();
 }
 
+Reply invalid_request(const char *error, const std::vector<Issue> &issues, bool with_success) {
+    JsonOut o;
+    o.begin_obj();
+    if (with_success) o.f("success", false);
+    o.f("error", error).f_raw("details", issues_json(issues)).end();
+    return json_reply(400, o.str());
+}
+
 bool expect_type(const rapidjson::Value *v, const char *type, const std::vector<std::string> &path,
                  std::vector<Issue> &issues) {
     std::string got = js_type(v);

@@ -44,6 +44,9 @@ struct Issue {
 };
 
 std::string issues_json(const std::vector<Issue> &issues);
+// 400 {[success:false,]error,details:[issues]}
+Reply invalid_request(const char *error, const std::vector<Issue> &issues,
+                      bool with_success = true);
 // Checks a value against "string" and appends the usual invalid_type issue.
 bool expect_type(const rapidjson::Value *v, const char *type, const std::vector<std::string> &path,
                  std::vector<Issue> &issues);

@@ -25,6 +25,18 @@ constexpr ModelInfo kModels[] = {
 constexpr int64_t kModelCreated = 1735689600;  // 2025-01-01
 constexpr int kEmbeddingDims = 1536;
 
+void write_model(JsonOut &o, const ModelInfo &m) {
+    o.begin_obj()
+        .f("id", m.id)
+        .f("object", "model")
+        .f("created", kModelCreated)
+        .f("owned_by", m.owned_by)
+        .f("name", m.name)
+        .f("type", m.type)
+        .f("context_window", m.context_window)
+        .end();
+}
+
 Reply openai_error(int status, const std::string &message, const char *type,
                    const char *code = nullptr, const char *param = nullptr) {
     JsonOut o;
@@ -33,6 +45,27 @@ Reply openai_error(int status, const std::string &message, const char *type,
     if (code) o.f("code", code);
     o.end().end();
     return json_reply(status, o.str());
+}
+
+Reply sse_reply(const RuntimeConfig &cfg) {
+    Reply reply;
+    reply.streaming = true;
+    reply.content_type = "text/event-stream";
+    reply.headers = {{"Cache-Control", "no-cache"}};
+    reply.event_delay_ms = cfg.stream_chunk_delay_ms.load();
+    return reply;
+}
+
+// Authentication and body parsing shared by the OpenAI-style routes.
+std::optional<Reply> openai_preamble(Ctx &c, State &st, rapidjson::Document &doc,
+                                     std::optional<Principal> &who) {
+    AuthCheck a = handler_auth(c.req, st);
+    if (!a.who) return openai_error(401, a.message, "authentication_error");
+    if (!parse_json(c.req.body, doc) || !doc.IsObject()) {
+        return openai_error(400, "Invalid JSON in request body", "invalid_request_error");
+    }
+    who = a.who;
+    return std::nullopt;
 }
 
 Reply anthropic_error(int status, const char *type, const std::string &message) {
@@ -113,19 +146,16 @@ void register_inference_routes(App &app) {
     RuntimeConfig &cfg = app.cfg;
 
     r.add("POST", "/api/v1/chat/completions", [&st, &cfg](Ctx &c) {
-        AuthCheck a = handler_auth(c.req, st);
-        if (!a.who) return openai_error(401, a.message, "authentication_error");
         rapidjson::Document doc;
-        if (!parse_json(c.req.body, doc) || !doc.IsObject()) {
-            return openai_error(400, "Invalid JSON in request body", "invalid_request_error");
-        }
+        std::optional<Principal> who;
+        if (auto err = openai_preamble(c, st, doc, who)) return *err;
         auto model = get_string(doc, "model");
         const auto *messages = member(doc, "messages");
         if (!model || model->empty() || !messages || !messages->IsArray() || messages->Empty()) {
             return openai_error(400, "Missing required fields: model and messages",
                                 "invalid_request_error", "missing_required_parameter");
         }
-        if (balance_of(st, *a.who) <= 0) {
+        if (balance_of(st, *who) <= 0) {
             return openai_error(402, "Insufficient credits. Required: $0.0010",
                                 "insufficient_quota", "insufficient_credits");
         }
@@ -135,11 +165,7 @@ void register_inference_routes(App &app) {
         std::string id = "chatcmpl-" + std::to_string(now);
         int64_t created = now / 1000;
         if (get_bool(doc, "stream").value_or(false)) {
-            Reply reply;
-            reply.streaming = true;
-            reply.content_type = "text/event-stream";
-            reply.headers = {{"Cache-Control", "no-cache"}};
-            reply.event_delay_ms = cfg.stream_chunk_delay_ms.load();
+            Reply reply = sse_reply(cfg);
             auto chunk = [&](const std::optional<std::string> &content) {
                 JsonOut o;
                 o.begin_obj()
@@ -218,11 +244,7 @@ void register_inference_routes(App &app) {
         std::string id = "msg_" + random_hex(12);
         int64_t out_tokens = token_estimate(answer);
         if (get_bool(doc, "stream").value_or(false)) {
-            Reply reply;
-            reply.streaming = true;
-            reply.content_type = "text/event-stream";
-            reply.headers = {{"Cache-Control", "no-cache"}};
-            reply.event_delay_ms = cfg.stream_chunk_delay_ms.load();
+            Reply reply = sse_reply(cfg);
             auto ev = [&](const char *name, JsonOut &o) {
                 reply.events.push_back(sse_event(name, o.str()));
             };
@@ -325,12 +347,9 @@ void register_inference_routes(App &app) {
     });
 
     r.add("POST", "/api/v1/embeddings", [&st](Ctx &c) {
-        AuthCheck a = handler_auth(c.req, st);
-        if (!a.who) return openai_error(401, a.message, "authentication_error");
         rapidjson::Document doc;
-        if (!parse_json(c.req.body, doc) || !doc.IsObject()) {
-            return openai_error(400, "Invalid JSON in request body", "invalid_request_error");
-        }
+        std::optional<Principal> who;
+        if (auto err = openai_preamble(c, st, doc, who)) return *err;
         auto model = get_string(doc, "model");
         if (!model || model->empty()) {
             return openai_error(400, "Missing required parameter: model", "invalid_request_error",
@@ -359,7 +378,7 @@ void register_inference_routes(App &app) {
             return openai_error(400, "Input must be a non-empty string or array of strings",
                                 "invalid_request_error", "invalid_value", "input");
         }
-        if (balance_of(st, *a.who) <= 0) {
+        if (balance_of(st, *who) <= 0) {
             return openai_error(402, "Insufficient balance", "insufficient_quota",
                                 "insufficient_balance");
         }
@@ -385,17 +404,7 @@ void register_inference_routes(App &app) {
     r.add("GET", "/api/v1/models", [](Ctx &) {
         JsonOut o;
         o.begin_obj().f("object", "list").begin_arr("data");
-        for (const auto &m : kModels) {
-            o.begin_obj()
-                .f("id", m.id)
-                .f("object", "model")
-                .f("created", kModelCreated)
-                .f("owned_by", m.owned_by)
-                .f("name", m.name)
-                .f("type", m.type)
-                .f("context_window", m.context_window)
-                .end();
-        }
+        for (const auto &m : kModels) write_model(o, m);
         o.end().end();
         Reply reply = json_reply(200, o.str());
         reply.headers.emplace_back("Cache-Control",
@@ -410,15 +419,7 @@ void register_inference_routes(App &app) {
         for (const auto &m : kModels) {
             if (id == m.id) {
                 JsonOut o;
-                o.begin_obj()
-                    .f("id", m.id)
-                    .f("object", "model")
-                    .f("created", kModelCreated)
-                    .f("owned_by", m.owned_by)
-                    .f("name", m.name)
-                    .f("type", m.type)
-                    .f("context_window", m.context_window)
-                    .end();
+                write_model(o, m);
                 return json_reply(200, o.str());
             }
         }

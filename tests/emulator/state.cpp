@@ -17,16 +17,6 @@ bool is_claimable(const std::string &status) {
            status == "error";
 }
 
-std::string fake_bridge_url(uint64_t seq) {
-    return "http://100.64.0." + std::to_string(seq % 250 + 1) + ":" +
-           std::to_string(18790 + seq % 1000);
-}
-
-std::string fake_health_url(uint64_t seq) {
-    return "http://100.64.0." + std::to_string(seq % 250 + 1) + ":" +
-           std::to_string(20000 + seq % 5000) + "/api";
-}
-
 std::string result_json(const std::string &agent_id, const std::string &status,
                         const std::string &bridge, const std::string &health,
                         const std::optional<std::string> &error) {
@@ -41,6 +31,16 @@ std::string result_json(const std::string &agent_id, const std::string &status,
 }
 
 }  // namespace
+
+std::string State::fake_bridge_url(uint64_t seq) {
+    return "http://100.64.0." + std::to_string(seq % 250 + 1) + ":" +
+           std::to_string(18790 + seq % 1000);
+}
+
+std::string State::fake_health_url(uint64_t seq) {
+    return "http://100.64.0." + std::to_string(seq % 250 + 1) + ":" +
+           std::to_string(20000 + seq % 5000) + "/api";
+}
 
 void RuntimeConfig::copy_from(const RuntimeConfig &o) {
     provision_ms = o.provision_ms.load();
@@ -72,8 +72,7 @@ State::State(RuntimeConfig &cfg, double initial_credits, std::optional<std::stri
     seed_locked();
 }
 
-void State::seed_locked() {
-    int64_t now = now_ms();
+void State::clear_locked() {
     orgs_.clear();
     users_.clear();
     keys_.clear();
@@ -82,6 +81,11 @@ void State::seed_locked() {
     jobs_.clear();
     active_jobs_.clear();
     next_due_ = INT64_MAX;
+}
+
+void State::seed_locked() {
+    int64_t now = now_ms();
+    clear_locked();
     Org org{kDefaultOrgId, "Emulator Org", "emulator-org", initial_credits_, now, {}};
     org.txns.push_back({uuid_v4(), "credit", initial_credits_, "Initial free credits", now});
     orgs_[org.id] = org;
@@ -193,17 +197,20 @@ bool State::create_session(const std::string &id, int64_t &expires_ms) {
     return true;
 }
 
+void State::approve_locked(Session &s) {
+    // What /complete does: mint a key for the signed-in (default) user and park it on the session.
+    s.key_plain = new_api_key();
+    s.key_prefix = key_prefix(s.key_plain);
+    s.authenticated = true;
+    keys_[s.key_plain] = KeyRecord{s.key_plain, kDefaultUserId, kDefaultOrgId, now_ms()};
+}
+
 SessionPoll State::poll_session(const std::string &id) {
     std::unique_lock lock(mu_);
     auto it = sessions_.find(id);
     if (it == sessions_.end() || now_ms() >= it->second.expires_ms) return {};
     Session &s = it->second;
-    if (!s.authenticated && cfg_.auto_approve.load()) {
-        s.key_plain = new_api_key();
-        s.key_prefix = key_prefix(s.key_plain);
-        s.authenticated = true;
-        keys_[s.key_plain] = KeyRecord{s.key_plain, kDefaultUserId, kDefaultOrgId, now_ms()};
-    }
+    if (!s.authenticated && cfg_.auto_approve.load()) approve_locked(s);
     touch();
     if (!s.authenticated) return {SessionPoll::Kind::Pending, "", ""};
     if (s.collected) return {SessionPoll::Kind::Collected, "", ""};
@@ -219,10 +226,7 @@ SessionApprove State::approve_session(const std::string &id) {
     if (it == sessions_.end() || now_ms() >= it->second.expires_ms) return {};
     Session &s = it->second;
     if (s.authenticated) return {SessionApprove::Kind::AlreadyDone, "", ""};
-    s.key_plain = new_api_key();
-    s.key_prefix = key_prefix(s.key_plain);
-    s.authenticated = true;
-    keys_[s.key_plain] = KeyRecord{s.key_plain, kDefaultUserId, kDefaultOrgId, now_ms()};
+    approve_locked(s);
     touch();
     return {SessionApprove::Kind::Ok, s.key_plain, s.key_prefix};
 }
@@ -235,9 +239,13 @@ std::vector<Session> State::sessions() const {
 }
 
 void State::write_sessions(JsonOut &out) const {
-    int64_t now = now_ms();
+    std::shared_lock lock(mu_);
+    write_sessions_locked(out, now_ms());
+}
+
+void State::write_sessions_locked(JsonOut &out, int64_t now) const {
     out.begin_arr();
-    for (const auto &s : sessions()) {
+    for (const auto &[id, s] : sessions_) {
         out.begin_obj()
             .f("sessionId", s.id)
             .f("status", now >= s.expires_ms ? "expired"
@@ -750,6 +758,31 @@ std::optional<ScriptedReply> State::next_reply(Agent &agent) {
 
 // ---------------------------------------------------------------- inspection
 
+void write_agent_entry(JsonOut &o, const AgentView &v) {
+    o.begin_obj()
+        .f("id", v.id)
+        .f("organizationId", v.org_id)
+        .f("agentName", v.name)
+        .f("status", v.status)
+        .f("errorMessage", v.error_message)
+        .f("errorCount", v.error_count)
+        .key("activeJobId");
+    if (v.active_job_id.empty()) {
+        o.put(nullptr);
+    } else {
+        o.put(v.active_job_id);
+    }
+    o.f("backups", v.backups)
+        .f("snapshots", v.snapshots)
+        .f("heartbeats", v.heartbeats)
+        .f("heartbeatFailures", v.heartbeat_failures)
+        .f("bridgeCalls", v.bridge_calls)
+        .f("messages", v.messages)
+        .f("streams", v.streams)
+        .f("createdAt", iso_ms(v.created_ms))
+        .end();
+}
+
 void State::write_inspection(JsonOut &out) {
     tick();
     std::shared_lock lock(mu_);
@@ -778,31 +811,7 @@ void State::write_inspection(JsonOut &out) {
     std::sort(list.begin(), list.end(),
               [](const auto &x, const auto &y) { return x->seq < y->seq; });
     out.begin_arr("agents");
-    for (const auto &a : list) {
-        AgentView v = view_of(*a);
-        out.begin_obj()
-            .f("id", v.id)
-            .f("organizationId", v.org_id)
-            .f("agentName", v.name)
-            .f("status", v.status)
-            .f("errorMessage", v.error_message)
-            .f("errorCount", v.error_count)
-            .key("activeJobId");
-        if (v.active_job_id.empty()) {
-            out.put(nullptr);
-        } else {
-            out.put(v.active_job_id);
-        }
-        out.f("backups", v.backups)
-            .f("snapshots", v.snapshots)
-            .f("heartbeats", v.heartbeats)
-            .f("heartbeatFailures", v.heartbeat_failures)
-            .f("bridgeCalls", v.bridge_calls)
-            .f("messages", v.messages)
-            .f("streams", v.streams)
-            .f("createdAt", iso_ms(v.created_ms))
-            .end();
-    }
+    for (const auto &a : list) write_agent_entry(out, view_of(*a));
     out.end();
     std::vector<const Job *> jobs;
     for (const auto &[id, j] : jobs_) jobs.push_back(&j);
@@ -821,268 +830,8 @@ void State::write_inspection(JsonOut &out) {
             .end();
     }
     out.end();
-    out.begin_arr("sessions");
-    for (const auto &[id, s] : sessions_) {
-        out.begin_obj()
-            .f("sessionId", s.id)
-            .f("status", now >= s.expires_ms ? "expired"
-                         : s.authenticated   ? "authenticated"
-                                             : "pending")
-            .f("expiresAt", iso_ms(s.expires_ms))
-            .f("keyCollected", s.collected)
-            .end();
-    }
-    out.end();
-}
-
-// ---------------------------------------------------------------- persistence
-
-std::string State::serialize() {
-    tick();
-    std::shared_lock lock(mu_);
-    JsonOut o;
-    o.begin_obj().f("format", "elizacloud-emulator-state/1").f("nextSeq", next_seq_);
-    o.begin_arr("organizations");
-    for (const auto &[id, org] : orgs_) {
-        o.begin_obj()
-            .f("id", id)
-            .f("name", org.name)
-            .f("slug", org.slug)
-            .f("balance", org.balance)
-            .f("createdMs", org.created_ms);
-        o.begin_arr("transactions");
-        for (const auto &t : org.txns) {
-            o.begin_obj()
-                .f("id", t.id)
-                .f("type", t.type)
-                .f("amount", t.amount)
-                .f("description", t.description)
-                .f("createdMs", t.created_ms)
-                .end();
-        }
-        o.end().end();
-    }
-    o.end().begin_arr("users");
-    for (const auto &[id, u] : users_) {
-        o.begin_obj()
-            .f("id", id)
-            .f("email", u.email)
-            .f("name", u.name)
-            .f("organizationId", u.org_id)
-            .f("createdMs", u.created_ms)
-            .end();
-    }
-    o.end().begin_arr("apiKeys");
-    for (const auto &[k, r] : keys_) {
-        o.begin_obj()
-            .f("key", k)
-            .f("userId", r.user_id)
-            .f("organizationId", r.org_id)
-            .f("createdMs", r.created_ms)
-            .end();
-    }
-    o.end().begin_arr("sessions");
-    for (const auto &[id, s] : sessions_) {
-        o.begin_obj()
-            .f("id", id)
-            .f("createdMs", s.created_ms)
-            .f("expiresMs", s.expires_ms)
-            .f("authenticated", s.authenticated)
-            .f("collected", s.collected)
-            .f("keyPlain", s.key_plain)
-            .f("keyPrefix", s.key_prefix)
-            .end();
-    }
-    o.end().begin_arr("agents");
-    for (const auto &[id, a] : agents_) {
-        o.begin_obj()
-            .f("id", id)
-            .f("organizationId", a->org_id)
-            .f("userId", a->user_id)
-            .f("name", a->name)
-            .f("seq", a->seq)
-            .f("status", a->status)
-            .f("databaseStatus", a->database_status)
-            .f("agentConfig", a->agent_config_json)
-            .f("lastBackupMs", a->last_backup_ms)
-            .f("lastHeartbeatMs", a->last_heartbeat_ms)
-            .f("errorMessage", a->error_message)
-            .f("errorCount", a->error_count)
-            .f("createdMs", a->created_ms)
-            .f("updatedMs", a->updated_ms)
-            .f("startedMs", a->started_ms)
-            .f("activeJobId", a->active_job_id);
-        o.begin_arr("backups");
-        for (const auto &b : a->backups) {
-            o.begin_obj()
-                .f("id", b.id)
-                .f("type", b.type)
-                .f("sizeBytes", b.size_bytes)
-                .f("createdMs", b.created_ms)
-                .end();
-        }
-        o.end().end();
-    }
-    o.end().begin_arr("jobs");
-    for (const auto &[id, j] : jobs_) {
-        o.begin_obj()
-            .f("id", id)
-            .f("agentId", j.agent_id)
-            .f("organizationId", j.org_id)
-            .f("kind", j.kind)
-            .f("status", j.status)
-            .f("attempts", j.attempts)
-            .f("error", j.error)
-            .f("result", j.result_json)
-            .f("createdMs", j.created_ms)
-            .f("updatedMs", j.updated_ms)
-            .f("claimMs", j.claim_ms)
-            .f("finishMs", j.finish_ms)
-            .f("startedMs", j.started_ms)
-            .f("completedMs", j.completed_ms)
-            .f("willFail", j.will_fail)
-            .f("failMessage", j.fail_message)
-            .end();
-    }
-    o.end().end();
-    return o.str();
-}
-
-namespace {
-
-std::string req_str(const rapidjson::Value &v, const char *name) {
-    auto s = get_string(v, name);
-    if (!s) throw std::runtime_error(std::string("state file: missing string '") + name + "'");
-    return *s;
-}
-
-int64_t req_int(const rapidjson::Value &v, const char *name) {
-    auto n = get_int(v, name);
-    if (!n) throw std::runtime_error(std::string("state file: missing number '") + name + "'");
-    return *n;
-}
-
-std::optional<int64_t> opt_int(const rapidjson::Value &v, const char *name) {
-    return get_int(v, name);
-}
-
-const rapidjson::Value &req_arr(const rapidjson::Value &v, const char *name) {
-    const auto *m = member(v, name);
-    if (!m || !m->IsArray()) {
-        throw std::runtime_error(std::string("state file: missing array '") + name + "'");
-    }
-    return *m;
-}
-
-}  // namespace
-
-void State::load(const rapidjson::Value &doc) {
-    if (!doc.IsObject() || get_string(doc, "format") != "elizacloud-emulator-state/1") {
-        throw std::runtime_error("state file: not an elizacloud-emulator state document");
-    }
-    std::unique_lock lock(mu_);
-    orgs_.clear();
-    users_.clear();
-    keys_.clear();
-    sessions_.clear();
-    agents_.clear();
-    jobs_.clear();
-    active_jobs_.clear();
-    next_seq_ = static_cast<uint64_t>(req_int(doc, "nextSeq"));
-    for (const auto &v : req_arr(doc, "organizations").GetArray()) {
-        Org o;
-        o.id = req_str(v, "id");
-        o.name = req_str(v, "name");
-        o.slug = req_str(v, "slug");
-        o.balance = get_number(v, "balance").value_or(0);
-        o.created_ms = req_int(v, "createdMs");
-        for (const auto &t : req_arr(v, "transactions").GetArray()) {
-            o.txns.push_back({req_str(t, "id"), req_str(t, "type"),
-                              get_number(t, "amount").value_or(0), req_str(t, "description"),
-                              req_int(t, "createdMs")});
-        }
-        orgs_[o.id] = o;
-    }
-    for (const auto &v : req_arr(doc, "users").GetArray()) {
-        User u{req_str(v, "id"), req_str(v, "email"), req_str(v, "name"),
-               req_str(v, "organizationId"), req_int(v, "createdMs")};
-        users_[u.id] = u;
-    }
-    for (const auto &v : req_arr(doc, "apiKeys").GetArray()) {
-        KeyRecord k{req_str(v, "key"), req_str(v, "userId"), req_str(v, "organizationId"),
-                    req_int(v, "createdMs")};
-        keys_[k.key] = k;
-    }
-    if (seed_key_ && !keys_.count(*seed_key_)) {
-        keys_[*seed_key_] = KeyRecord{*seed_key_, kDefaultUserId, kDefaultOrgId, now_ms()};
-    }
-    for (const auto &v : req_arr(doc, "sessions").GetArray()) {
-        Session s;
-        s.id = req_str(v, "id");
-        s.created_ms = req_int(v, "createdMs");
-        s.expires_ms = req_int(v, "expiresMs");
-        s.authenticated = get_bool(v, "authenticated").value_or(false);
-        s.collected = get_bool(v, "collected").value_or(false);
-        s.key_plain = req_str(v, "keyPlain");
-        s.key_prefix = req_str(v, "keyPrefix");
-        sessions_[s.id] = s;
-    }
-    for (const auto &v : req_arr(doc, "agents").GetArray()) {
-        auto a = std::make_shared<Agent>();
-        a->id = req_str(v, "id");
-        a->org_id = req_str(v, "organizationId");
-        a->user_id = req_str(v, "userId");
-        a->name = req_str(v, "name");
-        a->seq = static_cast<uint64_t>(req_int(v, "seq"));
-        a->status = req_str(v, "status");
-        a->database_status = req_str(v, "databaseStatus");
-        a->agent_config_json = req_str(v, "agentConfig");
-        a->last_backup_ms = opt_int(v, "lastBackupMs");
-        a->last_heartbeat_ms = opt_int(v, "lastHeartbeatMs");
-        a->error_message = get_string(v, "errorMessage");
-        a->error_count = req_int(v, "errorCount");
-        a->created_ms = req_int(v, "createdMs");
-        a->updated_ms = req_int(v, "updatedMs");
-        a->started_ms = req_int(v, "startedMs");
-        a->active_job_id = req_str(v, "activeJobId");
-        if (a->status == "running") {
-            a->bridge_url = fake_bridge_url(a->seq);
-            a->health_url = fake_health_url(a->seq);
-        }
-        if (a->status == "provisioning" && a->active_job_id.empty()) {
-            // A synchronous provision was cut short by the restart.
-            a->status = "error";
-            a->error_message = "Provisioning interrupted by an emulator restart";
-        }
-        for (const auto &b : req_arr(v, "backups").GetArray()) {
-            a->backups.push_back(Backup{req_str(b, "id"), a->id, req_str(b, "type"),
-                                        req_int(b, "sizeBytes"), req_int(b, "createdMs")});
-        }
-        agents_[a->id] = a;
-    }
-    for (const auto &v : req_arr(doc, "jobs").GetArray()) {
-        Job j;
-        j.id = req_str(v, "id");
-        j.agent_id = req_str(v, "agentId");
-        j.org_id = req_str(v, "organizationId");
-        j.kind = req_str(v, "kind");
-        j.status = req_str(v, "status");
-        j.attempts = req_int(v, "attempts");
-        j.error = get_string(v, "error");
-        j.result_json = req_str(v, "result");
-        j.created_ms = req_int(v, "createdMs");
-        j.updated_ms = req_int(v, "updatedMs");
-        j.claim_ms = req_int(v, "claimMs");
-        j.finish_ms = req_int(v, "finishMs");
-        j.started_ms = opt_int(v, "startedMs");
-        j.completed_ms = opt_int(v, "completedMs");
-        j.will_fail = get_bool(v, "willFail").value_or(false);
-        j.fail_message = req_str(v, "failMessage");
-        if (j.status == "pending" || j.status == "in_progress") active_jobs_.push_back(j.id);
-        jobs_[j.id] = j;
-    }
-    next_due_ = 0;  // apply whatever became due while the emulator was down
-    advance_locked(now_ms());
+    out.key("sessions");
+    write_sessions_locked(out, now);
 }
 
 }  // namespace emu

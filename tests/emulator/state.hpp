@@ -199,6 +199,9 @@ struct KeyInfo {
     std::string key, prefix, user_id, org_id;
 };
 
+// One agent's entry in GET /__emulator/state.
+void write_agent_entry(JsonOut &o, const AgentView &v);
+
 class State {
 public:
     State(RuntimeConfig &cfg, double initial_credits, std::optional<std::string> seed_key);
@@ -271,6 +274,9 @@ public:
     static AgentView view_of(const Agent &a);
 
 private:
+    static std::string fake_bridge_url(uint64_t seq);
+    static std::string fake_health_url(uint64_t seq);
+    void write_sessions_locked(JsonOut &out, int64_t now) const;
     void tick();
     void advance_locked(int64_t now);
     void claim_locked(Job &job, int64_t at);
@@ -280,6 +286,8 @@ private:
     bool decide_failure_locked(std::string &message);
     std::shared_ptr<Agent> find_locked(const std::string &org_id, const std::string &id) const;
     void seed_locked();
+    void clear_locked();
+    void approve_locked(Session &s);
     void touch() { version_.fetch_add(1); }
 
     RuntimeConfig &cfg_;

@@ -212,11 +212,26 @@ bool glob_match(std::string_view p, std::string_view s) {
 }
 
 bool Sleeper::sleep_for(int64_t ms) {
+    return sleep_for(ms, generation());
+}
+
+uint64_t Sleeper::generation() const {
+    std::lock_guard<std::mutex> lock(mu_);
+    return generation_;
+}
+
+bool Sleeper::sleep_for(int64_t ms, uint64_t since) {
     std::unique_lock<std::mutex> lock(mu_);
-    uint64_t gen = generation_;
+    uint64_t gen = since;
     bool woken = cv_.wait_for(lock, std::chrono::milliseconds(ms < 0 ? 0 : ms),
                               [&] { return shutdown_ || generation_ != gen; });
     return !woken;
+}
+
+void Sleeper::sleep_full(int64_t ms) {
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(ms < 0 ? 0 : ms);
+    std::unique_lock<std::mutex> lock(mu_);
+    cv_.wait_until(lock, deadline, [&] { return shutdown_; });
 }
 
 void Sleeper::interrupt_all() {

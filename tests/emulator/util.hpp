@@ -52,6 +52,13 @@ class Sleeper {
 public:
     // Returns false when woken early.
     bool sleep_for(int64_t ms);
+    // Like sleep_for, but also returns at once if interrupt_all() was called after generation()
+    // returned `since` (so an interruption that comes before the sleep starts is not lost).
+    bool sleep_for(int64_t ms, uint64_t since);
+    uint64_t generation() const;
+    // Sleeps the whole time unless the emulator shuts down (for work that takes a while, such
+    // as a synchronous provision, which resets and cleared faults must not cut short).
+    void sleep_full(int64_t ms);
     void interrupt_all();
     void shutdown();
     bool shutting_down() const;

@@ -254,12 +254,9 @@ class Emulator:
         headers.setdefault("Content-Type", "application/json")
         return json.dumps(body).encode()
 
-    def request(self, method: str, path: str, body: Any = None,
-                headers: Mapping[str, str] | None = None, key: str | None = None,
-                timeout: float = 30.0) -> Response:
-        """One request on a fresh connection. `body`: dict/list → JSON, str/bytes → verbatim.
-        `key` adds X-API-Key. POST/PUT/PATCH without a body send Content-Length: 0.
-        Redirects are not followed."""
+    def _send(self, method: str, path: str, body: Any, headers: Mapping[str, str] | None,
+              key: str | None, timeout: float
+              ) -> tuple[http.client.HTTPConnection, http.client.HTTPResponse]:
         hdrs = dict(headers or {})
         if key is not None:
             hdrs["X-API-Key"] = key
@@ -269,7 +266,19 @@ class Emulator:
         conn = self.connection(timeout)
         try:
             conn.request(method, path, body=data, headers=hdrs)
-            resp = conn.getresponse()
+            return conn, conn.getresponse()
+        except BaseException:
+            conn.close()
+            raise
+
+    def request(self, method: str, path: str, body: Any = None,
+                headers: Mapping[str, str] | None = None, key: str | None = None,
+                timeout: float = 30.0) -> Response:
+        """One request on a fresh connection. `body`: dict/list → JSON, str/bytes → verbatim.
+        `key` adds X-API-Key. POST/PUT/PATCH without a body send Content-Length: 0.
+        Redirects are not followed."""
+        conn, resp = self._send(method, path, body, headers, key, timeout)
+        try:
             payload = resp.read()
             return Response(resp.status, {k.lower(): v for k, v in resp.getheaders()}, payload,
                             resp.reason)
@@ -282,15 +291,7 @@ class Emulator:
                                                     http.client.HTTPResponse]:
         """Sends a request and returns (connection, response) without reading the body, for
         incremental reads of SSE streams. Close the connection when done."""
-        hdrs = dict(headers or {})
-        if key is not None:
-            hdrs["X-API-Key"] = key
-        data = self._encode(body, hdrs)
-        if data is None and method in ("POST", "PUT", "PATCH"):
-            data = b""
-        conn = self.connection(timeout)
-        conn.request(method, path, body=data, headers=hdrs)
-        return conn, conn.getresponse()
+        return self._send(method, path, body, headers, key, timeout)
 
     def sse(self, path: str, body: Any, key: str | None = None,
             headers: Mapping[str, str] | None = None) -> tuple[Response, list[SseEvent]]:
