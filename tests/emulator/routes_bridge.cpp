@@ -107,12 +107,13 @@ void register_bridge_routes(App &app) {
                        return json_reply(200, o.str());
                    }
                    if (method == "status.get") {
+                       int64_t started = agent->started_ms.load();
                        JsonOut o;
                        o.begin_obj()
                            .f("status", "running")
-                           .f("uptime", (now - agent->started_ms) / 1000)
+                           .f("uptime", (now - started) / 1000)
                            .f("memoriesCount", agent->messages.load() * 2)
-                           .f("startedAt", iso_ms(agent->started_ms))
+                           .f("startedAt", iso_ms(started))
                            .end();
                        return rpc_result(id, o.str());
                    }

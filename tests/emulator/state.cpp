@@ -394,7 +394,7 @@ AgentView State::view_of(const Agent &a) {
     v.error_count = a.error_count;
     v.created_ms = a.created_ms;
     v.updated_ms = a.updated_ms;
-    v.started_ms = a.started_ms;
+    v.started_ms = a.started_ms.load();
     v.bridge_url = a.bridge_url;
     v.health_url = a.health_url;
     v.active_job_id = a.active_job_id;

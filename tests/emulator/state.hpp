@@ -110,8 +110,8 @@ struct Agent {
     int64_t error_count = 0;
     int64_t created_ms = 0, updated_ms = 0;
     std::string bridge_url, health_url;  // "" unless running
-    int64_t started_ms = 0;
-    std::deque<Backup> backups;  // newest first
+    std::atomic<int64_t> started_ms{0};  // read by the bridge without the lock
+    std::deque<Backup> backups;          // newest first
     std::string active_job_id;
     bool sync_provisioning = false;
 

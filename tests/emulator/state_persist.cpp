@@ -81,7 +81,7 @@ std::string State::serialize() {
             .f("errorCount", a->error_count)
             .f("createdMs", a->created_ms)
             .f("updatedMs", a->updated_ms)
-            .f("startedMs", a->started_ms)
+            .f("startedMs", a->started_ms.load())
             .f("activeJobId", a->active_job_id);
         o.begin_arr("backups");
         for (const auto &b : a->backups) {

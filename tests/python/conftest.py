@@ -4,7 +4,9 @@ Fixtures:
     emulator_binary   path of elizacloud-emulator (session)
     emulator          a fresh emulator per test; extra CLI args with
                       @pytest.mark.emulator_args("--auto-approve", ...)
-    emulator_factory  start more emulators with custom args: emulator_factory(["--tls"])
+    emulator_factory  start more emulators with custom args: emulator_factory(["--tls"]);
+                      at teardown each is stopped with SIGTERM and must exit 0 without
+                      sanitizer reports
     api_key           an API key of the default user on `emulator`
     tls_emulator      an HTTPS emulator (CA file in .ca_file)
 
@@ -15,6 +17,7 @@ test's emulator_args set them.
 from __future__ import annotations
 
 import os
+import re
 import sys
 
 import pytest
@@ -22,6 +25,9 @@ import pytest
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from emulator import Emulator, find_binary  # noqa: E402
+
+# Sanitizer reports in an emulator's stderr fail the test that started it.
+SANITIZER_MARKERS = re.compile(r"ERROR: (Address|Leak|Thread)Sanitizer|runtime error: ")
 
 
 def pytest_configure(config):
@@ -45,11 +51,19 @@ def emulator_factory(emulator_binary):
         return emu
 
     yield start
+    problems = []
     for emu in started:
         try:
-            emu.stop()
-        except Exception:  # noqa: BLE001 - best effort clean-up
+            code = emu.stop()
+        except Exception as exc:  # noqa: BLE001 - clean up the others first
             emu.kill()
+            problems.append(f"{emu.url}: {exc}")
+            continue
+        log = emu.stderr_text()
+        if code not in (0, None) or SANITIZER_MARKERS.search(log):
+            problems.append(f"{emu.url}: exit code {code}\n{log[-4000:]}")
+    if problems:
+        pytest.fail("emulator did not shut down cleanly:\n" + "\n".join(problems))
 
 
 @pytest.fixture
