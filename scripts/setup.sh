@@ -22,7 +22,9 @@ if ((${#missing[@]})); then
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-PY_PACKAGES=(pytest)
+# Python build and test tools: scikit-build-core and pybind11 build the elizacloud package (built
+# without isolation so its build directory persists), pytest and mypy test it.
+PY_PACKAGES=(pytest scikit-build-core pybind11 mypy)
 py_missing=()
 for pkg in "${PY_PACKAGES[@]}"; do
     python3 -c "import importlib.util,sys; sys.exit(0 if importlib.util.find_spec('${pkg//-/_}') else 1)" \
@@ -31,4 +33,22 @@ done
 if ((${#py_missing[@]})); then
     echo "setup: installing Python packages: ${py_missing[*]}"
     python3 -m pip install -q "${py_missing[@]}"
+fi
+
+# The elizacloud Python package (elizacloud._core with the C ABI compiled in, the CLI, the bundled
+# emulator), built in build/<wheel tag> and installed for python3. Skipped when none of its inputs
+# changed since the last install and it still imports; otherwise ninja rebuilds only what changed.
+py_inputs_hash() {
+    find pyproject.toml CMakeLists.txt cmake core python bindings/python tests/emulator -type f \
+        -not -path '*/__pycache__/*' -print0 | sort -z | xargs -0 sha256sum | sha256sum | cut -c1-64
+}
+py_stamp="build/python-package.stamp"
+py_want="$(py_inputs_hash) $(command -v python3)"
+if [ "$(cat "$py_stamp" 2>/dev/null)" != "$py_want" ] \
+    || ! (cd / && python3 -c "import elizacloud._core" 2>/dev/null); then
+    echo "setup: building and installing the elizacloud Python package"
+    PIP_ROOT_USER_ACTION=ignore python3 -m pip install -q --no-build-isolation --no-deps . \
+        || { echo "setup: pip install of the Python package failed" >&2; exit 1; }
+    mkdir -p build
+    echo "$py_want" >"$py_stamp"
 fi

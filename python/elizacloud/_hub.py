@@ -14,7 +14,7 @@ from typing import Callable, Iterable
 
 from . import _core, _logs
 from ._router import Router
-from .errors import CancelledError, ElizaCloudError
+from .errors import ElizaCloudError
 from .events import Event, EventType
 
 Callback = Callable[[Event], object]
@@ -131,8 +131,7 @@ class SyncHub:
             self._pump.join()
 
     def close(self) -> None:
-        """After the handle is closed: ends waiters, iterators and the callback thread."""
-        self.router.close(CancelledError("the cloud was closed", status=_core.EC_ERR_CANCELLED))
+        """After the handle is closed: ends iterators and the callback thread."""
         with self._lock:
             subscribers, self._subscribers = self._subscribers, []
             callbacks, thread = self._callback_queue, self._callback_thread

@@ -53,10 +53,6 @@ class Router:
         with self._lock:
             self._pending.pop(request_id, None)
 
-    def pending_ids(self) -> list[int]:
-        with self._lock:
-            return list(self._pending)
-
     def route(self, raw: _core.Event) -> None:
         if raw.type == _core.EC_EVENT_LOG:
             _logs.logger.log(_logs._LEVELS.get(raw.log_level, 40), "%s", raw.text)
@@ -86,11 +82,13 @@ class Router:
             ]
         return []
 
-    def close(self, exc: BaseException) -> None:
-        """Ends every waiting request with ``exc``; later starts raise."""
+    def close(self, exc: BaseException) -> list[int]:
+        """Ends every waiting request with ``exc`` and refuses new ones; returns the ids of the
+        requests that were waiting, for the caller to cancel in the library."""
         with self._lock:
             self._closed = True
-            waiters = list(self._pending.values())
+            pending = list(self._pending.items())
             self._pending.clear()
-        for waiter in waiters:
+        for _, waiter in pending:
             waiter.fail(exc)
+        return [request_id for request_id, _ in pending]

@@ -102,7 +102,8 @@ class AsyncCloud:
                 return False
             self._closed = True
         _lifetime.untrack(self)
-        for request_id in self._router.pending_ids():
+        closed = CancelledError("the cloud was closed", status=_core.EC_ERR_CANCELLED)
+        for request_id in self._router.close(closed):
             self._cancel_quietly(request_id)
         if not self._loop.is_closed():
             try:
@@ -113,7 +114,6 @@ class AsyncCloud:
         return True
 
     def _finish(self) -> None:
-        self._router.close(CancelledError("the cloud was closed", status=_core.EC_ERR_CANCELLED))
         for sub in self._subscribers:
             sub.put_nowait(_END)
         self._subscribers.clear()

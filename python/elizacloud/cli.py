@@ -370,7 +370,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     code = _emulator_passthrough(argv)
     if code is not None:
         return code
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args, extra = parser.parse_known_args(argv)
+    if extra:
+        # `chat ID --stream hello world`: words after an option still belong to the message.
+        if args.command == "chat" and not any(word.startswith("-") for word in extra):
+            args.message = [*args.message, *extra]
+        else:
+            parser.error(f"unrecognized arguments: {' '.join(extra)}")
     out = Output(args.json)
     if args.command != "demo":  # the demo shows the library's log lines in its own timeline
         level = [logging.WARNING, logging.INFO, logging.DEBUG][min(args.verbose, 2)]

@@ -17,7 +17,7 @@ from . import _core, _env, _lifetime, _logs
 from ._hub import _END, SyncHub
 from ._options import as_dict, as_list, core_options
 from ._sync import QueueWaiter, deadline
-from .errors import ElizaCloudError
+from .errors import CancelledError, ElizaCloudError
 from .events import Event, EventType, State
 from .proxy import Proxy
 
@@ -79,7 +79,8 @@ class Cloud:
                 return
             self._closed = True
         _lifetime.untrack(self)
-        for request_id in self._hub.router.pending_ids():
+        closed = CancelledError("the cloud was closed", status=_core.EC_ERR_CANCELLED)
+        for request_id in self._hub.router.close(closed):
             self._cancel_quietly(request_id)
         self._hub.stop_pump()
         self._core.close()

@@ -1,0 +1,248 @@
+"""The blocking API (elizacloud.Cloud) against the emulator: the full lifecycle, events in order,
+cancellation, timeouts, and the GIL released during blocking calls."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+import threading
+import time
+
+import pytest
+from binding_support import _clean_env, cloud, make_cloud, wait_until  # noqa: F401
+
+import elizacloud
+from elizacloud import EventType, State
+
+
+@pytest.mark.emulator_args("--auto-approve", "--stream-chunk-chars", "3")
+def test_full_lifecycle(make_cloud, tmp_path, emulator):
+    cloud = make_cloud()
+    states: list[elizacloud.Event] = []
+    cloud.on_state_change(states.append)
+    urls: list[str] = []
+
+    login = cloud.login(on_browser_url=urls.append, timeout=10)
+    assert urls and "/auth/cli-login?session=" in urls[0]
+    assert login["keyPrefix"].startswith("eliza_") and login["userId"]
+    key = cloud.api_key
+    assert key and key.startswith(login["keyPrefix"])
+    assert os.environ["ELIZAOS_CLOUD_API_KEY"] == key
+    assert os.environ["ELIZAOS_CLOUD_ENABLED"] == "true"
+    config = json.loads((tmp_path / "milady.json").read_text())
+    assert config["cloud"]["apiKey"] == key
+    assert stat.S_IMODE((tmp_path / "milady.json").stat().st_mode) == 0o600
+
+    status = cloud.status()
+    assert status["connected"] is True and status["hasApiKey"] is True
+    assert cloud.identity()["userId"] == login["userId"]
+    credits = cloud.credits(fresh=True)
+    assert credits["balance"] == 25 and credits["low"] is False
+
+    agent = cloud.agents.create("lifecycle", config={"bio": "test"})
+    assert agent["agentName"] == "lifecycle"
+    assert any(a["id"] == agent["id"] for a in cloud.agents.list())
+    assert cloud.agents.get(agent["id"])["id"] == agent["id"]
+
+    progress: list[elizacloud.Event] = []
+    proxy = cloud.connect(agent["id"], on_progress=progress.append, timeout=20)
+    assert cloud.state is State.CONNECTED and cloud.active_agent == agent["id"]
+    assert progress and all(ev.type == EventType.PROVISION_PROGRESS for ev in progress)
+    assert proxy.send("hello") == "echo: hello"
+    chunks = list(proxy.stream("streamed text"))
+    assert "".join(chunks) == "echo: streamed text" and len(chunks) > 3
+    assert proxy.status()["state"] == "running"
+    assert proxy.is_alive() is True
+
+    snap = cloud.snapshot()
+    assert snap["backupId"]
+    assert [b["id"] for b in cloud.backups()] == [snap["backupId"]]
+    restored = cloud.restore()
+    assert restored["restoredFromBackupId"] == snap["backupId"]
+
+    cloud.disconnect()
+    assert cloud.state is State.DISCONNECTED and cloud.active_agent is None
+    assert len(cloud.backups(agent["id"])) == 2  # the final backup of disconnect
+    assert wait_until(lambda: len(states) >= 3)
+    assert [(e.previous_state, e.state) for e in states] == [
+        (State.DISCONNECTED, State.CONNECTING),
+        (State.CONNECTING, State.CONNECTED),
+        (State.CONNECTED, State.DISCONNECTED),
+    ]
+    assert all(e.agent_id == agent["id"] for e in states)
+
+    cloud.agents.delete(agent["id"])
+    cloud.logout()
+    assert "ELIZAOS_CLOUD_API_KEY" not in os.environ
+    assert "ELIZAOS_CLOUD_ENABLED" not in os.environ
+    assert cloud.api_key is None
+    assert json.loads((tmp_path / "milady.json").read_text())["cloud"].get("apiKey") in (None, "")
+
+
+def test_events_iterator_in_order(cloud, emulator):
+    agent = cloud.agents.create("events")
+    with cloud.events() as events:
+        cloud.connect(agent["id"])
+        cloud.snapshot()
+        cloud.disconnect()
+        seen = []
+        for ev in events:
+            seen.append(ev)
+            if ev.type == EventType.STATE_CHANGED and ev.state is State.DISCONNECTED:
+                break
+    kinds = [ev.type for ev in seen]
+    assert kinds[0] == EventType.STATE_CHANGED
+    states = [ev.state for ev in seen if ev.type == EventType.STATE_CHANGED]
+    assert states == [State.CONNECTING, State.CONNECTED, State.DISCONNECTED]
+    assert EventType.PROVISION_PROGRESS in kinds
+    assert kinds.index(EventType.PROVISION_PROGRESS) < kinds.index(EventType.BACKUP_DONE)
+
+
+def test_heartbeat_failures_reconnect(cloud, emulator):
+    agent = cloud.agents.create("monitor")
+    cloud.connect(agent["id"])
+    changes: list[elizacloud.Event] = []
+    cloud.on_state_change(changes.append)
+    emulator.heartbeat_failures(2, agentId=agent["id"])
+    assert wait_until(lambda: [e.state for e in changes][-2:] == [State.RECONNECTING, State.CONNECTED])
+    reconnecting = next(e for e in changes if e.state is State.RECONNECTING)
+    assert reconnecting.attempt >= 1 and reconnecting.message
+    assert cloud.proxy is not None and cloud.proxy.send("after") == "echo: after"
+
+
+@pytest.mark.emulator_args("--stream-chunk-chars", "1", "--stream-chunk-delay-ms", "20")
+def test_stream_close_cancels(cloud):
+    agent = cloud.agents.create("stream")
+    proxy = cloud.connect(agent["id"])
+    with proxy.stream("a long enough message to cancel") as stream:
+        first = next(stream)
+    assert first and stream.text == first
+    assert list(stream) == []  # closed: iteration is over
+    assert proxy.send("still usable") == "echo: still usable"
+
+
+def test_login_cancel_from_another_thread(make_cloud):
+    cloud = make_cloud()
+    handle = cloud.start_login()
+    url = handle.wait_browser_url(timeout=5)
+    assert url and "session=" in url
+    threading.Timer(0.2, cloud.cancel_login).start()
+    with pytest.raises(elizacloud.CancelledError):
+        handle.wait(timeout=10)
+    assert handle.done()
+
+
+def test_timeout_cancels_and_raises_builtin_timeout(cloud, emulator):
+    emulator.add_fault(path="/api/v1/milady/agents", action="delay", delayMs=1500)
+    started = time.monotonic()
+    with pytest.raises(TimeoutError) as info:  # the builtin: elizacloud.TimeoutError subclasses it
+        cloud.agents.list(timeout=0.2)
+    assert isinstance(info.value, elizacloud.TimeoutError)
+    assert time.monotonic() - started < 1.0
+    assert cloud.agents.list() == []  # the cloud is still usable
+
+
+def test_background_thread_runs_during_blocking_call(cloud, emulator):
+    emulator.add_fault(path="/api/v1/user", action="delay", delayMs=800)
+    ticks = 0
+    stop = threading.Event()
+
+    def spin() -> None:
+        nonlocal ticks
+        while not stop.is_set():
+            ticks += 1
+            time.sleep(0.005)
+
+    thread = threading.Thread(target=spin)
+    thread.start()
+    try:
+        before = ticks
+        cloud.identity()  # blocks ~0.8 s waiting for the delayed answer
+        during = ticks - before
+    finally:
+        stop.set()
+        thread.join()
+    assert during > 40, f"the background thread only ran {during} times: GIL held?"
+
+
+def test_raw_sync_forms_release_the_gil(cloud, emulator):
+    emulator.add_fault(path="/api/v1/user", action="delay", delayMs=600)
+    counter = [0]
+    done = threading.Event()
+
+    def spin() -> None:
+        while not done.is_set():
+            counter[0] += 1
+            time.sleep(0.005)
+
+    t = threading.Thread(target=spin)
+    t.start()
+    try:
+        text = cloud._core.identity_sync(5000)
+    finally:
+        done.set()
+        t.join()
+    assert json.loads(text)["userId"]
+    assert counter[0] > 30
+
+
+def test_close_from_another_thread_ends_a_waiting_call(cloud, emulator):
+    emulator.add_fault(path="/api/v1/milady/agents", action="delay", delayMs=5000)
+    threading.Timer(0.2, cloud.close).start()
+    started = time.monotonic()
+    with pytest.raises(elizacloud.CancelledError):
+        cloud.agents.list()
+    assert time.monotonic() - started < 3
+    assert cloud.closed
+    with pytest.raises(elizacloud.InvalidArgumentError):
+        cloud.status()
+
+
+def test_callback_exception_is_logged_and_delivery_continues(cloud, caplog):
+    agent = cloud.agents.create("cb")
+    good: list[State | None] = []
+
+    def bad(ev: elizacloud.Event) -> None:
+        raise RuntimeError("boom")
+
+    cloud.on_state_change(bad)
+    remove = cloud.on_state_change(lambda ev: good.append(ev.state))
+    cloud.connect(agent["id"])
+    assert wait_until(lambda: State.CONNECTED in good)
+    assert any("boom" in r.exc_text for r in caplog.records if r.exc_text)
+    remove()
+    cloud.disconnect()
+    time.sleep(0.2)
+    assert State.DISCONNECTED not in good
+
+
+def test_sync_call_from_inside_a_callback(cloud):
+    agent = cloud.agents.create("reentrant")
+    replies: list[str] = []
+
+    def on_state(ev: elizacloud.Event) -> None:
+        if ev.state is State.CONNECTED and cloud.proxy is not None:
+            replies.append(cloud.proxy.send("from callback"))
+
+    cloud.on_state_change(on_state)
+    cloud.connect(agent["id"])
+    assert wait_until(lambda: replies == ["echo: from callback"])
+
+
+def test_generic_call_and_context_manager(make_cloud, api_key):
+    with make_cloud(api_key=api_key) as cloud:
+        assert cloud.call("identity")["userId"]
+        assert cloud.call("agents.list") == []
+        with pytest.raises(elizacloud.InvalidArgumentError):
+            cloud.call("no.such.method")
+    assert cloud.closed
+
+
+def test_logs_reach_the_logging_module(cloud, emulator, caplog):
+    agent = cloud.agents.create("logs")
+    cloud.connect(agent["id"])
+    with caplog.at_level("WARNING", logger="elizacloud"):
+        emulator.heartbeat_failures(1, agentId=agent["id"])
+        assert wait_until(lambda: any("Heartbeat failed" in r.getMessage() for r in caplog.records))
+    assert all("eliza_" not in r.getMessage() or "…" in r.getMessage() for r in caplog.records)

@@ -1,0 +1,147 @@
+"""Every `elizacloud` command end to end, in a subprocess against the emulator, with human and
+--json output, exit codes and error reporting."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+
+class Cli:
+    def __init__(self, emulator: Any, tmp_path: Path) -> None:
+        self.config = tmp_path / "milady.json"
+        self.env = {
+            **os.environ,
+            "ELIZACLOUD_BASE_URL": emulator.url,
+            "MILADY_CONFIG_PATH": str(self.config),
+            "ELIZACLOUD_INSECURE_LOCAL": "1",
+            "DISPLAY": "",  # never try to open a real browser
+            "WAYLAND_DISPLAY": "",
+        }
+        self.env.pop("ELIZAOS_CLOUD_API_KEY", None)
+
+    def run(self, *args: str, code: int = 0, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+        proc = subprocess.run([sys.executable, "-m", "elizacloud", *args], env=self.env, input=stdin,
+                              capture_output=True, text=True, timeout=60)  # fmt: skip
+        assert proc.returncode == code, f"{args}: exit {proc.returncode}\n{proc.stdout}\n{proc.stderr}"
+        return proc
+
+    def json(self, *args: str, code: int = 0, stdin: str | None = None) -> Any:
+        return json.loads(self.run(*args, "--json", code=code, stdin=stdin).stdout)
+
+
+@pytest.fixture
+def cli(emulator, tmp_path) -> Cli:
+    return Cli(emulator, tmp_path)
+
+
+@pytest.mark.emulator_args("--auto-approve", "--stream-chunk-chars", "3")
+def test_every_command_end_to_end(cli, emulator):
+    # login: the URL is printed (no browser here), the key saved to the config file
+    proc = cli.run("login")
+    assert "/auth/cli-login?session=" in proc.stderr and "Logged in" in proc.stdout
+    key = json.loads(cli.config.read_text())["cloud"]["apiKey"]
+    assert key.startswith("eliza_") and key not in proc.stdout + proc.stderr
+    assert cli.json("login")["keyPrefix"].startswith("eliza_")
+
+    assert "connected: yes" in cli.run("status").stdout
+    status = cli.json("status")
+    assert status["connected"] is True and status["hasApiKey"] is True
+    assert "balance: $25.00" in cli.run("credits").stdout
+    assert cli.json("credits", "--fresh")["balance"] == 25
+
+    assert "(none)" in cli.run("agents", "list").stdout
+    created = cli.run("agents", "create", "cli-bot")
+    assert "Created agent cli-bot" in created.stdout
+    agent = cli.json("agents", "create", "cli-bot-2", "--env", "A=1", "--agent-config", '{"x":1}')
+    agent_id = agent["id"]
+    listing = cli.run("agents", "list").stdout
+    assert "cli-bot" in listing and agent_id in listing and "STATUS" in listing
+    assert {a["agentName"] for a in cli.json("agents", "list")} == {"cli-bot", "cli-bot-2"}
+
+    proc = cli.run("connect", agent_id, "--duration", "0.3")
+    assert "state disconnected -> connecting" in proc.stderr and "Disconnected" in proc.stdout
+    connected = cli.json("connect", agent_id, "--duration", "0.1")
+    assert connected["state"] == "disconnected" and any("connected" in e for e in connected["events"])
+
+    assert "agent> echo: hello there" in cli.run("chat", agent_id, "hello", "there").stdout
+    streamed = cli.json("chat", agent_id, "--stream", "stream me")
+    assert streamed["messages"][0]["reply"] == "echo: stream me"
+    assert len(streamed["messages"][0]["chunks"]) > 3
+    assert "agent> echo: streaming" in cli.run("chat", agent_id, "--stream", "streaming").stdout
+    from_stdin = cli.json("chat", agent_id, stdin="one\ntwo\n")
+    assert [m["reply"] for m in from_stdin["messages"]] == ["echo: one", "echo: two"]
+
+    snap = cli.json("backups", "snapshot", agent_id)
+    assert "taken" in cli.run("backups", "snapshot", agent_id).stdout
+    backups = cli.json("backups", "list", agent_id)
+    assert snap["backupId"] in [b["id"] for b in backups]
+    assert snap["backupId"] in cli.run("backups", "list", agent_id).stdout
+    restored = cli.json("backups", "restore", agent_id, "--backup-id", backups[-1]["id"])
+    assert restored["restoredFromBackupId"] == backups[-1]["id"]
+    assert "Restored from backup" in cli.run("backups", "restore", agent_id).stdout
+
+    assert "Deleted agent" in cli.run("agents", "delete", created.stdout.split(": ")[1].split()[0]).stdout
+    assert cli.json("agents", "delete", agent_id) == {"deleted": agent_id}
+
+    assert "Logged out" in cli.run("logout").stdout
+    assert not json.loads(cli.config.read_text())["cloud"].get("apiKey")
+    assert cli.json("logout") == {"loggedOut": True}
+
+
+def test_errors_have_status_names_and_exit_codes(cli, emulator):
+    proc = cli.run("agents", "list", code=1)
+    assert "error: EC_ERR_NOT_CONNECTED" in proc.stderr
+    error = cli.json("agents", "list", code=1)["error"]
+    assert error["status"] == "EC_ERR_NOT_CONNECTED" and error["message"]
+
+    cli.env["ELIZACLOUD_BASE_URL"] = "http://127.0.0.1:9"
+    cli.env["ELIZACLOUD_INSECURE_LOCAL"] = "0"
+    assert "EC_ERR_URL_BLOCKED" in cli.run("status", code=1).stderr
+    assert "EC_ERR_URL_BLOCKED" in cli.run("--base-url", "http://x.invalid", "status", code=1).stderr
+
+    cli.run("agents", "delete", "not-a-uuid", "--insecure-local",
+            "--base-url", emulator.url, code=1)  # fmt: skip
+    assert cli.run("no-such-command", code=2).stderr
+    assert "--json" in cli.run("--help").stdout
+
+
+def test_global_options_before_or_after_the_command(cli, emulator, tmp_path):
+    other = tmp_path / "other.json"
+    cli.env.pop("ELIZACLOUD_BASE_URL")
+    a = cli.json("--base-url", emulator.url, "--config", str(other), "status")
+    b = json.loads(cli.run("status", "--base-url", emulator.url, "--config", str(other), "--json").stdout)
+    assert a == b and a["hasApiKey"] is False
+
+
+def test_serve_is_honest_about_not_being_there(cli):
+    proc = cli.run("serve", code=1)
+    assert "not available" in proc.stderr and "REST API" in proc.stderr
+
+
+def test_emulator_command_runs_the_bundled_binary(cli):
+    proc = cli.run("emulator", "--version")
+    assert proc.stdout.strip() or proc.stderr.strip()
+    emu = subprocess.Popen([sys.executable, "-m", "elizacloud", "emulator", "--port", "0"],
+                           env=cli.env, stdout=subprocess.PIPE, text=True)  # fmt: skip
+    try:
+        assert emu.stdout is not None
+        assert json.loads(emu.stdout.readline())["url"].startswith("http://127.0.0.1:")
+    finally:
+        emu.terminate()
+        assert emu.wait(10) == 0
+
+
+def test_console_script_is_installed(cli):
+    script = shutil.which("elizacloud")
+    if script is None:
+        pytest.skip("console script not on PATH")
+    proc = subprocess.run([script, "--help"], capture_output=True, text=True, timeout=30)
+    assert proc.returncode == 0 and "login" in proc.stdout
