@@ -329,7 +329,18 @@ void Cloud::worker_loop() {
             task = std::move(work_.front());
             work_.pop_front();
         }
-        task();
+        try {
+            task();
+        } catch (const std::exception &e) {
+            report_callback_failure(e.what());
+        }
+    }
+}
+
+void Cloud::report_callback_failure(const char *what) noexcept {
+    try {
+        log::error("[cloud] internal failure in a completion: {}", what);
+    } catch (...) {  // nothing else can be done without memory
     }
 }
 

@@ -151,14 +151,23 @@ private:
         Gate &gate_;
         bool open_ = false;
     };
-    // Wraps a callback so that it runs only while the gate is open.
+    // Wraps a callback so that it runs only while the gate is open. Nothing escapes into the
+    // component that called it (only std::bad_alloc is realistic here); it is logged instead.
     template <typename F>
     auto gated(F fn) {
         return [gate = gate_, fn = std::move(fn)](auto &&...args) mutable {
             GateScope scope(*gate);
-            if (scope) fn(std::forward<decltype(args)>(args)...);
+            if (!scope) return;
+            try {
+                fn(std::forward<decltype(args)>(args)...);
+            } catch (const std::exception &e) {
+                report_callback_failure(e.what());
+            } catch (...) {
+                report_callback_failure("unknown exception");
+            }
         };
     }
+    static void report_callback_failure(const char *what) noexcept;
 
     uint64_t begin(Request request, bool sync, std::shared_ptr<Pending> &pending);
     CancelFn launch(const Request &request, uint64_t id, bool sync);

@@ -1,7 +1,9 @@
 #include "log_fanout.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
+#include <ctime>
 #include <string>
 #include <utility>
 
@@ -99,9 +101,19 @@ void LogFanout::deliver(log::Level level, std::string_view line) {
         const std::string text(line);  // NUL-terminated for C
         host->fn(static_cast<int32_t>(level), text.c_str(), host->user_data);
     } else {
-        // Forwarding is "also": the default stderr destination keeps getting the lines.
-        std::fprintf(stderr, "[elizacloud] [%s] %.*s\n", level_name(level),
-                     static_cast<int>(line.size()), line.data());
+        // Forwarding is "also": the default stderr destination keeps getting the lines, in the
+        // facade's own format.
+        const auto now = std::chrono::system_clock::now();
+        const std::time_t seconds = std::chrono::system_clock::to_time_t(now);
+        const auto ms =
+            std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() %
+            1000;
+        std::tm local{};
+        localtime_r(&seconds, &local);
+        char stamp[32];
+        std::strftime(stamp, sizeof stamp, "%Y-%m-%d %H:%M:%S", &local);
+        std::fprintf(stderr, "[%s.%03d] [elizacloud] [%s] %.*s\n", stamp, static_cast<int>(ms),
+                     level_name(level), static_cast<int>(line.size()), line.data());
     }
 }
 

@@ -1,0 +1,643 @@
+// The C ABI as a host misuses it: NULL handles and arguments, calls from inside callbacks,
+// old (smaller) options structs, queue overflow, and event order through the pull API and the
+// wake fd. Links libelizacloud.so only, like a real host; the emulator (tests/c/emu.h) serves
+// the few cases that need real operations.
+#include <elizacloud/elizacloud.h>
+#include <gtest/gtest.h>
+#include <poll.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstddef>
+#include <cstring>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "emu.h"
+
+namespace {
+
+struct CloudDeleter {
+    void operator()(ec_cloud *c) const { ec_cloud_destroy(c); }
+};
+using CloudPtr = std::unique_ptr<ec_cloud, CloudDeleter>;
+
+struct EventDeleter {
+    void operator()(ec_event *e) const { ec_event_free(e); }
+};
+using EventPtr = std::unique_ptr<ec_event, EventDeleter>;
+
+struct Owned {
+    char *p = nullptr;
+    ~Owned() { ec_free(p); }
+    std::string str() const { return p ? p : ""; }
+};
+
+ec_cloud_options offline_options() {
+    ec_cloud_options o;
+    EXPECT_EQ(ec_cloud_options_init(&o, sizeof o), EC_OK);
+    o.no_config_file = 1;  // never touch the user's ~/.milady
+    return o;
+}
+
+CloudPtr make_cloud(ec_cloud_options o) {
+    ec_cloud *c = nullptr;
+    EXPECT_EQ(ec_cloud_create(&o, &c), EC_OK) << ec_last_error_message();
+    return CloudPtr(c);
+}
+
+CloudPtr offline_cloud() {
+    return make_cloud(offline_options());
+}
+
+EventPtr wait_event(ec_cloud *c, int32_t timeout_ms = 10'000) {
+    ec_event *e = nullptr;
+    const ec_status s = ec_cloud_wait_event(c, timeout_ms, &e);
+    if (s != EC_OK) return nullptr;
+    return EventPtr(e);
+}
+
+TEST(CApi, NullHandlesAreInvalidArguments) {
+    uint64_t id = 0;
+    char *out = nullptr;
+    ec_event *ev = nullptr;
+    int32_t alive = 0;
+    const char *agent = "00000000-0000-4000-8000-000000000001";
+    EXPECT_EQ(ec_cloud_next_event(nullptr, &ev), EC_ERR_INVALID_ARGUMENT);
+    EXPECT_STRNE(ec_last_error_message(), "");
+    EXPECT_EQ(ec_cloud_wait_event(nullptr, 0, &ev), EC_ERR_INVALID_ARGUMENT);
+    EXPECT_EQ(ec_cloud_event_fd(nullptr), -1);
+    EXPECT_EQ(ec_cloud_set_event_callback(nullptr, nullptr, nullptr, nullptr),
+              EC_ERR_INVALID_ARGUMENT);
+    EXPECT_EQ(ec_cloud_cancel(nullptr, 1), EC_ERR_INVALID_ARGUMENT);
+    EXPECT_EQ(ec_cloud_call(nullptr, "status", nullptr, &id), EC_ERR_INVALID_ARGUMENT);
+    EXPECT_EQ(ec_cloud_call_sync(nullptr, "status", nullptr, 0, &out), EC_ERR_INVALID_ARGUMENT);
+    EXPECT_EQ(ec_cloud_login(nullptr, &id), EC_ERR_INVALID_ARGUMENT);
+    EXPECT_EQ(ec_cloud_login_sync(nullptr, 0, &out), EC_ERR_INVALID_ARGUMENT);
+    EXPECT_EQ(ec_cloud_logout_sync(nullptr, 0), EC_ERR_INVALID_ARGUMENT);
+    EXPECT_EQ(ec_cloud_api_key(nullptr, &out), EC_ERR_INVALID_ARGUMENT);
+    EXPECT_EQ(ec_cloud_config_path(nullptr, &out), EC_ERR_INVALID_ARGUMENT);
+    EXPECT_EQ(ec_cloud_status(nullptr, &id), EC_ERR_INVALID_ARGUMENT);
+    EXPECT_EQ(ec_cloud_status_sync(nullptr, 0, &out), EC_ERR_INVALID_ARGUMENT);
+    EXPECT_EQ(ec_cloud_credits(nullptr, 0, &id), EC_ERR_INVALID_ARGUMENT);
+    EXPECT_EQ(ec_cloud_credits_sync(nullptr, 0, 0, &out), EC_ERR_INVALID_ARGUMENT);
+    EXPECT_EQ(ec_cloud_identity(nullptr, &id), EC_ERR_INVALID_ARGUMENT);
+    EXPECT_EQ(ec_cloud_identity_sync(nullptr, 0, &out), EC_ERR_INVALID_ARGUMENT);
+    EXPECT_EQ(ec_cloud_agents_list(nullptr, &id), EC_ERR_INVALID_ARGUMENT);
+    EXPECT_EQ(ec_cloud_agents_list_sync(nullptr, 0, &out), EC_ERR_INVALID_ARGUMENT);
+    EXPECT_EQ(ec_cloud_agent_create(nullptr, "{}", &id), EC_ERR_INVALID_ARGUMENT);
+    EXPECT_EQ(ec_cloud_agent_create_sync(nullptr, "{}", 0, &out), EC_ERR_INVALID_ARGUMENT);
+    EXPECT_EQ(ec_cloud_agent_get(nullptr, agent, &id), EC_ERR_INVALID_ARGUMENT);
+    EXPECT_EQ(ec_cloud_agent_get_sync(nullptr, agent, 0, &out), EC_ERR_INVALID_ARGUMENT);
+    EXPECT_EQ(ec_cloud_agent_delete(nullptr, agent, &id), EC_ERR_INVALID_ARGUMENT);
+    EXPECT_EQ(ec_cloud_agent_delete_sync(nullptr, agent, 0), EC_ERR_INVALID_ARGUMENT);
+    EXPECT_EQ(ec_cloud_agent_provision(nullptr, agent, &id), EC_ERR_INVALID_ARGUMENT);
+    EXPECT_EQ(ec_cloud_agent_provision_sync(nullptr, agent, 0, &out), EC_ERR_INVALID_ARGUMENT);
+    EXPECT_EQ(ec_cloud_agent_suspend(nullptr, agent, &id), EC_ERR_INVALID_ARGUMENT);
+    EXPECT_EQ(ec_cloud_agent_suspend_sync(nullptr, agent, 0, &out), EC_ERR_INVALID_ARGUMENT);
+    EXPECT_EQ(ec_cloud_agent_resume(nullptr, agent, &id), EC_ERR_INVALID_ARGUMENT);
+    EXPECT_EQ(ec_cloud_agent_resume_sync(nullptr, agent, 0, &out), EC_ERR_INVALID_ARGUMENT);
+    EXPECT_EQ(ec_cloud_connect(nullptr, agent, &id), EC_ERR_INVALID_ARGUMENT);
+    EXPECT_EQ(ec_cloud_connect_sync(nullptr, agent, 0, &out), EC_ERR_INVALID_ARGUMENT);
+    EXPECT_EQ(ec_cloud_disconnect(nullptr, &id), EC_ERR_INVALID_ARGUMENT);
+    EXPECT_EQ(ec_cloud_disconnect_sync(nullptr, 0), EC_ERR_INVALID_ARGUMENT);
+    EXPECT_EQ(ec_cloud_state(nullptr), EC_ERR_INVALID_ARGUMENT);
+    EXPECT_EQ(ec_cloud_active_agent(nullptr, &out), EC_ERR_INVALID_ARGUMENT);
+    EXPECT_EQ(ec_cloud_send(nullptr, "x", nullptr, nullptr, &id), EC_ERR_INVALID_ARGUMENT);
+    EXPECT_EQ(ec_cloud_send_sync(nullptr, "x", nullptr, nullptr, 0, &out), EC_ERR_INVALID_ARGUMENT);
+    EXPECT_EQ(ec_cloud_stream(nullptr, "x", nullptr, nullptr, &id), EC_ERR_INVALID_ARGUMENT);
+    EXPECT_EQ(ec_cloud_agent_status_sync(nullptr, 0, &out), EC_ERR_INVALID_ARGUMENT);
+    EXPECT_EQ(ec_cloud_is_alive_sync(nullptr, 0, &alive), EC_ERR_INVALID_ARGUMENT);
+    EXPECT_EQ(ec_cloud_snapshot(nullptr, nullptr, &id), EC_ERR_INVALID_ARGUMENT);
+    EXPECT_EQ(ec_cloud_snapshot_sync(nullptr, nullptr, 0, &out), EC_ERR_INVALID_ARGUMENT);
+    EXPECT_EQ(ec_cloud_backups_list(nullptr, nullptr, &id), EC_ERR_INVALID_ARGUMENT);
+    EXPECT_EQ(ec_cloud_backups_list_sync(nullptr, nullptr, 0, &out), EC_ERR_INVALID_ARGUMENT);
+    EXPECT_EQ(ec_cloud_restore(nullptr, nullptr, nullptr, &id), EC_ERR_INVALID_ARGUMENT);
+    EXPECT_EQ(ec_cloud_restore_sync(nullptr, nullptr, nullptr, 0, &out), EC_ERR_INVALID_ARGUMENT);
+    EXPECT_EQ(out, nullptr);
+    // Destroy and free functions accept NULL.
+    ec_cloud_destroy(nullptr);
+    ec_engine_destroy(nullptr);
+    ec_event_free(nullptr);
+    ec_free(nullptr);
+}
+
+TEST(CApi, NullArgumentsAreInvalidArguments) {
+    auto cloud = offline_cloud();
+    ec_cloud *c = cloud.get();
+    uint64_t id = 0;
+    char *out = nullptr;
+    EXPECT_EQ(ec_cloud_create(nullptr, nullptr), EC_ERR_INVALID_ARGUMENT);
+    EXPECT_EQ(ec_engine_create(nullptr, nullptr), EC_ERR_INVALID_ARGUMENT);
+    EXPECT_EQ(ec_cloud_options_init(nullptr, sizeof(ec_cloud_options)), EC_ERR_INVALID_ARGUMENT);
+    EXPECT_EQ(ec_engine_options_init(nullptr, sizeof(ec_engine_options)), EC_ERR_INVALID_ARGUMENT);
+    EXPECT_EQ(ec_cloud_next_event(c, nullptr), EC_ERR_INVALID_ARGUMENT);
+    EXPECT_EQ(ec_cloud_wait_event(c, 0, nullptr), EC_ERR_INVALID_ARGUMENT);
+    EXPECT_EQ(ec_cloud_status(c, nullptr), EC_ERR_INVALID_ARGUMENT);
+    EXPECT_EQ(ec_cloud_call(c, nullptr, nullptr, &id), EC_ERR_INVALID_ARGUMENT);
+    EXPECT_EQ(ec_cloud_api_key(c, nullptr), EC_ERR_INVALID_ARGUMENT);
+    EXPECT_EQ(ec_cloud_config_path(c, nullptr), EC_ERR_INVALID_ARGUMENT);
+    EXPECT_EQ(ec_cloud_active_agent(c, nullptr), EC_ERR_INVALID_ARGUMENT);
+    EXPECT_EQ(ec_cloud_agent_get(c, nullptr, &id), EC_ERR_INVALID_ARGUMENT);
+    EXPECT_EQ(ec_cloud_agent_create(c, nullptr, &id), EC_ERR_INVALID_ARGUMENT);
+    EXPECT_EQ(ec_cloud_connect_sync(c, nullptr, 0, &out), EC_ERR_INVALID_ARGUMENT);
+    EXPECT_EQ(ec_cloud_send(c, nullptr, nullptr, nullptr, &id), EC_ERR_INVALID_ARGUMENT);
+    EXPECT_EQ(ec_cloud_is_alive_sync(c, 0, nullptr), EC_ERR_INVALID_ARGUMENT);
+    EXPECT_EQ(ec_log_set_level(5), EC_ERR_INVALID_ARGUMENT);
+    EXPECT_EQ(ec_log_set_level(-1), EC_ERR_INVALID_ARGUMENT);
+    // Result pointers may be NULL when the result is not wanted.
+    EXPECT_EQ(ec_cloud_status_sync(c, 0, nullptr), EC_OK);
+}
+
+TEST(CApi, ArgumentsAreCheckedBeforeAnyRequest) {
+    auto cloud = offline_cloud();
+    ec_cloud *c = cloud.get();
+    uint64_t id = 0;
+    EXPECT_EQ(ec_cloud_agent_get(c, "../../etc/passwd", &id), EC_ERR_INVALID_ARGUMENT);
+    EXPECT_EQ(ec_cloud_connect(c, "not-a-uuid", &id), EC_ERR_INVALID_ARGUMENT);
+    EXPECT_EQ(ec_cloud_send(c, "", nullptr, nullptr, &id), EC_ERR_INVALID_ARGUMENT);
+    EXPECT_EQ(ec_cloud_send(c, "hi", nullptr, "SHOUT", &id), EC_ERR_INVALID_ARGUMENT);
+    EXPECT_EQ(ec_cloud_agent_create(c, "[1]", &id), EC_ERR_INVALID_ARGUMENT);
+    EXPECT_EQ(ec_cloud_agent_create(c, "{\"agentName\":\"\"}", &id), EC_ERR_INVALID_ARGUMENT);
+    EXPECT_EQ(ec_cloud_restore(c, nullptr, "x", &id), EC_ERR_INVALID_ARGUMENT);
+    EXPECT_EQ(ec_cloud_call(c, "no.such.method", nullptr, &id), EC_ERR_INVALID_ARGUMENT);
+    EXPECT_EQ(ec_cloud_call(c, "status", "{not json", &id), EC_ERR_INVALID_ARGUMENT);
+    EXPECT_EQ(ec_cloud_call(c, "status", "[]", &id), EC_ERR_INVALID_ARGUMENT);
+    EXPECT_EQ(ec_cloud_call(c, "connect", "{\"agentID\":\"x\"}", &id), EC_ERR_INVALID_ARGUMENT);
+    EXPECT_NE(std::string(ec_last_error_message()).find("agentID"), std::string::npos);
+    EXPECT_EQ(ec_cloud_call(c, "credits", "{\"fresh\":\"yes\"}", &id), EC_ERR_INVALID_ARGUMENT);
+    // None of them queued an event.
+    ec_event *ev = nullptr;
+    EXPECT_EQ(ec_cloud_next_event(c, &ev), EC_ERR_EMPTY);
+}
+
+TEST(CApi, OperationsWithoutAKeyAreNotConnected) {
+    auto cloud = offline_cloud();
+    ec_cloud *c = cloud.get();
+    uint64_t id = 0;
+    Owned out;
+    EXPECT_EQ(ec_cloud_agents_list(c, &id), EC_ERR_NOT_CONNECTED);
+    EXPECT_EQ(ec_cloud_identity_sync(c, 1000, &out.p), EC_ERR_NOT_CONNECTED);
+    EXPECT_EQ(ec_cloud_connect(c, "00000000-0000-4000-8000-000000000001", &id),
+              EC_ERR_NOT_CONNECTED);
+    EXPECT_EQ(ec_cloud_send(c, "hi", nullptr, nullptr, &id), EC_ERR_NOT_CONNECTED);
+    EXPECT_EQ(ec_cloud_snapshot(c, nullptr, &id), EC_ERR_NOT_CONNECTED);
+    EXPECT_EQ(ec_cloud_api_key(c, &out.p), EC_ERR_NOT_CONNECTED);
+    EXPECT_EQ(ec_cloud_active_agent(c, &out.p), EC_ERR_NOT_CONNECTED);
+    EXPECT_EQ(ec_cloud_state(c), EC_STATE_DISCONNECTED);
+    EXPECT_EQ(ec_cloud_config_path(c, &out.p), EC_OK);
+    EXPECT_EQ(out.str(), "");
+    EXPECT_EQ(ec_cloud_disconnect_sync(c, 1000), EC_OK);  // nothing to disconnect
+}
+
+TEST(CApi, StatusAndCreditsWithoutAKey) {
+    auto cloud = offline_cloud();
+    Owned status, credits;
+    ASSERT_EQ(ec_cloud_status_sync(cloud.get(), -1, &status.p), EC_OK);
+    EXPECT_EQ(status.str(),
+              R"({"connected":false,"enabled":false,"hasApiKey":false,)"
+              R"("topUpUrl":"https://www.elizacloud.ai/dashboard/settings?tab=billing",)"
+              R"("reason":"runtime_not_started"})");
+    ASSERT_EQ(ec_cloud_credits_sync(cloud.get(), 1, -1, &credits.p), EC_OK);
+    EXPECT_EQ(credits.str(),
+              R"({"connected":false,"balance":null,"low":false,"critical":false,)"
+              R"("topUpUrl":"https://www.elizacloud.ai/dashboard/settings?tab=billing"})");
+}
+
+TEST(CApi, OptionsInitAndOldCallers) {
+    ec_cloud_options o;
+    std::memset(&o, 0xAB, sizeof o);
+    EXPECT_EQ(ec_cloud_options_init(&o, 2), EC_ERR_INVALID_ARGUMENT);
+    ASSERT_EQ(ec_cloud_options_init(&o, sizeof o), EC_OK);
+    EXPECT_EQ(o.struct_size, sizeof o);
+    EXPECT_EQ(o.base_url, nullptr);
+    EXPECT_EQ(o.event_queue_capacity, 0u);
+
+    // A caller compiled against an older header: its struct ends before the timings. Whatever
+    // lies beyond struct_size (here: bytes that would be invalid negative timings) is ignored.
+    std::memset(&o, 0xFF, sizeof o);
+    const auto old_size = static_cast<uint32_t>(offsetof(ec_cloud_options, heartbeat_interval_ms));
+    ASSERT_EQ(ec_cloud_options_init(&o, old_size), EC_OK);
+    EXPECT_EQ(o.struct_size, old_size);
+    EXPECT_EQ(o.heartbeat_interval_ms, -1);  // untouched: beyond the caller's struct
+    o.no_config_file = 1;
+    ec_cloud *c = nullptr;
+    ASSERT_EQ(ec_cloud_create(&o, &c), EC_OK) << ec_last_error_message();
+    ec_cloud_destroy(c);
+
+    // The same bytes inside the struct are refused.
+    ASSERT_EQ(ec_cloud_options_init(&o, sizeof o), EC_OK);
+    o.no_config_file = 1;
+    o.heartbeat_interval_ms = -1;
+    EXPECT_EQ(ec_cloud_create(&o, &c), EC_ERR_INVALID_ARGUMENT);
+    EXPECT_EQ(c, nullptr);
+
+    ec_engine_options eo;
+    ASSERT_EQ(ec_engine_options_init(&eo, sizeof eo), EC_OK);
+    ec_engine *engine = nullptr;
+    ASSERT_EQ(ec_engine_create(&eo, &engine), EC_OK);
+    ASSERT_EQ(ec_cloud_options_init(&o, sizeof o), EC_OK);
+    o.no_config_file = 1;
+    o.engine = engine;
+    ASSERT_EQ(ec_cloud_create(&o, &c), EC_OK);
+    ec_engine_destroy(engine);  // the cloud keeps it alive
+    EXPECT_EQ(ec_cloud_status_sync(c, 1000, nullptr), EC_OK);
+    ec_cloud_destroy(c);
+}
+
+TEST(CApi, BaseUrlIsCheckedAtCreate) {
+    ec_cloud_options o = offline_options();
+    ec_cloud *c = nullptr;
+    o.base_url = "http://evil.example";
+    EXPECT_NE(ec_cloud_create(&o, &c), EC_OK);
+    EXPECT_EQ(c, nullptr);
+    o.base_url = "https://www.elizacloud.ai/api/v1/";
+    ASSERT_EQ(ec_cloud_create(&o, &c), EC_OK);
+    ec_cloud_destroy(c);
+}
+
+TEST(CApi, ThousandEventsInOrderThroughThePullApi) {
+    auto cloud = offline_cloud();
+    std::vector<uint64_t> ids;
+    for (int i = 0; i < 1000; ++i) {
+        uint64_t id = 0;
+        ASSERT_EQ(ec_cloud_status(cloud.get(), &id), EC_OK);
+        ids.push_back(id);
+    }
+    for (uint64_t expected : ids) {
+        auto ev = wait_event(cloud.get());
+        ASSERT_TRUE(ev);
+        ASSERT_EQ(ev->type, EC_EVENT_REQUEST_COMPLETED);
+        ASSERT_EQ(ev->request_id, expected);
+        ASSERT_EQ(ev->status, EC_OK);
+        ASSERT_EQ(ev->struct_size, sizeof(ec_event));
+        ASSERT_EQ(std::strlen(ev->json), ev->json_len);
+    }
+    ec_event *none = nullptr;
+    EXPECT_EQ(ec_cloud_wait_event(cloud.get(), 0, &none), EC_ERR_TIMEOUT);
+    EXPECT_EQ(ec_cloud_next_event(cloud.get(), &none), EC_ERR_EMPTY);
+}
+
+TEST(CApi, ThousandEventsInOrderThroughTheWakeFd) {
+    auto cloud = offline_cloud();
+    const int fd = ec_cloud_event_fd(cloud.get());
+    ASSERT_GE(fd, 0);
+    pollfd p{fd, POLLIN, 0};
+    EXPECT_EQ(poll(&p, 1, 0), 0);  // empty: not readable
+    std::vector<uint64_t> ids;
+    std::thread producer([&] {
+        for (int i = 0; i < 1000; ++i) {
+            uint64_t id = 0;
+            ASSERT_EQ(ec_cloud_status(cloud.get(), &id), EC_OK);
+            ids.push_back(id);
+        }
+    });
+    std::vector<uint64_t> seen;
+    while (seen.size() < 1000) {
+        p = {fd, POLLIN, 0};
+        ASSERT_EQ(poll(&p, 1, 10'000), 1) << "wake fd not readable";
+        for (;;) {
+            ec_event *ev = nullptr;
+            const ec_status s = ec_cloud_next_event(cloud.get(), &ev);
+            if (s == EC_ERR_EMPTY) break;
+            ASSERT_EQ(s, EC_OK);
+            seen.push_back(ev->request_id);
+            ec_event_free(ev);
+        }
+    }
+    producer.join();
+    EXPECT_EQ(seen, ids);
+    p = {fd, POLLIN, 0};
+    EXPECT_EQ(poll(&p, 1, 0), 0);  // drained: not readable any more
+}
+
+TEST(CApi, NonDroppableEventsAreKeptAboveCapacity) {
+    ec_cloud_options o = offline_options();
+    o.event_queue_capacity = 4;
+    auto cloud = make_cloud(o);
+    for (int i = 0; i < 100; ++i) {
+        uint64_t id = 0;
+        ASSERT_EQ(ec_cloud_status(cloud.get(), &id), EC_OK);
+    }
+    int completed = 0;
+    while (auto ev = wait_event(cloud.get(), 100)) {
+        EXPECT_EQ(ev->type, EC_EVENT_REQUEST_COMPLETED);  // no OVERFLOW: nothing was dropped
+        ++completed;
+    }
+    EXPECT_EQ(completed, 100);
+}
+
+struct CallbackProbe {
+    ec_cloud *cloud = nullptr;
+    std::atomic<int> events{0};
+    std::atomic<int> freed{0};
+    std::atomic<ec_status> sync_status{EC_OK};
+    std::atomic<ec_status> async_status{EC_ERR_INTERNAL};
+    std::atomic<bool> destroy_refused{false};
+    std::atomic<bool> returned{false};
+    std::atomic<int> sleep_ms{0};
+};
+
+TEST(CApi, SyncCallInsideACallbackIsReentrant) {
+    auto cloud = offline_cloud();
+    CallbackProbe probe;
+    probe.cloud = cloud.get();
+    ASSERT_EQ(ec_cloud_set_event_callback(
+                  cloud.get(),
+                  [](const ec_event *, void *u) {
+                      auto *p = static_cast<CallbackProbe *>(u);
+                      if (p->events++ > 0) return;
+                      char *json = nullptr;
+                      p->sync_status = ec_cloud_status_sync(p->cloud, 1000, &json);
+                      ec_free(json);
+                      p->sync_status =
+                          p->sync_status == EC_ERR_REENTRANT &&
+                                  std::string(ec_last_error_message()).find("callback") !=
+                                      std::string::npos
+                              ? EC_ERR_REENTRANT
+                              : EC_ERR_INTERNAL;
+                      uint64_t id = 0;  // the asynchronous form is fine in a callback
+                      p->async_status = ec_cloud_status(p->cloud, &id);
+                  },
+                  &probe, [](void *u) { ++static_cast<CallbackProbe *>(u)->freed; }),
+              EC_OK);
+    uint64_t id = 0;
+    ASSERT_EQ(ec_cloud_status(cloud.get(), &id), EC_OK);
+    for (int i = 0; i < 1000 && probe.events < 2; ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    EXPECT_EQ(probe.events, 2);  // the first event, then the async call's completion
+    EXPECT_EQ(probe.sync_status, EC_ERR_REENTRANT);
+    EXPECT_EQ(probe.async_status, EC_OK);
+    cloud.reset();
+    EXPECT_EQ(probe.freed, 1);
+}
+
+TEST(CApi, DestroyInsideItsOwnCallbackIsRefused) {
+    auto cloud = offline_cloud();
+    CallbackProbe probe;
+    probe.cloud = cloud.get();
+    ASSERT_EQ(ec_cloud_set_event_callback(
+                  cloud.get(),
+                  [](const ec_event *, void *u) {
+                      auto *p = static_cast<CallbackProbe *>(u);
+                      ec_cloud_destroy(p->cloud);  // refused: the handle stays valid
+                      p->destroy_refused =
+                          std::string(ec_last_error_message()).find("refused") != std::string::npos;
+                      ++p->events;
+                  },
+                  &probe, [](void *u) { ++static_cast<CallbackProbe *>(u)->freed; }),
+              EC_OK);
+    uint64_t id = 0;
+    ASSERT_EQ(ec_cloud_status(cloud.get(), &id), EC_OK);
+    for (int i = 0; i < 1000 && probe.events < 1; ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    EXPECT_TRUE(probe.destroy_refused);
+    // Still usable.
+    ASSERT_EQ(ec_cloud_status(cloud.get(), &id), EC_OK);
+    for (int i = 0; i < 1000 && probe.events < 2; ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    EXPECT_EQ(probe.events, 2);
+    cloud.reset();
+    EXPECT_EQ(probe.freed, 1);
+}
+
+TEST(CApi, DestroyReturnsAfterTheLastCallbackReturned) {
+    auto cloud = offline_cloud();
+    CallbackProbe probe;
+    ASSERT_EQ(ec_cloud_set_event_callback(
+                  cloud.get(),
+                  [](const ec_event *, void *u) {
+                      auto *p = static_cast<CallbackProbe *>(u);
+                      ++p->events;
+                      std::this_thread::sleep_for(std::chrono::milliseconds(200));
+                      p->returned = true;
+                  },
+                  &probe, [](void *u) { ++static_cast<CallbackProbe *>(u)->freed; }),
+              EC_OK);
+    uint64_t id = 0;
+    ASSERT_EQ(ec_cloud_status(cloud.get(), &id), EC_OK);
+    while (probe.events == 0) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    cloud.reset();  // while the callback sleeps
+    EXPECT_TRUE(probe.returned);
+    EXPECT_EQ(probe.freed, 1);
+}
+
+TEST(CApi, ReplacingTheCallbackFreesThePreviousUserData) {
+    auto cloud = offline_cloud();
+    int freed_a = 0, freed_b = 0;
+    auto nop = [](const ec_event *, void *) {};
+    ASSERT_EQ(ec_cloud_set_event_callback(cloud.get(), nop, &freed_a,
+                                          [](void *u) { ++*static_cast<int *>(u); }),
+              EC_OK);
+    ASSERT_EQ(ec_cloud_set_event_callback(cloud.get(), nop, &freed_b,
+                                          [](void *u) { ++*static_cast<int *>(u); }),
+              EC_OK);
+    EXPECT_EQ(freed_a, 1);
+    ASSERT_EQ(ec_cloud_set_event_callback(cloud.get(), nullptr, nullptr, nullptr), EC_OK);
+    EXPECT_EQ(freed_b, 1);
+    // Back to pull delivery.
+    uint64_t id = 0;
+    ASSERT_EQ(ec_cloud_status(cloud.get(), &id), EC_OK);
+    auto ev = wait_event(cloud.get());
+    ASSERT_TRUE(ev);
+    EXPECT_EQ(ev->request_id, id);
+}
+
+TEST(CApi, CancelOfUnknownOrFinishedIdsIsOk) {
+    auto cloud = offline_cloud();
+    EXPECT_EQ(ec_cloud_cancel(cloud.get(), 0), EC_OK);
+    EXPECT_EQ(ec_cloud_cancel(cloud.get(), 987654), EC_OK);
+    uint64_t id = 0;
+    ASSERT_EQ(ec_cloud_status(cloud.get(), &id), EC_OK);
+    ASSERT_TRUE(wait_event(cloud.get()));
+    EXPECT_EQ(ec_cloud_cancel(cloud.get(), id), EC_OK);
+    ec_event *none = nullptr;
+    EXPECT_EQ(ec_cloud_next_event(cloud.get(), &none), EC_ERR_EMPTY);  // no second outcome
+}
+
+TEST(CApi, LogSinkReplacementFreesUserData) {
+    int freed_a = 0, freed_b = 0;
+    auto sink = [](int32_t, const char *, void *) {};
+    ASSERT_EQ(ec_log_set_sink(sink, &freed_a, [](void *u) { ++*static_cast<int *>(u); }), EC_OK);
+    ASSERT_EQ(ec_log_set_sink(sink, &freed_b, [](void *u) { ++*static_cast<int *>(u); }), EC_OK);
+    EXPECT_EQ(freed_a, 1);
+    ASSERT_EQ(ec_log_set_sink(nullptr, nullptr, nullptr), EC_OK);
+    EXPECT_EQ(freed_b, 1);
+    EXPECT_EQ(ec_log_set_level(EC_LOG_WARN), EC_OK);
+    EXPECT_EQ(ec_log_set_level(EC_LOG_INFO), EC_OK);
+}
+
+TEST(CApi, StatusNamesAndVersion) {
+    EXPECT_STREQ(ec_status_name(EC_OK), "EC_OK");
+    EXPECT_STREQ(ec_status_name(EC_ERR_OVERFLOW), "EC_ERR_OVERFLOW");
+    EXPECT_NE(ec_status_name(-9999), nullptr);
+    EXPECT_EQ(ec_version(), static_cast<uint32_t>(EC_VERSION_NUM));
+    EXPECT_STREQ(ec_version_string(), EC_VERSION_STRING);
+}
+
+// ---- against the emulator ---------------------------------------------------------------
+
+class CApiEmulator : public ::testing::Test {
+protected:
+    void SetUp() override {
+        static const char *const flags[] = {
+            "--provision-ms", "30", "--job-poll-interval-ms", "10", "--stream-chunk-chars", "1",
+            nullptr};
+        ASSERT_EQ(emu_start(&emu_, EC_EMULATOR_PATH, flags), 0);
+        char *body = nullptr;
+        ASSERT_EQ(emu_request(&emu_, "POST", "/__emulator/keys", "{}", &body), 201);
+        char key[128];
+        ASSERT_EQ(emu_json_string(body, "apiKey", key, sizeof key), 0);
+        free(body);
+        key_ = key;
+    }
+    void TearDown() override { emu_stop(&emu_); }
+
+    CloudPtr cloud(uint32_t capacity = 0, bool forward_logs = false) {
+        ec_cloud_options o = offline_options();
+        o.forward_logs = forward_logs ? 1 : 0;
+        o.base_url = emu_.url;
+        o.api_key = key_.c_str();
+        o.insecure_local = 1;
+        o.event_queue_capacity = capacity;
+        o.job_poll_interval_ms = 10;
+        return make_cloud(o);
+    }
+
+    std::string connected_agent(ec_cloud *c) {
+        Owned created, connected;
+        EXPECT_EQ(ec_cloud_agent_create_sync(c, R"({"agentName":"t"})", -1, &created.p), EC_OK)
+            << ec_last_error_message();
+        char id[64] = "";
+        EXPECT_EQ(emu_json_string(created.p, "id", id, sizeof id), 0);
+        EXPECT_EQ(ec_cloud_connect_sync(c, id, 10'000, &connected.p), EC_OK)
+            << ec_last_error_message();
+        return id;
+    }
+
+    emu emu_{};
+    std::string key_;
+};
+
+TEST_F(CApiEmulator, StreamThatOverflowsTheQueueEndsWithOverflow) {
+    auto c = cloud(8);
+    connected_agent(c.get());
+    while (auto ev = wait_event(c.get(), 200)) {
+    }  // drain the connect's events
+    uint64_t id = 0;
+    const std::string text(300, 'x');
+    ASSERT_EQ(ec_cloud_stream(c.get(), text.c_str(), nullptr, nullptr, &id), EC_OK);
+    // Not draining: the chunks fill the queue, the stream is cancelled.
+    std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+    int chunks = 0;
+    EventPtr end;
+    while (auto ev = wait_event(c.get(), 2000)) {
+        ASSERT_EQ(ev->request_id, id);
+        if (ev->type == EC_EVENT_STREAM_CHUNK) {
+            ++chunks;
+            continue;
+        }
+        end = std::move(ev);
+        break;
+    }
+    ASSERT_TRUE(end);
+    EXPECT_EQ(end->type, EC_EVENT_STREAM_END);
+    EXPECT_EQ(end->status, EC_ERR_OVERFLOW) << end->message;
+    EXPECT_LE(chunks, 8);
+    EXPECT_GT(chunks, 0);
+}
+
+TEST_F(CApiEmulator, SyncAndGenericFormsAgree) {
+    auto c = cloud();
+    const std::string agent = connected_agent(c.get());
+    Owned reply, generic, alive_json, active, status;
+    ASSERT_EQ(ec_cloud_send_sync(c.get(), "hi", nullptr, nullptr, 10'000, &reply.p), EC_OK);
+    EXPECT_EQ(reply.str(), "echo: hi");
+    ASSERT_EQ(ec_cloud_call_sync(c.get(), "send", R"({"text":"yo","channelType":"API"})", 10'000,
+                                 &generic.p),
+              EC_OK)
+        << ec_last_error_message();
+    EXPECT_NE(generic.str().find(R"("text":"echo: yo")"), std::string::npos);
+    int32_t alive = 0;
+    ASSERT_EQ(ec_cloud_is_alive_sync(c.get(), 10'000, &alive), EC_OK);
+    EXPECT_EQ(alive, 1);
+    ASSERT_EQ(ec_cloud_active_agent(c.get(), &active.p), EC_OK);
+    EXPECT_EQ(active.str(), agent);
+    ASSERT_EQ(ec_cloud_status_sync(c.get(), 10'000, &status.p), EC_OK);
+    EXPECT_NE(status.str().find(R"("connected":true)"), std::string::npos) << status.str();
+    EXPECT_NE(status.str().find(R"("userId":")"), std::string::npos);
+    EXPECT_EQ(status.str().find("reason"), std::string::npos);
+    // No REQUEST_COMPLETED from sync forms; only state changes (and progress) were queued.
+    while (auto ev = wait_event(c.get(), 100)) EXPECT_NE(ev->type, EC_EVENT_REQUEST_COMPLETED);
+}
+
+TEST_F(CApiEmulator, CancelCompletesWithCancelledAndSyncTimeouts) {
+    auto c = cloud();
+    // Every agents list answer is delayed: the call can be cancelled while in flight.
+    char *body = nullptr;
+    ASSERT_EQ(emu_request(&emu_, "POST", "/__emulator/faults",
+                          R"({"path":"/api/v1/milady/agents","method":"GET","action":"delay",)"
+                          R"("delayMs":3000,"always":true})",
+                          &body),
+              201);
+    free(body);
+    uint64_t id = 0;
+    ASSERT_EQ(ec_cloud_agents_list(c.get(), &id), EC_OK);
+    ASSERT_EQ(ec_cloud_cancel(c.get(), id), EC_OK);
+    auto ev = wait_event(c.get(), 2000);
+    ASSERT_TRUE(ev);
+    EXPECT_EQ(ev->request_id, id);
+    EXPECT_EQ(ev->status, EC_ERR_CANCELLED);
+    Owned out;
+    const auto start = std::chrono::steady_clock::now();
+    EXPECT_EQ(ec_cloud_agents_list_sync(c.get(), 200, &out.p), EC_ERR_TIMEOUT);
+    EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(2500));
+    EXPECT_EQ(out.p, nullptr);
+}
+
+TEST_F(CApiEmulator, DestroyWhileOperationsAreInFlight) {
+    auto c = cloud();
+    connected_agent(c.get());
+    char *body = nullptr;
+    ASSERT_EQ(emu_request(&emu_, "POST", "/__emulator/faults",
+                          R"({"path":"/api/v1/**","action":"delay","delayMs":2000,"always":true})",
+                          &body),
+              201);
+    free(body);
+    for (int i = 0; i < 5; ++i) {
+        uint64_t id = 0;
+        ASSERT_EQ(ec_cloud_agents_list(c.get(), &id), EC_OK);
+        ASSERT_EQ(ec_cloud_stream(c.get(), "hello", nullptr, nullptr, &id), EC_OK);
+    }
+    const auto start = std::chrono::steady_clock::now();
+    c.reset();  // cancels everything, no final snapshot
+    EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(1500));
+}
+
+TEST_F(CApiEmulator, ForwardedLogsAndEventsNeverCarryTheKey) {
+    ASSERT_EQ(ec_log_set_level(EC_LOG_DEBUG), EC_OK);
+    auto c = cloud(0, true);
+    connected_agent(c.get());
+    Owned json;
+    ASSERT_EQ(ec_cloud_identity_sync(c.get(), 10'000, &json.p), EC_OK);
+    uint64_t id = 0;
+    ASSERT_EQ(ec_cloud_send(c.get(), "hi", nullptr, nullptr, &id), EC_OK);
+    int logs = 0;
+    bool monitor_line = false;
+    while (auto ev = wait_event(c.get(), 300)) {
+        for (const char *field : {ev->text, ev->json, ev->message, ev->agent_id})
+            EXPECT_EQ(std::string(field).find(key_), std::string::npos) << field;
+        if (ev->type == EC_EVENT_LOG) {
+            ++logs;
+            EXPECT_GE(ev->log_level, EC_LOG_DEBUG);
+            if (std::string(ev->text).find("cloud-monitor") != std::string::npos)
+                monitor_line = true;
+        }
+    }
+    EXPECT_GT(logs, 0);
+    EXPECT_TRUE(monitor_line);
+    EXPECT_EQ(ec_log_set_level(EC_LOG_INFO), EC_OK);
+}
+
+}  // namespace
