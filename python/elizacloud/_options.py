@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any, Mapping, Sequence
 
 from . import _env
@@ -52,3 +53,14 @@ def as_list(data: Any, *keys: str) -> list[Any]:
 
 def as_dict(data: Any) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
+
+
+def agent_params(name: str, config: Mapping[str, Any] | None,
+                 environment: Mapping[str, str] | None) -> str:  # fmt: skip
+    """The JSON parameters of agents.create."""
+    params: dict[str, Any] = {"agentName": name}
+    if config is not None:
+        params["agentConfig"] = dict(config)
+    if environment is not None:
+        params["environmentVars"] = dict(environment)
+    return json.dumps(params)

@@ -21,7 +21,7 @@ from ._aio_parts import (
     maybe_await,
     with_timeout,
 )
-from ._options import as_dict, as_list, core_options
+from ._options import agent_params, as_dict, as_list, core_options
 from ._router import Router
 from .cloud import _credentials_observer
 from .errors import CancelledError, ElizaCloudError
@@ -314,12 +314,7 @@ class AsyncAgents:
     async def create(self, name: str, *, config: Mapping[str, Any] | None = None,
                      environment: Mapping[str, str] | None = None,
                      timeout: float | None = None) -> dict[str, Any]:  # fmt: skip
-        params: dict[str, Any] = {"agentName": name}
-        if config is not None:
-            params["agentConfig"] = dict(config)
-        if environment is not None:
-            params["environmentVars"] = dict(environment)
-        text = json.dumps(params)
+        text = agent_params(name, config, environment)
         return as_dict(await self._cloud._request(lambda: self._core.agent_create(text),
                                                   timeout=timeout))  # fmt: skip
 

@@ -14,8 +14,9 @@ import weakref
 from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
 from . import _core, _env, _lifetime, _logs
+from ._closing import Closing
 from ._hub import _END, SyncHub
-from ._options import as_dict, as_list, core_options
+from ._options import agent_params, as_dict, as_list, core_options
 from ._sync import QueueWaiter, deadline
 from .errors import CancelledError, ElizaCloudError
 from .events import Event, EventType, State
@@ -34,7 +35,7 @@ def _credentials_observer(core: _core.Cloud, export_env: bool) -> Callable[[Even
     return observe
 
 
-class Cloud:
+class Cloud(Closing):
     """One Eliza Cloud account and its active agent, over the C ABI.
 
     >>> with Cloud() as cloud:
@@ -88,15 +89,6 @@ class Cloud:
 
     def __enter__(self) -> Cloud:
         return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    def __del__(self) -> None:
-        try:
-            self.close()
-        except Exception:
-            pass
 
     @property
     def closed(self) -> bool:
@@ -302,12 +294,7 @@ class Agents:
         environment: Mapping[str, str] | None = None,
         timeout: float | None = None,
     ) -> dict[str, Any]:
-        params: dict[str, Any] = {"agentName": name}
-        if config is not None:
-            params["agentConfig"] = dict(config)
-        if environment is not None:
-            params["environmentVars"] = dict(environment)
-        text = json.dumps(params)
+        text = agent_params(name, config, environment)
         return as_dict(self._cloud._request(lambda: self._cloud._core.agent_create(text),
                                             timeout=timeout))  # fmt: skip
 
@@ -327,10 +314,7 @@ class Agents:
         timeout: float | None = None,
     ) -> dict[str, Any]:
         """Starts the agent's sandbox and follows the job until it runs."""
-        core = self._cloud._core
-        return as_dict(self._cloud._request(lambda: core.agent_provision(agent_id), timeout=timeout,
-                                            kind="provision", agent_id=agent_id,
-                                            on_event=on_progress))  # fmt: skip
+        return self._follow(self._cloud._core.agent_provision, agent_id, on_progress, timeout)
 
     def suspend(self, agent_id: str, *, timeout: float | None = None) -> dict[str, Any]:
         core = self._cloud._core
@@ -343,8 +327,18 @@ class Agents:
         on_progress: Callable[[Event], object] | None = None,
         timeout: float | None = None,
     ) -> dict[str, Any]:
-        core = self._cloud._core
-        return as_dict(self._cloud._request(lambda: core.agent_resume(agent_id), timeout=timeout,
+        """Resumes a suspended agent from its latest snapshot, following the job."""
+        return self._follow(self._cloud._core.agent_resume, agent_id, on_progress, timeout)
+
+    def _follow(
+        self,
+        start: Callable[[str], int],
+        agent_id: str,
+        on_progress: Callable[[Event], object] | None,
+        timeout: float | None,
+    ) -> dict[str, Any]:
+        # Provision and resume follow a job: its progress events go to on_progress.
+        return as_dict(self._cloud._request(lambda: start(agent_id), timeout=timeout,
                                             kind="provision", agent_id=agent_id,
                                             on_event=on_progress))  # fmt: skip
 
@@ -415,7 +409,7 @@ class _LoginWaiter(QueueWaiter):
         super().deliver(ev)
 
 
-class EventIterator(Iterator[Event]):
+class EventIterator(Closing, Iterator[Event]):
     """Unsolicited events of one cloud, in order (see :meth:`Cloud.events`)."""
 
     def __init__(self, hub: SyncHub, types: Iterable[EventType] | None, timeout: float | None):
@@ -448,9 +442,3 @@ class EventIterator(Iterator[Event]):
 
     def __enter__(self) -> EventIterator:
         return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    def __del__(self) -> None:
-        self.close()

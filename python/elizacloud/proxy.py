@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Iterator
 
+from ._closing import Closing
 from ._sync import QueueWaiter, deadline
 from .errors import ElizaCloudError
 from .events import EventType
@@ -67,7 +68,7 @@ class Proxy:
         return f"<elizacloud.Proxy agent={self.agent_id}>"
 
 
-class Stream(Iterator[str]):
+class Stream(Closing, Iterator[str]):
     """The text chunks of one streamed reply, in order. Iterating raises the stream's error if it
     fails; :meth:`close` (or leaving a ``with`` block) cancels it. ``text`` is what arrived."""
 
@@ -123,12 +124,3 @@ class Stream(Iterator[str]):
 
     def __enter__(self) -> Stream:
         return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    def __del__(self) -> None:
-        try:
-            self.close()
-        except Exception:
-            pass
