@@ -52,3 +52,17 @@ if [ "$(cat "$py_stamp" 2>/dev/null)" != "$py_want" ] \
     mkdir -p build
     echo "$py_want" >"$py_stamp"
 fi
+
+# The Node package's dependencies (bindings/node: koffi at run time; typescript and @types/node for
+# the tests), installed with `npm ci` from package-lock.json. Skipped while node_modules matches
+# the lock file it was installed from. npm keeps the tarballs in its cache, so the tests can
+# `npm install` the packed package offline.
+command -v npm >/dev/null 2>&1 || { echo "setup: npm (Node.js 20) is required" >&2; exit 1; }
+node_stamp="bindings/node/node_modules/.setup-stamp"
+node_want="$(cat bindings/node/package.json bindings/node/package-lock.json | sha256sum | cut -c1-64)"
+if [ "$(cat "$node_stamp" 2>/dev/null)" != "$node_want" ]; then
+    echo "setup: installing the Node package's dependencies (npm ci in bindings/node)"
+    (cd bindings/node && npm ci --no-audit --no-fund --loglevel=error) \
+        || { echo "setup: npm ci in bindings/node failed" >&2; exit 1; }
+    echo "$node_want" >"$node_stamp"
+fi

@@ -21,4 +21,13 @@ if [ -d tests/python ] && ls tests/python/test_*.py >/dev/null 2>&1; then
     EC_BUILD_DIR="$PWD/$release" python3 -m pytest -q tests/python
 fi
 
+echo "== node"
+# The package loads its library from prebuilds/ (as an installed package would): stage the
+# release build's, type-check index.d.ts, then run the suite (each file starts its own emulator).
+node_prebuild="bindings/node/prebuilds/$(node -p 'process.platform + "-" + process.arch')"
+mkdir -p "$node_prebuild"
+cp -L "$release/core/libelizacloud.so.0" "$node_prebuild/libelizacloud.so.0"
+bindings/node/node_modules/.bin/tsc --noEmit -p tests/node
+EC_BUILD_DIR="$PWD/$release" EC_TSC_CHECKED=1 node --test tests/node
+
 echo "all test suites passed"

@@ -1,0 +1,491 @@
+// Type declarations of the `elizacloud` package (hand-written; checked by tsc in tests/node).
+/// <reference types="node" />
+
+import { EventEmitter } from 'node:events';
+
+// ---- constants -------------------------------------------------------------------------------
+
+/** Stable status codes of the C ABI (`ec_status`); 0 is success, failures are negative. */
+export declare const Status: Readonly<{
+    OK: 0;
+    INVALID_ARGUMENT: -1;
+    NO_MEMORY: -2;
+    INTERNAL: -3;
+    EMPTY: -4;
+    TIMEOUT: -5;
+    CANCELLED: -6;
+    NETWORK: -7;
+    REDIRECT_REFUSED: -8;
+    URL_BLOCKED: -9;
+    TLS: -10;
+    PROTOCOL: -11;
+    RESPONSE_TOO_LARGE: -12;
+    UNAUTHORIZED: -13;
+    FORBIDDEN: -14;
+    NOT_FOUND: -15;
+    CONFLICT: -16;
+    RATE_LIMITED: -17;
+    INSUFFICIENT_CREDITS: -18;
+    INVALID_REQUEST: -19;
+    SERVER: -20;
+    LOGIN_EXPIRED: -21;
+    KEY_ALREADY_RETRIEVED: -22;
+    NOT_CONNECTED: -23;
+    REENTRANT: -24;
+    BUSY: -25;
+    OVERFLOW: -26;
+    IO: -27;
+    INCOMPATIBLE: -28;
+    PROVISION_FAILED: -29;
+    AGENT: -30;
+}>;
+export type StatusCode = (typeof Status)[keyof typeof Status];
+
+/** Kinds of event (`EC_EVENT_*`). */
+export declare const EventType: Readonly<{
+    STATE_CHANGED: 1;
+    LOGIN_BROWSER_URL: 2;
+    LOGIN_PROGRESS: 3;
+    CREDENTIALS_CHANGED: 4;
+    IDENTITY: 5;
+    PROVISION_PROGRESS: 6;
+    BACKUP_DONE: 7;
+    BACKUP_FAILED: 8;
+    STREAM_CHUNK: 9;
+    STREAM_END: 10;
+    REQUEST_COMPLETED: 11;
+    LOG: 12;
+    OVERFLOW: 13;
+}>;
+export type EventTypeCode = (typeof EventType)[keyof typeof EventType];
+
+/** The EventEmitter names of the events a Cloud emits. */
+export type CloudEventName =
+    | 'state'
+    | 'login-url'
+    | 'login-progress'
+    | 'credentials'
+    | 'identity'
+    | 'provision-progress'
+    | 'backup'
+    | 'backup-failed'
+    | 'log'
+    | 'overflow';
+
+/** Connection states of a cloud's manager. */
+export declare const State: Readonly<{
+    DISCONNECTED: 'disconnected';
+    CONNECTING: 'connecting';
+    CONNECTED: 'connected';
+    RECONNECTING: 'reconnecting';
+    ERROR: 'error';
+}>;
+export type ConnectionState = (typeof State)[keyof typeof State];
+
+/** Log levels of the library (`EC_LOG_*`). */
+export declare const LogLevel: Readonly<{
+    TRACE: 0;
+    DEBUG: 1;
+    INFO: 2;
+    WARN: 3;
+    ERROR: 4;
+    OFF: 6;
+}>;
+export type LogLevelName = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'off';
+
+// ---- functions -------------------------------------------------------------------------------
+
+/** Version string of the loaded native library, e.g. "0.1.0". Loads the library. */
+export declare function version(): string;
+/** Path of the native library: `ELIZACLOUD_LIBRARY_PATH`, else the package's prebuild. */
+export declare function libraryPath(): string;
+/** Minimum level of the library's log lines (process-wide; default 'info', written to stderr). */
+export declare function setLogLevel(level: LogLevelName | (typeof LogLevel)[keyof typeof LogLevel]): void;
+/** Stable name of a status, e.g. "EC_ERR_TIMEOUT". */
+export declare function statusName(status: number): string;
+/** The error class of a status (ElizaCloudError for unknown codes). */
+export declare function errorClass(status: number): ElizaCloudErrorClass;
+
+// ---- errors ----------------------------------------------------------------------------------
+
+export interface ElizaCloudErrorDetails {
+    status?: number;
+    httpStatus?: number;
+    code?: string;
+    /** Seconds the cloud asked to wait (429). */
+    retryAfter?: number;
+    requiredBalance?: number;
+    currentBalance?: number;
+    cause?: unknown;
+}
+
+/** Base of every elizacloud failure. */
+export declare class ElizaCloudError extends Error {
+    constructor(message?: string, details?: ElizaCloudErrorDetails);
+    /** The status of this class. */
+    static readonly status: number;
+    /** The negative `ec_status` number. */
+    readonly status: number;
+    /** "EC_ERR_TIMEOUT"… */
+    readonly statusName: string;
+    /** HTTP status of the cloud's answer (implied for 401/402/403/404/409/429), or null. */
+    readonly httpStatus: number | null;
+    /** The cloud's error code, e.g. "insufficient_credits", or null. */
+    readonly code: string | null;
+    /** Seconds to wait before retrying (429), or null. */
+    readonly retryAfter: number | null;
+    /** 402: the balance the cloud requires, or null. */
+    readonly requiredBalance: number | null;
+    /** 402: the current balance, or null. */
+    readonly currentBalance: number | null;
+    toJSON(): {
+        status: string;
+        message: string;
+        httpStatus?: number;
+        code?: string;
+        retryAfter?: number;
+        requiredBalance?: number;
+        currentBalance?: number;
+    };
+}
+export type ElizaCloudErrorClass = typeof ElizaCloudError;
+
+export declare class InvalidArgumentError extends ElizaCloudError {}
+export declare class NoMemoryError extends ElizaCloudError {}
+/** A bug in the library: please report it. */
+export declare class InternalError extends ElizaCloudError {}
+export declare class EmptyError extends ElizaCloudError {}
+export declare class TimeoutError extends ElizaCloudError {}
+export declare class CancelledError extends ElizaCloudError {}
+export declare class NetworkError extends ElizaCloudError {}
+export declare class RedirectRefusedError extends ElizaCloudError {}
+export declare class UrlBlockedError extends ElizaCloudError {}
+export declare class TlsError extends ElizaCloudError {}
+export declare class ProtocolError extends ElizaCloudError {}
+export declare class ResponseTooLargeError extends ElizaCloudError {}
+/** The cloud refused the API key (HTTP 401). */
+export declare class AuthError extends ElizaCloudError {}
+export declare class ForbiddenError extends ElizaCloudError {}
+export declare class NotFoundError extends ElizaCloudError {}
+export declare class ConflictError extends ElizaCloudError {}
+/** HTTP 429; `retryAfter` is the wait in seconds the cloud asked for (or null). */
+export declare class RateLimitedError extends ElizaCloudError {}
+/** HTTP 402; `requiredBalance` / `currentBalance` as the cloud reported them. */
+export declare class InsufficientCreditsError extends ElizaCloudError {}
+export declare class InvalidRequestError extends ElizaCloudError {}
+export declare class ServerError extends ElizaCloudError {}
+export declare class LoginExpiredError extends ElizaCloudError {}
+export declare class KeyAlreadyRetrievedError extends ElizaCloudError {}
+export declare class NotConnectedError extends ElizaCloudError {}
+export declare class ReentrantError extends ElizaCloudError {}
+export declare class BusyError extends ElizaCloudError {}
+/** A bounded event queue overflowed (a stream read too slowly is cancelled with this). */
+export declare class EventOverflowError extends ElizaCloudError {}
+export declare class ConfigIOError extends ElizaCloudError {}
+export declare class IncompatibleError extends ElizaCloudError {}
+export declare class ProvisionFailedError extends ElizaCloudError {}
+/** The agent answered a JSON-RPC error (e.g. "Sandbox is not running"). */
+export declare class AgentError extends ElizaCloudError {}
+
+// ---- events ----------------------------------------------------------------------------------
+
+/** One event. Fields that do not apply to its type keep their empty value. */
+export declare class CloudEvent {
+    /** EventType code. */
+    readonly type: number;
+    /** EventEmitter name ('state', 'login-url', …). */
+    readonly name: string;
+    /** The operation it belongs to; 0 for unsolicited events. */
+    readonly requestId: number;
+    /** 0 or the failure's status. */
+    readonly status: number;
+    readonly message: string;
+    /** Browser URL, progress word, key prefix, chunk or log line; "" if none. */
+    readonly text: string;
+    /** Parsed JSON record (identity, job, snapshot, result), or null. */
+    readonly data: any;
+    readonly agentId: string | null;
+    /** 'state' events: the new and the previous state. */
+    readonly state: ConnectionState | null;
+    readonly previousState: ConnectionState | null;
+    /** Reconnect attempt number, 0 if none. */
+    readonly attempt: number;
+    /** Delay before the next reconnect attempt, or null. */
+    readonly nextDelayMs: number | null;
+    /** 'log' events: the level. */
+    readonly logLevel: LogLevelName | null;
+    /** 'overflow' events: how many droppable events were discarded. */
+    readonly dropped: number;
+    readonly ok: boolean;
+    readonly statusName: string;
+    /** The failure as an error object, or null. */
+    readonly error: ElizaCloudError | null;
+    describe(): string;
+}
+
+// ---- options and records ---------------------------------------------------------------------
+
+/** Timings in milliseconds; omitted or 0 = the library's default. */
+export interface CloudTimings {
+    heartbeatIntervalMs?: number;
+    heartbeatMaxFailures?: number;
+    reconnectInitialDelayMs?: number;
+    reconnectMaxDelayMs?: number;
+    reconnectMaxAttempts?: number;
+    backupIntervalMs?: number;
+    finalSnapshotTimeoutMs?: number;
+    loginPollIntervalMs?: number;
+    loginTimeoutMs?: number;
+    requestTimeoutMs?: number;
+    sendTimeoutMs?: number;
+    streamIdleTimeoutMs?: number;
+    jobPollIntervalMs?: number;
+    jobTimeoutMs?: number;
+}
+
+export interface CloudOptions {
+    /** Default: config cloud.baseUrl, else https://www.elizacloud.ai. */
+    baseUrl?: string;
+    /** Default: config cloud.apiKey (if any). */
+    apiKey?: string;
+    /** Default: MILADY_CONFIG_PATH, else $MILADY_STATE_DIR/milady.json, else ~/.milady/milady.json. */
+    configPath?: string;
+    /** Never read or write a config file. */
+    noConfigFile?: boolean;
+    /** Allow http:// and loopback (development only). Default: ELIZACLOUD_INSECURE_LOCAL=1. */
+    insecureLocal?: boolean;
+    /** PEM bundle to trust instead of the system CAs. */
+    caFile?: string;
+    /** Extra allowed cloud hosts. */
+    allowedHosts?: string | string[];
+    timings?: CloudTimings;
+    /** Event queue capacity (default 4096). */
+    eventQueueCapacity?: number;
+    /** Also deliver the library's log lines as 'log' events. */
+    forwardLogs?: boolean;
+    /** Export ELIZAOS_CLOUD_API_KEY / ELIZAOS_CLOUD_ENABLED to process.env (default true). */
+    exportEnv?: boolean;
+}
+
+/** Options every operation accepts. */
+export interface CallOptions {
+    /** Aborting cancels the operation in the library; the promise rejects with CancelledError. */
+    signal?: AbortSignal;
+    /** Milliseconds; then the operation is cancelled and rejects with TimeoutError. */
+    timeout?: number;
+}
+
+export interface LoginOptions extends CallOptions {
+    /** Called with the URL the user must open in a browser. */
+    onBrowserUrl?: (url: string, event: CloudEvent) => unknown;
+    /** Called with each poll status ("pending", …). */
+    onProgress?: (status: string, event: CloudEvent) => unknown;
+}
+
+export interface ProgressOptions extends CallOptions {
+    /** Provisioning progress events of this operation. */
+    onProgress?: (event: CloudEvent) => unknown;
+}
+
+export interface AgentOptions extends CallOptions {
+    /** Another agent than the connected one. */
+    agentId?: string;
+}
+
+export interface MessageOptions extends CallOptions {
+    /** Default "web-chat". */
+    roomId?: string;
+    /** Default "DM". */
+    channelType?: 'DM' | 'GROUP' | 'VOICE_DM' | 'VOICE_GROUP' | 'API';
+}
+
+export interface StreamOptions {
+    roomId?: string;
+    channelType?: MessageOptions['channelType'];
+    signal?: AbortSignal;
+}
+
+export interface EventsOptions {
+    /** Only these types (EventType codes or emitter names). */
+    types?: Array<number | CloudEventName>;
+    /** Ends the iterator. */
+    signal?: AbortSignal;
+}
+
+export interface LoginResult {
+    keyPrefix: string;
+    expiresAt: string | null;
+    userId?: string;
+    organizationId?: string;
+    [key: string]: unknown;
+}
+
+export interface CloudStatus {
+    connected: boolean;
+    enabled: boolean;
+    hasApiKey: boolean;
+    userId?: string;
+    organizationId?: string;
+    topUpUrl: string;
+    reason?: string;
+    [key: string]: unknown;
+}
+
+export interface Credits {
+    connected: boolean;
+    balance: number | null;
+    low: boolean;
+    critical: boolean;
+    topUpUrl: string;
+    [key: string]: unknown;
+}
+
+export interface Identity {
+    userId: string;
+    organizationId: string;
+    [key: string]: unknown;
+}
+
+export interface Agent {
+    id: string;
+    agentName: string;
+    status: string;
+    [key: string]: unknown;
+}
+
+export interface Snapshot {
+    backupId: string;
+    snapshotType: string;
+    sizeBytes?: number;
+    createdAt: string;
+    [key: string]: unknown;
+}
+
+export interface Backup {
+    id: string;
+    snapshotType: string;
+    createdAt: string;
+    [key: string]: unknown;
+}
+
+export interface RestoreResult {
+    restoredFromBackupId: string;
+    [key: string]: unknown;
+}
+
+export interface CreateAgentParams {
+    agentName: string;
+    agentConfig?: Record<string, unknown>;
+    environmentVars?: Record<string, string>;
+    [key: string]: unknown;
+}
+
+export interface CreateAgentOptions extends CallOptions {
+    config?: Record<string, unknown>;
+    environment?: Record<string, string>;
+}
+
+// ---- classes ---------------------------------------------------------------------------------
+
+type Listener = (event: CloudEvent) => void;
+
+/** One Eliza Cloud account and its active agent. */
+export declare class Cloud extends EventEmitter {
+    constructor(options?: CloudOptions);
+
+    readonly agents: Agents;
+
+    /** Any operation of the ABI's table by name (see docs/c-api.md). */
+    call(method: string, params?: Record<string, unknown>, options?: CallOptions): Promise<any>;
+
+    login(options?: LoginOptions): Promise<LoginResult>;
+    cancelLogin(): void;
+    logout(options?: CallOptions): Promise<void>;
+    /** The API key in use, or null. */
+    readonly apiKey: string | null;
+    /** The config file in use ("" with noConfigFile). */
+    readonly configPath: string;
+
+    status(options?: CallOptions): Promise<CloudStatus>;
+    credits(options?: CallOptions & { fresh?: boolean }): Promise<Credits>;
+    identity(options?: CallOptions): Promise<Identity>;
+
+    readonly state: ConnectionState;
+    readonly activeAgent: string | null;
+    readonly proxy: Proxy | null;
+    connect(agentId: string, options?: ProgressOptions): Promise<Proxy>;
+    disconnect(options?: CallOptions): Promise<void>;
+
+    snapshot(options?: AgentOptions): Promise<Snapshot>;
+    backups(options?: AgentOptions): Promise<Backup[]>;
+    restore(backupId?: string | null, options?: AgentOptions): Promise<RestoreResult>;
+
+    /** Unsolicited events from now on, until the cloud closes or the signal aborts. */
+    events(options?: EventsOptions): EventIterator;
+
+    readonly closed: boolean;
+    /** Lets the process exit while this cloud is open. */
+    unref(): this;
+    ref(): this;
+    /** Cancels every request, stops the connection (no final backup) and releases the handle. */
+    close(): Promise<void>;
+    [Symbol.asyncDispose](): Promise<void>;
+
+    on(event: CloudEventName | 'event', listener: Listener): this;
+    on(event: 'close', listener: () => void): this;
+    once(event: CloudEventName | 'event', listener: Listener): this;
+    once(event: 'close', listener: () => void): this;
+    off(event: CloudEventName | 'event', listener: Listener): this;
+    off(event: 'close', listener: () => void): this;
+    addListener(event: CloudEventName | 'event', listener: Listener): this;
+    addListener(event: 'close', listener: () => void): this;
+    removeListener(event: CloudEventName | 'event', listener: Listener): this;
+    removeListener(event: 'close', listener: () => void): this;
+}
+
+/** `cloud.agents`. */
+export declare class Agents {
+    private constructor();
+    list(options?: CallOptions): Promise<Agent[]>;
+    create(name: string, options?: CreateAgentOptions): Promise<Agent>;
+    create(params: CreateAgentParams, options?: CallOptions): Promise<Agent>;
+    get(agentId: string, options?: CallOptions): Promise<Agent>;
+    delete(agentId: string, options?: CallOptions): Promise<void>;
+    provision(agentId: string, options?: ProgressOptions): Promise<Record<string, unknown>>;
+    suspend(agentId: string, options?: CallOptions): Promise<Record<string, unknown>>;
+    resume(agentId: string, options?: ProgressOptions): Promise<Record<string, unknown>>;
+}
+
+/** Chat with the connected agent (returned by `Cloud.connect`). */
+export declare class Proxy {
+    private constructor();
+    readonly agentId: string;
+    send(text: string, options?: MessageOptions): Promise<string>;
+    stream(text: string, options?: StreamOptions): Stream;
+    status(options?: CallOptions): Promise<{ state?: string; agentName?: string; [key: string]: unknown }>;
+    isAlive(options?: CallOptions): Promise<boolean>;
+}
+export { Proxy as AgentProxy };
+
+/** The chunks of one streamed reply, in order. */
+export declare class Stream implements AsyncIterableIterator<string> {
+    private constructor();
+    readonly requestId: number;
+    /** Every chunk received so far, joined. */
+    readonly text: string;
+    readonly ended: boolean;
+    next(): Promise<IteratorResult<string, undefined>>;
+    return(): Promise<IteratorResult<string, undefined>>;
+    cancel(): void;
+    /** Waits for the end; resolves with the whole reply. */
+    collect(): Promise<string>;
+    [Symbol.asyncIterator](): Stream;
+}
+
+/** `cloud.events()`. */
+export declare class EventIterator implements AsyncIterableIterator<CloudEvent> {
+    private constructor();
+    next(): Promise<IteratorResult<CloudEvent, undefined>>;
+    return(): Promise<IteratorResult<CloudEvent, undefined>>;
+    [Symbol.asyncIterator](): EventIterator;
+}

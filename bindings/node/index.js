@@ -1,0 +1,48 @@
+'use strict';
+// elizacloud — connect Node.js agent hosts to Eliza Cloud, over the project's C ABI (koffi).
+// See README.md and docs/node.md.
+
+const native = require('./lib/native');
+const errors = require('./lib/errors');
+const events = require('./lib/events');
+const cloud = require('./lib/cloud');
+
+/** Version string of the loaded native library ("0.1.0"). */
+function version() {
+    return native.load().versionString;
+}
+
+/** Path of the native library this package loads (ELIZACLOUD_LIBRARY_PATH or the prebuild). */
+function libraryPath() {
+    return native.libraryPath();
+}
+
+/** Minimum level of the library's own log lines (process-wide): 'trace' … 'error', 'off'. */
+function setLogLevel(level) {
+    const value = typeof level === 'string' ? events.LogLevel[level.toUpperCase()] : level;
+    if (value === undefined) throw new errors.InvalidArgumentError(`unknown log level ${level}`);
+    const api = native.load();
+    const status = api.ec_log_set_level(value);
+    if (status !== 0) throw errors.fromStatus(status, api.ec_last_error_message());
+}
+
+module.exports = {
+    Cloud: cloud.Cloud,
+    Agents: cloud.Agents,
+    Proxy: cloud.Proxy,
+    AgentProxy: cloud.Proxy,
+    Stream: cloud.Stream,
+    EventIterator: cloud.EventIterator,
+    CloudEvent: events.CloudEvent,
+    EventType: events.EventType,
+    State: events.State,
+    LogLevel: events.LogLevel,
+    Status: errors.Status,
+    statusName: errors.statusName,
+    errorClass: errors.errorClass,
+    version,
+    libraryPath,
+    setLogLevel,
+    ElizaCloudError: errors.ElizaCloudError,
+    ...errors.classes, // one class per status: AuthError, TimeoutError, …
+};

@@ -1,0 +1,876 @@
+'use strict';
+// Cloud, Agents, Proxy and Stream: the Promise API over the C ABI.
+//
+// How events travel: the library queues every event of a cloud; its wake fd (a pipe, readable
+// while the queue is non-empty) is watched by a net.Socket on a duplicate descriptor. On 'data'
+// the main thread drains the queue with ec_cloud_next_event and routes each event: completions
+// and stream chunks to the request that is waiting for them, everything else to the
+// EventEmitter and to cloud.events() iterators. No library thread ever runs JavaScript.
+
+const { EventEmitter } = require('node:events');
+const net = require('node:net');
+const native = require('./native');
+const errors = require('./errors');
+const { EventType, State, fromRaw, stateName } = require('./events');
+
+const { Status, CancelledError, TimeoutError, InvalidArgumentError, fromStatus } = errors;
+
+const KEY_VAR = 'ELIZAOS_CLOUD_API_KEY';
+const ENABLED_VAR = 'ELIZAOS_CLOUD_ENABLED';
+const DEFAULT_ROOM = 'web-chat';
+const DEFAULT_CHANNEL = 'DM';
+
+// Timing options (camelCase) → ec_cloud_options fields.
+const TIMINGS = Object.freeze({
+    heartbeatIntervalMs: 'heartbeat_interval_ms',
+    heartbeatMaxFailures: 'heartbeat_max_failures',
+    reconnectInitialDelayMs: 'reconnect_initial_delay_ms',
+    reconnectMaxDelayMs: 'reconnect_max_delay_ms',
+    reconnectMaxAttempts: 'reconnect_max_attempts',
+    backupIntervalMs: 'backup_interval_ms',
+    finalSnapshotTimeoutMs: 'final_snapshot_timeout_ms',
+    loginPollIntervalMs: 'login_poll_interval_ms',
+    loginTimeoutMs: 'login_timeout_ms',
+    requestTimeoutMs: 'request_timeout_ms',
+    sendTimeoutMs: 'send_timeout_ms',
+    streamIdleTimeoutMs: 'stream_idle_timeout_ms',
+    jobPollIntervalMs: 'job_poll_interval_ms',
+    jobTimeoutMs: 'job_timeout_ms',
+});
+const INT32_TIMINGS = new Set(['heartbeat_max_failures', 'reconnect_max_attempts']);
+
+// Events that belong to one request and never reach the emitter.
+const REQUEST_ONLY = new Set([
+    EventType.STREAM_CHUNK,
+    EventType.STREAM_END,
+    EventType.REQUEST_COMPLETED,
+]);
+
+function envFlag(name) {
+    return ['1', 'true', 'yes', 'on'].includes(String(process.env[name] ?? '').trim().toLowerCase());
+}
+
+function exportKey(key) {
+    if (key) {
+        process.env[KEY_VAR] = key;
+        process.env[ENABLED_VAR] = 'true';
+    }
+}
+
+function clearKey() {
+    delete process.env[KEY_VAR];
+    delete process.env[ENABLED_VAR];
+}
+
+function invalid(message) {
+    return new InvalidArgumentError(message, { status: Status.INVALID_ARGUMENT });
+}
+
+function closedError() {
+    return new CancelledError('the cloud was closed', { status: Status.CANCELLED });
+}
+
+function abortError(signal) {
+    const reason = signal.reason;
+    return new CancelledError('the operation was aborted', {
+        status: Status.CANCELLED,
+        cause: reason,
+    });
+}
+
+/** A list record whether the library returns it bare or wrapped ({agents: [...]}, {data: [...]}). */
+function asList(data, ...keys) {
+    if (Array.isArray(data)) return data;
+    if (data && typeof data === 'object') {
+        for (const key of [...keys, 'data', 'items']) {
+            const value = data[key];
+            if (Array.isArray(value)) return value;
+            if (value && typeof value === 'object') {
+                const inner = asList(value, ...keys);
+                if (inner.length) return inner;
+            }
+        }
+    }
+    return [];
+}
+
+function asObject(data) {
+    return data && typeof data === 'object' && !Array.isArray(data) ? data : {};
+}
+
+function optionalString(value, what) {
+    if (value === undefined || value === null) return null;
+    if (typeof value !== 'string') throw invalid(`${what} must be a string`);
+    return value;
+}
+
+function buildOptions(api, options) {
+    const o = {};
+    api.ec_cloud_options_init(o, api.koffi.sizeof(api.ec_cloud_options));
+    const { timings = {} } = options;
+    o.base_url = optionalString(options.baseUrl, 'baseUrl');
+    o.api_key = optionalString(options.apiKey, 'apiKey');
+    o.config_path = optionalString(options.configPath, 'configPath');
+    o.ca_file = optionalString(options.caFile, 'caFile');
+    let hosts = options.allowedHosts;
+    if (Array.isArray(hosts)) hosts = hosts.join(',');
+    o.allowed_hosts = optionalString(hosts, 'allowedHosts');
+    o.no_config_file = options.noConfigFile ? 1 : 0;
+    const insecure = options.insecureLocal ?? envFlag('ELIZACLOUD_INSECURE_LOCAL');
+    o.insecure_local = insecure ? 1 : 0;
+    o.forward_logs = options.forwardLogs ? 1 : 0;
+    if (options.eventQueueCapacity !== undefined) {
+        const cap = options.eventQueueCapacity;
+        if (!Number.isInteger(cap) || cap < 0 || cap > 0xffffffff) {
+            throw invalid('eventQueueCapacity must be a non-negative integer');
+        }
+        o.event_queue_capacity = cap;
+    }
+    for (const [name, value] of Object.entries(timings)) {
+        const field = TIMINGS[name];
+        if (!field) {
+            throw invalid(`unknown timing "${name}"; known: ${Object.keys(TIMINGS).join(', ')}`);
+        }
+        if (value === undefined) continue;
+        const max = INT32_TIMINGS.has(field) ? 0x7fffffff : Number.MAX_SAFE_INTEGER;
+        if (!Number.isInteger(value) || value < 0 || value > max) {
+            throw invalid(`timing ${name} must be a non-negative integer (milliseconds)`);
+        }
+        o[field] = value;
+    }
+    return o;
+}
+
+// The socket's listener is created outside the Cloud constructor so that its closure cannot share
+// a context that holds `this` (V8 shares one context among the closures of a scope).
+function watch(socket, holder) {
+    socket.on('data', () => {
+        const cloud = holder.strong ?? holder.weak.deref();
+        if (cloud) holder.drain(cloud);
+    });
+    socket.on('error', () => {}); // a closed pipe is not an error worth crashing on
+}
+
+// Process-wide backstop: a Cloud that was dropped without close() releases its handle when it is
+// garbage-collected. Never the normal path (close() unregisters).
+const leakRegistry = new FinalizationRegistry((held) => {
+    held.socket.destroy();
+    if (held.handle) held.api.ec_cloud_destroy.async(held.handle, () => {});
+});
+
+class Cloud extends EventEmitter {
+    #api;
+    #handle;
+    #socket;
+    #holder; // what the socket's listener reaches the cloud through (see #updateHold)
+    #held;
+    #pending = new Map(); // request id → waiter
+    #subscribers = new Set(); // cloud.events() iterators
+    #closed = false;
+    #closePromise = null;
+    #exportEnv;
+
+    /**
+     * @param {object} [options] baseUrl, apiKey, configPath, noConfigFile, insecureLocal, caFile,
+     *   allowedHosts, timings, eventQueueCapacity, forwardLogs, exportEnv (default true)
+     */
+    constructor(options = {}) {
+        super({ captureRejections: false });
+        if (options === null || typeof options !== 'object') throw invalid('options must be an object');
+        const api = native.load();
+        this.#api = api;
+        this.#exportEnv = options.exportEnv ?? true;
+        const out = [null];
+        const status = api.ec_cloud_create(buildOptions(api, options), out);
+        if (status !== Status.OK) throw fromStatus(status, api.ec_last_error_message());
+        this.#handle = out[0];
+
+        let fd;
+        try {
+            fd = api.dupFd(api.ec_cloud_event_fd(this.#handle));
+            this.#socket = new net.Socket({ fd, readable: true, writable: false });
+        } catch (err) {
+            if (fd !== undefined) api.closeFd(fd);
+            api.ec_cloud_destroy(this.#handle);
+            this.#handle = null;
+            throw err;
+        }
+        // The listener reaches the cloud through a weak reference unless something is waiting
+        // on it, so that a cloud nobody references can still be collected (leak backstop).
+        this.#holder = { weak: new WeakRef(this), strong: null, drain: Cloud.#drainCloud };
+        watch(this.#socket, this.#holder);
+        const internal = (name) => name === 'newListener' || name === 'removeListener';
+        this.on('newListener', (name) => this.#updateHold(internal(name) ? 0 : 1));
+        this.on('removeListener', () => this.#updateHold(0));
+
+        this.#held = { api, handle: this.#handle, socket: this.#socket };
+        leakRegistry.register(this, this.#held, this);
+        this.agents = new Agents(this);
+    }
+
+    // ---- event delivery --------------------------------------------------------------------
+
+    #updateHold(extraListeners) {
+        let listeners = extraListeners;
+        for (const name of this.eventNames()) {
+            if (name !== 'newListener' && name !== 'removeListener') listeners += this.listenerCount(name);
+        }
+        const busy = this.#pending.size > 0 || this.#subscribers.size > 0 || listeners > 0;
+        this.#holder.strong = busy && !this.#closed ? this : null;
+    }
+
+    static #drainCloud(cloud) {
+        cloud.#drain();
+    }
+
+    #drain() {
+        const api = this.#api;
+        const koffi = api.koffi;
+        const out = [null];
+        while (this.#handle) {
+            const status = api.ec_cloud_next_event(this.#handle, out);
+            if (status !== Status.OK) break; // EC_ERR_EMPTY
+            const ptr = out[0];
+            let event;
+            try {
+                event = fromRaw(koffi, koffi.decode(ptr, api.ec_event));
+            } finally {
+                api.ec_event_free(ptr);
+            }
+            this.#route(event);
+        }
+    }
+
+    #route(ev) {
+        const waiter = ev.requestId ? this.#pending.get(ev.requestId) : undefined;
+        if (waiter) {
+            waiter.deliver(ev);
+        } else if (
+            ev.type === EventType.LOGIN_BROWSER_URL ||
+            ev.type === EventType.LOGIN_PROGRESS ||
+            ev.type === EventType.PROVISION_PROGRESS
+        ) {
+            // Progress reported without a request id goes to every request it concerns.
+            for (const w of this.#pending.values()) {
+                const login = ev.type !== EventType.PROVISION_PROGRESS;
+                if (login ? w.kind === 'login' : w.kind === 'connect' || w.kind === 'provision') {
+                    if (login || !w.agentId || w.agentId === ev.agentId) w.deliver(ev);
+                }
+            }
+        }
+        if (REQUEST_ONLY.has(ev.type)) return;
+        if (ev.type === EventType.CREDENTIALS_CHANGED && this.#exportEnv) {
+            if (ev.text) exportKey(this.apiKey);
+            else clearKey();
+        }
+        this.#safeEmit(ev.name, ev);
+        this.#safeEmit('event', ev);
+        for (const sub of this.#subscribers) sub.push(ev);
+    }
+
+    #safeEmit(name, ev) {
+        try {
+            this.emit(name, ev);
+        } catch (err) {
+            // A throwing listener must not lose the events behind it: rethrow it on its own tick,
+            // where it surfaces as the uncaught exception it would be in any other listener.
+            process.nextTick(() => {
+                throw err;
+            });
+        }
+    }
+
+    // ---- requests --------------------------------------------------------------------------
+
+    #check() {
+        if (this.#closed) throw invalid('the cloud is closed');
+    }
+
+    #begin(method, params) {
+        this.#check();
+        const api = this.#api;
+        const out = [0];
+        const status = api.ec_cloud_call(this.#handle, method, JSON.stringify(params ?? {}), out);
+        if (status !== Status.OK) throw fromStatus(status, api.ec_last_error_message());
+        return Number(out[0]);
+    }
+
+    #cancelQuietly(id) {
+        if (this.#handle) this.#api.ec_cloud_cancel(this.#handle, id);
+    }
+
+    /** Registers a waiter for a started request; returns the id. */
+    _register(id, waiter) {
+        this.#pending.set(id, waiter);
+        this.#updateHold(0);
+    }
+
+    _forget(id) {
+        if (this.#pending.delete(id)) this.#updateHold(0);
+    }
+
+    _cancel(id) {
+        this.#cancelQuietly(id);
+    }
+
+    _beginStream(text, roomId, channelType) {
+        return this.#begin('stream', { text, roomId, channelType });
+    }
+
+    /**
+     * Starts `method` and resolves with its result when EC_EVENT_REQUEST_COMPLETED arrives.
+     * options: kind, agentId, onEvent (progress events of this request), signal, timeout (ms).
+     */
+    _request(method, params, options = {}) {
+        const { kind = 'call', agentId = null, onEvent, signal, timeout } = options;
+        return new Promise((resolve, reject) => {
+            if (signal?.aborted) throw abortError(signal);
+            if (timeout !== undefined && timeout !== null && !(timeout >= 0)) {
+                throw invalid('timeout must be a non-negative number of milliseconds');
+            }
+            const id = this.#begin(method, params);
+            let timer = null;
+            let settled = false;
+            const cleanup = () => {
+                settled = true;
+                this._forget(id);
+                if (timer) clearTimeout(timer);
+                signal?.removeEventListener('abort', onAbort);
+            };
+            const fail = (err) => {
+                if (settled) return;
+                cleanup();
+                this.#cancelQuietly(id);
+                reject(err);
+            };
+            const onAbort = () => fail(abortError(signal));
+            const waiter = {
+                kind,
+                agentId,
+                deliver: (ev) => {
+                    if (settled) return;
+                    if (ev.type === EventType.REQUEST_COMPLETED) {
+                        cleanup();
+                        if (ev.ok) resolve(ev.data);
+                        else reject(ev.error);
+                        return;
+                    }
+                    if (onEvent) {
+                        try {
+                            const r = onEvent(ev);
+                            if (r && typeof r.then === 'function') r.then(undefined, fail);
+                        } catch (err) {
+                            fail(err);
+                        }
+                    }
+                },
+                fail,
+            };
+            this._register(id, waiter);
+            signal?.addEventListener('abort', onAbort, { once: true });
+            if (timeout !== undefined && timeout !== null) {
+                timer = setTimeout(
+                    () => fail(new TimeoutError(`${method} timed out after ${timeout} ms`, { status: Status.TIMEOUT })),
+                    timeout,
+                );
+                timer.unref();
+            }
+        });
+    }
+
+    /** Any operation of the ABI's table by name (ec_cloud_call; see docs/c-api.md). */
+    async call(method, params = {}, options = {}) {
+        if (typeof method !== 'string' || !method) throw invalid('method must be a non-empty string');
+        return this._request(method, params, options);
+    }
+
+    // ---- account ---------------------------------------------------------------------------
+
+    /**
+     * Browser login. Resolves with {keyPrefix, expiresAt, userId, organizationId}; aborting the
+     * signal cancels the login in the library.
+     */
+    async login(options = {}) {
+        const { onBrowserUrl, onProgress, signal, timeout } = options;
+        const onEvent = (ev) => {
+            if (ev.type === EventType.LOGIN_BROWSER_URL && onBrowserUrl) return onBrowserUrl(ev.text, ev);
+            if (ev.type === EventType.LOGIN_PROGRESS && onProgress) return onProgress(ev.text, ev);
+            return undefined;
+        };
+        const result = asObject(await this._request('login', {}, { kind: 'login', onEvent, signal, timeout }));
+        if (this.#exportEnv) exportKey(this.apiKey);
+        return result;
+    }
+
+    /** Cancels every login in progress (they reject with CancelledError). */
+    cancelLogin() {
+        for (const w of [...this.#pending.values()]) {
+            if (w.kind === 'login') w.fail(new CancelledError('login cancelled', { status: Status.CANCELLED }));
+        }
+    }
+
+    /** Disconnects (with the final backup) and removes the key from the config file. */
+    async logout(options = {}) {
+        await this._request('logout', {}, options);
+        if (this.#exportEnv) clearKey();
+    }
+
+    /** The API key in use (for the host to persist), or null. */
+    get apiKey() {
+        return this.#stringOut('ec_cloud_api_key');
+    }
+
+    /** The config file in use ("" when noConfigFile). */
+    get configPath() {
+        return this.#stringOut('ec_cloud_config_path') ?? '';
+    }
+
+    #stringOut(fn) {
+        if (!this.#handle) return null;
+        const api = this.#api;
+        const out = [null];
+        const status = api[fn](this.#handle, out);
+        if (status === Status.NOT_CONNECTED) return null;
+        if (status !== Status.OK) throw fromStatus(status, api.ec_last_error_message());
+        return native.takeString(api, out[0]);
+    }
+
+    /** {connected, enabled, hasApiKey, userId?, organizationId?, topUpUrl, reason?} */
+    async status(options = {}) {
+        return asObject(await this._request('status', {}, options));
+    }
+
+    /** {connected, balance|null, low, critical, topUpUrl}; fresh bypasses any cache. */
+    async credits(options = {}) {
+        return asObject(await this._request('credits', { fresh: !!options.fresh }, options));
+    }
+
+    /** {userId, organizationId, ...} from GET /api/v1/user. */
+    async identity(options = {}) {
+        return asObject(await this._request('identity', {}, options));
+    }
+
+    // ---- connection ------------------------------------------------------------------------
+
+    /** 'disconnected' | 'connecting' | 'connected' | 'reconnecting' | 'error' */
+    get state() {
+        if (!this.#handle) return State.DISCONNECTED;
+        return stateName(this.#api.ec_cloud_state(this.#handle));
+    }
+
+    /** The id of the connected agent, or null. */
+    get activeAgent() {
+        if (!this.#handle) return null;
+        return this.#stringOut('ec_cloud_active_agent');
+    }
+
+    /** A Proxy to the active agent, or null. */
+    get proxy() {
+        const agent = this.activeAgent;
+        return agent ? new Proxy(this, agent) : null;
+    }
+
+    /**
+     * Connects to an agent (provisioning it, following the job), starts backups and the
+     * heartbeat monitor. onProgress receives the provisioning progress events.
+     */
+    async connect(agentId, options = {}) {
+        if (typeof agentId !== 'string') throw invalid('agentId must be a string');
+        const { onProgress, ...rest } = options;
+        await this._request('connect', { agentId }, { ...rest, kind: 'connect', agentId, onEvent: onProgress });
+        return new Proxy(this, agentId);
+    }
+
+    /** Final snapshot (bounded), stops backups and the monitor, state → disconnected. */
+    async disconnect(options = {}) {
+        await this._request('disconnect', {}, options);
+    }
+
+    // ---- backups ---------------------------------------------------------------------------
+
+    /** Snapshot of the connected agent (or options.agentId). */
+    async snapshot(options = {}) {
+        const params = options.agentId ? { agentId: options.agentId } : {};
+        return asObject(await this._request('backups.snapshot', params, options));
+    }
+
+    /** Backups of the connected agent (or options.agentId), newest first. */
+    async backups(options = {}) {
+        const params = options.agentId ? { agentId: options.agentId } : {};
+        return asList(await this._request('backups.list', params, options), 'backups', 'snapshots');
+    }
+
+    /** Restores backupId (default: the latest) into the connected agent (or options.agentId). */
+    async restore(backupId = null, options = {}) {
+        const params = {};
+        if (backupId) params.backupId = backupId;
+        if (options.agentId) params.agentId = options.agentId;
+        return asObject(
+            await this._request('backups.restore', params, { ...options, kind: 'provision', agentId: options.agentId ?? null }),
+        );
+    }
+
+    // ---- events ----------------------------------------------------------------------------
+
+    /**
+     * `for await (const ev of cloud.events({types: ['state']}))` — every unsolicited event from
+     * now on; ends when the cloud closes or the signal aborts.
+     */
+    events(options = {}) {
+        return new EventIterator(this, options, this.#subscribers, () => this.#updateHold(0));
+    }
+
+    // ---- lifetime --------------------------------------------------------------------------
+
+    /** True once close() was called. */
+    get closed() {
+        return this.#closed;
+    }
+
+    /** Lets the process exit while this cloud is open (daemons). */
+    unref() {
+        this.#socket.unref();
+        return this;
+    }
+
+    /** Undoes unref(): an open cloud keeps the process alive again. */
+    ref() {
+        if (!this.#closed) this.#socket.ref();
+        return this;
+    }
+
+    /**
+     * Cancels every request (they reject with CancelledError), stops the connection without a
+     * final backup (call disconnect() first for one) and releases the handle. Idempotent.
+     */
+    close() {
+        if (this.#closePromise) return this.#closePromise;
+        this.#closed = true;
+        leakRegistry.unregister(this);
+        this.#holder.strong = null;
+        const err = closedError();
+        for (const w of [...this.#pending.values()]) w.fail(err);
+        this.#pending.clear();
+        for (const sub of [...this.#subscribers]) sub.end();
+        this.#subscribers.clear();
+        this.#socket.destroy();
+        const handle = this.#handle;
+        this.#handle = null;
+        this.#held.handle = null;
+        // ec_cloud_destroy joins the library's work for this handle: run it off the main thread.
+        this.#closePromise = new Promise((resolve) => {
+            this.#api.ec_cloud_destroy.async(handle, () => resolve());
+        });
+        this.#safeEmit('close', undefined);
+        return this.#closePromise;
+    }
+
+    async [Symbol.asyncDispose]() {
+        await this.close();
+    }
+
+    get [Symbol.toStringTag]() {
+        return 'Cloud';
+    }
+
+    toString() {
+        if (this.#closed) return '[Cloud closed]';
+        return `[Cloud state=${this.state} agent=${this.activeAgent ?? 'none'}]`;
+    }
+}
+
+class Agents {
+    #cloud;
+
+    constructor(cloud) {
+        this.#cloud = cloud;
+    }
+
+    /** Every agent of the account, newest first. */
+    async list(options = {}) {
+        return asList(await this.#cloud._request('agents.list', {}, options), 'agents');
+    }
+
+    /**
+     * Creates an agent: create('bot') or create({agentName, agentConfig?, environmentVars?});
+     * options.config / options.environment with the name form.
+     */
+    async create(nameOrParams, options = {}) {
+        let params;
+        if (typeof nameOrParams === 'string') {
+            params = { agentName: nameOrParams };
+            if (options.config !== undefined) params.agentConfig = options.config;
+            if (options.environment !== undefined) params.environmentVars = options.environment;
+        } else if (nameOrParams && typeof nameOrParams === 'object') {
+            params = { ...nameOrParams };
+        } else {
+            throw invalid('create() takes an agent name or {agentName, ...}');
+        }
+        return asObject(await this.#cloud._request('agents.create', params, options));
+    }
+
+    async get(agentId, options = {}) {
+        return asObject(await this.#cloud._request('agents.get', { agentId }, options));
+    }
+
+    async delete(agentId, options = {}) {
+        await this.#cloud._request('agents.delete', { agentId }, options);
+    }
+
+    /** Provisions (following the job); options.onProgress receives the job's progress events. */
+    async provision(agentId, options = {}) {
+        const { onProgress, ...rest } = options;
+        return asObject(
+            await this.#cloud._request('agents.provision', { agentId }, { ...rest, kind: 'provision', agentId, onEvent: onProgress }),
+        );
+    }
+
+    async suspend(agentId, options = {}) {
+        return asObject(await this.#cloud._request('agents.suspend', { agentId }, options));
+    }
+
+    async resume(agentId, options = {}) {
+        const { onProgress, ...rest } = options;
+        return asObject(
+            await this.#cloud._request('agents.resume', { agentId }, { ...rest, kind: 'provision', agentId, onEvent: onProgress }),
+        );
+    }
+}
+
+/** Chat with the connected agent (returned by Cloud.connect). */
+class Proxy {
+    #cloud;
+
+    constructor(cloud, agentId) {
+        this.#cloud = cloud;
+        this.agentId = agentId;
+    }
+
+    /** Sends a message; resolves with the agent's reply text. */
+    async send(text, options = {}) {
+        const { roomId = DEFAULT_ROOM, channelType = DEFAULT_CHANNEL } = options;
+        const data = await this.#cloud._request('send', { text, roomId, channelType }, options);
+        if (data && typeof data === 'object') return String(data.text ?? '');
+        return data === null || data === undefined ? '' : String(data);
+    }
+
+    /** Streams a reply: `for await (const chunk of proxy.stream(text))`. */
+    stream(text, options = {}) {
+        const { roomId = DEFAULT_ROOM, channelType = DEFAULT_CHANNEL, signal } = options;
+        return new Stream(this.#cloud, text, roomId, channelType, signal);
+    }
+
+    /** {state, agentName} of the connected agent. */
+    async status(options = {}) {
+        return asObject(await this.#cloud._request('agent.status', {}, options));
+    }
+
+    /** Heartbeat: true if the agent answered. */
+    async isAlive(options = {}) {
+        const data = await this.#cloud._request('agent.alive', {}, options);
+        return !!(data && typeof data === 'object' && data.alive);
+    }
+
+    toString() {
+        return `[Proxy agent=${this.agentId}]`;
+    }
+}
+
+/** The chunks of one streamed reply, in order, as an async iterator. */
+class Stream {
+    #cloud;
+    #id;
+    #chunks = [];
+    #waiting = null; // {resolve, reject} of a pending next()
+    #ended = false;
+    #error = null;
+    #text = '';
+    #signal;
+    #onAbort;
+
+    constructor(cloud, text, roomId, channelType, signal) {
+        this.#cloud = cloud;
+        if (signal?.aborted) throw abortError(signal);
+        this.#id = cloud._beginStream(text, roomId, channelType);
+        cloud._register(this.#id, {
+            kind: 'stream',
+            agentId: null,
+            deliver: (ev) => this.#deliver(ev),
+            fail: (err) => this.#finish(err),
+        });
+        if (signal) {
+            this.#signal = signal;
+            this.#onAbort = () => this.#abort(abortError(signal));
+            signal.addEventListener('abort', this.#onAbort, { once: true });
+        }
+    }
+
+    /** The request id of this stream. */
+    get requestId() {
+        return this.#id;
+    }
+
+    /** Every chunk received so far, joined. */
+    get text() {
+        return this.#text;
+    }
+
+    /** True once the stream ended (done, failed or cancelled). */
+    get ended() {
+        return this.#ended;
+    }
+
+    #deliver(ev) {
+        if (this.#ended) return;
+        if (ev.type === EventType.STREAM_CHUNK) {
+            this.#text += ev.text;
+            if (this.#waiting) {
+                const w = this.#waiting;
+                this.#waiting = null;
+                w.resolve({ value: ev.text, done: false });
+            } else {
+                this.#chunks.push(ev.text);
+            }
+        } else if (ev.type === EventType.STREAM_END) {
+            this.#finish(ev.ok ? null : ev.error);
+        }
+    }
+
+    #finish(err) {
+        if (this.#ended) return;
+        this.#ended = true;
+        this.#error = err;
+        this.#cloud._forget(this.#id);
+        this.#signal?.removeEventListener('abort', this.#onAbort);
+        if (this.#waiting) {
+            const w = this.#waiting;
+            this.#waiting = null;
+            if (err) {
+                this.#error = null; // reported once
+                w.reject(err);
+            } else {
+                w.resolve({ value: undefined, done: true });
+            }
+        }
+    }
+
+    #abort(err) {
+        if (this.#ended) return;
+        this.#cloud._cancel(this.#id);
+        this.#chunks.length = 0;
+        this.#finish(err);
+    }
+
+    next() {
+        if (this.#chunks.length) return Promise.resolve({ value: this.#chunks.shift(), done: false });
+        if (this.#ended) {
+            const err = this.#error;
+            this.#error = null;
+            return err ? Promise.reject(err) : Promise.resolve({ value: undefined, done: true });
+        }
+        if (this.#waiting) return Promise.reject(invalid('next() called while another next() is pending'));
+        return new Promise((resolve, reject) => {
+            this.#waiting = { resolve, reject };
+        });
+    }
+
+    /** Stops the stream (cancelling it in the library if it is still running). */
+    return() {
+        if (!this.#ended) this.#abort(null);
+        this.#chunks.length = 0;
+        this.#error = null;
+        return Promise.resolve({ value: undefined, done: true });
+    }
+
+    /** Cancels the stream; a pending or later next() rejects with CancelledError. */
+    cancel() {
+        this.#abort(new CancelledError('the stream was cancelled', { status: Status.CANCELLED }));
+    }
+
+    /** Waits for the end of the stream and resolves with the whole reply text. */
+    async collect() {
+        for await (const _ of this) {
+            // chunks are accumulated in text
+        }
+        return this.#text;
+    }
+
+    [Symbol.asyncIterator]() {
+        return this;
+    }
+}
+
+/** `cloud.events()`: unsolicited events as an async iterator. */
+class EventIterator {
+    #queue = [];
+    #waiting = null;
+    #ended = false;
+    #types;
+    #subscribers;
+    #onChange;
+    #signal;
+    #onAbort;
+
+    constructor(cloud, options, subscribers, onChange) {
+        const { types, signal } = options ?? {};
+        this.#types = types ? new Set(types) : null;
+        this.#subscribers = subscribers;
+        this.#onChange = onChange;
+        if (cloud.closed || signal?.aborted) {
+            this.#ended = true;
+            return;
+        }
+        subscribers.add(this);
+        onChange();
+        if (signal) {
+            this.#signal = signal;
+            this.#onAbort = () => this.end();
+            signal.addEventListener('abort', this.#onAbort, { once: true });
+        }
+    }
+
+    push(ev) {
+        if (this.#ended) return;
+        if (this.#types && !this.#types.has(ev.type) && !this.#types.has(ev.name)) return;
+        if (this.#waiting) {
+            const w = this.#waiting;
+            this.#waiting = null;
+            w({ value: ev, done: false });
+        } else {
+            this.#queue.push(ev);
+        }
+    }
+
+    end() {
+        if (this.#ended) return;
+        this.#ended = true;
+        this.#subscribers.delete(this);
+        this.#onChange();
+        this.#signal?.removeEventListener('abort', this.#onAbort);
+        if (this.#waiting) {
+            const w = this.#waiting;
+            this.#waiting = null;
+            w({ value: undefined, done: true });
+        }
+    }
+
+    next() {
+        if (this.#queue.length) return Promise.resolve({ value: this.#queue.shift(), done: false });
+        if (this.#ended) return Promise.resolve({ value: undefined, done: true });
+        return new Promise((resolve) => {
+            this.#waiting = resolve;
+        });
+    }
+
+    return() {
+        this.#queue.length = 0;
+        this.end();
+        return Promise.resolve({ value: undefined, done: true });
+    }
+
+    [Symbol.asyncIterator]() {
+        return this;
+    }
+}
+
+module.exports = { Cloud, Agents, Proxy, Stream, EventIterator, TIMINGS, DEFAULT_ROOM, DEFAULT_CHANNEL };

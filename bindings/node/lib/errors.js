@@ -1,0 +1,191 @@
+'use strict';
+// One error class per ec_status of the C ABI, all derived from ElizaCloudError (the same
+// hierarchy as the Python package's elizacloud.errors, in JavaScript spelling).
+
+/** Stable status codes of elizacloud.h (never renumbered). */
+const Status = Object.freeze({
+    OK: 0,
+    INVALID_ARGUMENT: -1,
+    NO_MEMORY: -2,
+    INTERNAL: -3,
+    EMPTY: -4,
+    TIMEOUT: -5,
+    CANCELLED: -6,
+    NETWORK: -7,
+    REDIRECT_REFUSED: -8,
+    URL_BLOCKED: -9,
+    TLS: -10,
+    PROTOCOL: -11,
+    RESPONSE_TOO_LARGE: -12,
+    UNAUTHORIZED: -13,
+    FORBIDDEN: -14,
+    NOT_FOUND: -15,
+    CONFLICT: -16,
+    RATE_LIMITED: -17,
+    INSUFFICIENT_CREDITS: -18,
+    INVALID_REQUEST: -19,
+    SERVER: -20,
+    LOGIN_EXPIRED: -21,
+    KEY_ALREADY_RETRIEVED: -22,
+    NOT_CONNECTED: -23,
+    REENTRANT: -24,
+    BUSY: -25,
+    OVERFLOW: -26,
+    IO: -27,
+    INCOMPATIBLE: -28,
+    PROVISION_FAILED: -29,
+    AGENT: -30,
+});
+
+const NAMES = new Map(
+    Object.entries(Status).map(([k, v]) => [v, v === 0 ? 'EC_OK' : `EC_ERR_${k}`]),
+);
+
+/** Stable name of a status ("EC_ERR_TIMEOUT"), as ec_status_name() gives it. */
+function statusName(status) {
+    return NAMES.get(status) ?? `EC_ERR_UNKNOWN(${status})`;
+}
+
+// The HTTP status a cloud error status implies when the library did not report one.
+const IMPLIED_HTTP = new Map([
+    [Status.INVALID_REQUEST, 400],
+    [Status.UNAUTHORIZED, 401],
+    [Status.INSUFFICIENT_CREDITS, 402],
+    [Status.FORBIDDEN, 403],
+    [Status.NOT_FOUND, 404],
+    [Status.CONFLICT, 409],
+    [Status.RATE_LIMITED, 429],
+]);
+
+class ElizaCloudError extends Error {
+    /**
+     * @param {string} [message]
+     * @param {object} [details] status, httpStatus, code, retryAfter (seconds), requiredBalance,
+     *   currentBalance, cause
+     */
+    constructor(message = '', details = {}) {
+        const status = details.status ?? new.target.status ?? Status.INTERNAL;
+        super(message || statusName(status), details.cause ? { cause: details.cause } : undefined);
+        this.name = new.target.name;
+        this.status = status;
+        this.statusName = statusName(status);
+        this.httpStatus = details.httpStatus ?? IMPLIED_HTTP.get(status) ?? null;
+        this.code = details.code ?? null;
+        this.retryAfter = details.retryAfter ?? null;
+        this.requiredBalance = details.requiredBalance ?? null;
+        this.currentBalance = details.currentBalance ?? null;
+    }
+
+    /** The error as a JSON-ready object (absent details left out). */
+    toJSON() {
+        const out = { status: this.statusName, message: this.message };
+        for (const key of ['httpStatus', 'code', 'retryAfter', 'requiredBalance', 'currentBalance']) {
+            if (this[key] !== null && this[key] !== undefined) out[key] = this[key];
+        }
+        return out;
+    }
+}
+ElizaCloudError.status = Status.INTERNAL;
+
+function define(name, status, doc) {
+    // A named class expression per status, so stack traces and `err.name` read naturally.
+    const cls = {
+        [name]: class extends ElizaCloudError {},
+    }[name];
+    cls.status = status;
+    if (doc) cls.description = doc;
+    return cls;
+}
+
+// [class name, status, description]: one class per status, named after it.
+const CLASSES = [
+    ['InvalidArgumentError', Status.INVALID_ARGUMENT],
+    ['NoMemoryError', Status.NO_MEMORY],
+    ['InternalError', Status.INTERNAL, 'a bug in the library'],
+    ['EmptyError', Status.EMPTY],
+    ['TimeoutError', Status.TIMEOUT],
+    ['CancelledError', Status.CANCELLED],
+    ['NetworkError', Status.NETWORK],
+    ['RedirectRefusedError', Status.REDIRECT_REFUSED],
+    ['UrlBlockedError', Status.URL_BLOCKED],
+    ['TlsError', Status.TLS],
+    ['ProtocolError', Status.PROTOCOL],
+    ['ResponseTooLargeError', Status.RESPONSE_TOO_LARGE],
+    ['AuthError', Status.UNAUTHORIZED, 'the cloud refused the API key (401)'],
+    ['ForbiddenError', Status.FORBIDDEN],
+    ['NotFoundError', Status.NOT_FOUND],
+    ['ConflictError', Status.CONFLICT],
+    ['RateLimitedError', Status.RATE_LIMITED],
+    ['InsufficientCreditsError', Status.INSUFFICIENT_CREDITS],
+    ['InvalidRequestError', Status.INVALID_REQUEST],
+    ['ServerError', Status.SERVER],
+    ['LoginExpiredError', Status.LOGIN_EXPIRED],
+    ['KeyAlreadyRetrievedError', Status.KEY_ALREADY_RETRIEVED],
+    ['NotConnectedError', Status.NOT_CONNECTED],
+    ['ReentrantError', Status.REENTRANT],
+    ['BusyError', Status.BUSY],
+    ['EventOverflowError', Status.OVERFLOW],
+    ['ConfigIOError', Status.IO],
+    ['IncompatibleError', Status.INCOMPATIBLE],
+    ['ProvisionFailedError', Status.PROVISION_FAILED],
+    ['AgentError', Status.AGENT, 'the agent answered a JSON-RPC error'],
+];
+
+const classes = Object.fromEntries(CLASSES.map(([name, status, doc]) => [name, define(name, status, doc)]));
+
+const BY_STATUS = new Map(Object.values(classes).map((cls) => [cls.status, cls]));
+
+/** The error class of an ec_status (ElizaCloudError for unknown codes). */
+function errorClass(status) {
+    return BY_STATUS.get(status) ?? ElizaCloudError;
+}
+
+function finite(value) {
+    return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
+}
+
+/** Error details from the JSON the ABI may attach to a failure (absent fields left out). */
+function parseDetails(raw) {
+    let d = raw;
+    if (typeof d === 'string') {
+        if (!d.trim()) return {};
+        try {
+            d = JSON.parse(d);
+        } catch {
+            return {};
+        }
+    }
+    if (!d || typeof d !== 'object' || Array.isArray(d)) return {};
+    if (d.error && typeof d.error === 'object') d = d.error;
+    const out = {};
+    const http = d.httpStatus ?? d.http_status;
+    if (Number.isInteger(http) && http > 0) out.httpStatus = http;
+    const code = d.code ?? d.cloudCode;
+    if (typeof code === 'string' && code) out.code = code;
+    const retryMs = finite(d.retryAfterMs);
+    const retry = finite(d.retryAfter);
+    if (retryMs !== undefined && retryMs >= 0) out.retryAfter = retryMs / 1000;
+    else if (retry !== undefined && retry >= 0) out.retryAfter = retry;
+    const required = finite(d.requiredBalance);
+    const current = finite(d.currentBalance);
+    if (required !== undefined) out.requiredBalance = required;
+    if (current !== undefined) out.currentBalance = current;
+    return out;
+}
+
+/** The error for a failure the C ABI reported: status, message and optional details JSON. */
+function fromStatus(status, message, details) {
+    const cls = errorClass(status);
+    return new cls(message || statusName(status), { status, ...parseDetails(details) });
+}
+
+module.exports = {
+    Status,
+    statusName,
+    errorClass,
+    fromStatus,
+    parseDetails,
+    ElizaCloudError,
+    classes,
+    ...classes,
+};

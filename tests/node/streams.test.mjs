@@ -1,0 +1,114 @@
+// Streaming replies: chunks in order, several streams at once, cancel / abort / early break,
+// and streams ended by the agent or by a stalled connection.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { Readable } from 'node:stream';
+import { Emulator, FAST_ARGS, cloudOptions, loadPackage } from './support.mjs';
+
+const ec = loadPackage();
+let emu;
+let cloud;
+let proxy;
+let agentId;
+
+before(async () => {
+    emu = await Emulator.start([...FAST_ARGS, '--stream-chunk-chars', '3']);
+    const key = await emu.createKey();
+    cloud = new ec.Cloud({
+        ...cloudOptions(emu, { timings: { streamIdleTimeoutMs: 300 } }),
+        apiKey: key,
+        noConfigFile: true,
+    });
+    agentId = (await cloud.agents.create('streamer')).id;
+    proxy = await cloud.connect(agentId);
+});
+after(async () => {
+    await cloud?.close();
+    await emu?.stop();
+});
+
+function chunksOf(text, n) {
+    const out = [];
+    const chars = [...text];
+    for (let i = 0; i < chars.length; i += n) out.push(chars.slice(i, i + n).join(''));
+    return out;
+}
+
+test('chunks arrive in order, exactly as sent (UTF-8 included)', async () => {
+    const text = 'ordered chunks — ünïcødé ✓ 🚀 and a long tail '.repeat(5);
+    const chunks = [];
+    const stream = proxy.stream(text);
+    assert.ok(stream.requestId > 0);
+    for await (const c of stream) chunks.push(c);
+    assert.deepEqual(chunks, chunksOf(`echo: ${text}`, 3));
+    assert.equal(stream.text, `echo: ${text}`);
+    assert.equal(stream.ended, true);
+});
+
+test('several streams at once keep their own order', async () => {
+    const texts = Array.from({ length: 8 }, (_, i) => `stream number ${i} `.repeat(4));
+    const results = await Promise.all(texts.map((t) => proxy.stream(t).collect()));
+    results.forEach((r, i) => assert.equal(r, `echo: ${texts[i]}`));
+});
+
+test('a stream works as a Node Readable', async () => {
+    let text = '';
+    for await (const c of Readable.from(proxy.stream('readable'))) text += c;
+    assert.equal(text, 'echo: readable');
+});
+
+test('break out of the loop cancels the stream; cancel() and AbortSignal reject with CancelledError', async () => {
+    await emu.control('POST', 'config', { streamChunkDelayMs: 20 });
+    try {
+        const s1 = proxy.stream('x'.repeat(200));
+        for await (const _ of s1) break;
+        assert.equal(s1.ended, true);
+
+        const s2 = proxy.stream('y'.repeat(200));
+        const it = s2[Symbol.asyncIterator]();
+        await it.next();
+        s2.cancel();
+        await assert.rejects(it.next(), ec.CancelledError);
+        assert.deepEqual(await it.next(), { value: undefined, done: true });
+
+        const controller = new AbortController();
+        const s3 = proxy.stream('z'.repeat(200), { signal: controller.signal });
+        setTimeout(() => controller.abort(), 60);
+        await assert.rejects(s3.collect(), ec.CancelledError);
+        assert.ok(s3.text.length > 0 && s3.text.length < 206);
+        assert.throws(() => proxy.stream('never', { signal: AbortSignal.abort() }), ec.CancelledError);
+    } finally {
+        await emu.control('POST', 'config', { streamChunkDelayMs: 0 });
+    }
+    // The connection is still fine afterwards.
+    assert.equal(await proxy.send('still here'), 'echo: still here');
+});
+
+test('a stalled stream ends with TimeoutError (idle timeout), a cut one with an error', async () => {
+    await emu.addFault({ method: 'POST', path: '/api/v1/milady/agents/*/stream', action: 'stall', afterEvents: 2, stallMs: 3000 });
+    try {
+        const stream = proxy.stream('stall please');
+        const got = [];
+        await assert.rejects(
+            (async () => {
+                for await (const c of stream) got.push(c);
+            })(),
+            ec.TimeoutError,
+        );
+        assert.equal(got.join(''), 'ech'); // connected + one chunk came through before the stall
+    } finally {
+        await emu.clearFaults();
+    }
+    await emu.addFault({ method: 'POST', path: '/api/v1/milady/agents/*/stream', action: 'close', afterEvents: 2 });
+    try {
+        await assert.rejects(proxy.stream('cut').collect(), ec.ElizaCloudError);
+    } finally {
+        await emu.clearFaults();
+    }
+});
+
+test('invalid arguments are refused at once', async () => {
+    assert.throws(() => proxy.stream(''), ec.InvalidArgumentError);
+    assert.throws(() => proxy.stream('x', { channelType: 'NOPE' }), ec.InvalidArgumentError);
+    await assert.rejects(proxy.send(''), ec.InvalidArgumentError);
+});
