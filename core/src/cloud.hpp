@@ -78,6 +78,14 @@ Request make_request(Method method, const char *agent_id = nullptr, const char *
 // ec_cloud_call: method by name, parameters as a JSON object (NULL or "" = {}).
 Request parse_request(std::string_view method, const char *params_json);
 
+// How to cancel operation op of a component later without keeping the component alive.
+template <typename Component, typename Id>
+std::function<void()> cancel_of(const std::shared_ptr<Component> &component, Id op) {
+    return [weak = std::weak_ptr<Component>(component), op] {
+        if (auto c = weak.lock()) c->cancel(op);
+    };
+}
+
 class Cloud {
 public:
     // options is the caller's struct widened to the current size (unset fields zero).

@@ -19,6 +19,7 @@
 #include <utility>
 
 #include "error.hpp"
+#include "host_callback.hpp"
 
 namespace elizacloud {
 
@@ -50,21 +51,8 @@ ec_event borrow_event(const Event &event);
 ec_event *make_owned_event(const Event &event);
 void release_event(ec_event *event) noexcept;
 
-// The host's push callback. Destroying the last reference calls free_user_data, which is how
-// "after the previous fn has returned for the last time" is guaranteed: the dispatcher holds a
-// reference for the duration of each call.
-struct PushConsumer {
-    ec_event_fn fn = nullptr;
-    void *user_data = nullptr;
-    void (*free_user_data)(void *) = nullptr;
-    PushConsumer(ec_event_fn f, void *u, void (*free_fn)(void *))
-        : fn(f), user_data(u), free_user_data(free_fn) {}
-    PushConsumer(const PushConsumer &) = delete;
-    PushConsumer &operator=(const PushConsumer &) = delete;
-    ~PushConsumer() {
-        if (free_user_data) free_user_data(user_data);
-    }
-};
+// The host's push callback (see host_callback.hpp for its lifetime rule).
+using PushConsumer = HostCallback<ec_event_fn>;
 
 enum class PushResult {
     Queued,

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "event_queue.hpp"
+#include "host_callback.hpp"
 #include "log.hpp"
 
 namespace elizacloud {
@@ -29,18 +30,7 @@ public:
     void remove_queue(EventQueue *queue);
 
 private:
-    struct HostSink {
-        ec_log_fn fn;
-        void *user_data;
-        void (*free_user_data)(void *);
-        HostSink(ec_log_fn f, void *u, void (*free_fn)(void *))
-            : fn(f), user_data(u), free_user_data(free_fn) {}
-        HostSink(const HostSink &) = delete;
-        HostSink &operator=(const HostSink &) = delete;
-        ~HostSink() {
-            if (free_user_data) free_user_data(user_data);
-        }
-    };
+    using HostSink = HostCallback<ec_log_fn>;
 
     LogFanout() = default;
     void deliver(log::Level level, std::string_view line);

@@ -336,37 +336,44 @@ struct CallbackProbe {
     std::atomic<ec_status> async_status{EC_ERR_INTERNAL};
     std::atomic<bool> destroy_refused{false};
     std::atomic<bool> returned{false};
-    std::atomic<int> sleep_ms{0};
+
+    static void count_free(void *u) { ++static_cast<CallbackProbe *>(u)->freed; }
+    // Waits (up to 5 s) until the callback has run n times.
+    bool wait_events(int n) const {
+        for (int i = 0; i < 1000 && events < n; ++i)
+            std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        return events >= n;
+    }
 };
 
-TEST(CApi, SyncCallInsideACallbackIsReentrant) {
+// An offline cloud whose events go to fn with the probe as user data.
+CloudPtr cloud_with_callback(CallbackProbe &probe, ec_event_fn fn) {
     auto cloud = offline_cloud();
-    CallbackProbe probe;
     probe.cloud = cloud.get();
-    ASSERT_EQ(ec_cloud_set_event_callback(
-                  cloud.get(),
-                  [](const ec_event *, void *u) {
-                      auto *p = static_cast<CallbackProbe *>(u);
-                      if (p->events++ > 0) return;
-                      char *json = nullptr;
-                      p->sync_status = ec_cloud_status_sync(p->cloud, 1000, &json);
-                      ec_free(json);
-                      p->sync_status =
-                          p->sync_status == EC_ERR_REENTRANT &&
-                                  std::string(ec_last_error_message()).find("callback") !=
-                                      std::string::npos
-                              ? EC_ERR_REENTRANT
-                              : EC_ERR_INTERNAL;
-                      uint64_t id = 0;  // the asynchronous form is fine in a callback
-                      p->async_status = ec_cloud_status(p->cloud, &id);
-                  },
-                  &probe, [](void *u) { ++static_cast<CallbackProbe *>(u)->freed; }),
+    EXPECT_EQ(ec_cloud_set_event_callback(cloud.get(), fn, &probe, &CallbackProbe::count_free),
               EC_OK);
+    return cloud;
+}
+
+TEST(CApi, SyncCallInsideACallbackIsReentrant) {
+    CallbackProbe probe;
+    auto cloud = cloud_with_callback(probe, [](const ec_event *, void *u) {
+        auto *p = static_cast<CallbackProbe *>(u);
+        if (p->events++ > 0) return;
+        char *json = nullptr;
+        p->sync_status = ec_cloud_status_sync(p->cloud, 1000, &json);
+        ec_free(json);
+        p->sync_status =
+            p->sync_status == EC_ERR_REENTRANT &&
+                    std::string(ec_last_error_message()).find("callback") != std::string::npos
+                ? EC_ERR_REENTRANT
+                : EC_ERR_INTERNAL;
+        uint64_t id = 0;  // the asynchronous form is fine in a callback
+        p->async_status = ec_cloud_status(p->cloud, &id);
+    });
     uint64_t id = 0;
     ASSERT_EQ(ec_cloud_status(cloud.get(), &id), EC_OK);
-    for (int i = 0; i < 1000 && probe.events < 2; ++i)
-        std::this_thread::sleep_for(std::chrono::milliseconds(5));
-    EXPECT_EQ(probe.events, 2);  // the first event, then the async call's completion
+    EXPECT_TRUE(probe.wait_events(2));  // the first event, then the async call's completion
     EXPECT_EQ(probe.sync_status, EC_ERR_REENTRANT);
     EXPECT_EQ(probe.async_status, EC_OK);
     cloud.reset();
@@ -374,50 +381,36 @@ TEST(CApi, SyncCallInsideACallbackIsReentrant) {
 }
 
 TEST(CApi, DestroyInsideItsOwnCallbackIsRefused) {
-    auto cloud = offline_cloud();
     CallbackProbe probe;
-    probe.cloud = cloud.get();
-    ASSERT_EQ(ec_cloud_set_event_callback(
-                  cloud.get(),
-                  [](const ec_event *, void *u) {
-                      auto *p = static_cast<CallbackProbe *>(u);
-                      ec_cloud_destroy(p->cloud);  // refused: the handle stays valid
-                      p->destroy_refused =
-                          std::string(ec_last_error_message()).find("refused") != std::string::npos;
-                      ++p->events;
-                  },
-                  &probe, [](void *u) { ++static_cast<CallbackProbe *>(u)->freed; }),
-              EC_OK);
+    auto cloud = cloud_with_callback(probe, [](const ec_event *, void *u) {
+        auto *p = static_cast<CallbackProbe *>(u);
+        ec_cloud_destroy(p->cloud);  // refused: the handle stays valid
+        p->destroy_refused =
+            std::string(ec_last_error_message()).find("refused") != std::string::npos;
+        ++p->events;
+    });
     uint64_t id = 0;
     ASSERT_EQ(ec_cloud_status(cloud.get(), &id), EC_OK);
-    for (int i = 0; i < 1000 && probe.events < 1; ++i)
-        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    ASSERT_TRUE(probe.wait_events(1));
     EXPECT_TRUE(probe.destroy_refused);
     // Still usable.
     ASSERT_EQ(ec_cloud_status(cloud.get(), &id), EC_OK);
-    for (int i = 0; i < 1000 && probe.events < 2; ++i)
-        std::this_thread::sleep_for(std::chrono::milliseconds(5));
-    EXPECT_EQ(probe.events, 2);
+    EXPECT_TRUE(probe.wait_events(2));
     cloud.reset();
     EXPECT_EQ(probe.freed, 1);
 }
 
 TEST(CApi, DestroyReturnsAfterTheLastCallbackReturned) {
-    auto cloud = offline_cloud();
     CallbackProbe probe;
-    ASSERT_EQ(ec_cloud_set_event_callback(
-                  cloud.get(),
-                  [](const ec_event *, void *u) {
-                      auto *p = static_cast<CallbackProbe *>(u);
-                      ++p->events;
-                      std::this_thread::sleep_for(std::chrono::milliseconds(200));
-                      p->returned = true;
-                  },
-                  &probe, [](void *u) { ++static_cast<CallbackProbe *>(u)->freed; }),
-              EC_OK);
+    auto cloud = cloud_with_callback(probe, [](const ec_event *, void *u) {
+        auto *p = static_cast<CallbackProbe *>(u);
+        ++p->events;
+        std::this_thread::sleep_for(std::chrono::milliseconds(200));
+        p->returned = true;
+    });
     uint64_t id = 0;
     ASSERT_EQ(ec_cloud_status(cloud.get(), &id), EC_OK);
-    while (probe.events == 0) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    ASSERT_TRUE(probe.wait_events(1));
     cloud.reset();  // while the callback sleeps
     EXPECT_TRUE(probe.returned);
     EXPECT_EQ(probe.freed, 1);
