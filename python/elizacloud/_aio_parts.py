@@ -70,7 +70,6 @@ async def with_timeout(awaitable: Awaitable[Any], timeout: float | None) -> Any:
         raise TimeoutError("timed out waiting for the cloud", status=_core.EC_ERR_TIMEOUT) from None
 
 
-
 class LogReader:
     """One add_reader on the process-wide log queue fd per event loop, shared by its clouds."""
 
@@ -151,8 +150,9 @@ class AsyncStream(AsyncIterator[str]):
 class AsyncEventIterator(AsyncIterator[Event]):
     """Unsolicited events of one cloud (``async for ev in cloud.events()``)."""
 
-    def __init__(self, subscribers: list[asyncio.Queue[object]], types: Any,
-                 timeout: float | None) -> None:  # fmt: skip
+    def __init__(
+        self, subscribers: list[asyncio.Queue[object]], types: Any, timeout: float | None
+    ) -> None:
         self._subscribers = subscribers
         self._types = frozenset(int(t) for t in types) if types is not None else None
         self._timeout = timeout

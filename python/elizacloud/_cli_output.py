@@ -65,9 +65,11 @@ def format_value(data: Any, indent: str = "") -> str:
                 lines.append(f"{indent}{key}: {scalar(value)}")
         return "\n".join(lines)
     if isinstance(data, list):
-        return "\n".join(f"{indent}- {scalar(v) if not isinstance(v, (dict, list)) else ''}"
-                         + ("\n" + format_value(v, indent + "  ") if isinstance(v, (dict, list)) else "")
-                         for v in data)  # fmt: skip
+        return "\n".join(
+            f"{indent}- {scalar(v) if not isinstance(v, (dict, list)) else ''}"
+            + ("\n" + format_value(v, indent + "  ") if isinstance(v, (dict, list)) else "")
+            for v in data
+        )
     return f"{indent}{scalar(data)}"
 
 

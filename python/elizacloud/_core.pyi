@@ -2,8 +2,9 @@
 
 Private: the public API is the elizacloud package. Async forms return a request id whose outcome
 arrives as an EC_EVENT_REQUEST_COMPLETED event (streams: STREAM_CHUNK... STREAM_END); _sync forms
-block with the GIL released and return the result JSON text. timeout_ms -1 = the operation's own
-limits. Failures raise elizacloud.errors.ElizaCloudError subclasses.
+block with the GIL released and return the result JSON text (send_sync: the reply text itself).
+timeout_ms -1 = the operation's own limits. Failures raise elizacloud.errors.ElizaCloudError
+subclasses.
 """
 
 from typing import Callable
@@ -163,7 +164,9 @@ class Cloud:
     def disconnect_sync(self, timeout_ms: int = -1) -> None: ...
     def state(self) -> int: ...
     def active_agent(self) -> str | None: ...
-    def send(self, text: str, room_id: str | None = None, channel_type: str | None = None) -> int: ...
+    def send(
+        self, text: str, room_id: str | None = None, channel_type: str | None = None
+    ) -> int: ...
     def send_sync(
         self,
         text: str,

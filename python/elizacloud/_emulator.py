@@ -32,8 +32,11 @@ def find_binary() -> str:
     if os.environ.get("EC_BUILD_DIR"):
         candidates.append(Path(os.environ["EC_BUILD_DIR"]) / "tests" / "emulator" / BINARY)
     for root in (here.parent.parent, Path.cwd()):  # python/elizacloud in a source checkout
-        builds = sorted((root / "build").glob(f"*/tests/emulator/{BINARY}"),
-                        key=lambda p: p.stat().st_mtime, reverse=True)  # fmt: skip
+        builds = sorted(
+            (root / "build").glob(f"*/tests/emulator/{BINARY}"),
+            key=lambda p: p.stat().st_mtime,
+            reverse=True,
+        )
         candidates.extend(builds)
     for path in candidates:
         if path.is_file() and os.access(path, os.X_OK):
@@ -53,7 +56,11 @@ class Emulator:
         self.binary = binary or find_binary()
         cmd = [self.binary, "--host", "127.0.0.1", "--port", "0", *args]
         self.process = subprocess.Popen(
-            cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL, text=True
+            cmd,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            stdin=subprocess.DEVNULL,
+            text=True,
         )
         assert self.process.stdout is not None
         line = self.process.stdout.readline()  # exactly one JSON line once it listens

@@ -55,8 +55,9 @@ def as_dict(data: Any) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
-def agent_params(name: str, config: Mapping[str, Any] | None,
-                 environment: Mapping[str, str] | None) -> str:  # fmt: skip
+def agent_params(
+    name: str, config: Mapping[str, Any] | None, environment: Mapping[str, str] | None
+) -> str:
     """The JSON parameters of agents.create."""
     params: dict[str, Any] = {"agentName": name}
     if config is not None:

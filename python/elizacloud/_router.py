@@ -44,7 +44,9 @@ class Router:
         be routed (the lock is held across both, and routing takes the same lock)."""
         with self._lock:
             if self._closed:
-                raise InvalidArgumentError("the cloud is closed", status=_core.EC_ERR_INVALID_ARGUMENT)
+                raise InvalidArgumentError(
+                    "the cloud is closed", status=_core.EC_ERR_INVALID_ARGUMENT
+                )
             request_id = begin()
             self._pending[request_id] = waiter
             return request_id

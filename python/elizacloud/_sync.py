@@ -33,7 +33,9 @@ class QueueWaiter:
             else:
                 item = self._queue.get(timeout=max(0.0, deadline - time.monotonic()))
         except queue.Empty:
-            raise TimeoutError("timed out waiting for the cloud", status=_core.EC_ERR_TIMEOUT) from None
+            raise TimeoutError(
+                "timed out waiting for the cloud", status=_core.EC_ERR_TIMEOUT
+            ) from None
         if isinstance(item, BaseException):
             raise item
         return item

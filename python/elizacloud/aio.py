@@ -53,9 +53,17 @@ class AsyncCloud:
         self._loop = asyncio.get_running_loop()
         _logs.sync_level()
         self._core = _core.Cloud(
-            **core_options(base_url, api_key, config_path, no_config_file, insecure_local,
-                           ca_file, allowed_hosts, timings)
-        )  # fmt: skip
+            **core_options(
+                base_url,
+                api_key,
+                config_path,
+                no_config_file,
+                insecure_local,
+                ca_file,
+                allowed_hosts,
+                timings,
+            )
+        )
         self._export_env = export_env
         self._observe = _credentials_observer(self._core, export_env)
         self._router = Router(self._unsolicited)
@@ -171,8 +179,9 @@ class AsyncCloud:
             self._router.forget(request_id)
             self._logins.discard(request_id)
 
-    async def call(self, method: str, params: Mapping[str, Any] | None = None, *,
-                   timeout: float | None = None) -> Any:  # fmt: skip
+    async def call(
+        self, method: str, params: Mapping[str, Any] | None = None, *, timeout: float | None = None
+    ) -> Any:
         """Any operation of the ABI's table by name (``ec_cloud_call``; see docs/c-api.md)."""
         text = json.dumps(dict(params or {}))
         return await self._request(lambda: self._core.call(method, text), timeout=timeout)
@@ -195,8 +204,9 @@ class AsyncCloud:
             elif ev.type == EventType.LOGIN_PROGRESS and on_progress:
                 await maybe_await(on_progress(ev.text))
 
-        result = as_dict(await self._request(self._core.login, timeout=timeout, kind="login",
-                                             on_event=on_event))  # fmt: skip
+        result = as_dict(
+            await self._request(self._core.login, timeout=timeout, kind="login", on_event=on_event)
+        )
         if self._export_env:
             _env.export_key(self._core.api_key())
         return result
@@ -249,8 +259,13 @@ class AsyncCloud:
         on_progress: Callable[[Event], Any] | None = None,
         timeout: float | None = None,
     ) -> AsyncProxy:
-        await self._request(lambda: self._core.connect(agent_id), timeout=timeout, kind="connect",
-                            agent_id=agent_id, on_event=on_progress)  # fmt: skip
+        await self._request(
+            lambda: self._core.connect(agent_id),
+            timeout=timeout,
+            kind="connect",
+            agent_id=agent_id,
+            on_event=on_progress,
+        )
         return AsyncProxy(self, agent_id)
 
     async def disconnect(self, *, timeout: float | None = None) -> None:
@@ -258,24 +273,38 @@ class AsyncCloud:
 
     # ---- backups -------------------------------------------------------------------------------
 
-    async def snapshot(self, agent_id: str | None = None, *,
-                       timeout: float | None = None) -> dict[str, Any]:  # fmt: skip
+    async def snapshot(
+        self, agent_id: str | None = None, *, timeout: float | None = None
+    ) -> dict[str, Any]:
         return as_dict(await self._request(lambda: self._core.snapshot(agent_id), timeout=timeout))
 
-    async def backups(self, agent_id: str | None = None, *,
-                      timeout: float | None = None) -> list[Any]:  # fmt: skip
+    async def backups(
+        self, agent_id: str | None = None, *, timeout: float | None = None
+    ) -> list[Any]:
         data = await self._request(lambda: self._core.backups_list(agent_id), timeout=timeout)
         return as_list(data, "backups", "snapshots")
 
-    async def restore(self, backup_id: str | None = None, *, agent_id: str | None = None,
-                      timeout: float | None = None) -> dict[str, Any]:  # fmt: skip
-        return as_dict(await self._request(lambda: self._core.restore(agent_id, backup_id),
-                                           timeout=timeout, kind="provision",
-                                           agent_id=agent_id))  # fmt: skip
+    async def restore(
+        self,
+        backup_id: str | None = None,
+        *,
+        agent_id: str | None = None,
+        timeout: float | None = None,
+    ) -> dict[str, Any]:
+        return as_dict(
+            await self._request(
+                lambda: self._core.restore(agent_id, backup_id),
+                timeout=timeout,
+                kind="provision",
+                agent_id=agent_id,
+            )
+        )
 
     # ---- events --------------------------------------------------------------------------------
 
-    def on_event(self, fn: Callback, types: Iterable[EventType] | None = None) -> Callable[[], None]:
+    def on_event(
+        self, fn: Callback, types: Iterable[EventType] | None = None
+    ) -> Callable[[], None]:
         """Calls ``fn(event)`` on the loop for unsolicited events (coroutines become tasks)."""
         entry = (fn, frozenset(int(t) for t in types) if types is not None else None)
         self._callbacks.append(entry)
@@ -289,8 +318,9 @@ class AsyncCloud:
     def on_state_change(self, fn: Callback) -> Callable[[], None]:
         return self.on_event(fn, [EventType.STATE_CHANGED])
 
-    def events(self, types: Iterable[EventType] | None = None, *,
-               timeout: float | None = None) -> AsyncEventIterator:  # fmt: skip
+    def events(
+        self, types: Iterable[EventType] | None = None, *, timeout: float | None = None
+    ) -> AsyncEventIterator:
         """``async for event in cloud.events(): ...`` — ends when the cloud closes, or after
         ``timeout`` seconds without an event."""
         return AsyncEventIterator(self._subscribers, types, timeout)
@@ -309,37 +339,61 @@ class AsyncAgents:
         self._core = cloud._core
 
     async def list(self, *, timeout: float | None = None) -> list[dict[str, Any]]:
-        return as_list(await self._cloud._request(self._core.agents_list, timeout=timeout), "agents")
+        return as_list(
+            await self._cloud._request(self._core.agents_list, timeout=timeout), "agents"
+        )
 
-    async def create(self, name: str, *, config: Mapping[str, Any] | None = None,
-                     environment: Mapping[str, str] | None = None,
-                     timeout: float | None = None) -> dict[str, Any]:  # fmt: skip
+    async def create(
+        self,
+        name: str,
+        *,
+        config: Mapping[str, Any] | None = None,
+        environment: Mapping[str, str] | None = None,
+        timeout: float | None = None,
+    ) -> dict[str, Any]:
         text = agent_params(name, config, environment)
-        return as_dict(await self._cloud._request(lambda: self._core.agent_create(text),
-                                                  timeout=timeout))  # fmt: skip
+        return as_dict(
+            await self._cloud._request(lambda: self._core.agent_create(text), timeout=timeout)
+        )
 
     async def get(self, agent_id: str, *, timeout: float | None = None) -> dict[str, Any]:
-        return as_dict(await self._cloud._request(lambda: self._core.agent_get(agent_id),
-                                                  timeout=timeout))  # fmt: skip
+        return as_dict(
+            await self._cloud._request(lambda: self._core.agent_get(agent_id), timeout=timeout)
+        )
 
     async def delete(self, agent_id: str, *, timeout: float | None = None) -> None:
         await self._cloud._request(lambda: self._core.agent_delete(agent_id), timeout=timeout)
 
-    async def provision(self, agent_id: str, *, on_progress: Callback | None = None,
-                        timeout: float | None = None) -> dict[str, Any]:  # fmt: skip
-        return as_dict(await self._cloud._request(lambda: self._core.agent_provision(agent_id),
-                                                  timeout=timeout, kind="provision",
-                                                  agent_id=agent_id, on_event=on_progress))  # fmt: skip
+    async def provision(
+        self, agent_id: str, *, on_progress: Callback | None = None, timeout: float | None = None
+    ) -> dict[str, Any]:
+        return as_dict(
+            await self._cloud._request(
+                lambda: self._core.agent_provision(agent_id),
+                timeout=timeout,
+                kind="provision",
+                agent_id=agent_id,
+                on_event=on_progress,
+            )
+        )
 
     async def suspend(self, agent_id: str, *, timeout: float | None = None) -> dict[str, Any]:
-        return as_dict(await self._cloud._request(lambda: self._core.agent_suspend(agent_id),
-                                                  timeout=timeout))  # fmt: skip
+        return as_dict(
+            await self._cloud._request(lambda: self._core.agent_suspend(agent_id), timeout=timeout)
+        )
 
-    async def resume(self, agent_id: str, *, on_progress: Callback | None = None,
-                     timeout: float | None = None) -> dict[str, Any]:  # fmt: skip
-        return as_dict(await self._cloud._request(lambda: self._core.agent_resume(agent_id),
-                                                  timeout=timeout, kind="provision",
-                                                  agent_id=agent_id, on_event=on_progress))  # fmt: skip
+    async def resume(
+        self, agent_id: str, *, on_progress: Callback | None = None, timeout: float | None = None
+    ) -> dict[str, Any]:
+        return as_dict(
+            await self._cloud._request(
+                lambda: self._core.agent_resume(agent_id),
+                timeout=timeout,
+                kind="provision",
+                agent_id=agent_id,
+                on_event=on_progress,
+            )
+        )
 
 
 class AsyncProxy:
@@ -349,17 +403,30 @@ class AsyncProxy:
         self._cloud = cloud
         self.agent_id = agent_id
 
-    async def send(self, text: str, *, room_id: str = DEFAULT_ROOM,
-                   channel_type: str = DEFAULT_CHANNEL, timeout: float | None = None) -> str:  # fmt: skip
+    async def send(
+        self,
+        text: str,
+        *,
+        room_id: str = DEFAULT_ROOM,
+        channel_type: str = DEFAULT_CHANNEL,
+        timeout: float | None = None,
+    ) -> str:
         core = self._cloud._core
-        data = await self._cloud._request(lambda: core.send(text, room_id, channel_type),
-                                          timeout=timeout)  # fmt: skip
+        data = await self._cloud._request(
+            lambda: core.send(text, room_id, channel_type), timeout=timeout
+        )
         if isinstance(data, dict):
             return str(data.get("text", ""))
         return "" if data is None else str(data)
 
-    def stream(self, text: str, *, room_id: str = DEFAULT_ROOM,
-               channel_type: str = DEFAULT_CHANNEL, timeout: float | None = None) -> AsyncStream:  # fmt: skip
+    def stream(
+        self,
+        text: str,
+        *,
+        room_id: str = DEFAULT_ROOM,
+        channel_type: str = DEFAULT_CHANNEL,
+        timeout: float | None = None,
+    ) -> AsyncStream:
         """``async for chunk in proxy.stream(text)``; ``timeout`` bounds each chunk's wait."""
         core = self._cloud._core
         return AsyncStream(self._cloud, lambda: core.stream(text, room_id, channel_type), timeout)
@@ -376,5 +443,3 @@ class AsyncProxy:
 
     def __repr__(self) -> str:
         return f"<elizacloud.AsyncProxy agent={self.agent_id}>"
-
-

@@ -52,10 +52,15 @@ def cmd_login(args: argparse.Namespace, out: Output) -> int:
                     pass
             out.info("Waiting for approval…")
 
-        result = cloud.login(on_browser_url=show_url, on_progress=out.progress, timeout=args.timeout)
+        result = cloud.login(
+            on_browser_url=show_url, on_progress=out.progress, timeout=args.timeout
+        )
         result = {**result, "configPath": cloud.config_path}
-    out.result(result, lambda r: f"Logged in (key {r.get('keyPrefix')}…, user {r.get('userId')})."
-               f"\nKey saved to {r['configPath'] or 'memory only'}.")  # fmt: skip
+    out.result(
+        result,
+        lambda r: f"Logged in (key {r.get('keyPrefix')}…, user {r.get('userId')})."
+        f"\nKey saved to {r['configPath'] or 'memory only'}.",
+    )
     return 0
 
 
@@ -88,7 +93,12 @@ def cmd_credits(args: argparse.Namespace, out: Output) -> int:
 
 # ---- agents -------------------------------------------------------------------------------------
 
-_AGENT_COLUMNS = [("id", "ID"), ("agentName", "NAME"), ("status", "STATUS"), ("createdAt", "CREATED")]
+_AGENT_COLUMNS = [
+    ("id", "ID"),
+    ("agentName", "NAME"),
+    ("status", "STATUS"),
+    ("createdAt", "CREATED"),
+]
 
 
 def _progress_printer(out: Output) -> Callable[[Event], None]:
@@ -120,15 +130,22 @@ def cmd_agents_create(args: argparse.Namespace, out: Output) -> int:
     except ValueError as exc:
         raise InvalidArgumentError(f"--agent-config is not valid JSON: {exc}") from None
     with _open_cloud(args) as cloud:
-        agent = cloud.agents.create(args.name, config=config,
-                                    environment=_parse_env(args.env) or None,
-                                    timeout=args.timeout)  # fmt: skip
+        agent = cloud.agents.create(
+            args.name, config=config, environment=_parse_env(args.env) or None, timeout=args.timeout
+        )
         if args.provision and agent.get("id"):
             out.info(f"Agent {agent['id']} created; provisioning…")
-            agent = {**agent, **cloud.agents.provision(agent["id"], timeout=args.timeout,
-                                                       on_progress=_progress_printer(out))}  # fmt: skip
-    out.result(agent, lambda a: f"Created agent {a.get('agentName', args.name)}: {a.get('id')}"
-               f" ({a.get('status', 'pending')})")  # fmt: skip
+            agent = {
+                **agent,
+                **cloud.agents.provision(
+                    agent["id"], timeout=args.timeout, on_progress=_progress_printer(out)
+                ),
+            }
+    out.result(
+        agent,
+        lambda a: f"Created agent {a.get('agentName', args.name)}: {a.get('id')}"
+        f" ({a.get('status', 'pending')})",
+    )
     return 0
 
 
@@ -171,8 +188,10 @@ def cmd_connect(args: argparse.Namespace, out: Output) -> int:
         out.info("Disconnecting (final backup)…")
         cloud.disconnect(timeout=args.timeout)
         state = str(cloud.state)
-    out.result({"agentId": args.agent_id, "state": state, "events": events},
-               lambda r: f"Disconnected from {r['agentId']}.")  # fmt: skip
+    out.result(
+        {"agentId": args.agent_id, "state": state, "events": events},
+        lambda r: f"Disconnected from {r['agentId']}.",
+    )
     return 0
 
 
@@ -195,15 +214,18 @@ def _messages(args: argparse.Namespace, out: Output) -> Any:
 def cmd_chat(args: argparse.Namespace, out: Output) -> int:
     exchanges: list[dict[str, Any]] = []
     with _open_cloud(args) as cloud:
-        proxy = cloud.connect(args.agent_id, on_progress=_progress_printer(out), timeout=args.timeout)
+        proxy = cloud.connect(
+            args.agent_id, on_progress=_progress_printer(out), timeout=args.timeout
+        )
         try:
             for text in _messages(args, out):
                 if args.stream:
                     chunks = []
                     if not out.as_json:
                         sys.stdout.write("agent> ")
-                    for chunk in proxy.stream(text, room_id=args.room, channel_type=args.channel,
-                                              timeout=args.timeout):  # fmt: skip
+                    for chunk in proxy.stream(
+                        text, room_id=args.room, channel_type=args.channel, timeout=args.timeout
+                    ):
                         chunks.append(chunk)
                         if not out.as_json:
                             sys.stdout.write(chunk)
@@ -212,8 +234,9 @@ def cmd_chat(args: argparse.Namespace, out: Output) -> int:
                         sys.stdout.write("\n")
                     exchanges.append({"text": text, "reply": "".join(chunks), "chunks": chunks})
                 else:
-                    reply = proxy.send(text, room_id=args.room, channel_type=args.channel,
-                                       timeout=args.timeout)  # fmt: skip
+                    reply = proxy.send(
+                        text, room_id=args.room, channel_type=args.channel, timeout=args.timeout
+                    )
                     if not out.as_json:
                         print(f"agent> {reply}", flush=True)
                     exchanges.append({"text": text, "reply": reply})
@@ -230,7 +253,12 @@ def cmd_chat(args: argparse.Namespace, out: Output) -> int:
 def cmd_backups_list(args: argparse.Namespace, out: Output) -> int:
     with _open_cloud(args) as cloud:
         backups = cloud.backups(args.agent_id, timeout=args.timeout)
-    columns = [("id", "ID"), ("snapshotType", "TYPE"), ("sizeBytes", "BYTES"), ("createdAt", "CREATED")]
+    columns = [
+        ("id", "ID"),
+        ("snapshotType", "TYPE"),
+        ("sizeBytes", "BYTES"),
+        ("createdAt", "CREATED"),
+    ]
     out.result(backups, lambda r: table(r, columns))
     return 0
 
@@ -245,7 +273,8 @@ def cmd_backups_snapshot(args: argparse.Namespace, out: Output) -> int:
 def cmd_backups_restore(args: argparse.Namespace, out: Output) -> int:
     with _open_cloud(args) as cloud:
         done = cloud.restore(args.backup_id, agent_id=args.agent_id, timeout=args.timeout)
-    out.result(done, lambda d: f"Restored from backup {d.get('restoredFromBackupId', args.backup_id or 'latest')}.")
+    restored = done.get("restoredFromBackupId", args.backup_id or "latest")
+    out.result(done, lambda _: f"Restored from backup {restored}.")
     return 0
 
 
@@ -254,8 +283,10 @@ def cmd_backups_restore(args: argparse.Namespace, out: Output) -> int:
 
 def cmd_serve(args: argparse.Namespace, out: Output) -> int:
     # Honest placeholder: the local REST API (/api/cloud/*) is a separate piece of work.
-    message = ("elizacloud serve is not available in this version: the local REST API server "
-               "(/api/cloud/*) arrives with the REST API issue.")  # fmt: skip
+    message = (
+        "elizacloud serve is not available in this version: the local REST API server "
+        "(/api/cloud/*) arrives with the REST API issue."
+    )
     if out.as_json:
         print(json.dumps({"error": {"status": "NOT_IMPLEMENTED", "message": message}}))
     print(f"error: {message}", file=sys.stderr)
@@ -284,50 +315,71 @@ def _common(suppress: bool) -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(add_help=False)
     p.add_argument("--base-url", default=default(None), help="cloud URL (env ELIZACLOUD_BASE_URL)")
     p.add_argument("--config", default=default(None), help="config file (env MILADY_CONFIG_PATH)")
-    p.add_argument("--json", action="store_true", default=default(False), help="machine-readable output")
-    p.add_argument("--insecure-local", action="store_true", default=default(False),
-                   help="allow http:// and loopback (development; env ELIZACLOUD_INSECURE_LOCAL=1)")
+    p.add_argument(
+        "--json", action="store_true", default=default(False), help="machine-readable output"
+    )
+    p.add_argument(
+        "--insecure-local",
+        action="store_true",
+        default=default(False),
+        help="allow http:// and loopback (development; env ELIZACLOUD_INSECURE_LOCAL=1)",
+    )
     p.add_argument("--ca-file", default=default(None), help="PEM bundle to trust")
-    p.add_argument("--timeout", type=float, default=default(None),
-                   help="seconds to wait (default: the library's limits)")
-    p.add_argument("-v", "--verbose", action="count", default=default(0),
-                   help="log more (-v info, -vv debug)")
+    p.add_argument(
+        "--timeout",
+        type=float,
+        default=default(None),
+        help="seconds to wait (default: the library's limits)",
+    )
+    p.add_argument(
+        "-v", "--verbose", action="count", default=default(0), help="log more (-v info, -vv debug)"
+    )
     return p
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="elizacloud", parents=[_common(False)],
+        prog="elizacloud",
+        parents=[_common(False)],
         description="Connect to Eliza Cloud: login, agents, chat, backups, local emulator.",
-    )  # fmt: skip
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     common = [_common(True)]
 
     def add(name: str, fn: Handler, help: str, parent: Any = sub) -> argparse.ArgumentParser:
-        p: argparse.ArgumentParser = parent.add_parser(name, help=help, parents=common, description=help)
+        p: argparse.ArgumentParser = parent.add_parser(
+            name, help=help, parents=common, description=help
+        )
         p.set_defaults(func=fn)
         return p
 
     add("login", cmd_login, "log in through the browser").add_argument(
-        "--no-browser", action="store_true", help="only print the URL")
+        "--no-browser", action="store_true", help="only print the URL"
+    )
     add("logout", cmd_logout, "disconnect and remove the API key")
     add("status", cmd_status, "connection status of the stored key")
     add("credits", cmd_credits, "credit balance").add_argument(
-        "--fresh", action="store_true", help="bypass the cache")
+        "--fresh", action="store_true", help="bypass the cache"
+    )
 
     agents = sub.add_parser("agents", help="list, create, delete cloud agents").add_subparsers(
-        dest="agents_command", metavar="ACTION", required=True)
+        dest="agents_command", metavar="ACTION", required=True
+    )
     add("list", cmd_agents_list, "list agents", agents)
     p = add("create", cmd_agents_create, "create an agent", agents)
     p.add_argument("name")
     p.add_argument("--agent-config", help="agentConfig as JSON")
-    p.add_argument("--env", action="append", default=[], metavar="KEY=VALUE", help="environment variable")
+    p.add_argument(
+        "--env", action="append", default=[], metavar="KEY=VALUE", help="environment variable"
+    )
     p.add_argument("--provision", action="store_true", help="also start it and wait until it runs")
     add("delete", cmd_agents_delete, "delete an agent", agents).add_argument("agent_id")
 
     p = add("connect", cmd_connect, "connect to an agent until Ctrl-C (heartbeat, backups)")
     p.add_argument("agent_id")
-    p.add_argument("--duration", type=float, help="stay connected this many seconds, then disconnect")
+    p.add_argument(
+        "--duration", type=float, help="stay connected this many seconds, then disconnect"
+    )
     p = add("chat", cmd_chat, "chat with an agent (message from the arguments or stdin)")
     p.add_argument("agent_id")
     p.add_argument("message", nargs="*")
@@ -336,7 +388,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--channel", default="DM", help="channel type (default DM)")
 
     backups = sub.add_parser("backups", help="list, take, restore backups").add_subparsers(
-        dest="backups_command", metavar="ACTION", required=True)
+        dest="backups_command", metavar="ACTION", required=True
+    )
     add("list", cmd_backups_list, "list an agent's backups", backups).add_argument("agent_id")
     add("snapshot", cmd_backups_snapshot, "take a backup now", backups).add_argument("agent_id")
     p = add("restore", cmd_backups_restore, "restore a backup (latest by default)", backups)
@@ -391,4 +444,3 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         out.info("interrupted")
         return 130
-

@@ -24,6 +24,7 @@ from .proxy import Proxy
 
 __all__ = ["Cloud", "Agents", "LoginHandle", "EventIterator"]
 
+
 def _credentials_observer(core: _core.Cloud, export_env: bool) -> Callable[[Event], None]:
     def observe(ev: Event) -> None:
         if export_env and ev.type == EventType.CREDENTIALS_CHANGED:
@@ -59,9 +60,17 @@ class Cloud(Closing):
     ) -> None:
         _logs.sync_level()
         self._core = _core.Cloud(
-            **core_options(base_url, api_key, config_path, no_config_file, insecure_local,
-                           ca_file, allowed_hosts, timings)
-        )  # fmt: skip
+            **core_options(
+                base_url,
+                api_key,
+                config_path,
+                no_config_file,
+                insecure_local,
+                ca_file,
+                allowed_hosts,
+                timings,
+            )
+        )
         self._export_env = export_env
         self._hub = SyncHub(self._core, _credentials_observer(self._core, export_env))
         self._close_lock = threading.Lock()
@@ -121,8 +130,9 @@ class Cloud(Closing):
         finally:
             self._hub.router.forget(request_id)
 
-    def call(self, method: str, params: Mapping[str, Any] | None = None, *,
-             timeout: float | None = None) -> Any:  # fmt: skip
+    def call(
+        self, method: str, params: Mapping[str, Any] | None = None, *, timeout: float | None = None
+    ) -> Any:
         """Any operation of the ABI's table by name (``ec_cloud_call``; see docs/c-api.md)."""
         text = json.dumps(dict(params or {}))
         return self._request(lambda: self._core.call(method, text), timeout=timeout)
@@ -151,7 +161,9 @@ class Cloud(Closing):
         must open. Returns ``{"keyPrefix", "expiresAt", "userId", "organizationId"}``; the key
         is saved to the config file and exported as ``ELIZAOS_CLOUD_API_KEY``. Cancel it with
         :meth:`cancel_login` from another thread, or Ctrl-C."""
-        return self.start_login(on_browser_url=on_browser_url, on_progress=on_progress).wait(timeout)
+        return self.start_login(on_browser_url=on_browser_url, on_progress=on_progress).wait(
+            timeout
+        )
 
     def cancel_login(self) -> None:
         """Cancels every login in progress (any thread); they raise CancelledError."""
@@ -227,7 +239,9 @@ class Cloud(Closing):
 
     # ---- backups -------------------------------------------------------------------------------
 
-    def snapshot(self, agent_id: str | None = None, *, timeout: float | None = None) -> dict[str, Any]:
+    def snapshot(
+        self, agent_id: str | None = None, *, timeout: float | None = None
+    ) -> dict[str, Any]:
         """Takes a backup of the connected agent (or of ``agent_id``)."""
         return as_dict(self._request(lambda: self._core.snapshot(agent_id), timeout=timeout))
 
@@ -245,9 +259,13 @@ class Cloud(Closing):
     ) -> dict[str, Any]:
         """Restores a backup (the latest when ``backup_id`` is ``None``)."""
         return as_dict(
-            self._request(lambda: self._core.restore(agent_id, backup_id), timeout=timeout,
-                          kind="provision", agent_id=agent_id)
-        )  # fmt: skip
+            self._request(
+                lambda: self._core.restore(agent_id, backup_id),
+                timeout=timeout,
+                kind="provision",
+                agent_id=agent_id,
+            )
+        )
 
     # ---- events --------------------------------------------------------------------------------
 
@@ -295,8 +313,9 @@ class Agents:
         timeout: float | None = None,
     ) -> dict[str, Any]:
         text = agent_params(name, config, environment)
-        return as_dict(self._cloud._request(lambda: self._cloud._core.agent_create(text),
-                                            timeout=timeout))  # fmt: skip
+        return as_dict(
+            self._cloud._request(lambda: self._cloud._core.agent_create(text), timeout=timeout)
+        )
 
     def get(self, agent_id: str, *, timeout: float | None = None) -> dict[str, Any]:
         core = self._cloud._core
@@ -338,9 +357,15 @@ class Agents:
         timeout: float | None,
     ) -> dict[str, Any]:
         # Provision and resume follow a job: its progress events go to on_progress.
-        return as_dict(self._cloud._request(lambda: start(agent_id), timeout=timeout,
-                                            kind="provision", agent_id=agent_id,
-                                            on_event=on_progress))  # fmt: skip
+        return as_dict(
+            self._cloud._request(
+                lambda: start(agent_id),
+                timeout=timeout,
+                kind="provision",
+                agent_id=agent_id,
+                on_event=on_progress,
+            )
+        )
 
 
 class LoginHandle:

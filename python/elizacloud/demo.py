@@ -87,6 +87,7 @@ class _StateWatch:
 
     def wait_for(self, states: list[State], since: int, timeout: float) -> bool:
         """Waits until ``states`` were seen in that order after index ``since``."""
+
         def done() -> bool:
             rest = iter(self.seen[since:])
             return all(any(s == want for s in rest) for want in states)
@@ -166,8 +167,11 @@ def _lifecycle(out: _Printer, emu: Emulator, config_path: str) -> dict[str, Any]
 
         out.step(f"inject {HEARTBEAT_FAILURES} heartbeat failures: watch the monitor reconnect")
         since = len(watch.seen)
-        emu.control("POST", "/__emulator/heartbeat-failures",
-                    {"count": HEARTBEAT_FAILURES, "agentId": agent_id})  # fmt: skip
+        emu.control(
+            "POST",
+            "/__emulator/heartbeat-failures",
+            {"count": HEARTBEAT_FAILURES, "agentId": agent_id},
+        )
         if not watch.wait_for([State.RECONNECTING, State.CONNECTED], since, timeout=30):
             raise ElizaCloudError("the monitor did not reconnect within 30 s")
         out.say(f"   reconnected; alive={proxy.is_alive()}; reply: {proxy.send('still there?')}")
@@ -191,5 +195,3 @@ def _lifecycle(out: _Printer, emu: Emulator, config_path: str) -> dict[str, Any]
         "states": [str(s) for s in watch.seen],
         "ok": True,
     }
-
-

@@ -312,7 +312,10 @@ def _details(details: Any) -> dict[str, Any]:
         out["retry_after"] = retry_ms / 1000.0
     elif retry is not None and retry >= 0:
         out["retry_after"] = retry
-    for src, dst in (("requiredBalance", "required_balance"), ("currentBalance", "current_balance")):
+    for src, dst in (
+        ("requiredBalance", "required_balance"),
+        ("currentBalance", "current_balance"),
+    ):
         value = _number(details.get(src))
         if value is not None:
             out[dst] = value

@@ -72,8 +72,9 @@ class Stream(Closing, Iterator[str]):
     """The text chunks of one streamed reply, in order. Iterating raises the stream's error if it
     fails; :meth:`close` (or leaving a ``with`` block) cancels it. ``text`` is what arrived."""
 
-    def __init__(self, cloud: Cloud, text: str, room_id: str, channel_type: str,
-                 timeout: float | None) -> None:  # fmt: skip
+    def __init__(
+        self, cloud: Cloud, text: str, room_id: str, channel_type: str, timeout: float | None
+    ) -> None:
         self._cloud = cloud
         self._timeout = timeout
         self._waiter = QueueWaiter("stream")

@@ -53,7 +53,9 @@ def test_async_lifecycle(emulator, tmp_path):
 
             snap = await cloud.snapshot()
             assert [b["id"] for b in await cloud.backups()] == [snap["backupId"]]
-            assert (await cloud.restore(snap["backupId"]))["restoredFromBackupId"] == snap["backupId"]
+            assert (await cloud.restore(snap["backupId"]))["restoredFromBackupId"] == snap[
+                "backupId"
+            ]
             await cloud.disconnect()
             await asyncio.sleep(0.05)
             assert states == [State.CONNECTING, State.CONNECTED, State.DISCONNECTED]
@@ -67,7 +69,9 @@ def test_async_lifecycle(emulator, tmp_path):
 
 def test_async_events_iterator_and_reconnect(emulator, tmp_path, api_key):
     async def main() -> None:
-        async with AsyncCloud(emulator.url, api_key=api_key, **cloud_kwargs(emulator, tmp_path)) as cloud:
+        async with AsyncCloud(
+            emulator.url, api_key=api_key, **cloud_kwargs(emulator, tmp_path)
+        ) as cloud:
             agent = await cloud.agents.create("events")
             events = cloud.events(types=[EventType.STATE_CHANGED], timeout=10)
             await cloud.connect(agent["id"])
@@ -88,7 +92,9 @@ def test_task_cancellation_cancels_the_request(emulator, tmp_path, api_key):
     emulator.add_fault(path="/api/v1/milady/agents", action="delay", delayMs=500)
 
     async def main() -> None:
-        async with AsyncCloud(emulator.url, api_key=api_key, **cloud_kwargs(emulator, tmp_path)) as cloud:
+        async with AsyncCloud(
+            emulator.url, api_key=api_key, **cloud_kwargs(emulator, tmp_path)
+        ) as cloud:
             task = asyncio.create_task(cloud.identity())
             await asyncio.sleep(0.1)
             task.cancel()
@@ -129,7 +135,9 @@ def test_async_login_cancel(emulator, tmp_path):
 
 def test_async_stream_and_loop_stay_responsive(emulator, tmp_path, api_key):
     async def main() -> None:
-        async with AsyncCloud(emulator.url, api_key=api_key, **cloud_kwargs(emulator, tmp_path)) as cloud:
+        async with AsyncCloud(
+            emulator.url, api_key=api_key, **cloud_kwargs(emulator, tmp_path)
+        ) as cloud:
             agent = await cloud.agents.create("s")
             proxy = await cloud.connect(agent["id"])
             emulator.config(streamChunkChars=1, streamChunkDelayMs=5)

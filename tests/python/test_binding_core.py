@@ -50,7 +50,9 @@ def test_close_wakes_a_waiting_thread():
 
 
 def test_pull_events_of_an_async_request(emulator, api_key):
-    raw = _core.Cloud(base_url=emulator.url, api_key=api_key, no_config_file=True, insecure_local=True)
+    raw = _core.Cloud(
+        base_url=emulator.url, api_key=api_key, no_config_file=True, insecure_local=True
+    )
     try:
         request = raw.identity()
         ev = raw.wait_event(5000)
@@ -62,7 +64,9 @@ def test_pull_events_of_an_async_request(emulator, api_key):
 
 
 def test_push_callback_takes_the_gil_and_reports_exceptions(emulator, api_key):
-    raw = _core.Cloud(base_url=emulator.url, api_key=api_key, no_config_file=True, insecure_local=True)
+    raw = _core.Cloud(
+        base_url=emulator.url, api_key=api_key, no_config_file=True, insecure_local=True
+    )
     seen: list[int] = []
     unraisable: list[object] = []
     done = threading.Event()
@@ -96,7 +100,9 @@ def test_dropping_the_last_reference_inside_the_callback(emulator, api_key):
         holder.clear()  # the handle's last reference dies on the library's own thread
         fired.set()
 
-    raw = _core.Cloud(base_url=emulator.url, api_key=api_key, no_config_file=True, insecure_local=True)
+    raw = _core.Cloud(
+        base_url=emulator.url, api_key=api_key, no_config_file=True, insecure_local=True
+    )
     raw.set_event_callback(callback)
     holder["raw"] = raw
     raw.identity()
@@ -148,8 +154,12 @@ print("exiting with live objects", flush=True)
 def test_interpreter_exit_with_live_objects(emulator, api_key):
     emulator.add_fault(path="/api/v1/user", action="delay", delayMs=5000, always=True)
     started = time.monotonic()
-    proc = subprocess.run([sys.executable, "-c", EXIT_SCRIPT, emulator.url, api_key],
-                          capture_output=True, text=True, timeout=30)  # fmt: skip
+    proc = subprocess.run(
+        [sys.executable, "-c", EXIT_SCRIPT, emulator.url, api_key],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
     assert proc.returncode == 0, proc.stderr
     assert "exiting with live objects" in proc.stdout
     assert time.monotonic() - started < 15
@@ -171,7 +181,11 @@ print("done", flush=True)
 
 
 def test_interpreter_exit_with_a_live_async_cloud(emulator, api_key):
-    proc = subprocess.run([sys.executable, "-c", ASYNC_EXIT_SCRIPT, emulator.url, api_key],
-                          capture_output=True, text=True, timeout=30)  # fmt: skip
+    proc = subprocess.run(
+        [sys.executable, "-c", ASYNC_EXIT_SCRIPT, emulator.url, api_key],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
     assert proc.returncode == 0, proc.stderr
     assert "done" in proc.stdout and "Traceback" not in proc.stderr

@@ -54,7 +54,9 @@ def test_rate_limited(cloud, emulator):
     assert exc.http_status == 429
 
 
-@pytest.mark.xfail(reason="the C ABI does not carry retry-after in failure events yet", strict=False)
+@pytest.mark.xfail(
+    reason="the C ABI does not carry retry-after in failure events yet", strict=False
+)
 def test_rate_limited_retry_after(cloud, emulator):
     emulator.add_fault(path=AGENTS, action="status", status=429, headers={"Retry-After": "7"})
     assert raises(errors.RateLimitedError, cloud.agents.list).retry_after == 7
@@ -66,7 +68,9 @@ def test_insufficient_credits(cloud, emulator):
     assert exc.http_status == 402 and "Insufficient credits" in exc.message
 
 
-@pytest.mark.xfail(reason="the C ABI does not carry the 402 balances in failure events yet", strict=False)
+@pytest.mark.xfail(
+    reason="the C ABI does not carry the 402 balances in failure events yet", strict=False
+)
 def test_insufficient_credits_balances(cloud, emulator):
     emulator.set_credits(1.0)
     exc = raises(errors.InsufficientCreditsError, cloud.agents.create, "poor")
@@ -104,19 +108,29 @@ def test_library_timeout(make_cloud, api_key, emulator):
 
 def test_url_blocked(tmp_path):
     with pytest.raises(errors.UrlBlockedError) as info:
-        with elizacloud.Cloud("http://127.0.0.1:9", no_config_file=True, insecure_local=False,
-                              api_key="eliza_" + "0" * 64) as cloud:  # fmt: skip
+        with elizacloud.Cloud(
+            "http://127.0.0.1:9",
+            no_config_file=True,
+            insecure_local=False,
+            api_key="eliza_" + "0" * 64,
+        ) as cloud:
             cloud.agents.list()
     assert info.value.status == _core.EC_ERR_URL_BLOCKED
 
 
 def test_tls_error_without_the_ca(tls_emulator, tmp_path):
     key = tls_emulator.create_key()["apiKey"]
-    with elizacloud.Cloud(tls_emulator.url, api_key=key, no_config_file=True,
-                          insecure_local=True) as cloud:  # fmt: skip
+    with elizacloud.Cloud(
+        tls_emulator.url, api_key=key, no_config_file=True, insecure_local=True
+    ) as cloud:
         raises(errors.TlsError, cloud.agents.list)
-    with elizacloud.Cloud(tls_emulator.url, api_key=key, no_config_file=True, insecure_local=True,
-                          ca_file=tls_emulator.ca_file) as cloud:  # fmt: skip
+    with elizacloud.Cloud(
+        tls_emulator.url,
+        api_key=key,
+        no_config_file=True,
+        insecure_local=True,
+        ca_file=tls_emulator.ca_file,
+    ) as cloud:
         assert cloud.agents.list() == []
 
 
@@ -199,8 +213,13 @@ def test_event_overflow_ends_a_stream(make_cloud, api_key, emulator):
     cloud = make_cloud(api_key=api_key)
     agent = cloud.agents.create("overflow")
     cloud.connect(agent["id"])
-    raw = elizacloud._core.Cloud(base_url=emulator.url, api_key=api_key, no_config_file=True,
-                                 insecure_local=True, event_queue_capacity=8)  # fmt: skip
+    raw = elizacloud._core.Cloud(
+        base_url=emulator.url,
+        api_key=api_key,
+        no_config_file=True,
+        insecure_local=True,
+        event_queue_capacity=8,
+    )
     try:
         # connect on a second handle whose queue nobody drains while a long stream runs
         raw.connect_sync(agent["id"], 10000)
@@ -219,15 +238,28 @@ def test_event_overflow_ends_a_stream(make_cloud, api_key, emulator):
 
 
 def test_error_objects_pickle_and_describe_themselves():
-    exc = errors._from_core(_core.EC_ERR_RATE_LIMITED, "slow down",
-                            '{"httpStatus":429,"retryAfterMs":1500,"code":"rate_limited"}')  # fmt: skip
-    assert type(exc) is errors.RateLimitedError and exc.retry_after == 1.5 and exc.code == "rate_limited"
+    exc = errors._from_core(
+        _core.EC_ERR_RATE_LIMITED,
+        "slow down",
+        '{"httpStatus":429,"retryAfterMs":1500,"code":"rate_limited"}',
+    )
+    assert (
+        type(exc) is errors.RateLimitedError
+        and exc.retry_after == 1.5
+        and exc.code == "rate_limited"
+    )
     copy = pickle.loads(pickle.dumps(exc))
     assert type(copy) is errors.RateLimitedError and copy.retry_after == 1.5
-    assert copy.to_dict() == {"status": "EC_ERR_RATE_LIMITED", "message": "slow down",
-                              "http_status": 429, "code": "rate_limited", "retry_after": 1.5}  # fmt: skip
-    credits = errors._from_core(_core.EC_ERR_INSUFFICIENT_CREDITS, "pay",
-                                {"requiredBalance": 5, "currentBalance": 1.5})  # fmt: skip
+    assert copy.to_dict() == {
+        "status": "EC_ERR_RATE_LIMITED",
+        "message": "slow down",
+        "http_status": 429,
+        "code": "rate_limited",
+        "retry_after": 1.5,
+    }
+    credits = errors._from_core(
+        _core.EC_ERR_INSUFFICIENT_CREDITS, "pay", {"requiredBalance": 5, "currentBalance": 1.5}
+    )
     assert (credits.required, credits.current) == (5.0, 1.5)
 
 

@@ -105,7 +105,9 @@ def test_heartbeat_failures_reconnect(cloud, emulator):
     changes: list[elizacloud.Event] = []
     cloud.on_state_change(changes.append)
     emulator.heartbeat_failures(2, agentId=agent["id"])
-    assert wait_until(lambda: [e.state for e in changes][-2:] == [State.RECONNECTING, State.CONNECTED])
+    assert wait_until(
+        lambda: [e.state for e in changes][-2:] == [State.RECONNECTING, State.CONNECTED]
+    )
     reconnecting = next(e for e in changes if e.state is State.RECONNECTING)
     assert reconnecting.attempt >= 1 and reconnecting.message
     assert cloud.proxy is not None and cloud.proxy.send("after") == "echo: after"

@@ -17,8 +17,13 @@ pytest.importorskip("mypy")
 
 
 def mypy(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "mypy", "--no-incremental", *args],
-                          capture_output=True, text=True, cwd=cwd, timeout=300)  # fmt: skip
+    return subprocess.run(
+        [sys.executable, "-m", "mypy", "--no-incremental", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=300,
+    )
 
 
 def test_package_and_stubs_pass_mypy_strict():
@@ -58,7 +63,9 @@ def test_user_code_type_checks_against_the_installed_package(tmp_path):
     proc = mypy("--strict", "user.py", cwd=tmp_path)
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
-    (tmp_path / "wrong.py").write_text("import elizacloud\nx: int = elizacloud.Cloud().state.name\n")
+    (tmp_path / "wrong.py").write_text(
+        "import elizacloud\nx: int = elizacloud.Cloud().state.name\n"
+    )
     proc = mypy("--strict", "wrong.py", cwd=tmp_path)
     assert proc.returncode != 0 and "Incompatible types" in proc.stdout
 
@@ -66,9 +73,15 @@ def test_user_code_type_checks_against_the_installed_package(tmp_path):
 def test_core_stub_matches_the_extension(tmp_path):
     # pybind11 classes have their own metaclass and a catch-all __init__; nothing else may differ.
     allow = tmp_path / "allowlist.txt"
-    allow.write_text("elizacloud._core.Cloud$\nelizacloud._core.Event$\nelizacloud._core.Event.__init__\n")
-    proc = subprocess.run([sys.executable, "-m", "mypy.stubtest", "elizacloud._core",
-                           "--allowlist", str(allow)],
-                          capture_output=True, text=True, timeout=300,
-                          cwd=tmp_path, env={**os.environ, "MYPYPATH": ""})  # fmt: skip
+    allow.write_text(
+        "elizacloud._core.Cloud$\nelizacloud._core.Event$\nelizacloud._core.Event.__init__\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-m", "mypy.stubtest", "elizacloud._core", "--allowlist", str(allow)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=tmp_path,
+        env={**os.environ, "MYPYPATH": ""},
+    )
     assert proc.returncode == 0, proc.stdout + proc.stderr

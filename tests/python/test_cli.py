@@ -27,10 +27,20 @@ class Cli:
         }
         self.env.pop("ELIZAOS_CLOUD_API_KEY", None)
 
-    def run(self, *args: str, code: int = 0, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-        proc = subprocess.run([sys.executable, "-m", "elizacloud", *args], env=self.env, input=stdin,
-                              capture_output=True, text=True, timeout=60)  # fmt: skip
-        assert proc.returncode == code, f"{args}: exit {proc.returncode}\n{proc.stdout}\n{proc.stderr}"
+    def run(
+        self, *args: str, code: int = 0, stdin: str | None = None
+    ) -> subprocess.CompletedProcess[str]:
+        proc = subprocess.run(
+            [sys.executable, "-m", "elizacloud", *args],
+            env=self.env,
+            input=stdin,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert (
+            proc.returncode == code
+        ), f"{args}: exit {proc.returncode}\n{proc.stdout}\n{proc.stderr}"
         return proc
 
     def json(self, *args: str, code: int = 0, stdin: str | None = None) -> Any:
@@ -69,7 +79,9 @@ def test_every_command_end_to_end(cli, emulator):
     proc = cli.run("connect", agent_id, "--duration", "0.3")
     assert "state disconnected -> connecting" in proc.stderr and "Disconnected" in proc.stdout
     connected = cli.json("connect", agent_id, "--duration", "0.1")
-    assert connected["state"] == "disconnected" and any("connected" in e for e in connected["events"])
+    assert connected["state"] == "disconnected" and any(
+        "connected" in e for e in connected["events"]
+    )
 
     assert "agent> echo: hello there" in cli.run("chat", agent_id, "hello", "there").stdout
     streamed = cli.json("chat", agent_id, "--stream", "stream me")
@@ -88,7 +100,10 @@ def test_every_command_end_to_end(cli, emulator):
     assert restored["restoredFromBackupId"] == backups[-1]["id"]
     assert "Restored from backup" in cli.run("backups", "restore", agent_id).stdout
 
-    assert "Deleted agent" in cli.run("agents", "delete", created.stdout.split(": ")[1].split()[0]).stdout
+    assert (
+        "Deleted agent"
+        in cli.run("agents", "delete", created.stdout.split(": ")[1].split()[0]).stdout
+    )
     assert cli.json("agents", "delete", agent_id) == {"deleted": agent_id}
 
     assert "Logged out" in cli.run("logout").stdout
@@ -105,10 +120,13 @@ def test_errors_have_status_names_and_exit_codes(cli, emulator):
     cli.env["ELIZACLOUD_BASE_URL"] = "http://127.0.0.1:9"
     cli.env["ELIZACLOUD_INSECURE_LOCAL"] = "0"
     assert "EC_ERR_URL_BLOCKED" in cli.run("status", code=1).stderr
-    assert "EC_ERR_URL_BLOCKED" in cli.run("--base-url", "http://x.invalid", "status", code=1).stderr
+    assert (
+        "EC_ERR_URL_BLOCKED" in cli.run("--base-url", "http://x.invalid", "status", code=1).stderr
+    )
 
-    cli.run("agents", "delete", "not-a-uuid", "--insecure-local",
-            "--base-url", emulator.url, code=1)  # fmt: skip
+    cli.run(
+        "agents", "delete", "not-a-uuid", "--insecure-local", "--base-url", emulator.url, code=1
+    )
     assert cli.run("no-such-command", code=2).stderr
     assert "--json" in cli.run("--help").stdout
 
@@ -117,7 +135,9 @@ def test_global_options_before_or_after_the_command(cli, emulator, tmp_path):
     other = tmp_path / "other.json"
     cli.env.pop("ELIZACLOUD_BASE_URL")
     a = cli.json("--base-url", emulator.url, "--config", str(other), "status")
-    b = json.loads(cli.run("status", "--base-url", emulator.url, "--config", str(other), "--json").stdout)
+    b = json.loads(
+        cli.run("status", "--base-url", emulator.url, "--config", str(other), "--json").stdout
+    )
     assert a == b and a["hasApiKey"] is False
 
 
@@ -129,8 +149,12 @@ def test_serve_is_honest_about_not_being_there(cli):
 def test_emulator_command_runs_the_bundled_binary(cli):
     proc = cli.run("emulator", "--version")
     assert proc.stdout.strip() or proc.stderr.strip()
-    emu = subprocess.Popen([sys.executable, "-m", "elizacloud", "emulator", "--port", "0"],
-                           env=cli.env, stdout=subprocess.PIPE, text=True)  # fmt: skip
+    emu = subprocess.Popen(
+        [sys.executable, "-m", "elizacloud", "emulator", "--port", "0"],
+        env=cli.env,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert emu.stdout is not None
         assert json.loads(emu.stdout.readline())["url"].startswith("http://127.0.0.1:")

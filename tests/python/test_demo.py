@@ -10,15 +10,27 @@ import sys
 
 def run_demo(*args: str) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("ELIZAOS_", "MILADY_"))}
-    return subprocess.run([sys.executable, "-m", "elizacloud", "demo", *args], env=env,
-                          capture_output=True, text=True, timeout=120)  # fmt: skip
+    return subprocess.run(
+        [sys.executable, "-m", "elizacloud", "demo", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_demo_runs_to_completion():
     proc = run_demo()
     assert proc.returncode == 0, proc.stdout + proc.stderr
     out = proc.stdout
-    for step in ("login", "create and connect", "chat", "backup", "heartbeat failures", "disconnect"):
+    for step in (
+        "login",
+        "create and connect",
+        "chat",
+        "backup",
+        "heartbeat failures",
+        "disconnect",
+    ):
         assert f"== {step}" in out or step in out, step
     assert "state disconnected -> connecting" in out
     assert "state connected -> reconnecting" in out and "state reconnecting -> connected" in out
