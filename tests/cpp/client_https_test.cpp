@@ -9,31 +9,21 @@
 namespace elizacloud {
 namespace {
 
-using test::EmulatorProcess;
 using test::json_string;
 
-class HttpsTest : public ::testing::Test {
+class HttpsTest : public test::EmulatorSuite<HttpsTest> {
+public:
+    static std::vector<std::string> emulator_flags() {
+        return {"--tls", "--auto-approve", "--provision-ms", "150", "--job-poll-interval-ms", "50"};
+    }
+
 protected:
-    static void SetUpTestSuite() {
-        emulator_ = new EmulatorProcess(
-            {"--tls", "--auto-approve", "--provision-ms", "150", "--job-poll-interval-ms", "50"});
-    }
-    static void TearDownTestSuite() {
-        delete emulator_;
-        emulator_ = nullptr;
-    }
     void SetUp() override {
-        emulator_->reset();
+        EmulatorSuite::SetUp();
         ASSERT_EQ(emulator_->url().rfind("https://", 0), 0u);
         ASSERT_FALSE(emulator_->ca_file().empty());
-        engine_ = test::make_local_engine(emulator_->ca_file());
     }
-
-    static EmulatorProcess *emulator_;
-    std::shared_ptr<Engine> engine_;
 };
-
-EmulatorProcess *HttpsTest::emulator_ = nullptr;
 
 TEST_F(HttpsTest, LoginThenAgentLifecycleAndStream) {
     LoginOptions login_options;

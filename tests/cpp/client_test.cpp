@@ -17,24 +17,19 @@
 namespace elizacloud {
 namespace {
 
-using test::EmulatorProcess;
 using test::error_of;
 using test::json_string;
 using test::status_of;
 
-class ClientTest : public ::testing::Test {
-protected:
-    static void SetUpTestSuite() {
-        emulator_ = new EmulatorProcess({"--provision-ms", "300", "--job-poll-interval-ms", "50"});
-    }
-    static void TearDownTestSuite() {
-        delete emulator_;
-        emulator_ = nullptr;
+class ClientTest : public test::EmulatorSuite<ClientTest> {
+public:
+    static std::vector<std::string> emulator_flags() {
+        return {"--provision-ms", "300", "--job-poll-interval-ms", "50"};
     }
 
+protected:
     void SetUp() override {
-        emulator_->reset();
-        engine_ = test::make_local_engine();
+        EmulatorSuite::SetUp();
         key_ = emulator_->create_key();
         client_ = make_client(key_);
     }
@@ -59,13 +54,9 @@ protected:
         return id;
     }
 
-    static EmulatorProcess *emulator_;
-    std::shared_ptr<Engine> engine_;
     std::string key_;
     std::unique_ptr<CloudClient> client_;
 };
-
-EmulatorProcess *ClientTest::emulator_ = nullptr;
 
 constexpr const char *kUnknownAgent = "0b9c7d4e-1111-4222-8333-444455556666";
 

@@ -2,9 +2,12 @@
 // insecure_local opt-in, as ELIZACLOUD_INSECURE_LOCAL=1 would) and the emulator's base URL.
 #pragma once
 
+#include <gtest/gtest.h>
+
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "base_url.hpp"
 #include "emulator_process.hpp"
@@ -36,6 +39,25 @@ inline std::string json_string(const std::string &text, const char *key) {
     if (!json::parse(text, doc)) return {};
     return json::get_string(doc, key).value_or("");
 }
+
+// Fixture base: one emulator per test suite (so one per process under gtest_discover_tests),
+// reset before every test, and a fresh engine trusting its CA when it serves HTTPS. Derived
+// declares static std::vector<std::string> emulator_flags().
+template <typename Derived>
+class EmulatorSuite : public ::testing::Test {
+protected:
+    static void SetUpTestSuite() {
+        emulator_ = std::make_unique<EmulatorProcess>(Derived::emulator_flags());
+    }
+    static void TearDownTestSuite() { emulator_.reset(); }
+    void SetUp() override {
+        emulator_->reset();
+        engine_ = make_local_engine(emulator_->ca_file());
+    }
+
+    static inline std::unique_ptr<EmulatorProcess> emulator_;
+    std::shared_ptr<Engine> engine_;
+};
 
 // The error a call throws (Ok when it returns).
 inline ErrorInfo error_of(const std::function<void()> &call) {

@@ -16,8 +16,6 @@
 namespace elizacloud {
 namespace {
 
-using test::EmulatorProcess;
-
 constexpr const char *kExpired = "Auth session expired or not found. Please try again.";
 constexpr const char *kAlreadyRetrieved =
     "Auth session was completed but the API key was already retrieved. Please try logging in "
@@ -58,16 +56,13 @@ struct Recorder {
     }
 };
 
-class LoginTest : public ::testing::Test {
+class LoginTest : public test::EmulatorSuite<LoginTest> {
+public:
+    static std::vector<std::string> emulator_flags() { return {}; }
+
 protected:
-    static void SetUpTestSuite() { emulator_ = new EmulatorProcess(); }
-    static void TearDownTestSuite() {
-        delete emulator_;
-        emulator_ = nullptr;
-    }
     void SetUp() override {
-        emulator_->reset();
-        engine_ = test::make_local_engine();
+        EmulatorSuite::SetUp();
         options_.poll_interval_ms = 50;
         options_.request_timeout_ms = 2'000;
         options_.timeout_ms = 10'000;
@@ -81,12 +76,8 @@ protected:
         return test::error_of([&] { login.run(std::move(callbacks)); });
     }
 
-    static EmulatorProcess *emulator_;
-    std::shared_ptr<Engine> engine_;
     LoginOptions options_;
 };
-
-EmulatorProcess *LoginTest::emulator_ = nullptr;
 
 TEST_F(LoginTest, SucceedsAfterPendingPolls) {
     auto login = make_login();
