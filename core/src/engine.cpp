@@ -124,8 +124,10 @@ struct Transfer {
     // Set when something of ours stops the transfer (cancel, size limit, stream consumer error);
     // it then wins over whatever libcurl reports.
     std::optional<ErrorInfo> abort;
-    // The last address the open-socket hook refused: a failed connect is then the policy's doing.
+    // The last address the open-socket hook refused, and how many it let through: a failed
+    // connect with none let through is the policy's doing.
     std::string blocked_address;
+    int allowed_connects = 0;
     int64_t last_activity_ms = 0;  // steady clock, for the idle timeout
 
     Transfer() = default;
@@ -138,18 +140,23 @@ struct Transfer {
     }
 };
 
+// Every received byte, header or body: counts as activity for the idle timeout and against the
+// size limit. False when the transfer must stop.
+bool accept_bytes(Transfer *t, size_t len) {
+    if (t->abort) return false;
+    t->last_activity_ms = steady_now_ms();
+    t->received_bytes += len;
+    if (t->received_bytes <= t->request.max_response_bytes) return true;
+    t->abort = ErrorInfo::make(Status::ResponseTooLarge,
+                               "response too large: more than " +
+                                   std::to_string(t->request.max_response_bytes) + " bytes");
+    return false;
+}
+
 size_t on_header(char *data, size_t size, size_t count, void *user) {
     auto *t = static_cast<Transfer *>(user);
     size_t len = size * count;
-    if (t->abort) return 0;
-    t->last_activity_ms = steady_now_ms();
-    t->received_bytes += len;
-    if (t->received_bytes > t->request.max_response_bytes) {
-        t->abort = ErrorInfo::make(Status::ResponseTooLarge,
-                                   "response too large: headers exceed " +
-                                       std::to_string(t->request.max_response_bytes) + " bytes");
-        return 0;
-    }
+    if (!accept_bytes(t, len)) return 0;
     std::string_view line = trim(std::string_view(data, len));
     if (line.substr(0, 5) == "HTTP/") {
         // A new status line (after 1xx interim responses): only the final header block counts.
@@ -166,15 +173,7 @@ size_t on_header(char *data, size_t size, size_t count, void *user) {
 size_t on_body(char *data, size_t size, size_t count, void *user) {
     auto *t = static_cast<Transfer *>(user);
     size_t len = size * count;
-    if (t->abort) return 0;
-    t->last_activity_ms = steady_now_ms();
-    t->received_bytes += len;
-    if (t->received_bytes > t->request.max_response_bytes) {
-        t->abort = ErrorInfo::make(Status::ResponseTooLarge,
-                                   "response too large: more than " +
-                                       std::to_string(t->request.max_response_bytes) + " bytes");
-        return 0;
-    }
+    if (!accept_bytes(t, len)) return 0;
     if (!t->status_known) {
         t->status_known = true;
         long code = 0;
@@ -208,6 +207,7 @@ curl_socket_t on_open_socket(void *user, curlsocktype purpose, curl_sockaddr *ad
         log::warn("refused to connect to {}: blocked by the URL policy", t->blocked_address);
         return CURL_SOCKET_BAD;
     }
+    ++t->allowed_connects;
     return socket(address->family, address->socktype | SOCK_CLOEXEC, address->protocol);
 }
 
@@ -491,7 +491,8 @@ struct Engine::Impl {
             }
             return ErrorInfo{};
         }
-        if (code == CURLE_COULDNT_CONNECT && !t.blocked_address.empty()) {
+        if (code == CURLE_COULDNT_CONNECT && !t.blocked_address.empty() &&
+            t.allowed_connects == 0) {
             return ErrorInfo::make(Status::UrlBlocked, "connection to " + t.blocked_address +
                                                            " refused: address blocked by the "
                                                            "URL policy");

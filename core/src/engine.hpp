@@ -36,6 +36,7 @@ struct HttpRequest {
     int connect_timeout_ms = 10'000;
     int total_timeout_ms = 30'000;  // 0 = no overall limit (streams)
     int idle_timeout_ms = 0;        // 0 = none; else fail when no byte arrives for this long
+    // Counted over headers and body, streamed or collected; more fails with ResponseTooLarge.
     size_t max_response_bytes = kDefaultMaxResponseBytes;
     // Streaming. When set and the response status is 2xx, body bytes are handed here as they
     // arrive (on the I/O thread, in order) instead of being collected in HttpResponse::body.

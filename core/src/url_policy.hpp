@@ -60,7 +60,9 @@ public:
     bool address_allowed(const IpAddress &address) const;
 
     // True for every range of R166–R169 plus the G2 gaps (IPv4-compatible, IPv4-translated,
-    // NAT64, 6to4, Teredo, documentation, site-local, discard), judged on 128-bit ranges.
+    // NAT64 local-use, 6to4, Teredo, documentation, site-local, discard, multicast), judged on
+    // 128-bit ranges. IPv4-mapped and NAT64 well-known-prefix (64:ff9b::/96) addresses are
+    // judged by the IPv4 address they carry, so IPv6-only networks with DNS64 still work.
     static bool is_blocked_address(const IpAddress &address);
     static bool is_loopback(const IpAddress &address);
 

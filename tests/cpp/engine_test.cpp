@@ -525,6 +525,14 @@ TEST_F(EngineTest, ConnectionRefusedIsANetworkError) {
     EXPECT_EQ(r.error.status, Status::Network) << r.error.message;
 }
 
+TEST_F(EngineTest, TlsHandshakeFailureIsATlsError) {
+    // TLS spoken to a plain HTTP server: the handshake fails.
+    std::string url = "https://127.0.0.1:" + std::to_string(server_.port()) + "/ok";
+    HttpResponse r = engine_->perform(get(url), 10'000);
+    EXPECT_EQ(r.error.status, Status::Tls) << r.error.message;
+    EXPECT_EQ(r.http_status, 0);
+}
+
 TEST_F(EngineTest, BlockedAddressIsRefusedAtConnectTimeEvenWhenLocalIsAllowed) {
     // Link-local metadata address: refused before any packet is sent.
     HttpResponse r = engine_->perform(get("http://169.254.169.254:80/latest/meta-data/"), 10'000);
@@ -574,6 +582,13 @@ TEST(EngineStrictPolicy, RebindingToLoopbackIsRefusedAtConnectTime) {
     EXPECT_TRUE(err == EAGAIN || err == EWOULDBLOCK);
     if (accepted >= 0) ::close(accepted);
     ::close(listener);
+}
+
+TEST(EngineStrictPolicy, Ipv6LoopbackIsRefusedAtConnectTime) {
+    auto engine = Engine::create();
+    HttpResponse r = engine->perform(get("https://[::1]:9/"), 10'000);
+    EXPECT_EQ(r.error.status, Status::UrlBlocked) << r.error.message;
+    EXPECT_NE(r.error.message.find("::1"), std::string::npos) << r.error.message;
 }
 
 // ---- timers and tasks ----

@@ -57,6 +57,14 @@ public:
         // The socket is listening once bound; connections made before the accept loop runs
         // wait in the backlog, so there is no start-up race.
         thread_ = std::thread([this] { server_.listen_after_bind(); });
+        // cpp-httplib's stop() does nothing until the accept loop runs (is_running()), so a test
+        // that ends at once would leave the loop blocked in accept() for ever. Wait for it.
+        auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+        while (!server_.is_running()) {
+            if (std::chrono::steady_clock::now() > deadline)
+                throw std::runtime_error("test server: accept loop did not start");
+            std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        }
     }
 
     void stop() {
