@@ -37,7 +37,12 @@ BackupScheduler::BackupScheduler(std::shared_ptr<Engine> engine, std::shared_ptr
 BackupScheduler::~BackupScheduler() {
     // Callbacks hold only weak references, so none can be running on us now; what is left is
     // the timer and the requests, which must not outlive us.
-    run_on_io(*engine_, [this] { close_io(); });
+    // We may be going away after the owner let go (a completion held the last reference): no
+    // more events.
+    run_on_io(*engine_, [this] {
+        listener_ = nullptr;
+        close_io();
+    });
 }
 
 void BackupScheduler::start() {

@@ -55,7 +55,7 @@ public:
                                                    std::shared_ptr<AgentOps> ops,
                                                    std::string agent_id, BackupOptions options = {},
                                                    BackupListener listener = {});
-    // Same as close().
+    // close() without events.
     ~BackupScheduler();
     BackupScheduler(const BackupScheduler &) = delete;
     BackupScheduler &operator=(const BackupScheduler &) = delete;
@@ -113,7 +113,7 @@ private:
     const std::shared_ptr<AgentOps> ops_;
     const std::string agent_id_;
     const BackupOptions options_;
-    const BackupListener listener_;
+    BackupListener listener_;  // [I/O thread] dropped by the destructor
 
     // [I/O thread] The one snapshot in flight (token 0 = none) and what it belongs to.
     uint64_t next_token_ = 1;

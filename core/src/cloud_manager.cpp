@@ -83,8 +83,13 @@ CloudManager::CloudManager(std::shared_ptr<Engine> engine, std::shared_ptr<Agent
 
 CloudManager::~CloudManager() {
     // Completions and timers hold weak references only, so none is running on us; shut the
-    // session down on the I/O thread so its components stop before the members go.
-    run_on_io(*engine_, [this] { shutdown_io(); });
+    // session down on the I/O thread so its components stop before the members go. The last
+    // reference may have been a callback's, so this can run after the host let go: listeners
+    // are dropped first, the host may already have freed what they use.
+    run_on_io(*engine_, [this] {
+        listeners_ = {};
+        shutdown_io();
+    });
 }
 
 // ---- public entry points ----------------------------------------------------------------------

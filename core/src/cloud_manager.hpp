@@ -91,7 +91,9 @@ public:
                                                 AgentOpsFactory factory,
                                                 CloudManagerOptions options = {},
                                                 CloudManagerListeners listeners = {});
-    // shutdown().
+    // shutdown() without listeners. The destructor may run on the I/O thread, after the host
+    // let go, when a completion held the last reference: call shutdown() before freeing what
+    // the listeners use.
     ~CloudManager();
     CloudManager(const CloudManager &) = delete;
     CloudManager &operator=(const CloudManager &) = delete;

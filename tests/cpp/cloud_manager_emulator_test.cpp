@@ -84,6 +84,7 @@ protected:
         ops_ = std::make_shared<ClientAgentOps>(client_);
     }
     void TearDown() override {
+        if (manager_) manager_->shutdown();  // no listener call after this: recorder_ goes next
         manager_.reset();
         ops_.reset();
         client_.reset();
