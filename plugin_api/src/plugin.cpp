@@ -189,8 +189,9 @@ ec_status plugin_create(const ec_host_api *host, const char *config_json,
         plugin::log_attach(p->log_target);  // before the engine, so its warnings reach the host
 
         if (config.log_level >= 0) ec_log_set_level(config.log_level);
-        // Its own engine, not the process-wide default: destroy must be able to join the I/O
-        // thread, or dlclose would unmap code that thread is still running.
+        // An engine per instance (not the shared default): this instance holds the last
+        // reference, so its destroy joins the I/O thread itself, whatever other instances do,
+        // and the host may dlclose as soon as its last instance is gone.
         if (ec_status s = ec_engine_create(&config.engine, &p->engine); s != EC_OK) {
             return fail_core(s);
         }

@@ -12,6 +12,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstring>
+#include <filesystem>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -158,6 +159,16 @@ struct TestHost {
 const std::vector<std::string> kEmulatorFlags = {"--auto-approve", "--provision-ms", "50",
                                                  "--job-poll-interval-ms", "50"};
 
+// Threads of this process: destroy must join every thread an instance started.
+size_t thread_count() {
+    size_t n = 0;
+    for ([[maybe_unused]] const auto &entry :
+         std::filesystem::directory_iterator("/proc/self/task")) {
+        ++n;
+    }
+    return n;
+}
+
 std::string cloud_config(const std::string &url) {
     return "{\"base_url\":\"" + url +
            "\",\"insecure_local\":true,\"no_config_file\":true,\"login_poll_interval_ms\":50,"
@@ -246,14 +257,19 @@ TEST(PluginCreate, RejectsBadConfig) {
 TEST(PluginCreate, CreateAndDestroyWithoutNetwork) {
     Module m;
     m.api->destroy(nullptr);  // a no-op, like every destroy of the C ABI
+    const size_t threads_before = thread_count();
     for (int i = 0; i < 3; ++i) {
-        TestHost a(m.api);
-        TestHost b(m.api);
-        ASSERT_EQ(a.create(R"({"no_config_file":true,"request_timeout_ms":1000})"), EC_OK)
-            << m.api->last_error();
-        ASSERT_EQ(b.create(nullptr), EC_OK) << m.api->last_error();
-        EXPECT_EQ(m.api->dispatch(a.plugin, 0), EC_OK);    // nothing queued
-        EXPECT_EQ(m.api->cancel(a.plugin, 12345), EC_OK);  // unknown ids are fine
+        {
+            TestHost a(m.api);
+            TestHost b(m.api);
+            ASSERT_EQ(a.create(R"({"no_config_file":true,"request_timeout_ms":1000})"), EC_OK)
+                << m.api->last_error();
+            ASSERT_EQ(b.create(nullptr), EC_OK) << m.api->last_error();
+            EXPECT_GT(thread_count(), threads_before);
+            EXPECT_EQ(m.api->dispatch(a.plugin, 0), EC_OK);    // nothing queued
+            EXPECT_EQ(m.api->cancel(a.plugin, 12345), EC_OK);  // unknown ids are fine
+        }
+        EXPECT_EQ(thread_count(), threads_before) << "destroy left a thread running";
     }
 }
 
@@ -378,11 +394,15 @@ TEST(PluginReload, DestroyWithOperationsInFlightThenDlclose) {
     elizacloud::test::EmulatorProcess emulator(kEmulatorFlags);
     for (int round = 0; round < 2; ++round) {
         Module fresh;  // the only dlopen of the module, closed at the end of the round
+        const size_t threads_before = thread_count();
         TestHost host(fresh.api);
         ASSERT_EQ(host.create(cloud_config(emulator.url())), EC_OK) << fresh.api->last_error();
         uint64_t id = 0;
         ASSERT_EQ(fresh.api->invoke(host.plugin, "login", "{}", &id), EC_OK);
-        // destroy (in ~TestHost) with the login still polling: it must cancel and join.
+        // Destroy with the login still polling: it must cancel and join before dlclose.
+        fresh.api->destroy(host.plugin);
+        host.plugin = nullptr;
+        EXPECT_EQ(thread_count(), threads_before) << "destroy left a thread running";
     }
 }
 
