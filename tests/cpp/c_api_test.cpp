@@ -608,6 +608,25 @@ TEST_F(CApiEmulator, DestroyWhileOperationsAreInFlight) {
     EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(1500));
 }
 
+TEST_F(CApiEmulator, DroppedLogEventsAreReportedByOneOverflowEvent) {
+    ASSERT_EQ(ec_log_set_level(EC_LOG_DEBUG), EC_OK);
+    auto c = cloud(4, true);  // a tiny queue, nobody draining while connecting
+    connected_agent(c.get());
+    ASSERT_EQ(ec_log_set_level(EC_LOG_INFO), EC_OK);
+    uint64_t dropped = 0;
+    int overflow_events = 0, states = 0;
+    while (auto ev = wait_event(c.get(), 300)) {
+        if (ev->type == EC_EVENT_OVERFLOW) {
+            ++overflow_events;
+            dropped += ev->dropped;
+        }
+        if (ev->type == EC_EVENT_STATE_CHANGED) ++states;
+    }
+    EXPECT_GE(overflow_events, 1);
+    EXPECT_GT(dropped, 0u);
+    EXPECT_EQ(states, 2);  // connecting, connected: never dropped
+}
+
 TEST_F(CApiEmulator, ForwardedLogsAndEventsNeverCarryTheKey) {
     ASSERT_EQ(ec_log_set_level(EC_LOG_DEBUG), EC_OK);
     auto c = cloud(0, true);
