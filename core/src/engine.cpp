@@ -1,25 +1,20 @@
 #include "engine.hpp"
 
 #include <curl/curl.h>
-#include <sys/socket.h>
 
 #include <algorithm>
 #include <atomic>
-#include <cctype>
-#include <climits>
 #include <condition_variable>
 #include <exception>
 #include <future>
-#include <limits>
 #include <mutex>
-#include <optional>
-#include <set>
 #include <thread>
-#include <tuple>
 #include <unordered_map>
 
 #include "curl_errors.hpp"
 #include "log.hpp"
+#include "timer_queue.hpp"
+#include "transfer.hpp"
 
 namespace elizacloud {
 namespace {
@@ -34,32 +29,6 @@ void global_init() {
         CURLcode rc = curl_global_init(CURL_GLOBAL_DEFAULT);
         if (rc != CURLE_OK) log::error("curl_global_init failed: {}", curl_easy_strerror(rc));
     });
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-    if (a.size() != b.size()) return false;
-    for (size_t i = 0; i < a.size(); ++i) {
-        auto la = static_cast<char>(std::tolower(static_cast<unsigned char>(a[i])));
-        auto lb = static_cast<char>(std::tolower(static_cast<unsigned char>(b[i])));
-        if (la != lb) return false;
-    }
-    return true;
-}
-
-bool starts_with_ci(std::string_view text, std::string_view prefix) {
-    return text.size() >= prefix.size() && iequals(text.substr(0, prefix.size()), prefix);
-}
-
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-    while (!s.empty() &&
-           (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n'))
-        s.remove_suffix(1);
-    return s;
-}
-
-bool has_line_break(std::string_view s) {
-    return s.find_first_of("\r\n") != s.npos;
 }
 
 // Runs a callback on the I/O thread; an exception must never unwind through libcurl or the loop.
@@ -90,152 +59,15 @@ struct Waker {
     }
 };
 
-}  // namespace
-
-const std::string *find_header(const Headers &headers, std::string_view name) {
-    for (const auto &[key, value] : headers) {
-        if (iequals(key, name)) return &value;
-    }
-    return nullptr;
-}
-
-namespace {
-
-int64_t steady_now_ms() {
-    return SteadyClock().now_ms();
-}
-
-// One request in flight. Owned by the I/O thread from the moment it leaves the inbox.
-struct Transfer {
-    RequestId id = 0;
-    HttpRequest request;
-    Completion on_complete;
-    const UrlPolicy *policy = nullptr;
-    CURL *easy = nullptr;
-    bool added = false;  // to the multi handle
-    curl_slist *header_list = nullptr;
-    curl_slist *resolve_list = nullptr;
-    char error_buffer[CURL_ERROR_SIZE] = {};
-
-    HttpResponse response;
-    size_t received_bytes = 0;  // headers + body, against max_response_bytes
-    bool status_known = false;
-    bool streaming = false;
-    // Set when something of ours stops the transfer (cancel, size limit, stream consumer error);
-    // it then wins over whatever libcurl reports.
-    std::optional<ErrorInfo> abort;
-    // The last address the open-socket hook refused, and how many it let through: a failed
-    // connect with none let through is the policy's doing.
-    std::string blocked_address;
-    int allowed_connects = 0;
-    int64_t last_activity_ms = 0;  // steady clock, for the idle timeout
-
-    Transfer() = default;
-    Transfer(const Transfer &) = delete;
-    Transfer &operator=(const Transfer &) = delete;
-    ~Transfer() {
-        if (easy) curl_easy_cleanup(easy);
-        curl_slist_free_all(header_list);
-        curl_slist_free_all(resolve_list);
-    }
-};
-
-// Every received byte, header or body: counts as activity for the idle timeout and against the
-// size limit. False when the transfer must stop.
-bool accept_bytes(Transfer *t, size_t len) {
-    if (t->abort) return false;
-    t->last_activity_ms = steady_now_ms();
-    t->received_bytes += len;
-    if (t->received_bytes <= t->request.max_response_bytes) return true;
-    t->abort = ErrorInfo::make(Status::ResponseTooLarge,
-                               "response too large: more than " +
-                                   std::to_string(t->request.max_response_bytes) + " bytes");
-    return false;
-}
-
-size_t on_header(char *data, size_t size, size_t count, void *user) {
-    auto *t = static_cast<Transfer *>(user);
-    size_t len = size * count;
-    if (!accept_bytes(t, len)) return 0;
-    std::string_view line = trim(std::string_view(data, len));
-    if (line.substr(0, 5) == "HTTP/") {
-        // A new status line (after 1xx interim responses): only the final header block counts.
-        t->response.headers.clear();
-        return len;
-    }
-    size_t colon = line.find(':');
-    if (colon == std::string_view::npos) return len;
-    t->response.headers.emplace_back(std::string(trim(line.substr(0, colon))),
-                                     std::string(trim(line.substr(colon + 1))));
-    return len;
-}
-
-size_t on_body(char *data, size_t size, size_t count, void *user) {
-    auto *t = static_cast<Transfer *>(user);
-    size_t len = size * count;
-    if (!accept_bytes(t, len)) return 0;
-    if (!t->status_known) {
-        t->status_known = true;
-        long code = 0;
-        curl_easy_getinfo(t->easy, CURLINFO_RESPONSE_CODE, &code);
-        t->response.http_status = static_cast<int>(code);
-        t->streaming = t->request.on_data && code >= 200 && code < 300;
-    }
-    if (!t->streaming) {
-        t->response.body.append(data, len);
-        return len;
-    }
-    try {
-        t->request.on_data(std::string_view(data, len));
-    } catch (const std::exception &e) {
-        t->abort =
-            ErrorInfo::make(Status::Internal, std::string("stream consumer threw: ") + e.what());
-    } catch (...) {
-        t->abort = ErrorInfo::make(Status::Internal, "stream consumer threw");
-    }
-    return t->abort ? 0 : len;  // on_data may have cancelled the request
-}
-
-// Connect-time policy check: every address libcurl is about to connect to, for every new
-// connection, so a name that re-resolves to an internal address (DNS rebinding) is refused.
-curl_socket_t on_open_socket(void *user, curlsocktype purpose, curl_sockaddr *address) {
-    auto *t = static_cast<Transfer *>(user);
-    (void)purpose;
-    auto ip = IpAddress::from_sockaddr(&address->addr, static_cast<socklen_t>(address->addrlen));
-    if (!ip || !t->policy->address_allowed(*ip)) {
-        t->blocked_address = ip ? ip->to_string() : "an address of unknown family";
-        log::warn("refused to connect to {}: blocked by the URL policy", t->blocked_address);
-        return CURL_SOCKET_BAD;
-    }
-    ++t->allowed_connects;
-    return socket(address->family, address->socktype | SOCK_CLOEXEC, address->protocol);
-}
-
-struct TimerKey {
-    int64_t due;
-    int kind;  // 0 = user timer; 1 = drain fence, which sorts after user timers due at once
-    uint64_t seq;
-    TimerId id;
-    bool operator<(const TimerKey &o) const {
-        return std::tie(due, kind, seq, id) < std::tie(o.due, o.kind, o.seq, o.id);
-    }
-};
-
 // A timer set or cancelled from another thread, applied by the loop right after it reads the
 // clock (see run_due_timers).
 struct TimerOp {
     TimerId id = 0;
     bool cancel = false;
     int64_t due = 0;
-    int kind = 0;
+    TimerQueue::Kind kind = TimerQueue::Kind::User;
     int64_t repeat_ms = 0;
-    std::shared_ptr<std::function<void()>> fn;
-};
-
-struct Timer {
-    TimerKey key;
-    int64_t repeat_ms = 0;
-    std::shared_ptr<std::function<void()>> fn;  // shared: a callback may cancel its own timer
+    TimerQueue::Callback fn;
 };
 
 }  // namespace
@@ -267,9 +99,7 @@ struct Engine::Impl {
 
     // I/O thread only.
     std::unordered_map<RequestId, std::unique_ptr<Transfer>> transfers;
-    std::set<TimerKey> timer_queue;
-    std::unordered_map<TimerId, Timer> timers;
-    uint64_t timer_seq = 0;
+    TimerQueue timers;
 
     ~Impl() {
         waker->close();
@@ -299,19 +129,8 @@ struct Engine::Impl {
 
     // ---- timers (I/O thread) ----
 
-    void insert_timer(TimerId id, int64_t due, int kind, int64_t repeat_ms,
-                      std::shared_ptr<std::function<void()>> fn) {
-        Timer timer{TimerKey{due, kind, ++timer_seq, id}, repeat_ms, std::move(fn)};
-        timer_queue.insert(timer.key);
-        timers.emplace(id, std::move(timer));
-    }
-
     void erase_timer(TimerId id) {
-        auto it = timers.find(id);
-        if (it == timers.end()) return;
-        timer_queue.erase(it->second.key);
-        if (it->second.key.kind == 0) timer_count.fetch_sub(1);
-        timers.erase(it);
+        if (timers.erase(id) == TimerQueue::Kind::User) timer_count.fetch_sub(1);
     }
 
     void apply_timer_ops() {
@@ -324,7 +143,7 @@ struct Engine::Impl {
             if (op.cancel) {
                 erase_timer(op.id);
             } else {
-                insert_timer(op.id, op.due, op.kind, op.repeat_ms, std::move(op.fn));
+                timers.insert(op.id, op.due, op.kind, op.repeat_ms, std::move(op.fn));
             }
         }
     }
@@ -335,126 +154,21 @@ struct Engine::Impl {
         // advance made due (ManualClock tests rely on it; so does cancel-then-wait).
         const int64_t now = clock->now_ms();
         apply_timer_ops();
-        while (!timer_queue.empty() && timer_queue.begin()->due <= now) {
-            TimerKey key = *timer_queue.begin();
-            timer_queue.erase(timer_queue.begin());
-            auto it = timers.find(key.id);
-            if (it == timers.end()) continue;
-            std::shared_ptr<std::function<void()>> fn = it->second.fn;
-            if (it->second.repeat_ms > 0) {
-                int64_t next = key.due + it->second.repeat_ms;
-                // A manual clock replays every period it jumped over; real time does not burst
-                // after the process was suspended.
-                if (!clock->is_manual() && next <= now) next = now + it->second.repeat_ms;
-                it->second.key = TimerKey{next, key.kind, ++timer_seq, key.id};
-                timer_queue.insert(it->second.key);
-            } else {
-                if (key.kind == 0) timer_count.fetch_sub(1);
-                timers.erase(it);
-            }
-            run_guarded("timer callback", *fn);
+        while (auto fired = timers.pop_due(now, clock->is_manual())) {
+            if (fired->finished && fired->kind == TimerQueue::Kind::User) timer_count.fetch_sub(1);
+            run_guarded("timer callback", *fired->fn);
         }
     }
 
     // ---- transfers (I/O thread) ----
 
-    CURLcode configure(Transfer &t) {
-        CURL *e = t.easy;
-        CURLcode rc = CURLE_OK;
-        auto set = [&](CURLoption option, auto value) {
-            if (rc == CURLE_OK) rc = curl_easy_setopt(e, option, value);
-        };
-        const HttpRequest &r = t.request;
-        set(CURLOPT_URL, r.url.c_str());
-        set(CURLOPT_PRIVATE, static_cast<void *>(&t));
-        set(CURLOPT_NOSIGNAL, 1L);
-        set(CURLOPT_USERAGENT, user_agent.c_str());
-        set(CURLOPT_PROTOCOLS_STR, "http,https");
-        set(CURLOPT_FOLLOWLOCATION, 0L);
-        set(CURLOPT_SSL_VERIFYPEER, 1L);
-        set(CURLOPT_SSL_VERIFYHOST, 2L);
-        if (!ca_file.empty()) set(CURLOPT_CAINFO, ca_file.c_str());
-        set(CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_2TLS));
-        // Over TLS, wait for a connection that may multiplex (HTTP/2) rather than open another.
-        if (starts_with_ci(r.url, "https://")) set(CURLOPT_PIPEWAIT, 1L);
-        // No proxy, not even from the environment: the connect-time check must see the address
-        // of the cloud itself, not of a proxy that would resolve the name on its own.
-        set(CURLOPT_PROXY, "");
-        set(CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(std::max(0, r.connect_timeout_ms)));
-        set(CURLOPT_TIMEOUT_MS, static_cast<long>(std::max(0, r.total_timeout_ms)));
-        set(CURLOPT_TCP_KEEPALIVE, 1L);
-        // Removing a transfer that is still resolving must not wait for getaddrinfo to return.
-        set(CURLOPT_QUICK_EXIT, 1L);
-        set(CURLOPT_OPENSOCKETFUNCTION, &on_open_socket);
-        set(CURLOPT_OPENSOCKETDATA, static_cast<void *>(&t));
-        set(CURLOPT_HEADERFUNCTION, &on_header);
-        set(CURLOPT_HEADERDATA, static_cast<void *>(&t));
-        set(CURLOPT_WRITEFUNCTION, &on_body);
-        set(CURLOPT_WRITEDATA, static_cast<void *>(&t));
-        set(CURLOPT_ERRORBUFFER, t.error_buffer);
-        if (r.max_response_bytes < static_cast<size_t>(std::numeric_limits<curl_off_t>::max())) {
-            // Fails at once when Content-Length already says too much.
-            set(CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(r.max_response_bytes));
-        }
-        for (const std::string &entry : r.resolve) {
-            t.resolve_list = curl_slist_append(t.resolve_list, entry.c_str());
-        }
-        if (t.resolve_list) set(CURLOPT_RESOLVE, t.resolve_list);
-
-        bool has_expect = false;
-        for (const auto &[name, value] : r.headers) {
-            has_expect = has_expect || iequals(name, "Expect");
-            std::string line = name + ": " + value;
-            t.header_list = curl_slist_append(t.header_list, line.c_str());
-        }
-        // No "Expect: 100-continue" round trip before large bodies.
-        if (!has_expect) t.header_list = curl_slist_append(t.header_list, "Expect:");
-        set(CURLOPT_HTTPHEADER, t.header_list);
-
-        if (iequals(r.method, "GET") && r.body.empty()) {
-            set(CURLOPT_HTTPGET, 1L);
-        } else if (iequals(r.method, "HEAD")) {
-            set(CURLOPT_NOBODY, 1L);
-        } else if (iequals(r.method, "POST") || !r.body.empty()) {
-            set(CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(r.body.size()));
-            set(CURLOPT_POSTFIELDS, r.body.c_str());
-            if (!iequals(r.method, "POST")) set(CURLOPT_CUSTOMREQUEST, r.method.c_str());
-        } else {
-            set(CURLOPT_CUSTOMREQUEST, r.method.c_str());
-        }
-        return rc;
-    }
-
-    // Problems found before any I/O; nullopt when the request may start.
-    std::optional<ErrorInfo> precheck(const HttpRequest &r) const {
-        if (starts_with_ci(r.url, "http://") && !policy->options().insecure_local) {
-            return ErrorInfo::make(
-                Status::UrlBlocked,
-                "plain http:// refused by the URL policy (HTTPS only): " + log::redact(r.url));
-        }
-        if (has_line_break(r.method) || r.method.empty())
-            return ErrorInfo::make(Status::InvalidArgument, "invalid HTTP method");
-        for (const auto &[name, value] : r.headers) {
-            if (name.empty() || has_line_break(name) || has_line_break(value) ||
-                name.find(':') != std::string::npos)
-                return ErrorInfo::make(Status::InvalidArgument,
-                                       "invalid HTTP header \"" + log::redact(name) + "\"");
-        }
-        return std::nullopt;
-    }
-
     void start(std::unique_ptr<Transfer> t) {
-        if (auto problem = precheck(t->request)) {
+        if (auto problem = precheck_request(t->request, *policy)) {
             complete(std::move(t), std::move(*problem));
             return;
         }
         t->policy = policy.get();
-        t->easy = curl_easy_init();
-        if (!t->easy) {
-            complete(std::move(t), ErrorInfo::make(Status::NoMemory, "curl_easy_init failed"));
-            return;
-        }
-        CURLcode rc = configure(*t);
+        CURLcode rc = configure_transfer(*t, user_agent, ca_file);
         if (rc != CURLE_OK) {
             ErrorInfo error = curl_error(rc, t->error_buffer);
             complete(std::move(t), std::move(error));
@@ -471,39 +185,6 @@ struct Engine::Impl {
         t->added = true;
         RequestId id = t->id;
         transfers.emplace(id, std::move(t));
-    }
-
-    // The result of a transfer libcurl reports as done.
-    ErrorInfo outcome(Transfer &t, CURLcode code) {
-        long status = 0;
-        curl_easy_getinfo(t.easy, CURLINFO_RESPONSE_CODE, &status);
-        t.response.http_status = static_cast<int>(status);
-        if (t.abort) return *t.abort;
-        if (code == CURLE_OK) {
-            if (status >= 300 && status < 400) {
-                const std::string *location = find_header(t.response.headers, "Location");
-                ErrorInfo e = ErrorInfo::make(
-                    Status::RedirectRefused,
-                    "redirect refused: HTTP " + std::to_string(status) +
-                        (location ? " to " + *location : std::string(" (no Location)")));
-                e.http_status = static_cast<int>(status);
-                return e;
-            }
-            return ErrorInfo{};
-        }
-        if (code == CURLE_COULDNT_CONNECT && !t.blocked_address.empty() &&
-            t.allowed_connects == 0) {
-            return ErrorInfo::make(Status::UrlBlocked, "connection to " + t.blocked_address +
-                                                           " refused: address blocked by the "
-                                                           "URL policy");
-        }
-        ErrorInfo e = curl_error(code, t.error_buffer);
-        if (code == CURLE_OPERATION_TIMEDOUT) {
-            e.message = "request timed out (connect timeout " +
-                        std::to_string(t.request.connect_timeout_ms) + " ms, total timeout " +
-                        std::to_string(t.request.total_timeout_ms) + " ms): " + t.error_buffer;
-        }
-        return e;
     }
 
     // Removes a transfer from libcurl, frees it, then runs its completion exactly once.
@@ -534,7 +215,7 @@ struct Engine::Impl {
             void *priv = nullptr;
             curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, &priv);
             auto *t = static_cast<Transfer *>(priv);
-            ErrorInfo e = outcome(*t, msg->data.result);
+            ErrorInfo e = transfer_outcome(*t, msg->data.result);
             complete_by_id(t->id, std::move(e));
         }
     }
@@ -569,15 +250,15 @@ struct Engine::Impl {
             if (!inbox_empty_locked() || stopping) return 0;
         }
         int64_t wait = kIdleWaitMs;
-        if (!timer_queue.empty()) {
-            int64_t until = timer_queue.begin()->due - clock->now_ms();
+        if (auto due = timers.next_due()) {
+            int64_t until = *due - clock->now_ms();
             if (until <= 0) return 0;
             // A manual clock moves only through advance(), which wakes the loop.
             if (!clock->is_manual()) wait = std::min(wait, until);
         }
         const int64_t now = steady_now_ms();
         for (const auto &[id, t] : transfers) {
-            if (t->request.idle_timeout_ms <= 0) continue;
+            if (t->request.idle_timeout_ms <= 0 || t->abort) continue;
             int64_t until = t->last_activity_ms + t->request.idle_timeout_ms - now;
             wait = std::min(wait, std::max<int64_t>(until, 0));
         }
@@ -625,9 +306,12 @@ struct Engine::Impl {
         const ErrorInfo cancelled_error =
             ErrorInfo::make(Status::Cancelled, "request cancelled: engine shut down");
         while (true) {
-            timers.clear();
-            timer_queue.clear();
-            timer_count.store(0);
+            {
+                // Moved out first: a callback's destructor may call back into the engine.
+                TimerQueue dropped_queue;
+                std::swap(dropped_queue, timers);
+                timer_count.store(0);
+            }
             std::vector<std::unique_ptr<Transfer>> new_transfers;
             std::vector<std::function<void()>> dropped;
             std::vector<TimerOp> dropped_timers;
@@ -772,10 +456,10 @@ TimerId Engine::set_timer(int64_t delay_ms, std::function<void()> fn, int64_t re
     repeat_ms = std::max<int64_t>(repeat_ms, 0);
     impl_->timer_count.fetch_add(1);
     if (impl_->on_io_thread()) {
-        impl_->insert_timer(id, due, 0, repeat_ms, std::move(shared));
+        impl_->timers.insert(id, due, TimerQueue::Kind::User, repeat_ms, std::move(shared));
         return id;
     }
-    TimerOp op{id, false, due, 0, repeat_ms, std::move(shared)};
+    TimerOp op{id, false, due, TimerQueue::Kind::User, repeat_ms, std::move(shared)};
     if (!impl_->hand_in([&] { impl_->timer_ops.push_back(std::move(op)); })) {
         impl_->timer_count.fetch_sub(1);
     }
@@ -783,7 +467,7 @@ TimerId Engine::set_timer(int64_t delay_ms, std::function<void()> fn, int64_t re
 }
 
 void Engine::cancel_timer(TimerId id) {
-    if (impl_->on_io_thread() && impl_->timers.count(id) != 0) {
+    if (impl_->on_io_thread() && impl_->timers.contains(id)) {
         impl_->erase_timer(id);
         return;
     }
@@ -812,7 +496,7 @@ void Engine::drain() {
     TimerOp fence;
     fence.id = impl->next_timer_id.fetch_add(1);
     fence.due = deadline;
-    fence.kind = 1;
+    fence.kind = TimerQueue::Kind::Fence;
     fence.fn = std::make_shared<std::function<void()>>([impl, done] {
         std::lock_guard<std::mutex> lock(impl->mutex);
         impl->tasks.push_back([done] { done->set_value(); });
