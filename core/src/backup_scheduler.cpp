@@ -140,19 +140,7 @@ void BackupScheduler::on_periodic_done(uint64_t token, OpResult &&result) {
 }
 
 void BackupScheduler::final_snapshot_async(OpCallback done) {
-    std::weak_ptr<BackupScheduler> weak = weak_from_this();
-    auto run = [weak, done = std::move(done), timeout = options_.final_timeout_ms]() mutable {
-        if (auto self = weak.lock()) {
-            self->request(true, timeout, std::move(done));
-        } else if (done) {
-            done(OpResult{ErrorInfo::make(Status::Cancelled, "Backup scheduler closed"), {}});
-        }
-    };
-    if (engine_->in_io_thread()) {
-        run();
-    } else {
-        engine_->post(std::move(run));
-    }
+    post_request(true, options_.final_timeout_ms, std::move(done));
 }
 
 OpResult BackupScheduler::final_snapshot() {
@@ -163,10 +151,14 @@ OpResult BackupScheduler::final_snapshot() {
 }
 
 void BackupScheduler::snapshot_now_async(OpCallback done) {
+    post_request(false, 0, std::move(done));
+}
+
+void BackupScheduler::post_request(bool final, int64_t timeout_ms, OpCallback done) {
     std::weak_ptr<BackupScheduler> weak = weak_from_this();
-    auto run = [weak, done = std::move(done)]() mutable {
+    auto run = [weak, final, timeout_ms, done = std::move(done)]() mutable {
         if (auto self = weak.lock()) {
-            self->request(false, 0, std::move(done));
+            self->request(final, timeout_ms, std::move(done));
         } else if (done) {
             done(OpResult{ErrorInfo::make(Status::Cancelled, "Backup scheduler closed"), {}});
         }

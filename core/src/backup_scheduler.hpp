@@ -101,6 +101,7 @@ private:
     void stop_io();
     void close_io();
     void tick();
+    void post_request(bool final, int64_t timeout_ms, OpCallback done);  // [any thread]
     void request(bool final, int64_t timeout_ms, OpCallback done);
     void pump();
     void on_periodic_done(uint64_t token, OpResult &&result);
