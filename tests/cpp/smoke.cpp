@@ -37,8 +37,16 @@ int main() {
     {
         HttpRequest request;
         request.url = url;
-        HttpResponse response = Engine::create()->perform(request, 10'000);
+        auto engine = Engine::create();
+        HttpResponse response = engine->perform(request, 10'000);
         print_error("request:", response.error);
+        ok = ok && response.error.status == Status::UrlBlocked;
+        // An allowed name that resolves to loopback (DNS rebinding) is stopped at connect time.
+        const std::string port = std::to_string(server.port());
+        request.url = "https://www.elizacloud.ai:" + port + "/api/v1/health";
+        request.resolve = {"www.elizacloud.ai:" + port + ":127.0.0.1"};
+        response = engine->perform(request, 10'000);
+        print_error("rebound www.elizacloud.ai:", response.error);
         ok = ok && response.error.status == Status::UrlBlocked;
     }
 
