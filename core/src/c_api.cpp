@@ -9,6 +9,7 @@
 #include <memory>
 #include <new>
 #include <string>
+#include <type_traits>
 #include <utility>
 
 #include "cloud.hpp"
@@ -18,6 +19,7 @@
 #include "json.hpp"
 #include "log.hpp"
 #include "log_fanout.hpp"
+#include "rest_mount.hpp"
 
 using elizacloud::Cloud;
 using elizacloud::Error;
@@ -27,6 +29,8 @@ using elizacloud::Status;
 
 struct ec_cloud {
     std::unique_ptr<Cloud> cloud;
+    // Declared after cloud: destroyed first, while the cloud still exists.
+    std::unique_ptr<elizacloud::RestMount> rest = std::make_unique<elizacloud::RestMount>();
 };
 
 namespace {
@@ -247,6 +251,7 @@ EC_API void ec_cloud_destroy(ec_cloud *cloud) noexcept {
         }
         if (cloud->cloud->in_io_thread())
             throw Error(Status::Reentrant, "ec_cloud_destroy on the library's I/O thread");
+        cloud->rest->shutdown();  // REST servers on this cloud stop using it first
         cloud->cloud->shutdown();
         delete cloud;
     });
@@ -551,6 +556,188 @@ EC_API ec_status ec_cloud_restore_sync(ec_cloud *cloud, const char *agent_id, co
     return run(cloud, timeout_ms, result_json, [&] {
         return elizacloud::make_request(Method::Restore, agent_id, nullptr, nullptr, nullptr,
                                         backup_id);
+    });
+}
+
+// ---- local REST API -------------------------------------------------------------------------
+
+}  // extern "C"
+
+struct ec_rest_server {
+    std::shared_ptr<elizacloud::RestServer> server;
+};
+
+namespace {
+
+// One allocation: the public struct first (so the pointer handed out converts back), then the
+// headers and the body. Trivial members only, so malloc and free are enough.
+struct RestResponseBlock {
+    ec_rest_response pub;
+    std::shared_ptr<elizacloud::RestStream> *stream;  // owned; nullptr when not streaming
+};
+static_assert(std::is_standard_layout_v<RestResponseBlock>);
+
+ec_rest_response *make_rest_response(const elizacloud::RestResponse &r) {
+    namespace json = elizacloud::json;
+    json::Document doc(rapidjson::kObjectType);
+    auto &alloc = doc.GetAllocator();
+    for (const auto &[name, value] : r.headers)
+        json::set(doc, name, json::string_value(value, alloc), alloc);
+    const std::string headers = json::stringify(doc);
+    const size_t size = sizeof(RestResponseBlock) + headers.size() + 1 + r.body.size() + 1;
+    auto *block = static_cast<RestResponseBlock *>(std::malloc(size));
+    if (!block) throw std::bad_alloc();
+    char *text = reinterpret_cast<char *>(block + 1);
+    std::memcpy(text, headers.c_str(), headers.size() + 1);
+    char *body = text + headers.size() + 1;
+    std::memcpy(body, r.body.data(), r.body.size());
+    body[r.body.size()] = '\0';
+    block->pub = ec_rest_response{};
+    block->pub.struct_size = sizeof(ec_rest_response);
+    block->pub.status = r.status;
+    block->pub.headers_json = text;
+    block->pub.body = body;
+    block->pub.body_len = r.body.size();
+    block->pub.handled = r.handled ? 1 : 0;
+    block->pub.credentials = static_cast<int32_t>(r.credentials);
+    block->pub.streaming = r.stream ? 1 : 0;
+    block->stream = nullptr;
+    if (r.stream) {
+        try {
+            block->stream = new std::shared_ptr<elizacloud::RestStream>(r.stream);
+        } catch (...) {
+            std::free(block);
+            throw;
+        }
+    }
+    return &block->pub;
+}
+
+elizacloud::Headers parse_headers(const char *headers_json) {
+    namespace json = elizacloud::json;
+    elizacloud::Headers headers;
+    if (!headers_json || !*headers_json) return headers;
+    json::Document doc;
+    if (!json::parse(headers_json, doc) || !doc.IsObject())
+        invalid("headers_json must be a JSON object of header names to string values");
+    for (auto it = doc.MemberBegin(); it != doc.MemberEnd(); ++it) {
+        std::string name(it->name.GetString(), it->name.GetStringLength());
+        if (!it->value.IsString()) invalid("header values must be strings");
+        headers.emplace_back(std::move(name),
+                             std::string(it->value.GetString(), it->value.GetStringLength()));
+    }
+    return headers;
+}
+
+}  // namespace
+
+extern "C" {
+
+EC_API ec_status ec_rest_options_init(ec_rest_options *options, uint32_t struct_size) noexcept {
+    return options_init(options, struct_size);
+}
+
+EC_API ec_status ec_rest_server_options_init(ec_rest_server_options *options,
+                                             uint32_t struct_size) noexcept {
+    return options_init(options, struct_size);
+}
+
+EC_API ec_status ec_cloud_rest_configure(ec_cloud *cloud, const ec_rest_options *options) noexcept {
+    return guard([&] {
+        Cloud &c = get(cloud);
+        const ec_rest_options o = widen(options);
+        if (o.login_session_ttl_ms < 0) invalid("login_session_ttl_ms must not be negative");
+        cloud->rest->configure(
+            c, elizacloud::rest_options_from(o.token, o.allowed_hosts, o.allowed_origins,
+                                             o.login_session_ttl_ms));
+    });
+}
+
+EC_API ec_status ec_cloud_rest_dispatch(ec_cloud *cloud, const char *method, const char *target,
+                                        const char *headers_json, const char *body, size_t body_len,
+                                        ec_rest_response **out) noexcept {
+    return guard([&] {
+        Cloud &c = get(cloud);
+        require(out, "out is NULL");
+        *out = nullptr;
+        require(method, "method is NULL");
+        require(target, "target is NULL");
+        if (!body && body_len != 0) invalid("body is NULL but body_len is not 0");
+        c.refuse_blocking("ec_cloud_rest_dispatch");
+        elizacloud::RestRequest request;
+        request.method = method;
+        request.target = target;
+        request.headers = parse_headers(headers_json);
+        if (body_len) request.body.assign(body, body_len);
+        auto api = cloud->rest->dispatcher(c);
+        *out = make_rest_response(api->dispatch(request));
+    });
+}
+
+EC_API ec_status ec_rest_response_read(ec_rest_response *response, int32_t timeout_ms, char **data,
+                                       size_t *len) noexcept {
+    return guard([&] {
+        require(response, "response is NULL");
+        require(data, "data is NULL");
+        *data = nullptr;
+        if (len) *len = 0;
+        auto *block = reinterpret_cast<RestResponseBlock *>(response);
+        if (!block->stream) throw Error(Status::Empty, "the response does not stream");
+        auto frames = (*block->stream)->read(timeout_ms < 0 ? -1 : timeout_ms);
+        if (!frames) throw Error(Status::Empty, "the event stream has ended");
+        if (frames->empty()) throw Error(Status::Timeout, "no event within the timeout");
+        *data = duplicate(*frames);
+        if (len) *len = frames->size();
+    });
+}
+
+EC_API void ec_rest_response_free(ec_rest_response *response) noexcept {
+    if (!response) return;
+    auto *block = reinterpret_cast<RestResponseBlock *>(response);
+    if (block->stream) {
+        (*block->stream)->close();
+        delete block->stream;
+    }
+    std::free(block);
+}
+
+EC_API ec_status ec_rest_server_start(ec_cloud *cloud, const ec_rest_server_options *options,
+                                      ec_rest_server **out) noexcept {
+    return guard([&] {
+        Cloud &c = get(cloud);
+        require(out, "out is NULL");
+        *out = nullptr;
+        const ec_rest_server_options o = widen(options);
+        if (o.login_session_ttl_ms < 0) invalid("login_session_ttl_ms must not be negative");
+        if (o.threads < 0) invalid("threads must not be negative");
+        if (o.port < EC_REST_PORT_EPHEMERAL || o.port > 65535)
+            invalid("port must be 0 (2138), EC_REST_PORT_EPHEMERAL or 1..65535");
+        elizacloud::RestServerOptions server;
+        if (o.host) server.host = o.host;
+        server.port = o.port == 0                        ? EC_REST_DEFAULT_PORT
+                      : o.port == EC_REST_PORT_EPHEMERAL ? 0
+                                                         : o.port;
+        server.rest = elizacloud::rest_options_from(o.token, o.allowed_hosts, o.allowed_origins,
+                                                    o.login_session_ttl_ms);
+        server.export_env = o.export_env != 0;
+        if (o.threads > 0) server.threads = o.threads;
+        auto handle = std::make_unique<ec_rest_server>();
+        handle->server = cloud->rest->start_server(c, std::move(server));
+        *out = handle.release();
+    });
+}
+
+EC_API int32_t ec_rest_server_port(ec_rest_server *server) noexcept {
+    return server && server->server ? server->server->port() : -1;
+}
+
+EC_API void ec_rest_server_stop(ec_rest_server *server) noexcept {
+    guard([&] {
+        if (!server) return;
+        if (elizacloud::EventDispatcher::current_owner() != nullptr)
+            throw Error(Status::Reentrant, "ec_rest_server_stop is not allowed inside a callback");
+        server->server->stop();
+        delete server;
     });
 }
 

@@ -219,9 +219,15 @@ uint64_t Cloud::start(Request request) {
 }
 
 std::string Cloud::run(Request request, int32_t timeout_ms) {
+    return run(std::move(request), timeout_ms, {});
+}
+
+std::string Cloud::run(Request request, int32_t timeout_ms,
+                       const std::function<void(uint64_t)> &started) {
     refuse_blocking(method_name(request.method));
     std::shared_ptr<Pending> pending;
     const uint64_t id = begin(std::move(request), true, pending);
+    if (started) started(id);
     std::unique_lock<std::mutex> lock(ops_mutex_);
     auto ready = [&pending] { return pending->outcome.has_value(); };
     if (timeout_ms <= 0) {
@@ -306,7 +312,28 @@ void Cloud::chunk(uint64_t id, std::string_view text) {
 }
 
 void Cloud::push(Event event) {
+    {
+        std::lock_guard<std::mutex> lock(taps_mutex_);
+        for (auto &tap : taps_) {
+            try {
+                tap.second(event);
+            } catch (const std::exception &e) {  // an observer must not cost the host its event
+                report_callback_failure(e.what());
+            }
+        }
+    }
     queue_->push(std::move(event));
+}
+
+uint64_t Cloud::add_event_tap(EventTap tap) {
+    std::lock_guard<std::mutex> lock(taps_mutex_);
+    taps_.emplace_back(next_tap_, std::move(tap));
+    return next_tap_++;
+}
+
+void Cloud::remove_event_tap(uint64_t id) {
+    std::lock_guard<std::mutex> lock(taps_mutex_);
+    std::erase_if(taps_, [id](const auto &tap) { return tap.first == id; });
 }
 
 // ---- the worker ---------------------------------------------------------------------------

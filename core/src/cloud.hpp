@@ -19,6 +19,8 @@
 #include <string_view>
 #include <thread>
 #include <unordered_map>
+#include <utility>
+#include <vector>
 
 #include "base_url.hpp"
 #include "cloud_client.hpp"
@@ -122,6 +124,24 @@ public:
     int32_t state() const;
     std::string active_agent() const;  // NotConnected when none
 
+    // ---- for the local REST API (rest_api.cpp) ----
+    // run() that reports the operation's id before waiting, so another thread can cancel() it
+    // (a REST server shutting down ends the requests its clients are waiting on).
+    std::string run(Request request, int32_t timeout_ms,
+                    const std::function<void(uint64_t)> &started);
+    // Observers of every event emitted through push() (state changes, credentials...), called on
+    // the emitting library thread before the event is queued. A tap must be quick, must not block
+    // and must not call into this Cloud. After remove_event_tap() returns the tap never runs.
+    using EventTap = std::function<void(const Event &)>;
+    uint64_t add_event_tap(EventTap tap);
+    void remove_event_tap(uint64_t id);
+    // Adopts a key that the REST login routes obtained, exactly as a completed login() does:
+    // saved to the config file, client replaced, CREDENTIALS_CHANGED emitted. Blocking (file
+    // I/O). The result says why the key could not be saved; it is in use either way.
+    ErrorInfo adopt_login(const LoginResult &result);
+    const std::shared_ptr<Engine> &engine() const { return engine_; }
+    const BaseUrl &base_url() const { return base_; }
+
 private:
     struct Pending;
     struct Outcome {
@@ -210,6 +230,8 @@ private:
     // [state_mutex_ held or constructor] A new client (and its AgentOps view) for key.
     void set_client_locked(const std::string &key);
     void complete_login(uint64_t id, const LoginResult &result);
+    // The account side of a completed login (shared with adopt_login); returns the save error.
+    ErrorInfo store_login(uint64_t id, const LoginResult &result);
     void complete_logout(uint64_t id);
     std::shared_ptr<CloudClient> client_or_null() const;
     std::shared_ptr<CloudManager> manager(bool create);
@@ -260,6 +282,10 @@ private:
     bool work_stop_ = false;
 
     std::atomic<bool> shut_down_{false};
+
+    std::mutex taps_mutex_;  // held while taps run, so removal waits for a running tap
+    std::vector<std::pair<uint64_t, EventTap>> taps_;
+    uint64_t next_tap_ = 1;
 };
 
 }  // namespace elizacloud

@@ -109,6 +109,35 @@ Cloud::CancelFn Cloud::launch_login(uint64_t id) {
 void Cloud::complete_login(uint64_t id, const LoginResult &result) {
     // The key is kept even when the login request was cancelled meanwhile: the cloud hands it
     // out only once.
+    const ErrorInfo saved = store_login(id, result);
+    {
+        std::lock_guard<std::mutex> lock(state_mutex_);
+        login_running_ = false;
+    }
+    json::Document doc(rapidjson::kObjectType);
+    auto &alloc = doc.GetAllocator();
+    json::set(doc, "userId", string_or_null(result.user_id, alloc), alloc);
+    json::set(doc, "organizationId", string_or_null(result.organization_id, alloc), alloc);
+    json::set(doc, "keyPrefix", json::string_value(result.key_prefix, alloc), alloc);
+    json::set(doc, "expiresAt",
+              result.expires_at ? json::string_value(*result.expires_at, alloc) : json::Value(),
+              alloc);
+    if (!saved.ok()) {
+        finish(id,
+               ErrorInfo::make(Status::Io, "logged in, but the API key could not be saved to " +
+                                               config_path_ + ": " + saved.message +
+                                               " (ec_cloud_api_key() returns it)"),
+               {});
+        return;
+    }
+    finish(id, {}, json::stringify(doc));
+}
+
+ErrorInfo Cloud::adopt_login(const LoginResult &result) {
+    return store_login(0, result);
+}
+
+ErrorInfo Cloud::store_login(uint64_t id, const LoginResult &result) {
     ErrorInfo saved;
     if (store_) {
         try {
@@ -133,38 +162,24 @@ void Cloud::complete_login(uint64_t id, const LoginResult &result) {
             identity_.reset();
         }
         enabled_ = true;
-        login_running_ = false;
     }
     Event credentials;
     credentials.type = EC_EVENT_CREDENTIALS_CHANGED;
     credentials.request_id = id;
     credentials.text = result.key_prefix;
     push(std::move(credentials));
-
-    json::Document doc(rapidjson::kObjectType);
-    auto &alloc = doc.GetAllocator();
-    json::set(doc, "userId", string_or_null(result.user_id, alloc), alloc);
-    json::set(doc, "organizationId", string_or_null(result.organization_id, alloc), alloc);
     if (!result.user_id.empty()) {
+        json::Document doc(rapidjson::kObjectType);
+        auto &alloc = doc.GetAllocator();
+        json::set(doc, "userId", json::string_value(result.user_id, alloc), alloc);
+        json::set(doc, "organizationId", string_or_null(result.organization_id, alloc), alloc);
         Event identity;
         identity.type = EC_EVENT_IDENTITY;
         identity.request_id = id;
         identity.json = json::stringify(doc);
         push(std::move(identity));
     }
-    json::set(doc, "keyPrefix", json::string_value(result.key_prefix, alloc), alloc);
-    json::set(doc, "expiresAt",
-              result.expires_at ? json::string_value(*result.expires_at, alloc) : json::Value(),
-              alloc);
-    if (!saved.ok()) {
-        finish(id,
-               ErrorInfo::make(Status::Io, "logged in, but the API key could not be saved to " +
-                                               config_path_ + ": " + saved.message +
-                                               " (ec_cloud_api_key() returns it)"),
-               {});
-        return;
-    }
-    finish(id, {}, json::stringify(doc));
+    return saved;
 }
 
 Cloud::CancelFn Cloud::launch_logout(uint64_t id) {

@@ -383,6 +383,100 @@ EC_API const char *ec_last_error_message(void) EC_NOEXCEPT;
 EC_API uint32_t ec_version(void) EC_NOEXCEPT;
 EC_API const char *ec_version_string(void) EC_NOEXCEPT;
 
+/* ---- Local REST API ------------------------------------------------------------------------
+ * The /api/cloud/... routes of seed 000 (SPEC 3) for a dashboard: a dispatcher that a host's own
+ * HTTP server can mount (ec_cloud_rest_dispatch), and a standalone server around it
+ * (ec_rest_server_start; `elizacloud serve`). Routes, bodies and status codes: docs/rest-api.md.
+ * ------------------------------------------------------------------------------------------ */
+
+/* Settings of a cloud's dispatcher (ec_cloud_rest_configure) and of a server. */
+typedef struct ec_rest_options {
+    uint32_t struct_size;
+    /* Required as "Authorization: Bearer <token>" on every /api/cloud/ route (401 otherwise).
+     * NULL = MILADY_API_TOKEN (trimmed; unset or blank = none); "" = none. */
+    const char *token;
+    const char *allowed_hosts;    /* Host names accepted besides loopback ones; comma-separated */
+    const char *allowed_origins;  /* Origins accepted besides http(s)://localhost|127.0.0.1|[::1] */
+    int64_t login_session_ttl_ms; /* how long a login session may be polled; 600000 */
+} ec_rest_options;
+EC_API ec_status ec_rest_options_init(ec_rest_options *options, uint32_t struct_size) EC_NOEXCEPT;
+
+/* What a response did to the stored credentials (ec_rest_response.credentials). On STORED a host
+ * exports ELIZAOS_CLOUD_API_KEY (from ec_cloud_api_key) and ELIZAOS_CLOUD_ENABLED=true to its
+ * environment; on REMOVED it removes both. CREDENTIALS_CHANGED events are emitted as well. */
+enum {
+    EC_REST_CREDENTIALS_UNCHANGED = 0,
+    EC_REST_CREDENTIALS_STORED = 1,
+    EC_REST_CREDENTIALS_REMOVED = 2
+};
+
+typedef struct ec_rest_response {
+    uint32_t struct_size;
+    int32_t status;           /* HTTP status */
+    const char *headers_json; /* {"Content-Type":"application/json",...}; send them all */
+    const char *body;         /* NUL-terminated; body_len bytes */
+    size_t body_len;
+    int32_t handled;     /* 0: the path is not under /api/cloud/ (404); route it elsewhere */
+    int32_t credentials; /* EC_REST_CREDENTIALS_* */
+    int32_t streaming;   /* 1: an event stream (GET /api/cloud/events): send the headers, then
+                            what ec_rest_response_read returns until it ends */
+} ec_rest_response;
+
+/* [not in callback] Applies the settings to the cloud's dispatcher; without this call it uses
+ * ec_rest_options defaults (token from MILADY_API_TOKEN). Tracked login sessions are kept. */
+EC_API ec_status ec_cloud_rest_configure(ec_cloud *cloud,
+                                         const ec_rest_options *options) EC_NOEXCEPT;
+
+/* [not in callback] Answers one HTTP request. method "GET"...; target = path plus optional
+ * "?query" as received (not decoded); headers_json = {"Name":"value",...} or NULL; body may be
+ * NULL when body_len is 0. Blocks while the cloud works (a connect follows the provisioning job).
+ * Request problems (401, 404, 413...) are responses with EC_OK; *out is freed with
+ * ec_rest_response_free. */
+EC_API ec_status ec_cloud_rest_dispatch(ec_cloud *cloud, const char *method, const char *target,
+                                        const char *headers_json, const char *body, size_t body_len,
+                                        ec_rest_response **out) EC_NOEXCEPT;
+/* [any thread; one call at a time per response] The next bytes of a streaming response, waiting
+ * up to timeout_ms (-1 = forever): EC_OK with *data (free with ec_free) and *len; EC_ERR_TIMEOUT
+ * when nothing came (send an SSE comment such as ": keep-alive\n\n" to notice a gone client);
+ * EC_ERR_EMPTY once the stream has ended (also for a response that does not stream). */
+EC_API ec_status ec_rest_response_read(ec_rest_response *response, int32_t timeout_ms, char **data,
+                                       size_t *len) EC_NOEXCEPT;
+/* [any thread] Frees a response and ends its stream. NULL is a no-op. */
+EC_API void ec_rest_response_free(ec_rest_response *response) EC_NOEXCEPT;
+
+#define EC_REST_DEFAULT_PORT 2138
+#define EC_REST_PORT_EPHEMERAL (-1)
+
+typedef struct ec_rest_server_options {
+    uint32_t struct_size;
+    const char *host; /* NULL = "127.0.0.1"; a non-loopback host requires a token */
+    int32_t port;     /* 0 = EC_REST_DEFAULT_PORT; EC_REST_PORT_EPHEMERAL = any free port */
+    /* As in ec_rest_options: */
+    const char *token; /* NULL = MILADY_API_TOKEN; "" = none (refused on a non-loopback host) */
+    const char *allowed_hosts; /* the bind host is always accepted */
+    const char *allowed_origins;
+    int64_t login_session_ttl_ms;
+    int32_t export_env; /* 1 = the server itself setenv/unsetenv's ELIZAOS_CLOUD_API_KEY and
+                           ELIZAOS_CLOUD_ENABLED on login and disconnect */
+    int32_t threads;    /* connections served at once; 0 = 32 (event streams: half of them) */
+} ec_rest_server_options;
+EC_API ec_status ec_rest_server_options_init(ec_rest_server_options *options,
+                                             uint32_t struct_size) EC_NOEXCEPT;
+
+typedef struct ec_rest_server ec_rest_server;
+/* [not in callback] Binds and serves on library threads. EC_ERR_INVALID_ARGUMENT for a
+ * non-loopback host without a token, EC_ERR_IO when the address cannot be bound.
+ * ec_cloud_destroy stops the cloud's servers first; their handles stay valid for
+ * ec_rest_server_stop. */
+EC_API ec_status ec_rest_server_start(ec_cloud *cloud, const ec_rest_server_options *options,
+                                      ec_rest_server **out) EC_NOEXCEPT;
+/* [any thread] The port listened on (the chosen one for an ephemeral port); -1 for NULL. */
+EC_API int32_t ec_rest_server_port(ec_rest_server *server) EC_NOEXCEPT;
+/* [not in callback] Ends event streams and requests in flight (they answer 503), stops
+ * listening, joins the server's threads and frees the handle. NULL is a no-op. Does not
+ * disconnect the cloud: call ec_cloud_disconnect_sync for the final backup. */
+EC_API void ec_rest_server_stop(ec_rest_server *server) EC_NOEXCEPT;
+
 #ifdef __cplusplus
 }
 #endif
