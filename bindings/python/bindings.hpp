@@ -26,5 +26,6 @@ using CloudClass = pybind11::class_<CloudHandle, std::unique_ptr<CloudHandle, Re
 
 void bind_constants(pybind11::module_ &m);
 void bind_cloud(CloudClass &c);
+void bind_rest(pybind11::module_ &m, CloudClass &c);  // rest_bindings.cpp
 
 }  // namespace ecpy

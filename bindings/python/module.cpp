@@ -80,4 +80,5 @@ PYBIND11_MODULE(_core, m) {
 
     ecpy::CloudClass cloud(m, "Cloud", "One ec_cloud handle. Use elizacloud.Cloud instead.");
     ecpy::bind_cloud(cloud);
+    ecpy::bind_rest(m, cloud);
 }

@@ -64,6 +64,11 @@ EC_LOG_INFO: int
 EC_LOG_WARN: int
 EC_LOG_ERROR: int
 EC_LOG_OFF: int
+EC_REST_DEFAULT_PORT: int
+EC_REST_PORT_EPHEMERAL: int
+EC_REST_CREDENTIALS_UNCHANGED: int
+EC_REST_CREDENTIALS_STORED: int
+EC_REST_CREDENTIALS_REMOVED: int
 
 STATUS_CODES: dict[str, int]
 HEADER_VERSION: str
@@ -188,3 +193,49 @@ class Cloud:
     def restore_sync(
         self, agent_id: str | None = None, backup_id: str | None = None, timeout_ms: int = -1
     ) -> str: ...
+    # local REST API (rest_bindings.cpp)
+    def rest_configure(
+        self,
+        *,
+        token: str | None = None,
+        allowed_hosts: str | None = None,
+        allowed_origins: str | None = None,
+        login_session_ttl_ms: int = 0,
+    ) -> None: ...
+    def rest_dispatch(
+        self, method: str, target: str, headers: dict[str, str] = ..., body: str | bytes = ...
+    ) -> RestResponse: ...
+
+class RestResponse:
+    @property
+    def status(self) -> int: ...
+    @property
+    def headers_json(self) -> str: ...
+    @property
+    def body(self) -> bytes: ...
+    @property
+    def handled(self) -> bool: ...
+    @property
+    def credentials(self) -> int: ...
+    @property
+    def streaming(self) -> bool: ...
+    def read(self, timeout_ms: int = -1) -> bytes | None: ...
+    def close(self) -> None: ...
+
+class RestServer:
+    def __init__(
+        self,
+        cloud: Cloud,
+        *,
+        host: str | None = None,
+        port: int = 0,
+        token: str | None = None,
+        allowed_hosts: str | None = None,
+        allowed_origins: str | None = None,
+        login_session_ttl_ms: int = 0,
+        export_env: bool = False,
+        threads: int = 0,
+    ) -> None: ...
+    @property
+    def port(self) -> int: ...
+    def stop(self) -> None: ...

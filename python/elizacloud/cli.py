@@ -282,15 +282,16 @@ def cmd_backups_restore(args: argparse.Namespace, out: Output) -> int:
 
 
 def cmd_serve(args: argparse.Namespace, out: Output) -> int:
-    # Honest placeholder: the local REST API (/api/cloud/*) is a separate piece of work.
-    message = (
-        "elizacloud serve is not available in this version: the local REST API server "
-        "(/api/cloud/*) arrives with the REST API issue."
+    from .serve import print_json, serve
+
+    return serve(
+        lambda: _open_cloud(args),
+        args.host,
+        args.port,
+        args.token,
+        allowed_hosts=args.allowed_hosts,
+        announce=print_json if out.as_json else None,
     )
-    if out.as_json:
-        print(json.dumps({"error": {"status": "NOT_IMPLEMENTED", "message": message}}))
-    print(f"error: {message}", file=sys.stderr)
-    return 1
 
 
 def cmd_emulator(args: argparse.Namespace, out: Output) -> int:
@@ -396,7 +397,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("agent_id")
     p.add_argument("--backup-id")
 
-    add("serve", cmd_serve, "local REST API server (not available yet)")
+    p = add("serve", cmd_serve, "serve the local REST API /api/cloud/* until SIGTERM")
+    p.add_argument("--host", help="address to bind (env MILADY_API_BIND; default 127.0.0.1)")
+    p.add_argument(
+        "--port", type=int, help="port (env MILADY_PORT; default 2138; 0 = any free port)"
+    )
+    p.add_argument("--token", help="require 'Authorization: Bearer TOKEN' (env MILADY_API_TOKEN)")
+    p.add_argument("--allowed-hosts", help="Host names accepted besides loopback, comma-separated")
     p = add("emulator", cmd_emulator, "run the bundled local cloud emulator (args are passed on)")
     p.add_argument("emulator_args", nargs=argparse.REMAINDER)
     add("demo", cmd_demo, "run the full lifecycle against the bundled emulator")

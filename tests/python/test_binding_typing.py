@@ -75,6 +75,8 @@ def test_core_stub_matches_the_extension(tmp_path):
     allow = tmp_path / "allowlist.txt"
     allow.write_text(
         "elizacloud._core.Cloud$\nelizacloud._core.Event$\nelizacloud._core.Event.__init__\n"
+        "elizacloud._core.RestServer$\nelizacloud._core.RestResponse$\n"
+        "elizacloud._core.RestResponse.__init__\n"
     )
     proc = subprocess.run(
         [sys.executable, "-m", "mypy.stubtest", "elizacloud._core", "--allowlist", str(allow)],

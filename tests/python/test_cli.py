@@ -141,9 +141,10 @@ def test_global_options_before_or_after_the_command(cli, emulator, tmp_path):
     assert a == b and a["hasApiKey"] is False
 
 
-def test_serve_is_honest_about_not_being_there(cli):
-    proc = cli.run("serve", code=1)
-    assert "not available" in proc.stderr and "REST API" in proc.stderr
+def test_serve_refuses_a_public_address_without_a_token(cli):
+    # The server itself is tested in test_rest_serve.py.
+    proc = cli.run("serve", "--host", "0.0.0.0", "--port", "0", code=1)
+    assert "EC_ERR_INVALID_ARGUMENT" in proc.stderr and "token" in proc.stderr
 
 
 def test_emulator_command_runs_the_bundled_binary(cli):
