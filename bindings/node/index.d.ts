@@ -385,6 +385,24 @@ export interface CreateAgentOptions extends CallOptions {
     environment?: Record<string, string>;
 }
 
+export interface RestDispatchOptions {
+    /** Request headers (Host, Origin, Authorization...). */
+    headers?: Record<string, string>;
+    body?: string | Buffer | Uint8Array | null;
+}
+
+export interface RestResponse {
+    status: number;
+    headers: Record<string, string>;
+    body: Buffer;
+    /** false: the path is not under /api/cloud/ (route it elsewhere). */
+    handled: boolean;
+    /** What the request did to the stored API key (the environment follows with exportEnv). */
+    credentials: 'unchanged' | 'stored' | 'removed';
+    /** GET /api/cloud/events: the Server-Sent Events to write after the headers; else null. */
+    stream: (AsyncIterable<Buffer> & { close(): Promise<void> }) | null;
+}
+
 // ---- classes ---------------------------------------------------------------------------------
 
 type Listener = (event: CloudEvent) => void;
@@ -422,6 +440,9 @@ export declare class Cloud extends EventEmitter {
 
     /** Unsolicited events from now on, until the cloud closes or the signal aborts. */
     events(options?: EventsOptions): EventIterator;
+
+    /** One request of the local REST API /api/cloud/* (seed 000), for a host's HTTP server. */
+    restDispatch(method: string, target: string, options?: RestDispatchOptions): Promise<RestResponse>;
 
     readonly closed: boolean;
     /** Lets the process exit while this cloud is open. */

@@ -11,6 +11,7 @@ const { EventEmitter } = require('node:events');
 const net = require('node:net');
 const native = require('./native');
 const errors = require('./errors');
+const rest = require('./rest');
 const { EventType, State, fromRaw, stateName } = require('./events');
 
 const { Status, CancelledError, TimeoutError, InvalidArgumentError, fromStatus } = errors;
@@ -169,6 +170,7 @@ class Cloud extends EventEmitter {
     #closed = false;
     #closePromise = null;
     #exportEnv;
+    #restCalls = new Set(); // restDispatch() calls in flight: close() destroys after them
 
     /**
      * @param {object} [options] baseUrl, apiKey, configPath, noConfigFile, insecureLocal, caFile,
@@ -520,6 +522,29 @@ class Cloud extends EventEmitter {
         return new EventIterator(this, options, this.#subscribers, () => this.#updateHold(0));
     }
 
+    // ---- local REST API --------------------------------------------------------------------
+
+    /**
+     * Answers one request of the local REST API /api/cloud/* (seed 000) for a Node HTTP server
+     * to mount: resolves with {status, headers, body, handled, credentials, stream}. Runs on
+     * koffi's worker pool (a connect waits for provisioning). handled is false for paths outside
+     * /api/cloud/; stream (GET /api/cloud/events) yields Buffers to write after the headers.
+     * With exportEnv, credentials 'stored'/'removed' update process.env as login/logout do.
+     */
+    async restDispatch(method, target, options = {}) {
+        this.#check();
+        const call = rest.dispatch(this.#api, this.#handle, method, target, options);
+        this.#restCalls.add(call);
+        try {
+            const result = await call;
+            if (this.#exportEnv && result.credentials === 'stored') exportKey(this.apiKey);
+            if (this.#exportEnv && result.credentials === 'removed') clearKey();
+            return result;
+        } finally {
+            this.#restCalls.delete(call);
+        }
+    }
+
     // ---- lifetime --------------------------------------------------------------------------
 
     /** True once close() was called. */
@@ -557,10 +582,12 @@ class Cloud extends EventEmitter {
         const handle = this.#handle;
         this.#handle = null;
         this.#held.handle = null;
-        // ec_cloud_destroy joins the library's work for this handle: run it off the main thread.
-        this.#closePromise = new Promise((resolve) => {
-            this.#api.ec_cloud_destroy.async(handle, () => resolve());
-        });
+        // ec_cloud_destroy joins the library's work for this handle: run it off the main thread,
+        // once no restDispatch() is using the handle any more.
+        const calls = [...this.#restCalls].map((c) => c.catch(() => {}));
+        this.#closePromise = Promise.all(calls).then(
+            () => new Promise((resolve) => this.#api.ec_cloud_destroy.async(handle, () => resolve())),
+        );
         this.#safeEmit('close', undefined);
         return this.#closePromise;
     }

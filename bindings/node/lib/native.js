@@ -112,12 +112,24 @@ function load() {
         dropped: 'uint64_t',
     });
 
+    const ec_rest_response = koffi.struct('ec_rest_response', {
+        struct_size: 'uint32_t',
+        status: 'int32_t',
+        headers_json: 'void *',
+        body: 'void *',
+        body_len: 'size_t',
+        handled: 'int32_t',
+        credentials: 'int32_t',
+        streaming: 'int32_t',
+    });
+
     const f = (proto) => lib.func(proto);
     const api = {
         koffi,
         file,
         ec_cloud_options,
         ec_event,
+        ec_rest_response,
         versionNum: num,
         versionString: ec_version_string(),
         ec_free: f('void ec_free(void *ptr)'),
@@ -144,6 +156,21 @@ function load() {
         ec_cloud_active_agent: f(
             'int32_t ec_cloud_active_agent(ec_cloud_ptr cloud, _Out_ void **out)',
         ),
+    };
+    // The local REST API, bound at its first use so that the rest of the package works with a
+    // library that predates it. ec_cloud_rest_dispatch may block: always called through .async.
+    let restApi = null;
+    api.rest = () => {
+        restApi ??= {
+            ec_cloud_rest_dispatch: f(
+                'int32_t ec_cloud_rest_dispatch(ec_cloud_ptr cloud, const char *method, const char *target, const char *headers_json, const void *body, size_t body_len, _Out_ void **out)',
+            ),
+            ec_rest_response_read: f(
+                'int32_t ec_rest_response_read(void *response, int32_t timeout_ms, _Out_ void **data, _Out_ size_t *len)',
+            ),
+            ec_rest_response_free: f('void ec_rest_response_free(void *response)'),
+        };
+        return restApi;
     };
 
     // The wake fd belongs to the cloud; the net.Socket that watches it gets a duplicate so that
