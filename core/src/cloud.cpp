@@ -5,10 +5,12 @@
 #include <algorithm>
 #include <chrono>
 #include <climits>
+#include <cmath>
 #include <utility>
 #include <vector>
 
 #include "engines.hpp"
+#include "json.hpp"
 #include "log.hpp"
 #include "log_fanout.hpp"
 #include "url_policy.hpp"
@@ -27,6 +29,26 @@ namespace {
 
 [[noreturn]] void invalid(std::string message) {
     throw Error(Status::InvalidArgument, std::move(message));
+}
+
+// The JSON a failure event carries: the details the cloud sent, under the names the bindings read
+// (httpStatus, code, retryAfterMs, requiredBalance, currentBalance); absent fields are left out,
+// and "" when there is nothing to add.
+std::string failure_details_json(const ErrorInfo &error) {
+    json::Document doc(rapidjson::kObjectType);
+    auto &alloc = doc.GetAllocator();
+    if (error.http_status > 0) doc.AddMember("httpStatus", error.http_status, alloc);
+    if (!error.cloud_code.empty()) {
+        doc.AddMember("code", json::string_value(error.cloud_code, alloc), alloc);
+    }
+    if (error.retry_after_ms >= 0) doc.AddMember("retryAfterMs", error.retry_after_ms, alloc);
+    if (!std::isnan(error.required_balance)) {
+        doc.AddMember("requiredBalance", error.required_balance, alloc);
+    }
+    if (!std::isnan(error.current_balance)) {
+        doc.AddMember("currentBalance", error.current_balance, alloc);
+    }
+    return doc.ObjectEmpty() ? std::string() : json::stringify(doc);
 }
 
 int64_t pick(int64_t option, int64_t configured, int64_t fallback) {
@@ -261,8 +283,8 @@ void Cloud::deliver_locked(uint64_t id, Pending &pending, ErrorInfo error, std::
         pending.method == Method::Stream ? EC_EVENT_STREAM_END : EC_EVENT_REQUEST_COMPLETED;
     event.request_id = id;
     event.status = error.status;
+    event.json = error.ok() ? std::move(json) : failure_details_json(error);
     event.message = std::move(error.message);
-    if (event.status == Status::Ok) event.json = std::move(json);
     queue_->push(std::move(event));
 }
 

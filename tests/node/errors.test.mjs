@@ -115,7 +115,6 @@ test('RateLimitedError (429 with Retry-After)', async () => {
 
 test(
     'error details reach JavaScript (retryAfter, requiredBalance, currentBalance)',
-    { todo: 'the C ABI does not attach ErrorInfo details (Retry-After, 402 balances) to failure events yet' },
     async () => {
         await withFault(
             { method: 'GET', path: AGENTS, action: 'status', status: 429, headers: { 'Retry-After': '2' } },

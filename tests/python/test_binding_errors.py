@@ -54,9 +54,6 @@ def test_rate_limited(cloud, emulator):
     assert exc.http_status == 429
 
 
-@pytest.mark.xfail(
-    reason="the C ABI does not carry retry-after in failure events yet", strict=False
-)
 def test_rate_limited_retry_after(cloud, emulator):
     emulator.add_fault(path=AGENTS, action="status", status=429, headers={"Retry-After": "7"})
     assert raises(errors.RateLimitedError, cloud.agents.list).retry_after == 7
@@ -68,9 +65,6 @@ def test_insufficient_credits(cloud, emulator):
     assert exc.http_status == 402 and "Insufficient credits" in exc.message
 
 
-@pytest.mark.xfail(
-    reason="the C ABI does not carry the 402 balances in failure events yet", strict=False
-)
 def test_insufficient_credits_balances(cloud, emulator):
     emulator.set_credits(1.0)
     exc = raises(errors.InsufficientCreditsError, cloud.agents.create, "poor")

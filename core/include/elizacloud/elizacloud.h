@@ -211,7 +211,10 @@ typedef struct ec_event {
     const char *message; /* failure message; "" on success */
     const char *text;    /* URL, progress, chunk, key prefix, log line; "" if none */
     size_t text_len;
-    const char *json; /* result or record as JSON; "" if none */
+    const char *json; /* result or record as JSON; "" if none. On a failed REQUEST_COMPLETED
+                         or STREAM_END: the cloud's details when it sent any, as
+                         {"httpStatus","code","retryAfterMs","requiredBalance","currentBalance"}
+                         (each field only when known) */
     size_t json_len;
     const char *agent_id; /* "" if none */
     int32_t state;        /* EC_STATE_* (STATE_CHANGED) */
