@@ -300,6 +300,7 @@ void Cloud::finish(uint64_t id, ErrorInfo error, std::string json) {
 
 void Cloud::abort(uint64_t id, ErrorInfo reason) {
     CancelFn cancel;
+    bool is_login = false;
     {
         std::lock_guard<std::mutex> lock(ops_mutex_);
         auto it = ops_.find(id);
@@ -308,8 +309,11 @@ void Cloud::abort(uint64_t id, ErrorInfo reason) {
         ops_.erase(it);
         pending->aborted = true;
         cancel = std::move(pending->cancel);
+        is_login = pending->method == Method::Login;
         deliver_locked(id, *pending, std::move(reason), {});
     }
+    // The caller already has its Cancelled outcome: a new login must be possible at once.
+    if (is_login) release_login(id);
     // Outside the lock: the component may complete inline, which lands in finish() and is
     // ignored there because the outcome is already decided.
     if (cancel) cancel();

@@ -265,7 +265,10 @@ private:
     bool enabled_ = false;
     std::shared_ptr<CloudManager> manager_;
     std::shared_ptr<CloudLogin> login_;
-    bool login_running_ = false;
+    // Request id of the login in progress (0 = none). Released as soon as that request ends,
+    // even when it was cancelled and the login component is still winding down.
+    uint64_t login_request_ = 0;
+    void release_login(uint64_t id);
 
     // Operations in flight. Events of an operation are pushed under ops_mutex_ so a chunk can
     // never follow the end of its stream.

@@ -63,10 +63,10 @@ Cloud::CancelFn Cloud::launch_login(uint64_t id) {
     std::shared_ptr<CloudLogin> login;
     {
         std::lock_guard<std::mutex> lock(state_mutex_);
-        if (login_running_) throw Error(Status::Busy, "a login is already in progress");
+        if (login_request_ != 0) throw Error(Status::Busy, "a login is already in progress");
         if (!login_) login_ = std::make_shared<CloudLogin>(engine_, base_, login_options_);
         login = login_;
-        login_running_ = true;
+        login_request_ = id;
     }
     LoginCallbacks callbacks;
     callbacks.on_browser_url = gated([this, id](const std::string &url) {
@@ -85,10 +85,7 @@ Cloud::CancelFn Cloud::launch_login(uint64_t id) {
     });
     auto done = gated([this, id](ErrorInfo &&error, LoginResult &&result) {
         if (!error.ok()) {
-            {
-                std::lock_guard<std::mutex> lock(state_mutex_);
-                login_running_ = false;
-            }
+            release_login(id);
             finish(id, std::move(error), {});
             return;
         }
@@ -99,21 +96,22 @@ Cloud::CancelFn Cloud::launch_login(uint64_t id) {
     try {
         op = login->start_async(std::move(callbacks), std::move(done));
     } catch (...) {
-        std::lock_guard<std::mutex> lock(state_mutex_);
-        login_running_ = false;
+        release_login(id);
         throw;
     }
     return cancel_of(login, op);
+}
+
+void Cloud::release_login(uint64_t id) {
+    std::lock_guard<std::mutex> lock(state_mutex_);
+    if (login_request_ == id) login_request_ = 0;
 }
 
 void Cloud::complete_login(uint64_t id, const LoginResult &result) {
     // The key is kept even when the login request was cancelled meanwhile: the cloud hands it
     // out only once.
     const ErrorInfo saved = store_login(id, result);
-    {
-        std::lock_guard<std::mutex> lock(state_mutex_);
-        login_running_ = false;
-    }
+    release_login(id);
     json::Document doc(rapidjson::kObjectType);
     auto &alloc = doc.GetAllocator();
     json::set(doc, "userId", string_or_null(result.user_id, alloc), alloc);
