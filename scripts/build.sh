@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Configure and build one flavour: scripts/build.sh [release|asan|tsan]. Prints the build dir.
+# Configure and build one flavour: scripts/build.sh [release|asan|tsan] [targets...].
+# Builds every target unless some are named. Prints the build dir.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 flavour="${1:-release}"
@@ -13,5 +14,8 @@ dir="build/$flavour"
 if [ ! -f "$dir/build.ninja" ]; then
     cmake -S . -B "$dir" -G Ninja "${args[@]}" >/dev/null
 fi
-cmake --build "$dir" --parallel "$(nproc)" >&2
+shift || true
+targets=()
+for t in "$@"; do targets+=(--target "$t"); done
+cmake --build "$dir" --parallel "$(nproc)" "${targets[@]}" >&2
 echo "$dir"

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs every test suite: C++ and C (CTest, release and ASan+UBSan builds), Python, Node.
+# Runs every test suite: C++ and C (CTest, release and ASan+UBSan builds), the threaded components
+# under ThreadSanitizer, Python, Node.
 # Fails if any suite fails or if a suite ran no test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,6 +14,14 @@ asan=$(scripts/build.sh asan)
 echo "== CTest (ASan + UBSan)"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     ctest --test-dir "$asan" --output-on-failure --no-tests=error --timeout 600 -j2
+
+# The components with threads of their own (engine, event queue and dispatcher, orchestration).
+tsan=$(scripts/build.sh tsan engine_test event_queue_test connection_monitor_test \
+    backup_scheduler_test cloud_manager_test cloud_manager_emulator_test)
+echo "== CTest (ThreadSanitizer: engine, events, orchestration)"
+TSAN_OPTIONS="halt_on_error=1 suppressions=$PWD/tests/sanitizers/tsan.supp" \
+    ctest --test-dir "$tsan" --output-on-failure --no-tests=error --timeout 600 -j2 \
+    -R '^(Engine|Timer|EventQueue|EventDispatcher|ConnectionMonitor|BackupScheduler|CloudManager|ManagerEmulator)'
 
 if [ -d tests/python ] && ls tests/python/test_*.py >/dev/null 2>&1; then
     # elizacloud itself is the package scripts/setup.sh installed; the tests' emulator comes from
