@@ -27,6 +27,9 @@ pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)
 add_library(ec_httplib INTERFACE)
 target_link_libraries(ec_httplib INTERFACE PkgConfig::HTTPLIB OpenSSL::SSL OpenSSL::Crypto)
 
+# libmicrohttpd: the local REST API server (event-driven, so slow clients hold no thread).
+pkg_check_modules(MHD REQUIRED IMPORTED_TARGET libmicrohttpd)
+
 if(EC_BUILD_TESTS)
     find_package(GTest REQUIRED)
 endif()

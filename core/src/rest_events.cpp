@@ -84,7 +84,7 @@ void RestStream::push(const std::string &frame) {
             pending_ += frame;
         }
     }
-    ready_.notify_all();
+    notify();
 }
 
 void RestStream::close() {
@@ -92,12 +92,32 @@ void RestStream::close() {
         std::lock_guard<std::mutex> lock(mutex_);
         closed_ = true;
     }
-    ready_.notify_all();
+    notify();
 }
 
 bool RestStream::closed() const {
     std::lock_guard<std::mutex> lock(mutex_);
     return closed_;
+}
+
+bool RestStream::ready() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return closed_ || !pending_.empty();
+}
+
+void RestStream::set_listener(std::function<void()> listener) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    listener_ = std::move(listener);
+}
+
+void RestStream::notify() {
+    ready_.notify_all();
+    std::function<void()> listener;
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        listener = listener_;
+    }
+    if (listener) listener();
 }
 
 // ---- RestEvents ---------------------------------------------------------------------------------

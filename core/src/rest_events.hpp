@@ -9,6 +9,7 @@
 #include <condition_variable>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -36,12 +37,20 @@ public:
     void push(const std::string &frame);
     void close();
     bool closed() const;
+    // Frames are pending or the stream is closed: read(0) would not answer "".
+    bool ready() const;
+    // Called after every push and at close, outside the stream's lock: a server that waits on
+    // many streams with one thread learns when to look at this one.
+    void set_listener(std::function<void()> listener);
 
 private:
+    void notify();
+
     mutable std::mutex mutex_;
     std::condition_variable ready_;
     std::string pending_;
     bool closed_ = false;
+    std::function<void()> listener_;
 };
 
 class RestEvents {
