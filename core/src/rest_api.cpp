@@ -498,6 +498,8 @@ RestResponse RestApi::agents_create(const std::string &body) {
     json::Document input;
     if (!rest::json_depth_within(body, kMaxBodyDepth) || !json::parse(body, input))
         return error_response(400, "Invalid JSON in request body");
+    // Bytes that are not text are never forwarded (nor echoed back) to the cloud.
+    if (!rest::valid_utf8(body)) return error_response(400, "Request body must be valid UTF-8");
     if (!input.IsObject()) return error_response(400, "Request body must be a JSON object");
     const json::Value *name = json::member(input, "agentName");
     if (name && !name->IsNull() && !name->IsString())
@@ -505,6 +507,9 @@ RestResponse RestApi::agents_create(const std::string &body) {
     const std::string agent_name =
         name && name->IsString() ? rest::trim({name->GetString(), name->GetStringLength()}) : "";
     if (agent_name.empty()) return error_response(400, "agentName is required");
+    // Escapes decode to anything (\u0000, a lone surrogate): the decoded name is checked too.
+    if (!rest::valid_utf8(agent_name) || rest::has_control_chars(agent_name))
+        return error_response(400, "agentName must be text without control characters");
     const json::Value *config = json::member(input, "agentConfig");
     if (config && !config->IsNull() && !config->IsObject())
         return error_response(400, "agentConfig must be a JSON object");
@@ -515,6 +520,14 @@ RestResponse RestApi::agents_create(const std::string &body) {
             for (auto it = env->MemberBegin(); it != env->MemberEnd(); ++it)
                 strings = strings && it->value.IsString();
         if (!strings) return error_response(400, "environmentVars must be an object of strings");
+        // Names are plain text; values may hold newlines (keys, certificates) but no NUL.
+        for (auto it = env->MemberBegin(); it != env->MemberEnd(); ++it) {
+            const std::string_view key(it->name.GetString(), it->name.GetStringLength());
+            const std::string_view value(it->value.GetString(), it->value.GetStringLength());
+            if (!rest::valid_utf8(key) || rest::has_control_chars(key) ||
+                !rest::valid_utf8(value) || value.find('\0') != std::string_view::npos)
+                return error_response(400, "environmentVars must be text (no NUL characters)");
+        }
     }
 
     json::Document params(rapidjson::kObjectType);

@@ -42,4 +42,11 @@ bool json_depth_within(std::string_view text, int max_depth);
 
 std::string trim(std::string_view text);
 
+// Well-formed UTF-8: no stray or missing continuation bytes, no overlong forms, no surrogates,
+// nothing above U+10FFFF.
+bool valid_utf8(std::string_view text);
+
+// A C0 control character (U+0000–U+001F), DEL or a C1 control (U+0080–U+009F) in UTF-8 text.
+bool has_control_chars(std::string_view text);
+
 }  // namespace elizacloud::rest

@@ -170,3 +170,34 @@ TEST(LoginSessions, CapacityForgetsTheOldest) {
 
 }  // namespace
 }  // namespace elizacloud
+
+namespace elizacloud::rest {
+namespace {
+
+TEST(RestChecks, Utf8Validation) {
+    EXPECT_TRUE(valid_utf8(""));
+    EXPECT_TRUE(valid_utf8("plain ascii"));
+    EXPECT_TRUE(valid_utf8("caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80"));  // é € 😀
+    EXPECT_TRUE(valid_utf8("\xf4\x8f\xbf\xbf"));                           // U+10FFFF
+    EXPECT_FALSE(valid_utf8("\xff"));
+    EXPECT_FALSE(valid_utf8("\x80"));              // continuation without a lead
+    EXPECT_FALSE(valid_utf8("\xc3"));              // truncated
+    EXPECT_FALSE(valid_utf8("\xc3\x28"));          // bad continuation
+    EXPECT_FALSE(valid_utf8("\xc0\xaf"));          // overlong '/'
+    EXPECT_FALSE(valid_utf8("\xe0\x80\xaf"));      // overlong '/'
+    EXPECT_FALSE(valid_utf8("\xf0\x80\x80\xaf"));  // overlong '/'
+    EXPECT_FALSE(valid_utf8("\xed\xa0\x80"));      // surrogate U+D800
+    EXPECT_FALSE(valid_utf8("\xf4\x90\x80\x80"));  // above U+10FFFF
+}
+
+TEST(RestChecks, ControlCharacters) {
+    EXPECT_FALSE(has_control_chars("My Agent \xc3\xa9"));
+    EXPECT_TRUE(has_control_chars(std::string_view("a\0b", 3)));
+    EXPECT_TRUE(has_control_chars("tab\there"));
+    EXPECT_TRUE(has_control_chars("del\x7f"));
+    EXPECT_TRUE(has_control_chars("c1 \xc2\x85"));  // U+0085
+    EXPECT_FALSE(has_control_chars("nbsp \xc2\xa0"));
+}
+
+}  // namespace
+}  // namespace elizacloud::rest
