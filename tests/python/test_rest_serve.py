@@ -6,7 +6,9 @@ thresholds, the events stream, concurrency and a clean SIGTERM."""
 from __future__ import annotations
 
 import json
+import shlex
 import socket
+import subprocess
 import threading
 import time
 import uuid
@@ -683,3 +685,53 @@ def test_rest_dispatch_through_the_binding(emulator, tmp_path: Path):
         server.stop()
     finally:
         core.close()
+
+
+# ---- the documented command lines and bodiless POSTs --------------------------------------------
+
+DOCS = Path(__file__).resolve().parents[2] / "docs"
+
+
+def documented_curl_lines() -> list[str]:
+    """Every `curl … /api/cloud/…` line of the user docs, as written."""
+    lines = []
+    for doc in sorted(DOCS.glob("*.md")):
+        for line in doc.read_text().splitlines():
+            if line.startswith("curl ") and "/api/cloud/" in line:
+                lines.append(line.split(" #")[0].strip())
+    return lines
+
+
+def curl(line: str, port: int) -> Any:
+    """Runs a curl command line with the documented port replaced; its stdout as JSON. The 4 s
+    limit is far above an immediate answer and below the 5 s a read timeout would take."""
+    argv = shlex.split(line.replace("127.0.0.1:2138", f"127.0.0.1:{port}"))
+    assert argv[0] == "curl"
+    out = subprocess.run(argv, capture_output=True, timeout=4, check=True)
+    return json.loads(out.stdout)
+
+
+@pytest.mark.emulator_args("--auto-approve")
+def test_documented_curl_lines_work_as_written(serve):
+    srv = serve()
+    lines = documented_curl_lines()
+    assert any(line.startswith("curl -X POST ") for line in lines), lines
+    for line in lines:
+        body = curl(line, srv.port)
+        assert "error" not in body, (line, body)
+    login_line = next(line for line in lines if line.endswith("/api/cloud/login"))
+    body = curl(login_line, srv.port)
+    assert body["ok"] is True and body["sessionId"], body
+
+
+@pytest.mark.emulator_args("--auto-approve")
+def test_bodiless_agent_posts_without_content_length_are_answered_at_once(serve):
+    # `curl -X POST URL` sends neither Content-Length nor a body: the body is empty.
+    srv = serve()
+    login(srv)
+    agent = srv.request("POST", "/api/cloud/agents", {"agentName": "bodiless"}).json()["agent"]
+    base = f"curl -X POST http://127.0.0.1:2138/api/cloud/agents/{agent['id']}"
+    for action in ("provision", "connect", "shutdown"):
+        body = curl(f"{base}/{action}", srv.port)
+        assert body["ok"] is True, (action, body)
+    assert curl("curl -X POST http://127.0.0.1:2138/api/cloud/disconnect", srv.port)["ok"] is True
