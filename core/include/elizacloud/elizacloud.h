@@ -461,7 +461,7 @@ typedef struct ec_rest_server_options {
     int64_t login_session_ttl_ms;
     int32_t export_env; /* 1 = the server itself setenv/unsetenv's ELIZAOS_CLOUD_API_KEY and
                            ELIZAOS_CLOUD_ENABLED on login and disconnect */
-    int32_t threads;    /* connections served at once; 0 = 32 (event streams: half of them) */
+    int32_t threads;    /* requests dispatched at once; 0 = 32 (event streams: half of it) */
 } ec_rest_server_options;
 EC_API ec_status ec_rest_server_options_init(ec_rest_server_options *options,
                                              uint32_t struct_size) EC_NOEXCEPT;
