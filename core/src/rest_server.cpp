@@ -453,9 +453,9 @@ struct RestServer::Impl {
             if (exchange->too_large) {
                 exchange->dropped += *upload_size;
                 *upload_size = 0;
-                // Past the discard limit: answer now if the library lets us, else just close.
-                if (exchange->dropped > kDiscardLimitBytes)
-                    return impl.queue_error(connection, 413, "Request body too large", true);
+                // Past the discard limit the connection is closed without an answer: the
+                // library takes a response only before the body or after all of it.
+                if (exchange->dropped > kDiscardLimitBytes) return MHD_NO;
                 return MHD_YES;
             }
             body.append(upload_data, *upload_size);
