@@ -132,7 +132,7 @@ std::optional<ErrorInfo> precheck_request(const HttpRequest &r, const UrlPolicy 
     if (starts_with_ci(r.url, "http://") && !policy.options().insecure_local) {
         return ErrorInfo::make(
             Status::UrlBlocked,
-            "plain http:// refused by the URL policy (HTTPS only): " + log::redact(r.url));
+            "plain http:// refused by the URL policy (HTTPS only): " + log::redact_url(r.url));
     }
     if (has_line_break(r.method) || r.method.empty())
         return ErrorInfo::make(Status::InvalidArgument, "invalid HTTP method");
