@@ -223,10 +223,10 @@ ErrorInfo transfer_outcome(Transfer &t, CURLcode code) {
     if (code == CURLE_OK) {
         if (status >= 300 && status < 400) {
             const std::string *location = find_header(t.response.headers, "Location");
-            ErrorInfo e = ErrorInfo::make(
-                Status::RedirectRefused,
-                "redirect refused: HTTP " + std::to_string(status) +
-                    (location ? " to " + *location : std::string(" (no Location)")));
+            ErrorInfo e = ErrorInfo::make(Status::RedirectRefused,
+                                          "redirect refused: HTTP " + std::to_string(status) +
+                                              (location ? " to " + log::redact_url(*location)
+                                                        : std::string(" (no Location)")));
             e.http_status = static_cast<int>(status);
             return e;
         }
