@@ -252,7 +252,8 @@ export interface CloudOptions {
     configPath?: string;
     /** Never read or write a config file. */
     noConfigFile?: boolean;
-    /** Allow http:// and loopback (development only). Default: ELIZACLOUD_INSECURE_LOCAL=1. */
+    /** Allow http:// and loopback (development only); false refuses them even when
+     *  ELIZACLOUD_INSECURE_LOCAL is set. Default: ELIZACLOUD_INSECURE_LOCAL=1 (or true/yes/on). */
     insecureLocal?: boolean;
     /** PEM bundle to trust instead of the system CAs. */
     caFile?: string;

@@ -22,7 +22,7 @@ using OptStr = std::optional<std::string>;
 using Release = py::call_guard<py::gil_scoped_release>;
 
 const char *cs(const OptStr &s) {
-    return s ? s->c_str() : nullptr;
+    return c_arg(s);
 }
 
 // Starts an async operation: f(cloud, &request_id).
@@ -69,9 +69,9 @@ OptStr optional_string(CloudHandle &h, F &&f) {
 }
 
 std::unique_ptr<CloudHandle, ReleaseGilDeleter> make(
-    OptStr base_url, OptStr api_key, OptStr config_path, bool no_config_file, bool insecure_local,
-    OptStr ca_file, OptStr allowed_hosts, std::map<std::string, int64_t> timings,
-    uint32_t event_queue_capacity, bool forward_logs) {
+    OptStr base_url, OptStr api_key, OptStr config_path, bool no_config_file,
+    std::optional<bool> insecure_local, OptStr ca_file, OptStr allowed_hosts,
+    std::map<std::string, int64_t> timings, uint32_t event_queue_capacity, bool forward_logs) {
     CloudOptions o;
     o.base_url = std::move(base_url);
     o.api_key = std::move(api_key);
@@ -89,7 +89,7 @@ std::unique_ptr<CloudHandle, ReleaseGilDeleter> make(
 void bind_lifecycle(CloudClass &c) {
     c.def(py::init(&make), py::kw_only(), py::arg("base_url") = py::none(),
           py::arg("api_key") = py::none(), py::arg("config_path") = py::none(),
-          py::arg("no_config_file") = false, py::arg("insecure_local") = false,
+          py::arg("no_config_file") = false, py::arg("insecure_local") = py::none(),
           py::arg("ca_file") = py::none(), py::arg("allowed_hosts") = py::none(),
           py::arg("timings") = std::map<std::string, int64_t>{},
           py::arg("event_queue_capacity") = 0, py::arg("forward_logs") = false);
@@ -115,7 +115,7 @@ void bind_lifecycle(CloudClass &c) {
         "call",
         [](CloudHandle &h, const std::string &method, const std::string &params) {
             return start(h, [&](ec_cloud *x, uint64_t *id) {
-                return ec_cloud_call(x, method.c_str(), params.c_str(), id);
+                return ec_cloud_call(x, c_arg(method), c_arg(params), id);
             });
         },
         py::arg("method"), py::arg("params_json") = "{}", Release());
@@ -123,7 +123,7 @@ void bind_lifecycle(CloudClass &c) {
         "call_sync",
         [](CloudHandle &h, const std::string &method, const std::string &params, int32_t t) {
             return result(h, [&](ec_cloud *x, char **out) {
-                return ec_cloud_call_sync(x, method.c_str(), params.c_str(), t, out);
+                return ec_cloud_call_sync(x, c_arg(method), c_arg(params), t, out);
             });
         },
         py::arg("method"), py::arg("params_json") = "{}", py::arg("timeout_ms") = -1, Release());
@@ -189,13 +189,13 @@ void bind_agent_op(CloudClass &c, const char *name, const std::string &sync_name
     c.def(
         name,
         [](CloudHandle &h, const std::string &agent) {
-            return start(h, [&](ec_cloud *x, uint64_t *id) { return Async(x, agent.c_str(), id); });
+            return start(h, [&](ec_cloud *x, uint64_t *id) { return Async(x, c_arg(agent), id); });
         },
         py::arg("agent_id"), Release());
     c.def(
         sync_name.c_str(),
         [](CloudHandle &h, const std::string &agent, int32_t t) {
-            return result(h, [&](ec_cloud *x, char **o) { return Sync(x, agent.c_str(), t, o); });
+            return result(h, [&](ec_cloud *x, char **o) { return Sync(x, c_arg(agent), t, o); });
         },
         py::arg("agent_id"), py::arg("timeout_ms") = -1, Release());
 }
@@ -214,7 +214,7 @@ void bind_agents(CloudClass &c) {
         "agent_create",
         [](CloudHandle &h, const std::string &p) {
             return start(h, [&](ec_cloud *x, uint64_t *id) {
-                return ec_cloud_agent_create(x, p.c_str(), id);
+                return ec_cloud_agent_create(x, c_arg(p), id);
             });
         },
         py::arg("params_json"), Release());
@@ -222,7 +222,7 @@ void bind_agents(CloudClass &c) {
         "agent_create_sync",
         [](CloudHandle &h, const std::string &p, int32_t t) {
             return result(h, [&](ec_cloud *x, char **o) {
-                return ec_cloud_agent_create_sync(x, p.c_str(), t, o);
+                return ec_cloud_agent_create_sync(x, c_arg(p), t, o);
             });
         },
         py::arg("params_json"), py::arg("timeout_ms") = -1, Release());
@@ -230,14 +230,14 @@ void bind_agents(CloudClass &c) {
         "agent_delete",
         [](CloudHandle &h, const std::string &a) {
             return start(h, [&](ec_cloud *x, uint64_t *id) {
-                return ec_cloud_agent_delete(x, a.c_str(), id);
+                return ec_cloud_agent_delete(x, c_arg(a), id);
             });
         },
         py::arg("agent_id"), Release());
     c.def(
         "agent_delete_sync",
         [](CloudHandle &h, const std::string &a, int32_t t) {
-            run(h, [&](ec_cloud *x) { return ec_cloud_agent_delete_sync(x, a.c_str(), t); });
+            run(h, [&](ec_cloud *x) { return ec_cloud_agent_delete_sync(x, c_arg(a), t); });
         },
         py::arg("agent_id"), py::arg("timeout_ms") = -1, Release());
     bind_agent_op<ec_cloud_agent_get, ec_cloud_agent_get_sync>(c, "agent_get", "agent_get_sync");
@@ -267,7 +267,7 @@ void bind_connection(CloudClass &c) {
         "send",
         [](CloudHandle &h, const std::string &text, const OptStr &room, const OptStr &channel) {
             return start(h, [&](ec_cloud *x, uint64_t *id) {
-                return ec_cloud_send(x, text.c_str(), cs(room), cs(channel), id);
+                return ec_cloud_send(x, c_arg(text), cs(room), cs(channel), id);
             });
         },
         py::arg("text"), py::arg("room_id") = py::none(), py::arg("channel_type") = py::none(),
@@ -277,7 +277,7 @@ void bind_connection(CloudClass &c) {
         [](CloudHandle &h, const std::string &text, const OptStr &room, const OptStr &channel,
            int32_t t) {
             return result(h, [&](ec_cloud *x, char **o) {
-                return ec_cloud_send_sync(x, text.c_str(), cs(room), cs(channel), t, o);
+                return ec_cloud_send_sync(x, c_arg(text), cs(room), cs(channel), t, o);
             });
         },
         py::arg("text"), py::arg("room_id") = py::none(), py::arg("channel_type") = py::none(),
@@ -286,7 +286,7 @@ void bind_connection(CloudClass &c) {
         "stream",
         [](CloudHandle &h, const std::string &text, const OptStr &room, const OptStr &channel) {
             return start(h, [&](ec_cloud *x, uint64_t *id) {
-                return ec_cloud_stream(x, text.c_str(), cs(room), cs(channel), id);
+                return ec_cloud_stream(x, c_arg(text), cs(room), cs(channel), id);
             });
         },
         py::arg("text"), py::arg("room_id") = py::none(), py::arg("channel_type") = py::none(),

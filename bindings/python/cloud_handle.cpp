@@ -17,7 +17,7 @@ namespace ecpy {
 namespace {
 
 const char *c_str(const std::optional<std::string> &s) {
-    return s ? s->c_str() : nullptr;
+    return c_arg(s);
 }
 
 // Every timing field of ec_cloud_options, by its C name.
@@ -78,7 +78,8 @@ CloudHandle::CloudHandle(const CloudOptions &options) {
     o.ca_file = c_str(options.ca_file);
     o.allowed_hosts = c_str(options.allowed_hosts);
     o.no_config_file = options.no_config_file ? 1 : 0;
-    o.insecure_local = options.insecure_local ? 1 : 0;
+    // Explicit False is -1: it wins over ELIZACLOUD_INSECURE_LOCAL and cloud.insecureLocal.
+    o.insecure_local = options.insecure_local ? (*options.insecure_local ? 1 : -1) : 0;
     o.forward_logs = options.forward_logs ? 1 : 0;
     o.event_queue_capacity = options.event_queue_capacity;
     for (const auto &[name, value] : options.timings) set_timing(o, name, value);

@@ -21,7 +21,7 @@ namespace ecpy {
 struct CloudOptions {
     std::optional<std::string> base_url, api_key, config_path, ca_file, allowed_hosts;
     bool no_config_file = false;
-    bool insecure_local = false;
+    std::optional<bool> insecure_local;  // None = the environment decides
     bool forward_logs = false;
     uint32_t event_queue_capacity = 0;
     std::map<std::string, int64_t> timings;  // ec_cloud_options field name → milliseconds/count

@@ -6,6 +6,17 @@ namespace py = pybind11;
 
 namespace ecpy {
 
+const char *c_arg(const std::string &s) {
+    if (s.find('\0') != std::string::npos)
+        throw EcError(EC_ERR_INVALID_ARGUMENT,
+                      "a string argument contains a NUL character (\\0), which would cut it short");
+    return s.c_str();
+}
+
+const char *c_arg(const std::optional<std::string> &s) {
+    return s ? c_arg(*s) : nullptr;
+}
+
 void check(ec_status status) {
     if (status != EC_OK) throw EcError(status, ec_last_error_message());
 }

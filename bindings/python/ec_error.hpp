@@ -5,6 +5,7 @@
 #include <elizacloud/elizacloud.h>
 
 #include <exception>
+#include <optional>
 #include <string>
 
 namespace ecpy {
@@ -22,6 +23,12 @@ struct EcError : std::exception {
 // Throws EcError carrying ec_last_error_message() unless status is EC_OK. Must be called right
 // after the failing ec_ call, on the same thread, because the message is thread-local.
 void check(ec_status status);
+
+// The C string of a str passed to the C ABI, which takes NUL-terminated strings: a value with an
+// embedded NUL would be cut there without a word ("https://a.example\0.evil" would become
+// "https://a.example"), so it is refused with EcError(EC_ERR_INVALID_ARGUMENT) instead.
+const char *c_arg(const std::string &s);
+const char *c_arg(const std::optional<std::string> &s);  // nullopt → NULL
 
 // Registers the pybind11 translator EcError → elizacloud.errors.<class>.
 void register_error_translator();

@@ -24,7 +24,7 @@ using OptStr = std::optional<std::string>;
 using Release = py::call_guard<py::gil_scoped_release>;
 
 const char *cs(const OptStr &s) {
-    return s ? s->c_str() : nullptr;
+    return c_arg(s);
 }
 
 // {"Name": "value", ...} with every needed escape, for headers_json.
@@ -195,7 +195,7 @@ void bind_rest(py::module_ &m, CloudClass &cloud) {
             CloudHandle::Lease lease(h);
             const std::string json = headers_json(headers);
             ec_rest_response *out = nullptr;
-            check(ec_cloud_rest_dispatch(lease.get(), method.c_str(), target.c_str(), json.c_str(),
+            check(ec_cloud_rest_dispatch(lease.get(), c_arg(method), c_arg(target), c_arg(json),
                                          body.data(), body.size(), &out));
             return std::make_unique<RestResponse>(out);
         },

@@ -39,7 +39,8 @@ thread_local std::string t_last_error;
 
 void set_last_error(const char *message) noexcept {
     try {
-        t_last_error = message;
+        // Every message a host sees passes the same redaction as log lines and events.
+        t_last_error = elizacloud::log::redact(message);
     } catch (...) {
         t_last_error.clear();  // no memory for the message: the status still says what happened
     }
@@ -206,7 +207,7 @@ EC_API ec_status ec_engine_create(const ec_engine_options *options, ec_engine **
         const ec_engine_options o = widen(options);
         elizacloud::EngineSpec spec;
         spec.ca_file = o.ca_file ? o.ca_file : "";
-        spec.insecure_local = o.insecure_local != 0;
+        if (o.insecure_local != 0) spec.insecure_local = o.insecure_local > 0;
         spec.allowed_hosts = elizacloud::split_hosts(o.allowed_hosts);
         auto handle = std::make_unique<ec_engine>();
         handle->engine = elizacloud::make_engine(std::move(spec));

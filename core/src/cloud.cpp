@@ -96,7 +96,12 @@ Cloud::Cloud(const ec_cloud_options &o) {
     } else {
         EngineSpec spec;
         spec.ca_file = o.ca_file ? o.ca_file : "";
-        spec.insecure_local = o.insecure_local != 0 || config.insecure_local;
+        // An explicit option (1 or -1) wins over the config file and the environment.
+        if (o.insecure_local != 0) {
+            spec.insecure_local = o.insecure_local > 0;
+        } else if (config.insecure_local) {
+            spec.insecure_local = true;
+        }
         spec.allowed_hosts = split_hosts(o.allowed_hosts);
         spec.allowed_hosts.insert(spec.allowed_hosts.end(), config.allowed_hosts.begin(),
                                   config.allowed_hosts.end());

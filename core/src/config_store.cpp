@@ -17,6 +17,7 @@
 #include "atomic_file.hpp"
 #include "error.hpp"
 #include "file_lock.hpp"
+#include "log.hpp"
 
 namespace elizacloud {
 
@@ -143,12 +144,69 @@ CloudSettings read_settings(const json::Value *cloud) {
     return s;
 }
 
-// JSON.stringify(config, null, 2) + "\n", the format the host's own tools write (R175).
-std::string serialize(const json::Document &doc) {
+// Where `raw` (the same file parsed with every number kept as its text) holds the text of a
+// number equal to `value`, that text; else null. A number the plugin changed no longer matches.
+const json::Value *original_number(const json::Value &value, const json::Value *raw) {
+    if (!raw || !raw->IsString()) return nullptr;
+    json::Document reparsed;
+    reparsed.Parse<rapidjson::kParseFullPrecisionFlag>(raw->GetString(), raw->GetStringLength());
+    if (reparsed.HasParseError() || !reparsed.IsNumber() || reparsed != value) return nullptr;
+    return raw;
+}
+
+// The counterpart in `raw` of member `index` named `name`; raw has the file's members in order.
+const json::Value *raw_member(const json::Value *raw, size_t index, const json::Value &name) {
+    if (!raw || !raw->IsObject()) return nullptr;
+    if (index < raw->MemberCount()) {
+        const auto &m = raw->MemberBegin()[static_cast<rapidjson::SizeType>(index)];
+        if (m.name == name) return &m.value;
+    }
+    auto it = raw->FindMember(name);
+    return it == raw->MemberEnd() ? nullptr : &it->value;
+}
+
+// Writes `value` as Accept() would, except that numbers read from the file are written with the
+// text they had: 123456789012345678901234567890 or 1.50 stay as they are, never rewritten as a
+// double.
+template <typename Writer>
+bool write_value(Writer &writer, const json::Value &value, const json::Value *raw) {
+    switch (value.GetType()) {
+        case rapidjson::kObjectType: {
+            if (!writer.StartObject()) return false;
+            size_t index = 0;
+            for (const auto &m : value.GetObject()) {
+                if (!writer.Key(m.name.GetString(), m.name.GetStringLength())) return false;
+                if (!write_value(writer, m.value, raw_member(raw, index++, m.name))) return false;
+            }
+            return writer.EndObject(value.MemberCount());
+        }
+        case rapidjson::kArrayType: {
+            if (!writer.StartArray()) return false;
+            const bool same = raw && raw->IsArray() && raw->Size() == value.Size();
+            for (rapidjson::SizeType i = 0; i < value.Size(); ++i) {
+                if (!write_value(writer, value[i], same ? &(*raw)[i] : nullptr)) return false;
+            }
+            return writer.EndArray(value.Size());
+        }
+        case rapidjson::kNumberType:
+            if (const json::Value *text = original_number(value, raw)) {
+                return writer.RawValue(text->GetString(), text->GetStringLength(),
+                                       rapidjson::kNumberType);
+            }
+            return value.Accept(writer);
+        default:
+            return value.Accept(writer);
+    }
+}
+
+// JSON.stringify(config, null, 2) + "\n", the format the host's own tools write (R175), with the
+// file's numbers as they were written (`raw`: the file read with numbers as text, or null).
+std::string serialize(const json::Document &doc, const json::Value *raw) {
     rapidjson::StringBuffer buffer;
     rapidjson::PrettyWriter<rapidjson::StringBuffer> writer(buffer);
     writer.SetIndent(' ', 2);
-    if (!doc.Accept(writer)) throw Error(Status::Internal, "config could not be serialised");
+    if (!write_value(writer, doc, raw))
+        throw Error(Status::Internal, "config could not be serialised");
     std::string out(buffer.GetString(), buffer.GetSize());
     out.push_back('\n');
     return out;
@@ -162,6 +220,18 @@ std::string write_target(const std::string &path) {
     char resolved[PATH_MAX];
     if (!::realpath(path.c_str(), resolved)) return path;  // dangling: write at the link
     return resolved;
+}
+
+// The key is only as private as the directory that holds it: an existing directory keeps its
+// mode (often 0755), so say so when others can list or enter it.
+void warn_if_directory_open(const std::string &file) {
+    const std::string dir = parent_directory(file);
+    struct stat st {};
+    if (::stat(dir.c_str(), &st) != 0 || (st.st_mode & 077) == 0) return;
+    log::warn(
+        "the directory {} holding the API key is accessible to other users (mode {:03o}); "
+        "restrict it with: chmod 700 {}",
+        dir, st.st_mode & 0777, dir);
 }
 
 }  // namespace
@@ -218,8 +288,10 @@ void ConfigStore::update_cloud(const CloudEdit &edit) {
     FileLock lock(target + ".lock");
 
     json::Document doc;
+    json::Document raw;  // the same text with every number kept as written
     if (const auto text = read_whole_file(target, kMaxFileBytes)) {
         parse_config(*text, target, doc);
+        raw.Parse<rapidjson::kParseNumbersAsStringsFlag>(text->data(), text->size());
     } else {
         doc.SetObject();
     }
@@ -238,7 +310,7 @@ void ConfigStore::update_cloud(const CloudEdit &edit) {
     if (!cloud.IsObject()) {
         throw Error(Status::Internal, "config edit left \"cloud\" not an object");
     }
-    replace_file_atomically(target, serialize(doc), 0600);
+    replace_file_atomically(target, serialize(doc, raw.HasParseError() ? nullptr : &raw), 0600);
 }
 
 void ConfigStore::save_login(std::string_view api_key) {
@@ -247,6 +319,7 @@ void ConfigStore::save_login(std::string_view api_key) {
         json::set(cloud, "apiKey", json::string_value(api_key, alloc), alloc);
         json::set(cloud, "enabled", json::Value(true), alloc);
     });
+    warn_if_directory_open(write_target(path_));
 }
 
 void ConfigStore::clear_login() {

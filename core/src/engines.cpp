@@ -33,7 +33,7 @@ std::vector<std::string> split_hosts(const char *list) {
 namespace {
 
 void normalise(EngineSpec &spec) {
-    spec.insecure_local = spec.insecure_local || insecure_local_from_env();
+    spec.insecure_local = resolve_insecure_local(spec.insecure_local);
     std::sort(spec.allowed_hosts.begin(), spec.allowed_hosts.end());
     spec.allowed_hosts.erase(std::unique(spec.allowed_hosts.begin(), spec.allowed_hosts.end()),
                              spec.allowed_hosts.end());
@@ -41,7 +41,7 @@ void normalise(EngineSpec &spec) {
 
 std::shared_ptr<Engine> build(const EngineSpec &spec) {
     UrlPolicyOptions policy;
-    policy.insecure_local = spec.insecure_local;
+    policy.insecure_local = spec.insecure_local.value_or(false);
     policy.allowed_hosts.insert(policy.allowed_hosts.end(), spec.allowed_hosts.begin(),
                                 spec.allowed_hosts.end());
     EngineOptions options;
@@ -59,7 +59,7 @@ std::shared_ptr<Engine> make_engine(EngineSpec spec) {
 
 std::shared_ptr<Engine> shared_engine(EngineSpec spec) {
     normalise(spec);
-    std::string key = spec.ca_file + '\n' + (spec.insecure_local ? "1" : "0");
+    std::string key = spec.ca_file + '\n' + (spec.insecure_local.value_or(false) ? "1" : "0");
     for (const auto &host : spec.allowed_hosts) key += '\n' + host;
 
     // Leaked on purpose: only weak references live here, and a static destructor must not race

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -14,8 +15,9 @@
 namespace elizacloud {
 
 struct EngineSpec {
-    std::string ca_file;                     // empty = system CAs
-    bool insecure_local = false;             // or ELIZACLOUD_INSECURE_LOCAL=1 (checked here)
+    std::string ca_file;  // empty = system CAs
+    // true/false as asked; unset = ELIZACLOUD_INSECURE_LOCAL=1 (resolved, and warned about, here)
+    std::optional<bool> insecure_local;
     std::vector<std::string> allowed_hosts;  // added to the default allow-list
 };
 

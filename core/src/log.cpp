@@ -178,6 +178,34 @@ std::string redact(std::string_view text) {
     return redact_keys(redact_fields(text));
 }
 
+std::string redact_url(std::string_view url) {
+    std::string out;
+    // The query and the fragment can carry anything (tokens, keys): only their presence shows.
+    size_t cut = url.find_first_of("?#");
+    std::string_view kept = url.substr(0, cut);
+    // The authority starts after "scheme:" and any slashes (or backslashes, in malformed URLs);
+    // anything up to the last "@" of the rest is a userinfo (or could be read as one).
+    size_t authority = 0;
+    if (size_t colon = kept.find(':'); colon != std::string_view::npos) {
+        authority = colon + 1;
+        while (authority < kept.size() && (kept[authority] == '/' || kept[authority] == '\\'))
+            ++authority;
+    }
+    size_t at = kept.rfind('@');
+    if (at != std::string_view::npos && at >= authority) {
+        out.append(kept.substr(0, authority));
+        out.append(kEllipsis);
+        out.append(kept.substr(at));
+    } else {
+        out.append(kept);
+    }
+    if (cut != std::string_view::npos) {
+        out.push_back(url[cut]);
+        out.append(kEllipsis);
+    }
+    return redact(out);
+}
+
 void set_level(Level level) {
     state().level.store(static_cast<int32_t>(level));
 }

@@ -16,6 +16,12 @@ enum class Level : int32_t { Trace = 0, Debug = 1, Info = 2, Warn = 3, Error = 4
 // with their first 12 characters followed by "…". Safe to call on any text.
 std::string redact(std::string_view text);
 
+// The form of a URL that may appear in a message: the userinfo (everything between the scheme
+// and the last "@") becomes "…", the query and the fragment become "?…" and "#…", and what is
+// left goes through redact(), so a key in the path keeps only its 12-character prefix. Works on
+// malformed URLs too (it never needs to parse them).
+std::string redact_url(std::string_view url);
+
 void set_level(Level level);
 Level level();
 // Replace the default stderr sink. The callback receives already-redacted lines; it may be called

@@ -132,7 +132,7 @@ std::optional<ErrorInfo> precheck_request(const HttpRequest &r, const UrlPolicy 
     if (starts_with_ci(r.url, "http://") && !policy.options().insecure_local) {
         return ErrorInfo::make(
             Status::UrlBlocked,
-            "plain http:// refused by the URL policy (HTTPS only): " + log::redact(r.url));
+            "plain http:// refused by the URL policy (HTTPS only): " + log::redact_url(r.url));
     }
     if (has_line_break(r.method) || r.method.empty())
         return ErrorInfo::make(Status::InvalidArgument, "invalid HTTP method");
@@ -223,10 +223,10 @@ ErrorInfo transfer_outcome(Transfer &t, CURLcode code) {
     if (code == CURLE_OK) {
         if (status >= 300 && status < 400) {
             const std::string *location = find_header(t.response.headers, "Location");
-            ErrorInfo e = ErrorInfo::make(
-                Status::RedirectRefused,
-                "redirect refused: HTTP " + std::to_string(status) +
-                    (location ? " to " + *location : std::string(" (no Location)")));
+            ErrorInfo e = ErrorInfo::make(Status::RedirectRefused,
+                                          "redirect refused: HTTP " + std::to_string(status) +
+                                              (location ? " to " + log::redact_url(*location)
+                                                        : std::string(" (no Location)")));
             e.http_status = static_cast<int>(status);
             return e;
         }

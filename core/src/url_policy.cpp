@@ -1,11 +1,14 @@
 #include "url_policy.hpp"
 
 #include <arpa/inet.h>
+#include <curl/curl.h>
 #include <netinet/in.h>
 
 #include <cstdlib>
 #include <cstring>
+#include <memory>
 #include <mutex>
+#include <new>
 
 #include "log.hpp"
 
@@ -132,35 +135,6 @@ bool ends_with(std::string_view text, std::string_view suffix) {
     return text.size() >= suffix.size() && text.substr(text.size() - suffix.size()) == suffix;
 }
 
-// WHATWG "IPv4 number parser": 0x… hexadecimal, 0… octal, else decimal. Values above 2^32 are
-// reported as 2^32 so the caller's range check fails them.
-std::optional<uint64_t> parse_ipv4_number(std::string_view part) {
-    if (part.empty()) return std::nullopt;
-    int radix = 10;
-    if (part.size() >= 2 && part[0] == '0' && (part[1] == 'x' || part[1] == 'X')) {
-        radix = 16;
-        part.remove_prefix(2);
-    } else if (part.size() >= 2 && part[0] == '0') {
-        radix = 8;
-        part.remove_prefix(1);
-    }
-    uint64_t value = 0;
-    for (char c : part) {
-        int digit;
-        if (is_digit(c)) {
-            digit = c - '0';
-        } else if (radix == 16 && is_hex_digit(c)) {
-            digit = lower(c) - 'a' + 10;
-        } else {
-            return std::nullopt;
-        }
-        if (digit >= radix) return std::nullopt;
-        value = value * static_cast<uint64_t>(radix) + static_cast<uint64_t>(digit);
-        if (value > 0xffffffffULL) value = 0x100000000ULL;  // saturate: already out of range
-    }
-    return value;
-}
-
 std::vector<std::string_view> split_labels(std::string_view host) {
     std::vector<std::string_view> labels;
     size_t start = 0;
@@ -173,8 +147,10 @@ std::vector<std::string_view> split_labels(std::string_view host) {
     return labels;
 }
 
-// WHATWG "ends in a number": hosts whose last label is numeric are parsed as IPv4 addresses,
-// which is how 127.1, 2130706433 and 0x7f000001 all mean 127.0.0.1.
+// WHATWG "ends in a number" (last label all digits, or "0x" and hex digits). libcurl reads such
+// hosts as IPv4 addresses when it can (127.1, 2130706433 and 0x7f000001 all mean 127.0.0.1);
+// when it cannot (1.2.3.4.5, 0x7f.0x) it would hand them to the resolver as names, which no real
+// host name is, so they are refused.
 bool ends_in_number(const std::vector<std::string_view> &labels) {
     std::string_view last = labels.back();
     if (last.empty()) return false;
@@ -186,25 +162,6 @@ bool ends_in_number(const std::vector<std::string_view> &labels) {
         if (!is_hex_digit(c)) return false;
     }
     return true;
-}
-
-// WHATWG "IPv4 parser" over labels already split on dots (trailing empty label removed).
-std::optional<uint32_t> parse_whatwg_ipv4(const std::vector<std::string_view> &labels) {
-    if (labels.size() > 4) return std::nullopt;
-    std::vector<uint64_t> numbers;
-    for (std::string_view label : labels) {
-        auto n = parse_ipv4_number(label);
-        if (!n) return std::nullopt;
-        numbers.push_back(*n);
-    }
-    for (size_t i = 0; i + 1 < numbers.size(); ++i) {
-        if (numbers[i] > 255) return std::nullopt;
-    }
-    uint64_t limit = uint64_t{1} << (8 * (5 - numbers.size()));
-    if (numbers.back() >= limit) return std::nullopt;
-    uint64_t value = numbers.back();
-    for (size_t i = 0; i + 1 < numbers.size(); ++i) value += numbers[i] << (8 * (3 - i));
-    return static_cast<uint32_t>(value);
 }
 
 // Names that only mean something on the local machine or network (RFC 6761, 6762, 8375 and
@@ -236,6 +193,23 @@ std::string normalise_allowed(std::string_view entry) {
     std::string host = to_lower(entry);
     if (auto ip = IpAddress::parse(host)) host = ip->to_string();
     return host;
+}
+
+// The host libcurl will use for `url`: its URL API is the parser CURLOPT_URL runs, so the
+// policy judges exactly the name or address the transfer connects to. IPv4 literals come back
+// canonical (dotted quad), IPv6 literals in brackets. nullopt when libcurl refuses the URL.
+std::optional<std::string> curl_host(const std::string &url) {
+    std::unique_ptr<CURLU, decltype(&curl_url_cleanup)> handle(curl_url(), curl_url_cleanup);
+    if (!handle) throw std::bad_alloc();
+    if (curl_url_set(handle.get(), CURLUPART_URL, url.c_str(), CURLU_NON_SUPPORT_SCHEME) !=
+        CURLUE_OK)
+        return std::nullopt;
+    char *host = nullptr;
+    if (curl_url_get(handle.get(), CURLUPART_HOST, &host, 0) != CURLUE_OK || !host)
+        return std::nullopt;
+    std::string out(host);
+    curl_free(host);
+    return out;
 }
 
 std::string_view trim_url(std::string_view text) {
@@ -326,9 +300,12 @@ bool UrlPolicy::address_allowed(const IpAddress &address) const {
 
 UrlVerdict UrlPolicy::check_base_url(std::string_view raw) const {
     UrlVerdict verdict;
-    const std::string quoted = "\"" + std::string(raw) + "\"";
+    // Messages show the URL without its userinfo, query or fragment and with keys cut to their
+    // prefix: a refused URL may well carry a password or an API key.
+    const std::string quoted = "\"" + log::redact_url(raw) + "\"";
     auto fail = [&](Status status, std::string message) {
-        verdict.error = ErrorInfo::make(status, std::move(message));
+        // The whole message, host included: a key-shaped label is a key all the same.
+        verdict.error = ErrorInfo::make(status, log::redact(message));
         return verdict;
     };
     auto invalid = [&](std::string_view why) {
@@ -411,31 +388,43 @@ UrlVerdict UrlPolicy::check_base_url(std::string_view raw) const {
     bool has_query = tail.find('?') != std::string_view::npos;
     bool has_fragment = tail.find('#') != std::string_view::npos;
 
+    if (bracketed && host_text.find('%') != std::string_view::npos)
+        return invalid("zone identifiers are not allowed");
+    if (!bracketed) {
+        for (char c : host_text) {
+            if (!is_host_char(c)) return invalid("character not allowed in a host name");
+        }
+    }
+    // From here on the host is the one libcurl will use, not our own reading of the text.
+    auto curl_view = curl_host(std::string(url));
+    if (!curl_view || curl_view->empty()) return invalid("");
+    std::string name = to_lower(*curl_view);
+
     std::optional<IpAddress> ip;
     if (bracketed) {
-        if (host_text.find('%') != std::string_view::npos)
-            return invalid("zone identifiers are not allowed");
-        ip = IpAddress::parse(host_text);
+        if (name.size() < 2 || name.front() != '[' || name.back() != ']')
+            return invalid("bad IPv6 address");
+        ip = IpAddress::parse(std::string_view(name).substr(1, name.size() - 2));
         if (!ip || ip->is_v4) return invalid("bad IPv6 address");
         parsed.host = ip->to_string();
     } else {
-        std::string host = to_lower(host_text);
-        for (char c : host) {
-            if (!is_host_char(c)) return invalid("character not allowed in a host name");
-        }
-        if (host.back() == '.') host.pop_back();  // "localhost." is localhost (G3)
-        std::vector<std::string_view> labels = split_labels(host);
-        if (host.empty() || host.size() > 253) return invalid("bad host name");
+        if (name.back() == '.') name.pop_back();  // "localhost." is localhost (G3)
+        std::vector<std::string_view> labels = split_labels(name);
+        if (name.empty() || name.size() > 253) return invalid("bad host name");
         for (std::string_view label : labels) {
             if (label.empty() || label.size() > 63) return invalid("bad host name");
         }
-        if (ends_in_number(labels)) {
-            auto value = parse_whatwg_ipv4(labels);
-            if (!value) return invalid("bad IPv4 address");
-            ip = from_v4(*value);
-            host = ip->to_string();
+        ip = IpAddress::parse(name);
+        if (!ip && ends_in_number(labels)) {
+            // libcurl keeps a trailing dot, and with it a numeric host, as a name; the resolver
+            // may still read it as an address, so judge the address libcurl gives without it.
+            std::string canonical;
+            if (curl_view->back() == '.') canonical = curl_host("http://" + name).value_or("");
+            ip = IpAddress::parse(canonical);
+            if (!ip) return invalid("bad IPv4 address");
         }
-        parsed.host = std::move(host);
+        if (ip) name = ip->to_string();
+        parsed.host = std::move(name);
     }
     verdict.url = parsed;
 
@@ -478,17 +467,33 @@ UrlVerdict UrlPolicy::check_base_url(std::string_view raw) const {
                                         list + " and their subdomains).");
 }
 
-bool insecure_local_from_env() {
+namespace {
+
+bool env_insecure_local() {
     const char *value = std::getenv("ELIZACLOUD_INSECURE_LOCAL");
-    bool on = value != nullptr && std::string_view(value) == "1";
-    if (on) {
-        static std::once_flag warned;
-        std::call_once(warned, [] {
-            log::warn(
-                "ELIZACLOUD_INSECURE_LOCAL=1: plain http:// and loopback addresses are allowed. "
-                "Use this for local development only.");
-        });
-    }
+    return value != nullptr && std::string_view(value) == "1";
+}
+
+void warn_insecure_local_once() {
+    static std::once_flag warned;
+    std::call_once(warned, [] {
+        log::warn(
+            "insecure_local (ELIZACLOUD_INSECURE_LOCAL=1 or the insecure_local option): plain "
+            "http:// and loopback addresses are allowed. Use this for local development only.");
+    });
+}
+
+}  // namespace
+
+bool insecure_local_from_env() {
+    bool on = env_insecure_local();
+    if (on) warn_insecure_local_once();
+    return on;
+}
+
+bool resolve_insecure_local(std::optional<bool> requested) {
+    bool on = requested.has_value() ? *requested : env_insecure_local();
+    if (on) warn_insecure_local_once();
     return on;
 }
 

@@ -41,8 +41,8 @@ struct ParsedUrl {
 };
 
 struct UrlVerdict {
-    ErrorInfo error;     // Ok, or UrlBlocked / InvalidArgument with the reason
-    ParsedUrl url;       // filled when parsing succeeded
+    ErrorInfo error;  // Ok, or UrlBlocked / InvalidArgument with the reason
+    ParsedUrl url;    // filled when parsing succeeded
     bool ok() const { return error.ok(); }
 };
 
@@ -53,7 +53,9 @@ public:
     // Checks a cloud base URL: https only (http only with insecure_local), no userinfo, query or
     // fragment, host on the allow-list (or loopback with insecure_local), not a local name, not a
     // blocked literal address (numeric IPv4 forms such as 0x7f000001, 2130706433 and 127.1
-    // included). Does no DNS: the connect-time check covers resolved addresses.
+    // included). The host judged is the one libcurl's URL parser gives for the same text, so
+    // the policy and the transfer never disagree on what it means. Does no DNS: the connect-time
+    // check covers resolved addresses.
     UrlVerdict check_base_url(std::string_view url) const;
 
     // Connect-time check of one address libcurl is about to connect to.
@@ -74,5 +76,10 @@ private:
 
 // ELIZACLOUD_INSECURE_LOCAL=1 in the environment. Logs a warning once per process when true.
 bool insecure_local_from_env();
+
+// The development opt-in as finally decided: an explicit request (true or false) wins, otherwise
+// ELIZACLOUD_INSECURE_LOCAL=1. Logs the same once-per-process warning whenever the result is true,
+// however the mode was asked for.
+bool resolve_insecure_local(std::optional<bool> requested);
 
 }  // namespace elizacloud

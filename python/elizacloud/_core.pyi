@@ -117,7 +117,7 @@ class Cloud:
         api_key: str | None = None,
         config_path: str | None = None,
         no_config_file: bool = False,
-        insecure_local: bool = False,
+        insecure_local: bool | None = None,
         ca_file: str | None = None,
         allowed_hosts: str | None = None,
         timings: dict[str, int] = ...,

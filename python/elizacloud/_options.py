@@ -18,9 +18,10 @@ def core_options(
     allowed_hosts: str | Sequence[str] | None,
     timings: Mapping[str, int] | None,
 ) -> dict[str, Any]:
-    if insecure_local is None:
-        # The documented development opt-in; the library warns once when it is on.
-        insecure_local = _env.flag("ELIZACLOUD_INSECURE_LOCAL")
+    if insecure_local is None and _env.flag("ELIZACLOUD_INSECURE_LOCAL"):
+        # The documented development opt-in (1/true/yes/on). An explicit False wins over it;
+        # the library logs a warning once per process whenever the mode is on.
+        insecure_local = True
     if allowed_hosts is not None and not isinstance(allowed_hosts, str):
         allowed_hosts = ",".join(allowed_hosts)
     return {

@@ -17,9 +17,11 @@
 #include <random>
 #include <sstream>
 #include <thread>
+#include <vector>
 
 #include "error.hpp"
 #include "json.hpp"
+#include "log.hpp"
 
 namespace elizacloud {
 namespace {
@@ -369,6 +371,64 @@ TEST_F(ConfigStoreTest, ExistingDirectoryModeIsLeftAlone) {
     ASSERT_EQ(::chmod(dir_.c_str(), 0755), 0);
     ConfigStore(path_).save_login("ck-1");
     EXPECT_EQ(mode_of(dir_), 0755u);
+}
+
+// Collects the warnings logged while it lives.
+struct WarningCapture {
+    std::vector<std::string> lines;
+    WarningCapture() {
+        log::set_sink([this](log::Level level, std::string_view line) {
+            if (level == log::Level::Warn) lines.emplace_back(line);
+        });
+    }
+    ~WarningCapture() { log::set_sink(nullptr); }
+};
+
+TEST_F(ConfigStoreTest, OpenDirectoryHoldingTheKeyIsWarnedAbout) {
+    for (mode_t mode : {0755, 0750, 0701, 0711}) {
+        ASSERT_EQ(::chmod(dir_.c_str(), mode), 0);
+        WarningCapture warnings;
+        ConfigStore(path_).save_login("eliza_0123abcdefSECRETSECRET");
+        ASSERT_EQ(warnings.lines.size(), 1u) << std::oct << mode;
+        EXPECT_NE(warnings.lines[0].find(dir_), std::string::npos) << warnings.lines[0];
+        EXPECT_NE(warnings.lines[0].find("chmod 700"), std::string::npos) << warnings.lines[0];
+        EXPECT_EQ(warnings.lines[0].find("SECRET"), std::string::npos) << warnings.lines[0];
+    }
+    ASSERT_EQ(::chmod(dir_.c_str(), 0700), 0);
+    WarningCapture warnings;
+    ConfigStore(path_).save_login("eliza_0123abcdefSECRETSECRET");
+    ConfigStore(path_).clear_login();
+    EXPECT_TRUE(warnings.lines.empty());
+}
+
+// Numbers in keys the plugin does not own are written back exactly as they were written, even
+// past 64 bits or with digits a double would drop or change.
+TEST_F(ConfigStoreTest, NumbersKeepTheirTextOnSave) {
+    const std::string numbers =
+        "[123456789012345678901234567890, -98765432109876543210987654321, 1.50, 1e2, 1E+300, "
+        "0.1000000000000000055511151231257827, 2.5e-3, -0.0, 18446744073709551616, 7]";
+    write_text(path_,
+               R"({"big":123456789012345678901234567890,"list":)" + numbers +
+                   R"(,"nested":{"n":1.0},"cloud":{"bridge":{"heartbeatIntervalMs":5000.0}}})");
+    ConfigStore store(path_);
+    store.save_login("ck-1");
+    store.clear_login();
+    const std::string text = read_text(path_);
+    EXPECT_NE(text.find(R"("big": 123456789012345678901234567890,)"), std::string::npos) << text;
+    for (const char *n : {"123456789012345678901234567890", "-98765432109876543210987654321",
+                          "1.50", "1e2", "1E+300", "0.1000000000000000055511151231257827", "2.5e-3",
+                          "-0.0", "18446744073709551616"}) {
+        EXPECT_NE(text.find(std::string("\n    ") + n + ",\n"), std::string::npos) << n << text;
+    }
+    EXPECT_NE(text.find(R"("n": 1.0)"), std::string::npos) << text;
+    EXPECT_NE(text.find(R"("heartbeatIntervalMs": 5000.0)"), std::string::npos) << text;
+    EXPECT_EQ(store.load().heartbeat_interval_ms, 5000);
+    // A number the plugin itself changes is written with its new value.
+    store.update_cloud([](json::Value &cloud, json::Document::AllocatorType &alloc) {
+        json::Value &bridge = cloud["bridge"];
+        json::set(bridge, "heartbeatIntervalMs", json::Value(int64_t{7000}), alloc);
+    });
+    EXPECT_NE(read_text(path_).find(R"("heartbeatIntervalMs": 7000)"), std::string::npos);
 }
 
 TEST_F(ConfigStoreTest, ExistingFileModeIsFixedOnWrite) {

@@ -133,6 +133,13 @@ protected:
             res.set_header("Location", "https://evil.example/steal");
             res.set_content("moved", "text/plain");
         });
+        s.Get("/redirect-secret", [](const httplib::Request &, httplib::Response &res) {
+            res.status = 302;
+            res.set_header(
+                "Location",
+                "https://u:hunter2pass@evil.example/eliza_0123abcdefSECRET?sig=hunter2pass");
+            res.set_content("moved", "text/plain");
+        });
         s.Get("/slow", [this](const httplib::Request &, httplib::Response &res) {
             slow_started_.increment();
             server_.wait_for_stop(10'000);
@@ -282,6 +289,15 @@ TEST_F(EngineTest, RedirectIsRefusedWithStatusAndLocation) {
     EXPECT_EQ(r.error.http_status, 302);
     EXPECT_EQ(r.error.message, "redirect refused: HTTP 302 to https://evil.example/steal");
     EXPECT_EQ(server_.requests(), 1u);  // and nothing was fetched from the Location
+}
+
+// A Location may carry credentials or a signed query: the message shows neither.
+TEST_F(EngineTest, RedirectLocationIsRedacted) {
+    HttpResponse r = engine_->perform(get(server_.url("/redirect-secret")), 10'000);
+    EXPECT_EQ(r.error.status, Status::RedirectRefused);
+    EXPECT_EQ(r.error.message,
+              "redirect refused: HTTP 302 to https://\xE2\x80\xA6@evil.example/"
+              "eliza_0123ab\xE2\x80\xA6?\xE2\x80\xA6");
 }
 
 TEST_F(EngineTest, TotalTimeout) {

@@ -57,6 +57,28 @@ struct Captured {
     std::string line;
 };
 
+// URLs in messages: userinfo, query and fragment hidden whole, keys elsewhere cut to 12 chars.
+TEST(LogRedact, UrlsLoseUserinfoQueryAndFragment) {
+    const std::string key = "eliza_0123abcdefSECRETSECRET";
+    const std::string e = "\xE2\x80\xA6";
+    EXPECT_EQ(log::redact_url("https://user:pw@host.example/p"),
+              "https://" + e + "@host.example/p");
+    EXPECT_EQ(log::redact_url("https://" + key + "@host"), "https://" + e + "@host");
+    EXPECT_EQ(log::redact_url("https://a@b@host/x"), "https://" + e + "@host/x");
+    EXPECT_EQ(log::redact_url("https://host/" + key + "/x"),
+              "https://host/eliza_0123ab" + e + "/x");
+    EXPECT_EQ(log::redact_url("https://host/p?key=" + key + "#f"), "https://host/p?" + e);
+    EXPECT_EQ(log::redact_url("https://host/p#" + key), "https://host/p#" + e);
+    EXPECT_EQ(log::redact_url("https://host?"), "https://host?" + e);
+    EXPECT_EQ(log::redact_url("https:\\\\u:pw@host"), "https:\\\\" + e + "@host");
+    EXPECT_EQ(log::redact_url("u:pw@host"), "u:" + e + "@host");
+    EXPECT_EQ(log::redact_url("no url at all"), "no url at all");
+    EXPECT_EQ(log::redact_url("https://www.elizacloud.ai/api/v1"),
+              "https://www.elizacloud.ai/api/v1");
+    EXPECT_EQ(log::redact_url("https://" + key + ".evil.example"),
+              "https://eliza_0123ab" + e + ".evil.example");
+}
+
 TEST(Log, SinkReceivesRedactedLinesAboveTheLevel) {
     std::vector<Captured> lines;
     log::set_sink([&](log::Level level, std::string_view line) {

@@ -7,9 +7,11 @@
 
 #include <cstdlib>
 #include <cstring>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "engines.hpp"
 #include "error.hpp"
 #include "log.hpp"
 
@@ -116,7 +118,12 @@ const std::vector<UrlCase> kDefaultPolicyCases = {
     {"https://0177.0.0.1", kBlocked, kBlockedAddress},
     {"https://0x7f.1", kBlocked, kBlockedAddress},
     {"https://0", kBlocked, kBlockedAddress},
-    {"https://0x", kBlocked, kBlockedAddress},
+    // libcurl reads "0x" and "0x7f.0x" as names (no number after "0x"), not as 0.0.0.0 and
+    // 127.0.0.0: a numeric-looking host libcurl does not take as an address is refused.
+    {"https://0x", kInvalid, "IPv4"},
+    {"https://0x7f.0x", kInvalid, "IPv4"},
+    {"https://0x7f000001.", kBlocked, kBlockedAddress},
+    {"https://0x7f.0x1", kBlocked, kBlockedAddress},
     {"https://127.0.0.1.", kBlocked, kBlockedAddress},
     {"https://169.254.169.254", kBlocked, kBlockedAddress},
     {"https://10.0.0.1", kBlocked, kBlockedAddress},
@@ -264,6 +271,47 @@ TEST(UrlPolicy, ParsedUrlIsNormalised) {
     v = UrlPolicy().check_base_url("https://2130706433");
     EXPECT_EQ(v.error.status, Status::UrlBlocked);
     EXPECT_EQ(v.url.host, "127.0.0.1");
+}
+
+// A refused URL may carry a password or an API key anywhere: messages show neither, only the
+// key's 12-character prefix ("eliza_0123ab").
+TEST(UrlPolicy, RefusalMessagesRedactSecrets) {
+    const std::string key = "eliza_0123abcdefSECRETSECRET";
+    const std::vector<std::string> urls = {
+        "https://user:hunter2pass@www.elizacloud.ai",
+        "https://" + key + "@www.elizacloud.ai",
+        "https://" + key + ":x@evil.example/",
+        "https://x:" + key + "@10.0.0.1/",
+        "http://" + key + "@www.elizacloud.ai",
+        "https://evil.example/" + key,
+        "https://evil.example/v1/" + key + "/x",
+        "https://www.elizacloud.ai/?key=" + key,
+        "https://www.elizacloud.ai/?token=hunter2pass",
+        "https://www.elizacloud.ai/?" + key,
+        "https://www.elizacloud.ai/#" + key,
+        "https://www.elizacloud.ai/#hunter2pass",
+        "https://" + key + ".evil.example/",
+        "https:" + key + "@x",
+        "https://a b/" + key,
+        "ftp://" + key + "@x/?hunter2pass",
+    };
+    for (const std::string &url : urls) {
+        for (const UrlPolicy &policy : {UrlPolicy(), insecure_policy()}) {
+            UrlVerdict v = policy.check_base_url(url);
+            ASSERT_FALSE(v.ok()) << url;
+            EXPECT_EQ(v.error.message.find("SECRET"), std::string::npos) << v.error.message;
+            EXPECT_EQ(v.error.message.find("hunter2pass"), std::string::npos) << v.error.message;
+            EXPECT_EQ(v.error.message.find("eliza_0123abc"), std::string::npos) << v.error.message;
+        }
+    }
+    EXPECT_EQ(
+        UrlPolicy().check_base_url("https://" + key + ":pw@www.elizacloud.ai/p?q#f").error.message,
+        "Cloud base URL \"https://\xE2\x80\xA6@www.elizacloud.ai/p?\xE2\x80\xA6\" must not "
+        "contain credentials (user@host).");
+    EXPECT_EQ(UrlPolicy().check_base_url("https://evil.example/" + key).error.message,
+              "Cloud base URL \"https://evil.example/eliza_0123ab\xE2\x80\xA6\" points to host "
+              "\"evil.example\", which is not an allowed Eliza Cloud host (allowed: "
+              "elizacloud.ai, www.elizacloud.ai, cloud.milady.ai and their subdomains).");
 }
 
 TEST(UrlPolicy, AllowListIsExtendedNotReplaced) {
@@ -471,6 +519,49 @@ TEST(UrlPolicy, InsecureLocalFromEnvironmentWarnsOnce) {
     log::set_sink(nullptr);
     ASSERT_EQ(warnings.size(), 1u);
     EXPECT_NE(warnings[0].find("ELIZACLOUD_INSECURE_LOCAL"), std::string::npos);
+}
+
+TEST(UrlPolicy, ResolveInsecureLocalPrefersTheExplicitChoice) {
+    ::setenv("ELIZACLOUD_INSECURE_LOCAL", "1", 1);
+    EXPECT_FALSE(resolve_insecure_local(false));
+    EXPECT_TRUE(resolve_insecure_local(std::nullopt));
+    ::unsetenv("ELIZACLOUD_INSECURE_LOCAL");
+    EXPECT_FALSE(resolve_insecure_local(std::nullopt));
+    EXPECT_TRUE(resolve_insecure_local(true));
+}
+
+// The warning is once per process, however the mode is enabled: through the option with no
+// environment variable (each case runs in a fresh process, the flag being process-wide).
+int warnings_after(std::optional<bool> option, const char *env, int engines) {
+    std::vector<std::string> warnings;
+    log::set_sink([&](log::Level level, std::string_view line) {
+        if (level == log::Level::Warn && line.find("insecure") != std::string_view::npos)
+            warnings.emplace_back(line);
+    });
+    if (env) {
+        ::setenv("ELIZACLOUD_INSECURE_LOCAL", env, 1);
+    } else {
+        ::unsetenv("ELIZACLOUD_INSECURE_LOCAL");
+    }
+    for (int i = 0; i < engines; ++i) {
+        EngineSpec spec;
+        spec.insecure_local = option;
+        auto engine = make_engine(std::move(spec));
+        if (engine->policy().options().insecure_local != option.value_or(env != nullptr)) return -1;
+    }
+    log::set_sink(nullptr);
+    return static_cast<int>(warnings.size());
+}
+
+TEST(UrlPolicyDeathTest, InsecureLocalWarnsOnceHoweverEnabled) {
+    GTEST_FLAG_SET(death_test_style, "threadsafe");  // re-executes: a fresh once-flag
+    EXPECT_EXIT(std::exit(warnings_after(true, nullptr, 3)), ::testing::ExitedWithCode(1), "");
+    EXPECT_EXIT(std::exit(warnings_after(std::nullopt, "1", 3)), ::testing::ExitedWithCode(1), "");
+    EXPECT_EXIT(std::exit(warnings_after(true, "1", 2)), ::testing::ExitedWithCode(1), "");
+    // An explicit "off" wins over the environment, and nothing is logged.
+    EXPECT_EXIT(std::exit(warnings_after(false, "1", 2)), ::testing::ExitedWithCode(0), "");
+    EXPECT_EXIT(std::exit(warnings_after(std::nullopt, nullptr, 2)), ::testing::ExitedWithCode(0),
+                "");
 }
 
 }  // namespace

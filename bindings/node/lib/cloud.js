@@ -102,7 +102,7 @@ function asObject(data) {
 function optionalString(value, what) {
     if (value === undefined || value === null) return null;
     if (typeof value !== 'string') throw invalid(`${what} must be a string`);
-    return value;
+    return errors.cString(value, what);
 }
 
 function buildOptions(api, options) {
@@ -117,8 +117,9 @@ function buildOptions(api, options) {
     if (Array.isArray(hosts)) hosts = hosts.join(',');
     o.allowed_hosts = optionalString(hosts, 'allowedHosts');
     o.no_config_file = options.noConfigFile ? 1 : 0;
-    const insecure = options.insecureLocal ?? envFlag('ELIZACLOUD_INSECURE_LOCAL');
-    o.insecure_local = insecure ? 1 : 0;
+    // An explicit false (-1) wins over ELIZACLOUD_INSECURE_LOCAL and cloud.insecureLocal.
+    const insecure = options.insecureLocal ?? (envFlag('ELIZACLOUD_INSECURE_LOCAL') || undefined);
+    o.insecure_local = insecure === undefined ? 0 : insecure ? 1 : -1;
     o.forward_logs = options.forwardLogs ? 1 : 0;
     if (options.eventQueueCapacity !== undefined) {
         const cap = options.eventQueueCapacity;
@@ -383,6 +384,7 @@ class Cloud extends EventEmitter {
     /** Any operation of the ABI's table by name (ec_cloud_call; see docs/c-api.md). */
     async call(method, params = {}, options = {}) {
         if (typeof method !== 'string' || !method) throw invalid('method must be a non-empty string');
+        errors.cString(method, 'method');
         return this._request(method, params, options);
     }
 

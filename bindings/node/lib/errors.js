@@ -179,7 +179,22 @@ function fromStatus(status, message, details) {
     return new cls(message || statusName(status), { status, ...parseDetails(details) });
 }
 
+/**
+ * A string bound for the C ABI, which takes NUL-terminated strings: one with an embedded NUL
+ * would be cut there without a word ("https://a.example\0.evil" would become
+ * "https://a.example"), so it is refused with InvalidArgumentError.
+ */
+function cString(value, what) {
+    if (value.includes('\0')) {
+        throw new classes.InvalidArgumentError(`${what} contains a NUL character`, {
+            status: Status.INVALID_ARGUMENT,
+        });
+    }
+    return value;
+}
+
 module.exports = {
+    cString,
     Status,
     statusName,
     errorClass,

@@ -3,7 +3,7 @@
 // server to mount. The dispatch blocks while the cloud works, so it runs on koffi's worker pool;
 // the event stream of GET /api/cloud/events is read the same way, one piece at a time.
 
-const { Status, fromStatus, statusName } = require('./errors');
+const { Status, cString, fromStatus, statusName } = require('./errors');
 
 const KEEP_ALIVE_MS = 15000;
 // Reads wait this long at most, so close() never waits longer for the read in flight.
@@ -91,6 +91,8 @@ async function dispatch(api, handle, method, target, options = {}) {
     const { headers = {}, body } = options;
     if (typeof method !== 'string' || typeof target !== 'string')
         throw new TypeError('method and target must be strings');
+    cString(method, 'method');
+    cString(target, 'target');
     const payload = body === undefined || body === null ? Buffer.alloc(0) : Buffer.from(body);
     const out = [null];
     const status = await callAsync(api.rest().ec_cloud_rest_dispatch, handle, method, target,

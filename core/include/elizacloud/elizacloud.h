@@ -122,7 +122,10 @@ EC_API ec_status ec_log_set_sink(ec_log_fn fn, void *user_data,
 typedef struct ec_engine_options {
     uint32_t struct_size;
     const char *ca_file;       /* PEM bundle to trust instead of the system CAs; NULL = system */
-    int32_t insecure_local;    /* 1 = allow http:// and loopback (development only) */
+    /* 1 = allow http:// and loopback (development only); -1 = never, whatever the environment
+       says; 0 = ELIZACLOUD_INSECURE_LOCAL=1 decides. A warning is logged once per process when
+       the mode is on. */
+    int32_t insecure_local;
     const char *allowed_hosts; /* extra allowed cloud hosts, comma-separated; NULL = none */
 } ec_engine_options;
 EC_API ec_status ec_engine_options_init(ec_engine_options *options,
@@ -144,7 +147,9 @@ typedef struct ec_cloud_options {
     /* NULL = MILADY_CONFIG_PATH, else $MILADY_STATE_DIR/milady.json, else ~/.milady/milady.json */
     const char *config_path;
     int32_t no_config_file;    /* 1 = never read or write a config file */
-    int32_t insecure_local;    /* 1 = allow http:// and loopback (development only) */
+    /* 1 = allow http:// and loopback (development only); -1 = never, whatever the config file
+       or the environment says; 0 = cloud.insecureLocal or ELIZACLOUD_INSECURE_LOCAL=1 decides. */
+    int32_t insecure_local;
     const char *ca_file;       /* only when engine is NULL: trust this PEM bundle */
     const char *allowed_hosts; /* extra allowed cloud hosts, comma-separated */
     /* Timings in milliseconds; 0 = the default given. */
