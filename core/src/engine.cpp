@@ -174,7 +174,7 @@ struct Engine::Impl {
             complete(std::move(t), std::move(error));
             return;
         }
-        t->last_activity_ms = steady_now_ms();
+        t->last_activity_ms = t->started_ms = steady_now_ms();
         CURLMcode mrc = curl_multi_add_handle(multi, t->easy);
         if (mrc != CURLM_OK) {
             complete(std::move(t),
@@ -222,16 +222,25 @@ struct Engine::Impl {
 
     void expire_idle() {
         const int64_t now = steady_now_ms();
-        std::vector<std::pair<RequestId, int>> expired;
+        std::vector<std::pair<RequestId, std::string>> expired;
         for (const auto &[id, t] : transfers) {
+            if (t->abort) continue;
             int idle = t->request.idle_timeout_ms;
-            if (idle > 0 && now - t->last_activity_ms >= idle && !t->abort)
-                expired.emplace_back(id, idle);
+            int total = t->request.total_timeout_ms;
+            if (idle > 0 && now - t->last_activity_ms >= idle) {
+                expired.emplace_back(id, "request timed out: no data received for " +
+                                             std::to_string(idle) + " ms (idle timeout)");
+            } else if (total > 0 && now - t->started_ms >= total) {
+                // libcurl enforces the total timeout of a running transfer itself, but not of
+                // one queued for a connection slot: this ends those at their deadline.
+                expired.emplace_back(id, "request timed out (total timeout " +
+                                             std::to_string(total) +
+                                             " ms) before it completed; it may have waited for "
+                                             "a free connection");
+            }
         }
-        for (auto [id, idle] : expired) {
-            complete_by_id(id, ErrorInfo::make(Status::Timeout,
-                                               "request timed out: no data received for " +
-                                                   std::to_string(idle) + " ms (idle timeout)"));
+        for (auto &[id, message] : expired) {
+            complete_by_id(id, ErrorInfo::make(Status::Timeout, std::move(message)));
         }
     }
 
@@ -258,9 +267,15 @@ struct Engine::Impl {
         }
         const int64_t now = steady_now_ms();
         for (const auto &[id, t] : transfers) {
-            if (t->request.idle_timeout_ms <= 0 || t->abort) continue;
-            int64_t until = t->last_activity_ms + t->request.idle_timeout_ms - now;
-            wait = std::min(wait, std::max<int64_t>(until, 0));
+            if (t->abort) continue;
+            if (t->request.idle_timeout_ms > 0) {
+                int64_t until = t->last_activity_ms + t->request.idle_timeout_ms - now;
+                wait = std::min(wait, std::max<int64_t>(until, 0));
+            }
+            if (t->request.total_timeout_ms > 0) {
+                int64_t until = t->started_ms + t->request.total_timeout_ms - now;
+                wait = std::min(wait, std::max<int64_t>(until, 0));
+            }
         }
         return static_cast<int>(wait);
     }
@@ -347,6 +362,11 @@ std::shared_ptr<Engine> Engine::create(EngineOptions options) {
     impl->multi = curl_multi_init();
     if (!impl->multi) throw Error(Status::NoMemory, "curl_multi_init failed");
     impl->waker->multi = impl->multi;
+    if (options.max_host_connections > 0) {
+        // Beyond the cap libcurl queues transfers and hands each a connection as one frees up.
+        curl_multi_setopt(impl->multi, CURLMOPT_MAX_HOST_CONNECTIONS,
+                          static_cast<long>(options.max_host_connections));
+    }
     if (auto *manual = dynamic_cast<ManualClock *>(impl->clock.get())) {
         std::weak_ptr<Waker> weak = impl->waker;
         manual->on_advance([weak] {

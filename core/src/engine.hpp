@@ -27,14 +27,18 @@ using RequestId = uint64_t;
 using TimerId = uint64_t;
 
 constexpr size_t kDefaultMaxResponseBytes = 16u * 1024u * 1024u;
+// Connections the engine opens to one host at most (docs/c-api.md explains the figure).
+constexpr int kDefaultMaxHostConnections = 32;
 
 struct HttpRequest {
     std::string method = "GET";
     std::string url;
     Headers headers;
     std::string body;
+    // From the moment a connection slot is free (see EngineOptions::max_host_connections).
     int connect_timeout_ms = 10'000;
-    int total_timeout_ms = 30'000;  // 0 = no overall limit (streams)
+    // From submission, time waiting for a connection slot included; 0 = no limit (streams).
+    int total_timeout_ms = 30'000;
     int idle_timeout_ms = 0;        // 0 = none; else fail when no byte arrives for this long
     // Counted over headers and body, streamed or collected; more fails with ResponseTooLarge.
     size_t max_response_bytes = kDefaultMaxResponseBytes;
@@ -67,6 +71,9 @@ struct EngineOptions {
     std::shared_ptr<const UrlPolicy> policy; // null = UrlPolicy with default options
     std::shared_ptr<Clock> clock;            // null = SteadyClock
     std::string user_agent;                  // empty = "elizacloud/<version>"
+    // Open connections per host (scheme, name and port) at most; more requests wait in a queue
+    // for a free connection, which is then reused. 0 = no limit.
+    int max_host_connections = kDefaultMaxHostConnections;
 };
 
 class Engine {

@@ -17,6 +17,7 @@ struct EngineSpec {
     std::string ca_file;                     // empty = system CAs
     bool insecure_local = false;             // or ELIZACLOUD_INSECURE_LOCAL=1 (checked here)
     std::vector<std::string> allowed_hosts;  // added to the default allow-list
+    int max_host_connections = kDefaultMaxHostConnections;  // 0 = no limit
 };
 
 // "a.example, b.example" → {"a.example", "b.example"}; NULL or blank → {}.

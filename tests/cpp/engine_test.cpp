@@ -396,8 +396,8 @@ TEST_F(EngineTest, CancelInsideOnDataStopsDeliveryAtOnce) {
 
 TEST(EngineConcurrency, TwoHundredConcurrentRequests) {
     constexpr int kCount = 200;
-    // Each open connection holds a server thread, and the engine opens one per request.
-    TestServer server(kCount + 16);
+    // Each open connection holds a server thread; the engine opens at most its default cap.
+    TestServer server(kDefaultMaxHostConnections + 16);
     server.server().Get(R"(/echo/(\d+))", [](const httplib::Request &req, httplib::Response &res) {
         res.set_content(req.matches[1].str(), "text/plain");
     });
@@ -427,8 +427,97 @@ TEST(EngineConcurrency, TwoHundredConcurrentRequests) {
         EXPECT_EQ(correct, kCount) << first_failure;
     }
     EXPECT_EQ(server.requests(), static_cast<size_t>(kCount));
+    EXPECT_LE(server.connections(), static_cast<size_t>(kDefaultMaxHostConnections));
     EXPECT_EQ(engine->active_requests(), 0u);
     engine.reset();
+}
+
+// A burst larger than the per-host cap shares that many connections: the rest wait in libcurl's
+// queue and reuse them. Without a cap every request of the burst opened its own socket.
+TEST(EngineConnectionCap, BurstUsesAtMostTheCapAndReusesConnections) {
+    constexpr int kCount = 120;
+    constexpr int kCap = 4;
+    TestServer server(kCount + 16);  // enough threads that an uncapped client is not throttled
+    server.server().Get(R"(/echo/(\d+))", [&server](const httplib::Request &req,
+                                                    httplib::Response &res) {
+        server.wait_for_stop(5);  // keep each request open a moment so the burst overlaps
+        res.set_content(req.matches[1].str(), "text/plain");
+    });
+    server.start();
+    EngineOptions options = local_options();
+    options.max_host_connections = kCap;
+    auto engine = Engine::create(options);
+    Completions done;
+    for (int i = 0; i < kCount; ++i)
+        engine->submit(get(server.url("/echo/" + std::to_string(i))), done.callback());
+    ASSERT_TRUE(done.wait_for(kCount, 60'000));
+    for (const HttpResponse &r : done.take()) EXPECT_TRUE(r.ok()) << r.error.message;
+    EXPECT_EQ(server.requests(), static_cast<size_t>(kCount));
+    EXPECT_LE(server.connections(), static_cast<size_t>(kCap));
+    engine.reset();
+}
+
+// A request queued behind a full cap still ends at its total timeout (libcurl checks timeouts
+// only once a queued transfer has a connection, which here would be never).
+TEST(EngineConnectionCap, QueuedRequestEndsAtItsTotalTimeout) {
+    TestServer server(8);
+    Counter held;
+    server.server().Get("/hold", [&](const httplib::Request &, httplib::Response &res) {
+        held.increment();
+        server.wait_for_stop(60'000);
+        res.set_content("late", "text/plain");
+    });
+    server.server().Get("/ok", [](const httplib::Request &, httplib::Response &res) {
+        res.set_content("hello", "text/plain");
+    });
+    server.start();
+    EngineOptions options = local_options();
+    options.max_host_connections = 1;
+    auto engine = Engine::create(options);
+    HttpRequest hold = get(server.url("/hold"));
+    hold.total_timeout_ms = 0;
+    Completions held_done;
+    engine->submit(hold, held_done.callback());
+    ASSERT_TRUE(held.wait_for(1, 10'000));  // the only connection is taken
+
+    HttpRequest queued = get(server.url("/ok"));
+    queued.total_timeout_ms = 300;
+    auto start = std::chrono::steady_clock::now();
+    HttpResponse r = engine->perform(queued, 0);
+    int64_t took = elapsed_ms(start);
+    EXPECT_EQ(r.error.status, Status::Timeout) << r.error.message;
+    EXPECT_GE(took, 290);
+    EXPECT_LT(took, 30'000);  // the slot is held for 60 s: ending before that is the point
+    EXPECT_EQ(server.requests(), 1u);  // it never reached the server
+    engine.reset();
+    server.stop();
+}
+
+// The connect timeout starts when the queued request gets its slot: a short connect timeout is
+// not used up by the wait.
+TEST(EngineConnectionCap, ConnectTimeoutIsNotSpentWaitingForASlot) {
+    TestServer server(8);
+    server.server().Get("/slow", [&](const httplib::Request &, httplib::Response &res) {
+        server.wait_for_stop(800);
+        res.set_content("slow", "text/plain");
+    });
+    server.server().Get("/ok", [](const httplib::Request &, httplib::Response &res) {
+        res.set_content("hello", "text/plain");
+    });
+    server.start();
+    EngineOptions options = local_options();
+    options.max_host_connections = 1;
+    auto engine = Engine::create(options);
+    Completions done;
+    engine->submit(get(server.url("/slow")), done.callback());
+    HttpRequest queued = get(server.url("/ok"));
+    queued.connect_timeout_ms = 200;  // far less than the wait behind /slow
+    engine->submit(queued, done.callback());
+    ASSERT_TRUE(done.wait_for(2, 30'000));
+    for (const HttpResponse &r : done.take()) EXPECT_TRUE(r.ok()) << r.error.message;
+    EXPECT_EQ(server.connections(), 1u);
+    engine.reset();
+    server.stop();
 }
 
 TEST_F(EngineTest, ConnectionsAreReused) {
