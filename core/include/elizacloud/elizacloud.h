@@ -124,9 +124,10 @@ typedef struct ec_engine_options {
     const char *ca_file;       /* PEM bundle to trust instead of the system CAs; NULL = system */
     int32_t insecure_local;    /* 1 = allow http:// and loopback (development only) */
     const char *allowed_hosts; /* extra allowed cloud hosts, comma-separated; NULL = none */
-    /* Open connections per host at most; further requests queue for a free one (their total
-     * timeout includes the wait, their connect timeout does not). 0 = the default (32),
-     * -1 = no limit. */
+    /* Requests running to one host at once, and so its open connections, at most; further
+     * requests queue for a slot, first come first served. A queued request's own timeouts start
+     * when it runs; after 120 s without a slot it fails with EC_ERR_TIMEOUT. 0 = the default
+     * (32), -1 = no limit. */
     int32_t max_host_connections;
 } ec_engine_options;
 EC_API ec_status ec_engine_options_init(ec_engine_options *options,
