@@ -66,9 +66,9 @@ ErrorInfo interpret_login_create(const HttpResponse &response, int request_timeo
             id = json::get_string(doc, "sessionId").value_or("");
         if (!is_uuid(id)) {
             ErrorInfo error = ErrorInfo::make(
-                Status::Protocol,
-                "Failed to create auth session: the cloud's answer (HTTP " +
-                    std::to_string(response.http_status) + ") carries no valid session id.");
+                Status::Protocol, "Failed to create auth session: the cloud's answer (HTTP " +
+                                      std::to_string(response.http_status) +
+                                      ") carries no valid session id.");
             error.http_status = response.http_status;
             return error;
         }
@@ -116,8 +116,9 @@ LoginPollOutcome interpret_login_poll(const HttpResponse &response, int request_
         // Today's cloud checks the id's format; retrying the same id cannot help.
         ErrorInfo error = error_from_response(response, ErrorFamily::Bare);
         error.status = Status::InvalidRequest;
-        error.message = "Cloud login failed: the cloud refused the session id (HTTP 400: " +
-                        error.message + "). Please try logging in again.";
+        error.message =
+            "Cloud login failed: the cloud refused the session id (HTTP 400: " + error.message +
+            "). Please try logging in again.";
         return failed(std::move(error));
     }
     if (code == 410) {
@@ -125,9 +126,10 @@ LoginPollOutcome interpret_login_poll(const HttpResponse &response, int request_
         // will never hand out a key.
         ErrorInfo error = error_from_response(response, ErrorFamily::Bare);
         error.status = Status::LoginExpired;
-        error.message = "Cloud login failed: the API key of this session is no longer available "
-                        "(HTTP 410: " +
-                        error.message + "). Please try logging in again.";
+        error.message =
+            "Cloud login failed: the API key of this session is no longer available "
+            "(HTTP 410: " +
+            error.message + "). Please try logging in again.";
         return failed(std::move(error));
     }
     if (code < 200 || code >= 300) {

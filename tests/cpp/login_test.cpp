@@ -419,10 +419,12 @@ TEST(LoginInterpret, PollAnswers) {
     EXPECT_EQ(transient.kind, Kind::Transient);
     EXPECT_EQ(transient.status, "error");
     EXPECT_EQ(interpret_login_poll(answer(200, "null"), 10).error.status, Status::Protocol);
-    auto refused = interpret_login_poll(answer(400, R"({"error":"Invalid session ID format"})"), 10);
+    auto refused =
+        interpret_login_poll(answer(400, R"({"error":"Invalid session ID format"})"), 10);
     EXPECT_EQ(refused.kind, Kind::Failed);
     EXPECT_EQ(refused.error.status, Status::InvalidRequest);
-    auto gone = interpret_login_poll(answer(410, R"({"error":"API key unavailable: expired"})"), 10);
+    auto gone =
+        interpret_login_poll(answer(410, R"({"error":"API key unavailable: expired"})"), 10);
     EXPECT_EQ(gone.kind, Kind::Failed);
     EXPECT_EQ(gone.error.status, Status::LoginExpired);
     EXPECT_NE(gone.error.message.find("API key unavailable: expired"), std::string::npos);
