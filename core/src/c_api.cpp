@@ -209,6 +209,9 @@ EC_API ec_status ec_engine_create(const ec_engine_options *options, ec_engine **
         spec.ca_file = o.ca_file ? o.ca_file : "";
         if (o.insecure_local != 0) spec.insecure_local = o.insecure_local > 0;
         spec.allowed_hosts = elizacloud::split_hosts(o.allowed_hosts);
+        if (o.max_host_connections < -1) invalid("max_host_connections must be -1, 0 or more");
+        if (o.max_host_connections == -1) spec.max_host_connections = 0;  // no limit
+        if (o.max_host_connections > 0) spec.max_host_connections = o.max_host_connections;
         auto handle = std::make_unique<ec_engine>();
         handle->engine = elizacloud::make_engine(std::move(spec));
         *out = handle.release();

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <atomic>
 #include <condition_variable>
+#include <deque>
 #include <exception>
 #include <future>
 #include <mutex>
@@ -12,6 +13,7 @@
 #include <unordered_map>
 
 #include "curl_errors.hpp"
+#include "host_queue.hpp"
 #include "log.hpp"
 #include "timer_queue.hpp"
 #include "transfer.hpp"
@@ -98,8 +100,12 @@ struct Engine::Impl {
     bool closed = false;  // the loop has ended; nothing handed in now would ever run
 
     // I/O thread only.
-    std::unordered_map<RequestId, std::unique_ptr<Transfer>> transfers;
+    std::unordered_map<RequestId, std::unique_ptr<Transfer>> transfers;  // running
     TimerQueue timers;
+    HostQueue hosts{0};  // requests waiting for a slot of their host
+    int64_t queue_timeout_ms = kDefaultQueueTimeoutMs;
+    std::deque<std::unique_ptr<Transfer>> ready;  // given a slot, to be launched (in order)
+    bool launching = false;
 
     ~Impl() {
         waker->close();
@@ -167,6 +173,24 @@ struct Engine::Impl {
             complete(std::move(t), std::move(*problem));
             return;
         }
+        t = hosts.admit(std::move(t), steady_now_ms());
+        if (t) launch(std::move(t));  // else it waits for a slot of its host
+    }
+
+    // Launches the transfers that were handed a slot. A launch may complete at once and free a
+    // slot again; the loop (not recursion) takes care of that.
+    void launch_ready() {
+        if (launching) return;
+        launching = true;
+        while (!ready.empty()) {
+            std::unique_ptr<Transfer> t = std::move(ready.front());
+            ready.pop_front();
+            launch(std::move(t));
+        }
+        launching = false;
+    }
+
+    void launch(std::unique_ptr<Transfer> t) {
         t->policy = policy.get();
         CURLcode rc = configure_transfer(*t, user_agent, ca_file);
         if (rc != CURLE_OK) {
@@ -191,6 +215,10 @@ struct Engine::Impl {
     void complete(std::unique_ptr<Transfer> t, ErrorInfo error) {
         if (t->added) curl_multi_remove_handle(multi, t->easy);
         t->added = false;
+        if (t->holds_slot) {
+            t->holds_slot = false;
+            if (auto next = hosts.release(t->request.url)) ready.push_back(std::move(next));
+        }
         error.message = log::redact(error.message);  // messages never carry a key
         HttpResponse response = std::move(t->response);
         response.error = std::move(error);
@@ -200,6 +228,7 @@ struct Engine::Impl {
         t.reset();
         request_count.fetch_sub(1);
         if (done) run_guarded("request completion", [&] { done(std::move(response)); });
+        launch_ready();
     }
 
     void complete_by_id(RequestId id, ErrorInfo error) {
@@ -233,9 +262,20 @@ struct Engine::Impl {
                                                "request timed out: no data received for " +
                                                    std::to_string(idle) + " ms (idle timeout)"));
         }
+        for (auto &t : hosts.take_expired(now - queue_timeout_ms + 1)) {
+            std::string host = host_key(t->request.url);
+            complete(std::move(t), ErrorInfo::make(Status::Timeout,
+                                                   "request timed out: no connection to " + host +
+                                                       " became free within " +
+                                                       std::to_string(queue_timeout_ms) + " ms"));
+        }
     }
 
     void cancel_now(RequestId id) {
+        if (auto waiting = hosts.remove(id)) {
+            complete(std::move(waiting), ErrorInfo::make(Status::Cancelled, "request cancelled"));
+            return;
+        }
         auto it = transfers.find(id);
         if (it == transfers.end()) return;  // finished already
         ErrorInfo e =
@@ -257,6 +297,8 @@ struct Engine::Impl {
             if (!clock->is_manual()) wait = std::min(wait, until);
         }
         const int64_t now = steady_now_ms();
+        if (int64_t parked = hosts.oldest_parked_ms(); parked >= 0)
+            wait = std::min(wait, std::max<int64_t>(parked + queue_timeout_ms - now, 0));
         for (const auto &[id, t] : transfers) {
             if (t->request.idle_timeout_ms <= 0 || t->abort) continue;
             int64_t until = t->last_activity_ms + t->request.idle_timeout_ms - now;
@@ -317,7 +359,7 @@ struct Engine::Impl {
             std::vector<TimerOp> dropped_timers;
             {
                 std::lock_guard<std::mutex> lock(mutex);
-                if (transfers.empty() && inbox_empty_locked()) {
+                if (transfers.empty() && hosts.waiting() == 0 && inbox_empty_locked()) {
                     closed = true;
                     break;
                 }
@@ -328,6 +370,8 @@ struct Engine::Impl {
             }
             dropped.clear();
             dropped_timers.clear();
+            // The waiting ones first, so that no slot freed below launches one of them.
+            for (auto &t : hosts.take_all()) complete(std::move(t), cancelled_error);
             for (auto &t : new_transfers) complete(std::move(t), cancelled_error);
             while (!transfers.empty()) complete_by_id(transfers.begin()->first, cancelled_error);
         }
@@ -347,6 +391,14 @@ std::shared_ptr<Engine> Engine::create(EngineOptions options) {
     impl->multi = curl_multi_init();
     if (!impl->multi) throw Error(Status::NoMemory, "curl_multi_init failed");
     impl->waker->multi = impl->multi;
+    impl->hosts = HostQueue(options.max_host_connections);
+    impl->queue_timeout_ms = std::max(options.queue_timeout_ms, 1);
+    if (options.max_host_connections > 0) {
+        // The admission above keeps within the cap; libcurl's own limit makes the socket count
+        // a hard bound whatever it decides about reusing connections.
+        curl_multi_setopt(impl->multi, CURLMOPT_MAX_HOST_CONNECTIONS,
+                          static_cast<long>(options.max_host_connections));
+    }
     if (auto *manual = dynamic_cast<ManualClock *>(impl->clock.get())) {
         std::weak_ptr<Waker> weak = impl->waker;
         manual->on_advance([weak] {

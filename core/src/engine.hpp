@@ -27,12 +27,18 @@ using RequestId = uint64_t;
 using TimerId = uint64_t;
 
 constexpr size_t kDefaultMaxResponseBytes = 16u * 1024u * 1024u;
+// Requests (and so connections) the engine runs to one host at once; docs/c-api.md says why 32.
+constexpr int kDefaultMaxHostConnections = 32;
+// How long a request may wait for one of those slots before it fails with Timeout.
+constexpr int kDefaultQueueTimeoutMs = 120'000;
 
 struct HttpRequest {
     std::string method = "GET";
     std::string url;
     Headers headers;
     std::string body;
+    // The timeouts start when the request runs, after any wait for a slot of its host (see
+    // EngineOptions::max_host_connections).
     int connect_timeout_ms = 10'000;
     int total_timeout_ms = 30'000;  // 0 = no overall limit (streams)
     int idle_timeout_ms = 0;        // 0 = none; else fail when no byte arrives for this long
@@ -63,10 +69,17 @@ struct HttpResponse {
 using Completion = std::function<void(HttpResponse &&)>;
 
 struct EngineOptions {
-    std::string ca_file;                     // empty = system CAs
-    std::shared_ptr<const UrlPolicy> policy; // null = UrlPolicy with default options
-    std::shared_ptr<Clock> clock;            // null = SteadyClock
-    std::string user_agent;                  // empty = "elizacloud/<version>"
+    std::string ca_file;                      // empty = system CAs
+    std::shared_ptr<const UrlPolicy> policy;  // null = UrlPolicy with default options
+    std::shared_ptr<Clock> clock;             // null = SteadyClock
+    std::string user_agent;                   // empty = "elizacloud/<version>"
+    // Requests running to one host (scheme, name and port) at once, and so open connections to
+    // it, at most; more wait in a first-come-first-served queue and reuse the connections.
+    // 0 = no limit.
+    int max_host_connections = kDefaultMaxHostConnections;
+    // A request that waited this long for a slot fails with Timeout (its own timeouts have not
+    // started yet). > 0.
+    int queue_timeout_ms = kDefaultQueueTimeoutMs;
 };
 
 class Engine {

@@ -46,6 +46,7 @@ std::shared_ptr<Engine> build(const EngineSpec &spec) {
                                 spec.allowed_hosts.end());
     EngineOptions options;
     options.ca_file = spec.ca_file;
+    options.max_host_connections = spec.max_host_connections;
     options.policy = std::make_shared<const UrlPolicy>(std::move(policy));
     return Engine::create(std::move(options));
 }
@@ -59,7 +60,8 @@ std::shared_ptr<Engine> make_engine(EngineSpec spec) {
 
 std::shared_ptr<Engine> shared_engine(EngineSpec spec) {
     normalise(spec);
-    std::string key = spec.ca_file + '\n' + (spec.insecure_local.value_or(false) ? "1" : "0");
+    std::string key = spec.ca_file + '\n' + (spec.insecure_local.value_or(false) ? "1" : "0") +
+                      '\n' + std::to_string(spec.max_host_connections);
     for (const auto &host : spec.allowed_hosts) key += '\n' + host;
 
     // Leaked on purpose: only weak references live here, and a static destructor must not race

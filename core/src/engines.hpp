@@ -19,6 +19,7 @@ struct EngineSpec {
     // true/false as asked; unset = ELIZACLOUD_INSECURE_LOCAL=1 (resolved, and warned about, here)
     std::optional<bool> insecure_local;
     std::vector<std::string> allowed_hosts;  // added to the default allow-list
+    int max_host_connections = kDefaultMaxHostConnections;  // 0 = no limit
 };
 
 // "a.example, b.example" → {"a.example", "b.example"}; NULL or blank → {}.

@@ -39,7 +39,9 @@ void notify(const Callback &callback, const char *what, Args &&...args) {
 
 }  // namespace
 
-ErrorInfo interpret_login_create(const HttpResponse &response, int request_timeout_ms) {
+ErrorInfo interpret_login_create(const HttpResponse &response, int request_timeout_ms,
+                                 std::string &session_id) {
+    session_id.clear();
     const ErrorInfo &transport = response.error;
     switch (transport.status) {
         case Status::Ok:
@@ -56,7 +58,23 @@ ErrorInfo interpret_login_create(const HttpResponse &response, int request_timeo
         default:
             return with_message(transport, "Failed to create auth session: " + transport.message);
     }
-    if (response.http_status >= 200 && response.http_status < 300) return {};
+    if (response.http_status >= 200 && response.http_status < 300) {
+        // The id to poll is the cloud's: today's cloud ignores the one the client sent.
+        json::Document doc;
+        std::string id;
+        if (json::parse(response.body, doc) && doc.IsObject())
+            id = json::get_string(doc, "sessionId").value_or("");
+        if (!is_uuid(id)) {
+            ErrorInfo error = ErrorInfo::make(
+                Status::Protocol, "Failed to create auth session: the cloud's answer (HTTP " +
+                                      std::to_string(response.http_status) +
+                                      ") carries no valid session id.");
+            error.http_status = response.http_status;
+            return error;
+        }
+        session_id = std::move(id);
+        return {};
+    }
     ErrorInfo error = error_from_response(response, ErrorFamily::Bare);
     error.message = "Failed to create auth session (HTTP " + std::to_string(response.http_status) +
                     "): " + error.message;
@@ -92,6 +110,26 @@ LoginPollOutcome interpret_login_poll(const HttpResponse &response, int request_
     if (code == 404) {
         ErrorInfo error = ErrorInfo::make(Status::LoginExpired, kExpiredMessage);
         error.http_status = 404;
+        return failed(std::move(error));
+    }
+    if (code == 400) {
+        // Today's cloud checks the id's format; retrying the same id cannot help.
+        ErrorInfo error = error_from_response(response, ErrorFamily::Bare);
+        error.status = Status::InvalidRequest;
+        error.message =
+            "Cloud login failed: the cloud refused the session id (HTTP 400: " + error.message +
+            "). Please try logging in again.";
+        return failed(std::move(error));
+    }
+    if (code == 410) {
+        // "API key unavailable: <reason>" (expired, revoked, not-authenticated): this session
+        // will never hand out a key.
+        ErrorInfo error = error_from_response(response, ErrorFamily::Bare);
+        error.status = Status::LoginExpired;
+        error.message =
+            "Cloud login failed: the API key of this session is no longer available "
+            "(HTTP 410: " +
+            error.message + "). Please try logging in again.";
         return failed(std::move(error));
     }
     if (code < 200 || code >= 300) {
@@ -176,20 +214,22 @@ struct CloudLogin::Flow : std::enable_shared_from_this<Flow> {
     }
 
     void create() {
-        session_id = uuid_v4();
+        // An older cloud requires a client id and echoes it; today's ignores it and mints one.
+        const std::string proposed = uuid_v4();
         HttpRequest request = make_request("POST", base->site_url + "/api/auth/cli-session",
                                            options->request_timeout_ms);
         request.headers.emplace_back("Content-Type", "application/json");
-        request.body = R"({"sessionId":)" + json::quote(session_id) + "}";
-        log::debug("cloud login: creating session {}", session_id);
+        request.body = R"({"sessionId":)" + json::quote(proposed) + "}";
+        log::debug("cloud login: creating a session");
         auto self = shared_from_this();
         op->request(std::move(request),
                     [self](HttpResponse &&r) { self->on_created(std::move(r)); });
     }
 
     void on_created(HttpResponse &&response) {
-        ErrorInfo error = interpret_login_create(response, options->request_timeout_ms);
+        ErrorInfo error = interpret_login_create(response, options->request_timeout_ms, session_id);
         if (!error.ok()) return op->fail(std::move(error));
+        log::debug("cloud login: session {} created", session_id);
         std::string url =
             base->site_url + "/auth/cli-login?session=" + encode_query_value(session_id);
         log::info("cloud login: waiting for the browser login to be completed");

@@ -1,6 +1,8 @@
-// Browser login (SPEC §2.1, R1–R26, C§1): create a CLI session with a random UUID, hand the host
-// the browser URL, poll the session until the browser completes it, then learn who the new key
-// belongs to from GET /api/v1/user. Runs on engine timers, never blocks the I/O thread, and can
+// Browser login (SPEC §2.1, R1–R26, C§1): create a CLI session, hand the host the browser URL,
+// poll the session until the browser completes it, then learn who the new key belongs to from
+// GET /api/v1/user. The session id used for the URL and the polls is always the one the cloud
+// answered: today's cloud mints its own and ignores the client's random UUID, which an older
+// cloud echoes. Runs on engine timers, never blocks the I/O thread, and can
 // be cancelled at any moment. Messages are the reference's (R6–R26) so hosts and tests can rely
 // on them; unlike the reference a 2xx "expired" body is terminal (G13).
 #pragma once
@@ -56,9 +58,13 @@ struct LoginPollOutcome {
     std::optional<std::string> expires_at;
 };
 // request_timeout_ms is the timeout that request actually used (it appears in R21's message).
+// Besides the reference's answers: 400 (the cloud refuses the id's format) fails with
+// InvalidRequest and 410 (the key can no longer be handed out) with LoginExpired.
 LoginPollOutcome interpret_login_poll(const HttpResponse &response, int request_timeout_ms);
-// Ok when the session was created; else the R6/R8/R9/R10 error.
-ErrorInfo interpret_login_create(const HttpResponse &response, int request_timeout_ms);
+// Ok when the session was created, with session_id set to the id the cloud answered (a UUID;
+// anything else fails with Protocol: the id goes into a URL path); else the R6/R8/R9/R10 error.
+ErrorInfo interpret_login_create(const HttpResponse &response, int request_timeout_ms,
+                                 std::string &session_id);
 
 class CloudLogin {
 public:

@@ -322,16 +322,17 @@ bool RestApi::has_key() const {
 RestResponse RestApi::login() {
     const BaseUrl &base = cloud_.base_url();
     const int timeout = options_.login_request_timeout_ms;
-    const std::string session_id = uuid_v4();
     HttpRequest request;
     request.method = "POST";
     request.url = base.site_url + "/api/auth/cli-session";
     request.headers = {{"Accept", "application/json"}, {"Content-Type", "application/json"}};
-    request.body = R"({"sessionId":)" + json::quote(session_id) + "}";
+    // Only an older cloud uses (and echoes) this id; today's mints its own: the answer's counts.
+    request.body = R"({"sessionId":)" + json::quote(uuid_v4()) + "}";
     request.total_timeout_ms = timeout;
     request.connect_timeout_ms = timeout;
     const HttpResponse response = perform(std::move(request));
-    const ErrorInfo error = interpret_login_create(response, timeout);
+    std::string session_id;
+    const ErrorInfo error = interpret_login_create(response, timeout, session_id);
     if (!error.ok()) {
         log::warn("[rest] login: {}", error.message);
         switch (error.status) {

@@ -19,7 +19,8 @@ struct Transfer {
     Completion on_complete;
     const UrlPolicy *policy = nullptr;
     CURL *easy = nullptr;
-    bool added = false;  // to the multi handle
+    bool added = false;       // to the multi handle
+    bool holds_slot = false;  // counts against its host's connection cap (HostQueue)
     curl_slist *header_list = nullptr;
     curl_slist *resolve_list = nullptr;
     char error_buffer[CURL_ERROR_SIZE] = {};

@@ -9,19 +9,25 @@
 //     heartbeat, which must stay within two periods: no interval missed by more than one period
 //     beyond what a slow server forces (a tick finding a heartbeat in flight is skipped);
 //   - the process's thread count with 1 manager and with N (must be equal: managers add none);
-//   - CPU time of this process (getrusage) over the measured window, and the disconnect time.
+//   - CPU time of this process (getrusage) over the measured window;
+//   - the burst: connect failures (all managers connect at once), then the disconnect of all at
+//     once and its final snapshots (failed ones, and how many the emulator stored);
+//   - memory: the resident set added per connected manager.
 // Figures are printed; the exit code is 1 when a structural check fails (overlap, threads,
-// managers not connected or not disconnected), and with --strict also when the cadence check
+// a connect or final snapshot failed, managers not connected or not disconnected), and with
+// --strict also when the cadence check
 // fails: on a machine shared with other work the engine thread can be starved of CPU, which is
 // the machine's doing, not the monitor's (the virtual-time tests pin the exact cadence).
 //
 // Client and emulator share this machine's cores. The emulator serves each connection on its own
-// thread, so under load its thousand busy threads would starve the one engine thread being
-// measured (the kernel shares CPU per thread); it therefore runs at a lower priority (nice 10),
-// as if the server were on another machine. Its throughput then bounds the heartbeat rate, which
-// the report says.
+// thread; the engine opens at most --max-host-connections (default: the engine's cap) to it, so
+// the emulator gets that many worker threads and a margin. It runs at a lower priority (nice 10),
+// as if the server were on another machine, so that its busy threads do not starve the one
+// engine thread being measured. Its throughput then bounds the heartbeat rate, which the report
+// says.
 //
-// Usage: manager_scale_bench [--managers N] [--interval-ms MS] [--seconds S] [--strict]
+// Usage: manager_scale_bench [--managers N] [--interval-ms MS] [--seconds S]
+//                            [--max-host-connections N (0 = no cap)] [--strict]
 #include <dirent.h>
 #include <sys/resource.h>
 #include <unistd.h>
@@ -65,6 +71,31 @@ int thread_count() {
         closedir(dir);
     }
     return n;
+}
+
+// Resident set size of this process in KiB (VmRSS).
+long rss_kib() {
+    long kib = 0;
+    if (FILE *f = std::fopen("/proc/self/status", "r")) {
+        char line[256];
+        while (std::fgets(line, sizeof line, f)) {
+            if (std::sscanf(line, "VmRSS: %ld kB", &kib) == 1) break;
+        }
+        std::fclose(f);
+    }
+    return kib;
+}
+
+// Final snapshots the emulator stored, over every agent.
+int64_t stored_snapshots(test::EmulatorProcess &emulator) {
+    json::Document doc;
+    json::parse(emulator.control("GET", "/__emulator/state").body, doc);
+    const json::Value *agents = json::member(doc, "agents");
+    int64_t total = 0;
+    if (agents && agents->IsArray()) {
+        for (auto &a : agents->GetArray()) total += json::get_int(a, "snapshots").value_or(0);
+    }
+    return total;
 }
 
 double cpu_seconds(const rusage &r, bool user) {
@@ -132,8 +163,13 @@ public:
         return inner_->get_agent(id, std::move(done));
     }
     OperationId snapshot(const std::string &id, OpCallback done) override {
-        return inner_->snapshot(id, std::move(done));
+        return inner_->snapshot(id, [this, done = std::move(done)](OpResult &&r) {
+            (r.error.ok() ? snapshots_ok_ : snapshots_failed_).fetch_add(1);
+            done(std::move(r));
+        });
     }
+    int snapshots_ok() const { return snapshots_ok_.load(); }
+    int snapshots_failed() const { return snapshots_failed_.load(); }
     OperationId list_backups(const std::string &id, OpCallback done) override {
         return inner_->list_backups(id, std::move(done));
     }
@@ -157,6 +193,8 @@ public:
 private:
     std::shared_ptr<AgentOps> inner_;
     std::atomic<bool> recording_{false};
+    std::atomic<int> snapshots_ok_{0};
+    std::atomic<int> snapshots_failed_{0};
     std::mutex mutex_;
     std::unordered_map<std::string, Agent> agents_;
 };
@@ -231,12 +269,21 @@ int main(int argc, char **argv) {
     const int managers = static_cast<int>(arg(argc, argv, "--managers", 1000));
     const int64_t interval_ms = arg(argc, argv, "--interval-ms", 50);
     const int64_t seconds = arg(argc, argv, "--seconds", 5);
+    const int cap =
+        static_cast<int>(arg(argc, argv, "--max-host-connections", kDefaultMaxHostConnections));
     log::set_level(log::Level::Warn);
 
+    // One worker thread per connection the engine may hold open, a margin for the control
+    // requests, within the emulator's limit (1-4096).
+    const int64_t wanted_threads = (cap > 0 ? cap : managers) + 64;
     test::EmulatorProcess emulator({"--provision-ms", "30", "--job-poll-interval-ms", "20",
-                                    "--threads", std::to_string(managers + 64)});
+                                    "--threads",
+                                    std::to_string(std::min<int64_t>(wanted_threads, 4096))});
     renice_children(10);
-    auto engine = test::make_local_engine();
+    EngineOptions engine_options;
+    engine_options.policy = test::local_policy();
+    engine_options.max_host_connections = cap;
+    auto engine = Engine::create(engine_options);
     ClientOptions client_options;
     client_options.heartbeat_timeout_ms = 10'000;
     auto client = std::make_shared<CloudClient>(engine, test::emulator_base(emulator),
@@ -255,25 +302,34 @@ int main(int argc, char **argv) {
     std::vector<std::shared_ptr<CloudManager>> fleet;
     for (int i = 0; i < managers; ++i) fleet.push_back(CloudManager::create(engine, ops, options));
 
+    int connect_failures = 0;
+    int reported_failures = 0;
     auto connect_range = [&](int from, int to) {
         Countdown connected(to - from);
         for (int i = from; i < to; ++i) {
-            fleet[i]->connect_async(agents[i], [&connected](const ErrorInfo &e, auto) {
-                if (!e.ok()) std::fprintf(stderr, "connect failed: %s\n", e.message.c_str());
+            fleet[i]->connect_async(agents[i], [&](const ErrorInfo &e, auto) {
+                // The first few only: a failing burst would flood the terminal.
+                if (!e.ok() && reported_failures++ < 5)
+                    std::fprintf(stderr, "connect failed: %s\n", e.message.c_str());
                 connected.done(e.ok());
             });
         }
-        bool all = connected.wait(120'000);
+        bool all = connected.wait(600'000);
+        connect_failures += connected.failed() + (all ? 0 : 1);
         return all && connected.failed() == 0;
     };
 
+    const long rss_before = rss_kib();
     int64_t t0 = now_us();
     bool ok = connect_range(0, 1);
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
     const int threads_one = thread_count();
-    ok = connect_range(1, managers) && ok;
+    int64_t burst_start = now_us();
+    ok = connect_range(1, managers) && ok;  // all the others at once
     const double connect_s = static_cast<double>(now_us() - t0) / 1e6;
+    const double burst_s = static_cast<double>(now_us() - burst_start) / 1e6;
     const int threads_all = thread_count();
+    const long rss_connected = rss_kib();
 
     // Measured window.
     ops->clear();
@@ -343,12 +399,20 @@ int main(int argc, char **argv) {
     int64_t t1 = now_us();
     Countdown gone(managers);
     for (auto &m : fleet) m->disconnect_async([&gone](const ErrorInfo &e) { gone.done(e.ok()); });
-    bool disconnected = gone.wait(120'000);
+    bool disconnected = gone.wait(600'000);
     const double disconnect_s = static_cast<double>(now_us() - t1) / 1e6;
+    const int snapshot_failures = ops->snapshots_failed();
+    const int64_t stored = stored_snapshots(emulator);
 
     std::printf("manager_scale_bench: %d managers, one engine, heartbeat every %lld ms, %.2f s\n",
                 managers, static_cast<long long>(interval_ms), window_s);
-    std::printf("  connect (provisioning jobs)  %.2f s for all managers\n", connect_s);
+    std::printf("  connection cap per host      %d%s; emulator threads %lld\n", cap,
+                cap > 0 ? "" : " (none)",
+                static_cast<long long>(std::min<int64_t>(wanted_threads, 4096)));
+    std::printf(
+        "  connect (provisioning jobs)  %.2f s for all managers (%.2f s for the %d at once)\n",
+        connect_s, burst_s, managers - 1);
+    std::printf("  connect failures             %d\n", connect_failures);
     std::printf("  connected at the end         %d / %d\n", connected_now, managers);
     std::printf("  heartbeats                   %llu (%.0f/s; ideal %.0f, %.1f%%)\n",
                 static_cast<unsigned long long>(heartbeats), heartbeats / window_s, ideal,
@@ -370,15 +434,25 @@ int main(int argc, char **argv) {
     std::printf("  threads: 1 manager %d, %d managers %d\n", threads_one, managers, threads_all);
     std::printf("  CPU (this process)           user %.2f s + sys %.2f s = %.1f%% of one core\n",
                 user, sys, 100.0 * (user + sys) / window_s);
-    std::printf("  disconnect (final snapshots) %.2f s\n", disconnect_s);
+    std::printf(
+        "  resident memory              %.1f MiB before, %.1f MiB connected: %.1f KiB per "
+        "manager\n",
+        static_cast<double>(rss_before) / 1024.0, static_cast<double>(rss_connected) / 1024.0,
+        static_cast<double>(rss_connected - rss_before) / managers);
+    std::printf("  disconnect (final snapshots) %.2f s, all at once\n", disconnect_s);
+    std::printf("  final snapshots              %d failed; %lld of %d stored by the emulator\n",
+                snapshot_failures, static_cast<long long>(stored), managers);
 
     bool strict = false;
     for (int i = 1; i < argc; ++i) strict = strict || std::strcmp(argv[i], "--strict") == 0;
-    const bool structure = ok && disconnected && connected_now == managers && max_in_flight <= 1 &&
-                           threads_one == threads_all;
+    const bool structure = ok && connect_failures == 0 && disconnected &&
+                           connected_now == managers && max_in_flight <= 1 &&
+                           threads_one == threads_all && snapshot_failures == 0 &&
+                           stored == managers;
     const bool cadence = late_agents == 0;
     std::printf(
-        "  checks: structure %s (no overlap, threads unchanged, all connected), cadence %s%s\n",
+        "  checks: structure %s (no overlap, threads unchanged, all connected, every final "
+        "snapshot stored), cadence %s%s\n",
         structure ? "PASS" : "FAIL", cadence ? "PASS" : "FAIL",
         strict ? "" : " (informational without --strict)");
     bool pass = structure && (cadence || !strict);

@@ -246,6 +246,25 @@ TEST(CApi, OptionsInitAndOldCallers) {
     ec_cloud_destroy(c);
 }
 
+TEST(CApi, EngineConnectionCapOption) {
+    ec_engine_options eo;
+    ASSERT_EQ(ec_engine_options_init(&eo, sizeof eo), EC_OK);
+    EXPECT_EQ(eo.max_host_connections, 0);  // the default cap
+    ec_engine *engine = nullptr;
+    for (int32_t cap : {0, -1, 1, 8}) {
+        eo.max_host_connections = cap;
+        ASSERT_EQ(ec_engine_create(&eo, &engine), EC_OK) << cap;
+        ec_engine_destroy(engine);
+    }
+    eo.max_host_connections = -2;
+    EXPECT_EQ(ec_engine_create(&eo, &engine), EC_ERR_INVALID_ARGUMENT);
+    EXPECT_EQ(engine, nullptr);
+    // A caller built against the header before the field existed: the default applies.
+    eo.struct_size = static_cast<uint32_t>(offsetof(ec_engine_options, max_host_connections));
+    ASSERT_EQ(ec_engine_create(&eo, &engine), EC_OK);
+    ec_engine_destroy(engine);
+}
+
 TEST(CApi, BaseUrlIsCheckedAtCreate) {
     ec_cloud_options o = offline_options();
     ec_cloud *c = nullptr;

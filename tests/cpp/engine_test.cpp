@@ -15,6 +15,7 @@
 #include <mutex>
 #include <stdexcept>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "test_server.hpp"
@@ -412,8 +413,8 @@ TEST_F(EngineTest, CancelInsideOnDataStopsDeliveryAtOnce) {
 
 TEST(EngineConcurrency, TwoHundredConcurrentRequests) {
     constexpr int kCount = 200;
-    // Each open connection holds a server thread, and the engine opens one per request.
-    TestServer server(kCount + 16);
+    // Each open connection holds a server thread; the engine opens at most its default cap.
+    TestServer server(kDefaultMaxHostConnections + 16);
     server.server().Get(R"(/echo/(\d+))", [](const httplib::Request &req, httplib::Response &res) {
         res.set_content(req.matches[1].str(), "text/plain");
     });
@@ -443,8 +444,122 @@ TEST(EngineConcurrency, TwoHundredConcurrentRequests) {
         EXPECT_EQ(correct, kCount) << first_failure;
     }
     EXPECT_EQ(server.requests(), static_cast<size_t>(kCount));
+    EXPECT_LE(server.connections(), static_cast<size_t>(kDefaultMaxHostConnections));
     EXPECT_EQ(engine->active_requests(), 0u);
     engine.reset();
+}
+
+// A burst larger than the per-host cap shares that many connections: the rest wait in libcurl's
+// queue and reuse them. Without a cap every request of the burst opened its own socket.
+TEST(EngineConnectionCap, BurstUsesAtMostTheCapAndReusesConnections) {
+    constexpr int kCount = 120;
+    constexpr int kCap = 4;
+    TestServer server(kCount + 16);  // enough threads that an uncapped client is not throttled
+    server.server().Get(
+        R"(/echo/(\d+))", [&server](const httplib::Request &req, httplib::Response &res) {
+            server.wait_for_stop(5);  // keep each request open a moment so the burst overlaps
+            res.set_content(req.matches[1].str(), "text/plain");
+        });
+    server.start();
+    EngineOptions options = local_options();
+    options.max_host_connections = kCap;
+    auto engine = Engine::create(options);
+    Completions done;
+    for (int i = 0; i < kCount; ++i)
+        engine->submit(get(server.url("/echo/" + std::to_string(i))), done.callback());
+    ASSERT_TRUE(done.wait_for(kCount, 60'000));
+    for (const HttpResponse &r : done.take()) EXPECT_TRUE(r.ok()) << r.error.message;
+    EXPECT_EQ(server.requests(), static_cast<size_t>(kCount));
+    EXPECT_LE(server.connections(), static_cast<size_t>(kCap));
+    engine.reset();
+}
+
+// A request waiting for a slot waits at most the engine's queue timeout: the slot here is held
+// for a minute, and libcurl's own queue would have kept the request for all of it.
+TEST(EngineConnectionCap, WaitForASlotEndsAtTheQueueTimeout) {
+    TestServer server(8);
+    Counter held;
+    server.server().Get("/hold", [&](const httplib::Request &, httplib::Response &res) {
+        held.increment();
+        server.wait_for_stop(60'000);
+        res.set_content("late", "text/plain");
+    });
+    server.start();
+    EngineOptions options = local_options();
+    options.max_host_connections = 1;
+    options.queue_timeout_ms = 300;
+    auto engine = Engine::create(options);
+    HttpRequest hold = get(server.url("/hold"));
+    hold.total_timeout_ms = 0;
+    Completions held_done;
+    engine->submit(hold, held_done.callback());
+    ASSERT_TRUE(held.wait_for(1, 10'000));  // the only slot is taken
+
+    auto start = std::chrono::steady_clock::now();
+    HttpResponse r = engine->perform(get(server.url("/ok")), 0);
+    int64_t took = elapsed_ms(start);
+    EXPECT_EQ(r.error.status, Status::Timeout) << r.error.message;
+    EXPECT_EQ(r.error.message, "request timed out: no connection to http://127.0.0.1:" +
+                                   std::to_string(server.port()) + " became free within 300 ms");
+    EXPECT_GE(took, 290);
+    EXPECT_LT(took, 30'000);           // the slot is held for 60 s: ending before that is the point
+    EXPECT_EQ(server.requests(), 1u);  // it never reached the server
+    EXPECT_EQ(engine->active_requests(), 1u);
+    engine.reset();
+    server.stop();
+}
+
+// The timeouts of a waiting request start when it runs: waiting longer than its total timeout
+// behind a slow request does not fail it. Waiting requests run in the order they came, and a
+// cancelled one leaves the queue without reaching the server.
+TEST(EngineConnectionCap, WaitingRequestsRunInOrderWithTheirFullTimeouts) {
+    TestServer server(8);
+    Gate release;
+    Counter held;
+    server.server().Get("/hold", [&](const httplib::Request &, httplib::Response &res) {
+        held.increment();
+        release.wait(30'000);
+        res.set_content("held", "text/plain");
+    });
+    server.server().Get(R"(/echo/(\d+))", [](const httplib::Request &req, httplib::Response &res) {
+        res.set_content(req.matches[1].str(), "text/plain");
+    });
+    server.start();
+    EngineOptions options = local_options();
+    options.max_host_connections = 1;
+    auto engine = Engine::create(options);
+    Completions held_done;
+    engine->submit(get(server.url("/hold")), held_done.callback());
+    ASSERT_TRUE(held.wait_for(1, 10'000));
+
+    std::mutex mutex;
+    std::vector<std::string> order;
+    Counter finished;
+    RequestId cancelled_id = 0;
+    for (int i = 0; i < 5; ++i) {
+        HttpRequest r = get(server.url("/echo/" + std::to_string(i)));
+        r.connect_timeout_ms = 200;  // both far shorter than the wait behind /hold
+        r.total_timeout_ms = 300;
+        RequestId id = engine->submit(r, [&](HttpResponse &&response) {
+            std::lock_guard<std::mutex> lock(mutex);
+            order.push_back(response.ok() ? response.body
+                                          : std::string(status_name(response.error.status)));
+            finished.increment();
+        });
+        if (i == 2) cancelled_id = id;
+    }
+    engine->cancel(cancelled_id);
+    ASSERT_TRUE(finished.wait_for(1, 10'000));  // the cancelled one, at once
+    std::this_thread::sleep_for(Ms(600));       // twice the total timeout, spent waiting
+    release.open();
+    ASSERT_TRUE(finished.wait_for(5, 30'000));
+    ASSERT_TRUE(held_done.wait_for(1, 10'000));
+    std::vector<std::string> expected{"EC_ERR_CANCELLED", "0", "1", "3", "4"};
+    EXPECT_EQ(order, expected);
+    EXPECT_EQ(server.requests(), 5u);  // /hold and four echoes
+    EXPECT_EQ(server.connections(), 1u);
+    engine.reset();
+    server.stop();
 }
 
 TEST_F(EngineTest, ConnectionsAreReused) {

@@ -299,6 +299,100 @@ TEST_F(LoginTest, IdentityFailureKeepsTheKey) {
     EXPECT_EQ(r.identity_error.status, Status::Server);
 }
 
+// ---- today's cloud: the server mints the session id -------------------------------------
+
+TEST_F(LoginTest, PollsTheSessionIdTheCloudAnswered) {
+    // The emulator as today's cloud: it ignores the client's id and mints its own.
+    emulator_->control("POST", "/__emulator/config", R"({"mintSessionIds":true})");
+    auto login = make_login();
+    Recorder recorder;
+    std::future<LoginResult> result =
+        std::async(std::launch::async, [&] { return login->run(recorder.callbacks()); });
+    std::string session = recorder.wait_session_id();
+    ASSERT_EQ(session.size(), 36u);
+    // The URL carries the id the emulator minted: it is the only session it knows.
+    auto sessions = emulator_->control("GET", "/__emulator/sessions");
+    EXPECT_NE(sessions.body.find(session), std::string::npos) << sessions.body;
+    recorder.wait_statuses(1);
+    ASSERT_EQ(emulator_->control("POST", "/__emulator/sessions/" + session + "/approve").status,
+              200);
+    LoginResult r = result.get();
+    EXPECT_EQ(r.api_key.rfind("eliza_", 0), 0u);
+    EXPECT_EQ(r.user_id, "00000000-0000-4000-8000-000000000001");
+}
+
+TEST_F(LoginTest, InvalidSessionIdAnswerIsTerminal) {
+    emulator_->fault(R"({"method":"GET","path":"/api/auth/cli-session/*","action":"status",
+        "status":400,"body":{"error":"Invalid session ID format"}})");
+    auto login = make_login();
+    ErrorInfo error = error_of(*login);
+    EXPECT_EQ(error.status, Status::InvalidRequest);
+    EXPECT_EQ(error.http_status, 400);
+    EXPECT_EQ(error.message,
+              "Cloud login failed: the cloud refused the session id (HTTP 400: Invalid session ID "
+              "format). Please try logging in again.");
+    EXPECT_EQ(emulator_->request_count("GET /api/auth/cli-session/{id}"), 1);  // not retried
+}
+
+TEST_F(LoginTest, KeyUnavailableAnswerIsTerminal) {
+    emulator_->fault(R"({"method":"GET","path":"/api/auth/cli-session/*","action":"status",
+        "status":410,"body":{"error":"API key unavailable: revoked"}})");
+    auto login = make_login();
+    ErrorInfo error = error_of(*login);
+    EXPECT_EQ(error.status, Status::LoginExpired);
+    EXPECT_EQ(error.http_status, 410);
+    EXPECT_EQ(error.message,
+              "Cloud login failed: the API key of this session is no longer available (HTTP 410: "
+              "API key unavailable: revoked). Please try logging in again.");
+    EXPECT_EQ(emulator_->request_count("GET /api/auth/cli-session/{id}"), 1);
+}
+
+TEST_F(LoginTest, SessionIdThatIsNotAUuidIsRefusedBeforeAnyPoll) {
+    emulator_->fault(R"({"method":"POST","path":"/api/auth/cli-session","action":"status",
+        "status":201,"body":{"sessionId":"../../api/v1/user","status":"pending"}})");
+    auto login = make_login();
+    Recorder recorder;
+    ErrorInfo error = error_of(*login, recorder.callbacks());
+    EXPECT_EQ(error.status, Status::Protocol);
+    EXPECT_EQ(error.message,
+              "Failed to create auth session: the cloud's answer (HTTP 201) carries no valid "
+              "session id.");
+    EXPECT_TRUE(recorder.browser_url.empty());
+    EXPECT_EQ(emulator_->request_count("GET /api/auth/cli-session/{id}"), 0);
+}
+
+// The emulator started with --mint-session-ids, both ways of completing a login.
+class MintingLoginTest : public test::EmulatorSuite<MintingLoginTest> {
+public:
+    static std::vector<std::string> emulator_flags() { return {"--mint-session-ids"}; }
+};
+
+TEST_F(MintingLoginTest, AutoApprovedLoginCompletes) {
+    emulator_->control("POST", "/__emulator/config", R"({"autoApprove":true})");
+    LoginOptions options;
+    options.poll_interval_ms = 50;
+    CloudLogin login(engine_, test::emulator_base(*emulator_), options);
+    LoginResult r = login.run();
+    EXPECT_EQ(r.api_key.rfind("eliza_", 0), 0u);
+    EXPECT_EQ(r.key_prefix, r.api_key.substr(0, 12));
+}
+
+TEST_F(MintingLoginTest, BrowserApprovedLoginCompletes) {
+    LoginOptions options;
+    options.poll_interval_ms = 50;
+    CloudLogin login(engine_, test::emulator_base(*emulator_), options);
+    Recorder recorder;
+    std::future<LoginResult> result =
+        std::async(std::launch::async, [&] { return login.run(recorder.callbacks()); });
+    std::string session = recorder.wait_session_id();
+    ASSERT_EQ(session.size(), 36u);
+    // What the browser page's Approve button posts.
+    auto approved =
+        emulator_->request("POST", "/__emulator/cli-login/approve", "session=" + session);
+    ASSERT_EQ(approved.status, 200) << approved.body;
+    EXPECT_FALSE(result.get().api_key.empty());
+}
+
 // ---- single answers ---------------------------------------------------------------------
 
 HttpResponse answer(int status, std::string body) {
@@ -325,6 +419,15 @@ TEST(LoginInterpret, PollAnswers) {
     EXPECT_EQ(transient.kind, Kind::Transient);
     EXPECT_EQ(transient.status, "error");
     EXPECT_EQ(interpret_login_poll(answer(200, "null"), 10).error.status, Status::Protocol);
+    auto refused =
+        interpret_login_poll(answer(400, R"({"error":"Invalid session ID format"})"), 10);
+    EXPECT_EQ(refused.kind, Kind::Failed);
+    EXPECT_EQ(refused.error.status, Status::InvalidRequest);
+    auto gone =
+        interpret_login_poll(answer(410, R"({"error":"API key unavailable: expired"})"), 10);
+    EXPECT_EQ(gone.kind, Kind::Failed);
+    EXPECT_EQ(gone.error.status, Status::LoginExpired);
+    EXPECT_NE(gone.error.message.find("API key unavailable: expired"), std::string::npos);
 
     HttpResponse dropped;
     dropped.error = ErrorInfo::make(Status::Network, "connection reset");
@@ -334,13 +437,23 @@ TEST(LoginInterpret, PollAnswers) {
 }
 
 TEST(LoginInterpret, CreateAnswers) {
-    EXPECT_TRUE(interpret_login_create(answer(201, "{}"), 10).ok());
-    EXPECT_TRUE(interpret_login_create(answer(200, "not json"), 10).ok());  // body ignored
+    std::string id;
+    const std::string minted = "6F9619FF-8B86-4011-b42d-00c04fc964ff";
+    EXPECT_TRUE(
+        interpret_login_create(answer(201, R"({"sessionId":")" + minted + R"("})"), 10, id).ok());
+    EXPECT_EQ(id, minted);
+    for (const char *body : {"{}", "not json", R"({"sessionId":42})", R"({"sessionId":""})",
+                             R"({"sessionId":"6f9619ff-8b86-4011-b42d-00c04fc964f/"})",
+                             R"({"sessionId":"6f9619ff-8b86-4011-b42d-00c04fc964ff?x"})"}) {
+        ErrorInfo e = interpret_login_create(answer(201, body), 10, id);
+        EXPECT_EQ(e.status, Status::Protocol) << body;
+        EXPECT_TRUE(id.empty()) << body;
+    }
     HttpResponse refused;
     refused.error = ErrorInfo::make(Status::Network, "could not connect");
-    EXPECT_EQ(interpret_login_create(refused, 10).message,
+    EXPECT_EQ(interpret_login_create(refused, 10, id).message,
               "Failed to create auth session: could not connect");
-    ErrorInfo big = interpret_login_create(answer(500, std::string(100'000, 'x')), 10);
+    ErrorInfo big = interpret_login_create(answer(500, std::string(100'000, 'x')), 10, id);
     EXPECT_EQ(big.message, "Failed to create auth session (HTTP 500): HTTP 500");
 }
 

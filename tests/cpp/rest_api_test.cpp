@@ -354,6 +354,19 @@ TEST_F(RestEmulator, LoginCreatesATrackedSessionAndPersistsTheKey) {  // R45, R5
     EXPECT_EQ(json::get_string(doc, "userId"), "00000000-0000-4000-8000-000000000001");
 }
 
+TEST_F(RestEmulator, LoginTracksAndPollsTheSessionIdTheCloudMinted) {
+    // The emulator as today's cloud: it ignores the id the client sends and mints its own.
+    emulator_->control("POST", "/__emulator/config", R"({"mintSessionIds":true})");
+    RestResponse r = send("POST", "/api/cloud/login");
+    ASSERT_EQ(r.status, 200) << r.body;
+    const std::string session = json_string(r.body, "sessionId");
+    auto listed = emulator_->control("GET", "/__emulator/sessions");
+    EXPECT_NE(listed.body.find(R"("sessionId":")" + session + '"'), std::string::npos)
+        << listed.body;
+    r = send("GET", "/api/cloud/login/status?sessionId=" + session);
+    EXPECT_EQ(json_string(r.body, "status"), "authenticated") << r.body;
+}
+
 TEST_F(RestEmulator, LoginUpstreamFailuresUseOurMessages) {  // R41–R44, R49–R53, G7
     emulator_->fault(R"({"path":"/api/auth/cli-session","action":"status","status":503,)"
                      R"("body":{"error":"upstream secret detail"}})");

@@ -12,6 +12,7 @@ App::App(const Options &o) : opts(o), router(faults, sleeper, cfg.record_request
     cfg.stream_chunk_chars = o.stream_chunk_chars;
     cfg.stream_chunk_delay_ms = o.stream_chunk_delay_ms;
     cfg.auto_approve = o.auto_approve;
+    cfg.mint_session_ids = o.mint_session_ids;
     cfg.fail_provision = o.fail_provision;
     cfg.record_requests = o.record_requests;
     initial_cfg.copy_from(cfg);

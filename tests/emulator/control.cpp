@@ -100,6 +100,7 @@ void register_control_routes(App &app) {
             const char *name;
             std::atomic<bool> *dst;
         } bools[] = {{"autoApprove", &cfg.auto_approve},
+                     {"mintSessionIds", &cfg.mint_session_ids},
                      {"failProvision", &cfg.fail_provision},
                      {"recordRequests", &cfg.record_requests}};
         for (const auto &kv : doc.GetObject()) {

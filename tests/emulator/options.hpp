@@ -14,6 +14,7 @@ struct Options {
     std::string ca_out;
     std::string state_file;
     bool auto_approve = false;
+    bool mint_session_ids = false;
     int64_t provision_ms = 300;
     int64_t job_poll_interval_ms = 5000;
     int64_t session_ttl_ms = 600000;

@@ -48,13 +48,19 @@ void register_auth_routes(App &app) {
     Router &r = app.router;
     State &st = *app.state;
 
-    r.add("POST", "/api/auth/cli-session", [&st](Ctx &c) {
-        rapidjson::Document doc;
-        if (!parse_json(c.req.body, doc)) {
-            return bare_error(500, "Failed to create authentication session");
+    r.add("POST", "/api/auth/cli-session", [&st, &app](Ctx &c) {
+        std::optional<std::string> id;
+        if (app.cfg.mint_session_ids.load()) {
+            // Today's cloud mints the id and ignores whatever the client sends (C§1.2).
+            id = uuid_v4();
+        } else {
+            rapidjson::Document doc;
+            if (!parse_json(c.req.body, doc)) {
+                return bare_error(500, "Failed to create authentication session");
+            }
+            id = get_string(doc, "sessionId");
+            if (!id || id->empty()) return bare_error(400, "Session ID is required");
         }
-        auto id = get_string(doc, "sessionId");
-        if (!id || id->empty()) return bare_error(400, "Session ID is required");
         int64_t expires = 0;
         if (!st.create_session(*id, expires)) {
             return bare_error(500, "Failed to create authentication session");
@@ -68,7 +74,10 @@ void register_auth_routes(App &app) {
         return json_reply(201, o.str());
     });
 
-    r.add("GET", "/api/auth/cli-session/{id}", [&st](Ctx &c) {
+    r.add("GET", "/api/auth/cli-session/{id}", [&st, &app](Ctx &c) {
+        if (app.cfg.mint_session_ids.load() && !is_uuid(c.param(0))) {
+            return bare_error(400, "Invalid session ID format");
+        }
         SessionPoll p = st.poll_session(c.param(0));
         JsonOut o;
         switch (p.kind) {

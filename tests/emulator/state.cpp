@@ -49,6 +49,7 @@ void RuntimeConfig::copy_from(const RuntimeConfig &o) {
     stream_chunk_chars = o.stream_chunk_chars.load();
     stream_chunk_delay_ms = o.stream_chunk_delay_ms.load();
     auto_approve = o.auto_approve.load();
+    mint_session_ids = o.mint_session_ids.load();
     fail_provision = o.fail_provision.load();
     record_requests = o.record_requests.load();
 }
@@ -59,6 +60,7 @@ void RuntimeConfig::write_json(JsonOut &out) const {
         .f("jobPollIntervalMs", job_poll_interval_ms.load())
         .f("sessionTtlMs", session_ttl_ms.load())
         .f("autoApprove", auto_approve.load())
+        .f("mintSessionIds", mint_session_ids.load())
         .f("streamChunkChars", stream_chunk_chars.load())
         .f("streamChunkDelayMs", stream_chunk_delay_ms.load())
         .f("failProvision", fail_provision.load())

@@ -32,6 +32,7 @@ struct RuntimeConfig {
     std::atomic<int64_t> stream_chunk_chars{0};
     std::atomic<int64_t> stream_chunk_delay_ms{0};
     std::atomic<bool> auto_approve{false};
+    std::atomic<bool> mint_session_ids{false};  // today's cloud: ids are the server's
     std::atomic<bool> fail_provision{false};
     std::atomic<bool> record_requests{false};
 

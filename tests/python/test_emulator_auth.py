@@ -54,6 +54,52 @@ def test_create_session_duplicate_is_500(emulator):
     assert resp.json() == {"error": "Failed to create authentication session"}
 
 
+# ---------------------------------------------------------------- today's cloud: minted ids
+
+UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+
+
+@pytest.mark.emulator_args("--mint-session-ids")
+@pytest.mark.parametrize("body", [{"sessionId": "11111111-2222-4333-8444-555555555555"}, {}, ""])
+def test_minted_session_id_ignores_the_clients(emulator, body):
+    resp = emulator.request("POST", "/api/auth/cli-session", body,
+                            headers={"Content-Type": "application/json"})
+    assert resp.status == 201, resp.text
+    created = resp.json()
+    assert set(created) == {"sessionId", "status", "expiresAt"}
+    assert UUID_RE.match(created["sessionId"])
+    assert created["sessionId"] != "11111111-2222-4333-8444-555555555555"
+    listed = [s["sessionId"] for s in emulator.control("GET", "sessions")["sessions"]]
+    assert listed == [created["sessionId"]]
+    # The minted id is the one that polls and approves.
+    assert poll(emulator, created["sessionId"]).json() == {"status": "pending"}
+    emulator.approve(created["sessionId"])
+    assert KEY_RE.match(poll(emulator, created["sessionId"]).json()["apiKey"])
+
+
+@pytest.mark.emulator_args("--mint-session-ids")
+def test_minting_cloud_refuses_a_malformed_poll_id(emulator):
+    resp = poll(emulator, "not-a-uuid")
+    assert resp.status == 400
+    assert resp.json() == {"error": "Invalid session ID format"}
+    # A well-formed but unknown id is still 404.
+    resp = poll(emulator, str(uuid.uuid4()))
+    assert resp.status == 404
+    assert resp.json() == {"error": "Session not found or expired"}
+
+
+def test_mint_session_ids_via_config(emulator):
+    assert emulator.config()["mintSessionIds"] is False
+    assert emulator.config(mintSessionIds=True)["mintSessionIds"] is True
+    mine = str(uuid.uuid4())
+    created = emulator.request("POST", "/api/auth/cli-session", {"sessionId": mine}).json()
+    assert created["sessionId"] != mine and UUID_RE.match(created["sessionId"])
+    emulator.reset()  # back to the command line's setting: echoing
+    assert emulator.config()["mintSessionIds"] is False
+    _, body = create_session(emulator, mine)
+    assert body["sessionId"] == mine
+
+
 # ---------------------------------------------------------------- poll
 
 def test_poll_pending_then_key_once_then_retrieved(emulator):

@@ -127,6 +127,11 @@ typedef struct ec_engine_options {
        the mode is on. */
     int32_t insecure_local;
     const char *allowed_hosts; /* extra allowed cloud hosts, comma-separated; NULL = none */
+    /* Requests running to one host at once, and so its open connections, at most; further
+     * requests queue for a slot, first come first served. A queued request's own timeouts start
+     * when it runs; after 120 s without a slot it fails with EC_ERR_TIMEOUT. 0 = the default
+     * (32), -1 = no limit. */
+    int32_t max_host_connections;
 } ec_engine_options;
 EC_API ec_status ec_engine_options_init(ec_engine_options *options,
                                         uint32_t struct_size) EC_NOEXCEPT;
