@@ -35,8 +35,9 @@ def test_one_mebibyte_reply_through_the_sync_iterator(cloud, emulator):
         parts.append(chunk)
     assert chunks == 2 * REPEAT
     assert "".join(parts) == EXPECTED
-    stats = cloud.event_stats()
-    assert stats["capacity"] == 4096 and stats["streamPauses"] >= 0
+    # The default capacity, 32 times fewer events than the reply: the pump thread is slower than
+    # the library, so the stream is paused many times on the way (about 50 here).
+    assert cloud.event_stats()["capacity"] == 4096
 
 
 def test_one_mebibyte_reply_through_the_async_iterator(emulator, api_key, tmp_path):
