@@ -571,6 +571,31 @@ TEST_F(CApiEmulator, StreamThatOutrunsTheConsumerIsPausedNotCancelled) {
     EXPECT_EQ(chunks, got.size());
 }
 
+TEST_F(CApiEmulator, APausedStreamCanBeCancelledAndTheCloudDestroyed) {
+    auto c = cloud(8);
+    connected_agent(c.get());
+    while (auto ev = wait_event(c.get(), 200)) {
+    }
+    uint64_t cancelled = 0, left = 0;
+    const std::string text(300, 'x');
+    ASSERT_EQ(ec_cloud_stream(c.get(), text.c_str(), nullptr, nullptr, &cancelled), EC_OK);
+    ASSERT_TRUE(wait_for_pause(c.get()));
+    ASSERT_EQ(ec_cloud_cancel(c.get(), cancelled), EC_OK);
+    size_t chunks = 0;
+    auto [got, status] = collect_stream(c.get(), cancelled, &chunks);
+    EXPECT_EQ(status, EC_ERR_CANCELLED);  // the end is queued even above the capacity
+    EXPECT_LT(got.size(), text.size());
+    // Destroying with a paused stream is prompt: the paused transfer is simply removed.
+    ASSERT_EQ(ec_cloud_stream(c.get(), text.c_str(), nullptr, nullptr, &left), EC_OK);
+    const uint64_t before = stream_pauses(c.get());
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    while (stream_pauses(c.get()) == before && std::chrono::steady_clock::now() < deadline)
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    const auto start = std::chrono::steady_clock::now();
+    c.reset();
+    EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));
+}
+
 // A 1 MiB reply in 8-character chunks (131072 chunk events) with the default queue capacity.
 class CApiLongStream : public CApiEmulator {
 protected:
