@@ -137,3 +137,23 @@ def test_async_stream_cancel_wakes_the_awaiting_task(emulator, api_key, tmp_path
                     await asyncio.wait_for(reader, 5)
 
     asyncio.run(asyncio.wait_for(main(), 60))
+
+
+def test_one_mebibyte_reply_over_https_with_a_small_queue(tls_emulator):
+    # TLS keeps decrypted bytes of its own: pausing and resuming must lose none of them. A small
+    # queue makes the stream pause thousands of times.
+    key = tls_emulator.create_key()["apiKey"]
+    with elizacloud.Cloud(
+        tls_emulator.url,
+        api_key=key,
+        no_config_file=True,
+        insecure_local=True,
+        ca_file=tls_emulator.ca_file,
+        event_queue_capacity=16,
+    ) as cloud:
+        proxy = cloud.connect(cloud.agents.create("tls")["id"])
+        long_reply(tls_emulator)
+        text = "".join(proxy.stream("long", timeout=60))
+        assert text == EXPECTED
+        stats = cloud.event_stats()
+        assert stats["capacity"] == 16 and stats["streamPauses"] > 0  # thousands, in practice
