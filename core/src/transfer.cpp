@@ -123,7 +123,8 @@ curl_socket_t on_open_socket(void *user, curlsocktype purpose, curl_sockaddr *ad
 }  // namespace
 
 void pause_current_transfer(std::function<bool()> ready) {
-    if (!t_delivering) return;
+    // Every chunk of a block may ask once the queue is full: the first request stands.
+    if (!t_delivering || t_delivering->pause_requested) return;
     t_delivering->pause_requested = true;
     t_delivering->resume_ready = std::move(ready);
 }
