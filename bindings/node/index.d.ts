@@ -260,12 +260,25 @@ export interface CloudOptions {
     /** Extra allowed cloud hosts. */
     allowedHosts?: string | string[];
     timings?: CloudTimings;
-    /** Event queue capacity (default 4096). */
+    /**
+     * Event queue capacity (default 4096). A full queue pauses streams until the host catches
+     * up (back-pressure): no chunk is lost whatever the capacity.
+     */
     eventQueueCapacity?: number;
     /** Also deliver the library's log lines as 'log' events. */
     forwardLogs?: boolean;
     /** Export ELIZAOS_CLOUD_API_KEY / ELIZAOS_CLOUD_ENABLED to process.env (default true). */
     exportEnv?: boolean;
+}
+
+/** Cloud.eventStats(). */
+export interface EventStats {
+    capacity: number;
+    queued: number;
+    /** Droppable events (logs, progress) discarded while the queue was full. */
+    dropped: number;
+    /** How often a full queue paused the streams until the host caught up. */
+    streamPauses: number;
 }
 
 /** Options every operation accepts. */
@@ -446,6 +459,8 @@ export declare class Cloud extends EventEmitter {
     restDispatch(method: string, target: string, options?: RestDispatchOptions): Promise<RestResponse>;
 
     readonly closed: boolean;
+    /** Figures of the library's event queue (streamPauses: how often a full queue paused the streams). */
+    eventStats(): EventStats;
     /** Lets the process exit while this cloud is open. */
     unref(): this;
     ref(): this;

@@ -147,6 +147,12 @@ void bind_account(CloudClass &c) {
     c.def(
         "api_key", [](CloudHandle &h) { return optional_string(h, ec_cloud_api_key); }, Release());
     c.def(
+        "event_stats",
+        [](CloudHandle &h) {
+            return result(h, [](ec_cloud *x, char **o) { return ec_cloud_event_stats(x, o); });
+        },
+        Release());
+    c.def(
         "config_path",
         [](CloudHandle &h) { return optional_string(h, ec_cloud_config_path).value_or(""); },
         Release());

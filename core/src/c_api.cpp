@@ -295,6 +295,19 @@ EC_API int ec_cloud_event_fd(ec_cloud *cloud) noexcept {
     return fd;
 }
 
+EC_API ec_status ec_cloud_event_stats(ec_cloud *cloud, char **out) noexcept {
+    return guard([&] {
+        Cloud &c = get(cloud);
+        require(out, "out is NULL");
+        *out = nullptr;
+        const elizacloud::EventQueue &q = c.queue();
+        *out = duplicate("{\"capacity\":" + std::to_string(q.capacity()) +
+                         ",\"queued\":" + std::to_string(q.size()) +
+                         ",\"dropped\":" + std::to_string(q.dropped_total()) +
+                         ",\"streamPauses\":" + std::to_string(q.stream_pauses()) + "}");
+    });
+}
+
 EC_API ec_status ec_cloud_set_event_callback(ec_cloud *cloud, ec_event_fn fn, void *user_data,
                                              void (*free_user_data)(void *)) noexcept {
     return guard([&] { get(cloud).set_callback(fn, user_data, free_user_data); });

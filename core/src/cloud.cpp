@@ -137,7 +137,12 @@ Cloud::Cloud(const ec_cloud_options &o) {
 
     if (!api_key_.empty()) set_client_locked(api_key_);
 
-    queue_ = std::make_unique<EventQueue>(o.event_queue_capacity);
+    // Back-pressure: a stream paused because the queue filled is resumed on the engine's thread
+    // once the consumer (puller or dispatcher) has made room.
+    std::weak_ptr<Engine> engine = engine_;
+    queue_ = std::make_shared<EventQueue>(o.event_queue_capacity, [engine] {
+        if (auto e = engine.lock()) e->resume_paused();
+    });
     dispatcher_ = std::make_unique<EventDispatcher>(*queue_, this);
     forward_logs_ = o.forward_logs != 0;
     if (forward_logs_) LogFanout::instance().add_queue(queue_.get());
@@ -334,11 +339,22 @@ void Cloud::chunk(uint64_t id, std::string_view text) {
         event.type = EC_EVENT_STREAM_CHUNK;
         event.request_id = id;
         event.text.assign(text);
-        if (queue_->push(std::move(event)) == PushResult::StreamOverflow)
+        const PushResult pushed = queue_->push(std::move(event));
+        if (pushed == PushResult::Backlogged) {
+            // The host is behind: the stream's transfer takes no more bytes until it catches up
+            // (this runs inside that transfer's on_data).
+            std::weak_ptr<EventQueue> queue = queue_;
+            pause_current_transfer([queue] {
+                auto q = queue.lock();
+                return !q || q->has_room();
+            });
+        } else if (pushed == PushResult::StreamOverflow) {
             cancel = it->second->cancel;
+        }
     }
-    // The stream ends Cancelled, which the queue reports as EC_ERR_OVERFLOW. Posted rather than
-    // run here: this is the stream's own chunk callback.
+    // Past the queue's hard limit only (a stream that was not paused): the stream ends
+    // Cancelled, which the queue reports as EC_ERR_OVERFLOW. Posted rather than run here: this is
+    // the stream's own chunk callback.
     if (cancel) engine_->post(std::move(cancel));
 }
 

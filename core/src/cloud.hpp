@@ -253,7 +253,7 @@ private:
     bool forward_logs_ = false;
 
     std::shared_ptr<Gate> gate_ = std::make_shared<Gate>();
-    std::unique_ptr<EventQueue> queue_;
+    std::shared_ptr<EventQueue> queue_;  // shared: a paused transfer's resume check holds it weakly
     std::unique_ptr<EventDispatcher> dispatcher_;
 
     // The account. state_mutex_ is never held while calling a component or host code.

@@ -219,6 +219,18 @@ OperationId CloudClient::restore_async(std::string_view agent_id, std::string_vi
 
 // ---- bridge ----------------------------------------------------------------------------
 
+namespace {
+
+// {"method":"heartbeat.ack",...} or a JSON-RPC response {"jsonrpc":"2.0","result":...}; replies
+// carrying "error" were already failed by jsonrpc_error().
+bool is_heartbeat_answer(const json::Value &doc) {
+    if (json::get_string(doc, "method") == std::optional<std::string>("heartbeat.ack")) return true;
+    return json::get_string(doc, "jsonrpc") == std::optional<std::string>("2.0") &&
+           json::member(doc, "result") != nullptr;
+}
+
+}  // namespace
+
 OperationId CloudClient::bridge_call(std::string_view agent_id, std::string body, BridgeKind kind,
                                      OpCallback done) {
     int timeout =
@@ -232,15 +244,19 @@ OperationId CloudClient::bridge_call(std::string_view agent_id, std::string body
             if (!error.ok()) return o->fail(std::move(error));
             json::Document doc;
             ErrorInfo parse_error = parse_json_body(response, doc);
-            if (kind == BridgeKind::Heartbeat && (!parse_error.ok() || !doc.IsObject())) {
-                // Alive means "HTTP 2xx and no JSON-RPC error"; an unparsable 2xx has no error.
-                return o->succeed("{}");
-            }
             if (!parse_error.ok()) return o->fail(std::move(parse_error));
             if (!doc.IsObject())
                 return o->fail(ErrorInfo::make(Status::Protocol, "bridge reply is not an object"));
             if (auto rpc_error = jsonrpc_error(doc)) return o->fail(std::move(*rpc_error));
-            if (kind == BridgeKind::Heartbeat) return o->succeed(json::stringify(doc));
+            if (kind == BridgeKind::Heartbeat) {
+                // Alive = a 2xx whose body the agent wrote: a JSON-RPC response or heartbeat.ack
+                // without error. Any other 2xx (a proxy's page, {}) says nothing about the agent.
+                if (!is_heartbeat_answer(doc))
+                    return o->fail(ErrorInfo::make(
+                        Status::Protocol,
+                        "heartbeat reply is neither a JSON-RPC response nor heartbeat.ack"));
+                return o->succeed(json::stringify(doc));
+            }
 
             const json::Value *result = json::member(doc, "result");
             if (kind == BridgeKind::Status) {

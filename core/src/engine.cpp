@@ -89,6 +89,7 @@ struct Engine::Impl {
     std::atomic<uint64_t> next_timer_id{1};
     std::atomic<size_t> request_count{0};
     std::atomic<size_t> timer_count{0};
+    std::atomic<bool> resume_posted{false};  // a resume_paused() task is waiting to run
 
     // The inbox: everything other threads (and I/O-thread callbacks) hand to the loop.
     std::mutex mutex;
@@ -254,7 +255,7 @@ struct Engine::Impl {
         std::vector<std::pair<RequestId, int>> expired;
         for (const auto &[id, t] : transfers) {
             int idle = t->request.idle_timeout_ms;
-            if (idle > 0 && now - t->last_activity_ms >= idle && !t->abort)
+            if (idle > 0 && now - t->last_activity_ms >= idle && !t->abort && !t->paused)
                 expired.emplace_back(id, idle);
         }
         for (auto [id, idle] : expired) {
@@ -283,6 +284,25 @@ struct Engine::Impl {
         complete_by_id(id, std::move(e));
     }
 
+    // Back-pressure released: each paused transfer whose consumer has room takes its held
+    // bytes again (libcurl may call on_body right here, which may pause it once more).
+    void resume_paused_now() {
+        std::vector<Transfer *> ready;
+        for (const auto &[id, t] : transfers) {
+            if (!t->paused && !t->pause_requested) continue;
+            if (t->resume_ready && !t->resume_ready()) continue;
+            ready.push_back(t.get());
+        }
+        for (Transfer *t : ready) {
+            t->pause_requested = false;
+            if (!t->paused) continue;
+            t->paused = false;
+            t->last_activity_ms = steady_now_ms();
+            CURLcode rc = curl_easy_pause(t->easy, CURLPAUSE_CONT);
+            if (rc != CURLE_OK) log::error("curl_easy_pause: {}", curl_easy_strerror(rc));
+        }
+    }
+
     // How long the loop may sleep: 0 when work is waiting.
     int wait_ms() {
         {
@@ -300,7 +320,7 @@ struct Engine::Impl {
         if (int64_t parked = hosts.oldest_parked_ms(); parked >= 0)
             wait = std::min(wait, std::max<int64_t>(parked + queue_timeout_ms - now, 0));
         for (const auto &[id, t] : transfers) {
-            if (t->request.idle_timeout_ms <= 0 || t->abort) continue;
+            if (t->request.idle_timeout_ms <= 0 || t->abort || t->paused) continue;
             int64_t until = t->last_activity_ms + t->request.idle_timeout_ms - now;
             wait = std::min(wait, std::max<int64_t>(until, 0));
         }
@@ -532,6 +552,16 @@ void Engine::cancel_timer(TimerId id) {
 
 void Engine::post(std::function<void()> fn) {
     impl_->hand_in([&] { impl_->tasks.push_back(std::move(fn)); });
+}
+
+void Engine::resume_paused() {
+    // Called for every stall a consumer works off: one pending task covers them all.
+    if (impl_->resume_posted.exchange(true)) return;
+    Impl *impl = impl_.get();
+    post([impl] {
+        impl->resume_posted.store(false);
+        impl->resume_paused_now();
+    });
 }
 
 void Engine::drain() {

@@ -82,6 +82,14 @@ struct EngineOptions {
     int queue_timeout_ms = kDefaultQueueTimeoutMs;
 };
 
+// [I/O thread, inside an HttpRequest::on_data call] Back-pressure from a stream's consumer that
+// is falling behind: the transfer whose on_data is running takes no further body bytes (libcurl
+// pauses it and keeps them; TCP or HTTP/2 flow control then holds the sender) until
+// Engine::resume_paused() finds `ready` true. The bytes of the current call are still consumed.
+// Outside on_data it does nothing. Free-standing so that the layers between a transfer and the
+// consumer of its chunks need not carry it.
+void pause_current_transfer(std::function<bool()> ready);
+
 class Engine {
 public:
     static std::shared_ptr<Engine> create(EngineOptions options = {});
@@ -108,6 +116,9 @@ public:
     void cancel_timer(TimerId id);
     // [any thread] Run fn on the I/O thread as soon as possible (FIFO).
     void post(std::function<void()> fn);
+    // [any thread] Resumes the transfers paused by pause_current_transfer() whose consumer now
+    // has room (their `ready` check answers true); the others stay paused.
+    void resume_paused();
     // [any thread but the I/O thread] Block until every task posted and every timer due before
     // the call has run. Tests use it after ManualClock::advance().
     void drain();

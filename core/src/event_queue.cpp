@@ -65,7 +65,8 @@ void release_event(ec_event *event) noexcept {
     std::free(event);
 }
 
-EventQueue::EventQueue(uint32_t capacity) : capacity_(capacity == 0 ? kDefaultCapacity : capacity) {
+EventQueue::EventQueue(uint32_t capacity, std::function<void()> on_room)
+    : capacity_(capacity == 0 ? kDefaultCapacity : capacity), on_room_(std::move(on_room)) {
     int fds[2];
     if (::pipe2(fds, O_CLOEXEC | O_NONBLOCK) != 0) {
         throw Error(Status::Io,
@@ -81,17 +82,23 @@ EventQueue::~EventQueue() {
 }
 
 PushResult EventQueue::push(Event event) {
+    PushResult result = PushResult::Queued;
     {
         std::lock_guard<std::mutex> lock(mutex_);
         if (closed_) return PushResult::Dropped;
         const bool full = events_.size() >= capacity_;
         if (event.type == EC_EVENT_STREAM_CHUNK) {
             if (overflowed_streams_.count(event.request_id)) return PushResult::Dropped;
-            if (full) {
-                // The stream is cancelled rather than the queue grown: a fast stream must not be
-                // able to exhaust memory while the host is not draining.
+            if (events_.size() >= capacity_ + kStreamHeadroom) {
+                // A producer that ignored Backlogged: cancelled rather than the queue grown
+                // without bound while the host is not draining.
                 overflowed_streams_.insert(event.request_id);
                 return PushResult::StreamOverflow;
+            }
+            if (events_.size() + 1 >= capacity_) {
+                if (!stalled_) ++stream_pauses_;
+                stalled_ = true;
+                result = PushResult::Backlogged;
             }
         } else if (event.type == EC_EVENT_STREAM_END) {
             // Chunks were lost, so even a clean end is reported as the overflow; a real failure
@@ -109,7 +116,18 @@ PushResult EventQueue::push(Event event) {
         append_locked(std::move(event));
     }
     cv_.notify_all();
-    return PushResult::Queued;
+    return result;
+}
+
+bool EventQueue::has_room() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (closed_ || events_.size() < capacity_) return true;  // closed: let the stream wind down
+    stalled_ = true;
+    return false;
+}
+
+void EventQueue::notify_room(bool room) {
+    if (room && on_room_) on_room_();
 }
 
 void EventQueue::report_drops_locked() {
@@ -128,12 +146,18 @@ void EventQueue::append_locked(Event event) {
     update_signal_locked();
 }
 
-std::optional<Event> EventQueue::take_locked() {
+std::optional<Event> EventQueue::take_locked(bool &room) {
     if (events_.empty()) return std::nullopt;
     Event event = std::move(events_.front());
     events_.pop_front();
     report_drops_locked();
     update_signal_locked();
+    // Half the capacity, not the first free slot: a paused stream then resumes once per
+    // capacity/2 events instead of once per event.
+    if (stalled_ && events_.size() <= capacity_ / 2) {
+        stalled_ = false;
+        room = true;
+    }
     return event;
 }
 
@@ -157,8 +181,14 @@ void EventQueue::update_signal_locked() {
 }
 
 std::optional<Event> EventQueue::try_pop() {
-    std::lock_guard<std::mutex> lock(mutex_);
-    return take_locked();
+    bool room = false;
+    std::optional<Event> event;
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        event = take_locked(room);
+    }
+    notify_room(room);
+    return event;
 }
 
 std::optional<Event> EventQueue::wait_pop(int32_t timeout_ms) {
@@ -170,7 +200,11 @@ std::optional<Event> EventQueue::wait_pop(int32_t timeout_ms) {
         return std::nullopt;
     }
     if (closed_) return std::nullopt;
-    return take_locked();
+    bool room = false;
+    std::optional<Event> event = take_locked(room);
+    lock.unlock();
+    notify_room(room);
+    return event;
 }
 
 std::shared_ptr<PushConsumer> EventQueue::set_consumer(std::shared_ptr<PushConsumer> consumer) {
@@ -188,8 +222,12 @@ std::optional<std::pair<Event, std::shared_ptr<PushConsumer>>> EventQueue::wait_
     std::unique_lock<std::mutex> lock(mutex_);
     cv_.wait(lock, [this] { return closed_ || (consumer_ && !events_.empty()); });
     if (closed_) return std::nullopt;
-    auto event = take_locked();
-    return std::make_pair(std::move(*event), consumer_);
+    bool room = false;
+    auto event = take_locked(room);
+    auto consumer = consumer_;
+    lock.unlock();
+    notify_room(room);
+    return std::make_pair(std::move(*event), std::move(consumer));
 }
 
 void EventQueue::close() {
@@ -209,6 +247,11 @@ size_t EventQueue::size() const {
 uint64_t EventQueue::dropped_total() const {
     std::lock_guard<std::mutex> lock(mutex_);
     return dropped_total_;
+}
+
+uint64_t EventQueue::stream_pauses() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return stream_pauses_;
 }
 
 }  // namespace elizacloud

@@ -11,6 +11,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -56,16 +57,26 @@ using PushConsumer = HostCallback<ec_event_fn>;
 
 enum class PushResult {
     Queued,
+    // A stream chunk was queued and the queue is now full: the caller must pause the stream
+    // until the room listener is called (back-pressure; nothing was lost).
+    Backlogged,
     Dropped,         // a droppable event met a full queue, or a chunk of an overflowed stream
-    StreamOverflow,  // this chunk did not fit: the caller must cancel the stream (first time only)
+    StreamOverflow,  // past the hard limit: the caller must cancel the stream (first time only)
 };
 
+// Back-pressure: a stream chunk is always queued, even into a full queue, and answers Backlogged
+// so that its producer pauses the stream; once the consumer has taken the queue down to half its
+// capacity the room listener is called (on the consumer's thread, no lock held) to resume it.
+// A producer that pauses at once overshoots the capacity by at most what it had in hand, so the
+// hard limit (capacity + kStreamHeadroom) is only a guard against one that does not.
 class EventQueue {
 public:
     static constexpr uint32_t kDefaultCapacity = 4096;
+    static constexpr size_t kStreamHeadroom = 65536;
 
-    // capacity 0 = kDefaultCapacity. Throws Error(Io) when the wake pipe cannot be created.
-    explicit EventQueue(uint32_t capacity);
+    // capacity 0 = kDefaultCapacity; on_room: see above (may be empty). Throws Error(Io) when
+    // the wake pipe cannot be created.
+    explicit EventQueue(uint32_t capacity, std::function<void()> on_room = {});
     ~EventQueue();
     EventQueue(const EventQueue &) = delete;
     EventQueue &operator=(const EventQueue &) = delete;
@@ -73,6 +84,10 @@ public:
     // [any thread] Never blocks and never logs (a log line may itself become an event).
     // A STREAM_END for a stream whose chunks overflowed is rewritten to EC_ERR_OVERFLOW.
     PushResult push(Event event);
+
+    // [any thread] True while the queue is below capacity; otherwise false, and the room listener
+    // will be called once the consumer has made room. A paused stream asks before resuming.
+    bool has_room();
 
     // [any thread] Takes the next event; nullopt when empty.
     std::optional<Event> try_pop();
@@ -95,14 +110,19 @@ public:
     uint32_t capacity() const { return capacity_; }
     // Droppable events discarded so far (for tests and diagnostics).
     uint64_t dropped_total() const;
+    // How often the queue filled up with stream chunks and made the streams wait (diagnostics).
+    uint64_t stream_pauses() const;
 
 private:
-    std::optional<Event> take_locked();
+    // Sets room when the room listener must be called (after unlocking).
+    std::optional<Event> take_locked(bool &room);
+    void notify_room(bool room);
     void append_locked(Event event);
     void report_drops_locked();
     void update_signal_locked();
 
     const uint32_t capacity_;
+    const std::function<void()> on_room_;
     int read_fd_ = -1;
     int write_fd_ = -1;
     mutable std::mutex mutex_;
@@ -112,6 +132,8 @@ private:
     std::unordered_set<uint64_t> overflowed_streams_;
     uint64_t pending_dropped_ = 0;  // not yet reported by an OVERFLOW event
     uint64_t dropped_total_ = 0;
+    uint64_t stream_pauses_ = 0;
+    bool stalled_ = false;    // a stream waits for room: call on_room_ at half capacity
     bool signalled_ = false;  // one byte sits in the pipe
     bool closed_ = false;
 };

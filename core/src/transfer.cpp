@@ -68,9 +68,18 @@ size_t on_header(char *data, size_t size, size_t count, void *user) {
     return len;
 }
 
+// The transfer whose on_data runs on this (I/O) thread, for pause_current_transfer().
+thread_local Transfer *t_delivering = nullptr;
+
 size_t on_body(char *data, size_t size, size_t count, void *user) {
     auto *t = static_cast<Transfer *>(user);
     size_t len = size * count;
+    if (t->pause_requested && !t->abort) {
+        // libcurl keeps these bytes and hands them again after curl_easy_pause(CONT).
+        t->pause_requested = false;
+        t->paused = true;
+        return CURL_WRITEFUNC_PAUSE;
+    }
     if (!accept_bytes(t, len)) return 0;
     if (!t->status_known) {
         t->status_known = true;
@@ -83,6 +92,7 @@ size_t on_body(char *data, size_t size, size_t count, void *user) {
         t->response.body.append(data, len);
         return len;
     }
+    t_delivering = t;
     try {
         t->request.on_data(std::string_view(data, len));
     } catch (const std::exception &e) {
@@ -91,6 +101,7 @@ size_t on_body(char *data, size_t size, size_t count, void *user) {
     } catch (...) {
         t->abort = ErrorInfo::make(Status::Internal, "stream consumer threw");
     }
+    t_delivering = nullptr;
     return t->abort ? 0 : len;  // on_data may have cancelled the request
 }
 
@@ -110,6 +121,13 @@ curl_socket_t on_open_socket(void *user, curlsocktype purpose, curl_sockaddr *ad
 }
 
 }  // namespace
+
+void pause_current_transfer(std::function<bool()> ready) {
+    // Every chunk of a block may ask once the queue is full: the first request stands.
+    if (!t_delivering || t_delivering->pause_requested) return;
+    t_delivering->pause_requested = true;
+    t_delivering->resume_ready = std::move(ready);
+}
 
 Transfer::~Transfer() {
     if (easy) curl_easy_cleanup(easy);

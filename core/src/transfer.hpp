@@ -6,6 +6,7 @@
 #include <curl/curl.h>
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -37,6 +38,12 @@ struct Transfer {
     std::string blocked_address;
     int allowed_connects = 0;
     int64_t last_activity_ms = 0;  // steady clock, for the idle timeout
+    // Back-pressure (pause_current_transfer): a pause asked for during on_data takes effect
+    // before the next block of body bytes; `paused` while libcurl holds the transfer paused.
+    // Neither counts as idle: the stall is the consumer's, not the network's.
+    bool pause_requested = false;
+    bool paused = false;
+    std::function<bool()> resume_ready;
 
     Transfer() = default;
     Transfer(const Transfer &) = delete;

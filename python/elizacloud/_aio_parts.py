@@ -1,5 +1,6 @@
 """Pieces of the asyncio API: the waiter a request awaits, the shared log reader, streams and
-event iterators. Everything here runs on the event loop's thread."""
+event iterators. Everything here runs on the event loop's thread, except that a waiter may be
+failed (closing, cancelling) from any thread."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import inspect
 from typing import TYPE_CHECKING, Any, AsyncIterator, Awaitable, Callable
 
 from . import _core, _logs
-from .errors import TimeoutError
+from .errors import CancelledError, TimeoutError
 from .events import Event, EventType
 
 if TYPE_CHECKING:
@@ -21,16 +22,34 @@ _END = object()
 class AsyncWaiter:
     """The events of one request, fed by the router on the loop thread."""
 
-    def __init__(self, kind: str = "call", agent_id: str | None = None) -> None:
+    def __init__(
+        self,
+        kind: str = "call",
+        agent_id: str | None = None,
+        loop: asyncio.AbstractEventLoop | None = None,
+    ) -> None:
         self.kind = kind
         self.agent_id = agent_id
+        self._loop = loop if loop is not None else asyncio.get_running_loop()
         self._queue: asyncio.Queue[Event | BaseException] = asyncio.Queue()
 
     def deliver(self, ev: Event) -> None:
-        self._queue.put_nowait(ev)
+        self._put(ev)
 
     def fail(self, exc: BaseException) -> None:
-        self._queue.put_nowait(exc)
+        self._put(exc)
+
+    def _put(self, item: Event | BaseException) -> None:
+        # asyncio.Queue is not thread-safe and a put from another thread would not wake the
+        # loop: a close() or cancel() from another thread goes through the loop.
+        try:
+            on_loop = asyncio.get_running_loop() is self._loop
+        except RuntimeError:
+            on_loop = False
+        if on_loop:
+            self._queue.put_nowait(item)
+        elif not self._loop.is_closed():
+            self._loop.call_soon_threadsafe(self._queue.put_nowait, item)
 
     async def next(self) -> Event:
         item = await self._queue.get()
@@ -99,7 +118,7 @@ class AsyncStream(AsyncIterator[str]):
     def __init__(self, cloud: AsyncCloud, begin: Callable[[], int], timeout: float | None) -> None:
         self._cloud = cloud
         self._timeout = timeout
-        self._waiter = AsyncWaiter("stream")
+        self._waiter = AsyncWaiter("stream", loop=cloud._loop)
         self._finished = False
         self.chunks: list[str] = []
         self.request_id = cloud._router.start(begin, self._waiter)
@@ -133,8 +152,11 @@ class AsyncStream(AsyncIterator[str]):
         self._cloud._router.forget(self.request_id)
 
     def cancel(self) -> None:
+        """Cancels the stream (any thread); a task awaiting its next chunk gets CancelledError."""
         if not self._finished:
             self._finish()
+            cancelled = CancelledError("the stream was cancelled", status=_core.EC_ERR_CANCELLED)
+            self._waiter.fail(cancelled)
             self._cloud._cancel_quietly(self.request_id)
 
     async def aclose(self) -> None:

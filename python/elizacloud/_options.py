@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any, Mapping, Sequence
 
-from . import _env
+from . import _core, _env
+from .errors import InvalidArgumentError
 
 
 def core_options(
@@ -17,11 +18,17 @@ def core_options(
     ca_file: str | None,
     allowed_hosts: str | Sequence[str] | None,
     timings: Mapping[str, int] | None,
+    event_queue_capacity: int = 0,
 ) -> dict[str, Any]:
     if insecure_local is None and _env.flag("ELIZACLOUD_INSECURE_LOCAL"):
         # The documented development opt-in (1/true/yes/on). An explicit False wins over it;
         # the library logs a warning once per process whenever the mode is on.
         insecure_local = True
+    if not isinstance(event_queue_capacity, int) or not 0 <= event_queue_capacity <= 0xFFFFFFFF:
+        raise InvalidArgumentError(
+            "event_queue_capacity must be an integer from 0 (the default, 4096) to 2**32-1",
+            status=_core.EC_ERR_INVALID_ARGUMENT,
+        )
     if allowed_hosts is not None and not isinstance(allowed_hosts, str):
         allowed_hosts = ",".join(allowed_hosts)
     return {
@@ -33,6 +40,7 @@ def core_options(
         "ca_file": None if ca_file is None else str(ca_file),
         "allowed_hosts": allowed_hosts,
         "timings": {str(k): int(v) for k, v in (timings or {}).items()},
+        "event_queue_capacity": event_queue_capacity,
     }
 
 

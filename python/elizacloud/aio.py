@@ -49,6 +49,7 @@ class AsyncCloud:
         allowed_hosts: str | Sequence[str] | None = None,
         timings: Mapping[str, int] | None = None,
         export_env: bool = True,
+        event_queue_capacity: int = 0,
     ) -> None:
         self._loop = asyncio.get_running_loop()
         _logs.sync_level()
@@ -62,6 +63,7 @@ class AsyncCloud:
                 ca_file,
                 allowed_hosts,
                 timings,
+                event_queue_capacity,
             )
         )
         self._export_env = export_env
@@ -149,6 +151,12 @@ class AsyncCloud:
     def closed(self) -> bool:
         return self._closed
 
+    def event_stats(self) -> dict[str, int]:
+        """Figures of the library's event queue: ``capacity``, ``queued``, ``dropped`` (droppable
+        events discarded) and ``streamPauses`` (how often a full queue paused the streams)."""
+        stats: dict[str, int] = json.loads(self._core.event_stats())
+        return stats
+
     # ---- plumbing ------------------------------------------------------------------------------
 
     def _cancel_quietly(self, request_id: int) -> None:
@@ -166,7 +174,7 @@ class AsyncCloud:
         agent_id: str | None = None,
         on_event: Callable[[Event], Any] | None = None,
     ) -> Any:
-        waiter = AsyncWaiter(kind, agent_id)
+        waiter = AsyncWaiter(kind, agent_id, self._loop)
         request_id = self._router.start(begin, waiter)
         if kind == "login":
             self._logins.add(request_id)

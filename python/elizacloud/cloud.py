@@ -57,6 +57,7 @@ class Cloud(Closing):
         allowed_hosts: str | Sequence[str] | None = None,
         timings: Mapping[str, int] | None = None,
         export_env: bool = True,
+        event_queue_capacity: int = 0,
     ) -> None:
         _logs.sync_level()
         self._core = _core.Cloud(
@@ -69,6 +70,7 @@ class Cloud(Closing):
                 ca_file,
                 allowed_hosts,
                 timings,
+                event_queue_capacity,
             )
         )
         self._export_env = export_env
@@ -102,6 +104,12 @@ class Cloud(Closing):
     @property
     def closed(self) -> bool:
         return self._closed
+
+    def event_stats(self) -> dict[str, int]:
+        """Figures of the library's event queue: ``capacity``, ``queued``, ``dropped`` (droppable
+        events discarded) and ``streamPauses`` (how often a full queue paused the streams)."""
+        stats: dict[str, int] = json.loads(self._core.event_stats())
+        return stats
 
     # ---- plumbing ------------------------------------------------------------------------------
 

@@ -230,7 +230,8 @@ class BusyError(ElizaCloudError):
 
 
 class EventOverflowError(ElizaCloudError):
-    """A bounded event queue overflowed (a stream read too slowly is cancelled with this)."""
+    """A bounded event queue overflowed. Streams are paused while the queue is full, so only a
+    stream past the queue's hard limit (capacity + 65536 chunks) ends with this."""
 
     status = _core.EC_ERR_OVERFLOW
 

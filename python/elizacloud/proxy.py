@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Iterator
 
+from . import _core
 from ._closing import Closing
 from ._sync import QueueWaiter, deadline
-from .errors import ElizaCloudError
+from .errors import CancelledError, ElizaCloudError
 from .events import EventType
 
 if TYPE_CHECKING:
@@ -115,9 +116,13 @@ class Stream(Closing, Iterator[str]):
         self._cloud._hub.router.forget(self.request_id)
 
     def close(self) -> None:
-        """Cancels the stream if it is still running."""
+        """Cancels the stream if it is still running (any thread): a reader blocked in
+        ``next()`` gets CancelledError at once."""
         if not self._finished:
             self._finish()
+            self._waiter.fail(
+                CancelledError("the stream was closed", status=_core.EC_ERR_CANCELLED)
+            )
             try:
                 self._cloud._core.cancel(self.request_id)
             except ElizaCloudError:

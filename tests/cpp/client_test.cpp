@@ -353,6 +353,21 @@ TEST_F(ClientTest, ScriptedBridgeErrorAndHeartbeatFailures) {
     EXPECT_TRUE(client_->heartbeat(id));
 }
 
+TEST_F(ClientTest, HeartbeatAnsweredByAProxyPageIsNotAlive) {
+    // A proxy in front of a dead agent answers 200 with its own page: not the agent's answer.
+    std::string id = running_agent();
+    emulator_->fault(R"({"path":"/api/v1/milady/agents/*/bridge","action":"status","status":200,
+                         "contentType":"text/html","body":"<html><body>OK</body></html>"})");
+    EXPECT_FALSE(client_->heartbeat(id));
+    emulator_->fault(R"({"path":"/api/v1/milady/agents/*/bridge","action":"status","status":200,
+                         "body":{"ok":true}})");
+    EXPECT_FALSE(client_->heartbeat(id));  // JSON, but neither a JSON-RPC response nor an ack
+    emulator_->fault(R"({"path":"/api/v1/milady/agents/*/bridge","action":"status","status":200,
+                         "body":{"jsonrpc":"2.0","id":null,"result":{}}})");
+    EXPECT_TRUE(client_->heartbeat(id));  // a plain JSON-RPC response counts
+    EXPECT_TRUE(client_->heartbeat(id));  // the agent's own heartbeat.ack
+}
+
 // ---- stream ----------------------------------------------------------------------------
 
 TEST_F(ClientTest, StreamDeliversChunksInOrder) {

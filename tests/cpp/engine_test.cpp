@@ -341,6 +341,38 @@ TEST_F(EngineTest, IdleTimeoutCountsGapsNotTotalTime) {
     EXPECT_GE(elapsed_ms(start), 650);  // longer than the idle timeout, yet no timeout
 }
 
+TEST_F(EngineTest, APausedStreamTakesNoBytesUntilResumedAndIsNeverIdle) {
+    HttpRequest r = get(server_.url("/trickle"));
+    r.idle_timeout_ms = 300;
+    std::atomic<bool> room{false};
+    std::atomic<size_t> received{0};
+    std::string streamed;  // I/O thread until the completion
+    Gate first;
+    r.on_data = [&](std::string_view data) {
+        streamed.append(data);
+        received = streamed.size();
+        if (streamed.size() == 1) {
+            pause_current_transfer([&room] { return room.load(); });
+            first.open();
+        }
+    };
+    std::promise<HttpResponse> done;
+    engine_->submit(r, [&](HttpResponse &&response) { done.set_value(std::move(response)); });
+    ASSERT_TRUE(first.wait(10'000));
+    // Longer than the whole trickle (700 ms) and than the idle timeout: paused, nothing arrives
+    // and the transfer is not timed out (the wait is the consumer's).
+    std::this_thread::sleep_for(std::chrono::milliseconds(1'000));
+    EXPECT_EQ(received.load(), 1u);
+    engine_->resume_paused();  // the consumer still has no room: stays paused
+    engine_->drain();
+    EXPECT_EQ(received.load(), 1u);
+    room = true;
+    engine_->resume_paused();
+    HttpResponse response = done.get_future().get();
+    ASSERT_TRUE(response.ok()) << response.error.message;
+    EXPECT_EQ(streamed, "........");
+}
+
 TEST_F(EngineTest, StreamedChunksArriveInOrderWhileTheResponseIsOpen) {
     HttpRequest r = get(server_.url("/chunks"));
     std::string streamed;

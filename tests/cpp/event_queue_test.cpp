@@ -1,6 +1,6 @@
 // EventQueue and EventDispatcher: order, the wake pipe's level, the overflow rules of the header
-// (droppable events counted and reported once, streams cancelled, others never dropped) and the
-// push consumer's lifetime rules.
+// (droppable events counted and reported once, streams paused by back-pressure, others never
+// dropped) and the push consumer's lifetime rules.
 #include "event_queue.hpp"
 
 #include <gtest/gtest.h>
@@ -93,38 +93,83 @@ TEST(EventQueue, OverflowIsReportedBeforeTheNextEventOnceThereIsRoom) {
     EXPECT_EQ(e->dropped, 1u);
 }
 
-TEST(EventQueue, StreamOverflowCancelsOnceAndRewritesTheEnd) {
-    EventQueue q(2);
+TEST(EventQueue, AFullQueueBacklogsChunksAndCallsTheListenerAtHalfCapacity) {
+    int rooms = 0;
+    EventQueue q(4, [&rooms] { ++rooms; });
     EXPECT_EQ(q.push(make(EC_EVENT_STREAM_CHUNK, 7, "a")), PushResult::Queued);
     EXPECT_EQ(q.push(make(EC_EVENT_STREAM_CHUNK, 7, "b")), PushResult::Queued);
+    EXPECT_EQ(q.push(make(EC_EVENT_STREAM_CHUNK, 7, "c")), PushResult::Queued);
+    EXPECT_EQ(q.push(make(EC_EVENT_STREAM_CHUNK, 7, "d")), PushResult::Backlogged);  // now full
+    // A chunk the producer already had in hand is still queued, never lost.
+    EXPECT_EQ(q.push(make(EC_EVENT_STREAM_CHUNK, 7, "e")), PushResult::Backlogged);
+    EXPECT_FALSE(q.has_room());
+    EXPECT_EQ(q.stream_pauses(), 1u);  // one stall, however many chunks met it
+    q.try_pop();
+    q.try_pop();
+    EXPECT_EQ(rooms, 0);  // 3 left: above half the capacity
+    q.try_pop();
+    EXPECT_EQ(rooms, 1);  // 2 left
+    EXPECT_TRUE(q.has_room());
+    q.try_pop();
+    EXPECT_EQ(rooms, 1);  // no stall pending: nobody to wake
+    EXPECT_EQ(q.try_pop()->text, "e");
+}
+
+TEST(EventQueue, HasRoomArmsTheListenerWhenOtherEventsFilledTheQueue) {
+    int rooms = 0;
+    EventQueue q(2, [&rooms] { ++rooms; });
+    q.push(make(EC_EVENT_STATE_CHANGED));
+    q.push(make(EC_EVENT_STATE_CHANGED));
+    EXPECT_FALSE(q.has_room());  // a paused stream asks before resuming
+    q.try_pop();
+    EXPECT_EQ(rooms, 1);
+}
+
+TEST(EventQueue, TheDispatcherPathAlsoCallsTheListener) {
+    std::atomic<int> rooms{0};
+    EventQueue q(2, [&rooms] { ++rooms; });
+    auto consumer = std::make_shared<PushConsumer>(nullptr, nullptr, nullptr);
+    q.set_consumer(consumer);
+    q.push(make(EC_EVENT_STREAM_CHUNK, 1, "a"));
+    EXPECT_EQ(q.push(make(EC_EVENT_STREAM_CHUNK, 1, "b")), PushResult::Backlogged);
+    ASSERT_TRUE(q.wait_dispatch());
+    EXPECT_EQ(rooms.load(), 1);
+    q.set_consumer(nullptr);
+}
+
+TEST(EventQueue, AChunkPastTheHardLimitCancelsTheStreamOnceAndRewritesTheEnd) {
+    EventQueue q(2);
+    const size_t limit = 2 + EventQueue::kStreamHeadroom;
+    for (size_t i = 0; i < limit; ++i) q.push(make(EC_EVENT_STREAM_CHUNK, 7, "a"));
     EXPECT_EQ(q.push(make(EC_EVENT_STREAM_CHUNK, 7, "c")), PushResult::StreamOverflow);
     q.try_pop();  // room again, but the stream stays cut: no gap inside a stream
     EXPECT_EQ(q.push(make(EC_EVENT_STREAM_CHUNK, 7, "d")), PushResult::Dropped);
     // Another stream is not affected.
-    EXPECT_EQ(q.push(make(EC_EVENT_STREAM_CHUNK, 8, "x")), PushResult::Queued);
+    EXPECT_EQ(q.push(make(EC_EVENT_STREAM_CHUNK, 8, "x")), PushResult::Backlogged);
     Event end = make(EC_EVENT_STREAM_END, 7);
     end.status = Status::Cancelled;
     EXPECT_EQ(q.push(std::move(end)), PushResult::Queued);  // above capacity: never dropped
     std::vector<Event> seen;
     while (auto e = q.try_pop()) seen.push_back(std::move(*e));
-    ASSERT_EQ(seen.size(), 3u);
-    EXPECT_EQ(seen[0].text, "b");
-    EXPECT_EQ(seen[1].text, "x");
-    EXPECT_EQ(seen[2].type, EC_EVENT_STREAM_END);
-    EXPECT_EQ(seen[2].status, Status::Overflow);
+    ASSERT_EQ(seen.size(), limit + 1);
+    EXPECT_EQ(seen[limit - 1].text, "x");
+    EXPECT_EQ(seen[limit].type, EC_EVENT_STREAM_END);
+    EXPECT_EQ(seen[limit].status, Status::Overflow);
     // A later stream with the same id would be fresh again.
     EXPECT_EQ(q.push(make(EC_EVENT_STREAM_CHUNK, 7, "e")), PushResult::Queued);
 }
 
 TEST(EventQueue, StreamEndKeepsARealFailure) {
     EventQueue q(1);
-    q.push(make(EC_EVENT_STREAM_CHUNK, 3, "a"));
+    for (size_t i = 0; i < 1 + EventQueue::kStreamHeadroom; ++i)
+        q.push(make(EC_EVENT_STREAM_CHUNK, 3, "a"));
     EXPECT_EQ(q.push(make(EC_EVENT_STREAM_CHUNK, 3, "b")), PushResult::StreamOverflow);
     Event end = make(EC_EVENT_STREAM_END, 3);
     end.status = Status::Network;
     q.push(std::move(end));
-    q.try_pop();
-    EXPECT_EQ(q.try_pop()->status, Status::Network);
+    std::optional<Event> last;
+    while (auto e = q.try_pop()) last = std::move(e);
+    EXPECT_EQ(last->status, Status::Network);
 }
 
 TEST(EventQueue, OwnedEventCopiesEverything) {

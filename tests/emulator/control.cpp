@@ -32,7 +32,14 @@ std::optional<ScriptedReply> parse_reply(const rapidjson::Value &v, std::string 
     }
     if (auto t = get_string(v, "text")) {
         r.kind = ScriptedReply::Kind::Text;
-        r.text = *t;
+        // "repeat": N sends the text N times over: a long reply without a long control body.
+        int64_t repeat = get_int(v, "repeat").value_or(1);
+        if (repeat < 1 || static_cast<uint64_t>(repeat) * t->size() > (64u << 20)) {
+            why = "repeat must be >= 1 and the repeated text at most 64 MiB";
+            return std::nullopt;
+        }
+        r.text.reserve(t->size() * static_cast<size_t>(repeat));
+        for (int64_t i = 0; i < repeat; ++i) r.text += *t;
     } else if (const auto *e = member(v, "error")) {
         r.kind = ScriptedReply::Kind::Error;
         auto code = get_int(*e, "code");

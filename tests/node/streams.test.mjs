@@ -112,3 +112,55 @@ test('invalid arguments are refused at once', async () => {
     assert.throws(() => proxy.stream('x', { channelType: 'NOPE' }), ec.InvalidArgumentError);
     await assert.rejects(proxy.send(''), ec.InvalidArgumentError);
 });
+
+test('closing the cloud rejects a pending next() with CancelledError at once', async () => {
+    const other = new ec.Cloud({ ...cloudOptions(emu), apiKey: await emu.createKey(), noConfigFile: true });
+    await emu.control('POST', 'config', { streamChunkDelayMs: 200 });
+    try {
+        const { id } = await other.agents.create('closer');
+        const p = await other.connect(id);
+        const it = p.stream('w'.repeat(100))[Symbol.asyncIterator]();
+        const pending = it.next();
+        const closed = other.close();
+        await assert.rejects(pending, ec.CancelledError);
+        await closed;
+    } finally {
+        await emu.control('POST', 'config', { streamChunkDelayMs: 0 });
+        await other.close();
+    }
+});
+
+test('a 1 MiB reply in 8-character chunks arrives whole: a full queue pauses the stream', async () => {
+    // A cloud of its own: the emulator takes a while to start so long a reply, longer than the
+    // short idle timeout of the shared one.
+    const long = new ec.Cloud({ ...cloudOptions(emu), apiKey: await emu.createKey(), noConfigFile: true });
+    await emu.control('POST', 'config', { streamChunkChars: 8 });
+    await emu.control('POST', 'bridge/script', {
+        agentId: '*',
+        replies: [{ text: '0123456789abcdef', repeat: 65536 }],
+    });
+    try {
+        const p = await long.connect((await long.agents.create('long')).id);
+        assert.equal(long.eventStats().streamPauses, 0);
+        const stream = p.stream('long');
+        // Block the loop (nobody drains) until the library has paused the stream at least once.
+        const deadline = Date.now() + 60_000;
+        while (long.eventStats().streamPauses === 0 && Date.now() < deadline) {
+            // spin
+        }
+        assert.ok(long.eventStats().streamPauses > 0, 'the stream was never paused');
+        let chunks = 0;
+        let text = '';
+        for await (const c of stream) {
+            chunks += 1;
+            text += c;
+        }
+        assert.equal(chunks, 131072);
+        assert.equal(text.length, 1 << 20);
+        assert.ok(text === '0123456789abcdef'.repeat(65536), 'the reply differs');
+    } finally {
+        await emu.control('POST', 'config', { streamChunkChars: 3 });
+        await emu.control('DELETE', 'bridge/script');
+        await long.close();
+    }
+});

@@ -111,11 +111,21 @@ export class Emulator {
 
     /** Control API call (/__emulator/<p>); JSON result, throws on >= 400. */
     async control(method, p, body) {
-        const res = await fetch(`${this.url}/__emulator/${p.replace(/^\/?(__emulator\/)?/, '')}`, {
+        const url = `${this.url}/__emulator/${p.replace(/^\/?(__emulator\/)?/, '')}`;
+        const init = {
             method,
             headers: body === undefined ? {} : { 'content-type': 'application/json' },
             body: body === undefined ? (method === 'GET' ? undefined : '') : JSON.stringify(body),
-        });
+        };
+        let res;
+        try {
+            res = await fetch(url, init);
+        } catch (err) {
+            // A pooled keep-alive connection the emulator closed for idleness (after a long
+            // test step) fails the request before the server saw it: one retry on a new one.
+            if (err?.cause?.code !== 'UND_ERR_SOCKET') throw err;
+            res = await fetch(url, init);
+        }
         const text = await res.text();
         const data = text ? JSON.parse(text) : null;
         if (res.status >= 400) throw new Error(`control ${method} ${p}: ${res.status} ${text}`);

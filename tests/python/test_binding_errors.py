@@ -4,8 +4,10 @@ itself, for local checks), with its status and attributes."""
 from __future__ import annotations
 
 import builtins
+import json
 import pickle
 import threading
+import time
 import uuid
 
 import pytest
@@ -195,7 +197,7 @@ def test_reentrant_sync_call_inside_a_library_callback(cloud):
 
 
 @pytest.mark.emulator_args("--stream-chunk-chars", "1")
-def test_event_overflow_ends_a_stream(make_cloud, api_key, emulator):
+def test_a_stream_into_a_full_queue_is_paused_not_cut(make_cloud, api_key, emulator):
     cloud = make_cloud(api_key=api_key)
     agent = cloud.agents.create("overflow")
     cloud.connect(agent["id"])
@@ -210,14 +212,24 @@ def test_event_overflow_ends_a_stream(make_cloud, api_key, emulator):
         # connect on a second handle whose queue nobody drains while a long stream runs
         raw.connect_sync(agent["id"], 10000)
         request = raw.stream("x" * 200)
-        end = None
+        deadline = time.monotonic() + 60
+        while json.loads(raw.event_stats())["streamPauses"] == 0:
+            assert time.monotonic() < deadline, "the stream was never paused"
+            time.sleep(0.01)
+        text, end = "", None
         while end is None:
             ev = raw.wait_event(5000)
             assert ev is not None
-            if ev.type == _core.EC_EVENT_STREAM_END and ev.request_id == request:
+            if ev.request_id != request:
+                continue
+            if ev.type == _core.EC_EVENT_STREAM_CHUNK:
+                text += ev.text
+            elif ev.type == _core.EC_EVENT_STREAM_END:
                 end = ev
-        assert end.status == _core.EC_ERR_OVERFLOW
-        exc = elizacloud.Event.from_core(end).error
+        assert end.status == _core.EC_OK
+        assert text == "echo: " + "x" * 200
+        # The error class stays for a stream past the queue's hard limit.
+        exc = errors._from_core(_core.EC_ERR_OVERFLOW, "overflow", "")
         assert type(exc) is errors.EventOverflowError
     finally:
         raw.close()

@@ -248,3 +248,25 @@ def test_logs_reach_the_logging_module(cloud, emulator, caplog):
         emulator.heartbeat_failures(1, agentId=agent["id"])
         assert wait_until(lambda: any("Heartbeat failed" in r.getMessage() for r in caplog.records))
     assert all("eliza_" not in r.getMessage() or "…" in r.getMessage() for r in caplog.records)
+
+
+def test_a_proxy_page_answering_heartbeats_is_not_an_alive_agent(cloud, emulator):
+    # A proxy in front of a dead agent answers the heartbeat with 200 and its own HTML page: the
+    # connection must notice (reconnecting), not stay "connected".
+    proxy = cloud.connect(cloud.agents.create("proxied")["id"])
+    changes: list[elizacloud.Event] = []
+    cloud.on_state_change(changes.append)
+    emulator.add_fault(
+        path="/api/v1/milady/agents/*/bridge",
+        rpcMethod="heartbeat",
+        action="status",
+        status=200,
+        contentType="text/html",
+        body="<html><body>Service OK</body></html>",
+        always=True,
+    )
+    assert proxy.is_alive() is False
+    assert wait_until(lambda: any(e.state is State.RECONNECTING for e in changes))
+    emulator.clear_faults()
+    assert wait_until(lambda: cloud.state is State.CONNECTED)
+    assert proxy.is_alive() is True

@@ -429,6 +429,16 @@ class Cloud extends EventEmitter {
         return this.#stringOut('ec_cloud_config_path') ?? '';
     }
 
+    /**
+     * Figures of the library's event queue: {capacity, queued, dropped, streamPauses}
+     * (dropped = droppable events discarded; streamPauses = how often a full queue paused the
+     * streams until the host caught up).
+     */
+    eventStats() {
+        if (!this.#handle) throw invalid('the cloud is closed');
+        return JSON.parse(this.#stringOut('ec_cloud_event_stats'));
+    }
+
     #stringOut(fn) {
         if (!this.#handle) return null;
         const api = this.#api;

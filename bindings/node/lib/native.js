@@ -152,6 +152,7 @@ function load() {
         ),
         ec_cloud_api_key: f('int32_t ec_cloud_api_key(ec_cloud_ptr cloud, _Out_ void **out)'),
         ec_cloud_config_path: f('int32_t ec_cloud_config_path(ec_cloud_ptr cloud, _Out_ void **out)'),
+        ec_cloud_event_stats: f('int32_t ec_cloud_event_stats(ec_cloud_ptr cloud, _Out_ void **out)'),
         ec_cloud_state: f('int32_t ec_cloud_state(ec_cloud_ptr cloud)'),
         ec_cloud_active_agent: f(
             'int32_t ec_cloud_active_agent(ec_cloud_ptr cloud, _Out_ void **out)',

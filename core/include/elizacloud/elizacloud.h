@@ -237,10 +237,14 @@ typedef struct ec_event {
 
 /* Event queue. Every event of a cloud goes to exactly one consumer: the push callback when one
  * is set, else the pull queue (also signalled on the wake fd).
- * Overflow: the queue holds event_queue_capacity events. When it is full, droppable events
+ * Capacity: the queue holds event_queue_capacity events. When it is full, droppable events
  * (LOG, LOGIN_PROGRESS, PROVISION_PROGRESS) are discarded and counted, and one EC_EVENT_OVERFLOW
- * reports the count once space returns; a stream whose chunks would overflow is cancelled and
- * ends with EC_EVENT_STREAM_END / EC_ERR_OVERFLOW. Other events are never dropped. */
+ * reports the count once space returns. Stream chunks are never dropped: a full queue pauses the
+ * streams (back-pressure; the server is held by TCP/HTTP2 flow control) and they resume once the
+ * consumer has taken the queue down to half its capacity, so a consumer that keeps up receives a
+ * reply of any length. Only a stream whose chunks pass capacity + 65536 (which pausing prevents)
+ * is cancelled and ends with EC_EVENT_STREAM_END / EC_ERR_OVERFLOW. Other events are never
+ * dropped. */
 
 /* [any thread] Takes the next event without blocking; EC_ERR_EMPTY when there is none. */
 EC_API ec_status ec_cloud_next_event(ec_cloud *cloud, ec_event **out) EC_NOEXCEPT;
@@ -249,6 +253,10 @@ EC_API ec_status ec_cloud_wait_event(ec_cloud *cloud, int32_t timeout_ms,
                                      ec_event **out) EC_NOEXCEPT;
 /* [any thread] Frees an event. NULL is a no-op. */
 EC_API void ec_event_free(ec_event *event) EC_NOEXCEPT;
+/* [any thread] Figures of the event queue as JSON in *out (free with ec_free):
+ * {"capacity","queued","dropped","streamPauses"}: dropped = droppable events discarded so far,
+ * streamPauses = how often the queue filled with stream chunks and paused the streams. */
+EC_API ec_status ec_cloud_event_stats(ec_cloud *cloud, char **out) EC_NOEXCEPT;
 /* [any thread] Read end of a non-blocking O_CLOEXEC pipe that is readable while the queue is
  * non-empty (asyncio add_reader, Node net.Socket, libuv, GLib). Owned by the cloud: do not close.
  * Drain with ec_cloud_next_event until EC_ERR_EMPTY. */
