@@ -20,6 +20,11 @@ find_path(RAPIDJSON_INCLUDE_DIR rapidjson/document.h REQUIRED)
 add_library(ec_rapidjson INTERFACE)
 target_include_directories(ec_rapidjson SYSTEM INTERFACE ${RAPIDJSON_INCLUDE_DIR})
 target_compile_definitions(ec_rapidjson INTERFACE RAPIDJSON_HAS_STDSTRING=1)
+# RapidJSON 1.1's member iterators declare operator== and operator!= for a const iterator only;
+# under C++20's rewritten comparisons clang calls every `it != doc.MemberEnd()` ambiguous
+# (fixed upstream after 1.1, which is what Debian ships). The code is right either way.
+target_compile_options(ec_rapidjson INTERFACE
+    $<$<CXX_COMPILER_ID:Clang>:-Wno-ambiguous-reversed-operator>)
 
 # cpp-httplib: Debian ships it compiled (libcpp-httplib.so) with OpenSSL, zlib and brotli on;
 # the same defines must be seen by every user of the header.

@@ -14,11 +14,24 @@ if(EC_SANITIZE STREQUAL "address")
     add_compile_options(-fsanitize=address,undefined -fno-sanitize-recover=all
                         -fno-omit-frame-pointer)
     add_link_options(-fsanitize=address,undefined)
+    if(CMAKE_CXX_COMPILER_ID MATCHES "Clang")
+        add_compile_options(
+            -fsanitize-ignorelist=${PROJECT_SOURCE_DIR}/tests/sanitizers/ubsan-ignorelist.txt)
+    endif()
 elseif(EC_SANITIZE STREQUAL "thread")
     add_compile_options(-fsanitize=thread -fno-omit-frame-pointer)
     add_link_options(-fsanitize=thread)
 elseif(NOT EC_SANITIZE STREQUAL "")
     message(FATAL_ERROR "EC_SANITIZE must be '', 'address' or 'thread'")
+endif()
+
+# Shared libraries refuse undefined symbols at link time, except in clang sanitizer builds: clang
+# links the sanitizer runtimes into executables only, so a sanitized shared library has undefined
+# __asan_/__ubsan_/__tsan_ symbols that the executable provides at load time.
+if(EC_SANITIZE AND CMAKE_CXX_COMPILER_ID MATCHES "Clang")
+    set(EC_NO_UNDEFINED "")
+else()
+    set(EC_NO_UNDEFINED -Wl,--no-undefined)
 endif()
 
 function(ec_target_defaults target)

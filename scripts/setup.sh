@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 APT_PACKAGES=(
     build-essential cmake ninja-build pkg-config git
     libcurl4-openssl-dev libssl-dev rapidjson-dev libspdlog-dev libfmt-dev
-    libcpp-httplib-dev libmicrohttpd-dev libgtest-dev clang clang-format
+    libcpp-httplib-dev libmicrohttpd-dev libgtest-dev clang clang-format libclang-rt-14-dev
 )
 
 missing=()

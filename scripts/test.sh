@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Runs every test suite: C++ and C (CTest, release and ASan+UBSan builds), the threaded components
-# under ThreadSanitizer, Python, Node.
+# Runs every test suite: C++ and C (CTest: release, ASan+UBSan with GCC and with clang), the
+# libFuzzer targets for a bounded time, the threaded components under ThreadSanitizer, Python, Node.
 # Fails if any suite fails or if a suite ran no test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,13 +15,23 @@ echo "== CTest (ASan + UBSan)"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     ctest --test-dir "$asan" --output-on-failure --no-tests=error --timeout 600 -j2
 
-# The components with threads of their own (engine, event queue and dispatcher, orchestration).
+clang_asan=$(scripts/build.sh clang-asan)
+echo "== CTest (clang ASan + UBSan, with a smoke run of every fuzzer)"
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+    ctest --test-dir "$clang_asan" --output-on-failure --no-tests=error --timeout 600 -j2
+
+echo "== fuzzers (${FUZZ_SECONDS:-30} s each)"
+scripts/fuzz.sh "$clang_asan"
+
+# Everything with threads of its own or shared between threads: engine, event queue and
+# dispatcher, orchestration, the REST dispatcher and server, login, the config store, the C ABI.
 tsan=$(scripts/build.sh tsan engine_test event_queue_test connection_monitor_test \
-    backup_scheduler_test cloud_manager_test cloud_manager_emulator_test)
-echo "== CTest (ThreadSanitizer: engine, events, orchestration)"
+    backup_scheduler_test cloud_manager_test cloud_manager_emulator_test rest_api_test \
+    rest_c_api_test rest_checks_test rest_server_test login_test config_store_test c_api_test)
+echo "== CTest (ThreadSanitizer: engine, events, orchestration, REST, login, config, C ABI)"
 TSAN_OPTIONS="halt_on_error=1 suppressions=$PWD/tests/sanitizers/tsan.supp" \
     ctest --test-dir "$tsan" --output-on-failure --no-tests=error --timeout 600 -j2 \
-    -R '^(Engine|Timer|EventQueue|EventDispatcher|ConnectionMonitor|BackupScheduler|CloudManager|ManagerEmulator)'
+    -R '^(Engine|Timer|EventQueue|EventDispatcher|ConnectionMonitor|BackupScheduler|CloudManager|ManagerEmulator|Rest|Login|ConfigPath|ConfigStoreTest|CApi)'
 
 if [ -d tests/python ] && ls tests/python/test_*.py >/dev/null 2>&1; then
     # elizacloud itself is the package scripts/setup.sh installed; the tests' emulator comes from
