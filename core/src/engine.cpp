@@ -287,13 +287,13 @@ struct Engine::Impl {
     // Back-pressure released: each paused transfer whose consumer has room takes its held
     // bytes again (libcurl may call on_body right here, which may pause it once more).
     void resume_paused_now() {
-        std::vector<Transfer *> ready;
+        std::vector<Transfer *> resumable;
         for (const auto &[id, t] : transfers) {
             if (!t->paused && !t->pause_requested) continue;
             if (t->resume_ready && !t->resume_ready()) continue;
-            ready.push_back(t.get());
+            resumable.push_back(t.get());
         }
-        for (Transfer *t : ready) {
+        for (Transfer *t : resumable) {
             t->pause_requested = false;
             if (!t->paused) continue;
             t->paused = false;
