@@ -20,7 +20,7 @@ run_one() {
     if "$dir/tests/fuzz/$fuzzer" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=4096 \
         -dict="tests/fuzz/$name.dict" -artifact_prefix="$out/$name/" \
         "$out/$name" "tests/fuzz/corpus/$name" >"$out/$name.log" 2>&1; then
-        echo "fuzz: $fuzzer: $(grep -Eo '#[0-9]+' "$out/$name.log" | tail -n 1 | tr -d '#') runs in ${seconds} s, no finding"
+        echo "fuzz: $fuzzer: $(sed -n 's/^Done \([0-9]*\) runs.*/\1/p' "$out/$name.log") runs in ${seconds} s, no finding"
     else
         echo "fuzz: $fuzzer FAILED; log $out/$name.log, inputs $out/$name/" >&2
         tail -n 40 "$out/$name.log" >&2

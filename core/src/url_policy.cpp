@@ -379,7 +379,7 @@ UrlVerdict UrlPolicy::check_base_url(std::string_view raw) const {
             if (!is_digit(c)) return invalid("bad port");
             port = port * 10 + (c - '0');
         }
-        if (port > 65535) return invalid("bad port");
+        if (port == 0 || port > 65535) return invalid("bad port");  // 0 is no port to connect to
         parsed.port = port;
     }
 

@@ -72,6 +72,8 @@ const std::vector<UrlCase> kDefaultPolicyCases = {
     {"https://[127.0.0.1]/", kInvalid, kInvalidUrl},
     {"https://[fe80::1%25eth0]/", kInvalid, "zone"},
     {"https://elizacloud.ai:99999", kInvalid, "port"},
+    {"https://elizacloud.ai:0", kInvalid, "port"},      // found by url_policy_fuzz
+    {"https://elizacloud.ai:00000", kInvalid, "port"},
     {"https://elizacloud.ai:12ab", kInvalid, "port"},
     {"https://%65lizacloud.ai", kInvalid, kInvalidUrl},
     {"https://\xC3\xA9lizacloud.ai", kInvalid, "non-ASCII"},
@@ -179,6 +181,7 @@ const std::vector<UrlCase> kDefaultPolicyCases = {
 const std::vector<UrlCase> kInsecureLocalCases = {
     {"http://127.0.0.1:8080", kOk, ""},
     {"http://localhost:3000/", kOk, ""},
+    {"http://localhost:0/", kInvalid, "port"},  // found by url_policy_fuzz
     {"http://localhost.:3000/", kOk, ""},
     {"http://[::1]:8080", kOk, ""},
     {"http://127.1:8080", kOk, ""},

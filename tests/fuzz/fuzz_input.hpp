@@ -41,4 +41,20 @@ private:
     std::string_view rest_;
 };
 
+// True when text shows more of an API key than its 12-character prefix: an "eliza_" followed by
+// more than 6 key characters (letters, digits, '_' or '-'), i.e. a key that was not masked.
+inline bool shows_a_key(std::string_view text) {
+    constexpr std::string_view kPrefix = "eliza_";
+    for (size_t at = text.find(kPrefix); at != std::string_view::npos;
+         at = text.find(kPrefix, at + 1)) {
+        size_t end = at + kPrefix.size();
+        while (end < text.size() &&
+               ((text[end] >= 'a' && text[end] <= 'z') || (text[end] >= 'A' && text[end] <= 'Z') ||
+                (text[end] >= '0' && text[end] <= '9') || text[end] == '_' || text[end] == '-'))
+            ++end;
+        if (end - at > 12) return true;
+    }
+    return false;
+}
+
 }  // namespace fuzz

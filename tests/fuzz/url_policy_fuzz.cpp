@@ -1,7 +1,8 @@
 // libFuzzer target for the URL policy: base URLs under both modes, address literals, and the
 // connect-time verdict. Invariants: nothing crashes; an accepted URL without insecure_local is
 // https, has a host, and that host is no blocked address literal; a parsed address prints and
-// parses back to the same address and the same verdict.
+// parses back to the same address and the same verdict; a refusal never shows more of a key than
+// its 12-character prefix, wherever the key stood in the URL.
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -34,6 +35,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         if (verdict.url.port <= 0 || verdict.url.port > 65535) __builtin_trap();
     } else if (verdict.error.message.empty()) {
         __builtin_trap();  // a refusal always says why
+    } else if (fuzz::shows_a_key(verdict.error.message)) {
+        __builtin_trap();
     }
 
     if (const auto ip = IpAddress::parse(text)) {
