@@ -46,10 +46,10 @@
 #include <unordered_map>
 #include <vector>
 
-#include "client_agent_ops.hpp"
-#include "cloud_manager.hpp"
 #include "cloud_test_env.hpp"
-#include "log.hpp"
+#include "session/client_agent_ops.hpp"
+#include "session/cloud_manager.hpp"
+#include "util/log.hpp"
 
 using namespace elizacloud;
 using SteadyTime = std::chrono::steady_clock;

@@ -1,6 +1,6 @@
 // BackupScheduler in virtual time: one snapshot per interval (none at start), never two in
 // flight, failures that keep the schedule, the bounded final snapshot, passthroughs.
-#include "backup_scheduler.hpp"
+#include "session/backup_scheduler.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,5 +1,5 @@
 // Base URL normalisation (G9) and path-segment encoding.
-#include "base_url.hpp"
+#include "net/base_url.hpp"
 
 #include <gtest/gtest.h>
 

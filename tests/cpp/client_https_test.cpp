@@ -2,9 +2,9 @@
 // ca_file), and refusing the same server when the CA is not trusted.
 #include <gtest/gtest.h>
 
-#include "cloud_client.hpp"
+#include "api/cloud_client.hpp"
 #include "cloud_test_env.hpp"
-#include "login.hpp"
+#include "session/login.hpp"
 
 namespace elizacloud {
 namespace {

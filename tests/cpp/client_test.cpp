@@ -11,7 +11,7 @@
 #include <thread>
 #include <vector>
 
-#include "cloud_client.hpp"
+#include "api/cloud_client.hpp"
 #include "cloud_test_env.hpp"
 
 namespace elizacloud {

@@ -1,5 +1,5 @@
 // Every cloud error family mapped to one error model (C§7.4), as a table of responses.
-#include "cloud_errors.hpp"
+#include "api/cloud_errors.hpp"
 
 #include <gtest/gtest.h>
 

@@ -9,9 +9,9 @@
 #include <mutex>
 #include <thread>
 
-#include "client_agent_ops.hpp"
-#include "cloud_manager.hpp"
 #include "cloud_test_env.hpp"
+#include "session/client_agent_ops.hpp"
+#include "session/cloud_manager.hpp"
 
 namespace elizacloud {
 namespace {

@@ -1,7 +1,7 @@
 // CloudManager and CloudRuntimeProxy over a scripted AgentOps: the state machine's exact event
 // sequences in virtual time, failure clean-up, serialisation, and a multi-thread race on the
 // real clock.
-#include "cloud_manager.hpp"
+#include "session/cloud_manager.hpp"
 
 #include <gtest/gtest.h>
 
@@ -9,7 +9,7 @@
 #include <random>
 #include <thread>
 
-#include "io_wait.hpp"
+#include "net/io_wait.hpp"
 #include "orchestration_fixture.hpp"
 
 namespace elizacloud::testing {

@@ -9,11 +9,11 @@
 #include <string>
 #include <vector>
 
-#include "base_url.hpp"
 #include "emulator_process.hpp"
-#include "engine.hpp"
-#include "json.hpp"
-#include "url_policy.hpp"
+#include "net/base_url.hpp"
+#include "net/engine.hpp"
+#include "net/url_policy.hpp"
+#include "util/json.hpp"
 
 namespace elizacloud::test {
 

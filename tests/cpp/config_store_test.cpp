@@ -1,6 +1,6 @@
 // ConfigStore: path resolution, preservation of the host's keys, file modes, refusal of invalid
 // files, crash safety (SIGKILL mid-write) and lost-update freedom across processes and threads.
-#include "config_store.hpp"
+#include "store/config_store.hpp"
 
 #include <gtest/gtest.h>
 #include <signal.h>
@@ -19,9 +19,9 @@
 #include <thread>
 #include <vector>
 
-#include "error.hpp"
-#include "json.hpp"
-#include "log.hpp"
+#include "util/error.hpp"
+#include "util/json.hpp"
+#include "util/log.hpp"
 
 namespace elizacloud {
 namespace {

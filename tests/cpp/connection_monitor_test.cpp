@@ -1,6 +1,6 @@
 // ConnectionMonitor in virtual time: exact heartbeat cadence, failure threshold, backoff delays,
 // exhaustion, recovery, no overlap, and stop() cancelling a reconnect at once.
-#include "connection_monitor.hpp"
+#include "session/connection_monitor.hpp"
 
 #include <gtest/gtest.h>
 

@@ -18,7 +18,7 @@
 #include <thread>
 #include <vector>
 
-#include "json.hpp"
+#include "util/json.hpp"
 
 #ifndef EC_EMULATOR_PATH
 #error "EC_EMULATOR_PATH must name the emulator binary"

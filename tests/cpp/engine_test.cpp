@@ -1,5 +1,5 @@
 // The HTTP engine over real loopback sockets against an in-process cpp-httplib server.
-#include "engine.hpp"
+#include "net/engine.hpp"
 
 #include <arpa/inet.h>
 #include <fcntl.h>

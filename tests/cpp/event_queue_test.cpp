@@ -1,7 +1,7 @@
 // EventQueue and EventDispatcher: order, the wake pipe's level, the overflow rules of the header
 // (droppable events counted and reported once, streams paused by back-pressure, others never
 // dropped) and the push consumer's lifetime rules.
-#include "event_queue.hpp"
+#include "handle/event_queue.hpp"
 
 #include <gtest/gtest.h>
 #include <poll.h>
@@ -14,7 +14,7 @@
 #include <thread>
 #include <vector>
 
-#include "event_dispatcher.hpp"
+#include "handle/event_dispatcher.hpp"
 
 namespace elizacloud {
 namespace {

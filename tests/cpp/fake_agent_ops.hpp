@@ -13,9 +13,9 @@
 #include <string>
 #include <vector>
 
-#include "agent_ops.hpp"
-#include "engine.hpp"
-#include "io_wait.hpp"
+#include "net/engine.hpp"
+#include "net/io_wait.hpp"
+#include "session/agent_ops.hpp"
 
 namespace elizacloud::testing {
 

@@ -1,5 +1,5 @@
 // Logging: API keys never reach a sink, the level filters, the sink can be redirected.
-#include "log.hpp"
+#include "util/log.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,6 +1,6 @@
 // The browser login flow against the emulator (R1–R26 messages), plus the pure interpretation of
 // single create/poll answers.
-#include "login.hpp"
+#include "session/login.hpp"
 
 #include <gtest/gtest.h>
 

@@ -11,10 +11,10 @@
 #include <string>
 #include <vector>
 
-#include "client_agent_ops.hpp"
-#include "cloud_manager.hpp"
 #include "cloud_test_env.hpp"
-#include "log.hpp"
+#include "session/client_agent_ops.hpp"
+#include "session/cloud_manager.hpp"
+#include "util/log.hpp"
 
 namespace elizacloud {
 namespace {

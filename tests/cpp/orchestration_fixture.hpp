@@ -10,10 +10,10 @@
 #include <string>
 #include <vector>
 
-#include "clock.hpp"
-#include "engine.hpp"
 #include "fake_agent_ops.hpp"
-#include "log.hpp"
+#include "net/engine.hpp"
+#include "util/clock.hpp"
+#include "util/log.hpp"
 
 namespace elizacloud::testing {
 

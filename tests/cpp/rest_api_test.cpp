@@ -1,7 +1,7 @@
 // The REST dispatcher (RestApi): routing table, token, Host/Origin checks and body limits without
 // any network (the cloud is never reached for those), then every route against the emulator
 // with seed 000's bodies, and the event stream of state changes.
-#include "rest_api.hpp"
+#include "rest/rest_api.hpp"
 
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -13,9 +13,9 @@
 #include <sstream>
 #include <string>
 
-#include "cloud.hpp"
 #include "cloud_test_env.hpp"
-#include "json.hpp"
+#include "handle/cloud.hpp"
+#include "util/json.hpp"
 
 namespace elizacloud {
 namespace {

@@ -1,7 +1,7 @@
 // The local REST API's pure checks (Host and Origin allow-lists, bearer token, constant-time
 // compare, query parsing, JSON depth) and the login-session table (TTL, serialised polls,
 // disconnect invalidating a poll in flight).
-#include "rest_checks.hpp"
+#include "rest/rest_checks.hpp"
 
 #include <gtest/gtest.h>
 
@@ -10,7 +10,7 @@
 #include <string>
 #include <thread>
 
-#include "rest_login_sessions.hpp"
+#include "rest/rest_login_sessions.hpp"
 
 namespace elizacloud {
 namespace {

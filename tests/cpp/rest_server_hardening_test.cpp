@@ -21,8 +21,8 @@
 #include <thread>
 #include <vector>
 
-#include "cloud.hpp"
-#include "rest_server.hpp"
+#include "handle/cloud.hpp"
+#include "rest/rest_server.hpp"
 
 namespace elizacloud {
 namespace {

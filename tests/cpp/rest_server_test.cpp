@@ -1,7 +1,7 @@
 // The standalone REST server over real sockets: the 413 really reaches a client that is still
 // sending (G19) while exactly 1 MiB is accepted, the non-loopback bind rule, event streams that
 // end promptly at stop(), many concurrent requests, and the environment export.
-#include "rest_server.hpp"
+#include "rest/rest_server.hpp"
 
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
@@ -17,8 +17,8 @@
 #include <thread>
 #include <vector>
 
-#include "cloud.hpp"
 #include "cloud_test_env.hpp"
+#include "handle/cloud.hpp"
 
 namespace elizacloud {
 namespace {

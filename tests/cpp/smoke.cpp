@@ -5,9 +5,9 @@
 #include <memory>
 #include <string>
 
-#include "engine.hpp"
+#include "net/engine.hpp"
+#include "net/url_policy.hpp"
 #include "test_server.hpp"
-#include "url_policy.hpp"
 
 using namespace elizacloud;
 

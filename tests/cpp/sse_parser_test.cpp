@@ -1,12 +1,12 @@
 // SseParser: WHATWG event-stream framing, split delivery, and the stream shapes Eliza Cloud sends.
-#include "sse_parser.hpp"
+#include "net/sse_parser.hpp"
 
 #include <gtest/gtest.h>
 
 #include <string>
 #include <vector>
 
-#include "json.hpp"
+#include "util/json.hpp"
 
 namespace elizacloud {
 namespace {

@@ -1,6 +1,6 @@
 // The URL security policy (SPEC §4, R161–R173, gaps G2 and G3): a table of base URLs with their
 // verdicts, the address ranges, and the development opt-in.
-#include "url_policy.hpp"
+#include "net/url_policy.hpp"
 
 #include <gtest/gtest.h>
 #include <netinet/in.h>
@@ -11,9 +11,9 @@
 #include <string>
 #include <vector>
 
-#include "engines.hpp"
-#include "error.hpp"
-#include "log.hpp"
+#include "net/engines.hpp"
+#include "util/error.hpp"
+#include "util/log.hpp"
 
 namespace elizacloud {
 namespace {
@@ -72,7 +72,7 @@ const std::vector<UrlCase> kDefaultPolicyCases = {
     {"https://[127.0.0.1]/", kInvalid, kInvalidUrl},
     {"https://[fe80::1%25eth0]/", kInvalid, "zone"},
     {"https://elizacloud.ai:99999", kInvalid, "port"},
-    {"https://elizacloud.ai:0", kInvalid, "port"},      // found by url_policy_fuzz
+    {"https://elizacloud.ai:0", kInvalid, "port"},  // found by url_policy_fuzz
     {"https://elizacloud.ai:00000", kInvalid, "port"},
     {"https://elizacloud.ai:12ab", kInvalid, "port"},
     {"https://%65lizacloud.ai", kInvalid, kInvalidUrl},

@@ -12,9 +12,9 @@
 #include <fstream>
 #include <string>
 
-#include "config_store.hpp"
-#include "error.hpp"
-#include "json.hpp"
+#include "store/config_store.hpp"
+#include "util/error.hpp"
+#include "util/json.hpp"
 
 using namespace elizacloud;
 
@@ -59,8 +59,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     }
 
     const CloudSettings after = store.load();
-    if (after.api_key != "eliza_fuzzkey0123456789" || !after.effective_enabled())
-        __builtin_trap();
+    if (after.api_key != "eliza_fuzzkey0123456789" || !after.effective_enabled()) __builtin_trap();
 
     json::Document before_doc, after_doc;
     const std::string before(reinterpret_cast<const char *>(data), size);

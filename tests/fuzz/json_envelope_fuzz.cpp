@@ -6,9 +6,9 @@
 #include <cstdint>
 #include <string>
 
-#include "cloud_errors.hpp"
+#include "api/cloud_errors.hpp"
 #include "fuzz_input.hpp"
-#include "json.hpp"
+#include "util/json.hpp"
 
 using namespace elizacloud;
 
@@ -32,7 +32,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     HttpResponse response;
     response.http_status = status;
     const std::string_view retry_after = in.piece();
-    if (!retry_after.empty()) response.headers.emplace_back("Retry-After", std::string(retry_after));
+    if (!retry_after.empty())
+        response.headers.emplace_back("Retry-After", std::string(retry_after));
     const std::string_view retry_after_ms = in.piece();
     if (!retry_after_ms.empty())
         response.headers.emplace_back("retry-after-ms", std::string(retry_after_ms));

@@ -8,8 +8,8 @@
 #include <vector>
 
 #include "fuzz_input.hpp"
-#include "json.hpp"
-#include "rest_checks.hpp"
+#include "rest/rest_checks.hpp"
+#include "util/json.hpp"
 
 using namespace elizacloud;
 
@@ -22,9 +22,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
 
     if (const auto value = rest::query_param(query, name)) {
         // Only plain names are rebuilt: escapes and separators would change what the name means.
-        if (name.empty() || name.find_first_not_of("abcdefghijklmnopqrstuvwxyz"
-                                                   "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-") !=
-                                std::string::npos)
+        if (name.empty() ||
+            name.find_first_not_of("abcdefghijklmnopqrstuvwxyz"
+                                   "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-") != std::string::npos)
             return 0;
         const auto again = rest::query_param(name + "=x&" + query, name);
         if (!again || *again != "x") __builtin_trap();

@@ -14,7 +14,7 @@
 #include <string_view>
 
 #include "fuzz_input.hpp"
-#include "json.hpp"
+#include "util/json.hpp"
 
 namespace {
 
@@ -60,10 +60,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         return 0;  // C strings: a NUL ends them anyway
 
     ec_rest_response *response = nullptr;
-    const ec_status status =
-        ec_cloud_rest_dispatch(cloud(), method.c_str(), target.c_str(),
-                               headers.empty() ? nullptr : headers.c_str(), body.data(),
-                               body.size(), &response);
+    const ec_status status = ec_cloud_rest_dispatch(cloud(), method.c_str(), target.c_str(),
+                                                    headers.empty() ? nullptr : headers.c_str(),
+                                                    body.data(), body.size(), &response);
     if (status == EC_ERR_INVALID_ARGUMENT) {
         // Only a headers_json that is not an object of strings is the caller's error; everything
         // else about a request is answered with an HTTP status.

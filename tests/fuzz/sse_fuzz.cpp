@@ -8,7 +8,7 @@
 #include <string_view>
 #include <vector>
 
-#include "sse_parser.hpp"
+#include "net/sse_parser.hpp"
 
 namespace {
 

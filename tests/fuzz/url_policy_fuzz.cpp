@@ -8,7 +8,7 @@
 #include <string>
 
 #include "fuzz_input.hpp"
-#include "url_policy.hpp"
+#include "net/url_policy.hpp"
 
 using namespace elizacloud;
 

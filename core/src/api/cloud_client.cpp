@@ -1,0 +1,445 @@
+#include "api/cloud_client.hpp"
+
+#include <array>
+#include <utility>
+
+#include "api/cloud_errors.hpp"
+#include "util/json.hpp"
+#include "util/log.hpp"
+#include "util/uuid.hpp"
+
+namespace elizacloud {
+namespace {
+
+constexpr std::array<std::string_view, 5> kChannelTypes{"DM", "GROUP", "VOICE_DM", "VOICE_GROUP",
+                                                        "API"};
+
+void require_agent_id(std::string_view agent_id) {
+    // Checked locally so a malformed id never becomes a request path (and never a path trick).
+    if (!is_uuid(agent_id))
+        throw Error(Status::InvalidArgument, "agent id must be a UUID (8-4-4-4-12 hex digits)");
+}
+
+void require_channel_type(std::string_view channel_type) {
+    for (std::string_view allowed : kChannelTypes)
+        if (channel_type == allowed) return;
+    throw Error(Status::InvalidArgument,
+                "channel type must be one of DM, GROUP, VOICE_DM, VOICE_GROUP, API");
+}
+
+std::string agent_path(std::string_view agent_id, std::string_view action = {}) {
+    std::string path = "/milady/agents/" + encode_path_segment(agent_id);
+    if (!action.empty()) path += "/" + std::string(action);
+    return path;
+}
+
+// {"jsonrpc":"2.0","id":"<uuid>","method":"message.send","params":{...}}
+std::string message_send_body(std::string_view text, const MessageOptions &options,
+                              bool with_channel_type) {
+    std::string body = R"({"jsonrpc":"2.0","id":)" + json::quote(uuid_v4()) +
+                       R"(,"method":"message.send","params":{"text":)" + json::quote(text) +
+                       R"(,"roomId":)" + json::quote(options.room_id);
+    if (with_channel_type) body += R"(,"channelType":)" + json::quote(options.channel_type);
+    body += "}}";
+    return body;
+}
+
+}  // namespace
+
+Identity identity_from_json(std::string_view data_json) {
+    json::Document doc;
+    if (!json::parse(data_json, doc) || !doc.IsObject())
+        throw Error(Status::Protocol, "the cloud's user record is not a JSON object");
+    Identity identity;
+    auto id = json::get_string(doc, "id");
+    if (!id || id->empty()) throw Error(Status::Protocol, "the cloud's user record has no id");
+    identity.user_id = *id;
+    if (const json::Value *org = json::member(doc, "organization"); org && org->IsObject())
+        identity.organization_id = json::get_string(*org, "id").value_or("");
+    identity.json = std::string(data_json);
+    return identity;
+}
+
+CloudClient::CloudClient(std::shared_ptr<Engine> engine, BaseUrl base, std::string api_key,
+                         ClientOptions options)
+    : base_(std::move(base)),
+      api_key_(std::move(api_key)),
+      options_(options),
+      ops_(std::move(engine)) {
+    if (api_key_.empty()) throw Error(Status::NotConnected, "no Eliza Cloud API key configured");
+    if (base_.api_url.empty()) throw Error(Status::InvalidArgument, "base URL not set");
+}
+
+CloudClient::~CloudClient() = default;
+
+std::string CloudClient::key_prefix() const {
+    return api_key_.substr(0, 12);
+}
+
+void CloudClient::cancel(OperationId id) {
+    ops_.cancel(id);
+}
+
+HttpRequest CloudClient::make_request(std::string_view method, std::string path,
+                                      int timeout_ms) const {
+    HttpRequest request;
+    request.method = std::string(method);
+    request.url = base_.api_url + path;
+    request.headers = {{"X-API-Key", api_key_}, {"Accept", "application/json"}};
+    request.total_timeout_ms = timeout_ms;
+    return request;
+}
+
+HttpRequest CloudClient::make_json_request(std::string_view method, std::string path,
+                                           std::string body, int timeout_ms) const {
+    HttpRequest request = make_request(method, std::move(path), timeout_ms);
+    request.headers.emplace_back("Content-Type", "application/json");
+    request.body = std::move(body);
+    return request;
+}
+
+// ---- envelope operations ---------------------------------------------------------------
+
+OperationId CloudClient::envelope_call(HttpRequest request, DataKind kind, OpCallback done) {
+    return ops_.start(std::move(done), [request = std::move(request), kind](Operation &op) {
+        Operation *o = &op;
+        op.request(request, [o, kind](HttpResponse &&response) {
+            json::Document doc;
+            ErrorInfo error = parse_cloud_envelope(response, doc);
+            if (!error.ok()) return o->fail(std::move(error));
+            const json::Value *data = json::member(doc, "data");
+            if (!data || data->IsNull()) {
+                // Lists and deletes may legitimately come without data; a record may not.
+                if (kind == DataKind::Array) return o->succeed("[]");
+                if (kind == DataKind::Optional) return o->succeed("{}");
+                return o->fail(
+                    ErrorInfo::make(Status::Protocol, "the cloud's response has no data"));
+            }
+            if (kind == DataKind::Array && !data->IsArray())
+                return o->fail(
+                    ErrorInfo::make(Status::Protocol, "the cloud's list is not an array"));
+            o->succeed(json::stringify(*data));
+        });
+    });
+}
+
+OperationId CloudClient::list_agents_async(OpCallback done) {
+    return envelope_call(make_request("GET", "/milady/agents", options_.crud_timeout_ms),
+                         DataKind::Array, std::move(done));
+}
+
+OperationId CloudClient::create_agent_async(std::string_view request_json, OpCallback done) {
+    json::Document doc;
+    if (!json::parse(request_json, doc) || !doc.IsObject())
+        throw Error(Status::InvalidArgument, "create agent: the request must be a JSON object");
+    return envelope_call(
+        make_json_request("POST", "/milady/agents", json::stringify(doc), options_.crud_timeout_ms),
+        DataKind::Object, std::move(done));
+}
+
+OperationId CloudClient::get_agent_async(std::string_view agent_id, OpCallback done) {
+    require_agent_id(agent_id);
+    return envelope_call(make_request("GET", agent_path(agent_id), options_.crud_timeout_ms),
+                         DataKind::Object, std::move(done));
+}
+
+OperationId CloudClient::delete_agent_async(std::string_view agent_id, OpCallback done) {
+    require_agent_id(agent_id);
+    return envelope_call(make_request("DELETE", agent_path(agent_id), options_.crud_timeout_ms),
+                         DataKind::Optional, std::move(done));
+}
+
+OperationId CloudClient::suspend_async(std::string_view agent_id, OpCallback done) {
+    require_agent_id(agent_id);
+    return envelope_call(
+        make_request("POST", agent_path(agent_id, "suspend"), options_.crud_timeout_ms),
+        DataKind::Optional, std::move(done));
+}
+
+OperationId CloudClient::snapshot_async(std::string_view agent_id, OpCallback done) {
+    require_agent_id(agent_id);
+    return envelope_call(
+        make_request("POST", agent_path(agent_id, "snapshot"), options_.crud_timeout_ms),
+        DataKind::Object, std::move(done));
+}
+
+OperationId CloudClient::list_backups_async(std::string_view agent_id, OpCallback done) {
+    require_agent_id(agent_id);
+    return envelope_call(
+        make_request("GET", agent_path(agent_id, "backups"), options_.crud_timeout_ms),
+        DataKind::Array, std::move(done));
+}
+
+OperationId CloudClient::get_user_async(OpCallback done) {
+    return envelope_call(make_request("GET", "/user", options_.crud_timeout_ms), DataKind::Object,
+                         std::move(done));
+}
+
+OperationId CloudClient::get_job_async(std::string_view job_id, OpCallback done) {
+    if (job_id.empty()) throw Error(Status::InvalidArgument, "job id must not be empty");
+    return envelope_call(
+        make_request("GET", "/jobs/" + encode_path_segment(job_id), options_.crud_timeout_ms),
+        DataKind::Object, std::move(done));
+}
+
+// ---- lifecycle operations that may answer with a job ----------------------------------------
+
+OperationId CloudClient::provision_async(std::string_view agent_id, OpCallback done,
+                                         ProgressCallback progress) {
+    require_agent_id(agent_id);
+    // No body and no Content-Type, as the cloud expects (R120).
+    return follow_job_call(
+        std::string(agent_id),
+        make_request("POST", agent_path(agent_id, "provision"), options_.crud_timeout_ms), false,
+        std::move(done), std::move(progress));
+}
+
+OperationId CloudClient::resume_async(std::string_view agent_id, OpCallback done,
+                                      ProgressCallback progress) {
+    require_agent_id(agent_id);
+    // Resume's 200 carries {agentId, action, message, status}, not the agent: fetch it.
+    return follow_job_call(
+        std::string(agent_id),
+        make_request("POST", agent_path(agent_id, "resume"), options_.crud_timeout_ms), true,
+        std::move(done), std::move(progress));
+}
+
+OperationId CloudClient::restore_async(std::string_view agent_id, std::string_view backup_id,
+                                       OpCallback done, ProgressCallback progress) {
+    require_agent_id(agent_id);
+    if (!backup_id.empty() && !is_uuid(backup_id))
+        throw Error(Status::InvalidArgument, "backup id must be a UUID");
+    // The cloud needs a JSON body even for "latest" (C§8 item 10).
+    std::string body = backup_id.empty() ? "{}" : R"({"backupId":)" + json::quote(backup_id) + "}";
+    return follow_job_call(std::string(agent_id),
+                           make_json_request("POST", agent_path(agent_id, "restore"),
+                                             std::move(body), options_.crud_timeout_ms),
+                           false, std::move(done), std::move(progress));
+}
+
+// ---- bridge ----------------------------------------------------------------------------
+
+namespace {
+
+// {"method":"heartbeat.ack",...} or a JSON-RPC response {"jsonrpc":"2.0","result":...}; replies
+// carrying "error" were already failed by jsonrpc_error().
+bool is_heartbeat_answer(const json::Value &doc) {
+    if (json::get_string(doc, "method") == std::optional<std::string>("heartbeat.ack")) return true;
+    return json::get_string(doc, "jsonrpc") == std::optional<std::string>("2.0") &&
+           json::member(doc, "result") != nullptr;
+}
+
+}  // namespace
+
+OperationId CloudClient::bridge_call(std::string_view agent_id, std::string body, BridgeKind kind,
+                                     OpCallback done) {
+    int timeout =
+        kind == BridgeKind::Heartbeat ? options_.heartbeat_timeout_ms : options_.bridge_timeout_ms;
+    HttpRequest request =
+        make_json_request("POST", agent_path(agent_id, "bridge"), std::move(body), timeout);
+    return ops_.start(std::move(done), [request = std::move(request), kind](Operation &op) {
+        Operation *o = &op;
+        op.request(request, [o, kind](HttpResponse &&response) {
+            ErrorInfo error = error_from_response(response, ErrorFamily::JsonRpc);
+            if (!error.ok()) return o->fail(std::move(error));
+            json::Document doc;
+            ErrorInfo parse_error = parse_json_body(response, doc);
+            if (!parse_error.ok()) return o->fail(std::move(parse_error));
+            if (!doc.IsObject())
+                return o->fail(ErrorInfo::make(Status::Protocol, "bridge reply is not an object"));
+            if (auto rpc_error = jsonrpc_error(doc)) return o->fail(std::move(*rpc_error));
+            if (kind == BridgeKind::Heartbeat) {
+                // Alive = a 2xx whose body the agent wrote: a JSON-RPC response or heartbeat.ack
+                // without error. Any other 2xx (a proxy's page, {}) says nothing about the agent.
+                if (!is_heartbeat_answer(doc))
+                    return o->fail(ErrorInfo::make(
+                        Status::Protocol,
+                        "heartbeat reply is neither a JSON-RPC response nor heartbeat.ack"));
+                return o->succeed(json::stringify(doc));
+            }
+
+            const json::Value *result = json::member(doc, "result");
+            if (kind == BridgeKind::Status) {
+                if (!result || !result->IsObject())
+                    return o->fail(
+                        ErrorInfo::make(Status::Protocol, "status.get returned no result"));
+                return o->succeed(json::stringify(*result));
+            }
+            // message.send: the reply text is always present ("(no response)" as R125).
+            json::Document out;
+            if (result && result->IsObject()) {
+                out.CopyFrom(*result, out.GetAllocator());
+            } else {
+                out.SetObject();
+            }
+            auto text = json::get_string(out, "text");
+            if (!text)
+                json::set(out, "text", json::string_value("(no response)", out.GetAllocator()),
+                          out.GetAllocator());
+            o->succeed(json::stringify(out));
+        });
+    });
+}
+
+OperationId CloudClient::send_message_async(std::string_view agent_id, std::string_view text,
+                                            const MessageOptions &options, OpCallback done) {
+    require_agent_id(agent_id);
+    require_channel_type(options.channel_type);
+    return bridge_call(agent_id, message_send_body(text, options, true), BridgeKind::Message,
+                       std::move(done));
+}
+
+OperationId CloudClient::get_status_async(std::string_view agent_id, OpCallback done) {
+    require_agent_id(agent_id);
+    std::string body =
+        R"({"jsonrpc":"2.0","id":)" + json::quote(uuid_v4()) + R"(,"method":"status.get"})";
+    return bridge_call(agent_id, std::move(body), BridgeKind::Status, std::move(done));
+}
+
+OperationId CloudClient::heartbeat_async(std::string_view agent_id, OpCallback done) {
+    require_agent_id(agent_id);
+    // A notification (no id), as the agent expects; it answers heartbeat.ack.
+    return bridge_call(agent_id, R"({"jsonrpc":"2.0","method":"heartbeat"})", BridgeKind::Heartbeat,
+                       std::move(done));
+}
+
+// ---- credits -----------------------------------------------------------------------------
+
+OperationId CloudClient::credits_balance_async(bool fresh, OpCallback done) {
+    HttpRequest request =
+        make_request("GET", fresh ? "/credits/balance?fresh=true" : "/credits/balance",
+                     options_.credits_timeout_ms);
+    return ops_.start(std::move(done), [request = std::move(request)](Operation &op) {
+        Operation *o = &op;
+        op.request(request, [o](HttpResponse &&response) {
+            json::Document doc;
+            ErrorInfo error = parse_cloud_envelope(response, doc);
+            if (!error.ok()) return o->fail(std::move(error));
+            // Bare {balance} (C§3.1) or wrapped {data:{balance}} (R107).
+            std::optional<double> balance = json::get_number(doc, "balance");
+            if (!balance) {
+                if (const json::Value *data = json::member(doc, "data"))
+                    balance = json::get_number(*data, "balance");
+            }
+            if (!balance)
+                return o->fail(ErrorInfo::make(Status::Protocol, "unexpected credits response"));
+            json::Document out;
+            out.SetObject();
+            json::set(out, "balance", json::Value(*balance), out.GetAllocator());
+            o->succeed(json::stringify(out));
+        });
+    });
+}
+
+// ---- synchronous forms -------------------------------------------------------------------
+
+std::string CloudClient::list_agents(int wait_ms) {
+    return value_or_throw(
+        ops_.run_sync([&](OpCallback cb) { return list_agents_async(std::move(cb)); }, wait_ms));
+}
+
+std::string CloudClient::create_agent(std::string_view request_json, int wait_ms) {
+    return value_or_throw(ops_.run_sync(
+        [&](OpCallback cb) { return create_agent_async(request_json, std::move(cb)); }, wait_ms));
+}
+
+std::string CloudClient::get_agent(std::string_view agent_id, int wait_ms) {
+    return value_or_throw(ops_.run_sync(
+        [&](OpCallback cb) { return get_agent_async(agent_id, std::move(cb)); }, wait_ms));
+}
+
+void CloudClient::delete_agent(std::string_view agent_id, int wait_ms) {
+    value_or_throw(ops_.run_sync(
+        [&](OpCallback cb) { return delete_agent_async(agent_id, std::move(cb)); }, wait_ms));
+}
+
+std::string CloudClient::provision(std::string_view agent_id, ProgressCallback progress,
+                                   int wait_ms) {
+    return value_or_throw(ops_.run_sync(
+        [&](OpCallback cb) { return provision_async(agent_id, std::move(cb), progress); },
+        wait_ms));
+}
+
+std::string CloudClient::resume(std::string_view agent_id, ProgressCallback progress, int wait_ms) {
+    return value_or_throw(ops_.run_sync(
+        [&](OpCallback cb) { return resume_async(agent_id, std::move(cb), progress); }, wait_ms));
+}
+
+std::string CloudClient::restore(std::string_view agent_id, std::string_view backup_id,
+                                 ProgressCallback progress, int wait_ms) {
+    return value_or_throw(ops_.run_sync(
+        [&](OpCallback cb) { return restore_async(agent_id, backup_id, std::move(cb), progress); },
+        wait_ms));
+}
+
+std::string CloudClient::suspend(std::string_view agent_id, int wait_ms) {
+    return value_or_throw(ops_.run_sync(
+        [&](OpCallback cb) { return suspend_async(agent_id, std::move(cb)); }, wait_ms));
+}
+
+std::string CloudClient::snapshot(std::string_view agent_id, int wait_ms) {
+    return value_or_throw(ops_.run_sync(
+        [&](OpCallback cb) { return snapshot_async(agent_id, std::move(cb)); }, wait_ms));
+}
+
+std::string CloudClient::list_backups(std::string_view agent_id, int wait_ms) {
+    return value_or_throw(ops_.run_sync(
+        [&](OpCallback cb) { return list_backups_async(agent_id, std::move(cb)); }, wait_ms));
+}
+
+std::string CloudClient::send_message(std::string_view agent_id, std::string_view text,
+                                      const MessageOptions &options, int wait_ms) {
+    std::string result = value_or_throw(ops_.run_sync(
+        [&](OpCallback cb) { return send_message_async(agent_id, text, options, std::move(cb)); },
+        wait_ms));
+    json::Document doc;
+    json::parse(result, doc);
+    return json::get_string(doc, "text").value_or("(no response)");
+}
+
+std::string CloudClient::get_status(std::string_view agent_id, int wait_ms) {
+    return value_or_throw(ops_.run_sync(
+        [&](OpCallback cb) { return get_status_async(agent_id, std::move(cb)); }, wait_ms));
+}
+
+bool CloudClient::heartbeat(std::string_view agent_id, int wait_ms) {
+    OpResult result = ops_.run_sync(
+        [&](OpCallback cb) { return heartbeat_async(agent_id, std::move(cb)); }, wait_ms);
+    if (!result.error.ok())
+        log::debug("heartbeat failed: {} ({})", result.error.message,
+                   status_name(result.error.status));
+    return result.error.ok();
+}
+
+std::string CloudClient::stream(std::string_view agent_id, std::string_view text,
+                                const MessageOptions &options, ChunkCallback on_chunk,
+                                int wait_ms) {
+    std::string result = value_or_throw(ops_.run_sync(
+        [&](OpCallback cb) {
+            return stream_async(agent_id, text, options, on_chunk, std::move(cb));
+        },
+        wait_ms));
+    json::Document doc;
+    json::parse(result, doc);
+    return json::get_string(doc, "text").value_or("");
+}
+
+double CloudClient::credits_balance(bool fresh, int wait_ms) {
+    std::string result = value_or_throw(ops_.run_sync(
+        [&](OpCallback cb) { return credits_balance_async(fresh, std::move(cb)); }, wait_ms));
+    json::Document doc;
+    json::parse(result, doc);
+    return json::get_number(doc, "balance").value_or(0.0);
+}
+
+Identity CloudClient::get_user(int wait_ms) {
+    return identity_from_json(value_or_throw(
+        ops_.run_sync([&](OpCallback cb) { return get_user_async(std::move(cb)); }, wait_ms)));
+}
+
+std::string CloudClient::get_job(std::string_view job_id, int wait_ms) {
+    return value_or_throw(ops_.run_sync(
+        [&](OpCallback cb) { return get_job_async(job_id, std::move(cb)); }, wait_ms));
+}
+
+}  // namespace elizacloud

@@ -1,0 +1,157 @@
+// ElizaCloudClient (SPEC §2.2, C§2–§4): typed operations on the cloud's agent, job, bridge,
+// stream, credits and identity endpoints. Every operation has an asynchronous form (returns an
+// OperationId at once; the completion runs on the engine's I/O thread with the record as JSON
+// text) and a synchronous form (waits; throws Error; refused with Reentrant on the I/O thread).
+// Arguments are checked before anything is sent: the async forms throw Error(InvalidArgument)
+// for a non-UUID agent id, an unknown channel type or a create body that is not a JSON object.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "net/base_url.hpp"
+#include "net/engine.hpp"
+#include "net/operation.hpp"
+
+namespace elizacloud {
+
+// All in milliseconds; tests shrink them.
+struct ClientOptions {
+    int crud_timeout_ms = 30'000;    // agents, snapshots, backups, jobs, user
+    int bridge_timeout_ms = 60'000;  // message.send, status.get
+    int heartbeat_timeout_ms = 10'000;
+    int credits_timeout_ms = 10'000;
+    int job_poll_interval_ms = 0;              // > 0 overrides the cloud's polling.intervalMs
+    int job_default_poll_interval_ms = 5'000;  // when the cloud sends no interval
+    int job_timeout_ms = 300'000;              // overall bound on following a provisioning job
+    int stream_idle_timeout_ms = 120'000;      // no byte for this long ends a stream with Timeout
+};
+
+// Progress of a provisioning job, reported once when the job is known and after every poll.
+struct JobProgress {
+    std::string agent_id;
+    std::string job_id;
+    std::string status;  // pending | in_progress | completed | failed (as the cloud says)
+    int polls = 0;       // job polls made so far
+};
+using ProgressCallback = std::function<void(const JobProgress &)>;
+// A stream's chunk texts, in order, on the I/O thread.
+using ChunkCallback = std::function<void(std::string_view text)>;
+
+// Bridge message parameters. Channel types: DM, GROUP, VOICE_DM, VOICE_GROUP, API.
+struct MessageOptions {
+    std::string room_id = "web-chat";
+    std::string channel_type = "DM";
+};
+
+struct Identity {
+    std::string user_id;          // data.id
+    std::string organization_id;  // data.organization.id (empty if the key has no org)
+    std::string json;             // the whole data object
+};
+
+// Extracts userId/organizationId from the GET /api/v1/user data object. Protocol error when
+// data.id is missing.
+Identity identity_from_json(std::string_view data_json);
+
+// Pass to the synchronous forms for no extra wait limit (the operation's own timeouts apply).
+inline constexpr int kWaitUnlimited = -1;
+
+class CloudClient {
+public:
+    // The API key is sent as X-API-Key on every call and never appears in errors or logs.
+    CloudClient(std::shared_ptr<Engine> engine, BaseUrl base, std::string api_key,
+                ClientOptions options = {});
+    // Cancels every operation and waits for their completions (off the I/O thread).
+    ~CloudClient();
+    CloudClient(const CloudClient &) = delete;
+    CloudClient &operator=(const CloudClient &) = delete;
+
+    const BaseUrl &base() const { return base_; }
+    const ClientOptions &options() const { return options_; }
+    // "eliza_ab12cd" — the only part of the key that may be shown.
+    std::string key_prefix() const;
+
+    // ---- asynchronous forms: json in the completion is described per call ----
+    OperationId list_agents_async(OpCallback done);                                  // data array
+    OperationId create_agent_async(std::string_view request_json, OpCallback done);  // data
+    OperationId get_agent_async(std::string_view agent_id, OpCallback done);         // data
+    OperationId delete_agent_async(std::string_view agent_id, OpCallback done);      // {} or data
+    // Provision / resume: follow the job to completion; json = the agent record afterwards.
+    OperationId provision_async(std::string_view agent_id, OpCallback done,
+                                ProgressCallback progress = {});
+    OperationId resume_async(std::string_view agent_id, OpCallback done,
+                             ProgressCallback progress = {});
+    // Restore the latest backup (empty backup_id) or one by id; a job answer is followed too.
+    OperationId restore_async(std::string_view agent_id, std::string_view backup_id,
+                              OpCallback done, ProgressCallback progress = {});
+    OperationId suspend_async(std::string_view agent_id, OpCallback done);       // data
+    OperationId snapshot_async(std::string_view agent_id, OpCallback done);      // data
+    OperationId list_backups_async(std::string_view agent_id, OpCallback done);  // data array
+    // Bridge message.send; json = the JSON-RPC result object, "text" always present.
+    OperationId send_message_async(std::string_view agent_id, std::string_view text,
+                                   const MessageOptions &options, OpCallback done);
+    OperationId get_status_async(std::string_view agent_id, OpCallback done);  // result object
+    // Ok (json = the agent's reply, or {}) iff HTTP 2xx and no JSON-RPC error.
+    OperationId heartbeat_async(std::string_view agent_id, OpCallback done);
+    // SSE stream; on_chunk gets each chunk's text in order; json = {"text":<all chunks>}.
+    OperationId stream_async(std::string_view agent_id, std::string_view text,
+                             const MessageOptions &options, ChunkCallback on_chunk,
+                             OpCallback done);
+    OperationId credits_balance_async(bool fresh, OpCallback done);       // {"balance":<number>}
+    OperationId get_user_async(OpCallback done);                          // data
+    OperationId get_job_async(std::string_view job_id, OpCallback done);  // data
+    // Cancels any operation of this client, whatever step it is in (Cancelled completion).
+    void cancel(OperationId id);
+
+    // ---- synchronous forms (throw Error) ----
+    std::string list_agents(int wait_ms = kWaitUnlimited);
+    std::string create_agent(std::string_view request_json, int wait_ms = kWaitUnlimited);
+    std::string get_agent(std::string_view agent_id, int wait_ms = kWaitUnlimited);
+    void delete_agent(std::string_view agent_id, int wait_ms = kWaitUnlimited);
+    std::string provision(std::string_view agent_id, ProgressCallback progress = {},
+                          int wait_ms = kWaitUnlimited);
+    std::string resume(std::string_view agent_id, ProgressCallback progress = {},
+                       int wait_ms = kWaitUnlimited);
+    std::string restore(std::string_view agent_id, std::string_view backup_id = {},
+                        ProgressCallback progress = {}, int wait_ms = kWaitUnlimited);
+    std::string suspend(std::string_view agent_id, int wait_ms = kWaitUnlimited);
+    std::string snapshot(std::string_view agent_id, int wait_ms = kWaitUnlimited);
+    std::string list_backups(std::string_view agent_id, int wait_ms = kWaitUnlimited);
+    std::string send_message(std::string_view agent_id, std::string_view text,
+                             const MessageOptions &options = {}, int wait_ms = kWaitUnlimited);
+    std::string get_status(std::string_view agent_id, int wait_ms = kWaitUnlimited);
+    // Never throws for cloud or transport failures (false); still throws InvalidArgument and
+    // Reentrant.
+    bool heartbeat(std::string_view agent_id, int wait_ms = kWaitUnlimited);
+    // Returns the whole reply text; on_chunk runs on the I/O thread as chunks arrive.
+    std::string stream(std::string_view agent_id, std::string_view text,
+                       const MessageOptions &options = {}, ChunkCallback on_chunk = {},
+                       int wait_ms = kWaitUnlimited);
+    double credits_balance(bool fresh = false, int wait_ms = kWaitUnlimited);
+    Identity get_user(int wait_ms = kWaitUnlimited);
+    std::string get_job(std::string_view job_id, int wait_ms = kWaitUnlimited);
+
+private:
+    HttpRequest make_request(std::string_view method, std::string path, int timeout_ms) const;
+    HttpRequest make_json_request(std::string_view method, std::string path, std::string body,
+                                  int timeout_ms) const;
+    struct JobFollower;  // job_poller.cpp: the steps of following a provisioning job
+    friend struct JobFollower;
+    enum class DataKind { Object, Array, Optional };  // what a missing "data" means
+    enum class BridgeKind { Message, Status, Heartbeat };
+    OperationId envelope_call(HttpRequest request, DataKind kind, OpCallback done);
+    OperationId follow_job_call(std::string agent_id, HttpRequest first, bool fetch_agent_on_200,
+                                OpCallback done, ProgressCallback progress);
+    OperationId bridge_call(std::string_view agent_id, std::string body, BridgeKind kind,
+                            OpCallback done);
+
+    BaseUrl base_;
+    std::string api_key_;
+    ClientOptions options_;
+    OperationSet ops_;  // last: destroyed (operations cancelled) before the fields above
+};
+
+}  // namespace elizacloud

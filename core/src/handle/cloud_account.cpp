@@ -1,0 +1,318 @@
+// The account side of a Cloud: the key and its client, login and logout (with the config file
+// writes moved to the worker thread), and the status, credits and identity operations.
+#include <utility>
+
+#include "handle/cloud.hpp"
+#include "handle/status_report.hpp"
+#include "session/cloud_agent_ops.hpp"
+#include "util/json.hpp"
+#include "util/log.hpp"
+
+namespace elizacloud {
+namespace {
+
+json::Value string_or_null(const std::string &s, json::Document::AllocatorType &alloc) {
+    return s.empty() ? json::Value() : json::string_value(s, alloc);
+}
+
+// {"userId","organizationId", ...the user record's own fields}.
+std::string identity_result(const Identity &identity) {
+    json::Document data;
+    json::Document doc(rapidjson::kObjectType);
+    auto &alloc = doc.GetAllocator();
+    json::set(doc, "userId", json::string_value(identity.user_id, alloc), alloc);
+    json::set(doc, "organizationId", string_or_null(identity.organization_id, alloc), alloc);
+    if (json::parse(identity.json, data) && data.IsObject()) {
+        for (auto it = data.MemberBegin(); it != data.MemberEnd(); ++it) {
+            const std::string_view key(it->name.GetString(), it->name.GetStringLength());
+            if (key == "userId" || key == "organizationId") continue;
+            json::set(doc, key, json::Value(it->value, alloc), alloc);
+        }
+    }
+    return json::stringify(doc);
+}
+
+bool auth_rejected(Status s) {
+    return s == Status::Unauthorized || s == Status::Forbidden;
+}
+
+}  // namespace
+
+void Cloud::set_client_locked(const std::string &key) {
+    client_ = std::make_shared<CloudClient>(engine_, base_, key, client_options_);
+    client_ops_ = make_client_agent_ops(client_);
+}
+
+std::shared_ptr<CloudClient> Cloud::client_or_null() const {
+    std::lock_guard<std::mutex> lock(state_mutex_);
+    return client_;
+}
+
+std::shared_ptr<CloudClient> Cloud::client() const {
+    auto c = client_or_null();
+    if (!c) throw Error(Status::NotConnected, "no API key: log in first");
+    return c;
+}
+
+void Cloud::on_identity(const Identity &identity) {
+    std::lock_guard<std::mutex> lock(state_mutex_);
+    identity_ = identity;
+}
+
+Cloud::CancelFn Cloud::launch_login(uint64_t id) {
+    std::shared_ptr<CloudLogin> login;
+    {
+        std::lock_guard<std::mutex> lock(state_mutex_);
+        if (login_request_ != 0) throw Error(Status::Busy, "a login is already in progress");
+        if (!login_) login_ = std::make_shared<CloudLogin>(engine_, base_, login_options_);
+        login = login_;
+        login_request_ = id;
+    }
+    LoginCallbacks callbacks;
+    callbacks.on_browser_url = gated([this, id](const std::string &url) {
+        Event event;
+        event.type = EC_EVENT_LOGIN_BROWSER_URL;
+        event.request_id = id;
+        event.text = url;
+        push(std::move(event));
+    });
+    callbacks.on_poll_status = gated([this, id](const std::string &status) {
+        Event event;
+        event.type = EC_EVENT_LOGIN_PROGRESS;
+        event.request_id = id;
+        event.text = status;
+        push(std::move(event));
+    });
+    auto done = gated([this, id](ErrorInfo &&error, LoginResult &&result) {
+        if (!error.ok()) {
+            release_login(id);
+            finish(id, std::move(error), {});
+            return;
+        }
+        // Saving the key is file I/O under a lock file: not for the I/O thread.
+        post_work(gated([this, id, result = std::move(result)] { complete_login(id, result); }));
+    });
+    OperationId op = 0;
+    try {
+        op = login->start_async(std::move(callbacks), std::move(done));
+    } catch (...) {
+        release_login(id);
+        throw;
+    }
+    return cancel_of(login, op);
+}
+
+void Cloud::release_login(uint64_t id) {
+    std::lock_guard<std::mutex> lock(state_mutex_);
+    if (login_request_ == id) login_request_ = 0;
+}
+
+void Cloud::complete_login(uint64_t id, const LoginResult &result) {
+    // The key is kept even when the login request was cancelled meanwhile: the cloud hands it
+    // out only once.
+    const ErrorInfo saved = store_login(id, result);
+    release_login(id);
+    json::Document doc(rapidjson::kObjectType);
+    auto &alloc = doc.GetAllocator();
+    json::set(doc, "userId", string_or_null(result.user_id, alloc), alloc);
+    json::set(doc, "organizationId", string_or_null(result.organization_id, alloc), alloc);
+    json::set(doc, "keyPrefix", json::string_value(result.key_prefix, alloc), alloc);
+    json::set(doc, "expiresAt",
+              result.expires_at ? json::string_value(*result.expires_at, alloc) : json::Value(),
+              alloc);
+    if (!saved.ok()) {
+        finish(id,
+               ErrorInfo::make(Status::Io, "logged in, but the API key could not be saved to " +
+                                               config_path_ + ": " + saved.message +
+                                               " (ec_cloud_api_key() returns it)"),
+               {});
+        return;
+    }
+    finish(id, {}, json::stringify(doc));
+}
+
+ErrorInfo Cloud::adopt_login(const LoginResult &result) {
+    return store_login(0, result);
+}
+
+ErrorInfo Cloud::store_login(uint64_t id, const LoginResult &result) {
+    ErrorInfo saved;
+    if (store_) {
+        try {
+            store_->save_login(result.api_key);
+        } catch (const Error &e) {
+            saved = e.info();
+        } catch (const std::exception &e) {
+            saved = ErrorInfo::make(Status::Io, e.what());
+        }
+    }
+    std::shared_ptr<CloudClient> old_client;
+    std::shared_ptr<AgentOps> old_ops;
+    {
+        std::lock_guard<std::mutex> lock(state_mutex_);
+        old_client = std::move(client_);
+        old_ops = std::move(client_ops_);
+        api_key_ = result.api_key;
+        set_client_locked(api_key_);
+        if (!result.user_id.empty()) {
+            identity_ = Identity{result.user_id, result.organization_id, {}};
+        } else {
+            identity_.reset();
+        }
+        enabled_ = true;
+    }
+    Event credentials;
+    credentials.type = EC_EVENT_CREDENTIALS_CHANGED;
+    credentials.request_id = id;
+    credentials.text = result.key_prefix;
+    push(std::move(credentials));
+    if (!result.user_id.empty()) {
+        json::Document doc(rapidjson::kObjectType);
+        auto &alloc = doc.GetAllocator();
+        json::set(doc, "userId", json::string_value(result.user_id, alloc), alloc);
+        json::set(doc, "organizationId", string_or_null(result.organization_id, alloc), alloc);
+        Event identity;
+        identity.type = EC_EVENT_IDENTITY;
+        identity.request_id = id;
+        identity.json = json::stringify(doc);
+        push(std::move(identity));
+    }
+    return saved;
+}
+
+Cloud::CancelFn Cloud::launch_logout(uint64_t id) {
+    std::shared_ptr<CloudManager> manager;
+    std::shared_ptr<CloudLogin> login;
+    {
+        std::lock_guard<std::mutex> lock(state_mutex_);
+        manager = manager_;
+        login = login_;
+    }
+    if (login) login->cancel_all();  // a login in progress must not bring the key back
+    if (!manager) {
+        post_work(gated([this, id] { complete_logout(id); }));
+        return {};
+    }
+    // Disconnect first (with the final backup, while the key still works), then forget the key.
+    const ManagerOpId op = manager->disconnect_async(gated([this, id](const ErrorInfo &error) {
+        if (error.status == Status::Cancelled) {
+            finish(id, error, {});
+            return;
+        }
+        post_work(gated([this, id] { complete_logout(id); }));
+    }));
+    return cancel_of(manager, op);
+}
+
+void Cloud::complete_logout(uint64_t id) {
+    std::shared_ptr<CloudClient> old_client;
+    std::shared_ptr<AgentOps> old_ops;
+    {
+        std::lock_guard<std::mutex> lock(state_mutex_);
+        api_key_.clear();
+        old_client = std::move(client_);
+        old_ops = std::move(client_ops_);
+        identity_.reset();
+        enabled_ = false;
+    }
+    ErrorInfo cleared;
+    if (store_) {
+        try {
+            store_->clear_login();
+        } catch (const Error &e) {
+            cleared = e.info();
+        } catch (const std::exception &e) {
+            cleared = ErrorInfo::make(Status::Io, e.what());
+        }
+    }
+    Event credentials;
+    credentials.type = EC_EVENT_CREDENTIALS_CHANGED;
+    credentials.request_id = id;
+    push(std::move(credentials));
+    finish(id, std::move(cleared), cleared.ok() ? "{}" : "");
+}
+
+// ---- status, credits, identity --------------------------------------------------------------
+
+Cloud::CancelFn Cloud::launch_status(uint64_t id) {
+    StatusFacts facts;
+    std::shared_ptr<CloudClient> c;
+    {
+        std::lock_guard<std::mutex> lock(state_mutex_);
+        c = client_;
+        facts.has_api_key = !api_key_.empty();
+        facts.enabled = enabled_;
+        facts.runtime_started = manager_ != nullptr;
+        facts.top_up_url = base_.top_up_url();
+    }
+    if (!c) {
+        finish(id, {}, status_json(facts));
+        return {};
+    }
+    // "connected" means the cloud accepted the key just now.
+    const OperationId op = c->get_user_async(gated([this, id, facts](OpResult &&result) mutable {
+        if (result.error.status == Status::Cancelled) {
+            finish(id, std::move(result.error), {});
+            return;
+        }
+        if (result.error.ok()) {
+            try {
+                Identity identity = identity_from_json(result.json);
+                facts.user_id = identity.user_id;
+                facts.organization_id = identity.organization_id;
+                on_identity(identity);
+            } catch (const Error &e) {
+                log::warn("[cloud] status: {}", e.what());
+            }
+        } else if (auth_rejected(result.error.status)) {
+            std::lock_guard<std::mutex> lock(state_mutex_);
+            identity_.reset();
+        }
+        finish(id, {}, status_json(facts));
+    }));
+    return cancel_of(c, op);
+}
+
+Cloud::CancelFn Cloud::launch_credits(uint64_t id, bool fresh) {
+    auto c = client_or_null();
+    if (!c) {
+        finish(id, {}, credits_json(false, std::nullopt, base_.top_up_url()));
+        return {};
+    }
+    const OperationId op = c->credits_balance_async(
+        fresh, gated([this, id](OpResult &&result) {
+            if (!result.error.ok()) {
+                finish(id, std::move(result.error), {});
+                return;
+            }
+            json::Document doc;
+            std::optional<double> balance;
+            if (json::parse(result.json, doc)) balance = json::get_number(doc, "balance");
+            if (!balance) {
+                finish(id, ErrorInfo::make(Status::Protocol, "unexpected credits response"), {});
+                return;
+            }
+            finish(id, {}, credits_json(true, balance, base_.top_up_url()));
+        }));
+    return cancel_of(c, op);
+}
+
+Cloud::CancelFn Cloud::launch_identity(uint64_t id) {
+    auto c = client();
+    const OperationId op = c->get_user_async(gated([this, id](OpResult &&result) {
+        if (!result.error.ok()) {
+            finish(id, std::move(result.error), {});
+            return;
+        }
+        try {
+            Identity identity = identity_from_json(result.json);
+            on_identity(identity);
+            finish(id, {}, identity_result(identity));
+        } catch (const Error &e) {
+            finish(id, e.info(), {});
+        }
+    }));
+    return cancel_of(c, op);
+}
+
+}  // namespace elizacloud

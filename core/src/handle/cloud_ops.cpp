@@ -1,0 +1,296 @@
+// The operations of a Cloud: each launch_* starts the component call with a completion that
+// lands in finish() and returns how to cancel it (cancel_of). Component callbacks arrive on the
+// engine's I/O thread through gated(). Account operations are in cloud_account.cpp.
+#include <utility>
+
+#include "handle/cloud.hpp"
+#include "session/cloud_agent_ops.hpp"
+#include "util/json.hpp"
+
+namespace elizacloud {
+namespace {
+
+std::string progress_json(std::string_view agent_id, std::string_view job_id,
+                          std::string_view status, int polls) {
+    json::Document doc(rapidjson::kObjectType);
+    auto &alloc = doc.GetAllocator();
+    json::set(doc, "agentId", json::string_value(agent_id, alloc), alloc);
+    json::set(doc, "jobId", json::string_value(job_id, alloc), alloc);
+    json::set(doc, "status", json::string_value(status, alloc), alloc);
+    json::set(doc, "polls", json::Value(polls), alloc);
+    return json::stringify(doc);
+}
+
+}  // namespace
+
+Cloud::CancelFn Cloud::launch(const Request &r, uint64_t id, bool sync) {
+    switch (r.method) {
+        case Method::Login:
+            return launch_login(id);
+        case Method::Logout:
+            return launch_logout(id);
+        case Method::Status:
+            return launch_status(id);
+        case Method::Credits:
+            return launch_credits(id, r.fresh);
+        case Method::Identity:
+            return launch_identity(id);
+        case Method::AgentsList:
+        case Method::AgentCreate:
+        case Method::AgentGet:
+        case Method::AgentDelete:
+        case Method::AgentProvision:
+        case Method::AgentSuspend:
+        case Method::AgentResume:
+            return launch_client_op(r, id);
+        case Method::Connect:
+            return launch_connect(r, id);
+        case Method::Disconnect:
+            return launch_disconnect(id);
+        case Method::Send:
+        case Method::Stream:
+        case Method::AgentStatus:
+        case Method::IsAlive:
+            return launch_proxy_op(r, id, sync);
+        case Method::Snapshot:
+        case Method::BackupsList:
+        case Method::Restore:
+            return launch_backup_op(r, id);
+    }
+    throw Error(Status::Internal, "unhandled method");
+}
+
+// ---- agents ---------------------------------------------------------------------------------
+
+Cloud::CancelFn Cloud::launch_client_op(const Request &r, uint64_t id) {
+    auto c = client();
+    auto progress = gated([this, id](const JobProgress &p) {
+        Event event;
+        event.type = EC_EVENT_PROVISION_PROGRESS;
+        event.request_id = id;
+        event.agent_id = p.agent_id;
+        event.text = p.status;
+        event.json = progress_json(p.agent_id, p.job_id, p.status, p.polls);
+        push(std::move(event));
+    });
+    OperationId op = 0;
+    switch (r.method) {
+        case Method::AgentsList:
+            op = c->list_agents_async(op_done(id));
+            break;
+        case Method::AgentCreate:
+            op = c->create_agent_async(r.body, op_done(id));
+            break;
+        case Method::AgentGet:
+            op = c->get_agent_async(r.agent_id, op_done(id));
+            break;
+        case Method::AgentDelete:
+            op = c->delete_agent_async(r.agent_id, op_done(id));
+            break;
+        case Method::AgentProvision:
+            op = c->provision_async(r.agent_id, op_done(id), std::move(progress));
+            break;
+        case Method::AgentSuspend:
+            op = c->suspend_async(r.agent_id, op_done(id));
+            break;
+        case Method::AgentResume:
+            op = c->resume_async(r.agent_id, op_done(id), std::move(progress));
+            break;
+        default:
+            throw Error(Status::Internal, "not a client operation");
+    }
+    return cancel_of(c, op);
+}
+
+// ---- connection -----------------------------------------------------------------------------
+
+std::shared_ptr<CloudManager> Cloud::manager(bool create) {
+    std::lock_guard<std::mutex> lock(state_mutex_);
+    if (manager_ || !create) return manager_;
+    CloudManagerListeners listeners;
+    listeners.on_state = gated([this](const StateChange &change) { on_state(change); });
+    listeners.on_backup = gated([this](const BackupEvent &event) { on_backup(event); });
+    listeners.on_progress = gated([this](const std::string &agent_id, const ProvisionProgress &p) {
+        Event event;
+        event.type = EC_EVENT_PROVISION_PROGRESS;
+        event.agent_id = agent_id;
+        event.text = p.status;
+        event.json = progress_json(agent_id, p.job_id, p.status, p.polls);
+        push(std::move(event));
+    });
+    // The manager asks for the agent operations at its first connect and keeps them; they
+    // follow the account, so a later login's key is used from then on.
+    auto ops = std::make_shared<AccountAgentOps>([this, gate = gate_]() {
+        GateScope scope(*gate);
+        if (!scope) throw Error(Status::Cancelled, "the cloud handle was destroyed");
+        std::lock_guard<std::mutex> inner(state_mutex_);
+        if (!client_ops_) throw Error(Status::NotConnected, "no API key: log in first");
+        return client_ops_;
+    });
+    manager_options_.enabled = enabled_;
+    manager_ = CloudManager::create(engine_, std::shared_ptr<AgentOps>(std::move(ops)),
+                                    manager_options_, std::move(listeners));
+    return manager_;
+}
+
+void Cloud::on_state(const StateChange &change) {
+    Event event;
+    event.type = EC_EVENT_STATE_CHANGED;
+    event.state = static_cast<int32_t>(change.new_state);
+    event.previous_state = static_cast<int32_t>(change.previous_state);
+    event.agent_id = change.agent_id;
+    event.status = change.error.status;
+    event.message = change.error.message;
+    event.attempt = change.attempt;
+    event.next_delay_ms = change.next_delay_ms;
+    push(std::move(event));
+}
+
+void Cloud::on_backup(const BackupEvent &backup) {
+    Event event;
+    event.agent_id = backup.agent_id;
+    switch (backup.kind) {
+        case BackupEvent::Kind::Taken:
+        case BackupEvent::Kind::FinalTaken:
+            event.type = EC_EVENT_BACKUP_DONE;
+            event.json = backup.json;
+            break;
+        case BackupEvent::Kind::Failed:
+        case BackupEvent::Kind::FinalFailed:
+            event.type = EC_EVENT_BACKUP_FAILED;
+            event.status = backup.error.status;
+            event.message = backup.error.message;
+            break;
+        case BackupEvent::Kind::Skipped:
+            return;  // counted by the scheduler, nothing lost
+    }
+    push(std::move(event));
+}
+
+Cloud::CancelFn Cloud::launch_connect(const Request &r, uint64_t id) {
+    if (!client_or_null()) throw Error(Status::NotConnected, "no API key: log in first");
+    auto m = manager(true);
+    const ManagerOpId op = m->connect_async(
+        r.agent_id,
+        gated([this, id](const ErrorInfo &error, std::shared_ptr<CloudRuntimeProxy> proxy) {
+            if (!error.ok() || !proxy) {
+                finish(id, error.ok() ? ErrorInfo::make(Status::Internal, "no proxy") : error, {});
+                return;
+            }
+            json::Document doc(rapidjson::kObjectType);
+            auto &alloc = doc.GetAllocator();
+            json::set(doc, "agentId", json::string_value(proxy->agent_id(), alloc), alloc);
+            json::set(doc, "agentName", json::string_value(proxy->agent_name(), alloc), alloc);
+            json::set(doc, "state", json::string_value("connected", alloc), alloc);
+            finish(id, {}, json::stringify(doc));
+        }));
+    return cancel_of(m, op);
+}
+
+Cloud::CancelFn Cloud::launch_disconnect(uint64_t id) {
+    auto m = manager(false);
+    if (!m) {
+        finish(id, {}, "{}");
+        return {};
+    }
+    const ManagerOpId op = m->disconnect_async(
+        gated([this, id](const ErrorInfo &error) { finish(id, error, error.ok() ? "{}" : ""); }));
+    return cancel_of(m, op);
+}
+
+// ---- the connected agent --------------------------------------------------------------------
+
+std::shared_ptr<CloudRuntimeProxy> Cloud::proxy() const {
+    std::shared_ptr<CloudManager> m;
+    {
+        std::lock_guard<std::mutex> lock(state_mutex_);
+        m = manager_;
+    }
+    auto p = m ? m->proxy() : nullptr;
+    if (!p) throw Error(Status::NotConnected, "not connected to an agent");
+    return p;
+}
+
+Cloud::CancelFn Cloud::launch_proxy_op(const Request &r, uint64_t id, bool sync) {
+    auto p = proxy();
+    ChatTarget target;
+    target.room_id = r.room_id;
+    target.channel_type = r.channel_type;
+    OperationId op = 0;
+    switch (r.method) {
+        case Method::Send:
+            op = p->send_async(r.text, op_done(id), target);
+            break;
+        case Method::Stream: {
+            StreamChunkCallback on_chunk;
+            if (!sync) on_chunk = gated([this, id](std::string_view text) { chunk(id, text); });
+            op = p->stream_async(r.text, std::move(on_chunk), op_done(id), target);
+            break;
+        }
+        case Method::AgentStatus:
+            op = p->status_async(op_done(id));
+            break;
+        case Method::IsAlive:
+            op = p->is_alive_async(gated([this, id](OpResult &&result) {
+                const Status s = result.error.status;
+                if (s == Status::Cancelled) {
+                    finish(id, std::move(result.error), {});
+                    return;
+                }
+                // A failed heartbeat is an answer ("not alive"), not a failure of the call.
+                finish(id, {}, s == Status::Ok ? R"({"alive":true})" : R"({"alive":false})");
+            }));
+            break;
+        default:
+            throw Error(Status::Internal, "not a proxy operation");
+    }
+    return cancel_of(p, op);
+}
+
+Cloud::CancelFn Cloud::launch_backup_op(const Request &r, uint64_t id) {
+    std::shared_ptr<BackupScheduler> scheduler;
+    std::shared_ptr<CloudManager> m = manager(false);
+    if (m) {
+        auto active = m->active_agent();
+        // The connected agent's backups go through its scheduler, which keeps one snapshot in
+        // flight at a time.
+        if (r.agent_id.empty() || (active && *active == r.agent_id)) scheduler = m->backups();
+    }
+    if (scheduler) {
+        switch (r.method) {
+            case Method::Snapshot:
+                scheduler->snapshot_now_async(op_done(id));
+                return {};
+            case Method::BackupsList: {
+                const OperationId op = scheduler->list_backups_async(op_done(id));
+                return cancel_of(scheduler, op);
+            }
+            case Method::Restore: {
+                const OperationId op = scheduler->restore_async(r.backup_id, op_done(id));
+                return cancel_of(scheduler, op);
+            }
+            default:
+                throw Error(Status::Internal, "not a backup operation");
+        }
+    }
+    if (r.agent_id.empty())
+        throw Error(Status::NotConnected, "not connected to an agent (pass an agent id)");
+    auto c = client();
+    OperationId op = 0;
+    switch (r.method) {
+        case Method::Snapshot:
+            op = c->snapshot_async(r.agent_id, op_done(id));
+            break;
+        case Method::BackupsList:
+            op = c->list_backups_async(r.agent_id, op_done(id));
+            break;
+        case Method::Restore:
+            op = c->restore_async(r.agent_id, r.backup_id, op_done(id));
+            break;
+        default:
+            throw Error(Status::Internal, "not a backup operation");
+    }
+    return cancel_of(c, op);
+}
+
+}  // namespace elizacloud

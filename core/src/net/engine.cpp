@@ -1,0 +1,612 @@
+#include "net/engine.hpp"
+
+#include <curl/curl.h>
+
+#include <algorithm>
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <exception>
+#include <future>
+#include <mutex>
+#include <thread>
+#include <unordered_map>
+
+#include "net/curl_errors.hpp"
+#include "net/host_queue.hpp"
+#include "net/timer_queue.hpp"
+#include "net/transfer.hpp"
+#include "util/log.hpp"
+
+namespace elizacloud {
+namespace {
+
+// Upper bound of one idle wait. Wake-ups and timers always end a wait earlier; the bound only
+// keeps a lost wake-up (a bug) from hanging the engine for ever.
+constexpr int kIdleWaitMs = 3'600'000;
+
+void global_init() {
+    static std::once_flag once;
+    std::call_once(once, [] {
+        CURLcode rc = curl_global_init(CURL_GLOBAL_DEFAULT);
+        if (rc != CURLE_OK) log::error("curl_global_init failed: {}", curl_easy_strerror(rc));
+    });
+}
+
+// Runs a callback on the I/O thread; an exception must never unwind through libcurl or the loop.
+template <typename F>
+void run_guarded(const char *what, F &&fn) {
+    try {
+        fn();
+    } catch (const std::exception &e) {
+        log::error("{} threw: {}", what, e.what());
+    } catch (...) {
+        log::error("{} threw a non-standard exception", what);
+    }
+}
+
+// curl_multi_wakeup for any thread, valid even after the engine is gone (ManualClock listeners
+// cannot be unregistered and may outlive the engine).
+struct Waker {
+    std::mutex mutex;
+    CURLM *multi = nullptr;
+
+    void wake() {
+        std::lock_guard<std::mutex> lock(mutex);
+        if (multi) curl_multi_wakeup(multi);
+    }
+    void close() {
+        std::lock_guard<std::mutex> lock(mutex);
+        multi = nullptr;
+    }
+};
+
+// A timer set or cancelled from another thread, applied by the loop right after it reads the
+// clock (see run_due_timers).
+struct TimerOp {
+    TimerId id = 0;
+    bool cancel = false;
+    int64_t due = 0;
+    TimerQueue::Kind kind = TimerQueue::Kind::User;
+    int64_t repeat_ms = 0;
+    TimerQueue::Callback fn;
+};
+
+}  // namespace
+
+struct Engine::Impl {
+    std::shared_ptr<const UrlPolicy> policy;
+    std::shared_ptr<Clock> clock;
+    std::string ca_file;
+    std::string user_agent;
+    CURLM *multi = nullptr;
+    std::shared_ptr<Waker> waker = std::make_shared<Waker>();
+    std::thread thread;
+    std::atomic<std::thread::id> io_thread_id{};
+    bool self_delete = false;  // destroyed from its own I/O thread: run() frees the Impl
+
+    std::atomic<uint64_t> next_request_id{1};
+    std::atomic<uint64_t> next_timer_id{1};
+    std::atomic<size_t> request_count{0};
+    std::atomic<size_t> timer_count{0};
+    std::atomic<bool> resume_posted{false};  // a resume_paused() task is waiting to run
+
+    // The inbox: everything other threads (and I/O-thread callbacks) hand to the loop.
+    std::mutex mutex;
+    std::vector<std::unique_ptr<Transfer>> submitted;
+    std::vector<RequestId> cancelled;
+    std::vector<std::function<void()>> tasks;
+    std::vector<TimerOp> timer_ops;
+    bool stopping = false;
+    bool closed = false;  // the loop has ended; nothing handed in now would ever run
+
+    // I/O thread only.
+    std::unordered_map<RequestId, std::unique_ptr<Transfer>> transfers;  // running
+    TimerQueue timers;
+    HostQueue hosts{0};  // requests waiting for a slot of their host
+    int64_t queue_timeout_ms = kDefaultQueueTimeoutMs;
+    std::deque<std::unique_ptr<Transfer>> ready;  // given a slot, to be launched (in order)
+    bool launching = false;
+
+    ~Impl() {
+        waker->close();
+        if (multi) curl_multi_cleanup(multi);
+    }
+
+    bool on_io_thread() const { return io_thread_id.load() == std::this_thread::get_id(); }
+
+    bool inbox_empty_locked() const {
+        return submitted.empty() && cancelled.empty() && tasks.empty() && timer_ops.empty();
+    }
+
+    // Adds to the inbox under the lock and wakes the loop. Returns false once the loop has ended.
+    template <typename F>
+    bool hand_in(F &&add) {
+        bool wake;
+        {
+            std::lock_guard<std::mutex> lock(mutex);
+            if (closed) return false;
+            // A non-empty inbox has already been signalled and not yet taken.
+            wake = inbox_empty_locked();
+            add();
+        }
+        if (wake) waker->wake();
+        return true;
+    }
+
+    // ---- timers (I/O thread) ----
+
+    void erase_timer(TimerId id) {
+        if (timers.erase(id) == TimerQueue::Kind::User) timer_count.fetch_sub(1);
+    }
+
+    void apply_timer_ops() {
+        std::vector<TimerOp> ops;
+        {
+            std::lock_guard<std::mutex> lock(mutex);
+            ops.swap(timer_ops);
+        }
+        for (TimerOp &op : ops) {
+            if (op.cancel) {
+                erase_timer(op.id);
+            } else {
+                timers.insert(op.id, op.due, op.kind, op.repeat_ms, std::move(op.fn));
+            }
+        }
+    }
+
+    void run_due_timers() {
+        // The clock is read before pending timer changes are taken: a set_timer or cancel_timer
+        // made before the clock was advanced is then always applied before the timers that
+        // advance made due (ManualClock tests rely on it; so does cancel-then-wait).
+        const int64_t now = clock->now_ms();
+        apply_timer_ops();
+        while (auto fired = timers.pop_due(now, clock->is_manual())) {
+            if (fired->finished && fired->kind == TimerQueue::Kind::User) timer_count.fetch_sub(1);
+            run_guarded("timer callback", *fired->fn);
+        }
+    }
+
+    // ---- transfers (I/O thread) ----
+
+    void start(std::unique_ptr<Transfer> t) {
+        if (auto problem = precheck_request(t->request, *policy)) {
+            complete(std::move(t), std::move(*problem));
+            return;
+        }
+        t = hosts.admit(std::move(t), steady_now_ms());
+        if (t) launch(std::move(t));  // else it waits for a slot of its host
+    }
+
+    // Launches the transfers that were handed a slot. A launch may complete at once and free a
+    // slot again; the loop (not recursion) takes care of that.
+    void launch_ready() {
+        if (launching) return;
+        launching = true;
+        while (!ready.empty()) {
+            std::unique_ptr<Transfer> t = std::move(ready.front());
+            ready.pop_front();
+            launch(std::move(t));
+        }
+        launching = false;
+    }
+
+    void launch(std::unique_ptr<Transfer> t) {
+        t->policy = policy.get();
+        CURLcode rc = configure_transfer(*t, user_agent, ca_file);
+        if (rc != CURLE_OK) {
+            ErrorInfo error = curl_error(rc, t->error_buffer);
+            complete(std::move(t), std::move(error));
+            return;
+        }
+        t->last_activity_ms = steady_now_ms();
+        CURLMcode mrc = curl_multi_add_handle(multi, t->easy);
+        if (mrc != CURLM_OK) {
+            complete(std::move(t),
+                     ErrorInfo::make(Status::Internal, std::string("curl_multi_add_handle: ") +
+                                                           curl_multi_strerror(mrc)));
+            return;
+        }
+        t->added = true;
+        RequestId id = t->id;
+        transfers.emplace(id, std::move(t));
+    }
+
+    // Removes a transfer from libcurl, frees it, then runs its completion exactly once.
+    void complete(std::unique_ptr<Transfer> t, ErrorInfo error) {
+        if (t->added) curl_multi_remove_handle(multi, t->easy);
+        t->added = false;
+        if (t->holds_slot) {
+            t->holds_slot = false;
+            if (auto next = hosts.release(t->request.url)) ready.push_back(std::move(next));
+        }
+        error.message = log::redact(error.message);  // messages never carry a key
+        HttpResponse response = std::move(t->response);
+        response.error = std::move(error);
+        Completion done = std::move(t->on_complete);
+        log::debug("HTTP {} {} -> {} {}", t->request.method, t->request.url, response.http_status,
+                   status_name(response.error.status));
+        t.reset();
+        request_count.fetch_sub(1);
+        if (done) run_guarded("request completion", [&] { done(std::move(response)); });
+        launch_ready();
+    }
+
+    void complete_by_id(RequestId id, ErrorInfo error) {
+        auto node = transfers.extract(id);
+        if (node.empty()) return;
+        complete(std::move(node.mapped()), std::move(error));
+    }
+
+    void collect_finished() {
+        int left = 0;
+        while (CURLMsg *msg = curl_multi_info_read(multi, &left)) {
+            if (msg->msg != CURLMSG_DONE) continue;
+            void *priv = nullptr;
+            curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, &priv);
+            auto *t = static_cast<Transfer *>(priv);
+            ErrorInfo e = transfer_outcome(*t, msg->data.result);
+            complete_by_id(t->id, std::move(e));
+        }
+    }
+
+    void expire_idle() {
+        const int64_t now = steady_now_ms();
+        std::vector<std::pair<RequestId, int>> expired;
+        for (const auto &[id, t] : transfers) {
+            int idle = t->request.idle_timeout_ms;
+            if (idle > 0 && now - t->last_activity_ms >= idle && !t->abort && !t->paused)
+                expired.emplace_back(id, idle);
+        }
+        for (auto [id, idle] : expired) {
+            complete_by_id(id, ErrorInfo::make(Status::Timeout,
+                                               "request timed out: no data received for " +
+                                                   std::to_string(idle) + " ms (idle timeout)"));
+        }
+        for (auto &t : hosts.take_expired(now - queue_timeout_ms + 1)) {
+            std::string host = host_key(t->request.url);
+            complete(std::move(t), ErrorInfo::make(Status::Timeout,
+                                                   "request timed out: no connection to " + host +
+                                                       " became free within " +
+                                                       std::to_string(queue_timeout_ms) + " ms"));
+        }
+    }
+
+    void cancel_now(RequestId id) {
+        if (auto waiting = hosts.remove(id)) {
+            complete(std::move(waiting), ErrorInfo::make(Status::Cancelled, "request cancelled"));
+            return;
+        }
+        auto it = transfers.find(id);
+        if (it == transfers.end()) return;  // finished already
+        ErrorInfo e =
+            it->second->abort.value_or(ErrorInfo::make(Status::Cancelled, "request cancelled"));
+        complete_by_id(id, std::move(e));
+    }
+
+    // Back-pressure released: each paused transfer whose consumer has room takes its held
+    // bytes again (libcurl may call on_body right here, which may pause it once more).
+    void resume_paused_now() {
+        std::vector<Transfer *> resumable;
+        for (const auto &[id, t] : transfers) {
+            if (!t->paused && !t->pause_requested) continue;
+            if (t->resume_ready && !t->resume_ready()) continue;
+            resumable.push_back(t.get());
+        }
+        for (Transfer *t : resumable) {
+            t->pause_requested = false;
+            if (!t->paused) continue;
+            t->paused = false;
+            t->last_activity_ms = steady_now_ms();
+            CURLcode rc = curl_easy_pause(t->easy, CURLPAUSE_CONT);
+            if (rc != CURLE_OK) log::error("curl_easy_pause: {}", curl_easy_strerror(rc));
+        }
+    }
+
+    // How long the loop may sleep: 0 when work is waiting.
+    int wait_ms() {
+        {
+            std::lock_guard<std::mutex> lock(mutex);
+            if (!inbox_empty_locked() || stopping) return 0;
+        }
+        int64_t wait = kIdleWaitMs;
+        if (auto due = timers.next_due()) {
+            int64_t until = *due - clock->now_ms();
+            if (until <= 0) return 0;
+            // A manual clock moves only through advance(), which wakes the loop.
+            if (!clock->is_manual()) wait = std::min(wait, until);
+        }
+        const int64_t now = steady_now_ms();
+        if (int64_t parked = hosts.oldest_parked_ms(); parked >= 0)
+            wait = std::min(wait, std::max<int64_t>(parked + queue_timeout_ms - now, 0));
+        for (const auto &[id, t] : transfers) {
+            if (t->request.idle_timeout_ms <= 0 || t->abort || t->paused) continue;
+            int64_t until = t->last_activity_ms + t->request.idle_timeout_ms - now;
+            wait = std::min(wait, std::max<int64_t>(until, 0));
+        }
+        return static_cast<int>(wait);
+    }
+
+    void run() {
+        io_thread_id.store(std::this_thread::get_id());
+        while (true) {
+            std::vector<std::unique_ptr<Transfer>> new_transfers;
+            std::vector<RequestId> new_cancels;
+            std::vector<std::function<void()>> new_tasks;
+            {
+                std::lock_guard<std::mutex> lock(mutex);
+                if (stopping) break;
+                new_transfers.swap(submitted);
+                new_cancels.swap(cancelled);
+                new_tasks.swap(tasks);
+            }
+            for (auto &t : new_transfers) start(std::move(t));
+            for (RequestId id : new_cancels) cancel_now(id);
+            for (auto &task : new_tasks) run_guarded("posted task", task);
+            new_tasks.clear();  // captured state is released on this thread, before waiting
+            run_due_timers();
+
+            int running = 0;
+            CURLMcode mrc = curl_multi_perform(multi, &running);
+            if (mrc != CURLM_OK) log::error("curl_multi_perform: {}", curl_multi_strerror(mrc));
+            collect_finished();
+            expire_idle();
+
+            int wait = wait_ms();
+            if (wait > 0) {
+                mrc = curl_multi_poll(multi, nullptr, 0, wait, nullptr);
+                if (mrc != CURLM_OK) log::error("curl_multi_poll: {}", curl_multi_strerror(mrc));
+            }
+        }
+        shut_down();
+        if (self_delete) delete this;
+    }
+
+    // Every request still known completes with Cancelled (on this thread, before the join);
+    // timers and posted tasks are dropped. Completions may hand in more; those are cancelled too.
+    void shut_down() {
+        const ErrorInfo cancelled_error =
+            ErrorInfo::make(Status::Cancelled, "request cancelled: engine shut down");
+        while (true) {
+            {
+                // Moved out first: a callback's destructor may call back into the engine.
+                TimerQueue dropped_queue;
+                std::swap(dropped_queue, timers);
+                timer_count.store(0);
+            }
+            std::vector<std::unique_ptr<Transfer>> new_transfers;
+            std::vector<std::function<void()>> dropped;
+            std::vector<TimerOp> dropped_timers;
+            {
+                std::lock_guard<std::mutex> lock(mutex);
+                if (transfers.empty() && hosts.waiting() == 0 && inbox_empty_locked()) {
+                    closed = true;
+                    break;
+                }
+                new_transfers.swap(submitted);
+                dropped.swap(tasks);
+                dropped_timers.swap(timer_ops);
+                cancelled.clear();
+            }
+            dropped.clear();
+            dropped_timers.clear();
+            // The waiting ones first, so that no slot freed below launches one of them.
+            for (auto &t : hosts.take_all()) complete(std::move(t), cancelled_error);
+            for (auto &t : new_transfers) complete(std::move(t), cancelled_error);
+            while (!transfers.empty()) complete_by_id(transfers.begin()->first, cancelled_error);
+        }
+    }
+};
+
+Engine::Engine(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+std::shared_ptr<Engine> Engine::create(EngineOptions options) {
+    global_init();
+    auto impl = std::make_unique<Impl>();
+    impl->policy = options.policy ? std::move(options.policy) : std::make_shared<UrlPolicy>();
+    impl->clock = options.clock ? std::move(options.clock) : std::make_shared<SteadyClock>();
+    impl->ca_file = std::move(options.ca_file);
+    impl->user_agent = options.user_agent.empty() ? std::string("elizacloud/") + EC_VERSION_STRING
+                                                  : std::move(options.user_agent);
+    impl->multi = curl_multi_init();
+    if (!impl->multi) throw Error(Status::NoMemory, "curl_multi_init failed");
+    impl->waker->multi = impl->multi;
+    impl->hosts = HostQueue(options.max_host_connections);
+    impl->queue_timeout_ms = std::max(options.queue_timeout_ms, 1);
+    if (options.max_host_connections > 0) {
+        // The admission above keeps within the cap; libcurl's own limit makes the socket count
+        // a hard bound whatever it decides about reusing connections.
+        curl_multi_setopt(impl->multi, CURLMOPT_MAX_HOST_CONNECTIONS,
+                          static_cast<long>(options.max_host_connections));
+    }
+    if (auto *manual = dynamic_cast<ManualClock *>(impl->clock.get())) {
+        std::weak_ptr<Waker> weak = impl->waker;
+        manual->on_advance([weak] {
+            if (auto waker = weak.lock()) waker->wake();
+        });
+    }
+    Impl *raw = impl.get();
+    impl->thread = std::thread([raw] { raw->run(); });
+    impl->io_thread_id.store(impl->thread.get_id());
+    return std::shared_ptr<Engine>(new Engine(std::move(impl)));
+}
+
+Engine::~Engine() {
+    {
+        std::lock_guard<std::mutex> lock(impl_->mutex);
+        impl_->stopping = true;
+    }
+    impl_->waker->wake();
+    if (impl_->on_io_thread()) {
+        // The last reference went away inside a callback. Joining would deadlock: the loop
+        // finishes its shutdown when the callback returns and then frees the Impl itself.
+        log::warn("engine destroyed on its own I/O thread; shutting down asynchronously");
+        impl_->self_delete = true;
+        impl_->thread.detach();
+        (void)impl_.release();
+        return;
+    }
+    impl_->thread.join();
+}
+
+RequestId Engine::submit(HttpRequest request, Completion on_complete) {
+    auto t = std::make_unique<Transfer>();
+    t->id = impl_->next_request_id.fetch_add(1);
+    t->request = std::move(request);
+    t->on_complete = std::move(on_complete);
+    RequestId id = t->id;
+    impl_->request_count.fetch_add(1);
+    if (!impl_->hand_in([&] { impl_->submitted.push_back(std::move(t)); })) {
+        // Submitted after the engine shut down (a misuse): report it rather than drop it. The
+        // inbox refused it, so t still owns the request.
+        impl_->request_count.fetch_sub(1);
+        HttpResponse response;
+        response.error = ErrorInfo::make(Status::Cancelled, "request cancelled: engine shut down");
+        if (t->on_complete) t->on_complete(std::move(response));
+    }
+    return id;
+}
+
+void Engine::cancel(RequestId id) {
+    if (impl_->on_io_thread()) {
+        // Stop at once: a stream consumer that cancels inside on_data gets no further data.
+        auto it = impl_->transfers.find(id);
+        if (it != impl_->transfers.end() && !it->second->abort)
+            it->second->abort = ErrorInfo::make(Status::Cancelled, "request cancelled");
+    }
+    impl_->hand_in([&] { impl_->cancelled.push_back(id); });
+}
+
+HttpResponse Engine::perform(HttpRequest request, int wait_timeout_ms) {
+    if (in_io_thread()) {
+        HttpResponse response;
+        response.error = ErrorInfo::make(
+            Status::Reentrant, "perform() called on the engine's I/O thread; use submit()");
+        return response;
+    }
+    struct Waiter {
+        std::mutex mutex;
+        std::condition_variable cv;
+        bool done = false;
+        HttpResponse response;
+    };
+    auto waiter = std::make_shared<Waiter>();
+    RequestId id = submit(std::move(request), [waiter](HttpResponse &&response) {
+        std::lock_guard<std::mutex> lock(waiter->mutex);
+        waiter->response = std::move(response);
+        waiter->done = true;
+        waiter->cv.notify_all();
+    });
+    std::unique_lock<std::mutex> lock(waiter->mutex);
+    auto finished = [&] { return waiter->done; };
+    bool in_time = true;
+    if (wait_timeout_ms > 0) {
+        in_time = waiter->cv.wait_for(lock, std::chrono::milliseconds(wait_timeout_ms), finished);
+    } else {
+        waiter->cv.wait(lock, finished);
+    }
+    if (!in_time) {
+        lock.unlock();
+        cancel(id);
+        lock.lock();
+        waiter->cv.wait(lock, finished);  // the completion always runs, promptly after cancel
+        if (waiter->response.error.status == Status::Cancelled) {
+            waiter->response.error =
+                ErrorInfo::make(Status::Timeout, "request timed out: no response within " +
+                                                     std::to_string(wait_timeout_ms) + " ms");
+        }
+    }
+    return std::move(waiter->response);
+}
+
+TimerId Engine::set_timer(int64_t delay_ms, std::function<void()> fn, int64_t repeat_ms) {
+    TimerId id = impl_->next_timer_id.fetch_add(1);
+    // The deadline is taken now, on the caller's clock reading, so set_timer(100) followed by
+    // ManualClock::advance(100) fires even if the loop has not seen the timer yet.
+    int64_t due = impl_->clock->now_ms() + std::max<int64_t>(delay_ms, 0);
+    auto shared = std::make_shared<std::function<void()>>(std::move(fn));
+    repeat_ms = std::max<int64_t>(repeat_ms, 0);
+    impl_->timer_count.fetch_add(1);
+    if (impl_->on_io_thread()) {
+        impl_->timers.insert(id, due, TimerQueue::Kind::User, repeat_ms, std::move(shared));
+        return id;
+    }
+    TimerOp op{id, false, due, TimerQueue::Kind::User, repeat_ms, std::move(shared)};
+    if (!impl_->hand_in([&] { impl_->timer_ops.push_back(std::move(op)); })) {
+        impl_->timer_count.fetch_sub(1);
+    }
+    return id;
+}
+
+void Engine::cancel_timer(TimerId id) {
+    if (impl_->on_io_thread() && impl_->timers.contains(id)) {
+        impl_->erase_timer(id);
+        return;
+    }
+    // Also from the I/O thread when the timer is unknown: it may still be pending in timer_ops.
+    TimerOp op;
+    op.id = id;
+    op.cancel = true;
+    impl_->hand_in([&] { impl_->timer_ops.push_back(std::move(op)); });
+}
+
+void Engine::post(std::function<void()> fn) {
+    impl_->hand_in([&] { impl_->tasks.push_back(std::move(fn)); });
+}
+
+void Engine::resume_paused() {
+    // Called for every stall a consumer works off: one pending task covers them all.
+    if (impl_->resume_posted.exchange(true)) return;
+    Impl *impl = impl_.get();
+    post([impl] {
+        impl->resume_posted.store(false);
+        impl->resume_paused_now();
+    });
+}
+
+void Engine::drain() {
+    if (in_io_thread()) {
+        log::error("Engine::drain() called on the I/O thread; ignored");
+        return;
+    }
+    const int64_t deadline = impl_->clock->now_ms();
+    auto done = std::make_shared<std::promise<void>>();
+    std::future<void> finished = done->get_future();
+    Impl *impl = impl_.get();
+    // A fence timer due at the call's time sorts after every user timer due by then; when it
+    // fires it posts a last task, so tasks those timers posted run before drain() returns.
+    TimerOp fence;
+    fence.id = impl->next_timer_id.fetch_add(1);
+    fence.due = deadline;
+    fence.kind = TimerQueue::Kind::Fence;
+    fence.fn = std::make_shared<std::function<void()>>([impl, done] {
+        std::lock_guard<std::mutex> lock(impl->mutex);
+        impl->tasks.push_back([done] { done->set_value(); });
+    });
+    // Tasks posted before the call are taken from the inbox before the fence is applied, and
+    // the fence's own task runs after them.
+    impl->hand_in([&] { impl->timer_ops.push_back(std::move(fence)); });
+    finished.wait();  // also returns when the engine shuts down (broken promise)
+}
+
+bool Engine::in_io_thread() const {
+    return impl_->on_io_thread();
+}
+
+const Clock &Engine::clock() const {
+    return *impl_->clock;
+}
+
+const UrlPolicy &Engine::policy() const {
+    return *impl_->policy;
+}
+
+size_t Engine::active_requests() const {
+    return impl_->request_count.load();
+}
+
+size_t Engine::active_timers() const {
+    return impl_->timer_count.load();
+}
+
+}  // namespace elizacloud

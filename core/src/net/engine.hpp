@@ -1,0 +1,139 @@
+// The HTTP engine: one I/O thread per engine running libcurl's multi interface
+// (curl_multi_poll / curl_multi_wakeup) and a timer heap. All network I/O and all timers of every
+// component sharing the engine run on that thread; nothing there blocks or runs host code.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "net/url_policy.hpp"
+#include "util/clock.hpp"
+#include "util/error.hpp"
+
+namespace elizacloud {
+
+using Headers = std::vector<std::pair<std::string, std::string>>;
+
+// Case-insensitive header lookup; nullptr when absent.
+const std::string *find_header(const Headers &headers, std::string_view name);
+
+using RequestId = uint64_t;
+using TimerId = uint64_t;
+
+constexpr size_t kDefaultMaxResponseBytes = 16u * 1024u * 1024u;
+// Requests (and so connections) the engine runs to one host at once; docs/c-api.md says why 32.
+constexpr int kDefaultMaxHostConnections = 32;
+// How long a request may wait for one of those slots before it fails with Timeout.
+constexpr int kDefaultQueueTimeoutMs = 120'000;
+
+struct HttpRequest {
+    std::string method = "GET";
+    std::string url;
+    Headers headers;
+    std::string body;
+    // The timeouts start when the request runs, after any wait for a slot of its host (see
+    // EngineOptions::max_host_connections).
+    int connect_timeout_ms = 10'000;
+    int total_timeout_ms = 30'000;  // 0 = no overall limit (streams)
+    int idle_timeout_ms = 0;        // 0 = none; else fail when no byte arrives for this long
+    // Counted over headers and body, streamed or collected; more fails with ResponseTooLarge.
+    size_t max_response_bytes = kDefaultMaxResponseBytes;
+    // Streaming. When set and the response status is 2xx, body bytes are handed here as they
+    // arrive (on the I/O thread, in order) instead of being collected in HttpResponse::body.
+    // Non-2xx bodies are always collected so the error can be parsed.
+    std::function<void(std::string_view)> on_data;
+    // CURLOPT_RESOLVE entries ("host:port:address"). For tests of connect-time enforcement.
+    std::vector<std::string> resolve;
+};
+
+struct HttpResponse {
+    // Transport outcome. Ok means an HTTP response with a non-3xx status arrived complete;
+    // http_status then says what the server answered. A 3xx completes as RedirectRefused
+    // (message names the status and Location) with http_status and headers filled in.
+    ErrorInfo error;
+    int http_status = 0;
+    Headers headers;
+    std::string body;
+
+    bool ok() const { return error.ok(); }
+};
+
+// Called exactly once per submitted request, on the I/O thread — also when the request is
+// cancelled (Status::Cancelled) or the engine is destroyed (Status::Cancelled).
+using Completion = std::function<void(HttpResponse &&)>;
+
+struct EngineOptions {
+    std::string ca_file;                      // empty = system CAs
+    std::shared_ptr<const UrlPolicy> policy;  // null = UrlPolicy with default options
+    std::shared_ptr<Clock> clock;             // null = SteadyClock
+    std::string user_agent;                   // empty = "elizacloud/<version>"
+    // Requests running to one host (scheme, name and port) at once, and so open connections to
+    // it, at most; more wait in a first-come-first-served queue and reuse the connections.
+    // 0 = no limit.
+    int max_host_connections = kDefaultMaxHostConnections;
+    // A request that waited this long for a slot fails with Timeout (its own timeouts have not
+    // started yet). > 0.
+    int queue_timeout_ms = kDefaultQueueTimeoutMs;
+};
+
+// [I/O thread, inside an HttpRequest::on_data call] Back-pressure from a stream's consumer that
+// is falling behind: the transfer whose on_data is running takes no further body bytes (libcurl
+// pauses it and keeps them; TCP or HTTP/2 flow control then holds the sender) until
+// Engine::resume_paused() finds `ready` true. The bytes of the current call are still consumed.
+// Outside on_data it does nothing. Free-standing so that the layers between a transfer and the
+// consumer of its chunks need not carry it.
+void pause_current_transfer(std::function<bool()> ready);
+
+class Engine {
+public:
+    static std::shared_ptr<Engine> create(EngineOptions options = {});
+    // Cancels every request (their completions run with Cancelled), drops every timer, joins the
+    // I/O thread. Must not be called on the I/O thread.
+    ~Engine();
+
+    Engine(const Engine &) = delete;
+    Engine &operator=(const Engine &) = delete;
+
+    // [any thread] Queue a request; the completion runs on the I/O thread.
+    RequestId submit(HttpRequest request, Completion on_complete);
+    // [any thread] Cancel a request; its completion runs with Status::Cancelled unless it has
+    // already completed. Unknown ids are ignored.
+    void cancel(RequestId id);
+    // [any thread but the I/O thread] Submit and wait up to wait_timeout_ms (the request is
+    // cancelled when the wait times out: Status::Timeout). On the I/O thread: Status::Reentrant.
+    HttpResponse perform(HttpRequest request, int wait_timeout_ms);
+
+    // [any thread] Run fn on the I/O thread after delay_ms, then every repeat_ms if > 0.
+    TimerId set_timer(int64_t delay_ms, std::function<void()> fn, int64_t repeat_ms = 0);
+    // [any thread] From the I/O thread the callback is guaranteed not to run afterwards; from
+    // another thread, a callback already running may still finish.
+    void cancel_timer(TimerId id);
+    // [any thread] Run fn on the I/O thread as soon as possible (FIFO).
+    void post(std::function<void()> fn);
+    // [any thread] Resumes the transfers paused by pause_current_transfer() whose consumer now
+    // has room (their `ready` check answers true); the others stay paused.
+    void resume_paused();
+    // [any thread but the I/O thread] Block until every task posted and every timer due before
+    // the call has run. Tests use it after ManualClock::advance().
+    void drain();
+
+    bool in_io_thread() const;
+    const Clock &clock() const;
+    const UrlPolicy &policy() const;
+    // Figures for tests and benchmarks.
+    size_t active_requests() const;
+    size_t active_timers() const;
+
+private:
+    struct Impl;
+    explicit Engine(std::unique_ptr<Impl> impl);
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace elizacloud

@@ -1,0 +1,84 @@
+#include "net/host_queue.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <cstdint>
+#include <utility>
+
+namespace elizacloud {
+
+std::string host_key(std::string_view url) {
+    size_t scheme_end = url.find("://");
+    size_t start = scheme_end == std::string_view::npos ? 0 : scheme_end + 3;
+    size_t end = url.find_first_of("/?#", start);
+    std::string key(url.substr(0, end == std::string_view::npos ? url.size() : end));
+    std::transform(key.begin(), key.end(), key.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return key;
+}
+
+std::unique_ptr<Transfer> HostQueue::admit(std::unique_ptr<Transfer> t, int64_t now_ms) {
+    Host &host = hosts_[host_key(t->request.url)];
+    if (cap_ <= 0 || host.running < cap_) {
+        ++host.running;
+        t->holds_slot = true;
+        return t;
+    }
+    RequestId id = t->id;
+    host.waiting.push_back(Waiting{std::move(t), now_ms});
+    index_[id] = Where{&host, std::prev(host.waiting.end())};
+    return nullptr;
+}
+
+std::unique_ptr<Transfer> HostQueue::release(std::string_view url) {
+    auto found = hosts_.find(host_key(url));
+    if (found == hosts_.end()) return nullptr;
+    Host &host = found->second;
+    if (!host.waiting.empty()) {
+        // The slot changes hands; the running count stays.
+        std::unique_ptr<Transfer> next = std::move(host.waiting.front().transfer);
+        host.waiting.pop_front();
+        index_.erase(next->id);
+        next->holds_slot = true;
+        return next;
+    }
+    if (--host.running <= 0) hosts_.erase(found);  // idle hosts are not kept
+    return nullptr;
+}
+
+std::unique_ptr<Transfer> HostQueue::remove(RequestId id) {
+    auto found = index_.find(id);
+    if (found == index_.end()) return nullptr;
+    std::unique_ptr<Transfer> t = std::move(found->second.it->transfer);
+    found->second.host->waiting.erase(found->second.it);
+    index_.erase(found);
+    return t;
+}
+
+std::vector<std::unique_ptr<Transfer>> HostQueue::take_expired(int64_t parked_before_ms) {
+    std::vector<std::unique_ptr<Transfer>> expired;
+    for (auto &[key, host] : hosts_) {
+        while (!host.waiting.empty() && host.waiting.front().since_ms < parked_before_ms) {
+            expired.push_back(std::move(host.waiting.front().transfer));
+            host.waiting.pop_front();
+            index_.erase(expired.back()->id);
+        }
+    }
+    return expired;
+}
+
+std::vector<std::unique_ptr<Transfer>> HostQueue::take_all() {
+    return take_expired(INT64_MAX);
+}
+
+int64_t HostQueue::oldest_parked_ms() const {
+    int64_t oldest = -1;
+    for (const auto &[key, host] : hosts_) {
+        if (host.waiting.empty()) continue;
+        int64_t since = host.waiting.front().since_ms;
+        if (oldest < 0 || since < oldest) oldest = since;
+    }
+    return oldest;
+}
+
+}  // namespace elizacloud

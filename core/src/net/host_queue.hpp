@@ -1,0 +1,62 @@
+// The engine's per-host admission: at most `cap` requests of one host (scheme, name and port) run
+// at a time; the others wait here, first come first served, and take over a slot as soon as one
+// of their host's requests ends. libcurl can queue by itself (CURLMOPT_MAX_HOST_CONNECTIONS), but
+// its queue neither times out nor tells when a request leaves it, so a request's timeouts would
+// run during the wait; here they start only once the request runs. I/O thread only.
+#pragma once
+
+#include <cstdint>
+#include <list>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "net/transfer.hpp"
+
+namespace elizacloud {
+
+// "HTTPS://Api.Example:443/x?y" → "https://api.example:443": what one connection pool serves.
+std::string host_key(std::string_view url);
+
+class HostQueue {
+public:
+    explicit HostQueue(int cap) : cap_(cap) {}  // cap <= 0: no limit
+
+    // Takes a slot of t's host when one is free (t->holds_slot becomes true) and returns t;
+    // otherwise parks t and returns null.
+    std::unique_ptr<Transfer> admit(std::unique_ptr<Transfer> t, int64_t now_ms);
+    // A request holding a slot of this URL's host ended: the slot passes to the host's
+    // longest-waiting request, returned holding it, or is freed (null).
+    std::unique_ptr<Transfer> release(std::string_view url);
+    // Removes a waiting request (cancelled); null when it is not waiting.
+    std::unique_ptr<Transfer> remove(RequestId id);
+    // Removes and returns the requests waiting since before `parked_before_ms`.
+    std::vector<std::unique_ptr<Transfer>> take_expired(int64_t parked_before_ms);
+    // Removes and returns every waiting request (shutdown).
+    std::vector<std::unique_ptr<Transfer>> take_all();
+    // When the longest-waiting request was parked; -1 when none waits.
+    int64_t oldest_parked_ms() const;
+    size_t waiting() const { return index_.size(); }
+
+private:
+    struct Waiting {
+        std::unique_ptr<Transfer> transfer;
+        int64_t since_ms = 0;
+    };
+    struct Host {
+        int running = 0;
+        std::list<Waiting> waiting;  // oldest first
+    };
+    struct Where {
+        Host *host;
+        std::list<Waiting>::iterator it;
+    };
+
+    int cap_;
+    std::unordered_map<std::string, Host> hosts_;  // node-based: Host pointers stay valid
+    std::unordered_map<RequestId, Where> index_;   // waiting requests, for remove()
+};
+
+}  // namespace elizacloud

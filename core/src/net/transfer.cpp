@@ -1,0 +1,267 @@
+#include "net/transfer.hpp"
+
+#include <sys/socket.h>
+
+#include <algorithm>
+#include <cctype>
+#include <limits>
+
+#include "net/curl_errors.hpp"
+#include "util/log.hpp"
+
+namespace elizacloud {
+namespace {
+
+bool iequals(std::string_view a, std::string_view b) {
+    if (a.size() != b.size()) return false;
+    for (size_t i = 0; i < a.size(); ++i) {
+        auto la = static_cast<char>(std::tolower(static_cast<unsigned char>(a[i])));
+        auto lb = static_cast<char>(std::tolower(static_cast<unsigned char>(b[i])));
+        if (la != lb) return false;
+    }
+    return true;
+}
+
+bool starts_with_ci(std::string_view text, std::string_view prefix) {
+    return text.size() >= prefix.size() && iequals(text.substr(0, prefix.size()), prefix);
+}
+
+std::string_view trim(std::string_view s) {
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+    while (!s.empty() &&
+           (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n'))
+        s.remove_suffix(1);
+    return s;
+}
+
+bool has_line_break(std::string_view s) {
+    return s.find_first_of("\r\n") != s.npos;
+}
+
+// Every received byte, header or body: counts as activity for the idle timeout and against the
+// size limit. False when the transfer must stop.
+bool accept_bytes(Transfer *t, size_t len) {
+    if (t->abort) return false;
+    t->last_activity_ms = steady_now_ms();
+    t->received_bytes += len;
+    if (t->received_bytes <= t->request.max_response_bytes) return true;
+    t->abort = ErrorInfo::make(Status::ResponseTooLarge,
+                               "response too large: more than " +
+                                   std::to_string(t->request.max_response_bytes) + " bytes");
+    return false;
+}
+
+size_t on_header(char *data, size_t size, size_t count, void *user) {
+    auto *t = static_cast<Transfer *>(user);
+    size_t len = size * count;
+    if (!accept_bytes(t, len)) return 0;
+    std::string_view line = trim(std::string_view(data, len));
+    if (line.substr(0, 5) == "HTTP/") {
+        // A new status line (after 1xx interim responses): only the final header block counts.
+        t->response.headers.clear();
+        return len;
+    }
+    size_t colon = line.find(':');
+    if (colon == std::string_view::npos) return len;
+    t->response.headers.emplace_back(std::string(trim(line.substr(0, colon))),
+                                     std::string(trim(line.substr(colon + 1))));
+    return len;
+}
+
+// The transfer whose on_data runs on this (I/O) thread, for pause_current_transfer().
+thread_local Transfer *t_delivering = nullptr;
+
+size_t on_body(char *data, size_t size, size_t count, void *user) {
+    auto *t = static_cast<Transfer *>(user);
+    size_t len = size * count;
+    if (t->pause_requested && !t->abort) {
+        // libcurl keeps these bytes and hands them again after curl_easy_pause(CONT).
+        t->pause_requested = false;
+        t->paused = true;
+        return CURL_WRITEFUNC_PAUSE;
+    }
+    if (!accept_bytes(t, len)) return 0;
+    if (!t->status_known) {
+        t->status_known = true;
+        long code = 0;
+        curl_easy_getinfo(t->easy, CURLINFO_RESPONSE_CODE, &code);
+        t->response.http_status = static_cast<int>(code);
+        t->streaming = t->request.on_data && code >= 200 && code < 300;
+    }
+    if (!t->streaming) {
+        t->response.body.append(data, len);
+        return len;
+    }
+    t_delivering = t;
+    try {
+        t->request.on_data(std::string_view(data, len));
+    } catch (const std::exception &e) {
+        t->abort =
+            ErrorInfo::make(Status::Internal, std::string("stream consumer threw: ") + e.what());
+    } catch (...) {
+        t->abort = ErrorInfo::make(Status::Internal, "stream consumer threw");
+    }
+    t_delivering = nullptr;
+    return t->abort ? 0 : len;  // on_data may have cancelled the request
+}
+
+// Connect-time policy check: every address libcurl is about to connect to, for every new
+// connection, so a name that re-resolves to an internal address (DNS rebinding) is refused.
+curl_socket_t on_open_socket(void *user, curlsocktype purpose, curl_sockaddr *address) {
+    auto *t = static_cast<Transfer *>(user);
+    (void)purpose;
+    auto ip = IpAddress::from_sockaddr(&address->addr, static_cast<socklen_t>(address->addrlen));
+    if (!ip || !t->policy->address_allowed(*ip)) {
+        t->blocked_address = ip ? ip->to_string() : "an address of unknown family";
+        log::warn("refused to connect to {}: blocked by the URL policy", t->blocked_address);
+        return CURL_SOCKET_BAD;
+    }
+    ++t->allowed_connects;
+    return socket(address->family, address->socktype | SOCK_CLOEXEC, address->protocol);
+}
+
+}  // namespace
+
+void pause_current_transfer(std::function<bool()> ready) {
+    // Every chunk of a block may ask once the queue is full: the first request stands.
+    if (!t_delivering || t_delivering->pause_requested) return;
+    t_delivering->pause_requested = true;
+    t_delivering->resume_ready = std::move(ready);
+}
+
+Transfer::~Transfer() {
+    if (easy) curl_easy_cleanup(easy);
+    curl_slist_free_all(header_list);
+    curl_slist_free_all(resolve_list);
+}
+
+int64_t steady_now_ms() {
+    return SteadyClock().now_ms();
+}
+
+const std::string *find_header(const Headers &headers, std::string_view name) {
+    for (const auto &[key, value] : headers) {
+        if (iequals(key, name)) return &value;
+    }
+    return nullptr;
+}
+
+std::optional<ErrorInfo> precheck_request(const HttpRequest &r, const UrlPolicy &policy) {
+    if (starts_with_ci(r.url, "http://") && !policy.options().insecure_local) {
+        return ErrorInfo::make(
+            Status::UrlBlocked,
+            "plain http:// refused by the URL policy (HTTPS only): " + log::redact_url(r.url));
+    }
+    if (has_line_break(r.method) || r.method.empty())
+        return ErrorInfo::make(Status::InvalidArgument, "invalid HTTP method");
+    for (const auto &[name, value] : r.headers) {
+        if (name.empty() || has_line_break(name) || has_line_break(value) ||
+            name.find(':') != std::string::npos)
+            return ErrorInfo::make(Status::InvalidArgument,
+                                   "invalid HTTP header \"" + log::redact(name) + "\"");
+    }
+    return std::nullopt;
+}
+
+CURLcode configure_transfer(Transfer &t, const std::string &user_agent,
+                            const std::string &ca_file) {
+    t.easy = curl_easy_init();
+    if (!t.easy) return CURLE_OUT_OF_MEMORY;
+    CURL *e = t.easy;
+    CURLcode rc = CURLE_OK;
+    auto set = [&](CURLoption option, auto value) {
+        if (rc == CURLE_OK) rc = curl_easy_setopt(e, option, value);
+    };
+    const HttpRequest &r = t.request;
+    set(CURLOPT_URL, r.url.c_str());
+    set(CURLOPT_PRIVATE, static_cast<void *>(&t));
+    set(CURLOPT_NOSIGNAL, 1L);
+    set(CURLOPT_USERAGENT, user_agent.c_str());
+    set(CURLOPT_PROTOCOLS_STR, "http,https");
+    set(CURLOPT_FOLLOWLOCATION, 0L);
+    set(CURLOPT_SSL_VERIFYPEER, 1L);
+    set(CURLOPT_SSL_VERIFYHOST, 2L);
+    if (!ca_file.empty()) set(CURLOPT_CAINFO, ca_file.c_str());
+    set(CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_2TLS));
+    // Over TLS, wait for a connection that may multiplex (HTTP/2) rather than open another.
+    if (starts_with_ci(r.url, "https://")) set(CURLOPT_PIPEWAIT, 1L);
+    // No proxy, not even from the environment: the connect-time check must see the address
+    // of the cloud itself, not of a proxy that would resolve the name on its own.
+    set(CURLOPT_PROXY, "");
+    set(CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(std::max(0, r.connect_timeout_ms)));
+    set(CURLOPT_TIMEOUT_MS, static_cast<long>(std::max(0, r.total_timeout_ms)));
+    set(CURLOPT_TCP_KEEPALIVE, 1L);
+    // Removing a transfer that is still resolving must not wait for getaddrinfo to return.
+    set(CURLOPT_QUICK_EXIT, 1L);
+    set(CURLOPT_OPENSOCKETFUNCTION, &on_open_socket);
+    set(CURLOPT_OPENSOCKETDATA, static_cast<void *>(&t));
+    set(CURLOPT_HEADERFUNCTION, &on_header);
+    set(CURLOPT_HEADERDATA, static_cast<void *>(&t));
+    set(CURLOPT_WRITEFUNCTION, &on_body);
+    set(CURLOPT_WRITEDATA, static_cast<void *>(&t));
+    set(CURLOPT_ERRORBUFFER, t.error_buffer);
+    if (r.max_response_bytes < static_cast<size_t>(std::numeric_limits<curl_off_t>::max())) {
+        // Fails at once when Content-Length already says too much.
+        set(CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(r.max_response_bytes));
+    }
+    for (const std::string &entry : r.resolve) {
+        t.resolve_list = curl_slist_append(t.resolve_list, entry.c_str());
+    }
+    if (t.resolve_list) set(CURLOPT_RESOLVE, t.resolve_list);
+
+    bool has_expect = false;
+    for (const auto &[name, value] : r.headers) {
+        has_expect = has_expect || iequals(name, "Expect");
+        std::string line = name + ": " + value;
+        t.header_list = curl_slist_append(t.header_list, line.c_str());
+    }
+    // No "Expect: 100-continue" round trip before large bodies.
+    if (!has_expect) t.header_list = curl_slist_append(t.header_list, "Expect:");
+    set(CURLOPT_HTTPHEADER, t.header_list);
+
+    if (iequals(r.method, "GET") && r.body.empty()) {
+        set(CURLOPT_HTTPGET, 1L);
+    } else if (iequals(r.method, "HEAD")) {
+        set(CURLOPT_NOBODY, 1L);
+    } else if (iequals(r.method, "POST") || !r.body.empty()) {
+        set(CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(r.body.size()));
+        set(CURLOPT_POSTFIELDS, r.body.c_str());
+        if (!iequals(r.method, "POST")) set(CURLOPT_CUSTOMREQUEST, r.method.c_str());
+    } else {
+        set(CURLOPT_CUSTOMREQUEST, r.method.c_str());
+    }
+    return rc;
+}
+
+ErrorInfo transfer_outcome(Transfer &t, CURLcode code) {
+    long status = 0;
+    curl_easy_getinfo(t.easy, CURLINFO_RESPONSE_CODE, &status);
+    t.response.http_status = static_cast<int>(status);
+    if (t.abort) return *t.abort;
+    if (code == CURLE_OK) {
+        if (status >= 300 && status < 400) {
+            const std::string *location = find_header(t.response.headers, "Location");
+            ErrorInfo e = ErrorInfo::make(Status::RedirectRefused,
+                                          "redirect refused: HTTP " + std::to_string(status) +
+                                              (location ? " to " + log::redact_url(*location)
+                                                        : std::string(" (no Location)")));
+            e.http_status = static_cast<int>(status);
+            return e;
+        }
+        return ErrorInfo{};
+    }
+    if (code == CURLE_COULDNT_CONNECT && !t.blocked_address.empty() && t.allowed_connects == 0) {
+        return ErrorInfo::make(Status::UrlBlocked, "connection to " + t.blocked_address +
+                                                       " refused: address blocked by the "
+                                                       "URL policy");
+    }
+    ErrorInfo e = curl_error(code, t.error_buffer);
+    if (code == CURLE_OPERATION_TIMEDOUT) {
+        e.message = "request timed out (connect timeout " +
+                    std::to_string(t.request.connect_timeout_ms) + " ms, total timeout " +
+                    std::to_string(t.request.total_timeout_ms) + " ms): " + t.error_buffer;
+    }
+    return e;
+}
+
+}  // namespace elizacloud

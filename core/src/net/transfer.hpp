@@ -1,0 +1,66 @@
+// One HTTP request inside the engine: its libcurl easy handle, the callbacks that collect or
+// stream the response, the connect-time policy hook, and how the result is judged. Used on the
+// engine's I/O thread only.
+#pragma once
+
+#include <curl/curl.h>
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "net/engine.hpp"
+
+namespace elizacloud {
+
+struct Transfer {
+    RequestId id = 0;
+    HttpRequest request;
+    Completion on_complete;
+    const UrlPolicy *policy = nullptr;
+    CURL *easy = nullptr;
+    bool added = false;       // to the multi handle
+    bool holds_slot = false;  // counts against its host's connection cap (HostQueue)
+    curl_slist *header_list = nullptr;
+    curl_slist *resolve_list = nullptr;
+    char error_buffer[CURL_ERROR_SIZE] = {};
+
+    HttpResponse response;
+    size_t received_bytes = 0;  // headers + body, against max_response_bytes
+    bool status_known = false;
+    bool streaming = false;
+    // Set when something of ours stops the transfer (cancel, size limit, stream consumer error);
+    // it then wins over whatever libcurl reports.
+    std::optional<ErrorInfo> abort;
+    // The last address the open-socket hook refused, and how many it let through: a failed
+    // connect with none let through is the policy's doing.
+    std::string blocked_address;
+    int allowed_connects = 0;
+    int64_t last_activity_ms = 0;  // steady clock, for the idle timeout
+    // Back-pressure (pause_current_transfer): a pause asked for during on_data takes effect
+    // before the next block of body bytes; `paused` while libcurl holds the transfer paused.
+    // Neither counts as idle: the stall is the consumer's, not the network's.
+    bool pause_requested = false;
+    bool paused = false;
+    std::function<bool()> resume_ready;
+
+    Transfer() = default;
+    Transfer(const Transfer &) = delete;
+    Transfer &operator=(const Transfer &) = delete;
+    ~Transfer();
+};
+
+// Problems found before any I/O (plain http without the opt-in, header injection); nullopt
+// when the request may start.
+std::optional<ErrorInfo> precheck_request(const HttpRequest &request, const UrlPolicy &policy);
+
+// Creates and configures the easy handle. ca_file may be empty (system CAs).
+CURLcode configure_transfer(Transfer &t, const std::string &user_agent, const std::string &ca_file);
+
+// The result of a transfer libcurl reports as done with `code`; fills response.http_status.
+ErrorInfo transfer_outcome(Transfer &t, CURLcode code);
+
+int64_t steady_now_ms();
+
+}  // namespace elizacloud

@@ -1,0 +1,606 @@
+#include "rest/rest_api.hpp"
+
+#include <condition_variable>
+#include <optional>
+#include <utility>
+
+#include "handle/cloud.hpp"
+#include "rest/rest_checks.hpp"
+#include "rest/rest_errors.hpp"
+#include "session/login.hpp"
+#include "util/json.hpp"
+#include "util/log.hpp"
+#include "util/uuid.hpp"
+
+namespace elizacloud {
+namespace {
+
+constexpr std::string_view kPrefix = "/api/cloud/";
+constexpr int kMaxBodyDepth = 128;
+constexpr const char *kExpired = "Session not found or expired";
+
+enum class RouteId {
+    Login,
+    LoginStatus,
+    Status,
+    Credits,
+    Disconnect,
+    Agents,
+    Provision,
+    Connect,
+    Shutdown,
+    Events
+};
+
+Headers base_headers(const char *content_type = "application/json") {
+    return {{"Content-Type", content_type},
+            {"Cache-Control", "no-store"},
+            {"X-Content-Type-Options", "nosniff"}};
+}
+
+RestResponse json_response(int status, std::string body) {
+    RestResponse r;
+    r.status = status;
+    r.headers = base_headers();
+    r.body = std::move(body);
+    return r;
+}
+
+// {"error": message}, plus "status": status_field for the login-status route (R49–R53).
+RestResponse error_response(int status, std::string_view message,
+                            const char *status_field = nullptr) {
+    json::Document doc(rapidjson::kObjectType);
+    auto &alloc = doc.GetAllocator();
+    if (status_field) json::set(doc, "status", json::string_value(status_field, alloc), alloc);
+    json::set(doc, "error", json::string_value(message, alloc), alloc);
+    return json_response(status, json::stringify(doc));
+}
+
+RestResponse from_error(const ErrorInfo &error) {
+    // The detail (it may quote the cloud) goes to the log, redacted; the client gets our words.
+    log::warn("[rest] {}: {}", status_name(error.status), error.message);
+    const RestError mapped = rest_error(error.status);
+    RestResponse r = error_response(mapped.http_status, mapped.message);
+    if (error.status == Status::RateLimited && error.retry_after_ms >= 0)
+        r.headers.emplace_back("Retry-After", std::to_string((error.retry_after_ms + 999) / 1000));
+    return r;
+}
+
+RestResponse expired() {
+    json::Document doc(rapidjson::kObjectType);
+    auto &alloc = doc.GetAllocator();
+    json::set(doc, "status", json::string_value("expired", alloc), alloc);
+    json::set(doc, "error", json::string_value(kExpired, alloc), alloc);
+    return json_response(200, json::stringify(doc));
+}
+
+// Seed 000 names an agent's display name "name"; the cloud calls it "agentName" (SPEC §3: both).
+void add_name(json::Value &agent, json::Document::AllocatorType &alloc) {
+    if (!agent.IsObject() || json::member(agent, "name")) return;
+    const json::Value *name = json::member(agent, "agentName");
+    if (name && name->IsString()) json::set(agent, "name", json::Value(*name, alloc), alloc);
+}
+
+json::Document parse_result(const std::string &text) {
+    json::Document doc;
+    if (!json::parse(text, doc)) throw Error(Status::Protocol, "unparsable result from the core");
+    return doc;
+}
+
+struct Match {
+    RouteId id;
+    const char *allow;  // the methods the path accepts
+    std::string agent_id;
+};
+
+// Exact paths only (G14): no prefix or suffix matching, no trailing slash, no extra segments.
+std::optional<Match> match(std::string_view path) {
+    if (!path.starts_with(kPrefix)) return std::nullopt;
+    const std::string_view rest = path.substr(kPrefix.size());
+    if (rest == "login") return Match{RouteId::Login, "POST", {}};
+    if (rest == "login/status") return Match{RouteId::LoginStatus, "GET", {}};
+    if (rest == "status") return Match{RouteId::Status, "GET", {}};
+    if (rest == "credits") return Match{RouteId::Credits, "GET", {}};
+    if (rest == "disconnect") return Match{RouteId::Disconnect, "POST", {}};
+    if (rest == "agents") return Match{RouteId::Agents, "GET, POST", {}};
+    if (rest == "events") return Match{RouteId::Events, "GET", {}};
+    constexpr std::string_view kAgents = "agents/";
+    if (!rest.starts_with(kAgents)) return std::nullopt;
+    const std::string_view tail = rest.substr(kAgents.size());
+    const size_t slash = tail.find('/');
+    if (slash == 0 || slash == std::string_view::npos) return std::nullopt;
+    const std::string id(tail.substr(0, slash));
+    const std::string_view action = tail.substr(slash + 1);
+    if (action == "provision") return Match{RouteId::Provision, "POST", id};
+    if (action == "connect") return Match{RouteId::Connect, "POST", id};
+    if (action == "shutdown") return Match{RouteId::Shutdown, "POST", id};
+    return std::nullopt;
+}
+
+bool method_allowed(const Match &m, std::string_view method) {
+    const std::string_view allow = m.allow;
+    if (method == "GET") return allow.find("GET") != std::string_view::npos;
+    if (method == "POST") return allow.find("POST") != std::string_view::npos;
+    return false;
+}
+
+const std::string *header(const RestRequest &request, std::string_view name) {
+    return find_header(request.headers, name);
+}
+
+}  // namespace
+
+RestApi::RestApi(Cloud &cloud, RestOptions options, std::shared_ptr<LoginSessions> sessions)
+    : cloud_(cloud),
+      options_(std::move(options)),
+      sessions_(sessions ? std::move(sessions)
+                         : std::make_shared<LoginSessions>(options_.login_session_ttl_ms)),
+      events_(cloud, options_.max_event_streams) {}
+
+RestApi::~RestApi() {
+    shutdown();
+}
+
+void RestApi::shutdown() {
+    std::set<uint64_t> operations;
+    std::set<RequestId> requests;
+    {
+        std::lock_guard<std::mutex> lock(inflight_mutex_);
+        closing_ = true;
+        operations = operations_;
+        requests = requests_;
+    }
+    for (uint64_t id : operations) cloud_.cancel(id);
+    for (RequestId id : requests) cloud_.engine()->cancel(id);
+    events_.close_all();
+}
+
+RestResponse RestApi::dispatch(const RestRequest &request) {
+    const std::string_view target = request.target;
+    const size_t question = target.find('?');
+    const std::string_view path = target.substr(0, question);
+    const std::string_view query =
+        question == std::string_view::npos ? std::string_view() : target.substr(question + 1);
+    if (!path.starts_with(kPrefix) && path != "/api/cloud") {
+        RestResponse r = error_response(404, "Not found");
+        r.handled = false;
+        return r;
+    }
+    try {
+        return route(request, path, query);
+    } catch (const Error &e) {
+        return from_error(e.info());
+    } catch (const std::bad_alloc &) {
+        return error_response(500, "Internal error");
+    } catch (const std::exception &e) {
+        log::error("[rest] {} {}: {}", request.method, path, e.what());
+        return error_response(500, "Internal error");
+    }
+}
+
+RestResponse RestApi::route(const RestRequest &request, std::string_view path,
+                            std::string_view query) {
+    // Against DNS rebinding: a page served from evil.example resolving to 127.0.0.1 still says
+    // "Host: evil.example".
+    if (const std::string *host = header(request, "Host");
+        host && !rest::host_allowed(*host, options_.allowed_hosts))
+        return error_response(403, "Forbidden \u2014 invalid Host header");
+    const std::string *origin = header(request, "Origin");
+    if (origin && !rest::origin_allowed(*origin, options_.allowed_origins))
+        return error_response(403, "Origin not allowed");
+    auto with_cors = [&](RestResponse r) {
+        if (origin && !origin->empty()) {
+            r.headers.emplace_back("Access-Control-Allow-Origin", *origin);
+            r.headers.emplace_back("Vary", "Origin");
+        }
+        return r;
+    };
+    if (request.method == "OPTIONS") {  // CORS preflight: no token (R193), empty body
+        RestResponse r;
+        r.status = 204;
+        r.headers = {{"Access-Control-Allow-Methods", "GET, POST, OPTIONS"},
+                     {"Access-Control-Allow-Headers", "Authorization, Content-Type"},
+                     {"Access-Control-Max-Age", "600"}};
+        return with_cors(std::move(r));
+    }
+    if (!options_.token.empty()) {
+        const std::string *authorization = header(request, "Authorization");
+        const auto token = authorization ? rest::bearer_token(*authorization) : std::nullopt;
+        if (!token || !rest::constant_time_equal(*token, options_.token))
+            return with_cors(error_response(401, "Unauthorized"));
+    }
+    if (request.body.size() > kRestMaxBodyBytes) {
+        RestResponse r = error_response(413, "Request body too large");
+        r.headers.emplace_back("Connection", "close");
+        return with_cors(std::move(r));
+    }
+    const auto m = match(path);
+    if (!m) return with_cors(error_response(404, "Not found"));
+    if (!method_allowed(*m, request.method)) {
+        RestResponse r = error_response(405, "Method not allowed");
+        r.headers.emplace_back("Allow", m->allow);
+        return with_cors(std::move(r));
+    }
+    {
+        std::lock_guard<std::mutex> lock(inflight_mutex_);
+        if (closing_) return with_cors(error_response(503, "The server is shutting down"));
+    }
+    switch (m->id) {
+        case RouteId::Login:
+            return with_cors(login());
+        case RouteId::LoginStatus:
+            return with_cors(login_status(query));
+        case RouteId::Status:
+            return with_cors(status());
+        case RouteId::Credits:
+            return with_cors(credits());
+        case RouteId::Disconnect:
+            return with_cors(disconnect());
+        case RouteId::Agents:
+            return with_cors(request.method == "GET" ? agents_list() : agents_create(request.body));
+        case RouteId::Provision:
+        case RouteId::Connect:
+            return with_cors(connect(m->agent_id));
+        case RouteId::Shutdown:
+            return with_cors(shutdown_agent(m->agent_id));
+        case RouteId::Events:
+            return with_cors(events());
+    }
+    return with_cors(error_response(404, "Not found"));
+}
+
+// ---- plumbing ---------------------------------------------------------------------------------
+
+std::string RestApi::run(Request request) {
+    uint64_t op = 0;
+    bool cancel_now = false;
+    auto forget = [&] {
+        std::lock_guard<std::mutex> lock(inflight_mutex_);
+        operations_.erase(op);
+    };
+    try {
+        std::string result = cloud_.run(std::move(request), 0, [&](uint64_t id) {
+            {
+                std::lock_guard<std::mutex> lock(inflight_mutex_);
+                op = id;
+                operations_.insert(id);
+                cancel_now = closing_;
+            }
+            if (cancel_now) cloud_.cancel(id);
+        });
+        forget();
+        return result;
+    } catch (...) {
+        forget();
+        throw;
+    }
+}
+
+HttpResponse RestApi::perform(HttpRequest request) {
+    struct Wait {
+        std::mutex mutex;
+        std::condition_variable done;
+        std::optional<HttpResponse> response;
+    };
+    auto wait = std::make_shared<Wait>();
+    auto engine = cloud_.engine();
+    const RequestId id = engine->submit(std::move(request), [wait](HttpResponse &&response) {
+        std::lock_guard<std::mutex> lock(wait->mutex);
+        wait->response = std::move(response);
+        wait->done.notify_all();
+    });
+    bool cancel_now = false;
+    {
+        std::lock_guard<std::mutex> lock(inflight_mutex_);
+        cancel_now = closing_;
+        requests_.insert(id);
+    }
+    if (cancel_now) engine->cancel(id);
+    HttpResponse response;
+    {
+        // The completion always runs (with Cancelled at worst), and the request has its timeout.
+        std::unique_lock<std::mutex> lock(wait->mutex);
+        wait->done.wait(lock, [&] { return wait->response.has_value(); });
+        response = std::move(*wait->response);
+    }
+    std::lock_guard<std::mutex> lock(inflight_mutex_);
+    requests_.erase(id);
+    return response;
+}
+
+bool RestApi::has_key() const {
+    try {
+        cloud_.api_key();
+        return true;
+    } catch (const Error &) {
+        return false;
+    }
+}
+
+// ---- login ------------------------------------------------------------------------------------
+
+RestResponse RestApi::login() {
+    const BaseUrl &base = cloud_.base_url();
+    const int timeout = options_.login_request_timeout_ms;
+    HttpRequest request;
+    request.method = "POST";
+    request.url = base.site_url + "/api/auth/cli-session";
+    request.headers = {{"Accept", "application/json"}, {"Content-Type", "application/json"}};
+    // Only an older cloud uses (and echoes) this id; today's mints its own: the answer's counts.
+    request.body = R"({"sessionId":)" + json::quote(uuid_v4()) + "}";
+    request.total_timeout_ms = timeout;
+    request.connect_timeout_ms = timeout;
+    const HttpResponse response = perform(std::move(request));
+    std::string session_id;
+    const ErrorInfo error = interpret_login_create(response, timeout, session_id);
+    if (!error.ok()) {
+        log::warn("[rest] login: {}", error.message);
+        switch (error.status) {
+            case Status::Timeout:
+                return error_response(504, "Eliza Cloud login request timed out");
+            case Status::RedirectRefused:
+                return error_response(
+                    502, "Eliza Cloud login request was redirected; redirects are not allowed");
+            case Status::Cancelled:
+                return error_response(503, rest_error(Status::Cancelled).message);
+            default:
+                return error_response(502, response.ok()
+                                               ? "Failed to create auth session with Eliza Cloud"
+                                               : "Failed to reach Eliza Cloud");
+        }
+    }
+    sessions_->add(session_id);
+    json::Document doc(rapidjson::kObjectType);
+    auto &alloc = doc.GetAllocator();
+    json::set(doc, "ok", json::Value(true), alloc);
+    json::set(doc, "sessionId", json::string_value(session_id, alloc), alloc);
+    json::set(
+        doc, "browserUrl",
+        json::string_value(
+            base.site_url + "/auth/cli-login?session=" + encode_query_value(session_id), alloc),
+        alloc);
+    return json_response(200, json::stringify(doc));
+}
+
+RestResponse RestApi::login_status(std::string_view query) {
+    constexpr const char *kError = "error";
+    const auto id = rest::query_param(query, "sessionId");
+    if (!id || rest::trim(*id).empty())
+        return error_response(400, "sessionId query parameter is required");
+    if (!is_uuid(*id)) return error_response(400, "sessionId must be a UUID");
+    LoginSessions::Claim claim = sessions_->claim(*id);
+    if (!claim) return expired();  // not created here, finished, or expired (G5)
+
+    const int timeout = options_.login_request_timeout_ms;
+    HttpRequest request;
+    request.url = cloud_.base_url().site_url + "/api/auth/cli-session/" + encode_path_segment(*id);
+    request.headers = {{"Accept", "application/json"}};
+    request.total_timeout_ms = timeout;
+    request.connect_timeout_ms = timeout;
+    const HttpResponse response = perform(std::move(request));
+    LoginPollOutcome outcome = interpret_login_poll(response, timeout);
+    using Kind = LoginPollOutcome::Kind;
+    switch (outcome.kind) {
+        case Kind::Pending:
+            return json_response(200, R"({"status":"pending"})");
+        case Kind::Transient:
+            return error_response(
+                200, "Eliza Cloud returned HTTP " + std::to_string(response.http_status), kError);
+        case Kind::Authenticated: {
+            LoginResult result;
+            result.api_key = std::move(outcome.api_key);
+            result.key_prefix = std::move(outcome.key_prefix);
+            result.expires_at = std::move(outcome.expires_at);
+            ErrorInfo saved;
+            // Not adopted when a disconnect came in meanwhile: it must not bring the key back.
+            if (!claim.finish([&] { saved = cloud_.adopt_login(result); })) return expired();
+            if (!saved.ok())
+                log::warn("[rest] login: the API key was not saved: {}", saved.message);
+            log::info("[rest] login: authenticated, key {}\u2026", result.key_prefix);
+            json::Document doc(rapidjson::kObjectType);
+            auto &alloc = doc.GetAllocator();
+            json::set(doc, "status", json::string_value("authenticated", alloc), alloc);
+            json::set(doc, "keyPrefix", json::string_value(result.key_prefix, alloc), alloc);
+            RestResponse r = json_response(200, json::stringify(doc));
+            r.credentials = CredentialsChange::Stored;
+            return r;
+        }
+        case Kind::Failed:
+            break;
+    }
+    log::warn("[rest] login status: {}", outcome.error.message);
+    switch (outcome.error.status) {
+        case Status::LoginExpired:
+            claim.finish();
+            return expired();
+        case Status::KeyAlreadyRetrieved:
+            // Not "authenticated": no key was saved (G13).
+            claim.finish();
+            return error_response(
+                200, "The API key of this login session was already retrieved; log in again",
+                kError);
+        case Status::Timeout:
+            return error_response(504, "Eliza Cloud status request timed out", kError);
+        case Status::RedirectRefused:
+            return error_response(
+                502, "Eliza Cloud status request was redirected; redirects are not allowed",
+                kError);
+        case Status::Protocol:
+            return error_response(502, "Eliza Cloud returned an invalid response", kError);
+        case Status::Cancelled:
+            return error_response(503, rest_error(Status::Cancelled).message, kError);
+        default:
+            return error_response(502, "Failed to reach Eliza Cloud", kError);
+    }
+}
+
+// ---- status, credits, disconnect --------------------------------------------------------------
+
+RestResponse RestApi::status() {
+    return json_response(200, run(make_request(Method::Status)));
+}
+
+RestResponse RestApi::credits() {
+    Request request = make_request(Method::Credits);
+    request.fresh = true;  // thresholds must reflect the balance now
+    try {
+        return json_response(200, run(std::move(request)));
+    } catch (const Error &e) {
+        if (e.status() == Status::Cancelled) throw;
+        // Always 200 with a null balance and the reason (R104–R107), in our words.
+        log::warn("[rest] credits: {}", e.what());
+        json::Document doc(rapidjson::kObjectType);
+        auto &alloc = doc.GetAllocator();
+        json::set(doc, "connected", json::Value(true), alloc);
+        json::set(doc, "balance", json::Value(), alloc);
+        json::set(doc, "low", json::Value(false), alloc);
+        json::set(doc, "critical", json::Value(false), alloc);
+        json::set(doc, "topUpUrl", json::string_value(cloud_.base_url().top_up_url(), alloc),
+                  alloc);
+        json::set(doc, "error", json::string_value(rest_error(e.status()).message, alloc), alloc);
+        return json_response(200, json::stringify(doc));
+    }
+}
+
+RestResponse RestApi::disconnect() {
+    // A login still being polled must not bring the key back afterwards.
+    sessions_->clear();
+    try {
+        run(make_request(Method::Logout));  // final backup when connected, then the key goes
+    } catch (const Error &e) {
+        log::warn("[rest] disconnect: {}", e.what());  // always 200 (R86)
+    }
+    RestResponse r = json_response(200, R"({"ok":true,"status":"disconnected"})");
+    r.credentials = CredentialsChange::Removed;
+    return r;
+}
+
+// ---- agents -----------------------------------------------------------------------------------
+
+RestResponse RestApi::agents_list() {
+    if (!has_key()) return error_response(401, "Not connected to Eliza Cloud");
+    json::Document agents = parse_result(run(make_request(Method::AgentsList)));
+    if (!agents.IsArray()) throw Error(Status::Protocol, "the agent list is not an array");
+    json::Document doc(rapidjson::kObjectType);
+    auto &alloc = doc.GetAllocator();
+    json::Value list(rapidjson::kArrayType);
+    for (auto &agent : agents.GetArray()) {
+        json::Value copy(agent, alloc);
+        add_name(copy, alloc);
+        list.PushBack(copy, alloc);
+    }
+    json::set(doc, "ok", json::Value(true), alloc);
+    json::set(doc, "agents", std::move(list), alloc);
+    return json_response(200, json::stringify(doc));
+}
+
+RestResponse RestApi::agents_create(const std::string &body) {
+    if (!has_key()) return error_response(401, "Not connected to Eliza Cloud");  // R67
+    json::Document input;
+    if (!rest::json_depth_within(body, kMaxBodyDepth) || !json::parse(body, input))
+        return error_response(400, "Invalid JSON in request body");
+    // Bytes that are not text are never forwarded (nor echoed back) to the cloud.
+    if (!rest::valid_utf8(body)) return error_response(400, "Request body must be valid UTF-8");
+    if (!input.IsObject()) return error_response(400, "Request body must be a JSON object");
+    const json::Value *name = json::member(input, "agentName");
+    if (name && !name->IsNull() && !name->IsString())
+        return error_response(400, "agentName must be a string");  // G12
+    const std::string agent_name =
+        name && name->IsString() ? rest::trim({name->GetString(), name->GetStringLength()}) : "";
+    if (agent_name.empty()) return error_response(400, "agentName is required");
+    // Escapes decode to anything (\u0000, a lone surrogate): the decoded name is checked too.
+    if (!rest::valid_utf8(agent_name) || rest::has_control_chars(agent_name))
+        return error_response(400, "agentName must be text without control characters");
+    const json::Value *config = json::member(input, "agentConfig");
+    if (config && !config->IsNull() && !config->IsObject())
+        return error_response(400, "agentConfig must be a JSON object");
+    const json::Value *env = json::member(input, "environmentVars");
+    if (env && !env->IsNull()) {
+        bool strings = env->IsObject();
+        if (strings)
+            for (auto it = env->MemberBegin(); it != env->MemberEnd(); ++it)
+                strings = strings && it->value.IsString();
+        if (!strings) return error_response(400, "environmentVars must be an object of strings");
+        // Names are plain text; values may hold newlines (keys, certificates) but no NUL.
+        for (auto it = env->MemberBegin(); it != env->MemberEnd(); ++it) {
+            const std::string_view key(it->name.GetString(), it->name.GetStringLength());
+            const std::string_view value(it->value.GetString(), it->value.GetStringLength());
+            if (!rest::valid_utf8(key) || rest::has_control_chars(key) ||
+                !rest::valid_utf8(value) || value.find('\0') != std::string_view::npos)
+                return error_response(400, "environmentVars must be text (no NUL characters)");
+        }
+    }
+
+    json::Document params(rapidjson::kObjectType);
+    auto &alloc = params.GetAllocator();
+    json::set(params, "agentName", json::string_value(agent_name, alloc), alloc);
+    if (config && config->IsObject())
+        json::set(params, "agentConfig", json::Value(*config, alloc), alloc);
+    if (env && env->IsObject())
+        json::set(params, "environmentVars", json::Value(*env, alloc), alloc);
+    const std::string text = json::stringify(params);
+
+    json::Document agent = parse_result(run(make_request(Method::AgentCreate, nullptr, nullptr,
+                                                         nullptr, nullptr, nullptr, text.c_str())));
+    json::Document doc(rapidjson::kObjectType);
+    auto &out = doc.GetAllocator();
+    json::Value copy(agent, out);
+    add_name(copy, out);
+    json::set(doc, "ok", json::Value(true), out);
+    json::set(doc, "agent", std::move(copy), out);
+    return json_response(201, json::stringify(doc));
+}
+
+RestResponse RestApi::connect(const std::string &agent_id) {
+    // R77/R83: one message for both, and no request reaches the cloud.
+    if (!is_uuid(agent_id) || !has_key())
+        return error_response(400, "Invalid agent ID or cloud not connected");
+    // The manager disconnects another active agent first (with its final backup) and follows
+    // the provisioning job; the same agent again is a no-op (SPEC §2.3).
+    json::Document result = parse_result(run(make_request(Method::Connect, agent_id.c_str())));
+    json::Document doc(rapidjson::kObjectType);
+    auto &alloc = doc.GetAllocator();
+    json::set(doc, "ok", json::Value(true), alloc);
+    json::set(doc, "agentId", json::string_value(agent_id, alloc), alloc);
+    const auto name = json::get_string(result, "agentName");
+    json::set(doc, "agentName", name ? json::string_value(*name, alloc) : json::Value(), alloc);
+    json::Value status(rapidjson::kObjectType);
+    json::set(status, "connected", json::Value(true), alloc);
+    json::set(status, "state", json::string_value("connected", alloc), alloc);
+    json::set(doc, "status", std::move(status), alloc);
+    return json_response(200, json::stringify(doc));
+}
+
+RestResponse RestApi::shutdown_agent(const std::string &agent_id) {
+    if (!is_uuid(agent_id) || !has_key())
+        return error_response(400, "Invalid agent ID or cloud not connected");
+    std::string active;
+    try {
+        active = cloud_.active_agent();
+    } catch (const Error &) {  // none
+    }
+    // The active agent is disconnected first (final backup while it still runs), R81.
+    if (!active.empty() && active == agent_id) run(make_request(Method::Disconnect));
+    run(make_request(Method::AgentDelete, agent_id.c_str()));
+    json::Document doc(rapidjson::kObjectType);
+    auto &alloc = doc.GetAllocator();
+    json::set(doc, "ok", json::Value(true), alloc);
+    json::set(doc, "agentId", json::string_value(agent_id, alloc), alloc);
+    json::set(doc, "status", json::string_value("stopped", alloc), alloc);
+    return json_response(200, json::stringify(doc));
+}
+
+// ---- events -----------------------------------------------------------------------------------
+
+RestResponse RestApi::events() {
+    auto stream = events_.subscribe();
+    if (!stream) return error_response(503, "Too many event streams");
+    RestResponse r;
+    r.status = 200;
+    r.headers = base_headers("text/event-stream");
+    r.headers.emplace_back("X-Accel-Buffering", "no");  // proxies must not hold frames back
+    r.stream = std::move(stream);
+    return r;
+}
+
+}  // namespace elizacloud

@@ -1,0 +1,76 @@
+#include "util/json.hpp"
+
+#include <rapidjson/error/en.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+namespace elizacloud::json {
+
+bool parse(std::string_view text, Document &doc, std::string *error) {
+    // Without kParseStopWhenDoneFlag RapidJSON rejects trailing non-whitespace, as JSON requires.
+    doc.Parse(text.data(), text.size());
+    if (!doc.HasParseError()) return true;
+    if (error) {
+        *error = std::string(rapidjson::GetParseError_En(doc.GetParseError())) + " at offset " +
+                 std::to_string(doc.GetErrorOffset());
+    }
+    return false;
+}
+
+const Value *member(const Value &v, std::string_view key) {
+    if (!v.IsObject()) return nullptr;
+    auto it = v.FindMember(Value(key.data(), static_cast<rapidjson::SizeType>(key.size())));
+    return it == v.MemberEnd() ? nullptr : &it->value;
+}
+
+std::optional<std::string> get_string(const Value &v, std::string_view key) {
+    const Value *m = member(v, key);
+    if (!m || !m->IsString()) return std::nullopt;
+    return std::string(m->GetString(), m->GetStringLength());
+}
+
+std::optional<double> get_number(const Value &v, std::string_view key) {
+    const Value *m = member(v, key);
+    if (!m || !m->IsNumber()) return std::nullopt;
+    return m->GetDouble();
+}
+
+std::optional<bool> get_bool(const Value &v, std::string_view key) {
+    const Value *m = member(v, key);
+    if (!m || !m->IsBool()) return std::nullopt;
+    return m->GetBool();
+}
+
+std::optional<int64_t> get_int(const Value &v, std::string_view key) {
+    const Value *m = member(v, key);
+    if (!m || !m->IsInt64()) return std::nullopt;
+    return m->GetInt64();
+}
+
+std::string stringify(const Value &v) {
+    rapidjson::StringBuffer buffer;
+    rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
+    v.Accept(writer);
+    return std::string(buffer.GetString(), buffer.GetSize());
+}
+
+std::string quote(std::string_view text) {
+    Value v(rapidjson::StringRef(text.data(), text.size()));
+    return stringify(v);
+}
+
+Value string_value(std::string_view text, Document::AllocatorType &alloc) {
+    return Value(text.data(), static_cast<rapidjson::SizeType>(text.size()), alloc);
+}
+
+void set(Value &object, std::string_view key, Value value, Document::AllocatorType &alloc) {
+    if (auto it =
+            object.FindMember(Value(key.data(), static_cast<rapidjson::SizeType>(key.size())));
+        it != object.MemberEnd()) {
+        it->value = std::move(value);
+        return;
+    }
+    object.AddMember(string_value(key, alloc), std::move(value), alloc);
+}
+
+}  // namespace elizacloud::json
