@@ -721,6 +721,71 @@ TEST_F(CApiEmulator, SyncAndGenericFormsAgree) {
     while (auto ev = wait_event(c.get(), 100)) EXPECT_NE(ev->type, EC_EVENT_REQUEST_COMPLETED);
 }
 
+// Provisioning progress belongs to the request that caused it: a connect's and an
+// agents.provision's events carry their request ids, so bindings never guess the owner.
+TEST_F(CApiEmulator, ProgressEventsCarryTheirRequestId) {
+    auto c = cloud();
+    Owned created;
+    ASSERT_EQ(ec_cloud_agent_create_sync(c.get(), R"({"agentName":"t"})", -1, &created.p), EC_OK);
+    char agent[64] = "";
+    ASSERT_EQ(emu_json_string(created.p, "id", agent, sizeof agent), 0);
+    for (const char *method : {"agents.provision", "connect"}) {
+        if (std::string(method) == "connect") {
+            Owned suspended;
+            ASSERT_EQ(ec_cloud_agent_suspend_sync(c.get(), agent, -1, &suspended.p), EC_OK);
+        }
+        uint64_t id = 0;
+        const std::string params = std::string(R"({"agentId":")") + agent + "\"}";
+        ASSERT_EQ(ec_cloud_call(c.get(), method, params.c_str(), &id), EC_OK)
+            << ec_last_error_message();
+        int progress = 0;
+        for (;;) {
+            auto ev = wait_event(c.get());
+            ASSERT_TRUE(ev) << method;
+            if (ev->type == EC_EVENT_PROVISION_PROGRESS) {
+                EXPECT_EQ(ev->request_id, id) << method;
+                ++progress;
+            }
+            if (ev->type == EC_EVENT_REQUEST_COMPLETED) {
+                EXPECT_EQ(ev->request_id, id);
+                EXPECT_EQ(ev->status, EC_OK) << ev->message;
+                break;
+            }
+        }
+        EXPECT_GT(progress, 0) << method;
+    }
+}
+
+// An operation that exists only as a registry row (no typed export) runs through the generic
+// entry: jobs.get, with the job id of a provisioning call.
+TEST_F(CApiEmulator, ARowWithoutATypedExportRunsThroughTheGenericEntry) {
+    auto c = cloud();
+    Owned created, job, missing;
+    ASSERT_EQ(ec_cloud_agent_create_sync(c.get(), R"({"agentName":"t"})", -1, &created.p), EC_OK);
+    char agent[64] = "";
+    ASSERT_EQ(emu_json_string(created.p, "id", agent, sizeof agent), 0);
+    uint64_t id = 0;
+    ASSERT_EQ(ec_cloud_agent_provision(c.get(), agent, &id), EC_OK);
+    std::string job_id;
+    while (job_id.empty()) {
+        auto ev = wait_event(c.get());
+        ASSERT_TRUE(ev);
+        if (ev->type == EC_EVENT_PROVISION_PROGRESS && ev->json) {
+            char buffer[64] = "";
+            if (emu_json_string(ev->json, "jobId", buffer, sizeof buffer) == 0) job_id = buffer;
+        }
+    }
+    const std::string params = R"({"jobId":")" + job_id + "\"}";
+    ASSERT_EQ(ec_cloud_call_sync(c.get(), "jobs.get", params.c_str(), 10'000, &job.p), EC_OK)
+        << ec_last_error_message();
+    EXPECT_NE(job.str().find(job_id), std::string::npos) << job.str();
+    EXPECT_EQ(ec_cloud_call_sync(c.get(), "jobs.get", R"({"jobId":"nope"})", 10'000, &missing.p),
+              EC_ERR_NOT_FOUND);
+    EXPECT_EQ(ec_cloud_call_sync(c.get(), "jobs.get", "{}", 10'000, &missing.p),
+              EC_ERR_INVALID_ARGUMENT);
+    EXPECT_STREQ(ec_last_error_message(), "jobId is required");
+}
+
 TEST_F(CApiEmulator, CancelCompletesWithCancelledAndSyncTimeouts) {
     auto c = cloud();
     // Every agents list answer is delayed: the call can be cancelled while in flight.

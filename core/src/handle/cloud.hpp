@@ -223,6 +223,8 @@ private:
     // Request id of the login in progress (0 = none). Released as soon as that request ends,
     // even when it was cancelled and the login component is still winding down.
     uint64_t login_request_ = 0;
+    // Request id of the connect in progress (0 = none): its provisioning progress carries it.
+    uint64_t connect_request_ = 0;
     void release_login(uint64_t id);
 
     // Operations in flight. Events of an operation are pushed under ops_mutex_ so a chunk can

@@ -85,6 +85,11 @@ std::shared_ptr<CloudManager> Cloud::manager(bool create) {
     listeners.on_progress = gated([this](const std::string &agent_id, const ProvisionProgress &p) {
         Event event;
         event.type = EC_EVENT_PROVISION_PROGRESS;
+        // Progress during a connect belongs to that request; a reconnect's has none (0).
+        {
+            std::lock_guard<std::mutex> held(state_mutex_);
+            event.request_id = connect_request_;
+        }
         event.agent_id = agent_id;
         event.text = p.status;
         event.json = progress_json(agent_id, p.job_id, p.status, p.polls);
@@ -142,9 +147,17 @@ void Cloud::on_backup(const BackupEvent &backup) {
 Cloud::CancelFn Cloud::launch_connect(const Request &r, uint64_t id) {
     if (!client_or_null()) throw Error(Status::NotConnected, "no API key: log in first");
     auto m = manager(true);
+    {
+        std::lock_guard<std::mutex> lock(state_mutex_);
+        connect_request_ = id;
+    }
     const ManagerOpId op = m->connect_async(
         r.agent_id,
         gated([this, id](const ErrorInfo &error, std::shared_ptr<CloudRuntimeProxy> proxy) {
+            {
+                std::lock_guard<std::mutex> lock(state_mutex_);
+                if (connect_request_ == id) connect_request_ = 0;
+            }
             if (!error.ok() || !proxy) {
                 finish(id, error.ok() ? ErrorInfo::make(Status::Internal, "no proxy") : error, {});
                 return;
