@@ -2,12 +2,15 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <rapidjson/document.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <stdexcept>
 #include <system_error>
 #include <thread>
+#include <vector>
 
 #include "callback.hpp"
 #include "ec_error.hpp"
@@ -20,53 +23,43 @@ const char *c_str(const std::optional<std::string> &s) {
     return c_arg(s);
 }
 
-// Every timing field of ec_cloud_options, by its C name.
+// The options of the "timings" group, from the core's options table (the catalogue).
+const std::vector<std::string> &timing_list() {
+    static const std::vector<std::string> names = [] {
+        char *out = nullptr;
+        check(ec_cloud_operations_json(&out));
+        const std::string text = out ? out : "";
+        ec_free(out);
+        rapidjson::Document doc;
+        doc.Parse(text.c_str());
+        std::vector<std::string> found;
+        for (const auto &option : doc["options"].GetArray())
+            if (option["timing"].GetBool()) found.emplace_back(option["name"].GetString());
+        return found;
+    }();
+    return names;
+}
+
+// One timing by its C name, through the core's table (ec_cloud_options_set checks the range).
 void set_timing(ec_cloud_options &o, const std::string &name, int64_t v) {
-    auto i32 = [&](int32_t &field) {
-        if (v < 0 || v > INT32_MAX) throw std::invalid_argument(name + " out of range");
-        field = static_cast<int32_t>(v);
-    };
-    if (v < 0) throw std::invalid_argument(name + " must not be negative");
-    if (name == "heartbeat_interval_ms")
-        o.heartbeat_interval_ms = v;
-    else if (name == "heartbeat_max_failures")
-        i32(o.heartbeat_max_failures);
-    else if (name == "reconnect_initial_delay_ms")
-        o.reconnect_initial_delay_ms = v;
-    else if (name == "reconnect_max_delay_ms")
-        o.reconnect_max_delay_ms = v;
-    else if (name == "reconnect_max_attempts")
-        i32(o.reconnect_max_attempts);
-    else if (name == "backup_interval_ms")
-        o.backup_interval_ms = v;
-    else if (name == "final_snapshot_timeout_ms")
-        o.final_snapshot_timeout_ms = v;
-    else if (name == "login_poll_interval_ms")
-        o.login_poll_interval_ms = v;
-    else if (name == "login_timeout_ms")
-        o.login_timeout_ms = v;
-    else if (name == "request_timeout_ms")
-        o.request_timeout_ms = v;
-    else if (name == "send_timeout_ms")
-        o.send_timeout_ms = v;
-    else if (name == "stream_idle_timeout_ms")
-        o.stream_idle_timeout_ms = v;
-    else if (name == "job_poll_interval_ms")
-        o.job_poll_interval_ms = v;
-    else if (name == "job_timeout_ms")
-        o.job_timeout_ms = v;
-    else
+    const auto &names = timing_list();
+    if (std::find(names.begin(), names.end(), name) == names.end())
         throw std::invalid_argument("unknown timing '" + name + "'; known: " + timing_names());
+    if (v < 0) throw std::invalid_argument(name + " must not be negative");
+    const std::string text = std::to_string(v);
+    if (ec_cloud_options_set(&o, name.c_str(), text.c_str()) != EC_OK)
+        throw std::invalid_argument(name + " out of range");
 }
 
 }  // namespace
 
 const char *timing_names() {
-    return "heartbeat_interval_ms, heartbeat_max_failures, reconnect_initial_delay_ms, "
-           "reconnect_max_delay_ms, reconnect_max_attempts, backup_interval_ms, "
-           "final_snapshot_timeout_ms, login_poll_interval_ms, login_timeout_ms, "
-           "request_timeout_ms, send_timeout_ms, stream_idle_timeout_ms, job_poll_interval_ms, "
-           "job_timeout_ms";
+    static const std::string joined = [] {
+        std::string out;
+        for (const auto &name : timing_list()) out += (out.empty() ? "" : ", ") + name;
+        return out;
+    }();
+    return joined.c_str();
 }
 
 CloudHandle::CloudHandle(const CloudOptions &options) {

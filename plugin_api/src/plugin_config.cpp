@@ -3,80 +3,28 @@
 #include <cstddef>
 #include <cstring>
 #include <iterator>
+#include <string>
+
+#include "handle/cloud_options.hpp"
 
 namespace elizacloud::plugin {
 namespace {
 
-enum class Kind { String, Flag, I32, I64, U32 };
-
-struct Field {
-    const char *name;
-    Kind kind;
-    size_t offset;  // into ec_cloud_options
-};
-
-// One row per ec_cloud_options member a host may set. `engine` is absent on purpose: every
-// instance owns its engine so that destroy() can join its I/O thread before dlclose.
-constexpr Field kFields[] = {
-    {"base_url", Kind::String, offsetof(ec_cloud_options, base_url)},
-    {"api_key", Kind::String, offsetof(ec_cloud_options, api_key)},
-    {"config_path", Kind::String, offsetof(ec_cloud_options, config_path)},
-    {"no_config_file", Kind::Flag, offsetof(ec_cloud_options, no_config_file)},
-    {"insecure_local", Kind::Flag, offsetof(ec_cloud_options, insecure_local)},
-    {"ca_file", Kind::String, offsetof(ec_cloud_options, ca_file)},
-    {"allowed_hosts", Kind::String, offsetof(ec_cloud_options, allowed_hosts)},
-    {"heartbeat_interval_ms", Kind::I64, offsetof(ec_cloud_options, heartbeat_interval_ms)},
-    {"heartbeat_max_failures", Kind::I32, offsetof(ec_cloud_options, heartbeat_max_failures)},
-    {"reconnect_initial_delay_ms", Kind::I64,
-     offsetof(ec_cloud_options, reconnect_initial_delay_ms)},
-    {"reconnect_max_delay_ms", Kind::I64, offsetof(ec_cloud_options, reconnect_max_delay_ms)},
-    {"reconnect_max_attempts", Kind::I32, offsetof(ec_cloud_options, reconnect_max_attempts)},
-    {"backup_interval_ms", Kind::I64, offsetof(ec_cloud_options, backup_interval_ms)},
-    {"final_snapshot_timeout_ms", Kind::I64, offsetof(ec_cloud_options, final_snapshot_timeout_ms)},
-    {"login_poll_interval_ms", Kind::I64, offsetof(ec_cloud_options, login_poll_interval_ms)},
-    {"login_timeout_ms", Kind::I64, offsetof(ec_cloud_options, login_timeout_ms)},
-    {"request_timeout_ms", Kind::I64, offsetof(ec_cloud_options, request_timeout_ms)},
-    {"send_timeout_ms", Kind::I64, offsetof(ec_cloud_options, send_timeout_ms)},
-    {"stream_idle_timeout_ms", Kind::I64, offsetof(ec_cloud_options, stream_idle_timeout_ms)},
-    {"job_poll_interval_ms", Kind::I64, offsetof(ec_cloud_options, job_poll_interval_ms)},
-    {"job_timeout_ms", Kind::I64, offsetof(ec_cloud_options, job_timeout_ms)},
-    {"event_queue_capacity", Kind::U32, offsetof(ec_cloud_options, event_queue_capacity)},
-};
-
 constexpr const char *kLevelNames[] = {"trace", "debug", "info", "warn", "error", "", "off"};
 
-const Field *find_field(const char *name) {
-    for (const Field &f : kFields) {
-        if (std::strcmp(f.name, name) == 0) return &f;
+// A JSON value as the text ec_cloud_options_set takes (strings are passed as they are).
+bool option_text(const rapidjson::Value &v, std::string &text) {
+    if (v.IsBool()) {
+        text = v.GetBool() ? "1" : "0";
+        return true;
     }
-    return nullptr;
-}
-
-// Writes one value into the options struct. Numbers must be non-negative integers that fit:
-// zero already means "default" in the C ABI, and a negative timing is always a host bug.
-bool store(const Field &f, const rapidjson::Value &v, ec_cloud_options &o) {
-    char *slot = reinterpret_cast<char *>(&o) + f.offset;
-    switch (f.kind) {
-        case Kind::String:
-            if (!v.IsString()) return false;
-            *reinterpret_cast<const char **>(slot) = v.GetString();
-            return true;
-        case Kind::Flag:
-            if (!v.IsBool()) return false;
-            *reinterpret_cast<int32_t *>(slot) = v.GetBool() ? 1 : 0;
-            return true;
-        case Kind::I32:
-            if (!v.IsInt() || v.GetInt() < 0) return false;
-            *reinterpret_cast<int32_t *>(slot) = v.GetInt();
-            return true;
-        case Kind::I64:
-            if (!v.IsInt64() || v.GetInt64() < 0) return false;
-            *reinterpret_cast<int64_t *>(slot) = v.GetInt64();
-            return true;
-        case Kind::U32:
-            if (!v.IsUint()) return false;
-            *reinterpret_cast<uint32_t *>(slot) = v.GetUint();
-            return true;
+    if (v.IsInt64()) {
+        text = std::to_string(v.GetInt64());
+        return true;
+    }
+    if (v.IsUint64()) {
+        text = std::to_string(v.GetUint64());
+        return true;
     }
     return false;
 }
@@ -114,18 +62,35 @@ ec_status parse_config(const char *config_json, Config &out, std::string &error)
             }
             continue;
         }
-        const Field *field = find_field(key);
-        if (field == nullptr) {
+        // The options table of the core decides names, types and ranges (ec_cloud_options_set).
+        // `engine` is not settable here on purpose: every instance owns its engine so that
+        // destroy() can join its I/O thread before dlclose.
+        const OptionSpec *option = find_cloud_option(key);
+        if (option == nullptr) {
             error = std::string("config_json: unknown key \"") + key + "\"";
             return EC_ERR_INVALID_ARGUMENT;
         }
-        if (!store(*field, member.value, out.cloud)) {
-            static constexpr const char *kWant[] = {
-                "a string", "true or false", "a non-negative integer", "a non-negative integer",
-                "a non-negative integer"};
+        std::string value;
+        const bool is_string = option->type == OptionType::String;
+        const bool is_flag =
+            option->type == OptionType::Flag || option->type == OptionType::TriState;
+        // JSON types must match: strings for strings, true/false for flags, integers otherwise.
+        const bool right_type = is_string ? member.value.IsString()
+                                : is_flag ? member.value.IsBool()
+                                          : !member.value.IsBool();
+        if (!right_type || (!is_string && !option_text(member.value, value))) {
             error = std::string("config_json: \"") + key + "\" must be " +
-                    kWant[static_cast<int>(field->kind)];
+                    (is_string ? "a string"
+                     : option->type == OptionType::Flag || option->type == OptionType::TriState
+                         ? "true or false"
+                         : "a non-negative integer");
             return EC_ERR_INVALID_ARGUMENT;
+        }
+        const ec_status s = ec_cloud_options_set(
+            &out.cloud, key, is_string ? member.value.GetString() : value.c_str());
+        if (s != EC_OK) {
+            error = std::string("config_json: ") + ec_last_error_message();
+            return s;
         }
     }
     // The TLS and host-policy settings belong to the engine the plugin creates for this instance.

@@ -249,6 +249,58 @@ TEST(CApi, OptionsInitAndOldCallers) {
     ec_cloud_destroy(c);
 }
 
+// The options table: every setting by name from text, checked; the catalogue lists them all.
+TEST(CApi, OptionsAreSetByNameThroughTheTable) {
+    ec_cloud_options o;
+    ASSERT_EQ(ec_cloud_options_init(&o, sizeof o), EC_OK);
+    const char *url = "https://example.test";
+    EXPECT_EQ(ec_cloud_options_set(&o, "base_url", url), EC_OK);
+    EXPECT_EQ(o.base_url, url);  // borrowed, not copied
+    EXPECT_EQ(ec_cloud_options_set(&o, "heartbeat_interval_ms", "1500"), EC_OK);
+    EXPECT_EQ(o.heartbeat_interval_ms, 1500);
+    EXPECT_EQ(ec_cloud_options_set(&o, "heartbeat_max_failures", "7"), EC_OK);
+    EXPECT_EQ(o.heartbeat_max_failures, 7);
+    EXPECT_EQ(ec_cloud_options_set(&o, "event_queue_capacity", "4294967295"), EC_OK);
+    EXPECT_EQ(o.event_queue_capacity, 4294967295u);
+    EXPECT_EQ(ec_cloud_options_set(&o, "no_config_file", "true"), EC_OK);
+    EXPECT_EQ(o.no_config_file, 1);
+    EXPECT_EQ(ec_cloud_options_set(&o, "insecure_local", "-1"), EC_OK);
+    EXPECT_EQ(o.insecure_local, -1);
+    struct Bad {
+        const char *name, *value, *message;
+    };
+    for (const Bad &b : {
+             Bad{"heartbeat_intervals_ms", "1", "unknown option \"heartbeat_intervals_ms\""},
+             Bad{"engine", "1", "unknown option"},
+             Bad{"heartbeat_interval_ms", "-1", "must be an integer from 0"},
+             Bad{"heartbeat_interval_ms", "12ms", "must be an integer from 0"},
+             Bad{"heartbeat_max_failures", "2147483648", "must be an integer from 0 to 2147483647"},
+             Bad{"event_queue_capacity", "4294967296", "must be an integer from 0"},
+             Bad{"forward_logs", "-1", "must be 0, 1, true or false"},
+             Bad{"insecure_local", "yes", "(or -1: never)"},
+             Bad{"job_timeout_ms", nullptr, "needs a value"},
+         }) {
+        EXPECT_EQ(ec_cloud_options_set(&o, b.name, b.value), EC_ERR_INVALID_ARGUMENT) << b.name;
+        EXPECT_NE(std::string(ec_last_error_message()).find(b.message), std::string::npos)
+            << ec_last_error_message();
+    }
+    EXPECT_EQ(o.heartbeat_interval_ms, 1500);  // nothing changed by a refusal
+    // A caller built against an older, shorter struct cannot have newer members written.
+    ec_cloud_options old;
+    ASSERT_EQ(ec_cloud_options_init(&old, offsetof(ec_cloud_options, event_queue_capacity)), EC_OK);
+    EXPECT_EQ(ec_cloud_options_set(&old, "forward_logs", "1"), EC_ERR_INVALID_ARGUMENT);
+    EXPECT_EQ(ec_cloud_options_set(&old, "job_timeout_ms", "1"), EC_OK);
+    EXPECT_EQ(ec_cloud_options_set(nullptr, "job_timeout_ms", "1"), EC_ERR_INVALID_ARGUMENT);
+
+    Owned catalogue;
+    ASSERT_EQ(ec_cloud_operations_json(&catalogue.p), EC_OK);
+    for (const char *name : {"base_url", "insecure_local", "heartbeat_interval_ms",
+                             "event_queue_capacity", "forward_logs", "job_timeout_ms"})
+        EXPECT_NE(catalogue.str().find(std::string(R"({"name":")") + name + "\""),
+                  std::string::npos)
+            << name;
+}
+
 TEST(CApi, EngineConnectionCapOption) {
     ec_engine_options eo;
     ASSERT_EQ(ec_engine_options_init(&eo, sizeof eo), EC_OK);

@@ -193,6 +193,16 @@ typedef struct ec_cloud_options {
 } ec_cloud_options;
 EC_API ec_status ec_cloud_options_init(ec_cloud_options *options, uint32_t struct_size) EC_NOEXCEPT;
 
+/* [any thread] Sets one member of *options by its name ("heartbeat_interval_ms") from text, so
+ * a host can pass settings through without knowing the struct: numbers are decimal integers
+ * >= 0 that fit the member, flags 0/1/true/false (insecure_local also -1 = never); a string
+ * member takes the pointer itself (borrowed: keep it alive until ec_cloud_create returns; NULL
+ * = default). Unknown names, bad values and members newer than options->struct_size are
+ * EC_ERR_INVALID_ARGUMENT. Every option, its type, default and meaning is listed under
+ * "options" in ec_cloud_operations_json(). `engine` is set directly. */
+EC_API ec_status ec_cloud_options_set(ec_cloud_options *options, const char *name,
+                                      const char *value) EC_NOEXCEPT;
+
 /* [any thread] Creates a cloud handle. No network traffic happens here. */
 EC_API ec_status ec_cloud_create(const ec_cloud_options *options, ec_cloud **out) EC_NOEXCEPT;
 /* [not in callback] Cancels every operation, disconnects without a final snapshot, and returns
@@ -318,7 +328,8 @@ EC_API ec_status ec_cloud_call_sync(ec_cloud *cloud, const char *method, const c
  * {"version":1, "generations":[...], "operations":[{name, summary, kind, surface, scope, method,
  * paths:{milady, eliza}, params:[{name, arg, type, in, required, enum?, default?, minLength?,
  * maxLength?, doc}], body, result, errorFamily, idempotent, streaming, followsJob, timeoutMs}],
- * "types":{<name>:{fields:[{name, type, required, doc}], open}}}. The SDK surfaces, the CLI and
+ * "types":{<name>:{fields:[{name, type, required, doc}], open}}, "statuses":[{name, code, class,
+ * doc}], "options":[{name, type, default, doc, timing}]}. The SDK surfaces, the CLI and
  * docs/operations.md are generated from it. */
 EC_API ec_status ec_cloud_operations_json(char **out) EC_NOEXCEPT;
 

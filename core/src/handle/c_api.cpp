@@ -14,6 +14,7 @@
 
 #include "api/registry.hpp"
 #include "handle/cloud.hpp"
+#include "handle/cloud_options.hpp"
 #include "handle/event_dispatcher.hpp"
 #include "net/engines.hpp"
 #include "rest/rest_mount.hpp"
@@ -241,6 +242,15 @@ EC_API ec_status ec_cloud_options_init(ec_cloud_options *options, uint32_t struc
     return options_init(options, struct_size);
 }
 
+EC_API ec_status ec_cloud_options_set(ec_cloud_options *options, const char *name,
+                                      const char *value) noexcept {
+    return guard([&] {
+        require(options, "options is NULL");
+        require(name, "name is NULL");
+        elizacloud::set_cloud_option(*options, name, value);
+    });
+}
+
 EC_API ec_status ec_cloud_create(const ec_cloud_options *options, ec_cloud **out) noexcept {
     return guard([&] {
         require(out, "out is NULL");
@@ -346,7 +356,9 @@ EC_API ec_status ec_cloud_operations_json(char **out) noexcept {
     return guard([&] {
         require(out, "out is NULL");
         *out = nullptr;
-        *out = duplicate(elizacloud::api::catalogue_json());
+        static const std::string catalogue =
+            elizacloud::catalogue_with_options(elizacloud::api::catalogue_json());
+        *out = duplicate(catalogue);
     });
 }
 
