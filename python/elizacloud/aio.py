@@ -21,21 +21,37 @@ from ._aio_parts import (
     maybe_await,
     with_timeout,
 )
-from ._options import agent_params, as_dict, as_list, core_options
+from ._options import as_dict, core_options
 from ._router import Router
 from .cloud import _credentials_observer
 from .errors import CancelledError, ElizaCloudError
 from .events import Event, EventType, State
-from .proxy import DEFAULT_CHANNEL, DEFAULT_ROOM
+from .proxy import DEFAULT_CHANNEL, DEFAULT_ROOM, message_params
+from .resources import AsyncAgentsResource, AsyncBackupsResource, AsyncClientOperations
+from .resources._base import AsyncProgressCallback
+from .types import Backup, BackupInfo, Restored
 
-__all__ = ["AsyncCloud", "AsyncAgents", "AsyncProxy", "AsyncStream", "AsyncEventIterator"]
+__all__ = [
+    "AsyncCloud",
+    "AsyncAgents",
+    "AsyncBackups",
+    "AsyncProxy",
+    "AsyncStream",
+    "AsyncEventIterator",
+]
+
+# The name of cloud.agents' class before the resources were generated.
+AsyncAgents = AsyncAgentsResource
 
 Callback = Callable[[Event], Any]
 
 
-class AsyncCloud:
+class AsyncCloud(AsyncClientOperations):
     """One Eliza Cloud account and its active agent, for asyncio. Create it inside a running
-    event loop (``async with AsyncCloud() as cloud: ...``); same options as ``Cloud``."""
+    event loop (``async with AsyncCloud() as cloud: ...``); same options and operations as
+    ``Cloud`` (the generated ones come from ``elizacloud.resources``)."""
+
+    backups: AsyncBackups  # the generated resource, callable as the method it replaces
 
     def __init__(
         self,
@@ -76,7 +92,8 @@ class AsyncCloud:
         self._close_lock = threading.Lock()
         self._loop.add_reader(self._core.event_fd, self._drain)
         LogReader.attach(self._loop)
-        self.agents = AsyncAgents(self)
+        self._init_resources()
+        self.backups = AsyncBackups(self)  # callable, as the method it replaces
         _lifetime.track(self)
 
     # ---- event delivery (loop thread) ----------------------------------------------------------
@@ -187,12 +204,30 @@ class AsyncCloud:
             self._router.forget(request_id)
             self._logins.discard(request_id)
 
+    async def _call_operation(
+        self,
+        name: str,
+        params: dict[str, Any],
+        *,
+        timeout: float | None = None,
+        on_progress: AsyncProgressCallback | None = None,
+    ) -> Any:
+        """The one runtime entry of every generated method: ``ec_cloud_call(name, params)``,
+        awaited like any request; progress events of the request go to ``on_progress``."""
+        text = json.dumps(params)
+        return await self._request(
+            lambda: self._core.call(name, text),
+            timeout=timeout,
+            kind="provision" if on_progress is not None else "call",
+            agent_id=params.get("agentId"),
+            on_event=on_progress,
+        )
+
     async def call(
         self, method: str, params: Mapping[str, Any] | None = None, *, timeout: float | None = None
     ) -> Any:
-        """Any operation of the ABI's table by name (``ec_cloud_call``; see docs/c-api.md)."""
-        text = json.dumps(dict(params or {}))
-        return await self._request(lambda: self._core.call(method, text), timeout=timeout)
+        """Any operation of the catalogue by name (``ec_cloud_call``; see docs/operations.md)."""
+        return await self._call_operation(method, dict(params or {}), timeout=timeout)
 
     # ---- account -------------------------------------------------------------------------------
 
@@ -213,7 +248,12 @@ class AsyncCloud:
                 await maybe_await(on_progress(ev.text))
 
         result = as_dict(
-            await self._request(self._core.login, timeout=timeout, kind="login", on_event=on_event)
+            await self._request(
+                lambda: self._core.call("login", "{}"),
+                timeout=timeout,
+                kind="login",
+                on_event=on_event,
+            )
         )
         if self._export_env:
             _env.export_key(self._core.api_key())
@@ -224,7 +264,7 @@ class AsyncCloud:
             self._cancel_quietly(request_id)
 
     async def logout(self, *, timeout: float | None = None) -> None:
-        await self._request(lambda: self._core.call("logout", "{}"), timeout=timeout)
+        await super().logout(timeout=timeout)
         if self._export_env:
             _env.clear_key()
 
@@ -235,15 +275,6 @@ class AsyncCloud:
     @property
     def config_path(self) -> str:
         return self._core.config_path()
-
-    async def status(self, *, timeout: float | None = None) -> dict[str, Any]:
-        return as_dict(await self._request(self._core.status, timeout=timeout))
-
-    async def credits(self, fresh: bool = False, *, timeout: float | None = None) -> dict[str, Any]:
-        return as_dict(await self._request(lambda: self._core.credits(fresh), timeout=timeout))
-
-    async def identity(self, *, timeout: float | None = None) -> dict[str, Any]:
-        return as_dict(await self._request(self._core.identity, timeout=timeout))
 
     # ---- connection ----------------------------------------------------------------------------
 
@@ -267,8 +298,9 @@ class AsyncCloud:
         on_progress: Callable[[Event], Any] | None = None,
         timeout: float | None = None,
     ) -> AsyncProxy:
+        params = json.dumps({"agentId": agent_id})
         await self._request(
-            lambda: self._core.connect(agent_id),
+            lambda: self._core.call("connect", params),
             timeout=timeout,
             kind="connect",
             agent_id=agent_id,
@@ -277,20 +309,15 @@ class AsyncCloud:
         return AsyncProxy(self, agent_id)
 
     async def disconnect(self, *, timeout: float | None = None) -> None:
-        await self._request(self._core.disconnect, timeout=timeout)
+        await self._request(lambda: self._core.call("disconnect", "{}"), timeout=timeout)
 
-    # ---- backups -------------------------------------------------------------------------------
+    # ---- backups (the methods of earlier releases; cloud.backups is the resource) -------------
 
     async def snapshot(
         self, agent_id: str | None = None, *, timeout: float | None = None
-    ) -> dict[str, Any]:
-        return as_dict(await self._request(lambda: self._core.snapshot(agent_id), timeout=timeout))
-
-    async def backups(
-        self, agent_id: str | None = None, *, timeout: float | None = None
-    ) -> list[Any]:
-        data = await self._request(lambda: self._core.backups_list(agent_id), timeout=timeout)
-        return as_list(data, "backups", "snapshots")
+    ) -> Backup:
+        """Takes a backup of the connected agent (or of ``agent_id``): ``backups.snapshot``."""
+        return await self.backups.snapshot(agent_id=agent_id, timeout=timeout)
 
     async def restore(
         self,
@@ -298,15 +325,9 @@ class AsyncCloud:
         *,
         agent_id: str | None = None,
         timeout: float | None = None,
-    ) -> dict[str, Any]:
-        return as_dict(
-            await self._request(
-                lambda: self._core.restore(agent_id, backup_id),
-                timeout=timeout,
-                kind="provision",
-                agent_id=agent_id,
-            )
-        )
+    ) -> Restored:
+        """Restores a backup (the latest when ``backup_id`` is ``None``): ``backups.restore``."""
+        return await self.backups.restore(agent_id=agent_id, backup_id=backup_id, timeout=timeout)
 
     # ---- events --------------------------------------------------------------------------------
 
@@ -339,69 +360,15 @@ class AsyncCloud:
         return f"<elizacloud.AsyncCloud state={self.state} agent={self.active_agent}>"
 
 
-class AsyncAgents:
-    """``cloud.agents`` of an :class:`AsyncCloud`."""
+class AsyncBackups(AsyncBackupsResource):
+    """``cloud.backups`` of an :class:`AsyncCloud`: the generated resource (``list``,
+    ``snapshot``, ``restore``). Awaiting a call of it lists the backups, as
+    ``await cloud.backups(agent_id)`` did before the resource existed."""
 
-    def __init__(self, cloud: AsyncCloud) -> None:
-        self._cloud = cloud
-        self._core = cloud._core
-
-    async def list(self, *, timeout: float | None = None) -> list[dict[str, Any]]:
-        return as_list(
-            await self._cloud._request(self._core.agents_list, timeout=timeout), "agents"
-        )
-
-    async def create(
-        self,
-        name: str,
-        *,
-        config: Mapping[str, Any] | None = None,
-        environment: Mapping[str, str] | None = None,
-        timeout: float | None = None,
-    ) -> dict[str, Any]:
-        text = agent_params(name, config, environment)
-        return as_dict(
-            await self._cloud._request(lambda: self._core.agent_create(text), timeout=timeout)
-        )
-
-    async def get(self, agent_id: str, *, timeout: float | None = None) -> dict[str, Any]:
-        return as_dict(
-            await self._cloud._request(lambda: self._core.agent_get(agent_id), timeout=timeout)
-        )
-
-    async def delete(self, agent_id: str, *, timeout: float | None = None) -> None:
-        await self._cloud._request(lambda: self._core.agent_delete(agent_id), timeout=timeout)
-
-    async def provision(
-        self, agent_id: str, *, on_progress: Callback | None = None, timeout: float | None = None
-    ) -> dict[str, Any]:
-        return as_dict(
-            await self._cloud._request(
-                lambda: self._core.agent_provision(agent_id),
-                timeout=timeout,
-                kind="provision",
-                agent_id=agent_id,
-                on_event=on_progress,
-            )
-        )
-
-    async def suspend(self, agent_id: str, *, timeout: float | None = None) -> dict[str, Any]:
-        return as_dict(
-            await self._cloud._request(lambda: self._core.agent_suspend(agent_id), timeout=timeout)
-        )
-
-    async def resume(
-        self, agent_id: str, *, on_progress: Callback | None = None, timeout: float | None = None
-    ) -> dict[str, Any]:
-        return as_dict(
-            await self._cloud._request(
-                lambda: self._core.agent_resume(agent_id),
-                timeout=timeout,
-                kind="provision",
-                agent_id=agent_id,
-                on_event=on_progress,
-            )
-        )
+    async def __call__(
+        self, agent_id: str | None = None, *, timeout: float | None = None
+    ) -> list[BackupInfo]:
+        return await self.list(agent_id=agent_id, timeout=timeout)
 
 
 class AsyncProxy:
@@ -419,10 +386,8 @@ class AsyncProxy:
         channel_type: str = DEFAULT_CHANNEL,
         timeout: float | None = None,
     ) -> str:
-        core = self._cloud._core
-        data = await self._cloud._request(
-            lambda: core.send(text, room_id, channel_type), timeout=timeout
-        )
+        params = message_params(text, room_id, channel_type)
+        data = await self._cloud._call_operation("send", params, timeout=timeout)
         if isinstance(data, dict):
             return str(data.get("text", ""))
         return "" if data is None else str(data)
@@ -437,16 +402,15 @@ class AsyncProxy:
     ) -> AsyncStream:
         """``async for chunk in proxy.stream(text)``; ``timeout`` bounds each chunk's wait."""
         core = self._cloud._core
-        return AsyncStream(self._cloud, lambda: core.stream(text, room_id, channel_type), timeout)
+        params = json.dumps(message_params(text, room_id, channel_type))
+        return AsyncStream(self._cloud, lambda: core.call("stream", params), timeout)
 
     async def status(self, *, timeout: float | None = None) -> dict[str, Any]:
-        core = self._cloud._core
-        data = await self._cloud._request(lambda: core.call("agent.status", "{}"), timeout=timeout)
+        data = await self._cloud._call_operation("agent.status", {}, timeout=timeout)
         return data if isinstance(data, dict) else {}
 
     async def is_alive(self, *, timeout: float | None = None) -> bool:
-        core = self._cloud._core
-        data = await self._cloud._request(lambda: core.call("agent.alive", "{}"), timeout=timeout)
+        data = await self._cloud._call_operation("agent.alive", {}, timeout=timeout)
         return bool(isinstance(data, dict) and data.get("alive"))
 
     def __repr__(self) -> str:

@@ -16,13 +16,19 @@ from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 from . import _core, _env, _lifetime, _logs
 from ._closing import Closing
 from ._hub import _END, SyncHub
-from ._options import agent_params, as_dict, as_list, core_options
+from ._options import as_dict, core_options
 from ._sync import QueueWaiter, deadline
 from .errors import CancelledError, ElizaCloudError
 from .events import Event, EventType, State
 from .proxy import Proxy
+from .resources import AgentsResource, BackupsResource, ClientOperations
+from .resources._base import SyncProgressCallback
+from .types import Backup, BackupInfo, Restored
 
-__all__ = ["Cloud", "Agents", "LoginHandle", "EventIterator"]
+__all__ = ["Cloud", "Agents", "Backups", "LoginHandle", "EventIterator"]
+
+# The name of cloud.agents' class before the resources were generated.
+Agents = AgentsResource
 
 
 def _credentials_observer(core: _core.Cloud, export_env: bool) -> Callable[[Event], None]:
@@ -36,14 +42,20 @@ def _credentials_observer(core: _core.Cloud, export_env: bool) -> Callable[[Even
     return observe
 
 
-class Cloud(Closing):
+class Cloud(Closing, ClientOperations):
     """One Eliza Cloud account and its active agent, over the C ABI.
+
+    The operations of the catalogue (``cloud.agents.create``, ``cloud.credits``,
+    ``cloud.user.update``…) are generated (``elizacloud.resources``, docs/operations.md); login,
+    connect, disconnect, streams and events are written here.
 
     >>> with Cloud() as cloud:
     ...     cloud.login(on_browser_url=print)
     ...     agent = cloud.agents.create("bot")
     ...     reply = cloud.connect(agent["id"]).send("hello")
     """
+
+    backups: Backups  # the generated resource, callable as the method it replaces
 
     def __init__(
         self,
@@ -78,7 +90,8 @@ class Cloud(Closing):
         self._close_lock = threading.Lock()
         self._closed = False
         self._logins: weakref.WeakSet[LoginHandle] = weakref.WeakSet()
-        self.agents = Agents(self)
+        self._init_resources()
+        self.backups = Backups(self)  # callable, as the method it replaces
         _lifetime.track(self)
 
     # ---- lifetime ------------------------------------------------------------------------------
@@ -138,12 +151,30 @@ class Cloud(Closing):
         finally:
             self._hub.router.forget(request_id)
 
+    def _call_operation(
+        self,
+        name: str,
+        params: dict[str, Any],
+        *,
+        timeout: float | None = None,
+        on_progress: SyncProgressCallback | None = None,
+    ) -> Any:
+        """The one runtime entry of every generated method: ``ec_cloud_call(name, params)``,
+        waited for like any request; progress events of the request go to ``on_progress``."""
+        text = json.dumps(params)
+        return self._request(
+            lambda: self._core.call(name, text),
+            timeout=timeout,
+            kind="provision" if on_progress is not None else "call",
+            agent_id=params.get("agentId"),
+            on_event=on_progress,
+        )
+
     def call(
         self, method: str, params: Mapping[str, Any] | None = None, *, timeout: float | None = None
     ) -> Any:
-        """Any operation of the ABI's table by name (``ec_cloud_call``; see docs/c-api.md)."""
-        text = json.dumps(dict(params or {}))
-        return self._request(lambda: self._core.call(method, text), timeout=timeout)
+        """Any operation of the catalogue by name (``ec_cloud_call``; see docs/operations.md)."""
+        return self._call_operation(method, dict(params or {}), timeout=timeout)
 
     # ---- account -------------------------------------------------------------------------------
 
@@ -181,7 +212,7 @@ class Cloud(Closing):
     def logout(self, *, timeout: float | None = None) -> None:
         """Disconnects (with the final backup), removes the key from the config file and from
         ``os.environ``."""
-        self._request(lambda: self._core.call("logout", "{}"), timeout=timeout)
+        super().logout(timeout=timeout)
         if self._export_env:
             _env.clear_key()
 
@@ -193,19 +224,6 @@ class Cloud(Closing):
     @property
     def config_path(self) -> str:
         return self._core.config_path()
-
-    def status(self, *, timeout: float | None = None) -> dict[str, Any]:
-        """``{connected, enabled, hasApiKey, userId?, organizationId?, topUpUrl, reason?}``."""
-        return as_dict(self._request(self._core.status, timeout=timeout))
-
-    def credits(self, fresh: bool = False, *, timeout: float | None = None) -> dict[str, Any]:
-        """``{connected, balance, low, critical, topUpUrl}`` (``balance`` is ``None`` without a
-        key). ``fresh`` bypasses the library's short-lived cache."""
-        return as_dict(self._request(lambda: self._core.credits(fresh), timeout=timeout))
-
-    def identity(self, *, timeout: float | None = None) -> dict[str, Any]:
-        """``{userId, organizationId, …}`` of the logged-in account."""
-        return as_dict(self._request(self._core.identity, timeout=timeout))
 
     # ---- connection ----------------------------------------------------------------------------
 
@@ -232,8 +250,9 @@ class Cloud(Closing):
     ) -> Proxy:
         """Provisions the agent (following its job; ``on_progress`` gets each job event), starts
         backups and the heartbeat monitor, and returns a proxy to chat with it."""
+        params = json.dumps({"agentId": agent_id})
         self._request(
-            lambda: self._core.connect(agent_id),
+            lambda: self._core.call("connect", params),
             timeout=timeout,
             kind="connect",
             agent_id=agent_id,
@@ -243,20 +262,13 @@ class Cloud(Closing):
 
     def disconnect(self, *, timeout: float | None = None) -> None:
         """Final backup (bounded), stops backups and the monitor, state ``disconnected``."""
-        self._request(self._core.disconnect, timeout=timeout)
+        self._request(lambda: self._core.call("disconnect", "{}"), timeout=timeout)
 
-    # ---- backups -------------------------------------------------------------------------------
+    # ---- backups (the methods of earlier releases; cloud.backups is the resource) -------------
 
-    def snapshot(
-        self, agent_id: str | None = None, *, timeout: float | None = None
-    ) -> dict[str, Any]:
-        """Takes a backup of the connected agent (or of ``agent_id``)."""
-        return as_dict(self._request(lambda: self._core.snapshot(agent_id), timeout=timeout))
-
-    def backups(self, agent_id: str | None = None, *, timeout: float | None = None) -> list[Any]:
-        """The agent's backups, as records."""
-        data = self._request(lambda: self._core.backups_list(agent_id), timeout=timeout)
-        return as_list(data, "backups", "snapshots")
+    def snapshot(self, agent_id: str | None = None, *, timeout: float | None = None) -> Backup:
+        """Takes a backup of the connected agent (or of ``agent_id``): ``backups.snapshot``."""
+        return self.backups.snapshot(agent_id=agent_id, timeout=timeout)
 
     def restore(
         self,
@@ -264,16 +276,9 @@ class Cloud(Closing):
         *,
         agent_id: str | None = None,
         timeout: float | None = None,
-    ) -> dict[str, Any]:
-        """Restores a backup (the latest when ``backup_id`` is ``None``)."""
-        return as_dict(
-            self._request(
-                lambda: self._core.restore(agent_id, backup_id),
-                timeout=timeout,
-                kind="provision",
-                agent_id=agent_id,
-            )
-        )
+    ) -> Restored:
+        """Restores a backup (the latest when ``backup_id`` is ``None``): ``backups.restore``."""
+        return self.backups.restore(agent_id=agent_id, backup_id=backup_id, timeout=timeout)
 
     # ---- events --------------------------------------------------------------------------------
 
@@ -302,78 +307,14 @@ class Cloud(Closing):
         return f"<elizacloud.Cloud state={self.state} agent={self.active_agent}>"
 
 
-class Agents:
-    """Cloud agents of the account (``cloud.agents``). Records are the cloud's JSON objects."""
+class Backups(BackupsResource):
+    """``cloud.backups``: the generated resource (``list``, ``snapshot``, ``restore``). Calling it
+    lists the backups, as ``cloud.backups(agent_id)`` did before the resource existed."""
 
-    def __init__(self, cloud: Cloud) -> None:
-        self._cloud = cloud
-
-    def list(self, *, timeout: float | None = None) -> list[dict[str, Any]]:
-        data = self._cloud._request(self._cloud._core.agents_list, timeout=timeout)
-        return as_list(data, "agents")
-
-    def create(
-        self,
-        name: str,
-        *,
-        config: Mapping[str, Any] | None = None,
-        environment: Mapping[str, str] | None = None,
-        timeout: float | None = None,
-    ) -> dict[str, Any]:
-        text = agent_params(name, config, environment)
-        return as_dict(
-            self._cloud._request(lambda: self._cloud._core.agent_create(text), timeout=timeout)
-        )
-
-    def get(self, agent_id: str, *, timeout: float | None = None) -> dict[str, Any]:
-        core = self._cloud._core
-        return as_dict(self._cloud._request(lambda: core.agent_get(agent_id), timeout=timeout))
-
-    def delete(self, agent_id: str, *, timeout: float | None = None) -> None:
-        core = self._cloud._core
-        self._cloud._request(lambda: core.agent_delete(agent_id), timeout=timeout)
-
-    def provision(
-        self,
-        agent_id: str,
-        *,
-        on_progress: Callable[[Event], object] | None = None,
-        timeout: float | None = None,
-    ) -> dict[str, Any]:
-        """Starts the agent's sandbox and follows the job until it runs."""
-        return self._follow(self._cloud._core.agent_provision, agent_id, on_progress, timeout)
-
-    def suspend(self, agent_id: str, *, timeout: float | None = None) -> dict[str, Any]:
-        core = self._cloud._core
-        return as_dict(self._cloud._request(lambda: core.agent_suspend(agent_id), timeout=timeout))
-
-    def resume(
-        self,
-        agent_id: str,
-        *,
-        on_progress: Callable[[Event], object] | None = None,
-        timeout: float | None = None,
-    ) -> dict[str, Any]:
-        """Resumes a suspended agent from its latest snapshot, following the job."""
-        return self._follow(self._cloud._core.agent_resume, agent_id, on_progress, timeout)
-
-    def _follow(
-        self,
-        start: Callable[[str], int],
-        agent_id: str,
-        on_progress: Callable[[Event], object] | None,
-        timeout: float | None,
-    ) -> dict[str, Any]:
-        # Provision and resume follow a job: its progress events go to on_progress.
-        return as_dict(
-            self._cloud._request(
-                lambda: start(agent_id),
-                timeout=timeout,
-                kind="provision",
-                agent_id=agent_id,
-                on_event=on_progress,
-            )
-        )
+    def __call__(
+        self, agent_id: str | None = None, *, timeout: float | None = None
+    ) -> list[BackupInfo]:
+        return self.list(agent_id=agent_id, timeout=timeout)
 
 
 class LoginHandle:
@@ -394,7 +335,8 @@ class LoginHandle:
         self.browser_url: str | None = None
         self._browser_url_ready = threading.Event()
         self._done = False
-        self.request_id = cloud._hub.router.start(cloud._core.login, self._waiter)
+        core = cloud._core
+        self.request_id = cloud._hub.router.start(lambda: core.call("login", "{}"), self._waiter)
 
     def wait_browser_url(self, timeout: float | None = None) -> str | None:
         """Blocks until the browser URL is known (or the timeout passes)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import TYPE_CHECKING, Any, Iterator
 
 from . import _core
@@ -19,6 +20,11 @@ DEFAULT_ROOM = "web-chat"
 DEFAULT_CHANNEL = "DM"
 
 
+def message_params(text: str, room_id: str, channel_type: str) -> dict[str, Any]:
+    """The params of ``send`` and ``stream`` (wire names)."""
+    return {"text": text, "roomId": room_id, "channelType": channel_type}
+
+
 class Proxy:
     """Routes messages to one connected cloud agent (returned by :meth:`Cloud.connect`)."""
 
@@ -34,9 +40,9 @@ class Proxy:
         channel_type: str = DEFAULT_CHANNEL,
         timeout: float | None = None,
     ) -> str:
-        """Sends a message and returns the agent's reply text."""
-        core = self._cloud._core
-        data = self._cloud._request(lambda: core.send(text, room_id, channel_type), timeout=timeout)
+        """Sends a message and returns the agent's reply text (the ``send`` operation)."""
+        params = message_params(text, room_id, channel_type)
+        data = self._cloud._call_operation("send", params, timeout=timeout)
         if isinstance(data, dict):
             return str(data.get("text", ""))
         return "" if data is None else str(data)
@@ -54,15 +60,13 @@ class Proxy:
         return Stream(self._cloud, text, room_id, channel_type, timeout)
 
     def status(self, *, timeout: float | None = None) -> dict[str, Any]:
-        """``{"state", "agentName"}`` of the agent."""
-        core = self._cloud._core
-        data = self._cloud._request(lambda: core.call("agent.status", "{}"), timeout=timeout)
+        """``{"state", "agentName"}`` of the agent (the ``agent.status`` operation)."""
+        data = self._cloud._call_operation("agent.status", {}, timeout=timeout)
         return data if isinstance(data, dict) else {}
 
     def is_alive(self, *, timeout: float | None = None) -> bool:
-        """One heartbeat: True when the agent answered it."""
-        core = self._cloud._core
-        data = self._cloud._request(lambda: core.call("agent.alive", "{}"), timeout=timeout)
+        """One heartbeat: True when the agent answered it (the ``agent.alive`` operation)."""
+        data = self._cloud._call_operation("agent.alive", {}, timeout=timeout)
         return bool(isinstance(data, dict) and data.get("alive"))
 
     def __repr__(self) -> str:
@@ -82,8 +86,9 @@ class Stream(Closing, Iterator[str]):
         self._finished = False
         self.chunks: list[str] = []
         core = cloud._core
+        params = json.dumps(message_params(text, room_id, channel_type))
         self.request_id = cloud._hub.router.start(
-            lambda: core.stream(text, room_id, channel_type), self._waiter
+            lambda: core.call("stream", params), self._waiter
         )
 
     @property
