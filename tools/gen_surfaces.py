@@ -435,6 +435,13 @@ def gen_py_catalogue(cat: dict[str, Any]) -> str:
             "",
             f"OPERATIONS: list[dict[str, Any]] = {body}",
             "",
+            "# Operations whose command python/elizacloud/cli.py writes by hand (earlier releases').",
+            "CLI_WRITTEN_BY_HAND = frozenset(",
+            "    [",
+            *[f'        "{name}",' for name in sorted(CLI_BY_HAND)],
+            "    ]",
+            ")",
+            "",
         ]
     )
 
@@ -465,8 +472,11 @@ def ts_method(op: dict[str, Any]) -> list[str]:
     first = required(op)[0] if required(op) else None
     if first and first["type"] not in ("object", "string-map", "json"):
         # The same call with the params object of ec_cloud_call (wire names).
+        # (its options hold only the call's own: signal, timeout, onProgress)
+        call_opts = "ProgressOptions" if op["followsJob"] else "CallOptions"
         lines.append(
-            f"    {op['action']}(params: {params_name(op)}, options?: {opts}): Promise<{ts_result(op)}>;"
+            f"    {op['action']}(params: {params_name(op)}, options?: {call_opts}): "
+            f"Promise<{ts_result(op)}>;"
         )
     return lines
 
@@ -548,12 +558,45 @@ def node_call(op: dict[str, Any]) -> str:
     return f"await {target}{op['action']}({', '.join(args)})"
 
 
+# The CLI commands written by hand in python/elizacloud/cli.py (they predate the catalogue and
+# keep their arguments and output); cli.py generates a command for every other plain operation
+# and reads this list from _catalogue.py.
+CLI_BY_HAND = {
+    "login": "elizacloud login [--no-browser]",
+    "logout": "elizacloud logout",
+    "status": "elizacloud status",
+    "credits": "elizacloud credits [--fresh]",
+    "agents.list": "elizacloud agents list",
+    "agents.create": "elizacloud agents create NAME [--agent-config JSON] [--env KEY=VALUE] "
+    "[--provision]",
+    "agents.delete": "elizacloud agents delete AGENT_ID",
+    "backups.list": "elizacloud backups list AGENT_ID",
+    "backups.snapshot": "elizacloud backups snapshot AGENT_ID",
+    "backups.restore": "elizacloud backups restore AGENT_ID [--backup-id BACKUP_ID]",
+}
+
+
+def cli_metavar(p: dict[str, Any]) -> str:
+    if p["type"] in ("object", "json"):
+        return "JSON"
+    if p["type"] == "string-map":
+        return "KEY=VALUE"
+    if p["type"] == "enum":
+        return "{" + ",".join(p.get("enum") or []) + "}"
+    return str(p["arg"]).upper()
+
+
 def cli_call(op: dict[str, Any]) -> str:
+    if op["name"] in CLI_BY_HAND:
+        return CLI_BY_HAND[op["name"]]
     words = ["elizacloud"] + ([op["resource"]] if op["resource"] else []) + [op["action"]]
-    words += [p["arg"].upper() for p in required(op)]
+    words += [cli_metavar(p) for p in required(op)]
     for p in optional(op):
         flag = "--" + p["arg"].replace("_", "-")
-        words.append(f"[{flag}]" if p["type"] == "boolean" else f"[{flag} VALUE]")
+        if p["type"] == "boolean":
+            words.append(f"[{flag} | --no-{flag[2:]}]")
+        else:
+            words.append(f"[{flag} {cli_metavar(p)}]")
     return " ".join(words)
 
 
@@ -563,8 +606,7 @@ CUSTOM_CALLS = {
     "connect": ("proxy = cloud.connect(agent_id, on_progress=…)",
                 "const proxy = await cloud.connect(agentId, { onProgress })",
                 "elizacloud connect AGENT_ID"),
-    "disconnect": ("cloud.disconnect()", "await cloud.disconnect()",
-                   "(ends `elizacloud connect` / `chat`)"),
+    "disconnect": ("cloud.disconnect()", "await cloud.disconnect()", None),
     "stream": ("for chunk in proxy.stream(text): …",
                "for await (const chunk of proxy.stream(text)) …",
                "elizacloud chat --stream AGENT_ID TEXT"),
@@ -606,7 +648,7 @@ def gen_docs(cat: dict[str, Any]) -> str:
         out.append(f"| [`{op['name']}`](#{anchor}) | {op['surface']} | {route(op)} | "
                    f"`{op['result']}` |")
     for op in cat["operations"]:
-        out += ["", f"## {op['name']}", "", op["summary"], ""]
+        out += ["", f"## {op['name']}", "", sentence(op["summary"]), ""]
         facts = [
             f"kind `{op['kind']}`",
             f"scope `{op['scope']}`",
@@ -663,8 +705,9 @@ def gen_docs(cat: dict[str, Any]) -> str:
             out += ["", f"- Python: `{py_call(op)}`", f"- Node: `{node_call(op)}`",
                     f"- CLI: `{cli_call(op)}`"]
         else:
-            py, node, cli = CUSTOM_CALLS.get(op["name"], ("(custom)", "(custom)", "—"))
-            out += ["", f"- Python: `{py}`", f"- Node: `{node}`", f"- CLI: `{cli}`"]
+            py, node, cli = CUSTOM_CALLS.get(op["name"], ("(custom)", "(custom)", None))
+            cli_text = f"`{cli}`" if cli else "— (`elizacloud connect` and `chat` end with it)"
+            out += ["", f"- Python: `{py}`", f"- Node: `{node}`", f"- CLI: {cli_text}"]
     out.append("")
     return "\n".join(out)
 

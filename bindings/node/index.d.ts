@@ -727,7 +727,7 @@ export interface AgentResource {
 export interface AgentsResource {
     /** Creates an agent (does not start it on the milady generation) (`agents.create`) */
     create(name: string, options?: AgentsCreateOptions): Promise<AgentCreated>;
-    create(params: AgentsCreateParams, options?: AgentsCreateOptions): Promise<AgentCreated>;
+    create(params: AgentsCreateParams, options?: CallOptions): Promise<AgentCreated>;
     /** Deletes an agent and its backups (`agents.delete`) */
     delete(agentId: string, options?: CallOptions): Promise<void>;
     delete(params: AgentsDeleteParams, options?: CallOptions): Promise<void>;
@@ -738,10 +738,10 @@ export interface AgentsResource {
     list(options?: CallOptions): Promise<AgentSummary[]>;
     /** Starts an agent and follows its provisioning job to the end (`agents.provision`) */
     provision(agentId: string, options?: AgentsProvisionOptions): Promise<Agent>;
-    provision(params: AgentsProvisionParams, options?: AgentsProvisionOptions): Promise<Agent>;
+    provision(params: AgentsProvisionParams, options?: ProgressOptions): Promise<Agent>;
     /** Restarts a suspended agent from its latest backup, following the job (`agents.resume`) */
     resume(agentId: string, options?: AgentsResumeOptions): Promise<Agent>;
-    resume(params: AgentsResumeParams, options?: AgentsResumeOptions): Promise<Agent>;
+    resume(params: AgentsResumeParams, options?: ProgressOptions): Promise<Agent>;
     /** Stops an agent after a pre-shutdown backup (`agents.suspend`) */
     suspend(agentId: string, options?: CallOptions): Promise<AgentAction>;
     suspend(params: AgentsSuspendParams, options?: CallOptions): Promise<AgentAction>;
@@ -773,7 +773,7 @@ export interface CloudOperations {
     logout(options?: CallOptions): Promise<void>;
     /** Sends a message to the connected agent and returns its reply (`send`) */
     send(text: string, options?: SendOptions): Promise<Reply>;
-    send(params: SendParams, options?: SendOptions): Promise<Reply>;
+    send(params: SendParams, options?: CallOptions): Promise<Reply>;
     /** The handle's state: key present, connection state, active agent, identity (`status`) */
     status(options?: CallOptions): Promise<Status>;
     readonly agent: AgentResource;

@@ -480,3 +480,19 @@ OPERATIONS: list[dict[str, Any]] = [
         ]
     }
 ]
+
+# Operations whose command python/elizacloud/cli.py writes by hand (earlier releases').
+CLI_WRITTEN_BY_HAND = frozenset(
+    [
+        "agents.create",
+        "agents.delete",
+        "agents.list",
+        "backups.list",
+        "backups.restore",
+        "backups.snapshot",
+        "credits",
+        "login",
+        "logout",
+        "status",
+    ]
+)

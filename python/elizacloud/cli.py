@@ -21,7 +21,7 @@ import webbrowser
 from typing import Any, Callable, Sequence
 
 from . import _env
-from ._catalogue import OPERATIONS
+from ._catalogue import CLI_WRITTEN_BY_HAND, OPERATIONS
 from ._cli_output import Output, table
 from .cloud import Cloud
 from .errors import ElizaCloudError, InvalidArgumentError
@@ -291,21 +291,6 @@ def cmd_backups_restore(args: argparse.Namespace, out: Output) -> int:
 
 # ---- commands generated from the catalogue ----------------------------------------------------
 
-# Operations whose command is written above (arguments and output of earlier releases).
-_WRITTEN_BY_HAND = {
-    "login",
-    "logout",
-    "status",
-    "credits",
-    "agents.list",
-    "agents.create",
-    "agents.delete",
-    "backups.list",
-    "backups.snapshot",
-    "backups.restore",
-}
-
-
 def _dest(param: dict[str, Any]) -> str:
     # A prefix keeps an operation's params apart from the common options (--config, --timeout).
     return "op_" + str(param["arg"])
@@ -377,7 +362,7 @@ def _add_operation_commands(
         # Connected-agent operations need the connection of this process: `chat` does that.
         if op["surface"] != "plain" or op["scope"] == "connected":
             continue
-        if op["name"] in _WRITTEN_BY_HAND:
+        if op["name"] in CLI_WRITTEN_BY_HAND:  # written above, as in earlier releases
             continue
         parent = sub
         if op["resource"]:

@@ -144,3 +144,22 @@ def test_the_package_uses_only_the_generic_core_entries():
         if name not in GENERIC_CORE and not name.startswith(("EC_", "_"))
     }
     assert not unexpected, f"typed _core methods in use: {unexpected}"
+
+
+@pytest.mark.emulator_args("--auto-approve")
+def test_generated_cli_commands_end_to_end(emulator, tmp_path):
+    from test_cli import Cli
+
+    cli = Cli(emulator, tmp_path)
+    cli.run("login")
+    assert cli.json("identity")["userId"]
+    agent_id = cli.json("agents", "create", "gen-bot")["id"]
+    assert cli.json("agents", "get", agent_id)["agentName"] == "gen-bot"
+    proc = cli.run("agents", "provision", agent_id)
+    assert "running" in proc.stdout
+    assert cli.json("agents", "suspend", agent_id)["action"] == "suspend"
+    assert cli.json("agents", "resume", agent_id)["status"] == "running"
+    assert "agent_id" in cli.run("agents", "get", "--help").stdout.lower()
+    # a bad value is refused by the library with its usual error
+    proc = cli.run("agents", "get", "not-a-uuid", code=1)
+    assert "EC_ERR_INVALID_ARGUMENT" in proc.stderr
