@@ -1,25 +1,22 @@
-"""How the events of a cloud reach whoever waits for them (one module for both APIs).
-
-Routing: Routes the events of one cloud's queue to whoever waits for them.
+"""How the events of a cloud reach whoever waits for them, for both APIs.
 
 Every event of a cloud goes to exactly one consumer in the ABI (the pull queue here), so one
-router per cloud hands each event on: request completions, stream chunks and login/provisioning
-progress to the waiter of that request; everything unsolicited (state changes, credentials,
-backups…) to the cloud's subscribers; log lines to ``logging``. The sync API feeds it from a pump
-thread, the asyncio API from ``loop.add_reader`` on the same loop thread.
+:class:`Router` per cloud hands each event on: request completions, stream chunks and
+login/provisioning progress to the waiter of that request; everything unsolicited (state
+changes, credentials, backups…) to the cloud's subscribers; log lines to ``logging``.
 
-The sync API's consumer: The sync API's consumer of one cloud's events: a pump thread that sleeps in ``poll()`` on the
-cloud's wake fd (plus the log queue's fd and a stop pipe) with the GIL released, and routes what
-it drains. No library thread ever calls into Python this way, so nothing can hang when the
-interpreter exits. User callbacks run on a separate thread, in order, so a callback may call any
-blocking method of the cloud without starving the pump that must deliver its answer.
+Blocking API: :class:`SyncHub` is a pump thread that sleeps in ``poll()`` on the cloud's wake fd
+(plus the log queue's fd and a stop pipe) with the GIL released, and routes what it drains. No
+library thread ever calls into Python this way, so nothing can hang when the interpreter exits.
+User callbacks run on a separate thread, in order, so a callback may call any blocking method of
+the cloud without starving the pump that must deliver its answer. A request waits in a
+:class:`QueueWaiter`: a queue the router feeds, read by the calling thread with a deadline;
+blocking in ``SimpleQueue.get`` releases the GIL and stays interruptible, so Ctrl-C or a timeout
+cancels the request in the library instead of abandoning it.
 
-Waiting for one request in the sync API: Waiting for one request in the sync API: a queue the router feeds, read by the calling thread
-with a deadline. Blocking in ``SimpleQueue.get`` releases the GIL and stays interruptible, so
-Ctrl-C or a timeout cancels the request in the library instead of abandoning it.
-
-The asyncio API's waiter, fed by the router on the loop thread (a waiter may be failed from any
-thread: closing, cancelling), and the shared log reader of an event loop."""
+asyncio API: the router is fed from ``loop.add_reader`` on the loop thread; a request waits in an
+:class:`AsyncWaiter` (which may be failed from any thread: closing, cancelling); one
+:class:`LogReader` per event loop drains the log queue."""
 
 from __future__ import annotations
 
