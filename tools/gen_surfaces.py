@@ -78,6 +78,44 @@ def load_catalogue(source: str | None) -> dict[str, Any]:
     return catalogue
 
 
+WORDS = set(PY_SCALARS) | {"enum"}
+
+
+def validate(cat: dict[str, Any]) -> None:
+    """Refuses a catalogue the generated code could not express, naming what is wrong."""
+    problems = []
+
+    def check_type(t: str, where: str) -> None:
+        for part in (p.strip() for p in t.split("|")):
+            base = part[:-2] if part.endswith("[]") else part
+            if base not in WORDS and base not in cat["types"]:
+                problems.append(f"{where}: unknown type {base!r}")
+
+    for tname, t in cat["types"].items():
+        if not tname.isidentifier():
+            problems.append(f"type {tname!r}: not an identifier")
+        for f in t["fields"]:
+            check_type(f["type"], f"type {tname}.{f['name']}")
+    top = {op["action"] for op in cat["operations"] if not op["resource"]}
+    for op in cat["operations"]:
+        where = f"operation {op['name']}"
+        if op["result"] != "Empty":
+            check_type(op["result"], f"{where} result")
+        for p in op["params"]:
+            check_type(p["type"], f"{where} param {p['name']}")
+            if not re.fullmatch(r"[a-z][a-z0-9_]*", p["arg"]):
+                problems.append(f"{where} param {p['name']}: arg {p['arg']!r} is not snake_case")
+        if not re.fullmatch(r"[a-z][a-z0-9_]*", op["action"]):
+            problems.append(f"{where}: action {op['action']!r} is not an identifier")
+        if op["resource"] and not re.fullmatch(r"[a-z][a-z0-9_]*", op["resource"]):
+            # (a nested resource such as chat.completions needs nested resource classes)
+            problems.append(f"{where}: resource {op['resource']!r} is not one identifier")
+        if op["resource"] in top:
+            problems.append(f"{where}: resource {op['resource']!r} is also a top-level operation")
+    if problems:
+        raise SystemExit("gen_surfaces: the catalogue cannot be generated:\n  " + "\n  ".join(problems))
+
+
 def camel(words: str) -> str:
     """agents.create -> AgentsCreate, agent_id -> AgentId."""
     return "".join(w[:1].upper() + w[1:] for w in re.split(r"[._\-]", words) if w)
@@ -746,7 +784,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--catalogue", help="catalogue JSON file ('-' = stdin); default: the library's")
     ap.add_argument("--check", action="store_true", help="only report stale outputs (exit 1)")
     args = ap.parse_args(argv)
-    files = outputs(load_catalogue(args.catalogue))
+    catalogue = load_catalogue(args.catalogue)
+    validate(catalogue)
+    files = outputs(catalogue)
     stale = [p for p, text in files.items() if not p.exists() or p.read_text(encoding="utf-8") != text]
     leftovers = stale_generated(files)
     if args.check:
