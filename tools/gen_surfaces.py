@@ -692,7 +692,8 @@ def gen_docs(cat: dict[str, Any]) -> str:
             f"scope `{op['scope']}`",
             "idempotent (safe to retry)" if op["idempotent"] else "not idempotent",
             f"errors: `{op['errorFamily']}`",
-            f"default timeout {op['timeoutMs'] / 1000:g} s",
+            (f"default timeout {op['timeoutMs'] / 1000:g} s" if op.get("timeoutMs")
+             else "timeout: the handle's options"),
         ]
         if op["streaming"] != "none":
             facts.append(f"streaming `{op['streaming']}` (chunks as `EC_EVENT_STREAM_CHUNK`, end as "
