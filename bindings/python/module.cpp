@@ -73,6 +73,14 @@ PYBIND11_MODULE(_core, m) {
     bind_logging(m);
     m.def(
         "status_name", [](int32_t s) { return std::string(ec_status_name(s)); }, py::arg("status"));
+    m.def("operations_json", [] {
+        // The registry's catalogue: what python/elizacloud's generated surfaces were made from.
+        char *out = nullptr;
+        ecpy::check(ec_cloud_operations_json(&out));
+        std::string text = out ? out : "";
+        ec_free(out);
+        return text;
+    });
     m.def("version", &ec_version);
     m.def("version_string", [] { return std::string(ec_version_string()); });
     m.attr("HEADER_VERSION") = EC_VERSION_STRING;

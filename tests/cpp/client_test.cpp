@@ -115,7 +115,16 @@ TEST_F(ClientTest, CreateBodyMustBeAJsonObject) {
 }
 
 TEST_F(ClientTest, ValidationErrorIsInvalidRequest) {
-    ErrorInfo error = error_of([&] { client_->create_agent(R"({"agentName":""})"); });
+    // What the row can check is refused before any request...
+    ErrorInfo local = error_of([&] { client_->create_agent(R"({"agentName":""})"); });
+    EXPECT_EQ(local.status, Status::InvalidArgument);
+    EXPECT_EQ(local.message, "agentName must be a non-empty string");
+    // ...and the cloud's own validation answer (400 with details) is InvalidRequest.
+    emulator_->control("POST", "/__emulator/faults",
+                       R"({"path":"/api/v1/milady/agents","method":"POST","action":"status",)"
+                       R"("status":400,"body":{"success":false,"error":"Invalid request data",)"
+                       R"("details":[]}})");
+    ErrorInfo error = error_of([&] { client_->create_agent(R"({"agentName":"x"})"); });
     EXPECT_EQ(error.status, Status::InvalidRequest);
     EXPECT_EQ(error.message, "Invalid request data");
 }

@@ -121,7 +121,7 @@ EC_API ec_status ec_log_set_sink(ec_log_fn fn, void *user_data,
 
 typedef struct ec_engine_options {
     uint32_t struct_size;
-    const char *ca_file;       /* PEM bundle to trust instead of the system CAs; NULL = system */
+    const char *ca_file; /* PEM bundle to trust instead of the system CAs; NULL = system */
     /* 1 = allow http:// and loopback (development only); -1 = never, whatever the environment
        says; 0 = ELIZACLOUD_INSECURE_LOCAL=1 decides. A warning is logged once per process when
        the mode is on. */
@@ -151,7 +151,7 @@ typedef struct ec_cloud_options {
     const char *api_key;  /* NULL = config cloud.apiKey (if any) */
     /* NULL = MILADY_CONFIG_PATH, else $MILADY_STATE_DIR/milady.json, else ~/.milady/milady.json */
     const char *config_path;
-    int32_t no_config_file;    /* 1 = never read or write a config file */
+    int32_t no_config_file; /* 1 = never read or write a config file */
     /* 1 = allow http:// and loopback (development only); -1 = never, whatever the config file
        or the environment says; 0 = cloud.insecureLocal or ELIZACLOUD_INSECURE_LOCAL=1 decides. */
     int32_t insecure_local;
@@ -283,13 +283,28 @@ EC_API ec_status ec_cloud_set_event_callback(ec_cloud *cloud, ec_event_fn fn, vo
 /* [any thread] Cancels an operation; it completes with EC_ERR_CANCELLED. Unknown ids: EC_OK. */
 EC_API ec_status ec_cloud_cancel(ec_cloud *cloud, uint64_t request_id) EC_NOEXCEPT;
 
-/* Generic entry: every operation below by name with JSON parameters, e.g.
- * ec_cloud_call(c, "agents.create", "{\"agentName\":\"bot\"}", &id). Method names and their
- * parameters are listed in docs/c-api.md. */
+/* THE entry for operations: any operation of the registry by name with its parameters as a JSON
+ * object, e.g. ec_cloud_call(c, "agents.create", "{\"agentName\":\"bot\"}", &id). The
+ * outcome is an EC_EVENT_REQUEST_COMPLETED with the request id; a streaming operation
+ * ("streaming": "agent-sse" in the catalogue) emits EC_EVENT_STREAM_CHUNK events and ends with
+ * EC_EVENT_STREAM_END instead. Parameters are checked against the operation's row before any
+ * request: unknown names, wrong types, missing required ones and bad ids are
+ * EC_ERR_INVALID_ARGUMENT. Every operation is listed in docs/operations.md and, at run time,
+ * by ec_cloud_operations_json(). The typed exports below are kept for compatibility and are
+ * wrappers over this entry; new operations get no typed export. */
 EC_API ec_status ec_cloud_call(ec_cloud *cloud, const char *method, const char *params_json,
                                uint64_t *request_id) EC_NOEXCEPT;
+/* The same, waiting up to timeout_ms (<= 0: the operation's own limits); the result JSON in
+ * *result_json (free with ec_free). A streaming operation returns {"text": <all chunks>}. */
 EC_API ec_status ec_cloud_call_sync(ec_cloud *cloud, const char *method, const char *params_json,
                                     int32_t timeout_ms, char **result_json) EC_NOEXCEPT;
+/* [any thread, no handle needed] The operation catalogue as JSON in *out (free with ec_free):
+ * {"version":1, "generations":[...], "operations":[{name, summary, kind, surface, scope, method,
+ * paths:{milady, eliza}, params:[{name, arg, type, in, required, enum?, default?, minLength?,
+ * maxLength?, doc}], body, result, errorFamily, idempotent, streaming, followsJob, timeoutMs}],
+ * "types":{<name>:{fields:[{name, type, required, doc}], open}}}. The SDK surfaces, the CLI and
+ * docs/operations.md are generated from it. */
+EC_API ec_status ec_cloud_operations_json(char **out) EC_NOEXCEPT;
 
 /* Login (browser flow). Emits LOGIN_BROWSER_URL, LOGIN_PROGRESS, then on success
  * CREDENTIALS_CHANGED and IDENTITY. The key is saved to the config file (cloud.apiKey,

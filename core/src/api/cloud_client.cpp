@@ -3,7 +3,9 @@
 #include <array>
 #include <utility>
 
+#include "api/call_params.hpp"
 #include "api/cloud_errors.hpp"
+#include "api/registry.hpp"
 #include "util/json.hpp"
 #include "util/log.hpp"
 #include "util/uuid.hpp"
@@ -25,12 +27,6 @@ void require_channel_type(std::string_view channel_type) {
         if (channel_type == allowed) return;
     throw Error(Status::InvalidArgument,
                 "channel type must be one of DM, GROUP, VOICE_DM, VOICE_GROUP, API");
-}
-
-std::string agent_path(std::string_view agent_id, std::string_view action = {}) {
-    std::string path = "/milady/agents/" + encode_path_segment(agent_id);
-    if (!action.empty()) path += "/" + std::string(action);
-    return path;
 }
 
 // {"jsonrpc":"2.0","id":"<uuid>","method":"message.send","params":{...}}
@@ -84,7 +80,7 @@ HttpRequest CloudClient::make_request(std::string_view method, std::string path,
                                       int timeout_ms) const {
     HttpRequest request;
     request.method = std::string(method);
-    request.url = base_.api_url + path;
+    request.url = base_.site_url + path;
     request.headers = {{"X-API-Key", api_key_}, {"Accept", "application/json"}};
     request.total_timeout_ms = timeout_ms;
     return request;
@@ -123,98 +119,170 @@ OperationId CloudClient::envelope_call(HttpRequest request, DataKind kind, OpCal
     });
 }
 
+// ---- the generic executor ------------------------------------------------------------------
+
+namespace {
+
+std::string param_text(const json::Value &v) {
+    if (v.IsString()) return std::string(v.GetString(), v.GetStringLength());
+    if (v.IsBool()) return v.GetBool() ? "true" : "false";
+    return json::stringify(v);
+}
+
+}  // namespace
+
+int CloudClient::timeout_of(const api::OperationSpec &op) const {
+    switch (op.timing) {
+        case api::Timing::Bridge:
+            return options_.bridge_timeout_ms;
+        case api::Timing::Heartbeat:
+            return options_.heartbeat_timeout_ms;
+        case api::Timing::Credits:
+            return options_.credits_timeout_ms;
+        case api::Timing::Stream:
+            return 0;  // the idle timeout bounds a stream
+        default:
+            return options_.crud_timeout_ms;  // per request; a job has its own overall bound
+    }
+}
+
+HttpRequest CloudClient::request_for(const api::OperationSpec &op,
+                                     const json::Value &params) const {
+    if (op.http_method.empty() || op.milady_path.empty())
+        throw Error(Status::Internal, std::string(op.name) + " has no HTTP route");
+    std::string path(op.milady_path);
+    std::string query;
+    for (const api::ParamSpec &p : op.params) {
+        const json::Value *v = json::member(params, p.name);
+        const bool given = v && !v->IsNull();
+        if (p.in == api::ParamIn::Path) {
+            // Encoded as one segment, so "/" or ".." in a value can never change the path.
+            if (!given || !v->IsString())
+                throw Error(Status::InvalidArgument, std::string(p.name) + " is required");
+            const std::string hole = "{" + std::string(p.name) + "}";
+            path.replace(path.find(hole), hole.size(), encode_path_segment(param_text(*v)));
+        } else if (p.in == api::ParamIn::Query && given) {
+            query += (query.empty() ? "?" : "&") + std::string(p.name) + "=" +
+                     encode_query_value(param_text(*v));
+        }
+    }
+    // The connected agent's routes: the session passes the agent id it is connected to.
+    if (const size_t hole = path.find("{agentId}"); hole != std::string::npos) {
+        const auto id = json::get_string(params, "agentId");
+        if (!id || !is_uuid(*id))
+            throw Error(Status::InvalidArgument, "agent id must be a UUID (8-4-4-4-12 hex digits)");
+        path.replace(hole, 9, encode_path_segment(*id));
+    }
+    if (op.body == api::Body::None)
+        return make_request(op.http_method, path + query, timeout_of(op));
+    json::Document body(rapidjson::kObjectType);
+    auto &alloc = body.GetAllocator();
+    for (auto it = params.MemberBegin(); it != params.MemberEnd(); ++it) {
+        if (it->value.IsNull()) continue;
+        const std::string_view key(it->name.GetString(), it->name.GetStringLength());
+        const api::ParamSpec *spec = nullptr;
+        for (const api::ParamSpec &p : op.params)
+            if (p.name == key) spec = &p;
+        // Params: the body parameters. Passthrough: everything but path, query and local ones.
+        const bool in_body =
+            spec ? spec->in == api::ParamIn::Body : op.body == api::Body::Passthrough;
+        if (in_body) json::set(body, key, json::Value(it->value, alloc), alloc);
+    }
+    return make_json_request(op.http_method, path + query, json::stringify(body), timeout_of(op));
+}
+
+HttpRequest CloudClient::request_for(std::string_view op_name, std::string_view key,
+                                     std::string_view value) const {
+    json::Document params(rapidjson::kObjectType);
+    json::set(params, key, json::string_value(value, params.GetAllocator()), params.GetAllocator());
+    return request_for(api::operation(op_name), params);
+}
+
+OperationId CloudClient::call_async(const api::OperationSpec &op, std::string_view params_json,
+                                    OpCallback done, ProgressCallback progress) {
+    json::Document params;
+    api::check_params(op, params_json, params);
+    HttpRequest request = request_for(op, params);
+    if (op.follows_job) {
+        const std::string agent_id = api::string_param(op, params, "agentId").value_or("");
+        return follow_job_call(agent_id, std::move(request), op.fetch_agent_after, std::move(done),
+                               std::move(progress));
+    }
+    const DataKind kind = op.shape == api::ResultShape::Array      ? DataKind::Array
+                          : op.shape == api::ResultShape::Optional ? DataKind::Optional
+                                                                   : DataKind::Object;
+    return envelope_call(std::move(request), kind, std::move(done));
+}
+
+OperationId CloudClient::call_async(std::string_view op_name, std::string_view params_json,
+                                    OpCallback done, ProgressCallback progress) {
+    return call_async(api::operation(op_name), params_json, std::move(done), std::move(progress));
+}
+
+namespace {
+
+std::string agent_params(std::string_view agent_id) {
+    return R"({"agentId":)" + json::quote(agent_id) + "}";
+}
+
+}  // namespace
+
 OperationId CloudClient::list_agents_async(OpCallback done) {
-    return envelope_call(make_request("GET", "/milady/agents", options_.crud_timeout_ms),
-                         DataKind::Array, std::move(done));
+    return call_async("agents.list", "{}", std::move(done));
 }
 
 OperationId CloudClient::create_agent_async(std::string_view request_json, OpCallback done) {
-    json::Document doc;
-    if (!json::parse(request_json, doc) || !doc.IsObject())
-        throw Error(Status::InvalidArgument, "create agent: the request must be a JSON object");
-    return envelope_call(
-        make_json_request("POST", "/milady/agents", json::stringify(doc), options_.crud_timeout_ms),
-        DataKind::Object, std::move(done));
+    return call_async("agents.create", request_json, std::move(done));
 }
 
 OperationId CloudClient::get_agent_async(std::string_view agent_id, OpCallback done) {
-    require_agent_id(agent_id);
-    return envelope_call(make_request("GET", agent_path(agent_id), options_.crud_timeout_ms),
-                         DataKind::Object, std::move(done));
+    return call_async("agents.get", agent_params(agent_id), std::move(done));
 }
 
 OperationId CloudClient::delete_agent_async(std::string_view agent_id, OpCallback done) {
-    require_agent_id(agent_id);
-    return envelope_call(make_request("DELETE", agent_path(agent_id), options_.crud_timeout_ms),
-                         DataKind::Optional, std::move(done));
+    return call_async("agents.delete", agent_params(agent_id), std::move(done));
 }
 
 OperationId CloudClient::suspend_async(std::string_view agent_id, OpCallback done) {
-    require_agent_id(agent_id);
-    return envelope_call(
-        make_request("POST", agent_path(agent_id, "suspend"), options_.crud_timeout_ms),
-        DataKind::Optional, std::move(done));
+    return call_async("agents.suspend", agent_params(agent_id), std::move(done));
 }
 
 OperationId CloudClient::snapshot_async(std::string_view agent_id, OpCallback done) {
-    require_agent_id(agent_id);
-    return envelope_call(
-        make_request("POST", agent_path(agent_id, "snapshot"), options_.crud_timeout_ms),
-        DataKind::Object, std::move(done));
+    require_agent_id(agent_id);  // optional in the row (the connected agent), required here
+    return call_async("backups.snapshot", agent_params(agent_id), std::move(done));
 }
 
 OperationId CloudClient::list_backups_async(std::string_view agent_id, OpCallback done) {
     require_agent_id(agent_id);
-    return envelope_call(
-        make_request("GET", agent_path(agent_id, "backups"), options_.crud_timeout_ms),
-        DataKind::Array, std::move(done));
+    return call_async("backups.list", agent_params(agent_id), std::move(done));
 }
 
 OperationId CloudClient::get_user_async(OpCallback done) {
-    return envelope_call(make_request("GET", "/user", options_.crud_timeout_ms), DataKind::Object,
-                         std::move(done));
+    return call_async("identity", "{}", std::move(done));
 }
 
 OperationId CloudClient::get_job_async(std::string_view job_id, OpCallback done) {
-    if (job_id.empty()) throw Error(Status::InvalidArgument, "job id must not be empty");
-    return envelope_call(
-        make_request("GET", "/jobs/" + encode_path_segment(job_id), options_.crud_timeout_ms),
-        DataKind::Object, std::move(done));
+    return call_async("jobs.get", R"({"jobId":)" + json::quote(job_id) + "}", std::move(done));
 }
-
-// ---- lifecycle operations that may answer with a job ----------------------------------------
 
 OperationId CloudClient::provision_async(std::string_view agent_id, OpCallback done,
                                          ProgressCallback progress) {
-    require_agent_id(agent_id);
-    // No body and no Content-Type, as the cloud expects (R120).
-    return follow_job_call(
-        std::string(agent_id),
-        make_request("POST", agent_path(agent_id, "provision"), options_.crud_timeout_ms), false,
-        std::move(done), std::move(progress));
+    return call_async("agents.provision", agent_params(agent_id), std::move(done),
+                      std::move(progress));
 }
 
 OperationId CloudClient::resume_async(std::string_view agent_id, OpCallback done,
                                       ProgressCallback progress) {
-    require_agent_id(agent_id);
-    // Resume's 200 carries {agentId, action, message, status}, not the agent: fetch it.
-    return follow_job_call(
-        std::string(agent_id),
-        make_request("POST", agent_path(agent_id, "resume"), options_.crud_timeout_ms), true,
-        std::move(done), std::move(progress));
+    return call_async("agents.resume", agent_params(agent_id), std::move(done),
+                      std::move(progress));
 }
 
 OperationId CloudClient::restore_async(std::string_view agent_id, std::string_view backup_id,
                                        OpCallback done, ProgressCallback progress) {
     require_agent_id(agent_id);
-    if (!backup_id.empty() && !is_uuid(backup_id))
-        throw Error(Status::InvalidArgument, "backup id must be a UUID");
-    // The cloud needs a JSON body even for "latest" (C§8 item 10).
-    std::string body = backup_id.empty() ? "{}" : R"({"backupId":)" + json::quote(backup_id) + "}";
-    return follow_job_call(std::string(agent_id),
-                           make_json_request("POST", agent_path(agent_id, "restore"),
-                                             std::move(body), options_.crud_timeout_ms),
-                           false, std::move(done), std::move(progress));
+    std::string params = R"({"agentId":)" + json::quote(agent_id);
+    if (!backup_id.empty()) params += R"(,"backupId":)" + json::quote(backup_id);
+    return call_async("backups.restore", params + "}", std::move(done), std::move(progress));
 }
 
 // ---- bridge ----------------------------------------------------------------------------
@@ -235,8 +303,11 @@ OperationId CloudClient::bridge_call(std::string_view agent_id, std::string body
                                      OpCallback done) {
     int timeout =
         kind == BridgeKind::Heartbeat ? options_.heartbeat_timeout_ms : options_.bridge_timeout_ms;
-    HttpRequest request =
-        make_json_request("POST", agent_path(agent_id, "bridge"), std::move(body), timeout);
+    // The bridge route of the send row (agent.status and agent.alive use the same one).
+    HttpRequest request = request_for("send", "agentId", agent_id);
+    request.headers.emplace_back("Content-Type", "application/json");
+    request.body = std::move(body);
+    request.total_timeout_ms = timeout;
     return ops_.start(std::move(done), [request = std::move(request), kind](Operation &op) {
         Operation *o = &op;
         op.request(request, [o, kind](HttpResponse &&response) {
@@ -306,9 +377,9 @@ OperationId CloudClient::heartbeat_async(std::string_view agent_id, OpCallback d
 // ---- credits -----------------------------------------------------------------------------
 
 OperationId CloudClient::credits_balance_async(bool fresh, OpCallback done) {
-    HttpRequest request =
-        make_request("GET", fresh ? "/credits/balance?fresh=true" : "/credits/balance",
-                     options_.credits_timeout_ms);
+    json::Document params(rapidjson::kObjectType);
+    if (fresh) json::set(params, "fresh", json::Value(true), params.GetAllocator());
+    HttpRequest request = request_for(api::operation("credits"), params);
     return ops_.start(std::move(done), [request = std::move(request)](Operation &op) {
         Operation *o = &op;
         op.request(request, [o](HttpResponse &&response) {

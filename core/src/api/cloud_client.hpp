@@ -11,9 +11,11 @@
 #include <string>
 #include <string_view>
 
+#include "api/operation_spec.hpp"
 #include "net/base_url.hpp"
 #include "net/engine.hpp"
 #include "net/operation.hpp"
+#include "util/json.hpp"
 
 namespace elizacloud {
 
@@ -103,6 +105,13 @@ public:
     OperationId credits_balance_async(bool fresh, OpCallback done);       // {"balance":<number>}
     OperationId get_user_async(OpCallback done);                          // data
     OperationId get_job_async(std::string_view job_id, OpCallback done);  // data
+    // The generic executor: any HTTP row of the registry with its parameters (a JSON object,
+    // checked against the row): builds the request, sends it with the key, maps errors, reads
+    // the envelope, follows the job of a job row (progress after each poll).
+    OperationId call_async(const api::OperationSpec &op, std::string_view params_json,
+                           OpCallback done, ProgressCallback progress = {});
+    OperationId call_async(std::string_view op_name, std::string_view params_json, OpCallback done,
+                           ProgressCallback progress = {});
     // Cancels any operation of this client, whatever step it is in (Cancelled completion).
     void cancel(OperationId id);
 
@@ -135,7 +144,14 @@ public:
     std::string get_job(std::string_view job_id, int wait_ms = kWaitUnlimited);
 
 private:
+    // path: from the origin ("/api/v1/user").
     HttpRequest make_request(std::string_view method, std::string path, int timeout_ms) const;
+    // A row's request: path template filled (each value one encoded segment), query, JSON body.
+    HttpRequest request_for(const api::OperationSpec &op, const json::Value &params) const;
+    // The same for a row with one string parameter (an agent or job id).
+    HttpRequest request_for(std::string_view op_name, std::string_view key,
+                            std::string_view value) const;
+    int timeout_of(const api::OperationSpec &op) const;
     HttpRequest make_json_request(std::string_view method, std::string path, std::string body,
                                   int timeout_ms) const;
     struct JobFollower;  // job_poller.cpp: the steps of following a provisioning job

@@ -62,8 +62,9 @@ OperationId CloudClient::stream_async(std::string_view agent_id, std::string_vie
     std::string body = R"({"jsonrpc":"2.0","id":)" + json::quote(uuid_v4()) +
                        R"(,"method":"message.send","params":{"text":)" + json::quote(text) +
                        R"(,"roomId":)" + json::quote(options.room_id) + "}}";
-    HttpRequest request = make_json_request(
-        "POST", "/milady/agents/" + encode_path_segment(agent_id) + "/stream", std::move(body), 0);
+    HttpRequest request = request_for("stream", "agentId", agent_id);
+    request.headers.emplace_back("Content-Type", "application/json");
+    request.body = std::move(body);
     request.headers.emplace_back("Accept", "text/event-stream");
     request.total_timeout_ms = 0;  // a reply may take long; the idle timeout bounds a stall
     request.idle_timeout_ms = options_.stream_idle_timeout_ms;

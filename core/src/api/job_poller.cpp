@@ -93,8 +93,7 @@ struct CloudClient::JobFollower : std::enable_shared_from_this<JobFollower> {
 
     void poll() {
         auto self = shared_from_this();
-        HttpRequest request = client->make_request("GET", "/jobs/" + encode_path_segment(job_id),
-                                                   client->options_.crud_timeout_ms);
+        HttpRequest request = client->request_for("jobs.get", "jobId", job_id);
         op->request(std::move(request), [self](HttpResponse &&r) { self->on_poll(std::move(r)); });
     }
 
@@ -124,9 +123,7 @@ struct CloudClient::JobFollower : std::enable_shared_from_this<JobFollower> {
     // The final agent record, so every path ends with the same kind of JSON.
     void fetch_agent() {
         auto self = shared_from_this();
-        HttpRequest request =
-            client->make_request("GET", "/milady/agents/" + encode_path_segment(agent_id),
-                                 client->options_.crud_timeout_ms);
+        HttpRequest request = client->request_for("agents.get", "agentId", agent_id);
         op->request(std::move(request), [self](HttpResponse &&response) {
             json::Document doc;
             ErrorInfo error = parse_cloud_envelope(response, doc);

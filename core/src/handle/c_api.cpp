@@ -12,6 +12,7 @@
 #include <type_traits>
 #include <utility>
 
+#include "api/registry.hpp"
 #include "handle/cloud.hpp"
 #include "handle/event_dispatcher.hpp"
 #include "net/engines.hpp"
@@ -140,16 +141,22 @@ ec_status run(ec_cloud *cloud, int32_t timeout_ms, char **result_json,
     });
 }
 
-Request simple(Method m) {
-    return elizacloud::make_request(m);
+// The typed exports are kept for ABI compatibility; each is one of these over the generic entry.
+Request simple(std::string_view name) {
+    return elizacloud::make_request(name);
 }
-Request agent(Method m, const char *agent_id) {
+Request agent(std::string_view name, const char *agent_id) {
     require(agent_id, "agent_id is NULL");
-    return elizacloud::make_request(m, agent_id);
+    return elizacloud::make_request(name, {{"agentId", agent_id}});
 }
-Request chat(Method m, const char *text, const char *room_id, const char *channel_type) {
+Request chat(std::string_view name, const char *text, const char *room_id,
+             const char *channel_type) {
     require(text, "text is NULL");
-    return elizacloud::make_request(m, nullptr, text, room_id, channel_type);
+    return elizacloud::make_request(
+        name, {{"text", text}, {"roomId", room_id}, {"channelType", channel_type}});
+}
+Request credits(int32_t fresh) {
+    return elizacloud::parse_request("credits", fresh ? R"({"fresh":true})" : "{}");
 }
 
 }  // namespace
@@ -335,17 +342,25 @@ EC_API ec_status ec_cloud_call_sync(ec_cloud *cloud, const char *method, const c
     });
 }
 
+EC_API ec_status ec_cloud_operations_json(char **out) noexcept {
+    return guard([&] {
+        require(out, "out is NULL");
+        *out = nullptr;
+        *out = duplicate(elizacloud::api::catalogue_json());
+    });
+}
+
 EC_API ec_status ec_cloud_login(ec_cloud *cloud, uint64_t *request_id) noexcept {
-    return start(cloud, request_id, [] { return simple(Method::Login); });
+    return start(cloud, request_id, [] { return simple("login"); });
 }
 
 EC_API ec_status ec_cloud_login_sync(ec_cloud *cloud, int32_t timeout_ms,
                                      char **result_json) noexcept {
-    return run(cloud, timeout_ms, result_json, [] { return simple(Method::Login); });
+    return run(cloud, timeout_ms, result_json, [] { return simple("login"); });
 }
 
 EC_API ec_status ec_cloud_logout_sync(ec_cloud *cloud, int32_t timeout_ms) noexcept {
-    return run(cloud, timeout_ms, nullptr, [] { return simple(Method::Logout); });
+    return run(cloud, timeout_ms, nullptr, [] { return simple("logout"); });
 }
 
 EC_API ec_status ec_cloud_api_key(ec_cloud *cloud, char **out) noexcept {
@@ -367,55 +382,46 @@ EC_API ec_status ec_cloud_config_path(ec_cloud *cloud, char **out) noexcept {
 }
 
 EC_API ec_status ec_cloud_status(ec_cloud *cloud, uint64_t *request_id) noexcept {
-    return start(cloud, request_id, [] { return simple(Method::Status); });
+    return start(cloud, request_id, [] { return simple("status"); });
 }
 
 EC_API ec_status ec_cloud_status_sync(ec_cloud *cloud, int32_t timeout_ms,
                                       char **result_json) noexcept {
-    return run(cloud, timeout_ms, result_json, [] { return simple(Method::Status); });
+    return run(cloud, timeout_ms, result_json, [] { return simple("status"); });
 }
 
 EC_API ec_status ec_cloud_credits(ec_cloud *cloud, int32_t fresh, uint64_t *request_id) noexcept {
-    return start(cloud, request_id, [&] {
-        Request r = simple(Method::Credits);
-        r.fresh = fresh != 0;
-        return r;
-    });
+    return start(cloud, request_id, [&] { return credits(fresh); });
 }
 
 EC_API ec_status ec_cloud_credits_sync(ec_cloud *cloud, int32_t fresh, int32_t timeout_ms,
                                        char **result_json) noexcept {
-    return run(cloud, timeout_ms, result_json, [&] {
-        Request r = simple(Method::Credits);
-        r.fresh = fresh != 0;
-        return r;
-    });
+    return run(cloud, timeout_ms, result_json, [&] { return credits(fresh); });
 }
 
 EC_API ec_status ec_cloud_identity(ec_cloud *cloud, uint64_t *request_id) noexcept {
-    return start(cloud, request_id, [] { return simple(Method::Identity); });
+    return start(cloud, request_id, [] { return simple("identity"); });
 }
 
 EC_API ec_status ec_cloud_identity_sync(ec_cloud *cloud, int32_t timeout_ms,
                                         char **result_json) noexcept {
-    return run(cloud, timeout_ms, result_json, [] { return simple(Method::Identity); });
+    return run(cloud, timeout_ms, result_json, [] { return simple("identity"); });
 }
 
 EC_API ec_status ec_cloud_agents_list(ec_cloud *cloud, uint64_t *request_id) noexcept {
-    return start(cloud, request_id, [] { return simple(Method::AgentsList); });
+    return start(cloud, request_id, [] { return simple("agents.list"); });
 }
 
 EC_API ec_status ec_cloud_agents_list_sync(ec_cloud *cloud, int32_t timeout_ms,
                                            char **result_json) noexcept {
-    return run(cloud, timeout_ms, result_json, [] { return simple(Method::AgentsList); });
+    return run(cloud, timeout_ms, result_json, [] { return simple("agents.list"); });
 }
 
 EC_API ec_status ec_cloud_agent_create(ec_cloud *cloud, const char *params_json,
                                        uint64_t *request_id) noexcept {
     return start(cloud, request_id, [&] {
         require(params_json, "params_json is NULL");
-        return elizacloud::make_request(Method::AgentCreate, nullptr, nullptr, nullptr, nullptr,
-                                        nullptr, params_json);
+        return elizacloud::parse_request("agents.create", params_json);
     });
 }
 
@@ -423,8 +429,7 @@ EC_API ec_status ec_cloud_agent_create_sync(ec_cloud *cloud, const char *params_
                                             int32_t timeout_ms, char **result_json) noexcept {
     return run(cloud, timeout_ms, result_json, [&] {
         require(params_json, "params_json is NULL");
-        return elizacloud::make_request(Method::AgentCreate, nullptr, nullptr, nullptr, nullptr,
-                                        nullptr, params_json);
+        return elizacloud::parse_request("agents.create", params_json);
     });
 }
 
@@ -438,38 +443,38 @@ EC_API ec_status ec_cloud_agent_create_sync(ec_cloud *cloud, const char *params_
         return run(cloud, timeout_ms, result_json, [&] { return agent(method, agent_id); });      \
     }
 
-EC_AGENT_OP(get, Method::AgentGet)
-EC_AGENT_OP(provision, Method::AgentProvision)
-EC_AGENT_OP(suspend, Method::AgentSuspend)
-EC_AGENT_OP(resume, Method::AgentResume)
+EC_AGENT_OP(get, "agents.get")
+EC_AGENT_OP(provision, "agents.provision")
+EC_AGENT_OP(suspend, "agents.suspend")
+EC_AGENT_OP(resume, "agents.resume")
 #undef EC_AGENT_OP
 
 EC_API ec_status ec_cloud_agent_delete(ec_cloud *cloud, const char *agent_id,
                                        uint64_t *request_id) noexcept {
-    return start(cloud, request_id, [&] { return agent(Method::AgentDelete, agent_id); });
+    return start(cloud, request_id, [&] { return agent("agents.delete", agent_id); });
 }
 
 EC_API ec_status ec_cloud_agent_delete_sync(ec_cloud *cloud, const char *agent_id,
                                             int32_t timeout_ms) noexcept {
-    return run(cloud, timeout_ms, nullptr, [&] { return agent(Method::AgentDelete, agent_id); });
+    return run(cloud, timeout_ms, nullptr, [&] { return agent("agents.delete", agent_id); });
 }
 
 EC_API ec_status ec_cloud_connect(ec_cloud *cloud, const char *agent_id,
                                   uint64_t *request_id) noexcept {
-    return start(cloud, request_id, [&] { return agent(Method::Connect, agent_id); });
+    return start(cloud, request_id, [&] { return agent("connect", agent_id); });
 }
 
 EC_API ec_status ec_cloud_connect_sync(ec_cloud *cloud, const char *agent_id, int32_t timeout_ms,
                                        char **result_json) noexcept {
-    return run(cloud, timeout_ms, result_json, [&] { return agent(Method::Connect, agent_id); });
+    return run(cloud, timeout_ms, result_json, [&] { return agent("connect", agent_id); });
 }
 
 EC_API ec_status ec_cloud_disconnect(ec_cloud *cloud, uint64_t *request_id) noexcept {
-    return start(cloud, request_id, [] { return simple(Method::Disconnect); });
+    return start(cloud, request_id, [] { return simple("disconnect"); });
 }
 
 EC_API ec_status ec_cloud_disconnect_sync(ec_cloud *cloud, int32_t timeout_ms) noexcept {
-    return run(cloud, timeout_ms, nullptr, [] { return simple(Method::Disconnect); });
+    return run(cloud, timeout_ms, nullptr, [] { return simple("disconnect"); });
 }
 
 EC_API int32_t ec_cloud_state(ec_cloud *cloud) noexcept {
@@ -489,8 +494,7 @@ EC_API ec_status ec_cloud_active_agent(ec_cloud *cloud, char **out) noexcept {
 
 EC_API ec_status ec_cloud_send(ec_cloud *cloud, const char *text, const char *room_id,
                                const char *channel_type, uint64_t *request_id) noexcept {
-    return start(cloud, request_id,
-                 [&] { return chat(Method::Send, text, room_id, channel_type); });
+    return start(cloud, request_id, [&] { return chat("send", text, room_id, channel_type); });
 }
 
 EC_API ec_status ec_cloud_send_sync(ec_cloud *cloud, const char *text, const char *room_id,
@@ -499,8 +503,7 @@ EC_API ec_status ec_cloud_send_sync(ec_cloud *cloud, const char *text, const cha
     return guard([&] {
         Cloud &c = get(cloud);
         if (reply) *reply = nullptr;
-        const std::string result =
-            c.run(chat(Method::Send, text, room_id, channel_type), timeout_ms);
+        const std::string result = c.run(chat("send", text, room_id, channel_type), timeout_ms);
         // The typed form hands back the reply text itself; ec_cloud_call gives {"text": …}.
         elizacloud::json::Document doc;
         std::string text_out;
@@ -512,13 +515,12 @@ EC_API ec_status ec_cloud_send_sync(ec_cloud *cloud, const char *text, const cha
 
 EC_API ec_status ec_cloud_stream(ec_cloud *cloud, const char *text, const char *room_id,
                                  const char *channel_type, uint64_t *request_id) noexcept {
-    return start(cloud, request_id,
-                 [&] { return chat(Method::Stream, text, room_id, channel_type); });
+    return start(cloud, request_id, [&] { return chat("stream", text, room_id, channel_type); });
 }
 
 EC_API ec_status ec_cloud_agent_status_sync(ec_cloud *cloud, int32_t timeout_ms,
                                             char **result_json) noexcept {
-    return run(cloud, timeout_ms, result_json, [] { return simple(Method::AgentStatus); });
+    return run(cloud, timeout_ms, result_json, [] { return simple("agent.status"); });
 }
 
 EC_API ec_status ec_cloud_is_alive_sync(ec_cloud *cloud, int32_t timeout_ms,
@@ -527,7 +529,7 @@ EC_API ec_status ec_cloud_is_alive_sync(ec_cloud *cloud, int32_t timeout_ms,
         Cloud &c = get(cloud);
         require(alive, "alive is NULL");
         *alive = 0;
-        const std::string result = c.run(simple(Method::IsAlive), timeout_ms);
+        const std::string result = c.run(simple("agent.alive"), timeout_ms);
         elizacloud::json::Document doc;
         *alive = elizacloud::json::parse(result, doc) &&
                          elizacloud::json::get_bool(doc, "alive").value_or(false)
@@ -538,41 +540,45 @@ EC_API ec_status ec_cloud_is_alive_sync(ec_cloud *cloud, int32_t timeout_ms,
 
 EC_API ec_status ec_cloud_snapshot(ec_cloud *cloud, const char *agent_id,
                                    uint64_t *request_id) noexcept {
-    return start(cloud, request_id,
-                 [&] { return elizacloud::make_request(Method::Snapshot, agent_id); });
+    return start(cloud, request_id, [&] {
+        return elizacloud::make_request("backups.snapshot", {{"agentId", agent_id}});
+    });
 }
 
 EC_API ec_status ec_cloud_snapshot_sync(ec_cloud *cloud, const char *agent_id, int32_t timeout_ms,
                                         char **result_json) noexcept {
-    return run(cloud, timeout_ms, result_json,
-               [&] { return elizacloud::make_request(Method::Snapshot, agent_id); });
+    return run(cloud, timeout_ms, result_json, [&] {
+        return elizacloud::make_request("backups.snapshot", {{"agentId", agent_id}});
+    });
 }
 
 EC_API ec_status ec_cloud_backups_list(ec_cloud *cloud, const char *agent_id,
                                        uint64_t *request_id) noexcept {
-    return start(cloud, request_id,
-                 [&] { return elizacloud::make_request(Method::BackupsList, agent_id); });
+    return start(cloud, request_id, [&] {
+        return elizacloud::make_request("backups.list", {{"agentId", agent_id}});
+    });
 }
 
 EC_API ec_status ec_cloud_backups_list_sync(ec_cloud *cloud, const char *agent_id,
                                             int32_t timeout_ms, char **result_json) noexcept {
-    return run(cloud, timeout_ms, result_json,
-               [&] { return elizacloud::make_request(Method::BackupsList, agent_id); });
+    return run(cloud, timeout_ms, result_json, [&] {
+        return elizacloud::make_request("backups.list", {{"agentId", agent_id}});
+    });
 }
 
 EC_API ec_status ec_cloud_restore(ec_cloud *cloud, const char *agent_id, const char *backup_id,
                                   uint64_t *request_id) noexcept {
     return start(cloud, request_id, [&] {
-        return elizacloud::make_request(Method::Restore, agent_id, nullptr, nullptr, nullptr,
-                                        backup_id);
+        return elizacloud::make_request("backups.restore",
+                                        {{"agentId", agent_id}, {"backupId", backup_id}});
     });
 }
 
 EC_API ec_status ec_cloud_restore_sync(ec_cloud *cloud, const char *agent_id, const char *backup_id,
                                        int32_t timeout_ms, char **result_json) noexcept {
     return run(cloud, timeout_ms, result_json, [&] {
-        return elizacloud::make_request(Method::Restore, agent_id, nullptr, nullptr, nullptr,
-                                        backup_id);
+        return elizacloud::make_request("backups.restore",
+                                        {{"agentId", agent_id}, {"backupId", backup_id}});
     });
 }
 

@@ -19,6 +19,7 @@ namespace elizacloud {
 
 struct Cloud::Pending {
     Method method = Method::Status;
+    std::string_view name;  // the operation's name (registry rows outlive every call)
     bool sync = false;
     bool aborted = false;            // cancelled (or timed out) before launch() returned its cancel
     CancelFn cancel;                 // the component's cancel; set once launch() returned
@@ -215,6 +216,7 @@ void Cloud::refuse_blocking(const char *what) const {
 uint64_t Cloud::begin(Request request, bool sync, std::shared_ptr<Pending> &pending) {
     pending = std::make_shared<Pending>();
     pending->method = request.method;
+    pending->name = request.op->name;
     pending->sync = sync;
     uint64_t id = 0;
     {
@@ -256,7 +258,7 @@ std::string Cloud::run(Request request, int32_t timeout_ms) {
 
 std::string Cloud::run(Request request, int32_t timeout_ms,
                        const std::function<void(uint64_t)> &started) {
-    refuse_blocking(method_name(request.method));
+    refuse_blocking(std::string(request.op->name).c_str());
     std::shared_ptr<Pending> pending;
     const uint64_t id = begin(std::move(request), true, pending);
     if (started) started(id);
@@ -266,7 +268,7 @@ std::string Cloud::run(Request request, int32_t timeout_ms,
         ops_done_.wait(lock, ready);
     } else if (!ops_done_.wait_for(lock, std::chrono::milliseconds(timeout_ms), ready)) {
         lock.unlock();
-        abort(id, ErrorInfo::make(Status::Timeout, std::string(method_name(pending->method)) +
+        abort(id, ErrorInfo::make(Status::Timeout, std::string(pending->name) +
                                                        " timed out after " +
                                                        std::to_string(timeout_ms) + " ms"));
         lock.lock();

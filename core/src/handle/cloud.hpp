@@ -25,6 +25,7 @@
 #include "api/cloud_client.hpp"
 #include "handle/event_dispatcher.hpp"
 #include "handle/event_queue.hpp"
+#include "handle/request.hpp"
 #include "net/base_url.hpp"
 #include "net/engine.hpp"
 #include "session/cloud_manager.hpp"
@@ -33,52 +34,6 @@
 #include "util/error.hpp"
 
 namespace elizacloud {
-
-// Every operation of the ABI; the names of ec_cloud_call are in method_name().
-enum class Method {
-    Login,
-    Logout,
-    Status,
-    Credits,
-    Identity,
-    AgentsList,
-    AgentCreate,
-    AgentGet,
-    AgentDelete,
-    AgentProvision,
-    AgentSuspend,
-    AgentResume,
-    Connect,
-    Disconnect,
-    Send,
-    Stream,
-    AgentStatus,
-    IsAlive,
-    Snapshot,
-    BackupsList,
-    Restore,
-};
-
-const char *method_name(Method method);
-
-// One operation with its arguments, already validated (agent ids are UUIDs...).
-struct Request {
-    Method method = Method::Status;
-    std::string agent_id;  // required or optional depending on the method
-    std::string text;
-    std::string room_id = "web-chat";
-    std::string channel_type = "DM";
-    std::string backup_id;  // empty = latest
-    std::string body;       // agents.create: the JSON object
-    bool fresh = false;     // credits
-};
-
-// Typed construction: checks what the method needs. Throws Error(InvalidArgument).
-Request make_request(Method method, const char *agent_id = nullptr, const char *text = nullptr,
-                     const char *room_id = nullptr, const char *channel_type = nullptr,
-                     const char *backup_id = nullptr, const char *body = nullptr);
-// ec_cloud_call: method by name, parameters as a JSON object (NULL or "" = {}).
-Request parse_request(std::string_view method, const char *params_json);
 
 // How to cancel operation op of a component later without keeping the component alive.
 template <typename Component, typename Id>
@@ -220,7 +175,7 @@ private:
     CancelFn launch_status(uint64_t id);
     CancelFn launch_credits(uint64_t id, bool fresh);
     CancelFn launch_identity(uint64_t id);
-    CancelFn launch_client_op(const Request &request, uint64_t id);
+    CancelFn launch_http(const Request &request, uint64_t id);
     CancelFn launch_connect(const Request &request, uint64_t id);
     CancelFn launch_disconnect(uint64_t id);
     CancelFn launch_proxy_op(const Request &request, uint64_t id, bool sync);

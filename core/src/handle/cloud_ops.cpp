@@ -25,6 +25,8 @@ std::string progress_json(std::string_view agent_id, std::string_view job_id,
 
 Cloud::CancelFn Cloud::launch(const Request &r, uint64_t id, bool sync) {
     switch (r.method) {
+        case Method::Http:
+            return launch_http(r, id);
         case Method::Login:
             return launch_login(id);
         case Method::Logout:
@@ -35,14 +37,6 @@ Cloud::CancelFn Cloud::launch(const Request &r, uint64_t id, bool sync) {
             return launch_credits(id, r.fresh);
         case Method::Identity:
             return launch_identity(id);
-        case Method::AgentsList:
-        case Method::AgentCreate:
-        case Method::AgentGet:
-        case Method::AgentDelete:
-        case Method::AgentProvision:
-        case Method::AgentSuspend:
-        case Method::AgentResume:
-            return launch_client_op(r, id);
         case Method::Connect:
             return launch_connect(r, id);
         case Method::Disconnect:
@@ -60,45 +54,23 @@ Cloud::CancelFn Cloud::launch(const Request &r, uint64_t id, bool sync) {
     throw Error(Status::Internal, "unhandled method");
 }
 
-// ---- agents ---------------------------------------------------------------------------------
+// ---- rows of the generic executor -------------------------------------------------------------
 
-Cloud::CancelFn Cloud::launch_client_op(const Request &r, uint64_t id) {
+Cloud::CancelFn Cloud::launch_http(const Request &r, uint64_t id) {
     auto c = client();
-    auto progress = gated([this, id](const JobProgress &p) {
-        Event event;
-        event.type = EC_EVENT_PROVISION_PROGRESS;
-        event.request_id = id;
-        event.agent_id = p.agent_id;
-        event.text = p.status;
-        event.json = progress_json(p.agent_id, p.job_id, p.status, p.polls);
-        push(std::move(event));
-    });
-    OperationId op = 0;
-    switch (r.method) {
-        case Method::AgentsList:
-            op = c->list_agents_async(op_done(id));
-            break;
-        case Method::AgentCreate:
-            op = c->create_agent_async(r.body, op_done(id));
-            break;
-        case Method::AgentGet:
-            op = c->get_agent_async(r.agent_id, op_done(id));
-            break;
-        case Method::AgentDelete:
-            op = c->delete_agent_async(r.agent_id, op_done(id));
-            break;
-        case Method::AgentProvision:
-            op = c->provision_async(r.agent_id, op_done(id), std::move(progress));
-            break;
-        case Method::AgentSuspend:
-            op = c->suspend_async(r.agent_id, op_done(id));
-            break;
-        case Method::AgentResume:
-            op = c->resume_async(r.agent_id, op_done(id), std::move(progress));
-            break;
-        default:
-            throw Error(Status::Internal, "not a client operation");
+    ProgressCallback progress;
+    if (r.op->follows_job) {
+        progress = gated([this, id](const JobProgress &p) {
+            Event event;
+            event.type = EC_EVENT_PROVISION_PROGRESS;
+            event.request_id = id;
+            event.agent_id = p.agent_id;
+            event.text = p.status;
+            event.json = progress_json(p.agent_id, p.job_id, p.status, p.polls);
+            push(std::move(event));
+        });
     }
+    const OperationId op = c->call_async(*r.op, r.params_json, op_done(id), std::move(progress));
     return cancel_of(c, op);
 }
 

@@ -437,12 +437,12 @@ RestResponse RestApi::login_status(std::string_view query) {
 // ---- status, credits, disconnect --------------------------------------------------------------
 
 RestResponse RestApi::status() {
-    return json_response(200, run(make_request(Method::Status)));
+    return json_response(200, run(make_request("status")));
 }
 
 RestResponse RestApi::credits() {
-    Request request = make_request(Method::Credits);
-    request.fresh = true;  // thresholds must reflect the balance now
+    // Fresh: the thresholds must reflect the balance now.
+    Request request = parse_request("credits", R"({"fresh":true})");
     try {
         return json_response(200, run(std::move(request)));
     } catch (const Error &e) {
@@ -466,7 +466,7 @@ RestResponse RestApi::disconnect() {
     // A login still being polled must not bring the key back afterwards.
     sessions_->clear();
     try {
-        run(make_request(Method::Logout));  // final backup when connected, then the key goes
+        run(make_request("logout"));  // final backup when connected, then the key goes
     } catch (const Error &e) {
         log::warn("[rest] disconnect: {}", e.what());  // always 200 (R86)
     }
@@ -479,7 +479,7 @@ RestResponse RestApi::disconnect() {
 
 RestResponse RestApi::agents_list() {
     if (!has_key()) return error_response(401, "Not connected to Eliza Cloud");
-    json::Document agents = parse_result(run(make_request(Method::AgentsList)));
+    json::Document agents = parse_result(run(make_request("agents.list")));
     if (!agents.IsArray()) throw Error(Status::Protocol, "the agent list is not an array");
     json::Document doc(rapidjson::kObjectType);
     auto &alloc = doc.GetAllocator();
@@ -540,8 +540,7 @@ RestResponse RestApi::agents_create(const std::string &body) {
         json::set(params, "environmentVars", json::Value(*env, alloc), alloc);
     const std::string text = json::stringify(params);
 
-    json::Document agent = parse_result(run(make_request(Method::AgentCreate, nullptr, nullptr,
-                                                         nullptr, nullptr, nullptr, text.c_str())));
+    json::Document agent = parse_result(run(parse_request("agents.create", text.c_str())));
     json::Document doc(rapidjson::kObjectType);
     auto &out = doc.GetAllocator();
     json::Value copy(agent, out);
@@ -557,7 +556,8 @@ RestResponse RestApi::connect(const std::string &agent_id) {
         return error_response(400, "Invalid agent ID or cloud not connected");
     // The manager disconnects another active agent first (with its final backup) and follows
     // the provisioning job; the same agent again is a no-op (SPEC §2.3).
-    json::Document result = parse_result(run(make_request(Method::Connect, agent_id.c_str())));
+    json::Document result =
+        parse_result(run(make_request("connect", {{"agentId", agent_id.c_str()}})));
     json::Document doc(rapidjson::kObjectType);
     auto &alloc = doc.GetAllocator();
     json::set(doc, "ok", json::Value(true), alloc);
@@ -580,8 +580,8 @@ RestResponse RestApi::shutdown_agent(const std::string &agent_id) {
     } catch (const Error &) {  // none
     }
     // The active agent is disconnected first (final backup while it still runs), R81.
-    if (!active.empty() && active == agent_id) run(make_request(Method::Disconnect));
-    run(make_request(Method::AgentDelete, agent_id.c_str()));
+    if (!active.empty() && active == agent_id) run(make_request("disconnect"));
+    run(make_request("agents.delete", {{"agentId", agent_id.c_str()}}));
     json::Document doc(rapidjson::kObjectType);
     auto &alloc = doc.GetAllocator();
     json::set(doc, "ok", json::Value(true), alloc);

@@ -1,0 +1,107 @@
+// The shape of one row of the operation registry (SPEC §10): everything a caller, a binding, the
+// CLI or the docs need to know about one cloud operation, as constant data. Rows live in
+// api/operations/<resource>.cpp; registry.hpp collects and checks them, call_params.hpp checks a
+// call's parameters against them, and CloudClient::call_async runs any HTTP row.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string_view>
+
+namespace elizacloud {
+
+// Who carries out an operation. Rows of kind Http all share one generic executor (Method::Http);
+// the others need the handle's session state (the key being replaced, the connected agent, its
+// backup scheduler) and have a handler of their own in handle/.
+enum class Method {
+    Http,
+    Login,
+    Logout,
+    Status,
+    Credits,
+    Identity,
+    Connect,
+    Disconnect,
+    Send,
+    Stream,
+    AgentStatus,
+    IsAlive,
+    Snapshot,
+    BackupsList,
+    Restore,
+};
+
+namespace api {
+
+enum class ParamType { String, Uuid, Boolean, Integer, Number, Object, StringMap, Enum };
+// Where a parameter goes: into the path template, the query string, the JSON body, or to the
+// session handler only (an optional agent id that defaults to the connected agent).
+enum class ParamIn { Path, Query, Body, Local };
+
+struct ParamSpec {
+    std::string_view name;  // the wire name, spelt as the cloud spells it
+    ParamType type = ParamType::String;
+    ParamIn in = ParamIn::Body;
+    bool required = false;
+    std::string_view arg = {};           // the SDKs' argument name; empty = snake_case(name)
+    std::string_view enum_values = {};   // ParamType::Enum: "DM|GROUP|VOICE_DM"
+    std::string_view default_json = {};  // applied when absent, e.g. "\"web-chat\"" or "false"
+    int32_t min_length = -1;             // strings, in UTF-8 bytes; -1 = no limit
+    int32_t max_length = -1;
+    std::string_view doc = {};
+};
+
+enum class Kind { Http, Session };
+// Plain: parameters in, one JSON result out; every SDK method, CLI command and doc entry is
+// generated. Custom: the SDKs keep a hand-written method (callbacks, connections, streams).
+enum class Surface { Plain, Custom };
+enum class Scope { None, Account, Connected };
+enum class Body { None, Params, Passthrough };
+enum class ErrorFamily { Cloud, Bridge, Local };
+enum class Streaming { None, AgentSse };
+// What a successful envelope's "data" must be: a record, a list, or possibly nothing ({}).
+enum class ResultShape { Object, Array, Optional };
+// Which of the client's configurable timeouts bounds the operation (ClientOptions).
+enum class Timing { Crud, Bridge, Heartbeat, Credits, Job, Stream, Login, Local };
+
+struct OperationSpec {
+    std::string_view name;  // "agents.create": resource "agents", action "create"
+    std::string_view summary;
+    Kind kind = Kind::Http;
+    Method handler = Method::Http;
+    Surface surface = Surface::Plain;
+    Scope scope = Scope::Account;
+    std::string_view http_method = {};  // empty for session operations without one request
+    std::string_view milady_path =
+        {};                            // template under the origin: /api/v1/milady/agents/{agentId}
+    std::string_view eliza_path = {};  // the same route on the eliza generation; empty = absent
+    std::span<const ParamSpec> params = {};
+    Body body = Body::None;
+    std::string_view result = "Empty";  // a type of api/types.cpp; "X[]" is a list of X
+    ResultShape shape = ResultShape::Object;
+    ErrorFamily errors = ErrorFamily::Cloud;
+    bool idempotent = false;
+    Streaming streaming = Streaming::None;
+    bool follows_job = false;
+    // A job-following call whose immediate 200 is not the agent record (resume): fetch it.
+    bool fetch_agent_after = false;
+    Timing timing = Timing::Crud;
+};
+
+// Result types, for the catalogue (typed SDK results and docs).
+struct FieldSpec {
+    std::string_view name;
+    std::string_view type;  // string, integer, number, boolean, object, json, a type name, X[],
+                            // and "|null" for nullable
+    bool required = false;
+    std::string_view doc = {};
+};
+
+struct TypeSpec {
+    std::string_view name;
+    std::span<const FieldSpec> fields;
+    bool open = true;  // the cloud may send more fields than these
+};
+
+}  // namespace api
+}  // namespace elizacloud

@@ -1,0 +1,21 @@
+// The rows of the operation registry, one file per resource. To add a cloud operation, add a row
+// to its resource's file (or a new file listed here and in registry.cpp), and a result type to
+// types.cpp if it returns a new shape; the generic executor, the catalogue and every derived
+// surface (Python, Node, CLI, docs) follow from the row.
+#pragma once
+
+#include <span>
+
+#include "api/operation_spec.hpp"
+
+namespace elizacloud::api {
+
+std::span<const OperationSpec> account_operations();  // login, logout, status, credits
+std::span<const OperationSpec> user_operations();     // identity, user.*
+std::span<const OperationSpec> agents_operations();   // agents.*
+std::span<const OperationSpec> backups_operations();  // backups.*
+std::span<const OperationSpec> jobs_operations();     // jobs.*
+std::span<const OperationSpec> session_operations();  // connect, disconnect, the connected agent
+std::span<const TypeSpec> result_types();
+
+}  // namespace elizacloud::api

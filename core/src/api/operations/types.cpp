@@ -1,0 +1,174 @@
+// The result types the rows name, for the catalogue: the SDKs' typed results and the docs. Fields
+// are those the cloud (contract §2–§4) or the handle documents; "open" types may carry more.
+#include <array>
+
+#include "api/operations/operations.hpp"
+
+namespace elizacloud::api {
+namespace {
+
+constexpr std::array<FieldSpec, 4> kLoginResult{{
+    {"keyPrefix", "string", true, "the first 12 characters of the new key (never the key)"},
+    {"userId", "string|null", true, "the user the key belongs to"},
+    {"organizationId", "string|null", true, "the user's organisation"},
+    {"expiresAt", "string|null", true, "ISO time the key expires, or null"},
+}};
+
+constexpr std::array<FieldSpec, 7> kStatus{{
+    {"connected", "boolean", true, "a key is set and the cloud accepted it just now"},
+    {"enabled", "boolean", true, "cloud.enabled of the configuration"},
+    {"hasApiKey", "boolean", true, "a key is configured"},
+    {"userId", "string", false, "when connected"},
+    {"organizationId", "string|null", false, "when connected"},
+    {"topUpUrl", "string", true, "where to buy credits"},
+    {"reason", "string", false, "why not connected"},
+}};
+
+constexpr std::array<FieldSpec, 5> kCredits{{
+    {"connected", "boolean", true, "a key is set (else balance is null)"},
+    {"balance", "number|null", true, "US dollars"},
+    {"low", "boolean", true, "balance below $2.00"},
+    {"critical", "boolean", true, "balance below $0.50"},
+    {"topUpUrl", "string", true, "where to buy credits"},
+}};
+
+constexpr std::array<FieldSpec, 4> kOrganization{{
+    {"id", "string", true, ""},
+    {"name", "string", false, ""},
+    {"slug", "string", false, ""},
+    {"credit_balance", "string", false, "a numeric string, e.g. \"12.500000\""},
+}};
+
+constexpr std::array<FieldSpec, 10> kUser{{
+    {"id", "string", true, "the user id"},
+    {"email", "string|null", false, ""},
+    {"name", "string|null", false, ""},
+    {"avatar", "string|null", false, ""},
+    {"nickname", "string|null", false, ""},
+    {"work_function", "string|null", false, ""},
+    {"preferences", "string|null", false, ""},
+    {"response_notifications", "boolean", false, ""},
+    {"email_notifications", "boolean", false, ""},
+    {"organization", "Organization", false, ""},
+}};
+
+constexpr std::array<FieldSpec, 5> kIdentity{{
+    {"userId", "string", true, "data.id of GET /api/v1/user"},
+    {"organizationId", "string|null", true, "data.organization.id"},
+    {"email", "string|null", false, ""},
+    {"name", "string|null", false, ""},
+    {"organization", "Organization", false, ""},
+}};
+
+constexpr std::array<FieldSpec, 9> kAgentSummary{{
+    {"id", "string", true, "the agent id (a UUID)"},
+    {"agentName", "string|null", false, ""},
+    {"status", "string", false, "pending, provisioning, running, stopped, disconnected, error"},
+    {"databaseStatus", "string", false, ""},
+    {"lastBackupAt", "string|null", false, ""},
+    {"lastHeartbeatAt", "string|null", false, ""},
+    {"errorMessage", "string|null", false, ""},
+    {"createdAt", "string", false, ""},
+    {"updatedAt", "string", false, ""},
+}};
+
+constexpr std::array<FieldSpec, 8> kAgent{{
+    {"id", "string", true, "the agent id (a UUID)"},
+    {"agentName", "string|null", false, ""},
+    {"status", "string", false, "pending, provisioning, running, stopped, disconnected, error"},
+    {"bridgeUrl", "string|null", false, ""},
+    {"errorMessage", "string|null", false, ""},
+    {"errorCount", "integer", false, ""},
+    {"createdAt", "string", false, ""},
+    {"updatedAt", "string", false, ""},
+}};
+
+constexpr std::array<FieldSpec, 4> kAgentCreated{{
+    {"id", "string", true, "the new agent's id"},
+    {"agentName", "string", false, ""},
+    {"status", "string", false, "pending"},
+    {"createdAt", "string", false, ""},
+}};
+
+constexpr std::array<FieldSpec, 4> kAgentAction{{
+    {"agentId", "string", false, ""},
+    {"action", "string", false, ""},
+    {"message", "string", false, ""},
+    {"previousStatus", "string", false, ""},
+}};
+
+constexpr std::array<FieldSpec, 3> kConnection{{
+    {"agentId", "string", true, ""},
+    {"agentName", "string", true, ""},
+    {"state", "string", true, "connected"},
+}};
+
+constexpr std::array<FieldSpec, 1> kReply{{
+    {"text", "string", true, "the agent's reply (all chunks, for a stream)"},
+}};
+
+constexpr std::array<FieldSpec, 2> kAgentState{{
+    {"state", "string", true, "the agent's status in the cloud"},
+    {"agentName", "string", true, ""},
+}};
+
+constexpr std::array<FieldSpec, 1> kAlive{{{"alive", "boolean", true, ""}}};
+
+constexpr std::array<FieldSpec, 4> kBackup{{
+    {"backupId", "string", false, ""},
+    {"snapshotType", "string", false, "manual"},
+    {"sizeBytes", "integer|null", false, ""},
+    {"createdAt", "string", false, ""},
+}};
+
+constexpr std::array<FieldSpec, 5> kBackupInfo{{
+    {"id", "string", true, "the backup id"},
+    {"snapshotType", "string", false, "auto, manual or pre-shutdown"},
+    {"sizeBytes", "integer|null", false, ""},
+    {"vercelSnapshotId", "string|null", false, ""},
+    {"createdAt", "string", false, ""},
+}};
+
+constexpr std::array<FieldSpec, 3> kRestored{{
+    {"restoredFromBackupId", "string", false, ""},
+    {"snapshotType", "string", false, ""},
+    {"createdAt", "string", false, ""},
+}};
+
+constexpr std::array<FieldSpec, 5> kJob{{
+    {"id", "string", true, "the job id"},
+    {"type", "string", false, "e.g. milady_provision"},
+    {"status", "string", true, "pending, in_progress, completed or failed"},
+    {"result", "json", false, "when completed"},
+    {"error", "string|null", false, "when failed"},
+}};
+
+constexpr std::array<TypeSpec, 19> kTypes{{
+    {"Empty", {}, true},
+    {"LoginResult", kLoginResult, true},
+    {"Status", kStatus, true},
+    {"Credits", kCredits, true},
+    {"Organization", kOrganization, true},
+    {"User", kUser, true},
+    {"Identity", kIdentity, true},
+    {"AgentSummary", kAgentSummary, true},
+    {"Agent", kAgent, true},
+    {"AgentCreated", kAgentCreated, true},
+    {"AgentAction", kAgentAction, true},
+    {"Connection", kConnection, true},
+    {"Reply", kReply, true},
+    {"AgentState", kAgentState, true},
+    {"Alive", kAlive, false},
+    {"Backup", kBackup, true},
+    {"BackupInfo", kBackupInfo, true},
+    {"Restored", kRestored, true},
+    {"Job", kJob, true},
+}};
+
+}  // namespace
+
+std::span<const TypeSpec> result_types() {
+    return kTypes;
+}
+
+}  // namespace elizacloud::api

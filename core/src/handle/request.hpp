@@ -1,0 +1,36 @@
+// One call of the handle: its registry row and its checked parameters, plus the values the
+// session handlers read (with the row's defaults applied). Every entry point builds it here:
+// ec_cloud_call by name with JSON, the typed exports and the REST API by name with fields.
+#pragma once
+
+#include <initializer_list>
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include "api/operation_spec.hpp"
+
+namespace elizacloud {
+
+struct Request {
+    const api::OperationSpec *op = nullptr;
+    Method method = Method::Status;  // op->handler
+    std::string params_json = "{}";  // as the caller gave them, checked
+    // For the session handlers:
+    std::string agent_id;  // empty when absent (optional ones mean "the connected agent")
+    std::string text;
+    std::string room_id;
+    std::string channel_type;
+    std::string backup_id;  // empty = the latest
+    bool fresh = false;
+};
+
+// ec_cloud_call: the operation by name, parameters as a JSON object (NULL or "" = {}). Throws
+// Error(InvalidArgument) for an unknown name or bad parameters.
+Request parse_request(std::string_view name, const char *params_json);
+
+// The typed entry points: string parameters by wire name; null values are left out.
+using StringParams = std::initializer_list<std::pair<std::string_view, const char *>>;
+Request make_request(std::string_view name, StringParams params = {});
+
+}  // namespace elizacloud
