@@ -330,8 +330,6 @@ export interface EventsOptions {
 // The records and parameters of the operations are generated from the catalogue (below); the
 // names of earlier releases stay as aliases.
 export type CloudStatus = Status;
-export type Credits = CreditsBalance;
-export type Identity = User;
 export type Snapshot = Backup;
 export type RestoreResult = Restored;
 export type CreateAgentParams = AgentsCreateParams;
@@ -364,25 +362,48 @@ export interface Empty {
 
 /** Result record `LoginResult`. The cloud may send more fields. */
 export interface LoginResult {
-    /** the first 12 characters of the new key */
+    /** the first 12 characters of the new key (never the key) */
     keyPrefix: string;
-    userId?: string;
-    organizationId?: string;
+    /** the user the key belongs to */
+    userId: string | null;
+    /** the user's organisation */
+    organizationId: string | null;
+    /** ISO time the key expires, or null */
+    expiresAt: string | null;
     [key: string]: unknown;
 }
 
 /** Result record `Status`. The cloud may send more fields. */
 export interface Status {
-    state: string;
-    connected?: boolean;
-    agentId?: string | null;
-    hasKey?: boolean;
+    /** a key is set and the cloud accepted it just now */
+    connected: boolean;
+    /** cloud.enabled of the configuration */
+    enabled: boolean;
+    /** a key is configured */
+    hasApiKey: boolean;
+    /** when connected */
+    userId?: string;
+    /** when connected */
+    organizationId?: string | null;
+    /** where to buy credits */
+    topUpUrl: string;
+    /** why not connected */
+    reason?: string;
     [key: string]: unknown;
 }
 
-/** Result record `CreditsBalance`. The cloud may send more fields. */
-export interface CreditsBalance {
-    balance: number;
+/** Result record `Credits`. The cloud may send more fields. */
+export interface Credits {
+    /** a key is set (else balance is null) */
+    connected: boolean;
+    /** US dollars */
+    balance: number | null;
+    /** balance below $2.00 */
+    low: boolean;
+    /** balance below $0.50 */
+    critical: boolean;
+    /** where to buy credits */
+    topUpUrl: string;
     [key: string]: unknown;
 }
 
@@ -391,25 +412,45 @@ export interface Organization {
     id: string;
     name?: string;
     slug?: string;
+    /** a numeric string, e.g. "12.500000" */
     credit_balance?: string;
     [key: string]: unknown;
 }
 
 /** Result record `User`. The cloud may send more fields. */
 export interface User {
+    /** the user id */
     id: string;
     email?: string | null;
     name?: string | null;
+    avatar?: string | null;
     nickname?: string | null;
     work_function?: string | null;
+    preferences?: string | null;
+    response_notifications?: boolean;
+    email_notifications?: boolean;
+    organization?: Organization;
+    [key: string]: unknown;
+}
+
+/** Result record `Identity`. The cloud may send more fields. */
+export interface Identity {
+    /** data.id of GET /api/v1/user */
+    userId: string;
+    /** data.organization.id */
+    organizationId: string | null;
+    email?: string | null;
+    name?: string | null;
     organization?: Organization;
     [key: string]: unknown;
 }
 
 /** Result record `AgentSummary`. The cloud may send more fields. */
 export interface AgentSummary {
+    /** the agent id (a UUID) */
     id: string;
     agentName?: string | null;
+    /** pending, provisioning, running, stopped, disconnected, error */
     status?: string;
     databaseStatus?: string;
     lastBackupAt?: string | null;
@@ -422,10 +463,13 @@ export interface AgentSummary {
 
 /** Result record `Agent`. The cloud may send more fields. */
 export interface Agent {
+    /** the agent id (a UUID) */
     id: string;
     agentName?: string | null;
+    /** pending, provisioning, running, stopped, disconnected, error */
     status?: string;
     bridgeUrl?: string | null;
+    errorMessage?: string | null;
     errorCount?: number;
     createdAt?: string;
     updatedAt?: string;
@@ -434,8 +478,10 @@ export interface Agent {
 
 /** Result record `AgentCreated`. The cloud may send more fields. */
 export interface AgentCreated {
+    /** the new agent's id */
     id: string;
     agentName?: string;
+    /** pending */
     status?: string;
     createdAt?: string;
     [key: string]: unknown;
@@ -453,19 +499,24 @@ export interface AgentAction {
 /** Result record `Connection`. The cloud may send more fields. */
 export interface Connection {
     agentId: string;
-    agentName?: string;
+    agentName: string;
+    /** connected */
     state: string;
     [key: string]: unknown;
 }
 
 /** Result record `Reply`. The cloud may send more fields. */
 export interface Reply {
+    /** the agent's reply (all chunks, for a stream) */
     text: string;
     [key: string]: unknown;
 }
 
-/** Result record `AgentRuntimeStatus`. The cloud may send more fields. */
-export interface AgentRuntimeStatus {
+/** Result record `AgentState`. The cloud may send more fields. */
+export interface AgentState {
+    /** the agent's status in the cloud */
+    state: string;
+    agentName: string;
     [key: string]: unknown;
 }
 
@@ -477,6 +528,7 @@ export interface Alive {
 /** Result record `Backup`. The cloud may send more fields. */
 export interface Backup {
     backupId?: string;
+    /** manual */
     snapshotType?: string;
     sizeBytes?: number | null;
     createdAt?: string;
@@ -485,7 +537,9 @@ export interface Backup {
 
 /** Result record `BackupInfo`. The cloud may send more fields. */
 export interface BackupInfo {
+    /** the backup id */
     id: string;
+    /** auto, manual or pre-shutdown */
     snapshotType?: string;
     sizeBytes?: number | null;
     vercelSnapshotId?: string | null;
@@ -501,6 +555,21 @@ export interface Restored {
     [key: string]: unknown;
 }
 
+/** Result record `Job`. The cloud may send more fields. */
+export interface Job {
+    /** the job id */
+    id: string;
+    /** e.g. milady_provision */
+    type?: string;
+    /** pending, in_progress, completed or failed */
+    status: string;
+    /** when completed */
+    result?: unknown;
+    /** when failed */
+    error?: string | null;
+    [key: string]: unknown;
+}
+
 /** Parameters of `agent.alive` (wire names). */
 export interface AgentAliveParams {
 }
@@ -513,9 +582,9 @@ export interface AgentStatusParams {
 export interface AgentsCreateParams {
     /** the agent's name */
     agentName: string;
-    /** an existing character of the organisation */
+    /** an existing character of the organisation to build the agent from */
     characterId?: string;
-    /** the agent's configuration */
+    /** agent configuration */
     agentConfig?: Record<string, unknown>;
     /** environment variables for the agent */
     environmentVars?: Record<string, string>;
@@ -565,7 +634,7 @@ export interface BackupsListParams {
 export interface BackupsRestoreParams {
     /** the agent's id (default: the connected agent) */
     agentId?: string;
-    /** the backup (default: the latest) */
+    /** the backup to restore (default: the latest) */
     backupId?: string;
 }
 
@@ -577,13 +646,13 @@ export interface BackupsSnapshotParams {
 
 /** Parameters of `connect` (wire names). */
 export interface ConnectParams {
-    /** the agent's id */
+    /** the agent to connect to */
     agentId: string;
 }
 
 /** Parameters of `credits` (wire names). */
 export interface CreditsParams {
-    /** read from the database instead of the cloud's cache */
+    /** read the balance from the database instead of the cloud's cache */
     fresh?: boolean;
 }
 
@@ -593,6 +662,12 @@ export interface DisconnectParams {
 
 /** Parameters of `identity` (wire names). */
 export interface IdentityParams {
+}
+
+/** Parameters of `jobs.get` (wire names). */
+export interface JobsGetParams {
+    /** the job's id */
+    jobId: string;
 }
 
 /** Parameters of `login` (wire names). */
@@ -627,29 +702,11 @@ export interface StreamParams {
     channelType?: 'DM' | 'GROUP' | 'VOICE_DM' | 'VOICE_GROUP' | 'API';
 }
 
-/** Parameters of `user.update` (wire names). */
-export interface UserUpdateParams {
-    /** display name */
-    name?: string;
-    /** avatar URL, or empty to remove */
-    avatar?: string;
-    /** nickname */
-    nickname?: string;
-    /** what the user does */
-    work_function?: 'developer' | 'designer' | 'product' | 'data' | 'marketing' | 'sales' | 'other';
-    /** free-text preferences */
-    preferences?: string;
-    /** notify on responses */
-    response_notifications?: boolean;
-    /** e-mail notifications */
-    email_notifications?: boolean;
-}
-
 /** Options of `agents.create`. */
 export interface AgentsCreateOptions extends CallOptions {
-    /** an existing character of the organisation */
+    /** an existing character of the organisation to build the agent from */
     characterId?: string;
-    /** the agent's configuration */
+    /** agent configuration */
     config?: Record<string, unknown>;
     /** environment variables for the agent */
     environment?: Record<string, string>;
@@ -670,10 +727,10 @@ export interface BackupsListOptions extends CallOptions {
 }
 
 /** Options of `backups.restore`. */
-export interface BackupsRestoreOptions extends CallOptions {
+export interface BackupsRestoreOptions extends ProgressOptions {
     /** the agent's id (default: the connected agent) */
     agentId?: string;
-    /** the backup (default: the latest) */
+    /** the backup to restore (default: the latest) */
     backupId?: string;
 }
 
@@ -685,7 +742,7 @@ export interface BackupsSnapshotOptions extends CallOptions {
 
 /** Options of `credits`. */
 export interface CreditsOptions extends CallOptions {
-    /** read from the database instead of the cloud's cache */
+    /** read the balance from the database instead of the cloud's cache */
     fresh?: boolean;
 }
 
@@ -697,35 +754,17 @@ export interface SendOptions extends CallOptions {
     channelType?: 'DM' | 'GROUP' | 'VOICE_DM' | 'VOICE_GROUP' | 'API';
 }
 
-/** Options of `user.update`. */
-export interface UserUpdateOptions extends CallOptions {
-    /** display name */
-    name?: string;
-    /** avatar URL, or empty to remove */
-    avatar?: string;
-    /** nickname */
-    nickname?: string;
-    /** what the user does */
-    workFunction?: 'developer' | 'designer' | 'product' | 'data' | 'marketing' | 'sales' | 'other';
-    /** free-text preferences */
-    preferences?: string;
-    /** notify on responses */
-    responseNotifications?: boolean;
-    /** e-mail notifications */
-    emailNotifications?: boolean;
-}
-
 /** `cloud.agent`. */
 export interface AgentResource {
     /** Whether the connected agent answers a heartbeat (`agent.alive`) */
     alive(options?: CallOptions): Promise<Alive>;
-    /** The connected agent's runtime status (bridge status.get) (`agent.status`) */
-    status(options?: CallOptions): Promise<AgentRuntimeStatus>;
+    /** The connected agent's state and name, from a fresh agent record (`agent.status`) */
+    status(options?: CallOptions): Promise<AgentState>;
 }
 
 /** `cloud.agents`. */
 export interface AgentsResource {
-    /** Creates an agent (does not start it on the milady generation) (`agents.create`) */
+    /** Creates an agent; it starts only when provisioned (`agents.create`) */
     create(name: string, options?: AgentsCreateOptions): Promise<AgentCreated>;
     create(params: AgentsCreateParams, options?: CallOptions): Promise<AgentCreated>;
     /** Deletes an agent and its backups (`agents.delete`) */
@@ -757,29 +796,30 @@ export interface BackupsResource {
     snapshot(options?: BackupsSnapshotOptions): Promise<Backup>;
 }
 
-/** `cloud.user`. */
-export interface UserResource {
-    /** Updates the user's profile (`user.update`) */
-    update(options?: UserUpdateOptions): Promise<User>;
+/** `cloud.jobs`. */
+export interface JobsResource {
+    /** One job's state (pending, in_progress, completed, failed) and result (`jobs.get`) */
+    get(jobId: string, options?: CallOptions): Promise<Job>;
+    get(params: JobsGetParams, options?: CallOptions): Promise<Job>;
 }
 
 /** What every Cloud gets from the catalogue: top-level operations and resources. */
 export interface CloudOperations {
-    /** The organisation's credit balance (`credits`) */
-    credits(options?: CreditsOptions): Promise<CreditsBalance>;
-    /** The key's user and organisation (GET /api/v1/user) (`identity`) */
-    identity(options?: CallOptions): Promise<User>;
-    /** Forgets the API key (config file and memory) and disconnects (`logout`) */
+    /** The organisation's credit balance, with the low and critical thresholds (`credits`) */
+    credits(options?: CreditsOptions): Promise<Credits>;
+    /** The key's user and organisation (also cached for status) (`identity`) */
+    identity(options?: CallOptions): Promise<Identity>;
+    /** Disconnects (final backup), then forgets the API key in memory and in the config (`logout`) */
     logout(options?: CallOptions): Promise<void>;
     /** Sends a message to the connected agent and returns its reply (`send`) */
     send(text: string, options?: SendOptions): Promise<Reply>;
     send(params: SendParams, options?: CallOptions): Promise<Reply>;
-    /** The handle's state: key present, connection state, active agent, identity (`status`) */
+    /** Whether a key is configured and the cloud accepts it, and who it belongs to (`status`) */
     status(options?: CallOptions): Promise<Status>;
     readonly agent: AgentResource;
     readonly agents: AgentsResource;
     readonly backups: BackupsResource;
-    readonly user: UserResource;
+    readonly jobs: JobsResource;
 }
 
 // ---- end of the generated section ----
@@ -792,7 +832,7 @@ type Listener = (event: CloudEvent) => void;
  * One Eliza Cloud account and its active agent. The operation methods (`status()`, `credits()`,
  * `agents`, `user`…) come from the generated CloudOperations; the rest is declared here.
  */
-export interface Cloud extends Omit<CloudOperations, 'backups' | 'agents'> {}
+export interface Cloud extends Omit<CloudOperations, 'backups' | 'agents' | 'identity'> {}
 /** One Eliza Cloud account and its active agent. */
 export declare class Cloud extends EventEmitter {
     readonly agents: Agents;
@@ -815,6 +855,11 @@ export declare class Cloud extends EventEmitter {
     connect(agentId: string, options?: ProgressOptions): Promise<Proxy>;
     disconnect(options?: CallOptions): Promise<void>;
 
+    /**
+     * The `identity` operation, declared with the non-null organizationId of earlier releases
+     * (the library reports null for an account without an organisation; see Identity).
+     */
+    identity(options?: CallOptions): Promise<Identity & { organizationId: string }>;
     /** `cloud.backups` is the backups resource and, called, lists them (as before). */
     readonly backups: BackupsResource & ((options?: BackupsListOptions) => Promise<BackupInfo[]>);
     /** Same as `backups.snapshot(options)` (kept from earlier releases). */

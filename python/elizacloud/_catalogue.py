@@ -19,10 +19,10 @@ OPERATIONS: list[dict[str, Any]] = [
         "name": "agent.status",
         "resource": "agent",
         "action": "status",
-        "summary": "The connected agent's runtime status (bridge status.get)",
+        "summary": "The connected agent's state and name, from a fresh agent record",
         "surface": "plain",
         "scope": "connected",
-        "result": "AgentRuntimeStatus",
+        "result": "AgentState",
         "followsJob": False,
         "params": []
     },
@@ -30,7 +30,7 @@ OPERATIONS: list[dict[str, Any]] = [
         "name": "agents.create",
         "resource": "agents",
         "action": "create",
-        "summary": "Creates an agent (does not start it on the milady generation)",
+        "summary": "Creates an agent; it starts only when provisioned",
         "surface": "plain",
         "scope": "account",
         "result": "AgentCreated",
@@ -48,14 +48,14 @@ OPERATIONS: list[dict[str, Any]] = [
                 "arg": "character_id",
                 "type": "uuid",
                 "required": False,
-                "doc": "an existing character of the organisation"
+                "doc": "an existing character of the organisation to build the agent from"
             },
             {
                 "name": "agentConfig",
                 "arg": "config",
                 "type": "object",
                 "required": False,
-                "doc": "the agent's configuration"
+                "doc": "agent configuration"
             },
             {
                 "name": "environmentVars",
@@ -199,7 +199,7 @@ OPERATIONS: list[dict[str, Any]] = [
         "surface": "plain",
         "scope": "account",
         "result": "Restored",
-        "followsJob": False,
+        "followsJob": True,
         "params": [
             {
                 "name": "agentId",
@@ -213,7 +213,7 @@ OPERATIONS: list[dict[str, Any]] = [
                 "arg": "backup_id",
                 "type": "uuid",
                 "required": False,
-                "doc": "the backup (default: the latest)"
+                "doc": "the backup to restore (default: the latest)"
             }
         ]
     },
@@ -240,18 +240,18 @@ OPERATIONS: list[dict[str, Any]] = [
         "name": "connect",
         "resource": "",
         "action": "connect",
-        "summary": "Connects to an agent (provisioning it if needed) and keeps it alive: heartbeats, reconnects, backups",
+        "summary": "Connects to an agent (provisioning it if needed) and keeps it alive: heartbeats, reconnects, scheduled backups",
         "surface": "custom",
         "scope": "account",
         "result": "Connection",
-        "followsJob": False,
+        "followsJob": True,
         "params": [
             {
                 "name": "agentId",
                 "arg": "agent_id",
                 "type": "uuid",
                 "required": True,
-                "doc": "the agent's id"
+                "doc": "the agent to connect to"
             }
         ]
     },
@@ -259,10 +259,10 @@ OPERATIONS: list[dict[str, Any]] = [
         "name": "credits",
         "resource": "",
         "action": "credits",
-        "summary": "The organisation's credit balance",
+        "summary": "The organisation's credit balance, with the low and critical thresholds",
         "surface": "plain",
-        "scope": "account",
-        "result": "CreditsBalance",
+        "scope": "none",
+        "result": "Credits",
         "followsJob": False,
         "params": [
             {
@@ -270,7 +270,7 @@ OPERATIONS: list[dict[str, Any]] = [
                 "arg": "fresh",
                 "type": "boolean",
                 "required": False,
-                "doc": "read from the database instead of the cloud's cache"
+                "doc": "read the balance from the database instead of the cloud's cache"
             }
         ]
     },
@@ -278,7 +278,7 @@ OPERATIONS: list[dict[str, Any]] = [
         "name": "disconnect",
         "resource": "",
         "action": "disconnect",
-        "summary": "Takes a final backup and disconnects",
+        "summary": "Takes a final backup of the connected agent and disconnects",
         "surface": "custom",
         "scope": "none",
         "result": "Empty",
@@ -289,18 +289,37 @@ OPERATIONS: list[dict[str, Any]] = [
         "name": "identity",
         "resource": "",
         "action": "identity",
-        "summary": "The key's user and organisation (GET /api/v1/user)",
+        "summary": "The key's user and organisation (also cached for status)",
         "surface": "plain",
         "scope": "account",
-        "result": "User",
+        "result": "Identity",
         "followsJob": False,
         "params": []
+    },
+    {
+        "name": "jobs.get",
+        "resource": "jobs",
+        "action": "get",
+        "summary": "One job's state (pending, in_progress, completed, failed) and result",
+        "surface": "plain",
+        "scope": "account",
+        "result": "Job",
+        "followsJob": False,
+        "params": [
+            {
+                "name": "jobId",
+                "arg": "job_id",
+                "type": "string",
+                "required": True,
+                "doc": "the job's id"
+            }
+        ]
     },
     {
         "name": "login",
         "resource": "",
         "action": "login",
-        "summary": "Browser login: opens a CLI session, reports the browser URL, polls until a key is minted and saves it",
+        "summary": "Browser login: opens a CLI session, reports the browser URL, waits for the key and saves it",
         "surface": "custom",
         "scope": "none",
         "result": "LoginResult",
@@ -311,7 +330,7 @@ OPERATIONS: list[dict[str, Any]] = [
         "name": "logout",
         "resource": "",
         "action": "logout",
-        "summary": "Forgets the API key (config file and memory) and disconnects",
+        "summary": "Disconnects (final backup), then forgets the API key in memory and in the config",
         "surface": "plain",
         "scope": "none",
         "result": "Empty",
@@ -362,7 +381,7 @@ OPERATIONS: list[dict[str, Any]] = [
         "name": "status",
         "resource": "",
         "action": "status",
-        "summary": "The handle's state: key present, connection state, active agent, identity",
+        "summary": "Whether a key is configured and the cloud accepts it, and who it belongs to",
         "surface": "plain",
         "scope": "none",
         "result": "Status",
@@ -406,76 +425,6 @@ OPERATIONS: list[dict[str, Any]] = [
                     "API"
                 ],
                 "doc": "the channel type"
-            }
-        ]
-    },
-    {
-        "name": "user.update",
-        "resource": "user",
-        "action": "update",
-        "summary": "Updates the user's profile",
-        "surface": "plain",
-        "scope": "account",
-        "result": "User",
-        "followsJob": False,
-        "params": [
-            {
-                "name": "name",
-                "arg": "name",
-                "type": "string",
-                "required": False,
-                "doc": "display name"
-            },
-            {
-                "name": "avatar",
-                "arg": "avatar",
-                "type": "string",
-                "required": False,
-                "doc": "avatar URL, or empty to remove"
-            },
-            {
-                "name": "nickname",
-                "arg": "nickname",
-                "type": "string",
-                "required": False,
-                "doc": "nickname"
-            },
-            {
-                "name": "work_function",
-                "arg": "work_function",
-                "type": "enum",
-                "required": False,
-                "enum": [
-                    "developer",
-                    "designer",
-                    "product",
-                    "data",
-                    "marketing",
-                    "sales",
-                    "other"
-                ],
-                "doc": "what the user does"
-            },
-            {
-                "name": "preferences",
-                "arg": "preferences",
-                "type": "string",
-                "required": False,
-                "doc": "free-text preferences"
-            },
-            {
-                "name": "response_notifications",
-                "arg": "response_notifications",
-                "type": "boolean",
-                "required": False,
-                "doc": "notify on responses"
-            },
-            {
-                "name": "email_notifications",
-                "arg": "email_notifications",
-                "type": "boolean",
-                "required": False,
-                "doc": "e-mail notifications"
             }
         ]
     }

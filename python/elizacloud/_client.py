@@ -1,7 +1,7 @@
 """The two clients: :class:`Cloud` (blocking) and :class:`AsyncCloud` (asyncio), one Eliza Cloud
 account and its active agent each, over the C ABI.
 
-The operations of the catalogue (``cloud.agents.create``, ``cloud.credits``, ``cloud.user.update``…)
+The operations of the catalogue (``cloud.agents.create``, ``cloud.credits``, ``cloud.jobs.get``…)
 are generated into ``resources/`` (both clients inherit them) and all run through
 ``_call_operation``; what is written here is the session: the handle, events, login, connect,
 disconnect, the connected agent's proxy, and the names of earlier releases.
@@ -73,7 +73,7 @@ class Cloud(Closing, ClientOperations):
     """One Eliza Cloud account and its active agent, over the C ABI.
 
     The operations of the catalogue (``cloud.agents.create``, ``cloud.credits``,
-    ``cloud.user.update``…) are generated (``elizacloud.resources``, docs/operations.md); login,
+    ``cloud.jobs.get``…) are generated (``elizacloud.resources``, docs/operations.md); login,
     connect, disconnect, streams and events are written here.
 
     >>> with Cloud() as cloud:

@@ -5,7 +5,7 @@ from ._client_ops import AsyncClientOperations, ClientOperations
 from .agent import AsyncAgentResource, AgentResource
 from .agents import AsyncAgentsResource, AgentsResource
 from .backups import AsyncBackupsResource, BackupsResource
-from .user import AsyncUserResource, UserResource
+from .jobs import AsyncJobsResource, JobsResource
 
 __all__ = [
     "AsyncClientOperations",
@@ -16,6 +16,6 @@ __all__ = [
     "AgentsResource",
     "AsyncBackupsResource",
     "BackupsResource",
-    "AsyncUserResource",
-    "UserResource",
+    "AsyncJobsResource",
+    "JobsResource",
 ]

@@ -10,8 +10,8 @@ from ._base import AsyncProgressCallback, SyncProgressCallback
 from .agent import AsyncAgentResource, AgentResource
 from .agents import AsyncAgentsResource, AgentsResource
 from .backups import AsyncBackupsResource, BackupsResource
-from .user import AsyncUserResource, UserResource
-from ..types import CreditsBalance, Reply, Status, User
+from .jobs import AsyncJobsResource, JobsResource
+from ..types import Credits, Identity, Reply, Status
 
 
 class ClientOperations:
@@ -20,13 +20,13 @@ class ClientOperations:
     agent: AgentResource
     agents: AgentsResource
     backups: BackupsResource
-    user: UserResource
+    jobs: JobsResource
 
     def _init_resources(self) -> None:
         self.agent = AgentResource(self)
         self.agents = AgentsResource(self)
         self.backups = BackupsResource(self)
-        self.user = UserResource(self)
+        self.jobs = JobsResource(self)
 
     def _call_operation(
         self,
@@ -44,38 +44,38 @@ class ClientOperations:
         *,
         fresh: bool | None = None,
         timeout: float | None = None,
-    ) -> CreditsBalance:
-        """The organisation's credit balance.
+    ) -> Credits:
+        """The organisation's credit balance, with the low and critical thresholds.
 
         ``credits``: GET /api/v1/credits/balance.
 
-        :param fresh: read from the database instead of the cloud's cache (default false)
+        :param fresh: read the balance from the database instead of the cloud's cache (default false)
         """
         params: dict[str, Any] = {}
         if fresh is not None:
             params["fresh"] = fresh
         result = self._call_operation("credits", params, timeout=timeout)
-        return cast("CreditsBalance", result)
+        return cast("Credits", result)
 
     def identity(
         self,
         *,
         timeout: float | None = None,
-    ) -> User:
-        """The key's user and organisation (GET /api/v1/user).
+    ) -> Identity:
+        """The key's user and organisation (also cached for status).
 
         ``identity``: GET /api/v1/user.
         """
         params: dict[str, Any] = {}
         result = self._call_operation("identity", params, timeout=timeout)
-        return cast("User", result)
+        return cast("Identity", result)
 
     def logout(
         self,
         *,
         timeout: float | None = None,
     ) -> None:
-        """Forgets the API key (config file and memory) and disconnects.
+        """Disconnects (final backup), then forgets the API key in memory and in the config.
 
         ``logout``: session operation.
         """
@@ -111,9 +111,9 @@ class ClientOperations:
         *,
         timeout: float | None = None,
     ) -> Status:
-        """The handle's state: key present, connection state, active agent, identity.
+        """Whether a key is configured and the cloud accepts it, and who it belongs to.
 
-        ``status``: session operation.
+        ``status``: GET /api/v1/user.
         """
         params: dict[str, Any] = {}
         result = self._call_operation("status", params, timeout=timeout)
@@ -126,13 +126,13 @@ class AsyncClientOperations:
     agent: AsyncAgentResource
     agents: AsyncAgentsResource
     backups: AsyncBackupsResource
-    user: AsyncUserResource
+    jobs: AsyncJobsResource
 
     def _init_resources(self) -> None:
         self.agent = AsyncAgentResource(self)
         self.agents = AsyncAgentsResource(self)
         self.backups = AsyncBackupsResource(self)
-        self.user = AsyncUserResource(self)
+        self.jobs = AsyncJobsResource(self)
 
     async def _call_operation(
         self,
@@ -150,38 +150,38 @@ class AsyncClientOperations:
         *,
         fresh: bool | None = None,
         timeout: float | None = None,
-    ) -> CreditsBalance:
-        """The organisation's credit balance.
+    ) -> Credits:
+        """The organisation's credit balance, with the low and critical thresholds.
 
         ``credits``: GET /api/v1/credits/balance.
 
-        :param fresh: read from the database instead of the cloud's cache (default false)
+        :param fresh: read the balance from the database instead of the cloud's cache (default false)
         """
         params: dict[str, Any] = {}
         if fresh is not None:
             params["fresh"] = fresh
         result = await self._call_operation("credits", params, timeout=timeout)
-        return cast("CreditsBalance", result)
+        return cast("Credits", result)
 
     async def identity(
         self,
         *,
         timeout: float | None = None,
-    ) -> User:
-        """The key's user and organisation (GET /api/v1/user).
+    ) -> Identity:
+        """The key's user and organisation (also cached for status).
 
         ``identity``: GET /api/v1/user.
         """
         params: dict[str, Any] = {}
         result = await self._call_operation("identity", params, timeout=timeout)
-        return cast("User", result)
+        return cast("Identity", result)
 
     async def logout(
         self,
         *,
         timeout: float | None = None,
     ) -> None:
-        """Forgets the API key (config file and memory) and disconnects.
+        """Disconnects (final backup), then forgets the API key in memory and in the config.
 
         ``logout``: session operation.
         """
@@ -217,9 +217,9 @@ class AsyncClientOperations:
         *,
         timeout: float | None = None,
     ) -> Status:
-        """The handle's state: key present, connection state, active agent, identity.
+        """Whether a key is configured and the cloud accepts it, and who it belongs to.
 
-        ``status``: session operation.
+        ``status``: GET /api/v1/user.
         """
         params: dict[str, Any] = {}
         result = await self._call_operation("status", params, timeout=timeout)

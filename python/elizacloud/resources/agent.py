@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any, cast
 
 from ._base import AsyncResource, SyncResource
-from ..types import AgentRuntimeStatus, Alive
+from ..types import AgentState, Alive
 
 
 class AgentResource(SyncResource):
@@ -29,14 +29,14 @@ class AgentResource(SyncResource):
         self,
         *,
         timeout: float | None = None,
-    ) -> AgentRuntimeStatus:
-        """The connected agent's runtime status (bridge status.get).
+    ) -> AgentState:
+        """The connected agent's state and name, from a fresh agent record.
 
-        ``agent.status``: POST /api/v1/milady/agents/{agentId}/bridge.
+        ``agent.status``: GET /api/v1/milady/agents/{agentId}.
         """
         params: dict[str, Any] = {}
         result = self._client._call_operation("agent.status", params, timeout=timeout)
-        return cast("AgentRuntimeStatus", result)
+        return cast("AgentState", result)
 
 
 class AsyncAgentResource(AsyncResource):
@@ -59,11 +59,11 @@ class AsyncAgentResource(AsyncResource):
         self,
         *,
         timeout: float | None = None,
-    ) -> AgentRuntimeStatus:
-        """The connected agent's runtime status (bridge status.get).
+    ) -> AgentState:
+        """The connected agent's state and name, from a fresh agent record.
 
-        ``agent.status``: POST /api/v1/milady/agents/{agentId}/bridge.
+        ``agent.status``: GET /api/v1/milady/agents/{agentId}.
         """
         params: dict[str, Any] = {}
         result = await self._client._call_operation("agent.status", params, timeout=timeout)
-        return cast("AgentRuntimeStatus", result)
+        return cast("AgentState", result)

@@ -22,13 +22,13 @@ class AgentsResource(SyncResource):
         environment: Mapping[str, str] | None = None,
         timeout: float | None = None,
     ) -> AgentCreated:
-        """Creates an agent (does not start it on the milady generation).
+        """Creates an agent; it starts only when provisioned.
 
         ``agents.create``: POST /api/v1/milady/agents.
 
         :param name: the agent's name
-        :param character_id: an existing character of the organisation
-        :param config: the agent's configuration
+        :param character_id: an existing character of the organisation to build the agent from
+        :param config: agent configuration
         :param environment: environment variables for the agent
         """
         params: dict[str, Any] = {"agentName": name}
@@ -154,13 +154,13 @@ class AsyncAgentsResource(AsyncResource):
         environment: Mapping[str, str] | None = None,
         timeout: float | None = None,
     ) -> AgentCreated:
-        """Creates an agent (does not start it on the milady generation).
+        """Creates an agent; it starts only when provisioned.
 
         ``agents.create``: POST /api/v1/milady/agents.
 
         :param name: the agent's name
-        :param character_id: an existing character of the organisation
-        :param config: the agent's configuration
+        :param character_id: an existing character of the organisation to build the agent from
+        :param config: agent configuration
         :param environment: environment variables for the agent
         """
         params: dict[str, Any] = {"agentName": name}

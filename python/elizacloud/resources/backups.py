@@ -6,7 +6,7 @@ from __future__ import annotations
 import builtins
 from typing import Any, cast
 
-from ._base import AsyncResource, SyncResource
+from ._base import AsyncProgressCallback, AsyncResource, SyncProgressCallback, SyncResource
 from ..types import Backup, BackupInfo, Restored
 
 
@@ -36,21 +36,25 @@ class BackupsResource(SyncResource):
         *,
         agent_id: str | None = None,
         backup_id: str | None = None,
+        on_progress: SyncProgressCallback | None = None,
         timeout: float | None = None,
     ) -> Restored:
         """Restores an agent from its latest backup or from one by id.
 
         ``backups.restore``: POST /api/v1/milady/agents/{agentId}/restore.
+        Follows the provisioning job; ``on_progress`` receives its events.
 
         :param agent_id: the agent's id (default: the connected agent)
-        :param backup_id: the backup (default: the latest)
+        :param backup_id: the backup to restore (default: the latest)
         """
         params: dict[str, Any] = {}
         if agent_id is not None:
             params["agentId"] = agent_id
         if backup_id is not None:
             params["backupId"] = backup_id
-        result = self._client._call_operation("backups.restore", params, timeout=timeout)
+        result = self._client._call_operation(
+            "backups.restore", params, timeout=timeout, on_progress=on_progress
+        )
         return cast("Restored", result)
 
     def snapshot(
@@ -98,21 +102,25 @@ class AsyncBackupsResource(AsyncResource):
         *,
         agent_id: str | None = None,
         backup_id: str | None = None,
+        on_progress: AsyncProgressCallback | None = None,
         timeout: float | None = None,
     ) -> Restored:
         """Restores an agent from its latest backup or from one by id.
 
         ``backups.restore``: POST /api/v1/milady/agents/{agentId}/restore.
+        Follows the provisioning job; ``on_progress`` receives its events.
 
         :param agent_id: the agent's id (default: the connected agent)
-        :param backup_id: the backup (default: the latest)
+        :param backup_id: the backup to restore (default: the latest)
         """
         params: dict[str, Any] = {}
         if agent_id is not None:
             params["agentId"] = agent_id
         if backup_id is not None:
             params["backupId"] = backup_id
-        result = await self._client._call_operation("backups.restore", params, timeout=timeout)
+        result = await self._client._call_operation(
+            "backups.restore", params, timeout=timeout, on_progress=on_progress
+        )
         return cast("Restored", result)
 
     async def snapshot(

@@ -18,25 +18,48 @@ class Empty(TypedDict):
 class LoginResult(TypedDict):
     """Result record ``LoginResult``. The cloud may send more fields."""
 
-    #: the first 12 characters of the new key
+    #: the first 12 characters of the new key (never the key)
     keyPrefix: Required[str]
-    userId: NotRequired[str]
-    organizationId: NotRequired[str]
+    #: the user the key belongs to
+    userId: Required[str | None]
+    #: the user's organisation
+    organizationId: Required[str | None]
+    #: ISO time the key expires, or null
+    expiresAt: Required[str | None]
 
 
 class Status(TypedDict):
     """Result record ``Status``. The cloud may send more fields."""
 
-    state: Required[str]
-    connected: NotRequired[bool]
-    agentId: NotRequired[str | None]
-    hasKey: NotRequired[bool]
+    #: a key is set and the cloud accepted it just now
+    connected: Required[bool]
+    #: cloud.enabled of the configuration
+    enabled: Required[bool]
+    #: a key is configured
+    hasApiKey: Required[bool]
+    #: when connected
+    userId: NotRequired[str]
+    #: when connected
+    organizationId: NotRequired[str | None]
+    #: where to buy credits
+    topUpUrl: Required[str]
+    #: why not connected
+    reason: NotRequired[str]
 
 
-class CreditsBalance(TypedDict):
-    """Result record ``CreditsBalance``. The cloud may send more fields."""
+class Credits(TypedDict):
+    """Result record ``Credits``. The cloud may send more fields."""
 
-    balance: Required[float]
+    #: a key is set (else balance is null)
+    connected: Required[bool]
+    #: US dollars
+    balance: Required[float | None]
+    #: balance below $2.00
+    low: Required[bool]
+    #: balance below $0.50
+    critical: Required[bool]
+    #: where to buy credits
+    topUpUrl: Required[str]
 
 
 class Organization(TypedDict):
@@ -45,25 +68,45 @@ class Organization(TypedDict):
     id: Required[str]
     name: NotRequired[str]
     slug: NotRequired[str]
+    #: a numeric string, e.g. "12.500000"
     credit_balance: NotRequired[str]
 
 
 class User(TypedDict):
     """Result record ``User``. The cloud may send more fields."""
 
+    #: the user id
     id: Required[str]
     email: NotRequired[str | None]
     name: NotRequired[str | None]
+    avatar: NotRequired[str | None]
     nickname: NotRequired[str | None]
     work_function: NotRequired[str | None]
+    preferences: NotRequired[str | None]
+    response_notifications: NotRequired[bool]
+    email_notifications: NotRequired[bool]
+    organization: NotRequired[Organization]
+
+
+class Identity(TypedDict):
+    """Result record ``Identity``. The cloud may send more fields."""
+
+    #: data.id of GET /api/v1/user
+    userId: Required[str]
+    #: data.organization.id
+    organizationId: Required[str | None]
+    email: NotRequired[str | None]
+    name: NotRequired[str | None]
     organization: NotRequired[Organization]
 
 
 class AgentSummary(TypedDict):
     """Result record ``AgentSummary``. The cloud may send more fields."""
 
+    #: the agent id (a UUID)
     id: Required[str]
     agentName: NotRequired[str | None]
+    #: pending, provisioning, running, stopped, disconnected, error
     status: NotRequired[str]
     databaseStatus: NotRequired[str]
     lastBackupAt: NotRequired[str | None]
@@ -76,10 +119,13 @@ class AgentSummary(TypedDict):
 class Agent(TypedDict):
     """Result record ``Agent``. The cloud may send more fields."""
 
+    #: the agent id (a UUID)
     id: Required[str]
     agentName: NotRequired[str | None]
+    #: pending, provisioning, running, stopped, disconnected, error
     status: NotRequired[str]
     bridgeUrl: NotRequired[str | None]
+    errorMessage: NotRequired[str | None]
     errorCount: NotRequired[int]
     createdAt: NotRequired[str]
     updatedAt: NotRequired[str]
@@ -88,8 +134,10 @@ class Agent(TypedDict):
 class AgentCreated(TypedDict):
     """Result record ``AgentCreated``. The cloud may send more fields."""
 
+    #: the new agent's id
     id: Required[str]
     agentName: NotRequired[str]
+    #: pending
     status: NotRequired[str]
     createdAt: NotRequired[str]
 
@@ -107,18 +155,24 @@ class Connection(TypedDict):
     """Result record ``Connection``. The cloud may send more fields."""
 
     agentId: Required[str]
-    agentName: NotRequired[str]
+    agentName: Required[str]
+    #: connected
     state: Required[str]
 
 
 class Reply(TypedDict):
     """Result record ``Reply``. The cloud may send more fields."""
 
+    #: the agent's reply (all chunks, for a stream)
     text: Required[str]
 
 
-class AgentRuntimeStatus(TypedDict):
-    """Result record ``AgentRuntimeStatus``. The cloud may send more fields."""
+class AgentState(TypedDict):
+    """Result record ``AgentState``. The cloud may send more fields."""
+
+    #: the agent's status in the cloud
+    state: Required[str]
+    agentName: Required[str]
 
 
 class Alive(TypedDict):
@@ -131,6 +185,7 @@ class Backup(TypedDict):
     """Result record ``Backup``. The cloud may send more fields."""
 
     backupId: NotRequired[str]
+    #: manual
     snapshotType: NotRequired[str]
     sizeBytes: NotRequired[int | None]
     createdAt: NotRequired[str]
@@ -139,7 +194,9 @@ class Backup(TypedDict):
 class BackupInfo(TypedDict):
     """Result record ``BackupInfo``. The cloud may send more fields."""
 
+    #: the backup id
     id: Required[str]
+    #: auto, manual or pre-shutdown
     snapshotType: NotRequired[str]
     sizeBytes: NotRequired[int | None]
     vercelSnapshotId: NotRequired[str | None]
@@ -152,6 +209,21 @@ class Restored(TypedDict):
     restoredFromBackupId: NotRequired[str]
     snapshotType: NotRequired[str]
     createdAt: NotRequired[str]
+
+
+class Job(TypedDict):
+    """Result record ``Job``. The cloud may send more fields."""
+
+    #: the job id
+    id: Required[str]
+    #: e.g. milady_provision
+    type: NotRequired[str]
+    #: pending, in_progress, completed or failed
+    status: Required[str]
+    #: when completed
+    result: NotRequired[Any]
+    #: when failed
+    error: NotRequired[str | None]
 
 
 class AgentAliveParams(TypedDict):
@@ -167,9 +239,9 @@ class AgentsCreateParams(TypedDict):
 
     #: the agent's name
     agentName: Required[str]
-    #: an existing character of the organisation
+    #: an existing character of the organisation to build the agent from
     characterId: NotRequired[str]
-    #: the agent's configuration
+    #: agent configuration
     agentConfig: NotRequired[Mapping[str, Any]]
     #: environment variables for the agent
     environmentVars: NotRequired[Mapping[str, str]]
@@ -226,7 +298,7 @@ class BackupsRestoreParams(TypedDict):
 
     #: the agent's id (default: the connected agent)
     agentId: NotRequired[str]
-    #: the backup (default: the latest)
+    #: the backup to restore (default: the latest)
     backupId: NotRequired[str]
 
 
@@ -240,14 +312,14 @@ class BackupsSnapshotParams(TypedDict):
 class ConnectParams(TypedDict):
     """Parameters of ``connect`` (wire names)."""
 
-    #: the agent's id
+    #: the agent to connect to
     agentId: Required[str]
 
 
 class CreditsParams(TypedDict):
     """Parameters of ``credits`` (wire names)."""
 
-    #: read from the database instead of the cloud's cache
+    #: read the balance from the database instead of the cloud's cache
     fresh: NotRequired[bool]
 
 
@@ -257,6 +329,13 @@ class DisconnectParams(TypedDict):
 
 class IdentityParams(TypedDict):
     """Parameters of ``identity`` (wire names)."""
+
+
+class JobsGetParams(TypedDict):
+    """Parameters of ``jobs.get`` (wire names)."""
+
+    #: the job's id
+    jobId: Required[str]
 
 
 class LoginParams(TypedDict):
@@ -293,43 +372,26 @@ class StreamParams(TypedDict):
     channelType: NotRequired[Literal["DM", "GROUP", "VOICE_DM", "VOICE_GROUP", "API"]]
 
 
-class UserUpdateParams(TypedDict):
-    """Parameters of ``user.update`` (wire names)."""
-
-    #: display name
-    name: NotRequired[str]
-    #: avatar URL, or empty to remove
-    avatar: NotRequired[str]
-    #: nickname
-    nickname: NotRequired[str]
-    #: what the user does
-    work_function: NotRequired[Literal["developer", "designer", "product", "data", "marketing", "sales", "other"]]
-    #: free-text preferences
-    preferences: NotRequired[str]
-    #: notify on responses
-    response_notifications: NotRequired[bool]
-    #: e-mail notifications
-    email_notifications: NotRequired[bool]
-
-
 __all__ = [
     "Empty",
     "LoginResult",
     "Status",
-    "CreditsBalance",
+    "Credits",
     "Organization",
     "User",
+    "Identity",
     "AgentSummary",
     "Agent",
     "AgentCreated",
     "AgentAction",
     "Connection",
     "Reply",
-    "AgentRuntimeStatus",
+    "AgentState",
     "Alive",
     "Backup",
     "BackupInfo",
     "Restored",
+    "Job",
     "AgentAliveParams",
     "AgentStatusParams",
     "AgentsCreateParams",
@@ -346,10 +408,10 @@ __all__ = [
     "CreditsParams",
     "DisconnectParams",
     "IdentityParams",
+    "JobsGetParams",
     "LoginParams",
     "LogoutParams",
     "SendParams",
     "StatusParams",
     "StreamParams",
-    "UserUpdateParams",
 ]

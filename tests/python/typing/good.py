@@ -14,7 +14,7 @@ def sync_use(cloud: elizacloud.Cloud) -> str:
     name: str | None = agent.get("agentName")
     backups: list[BackupInfo] = cloud.backups.list(agent_id=created["id"])
     also: list[BackupInfo] = cloud.backups()  # the method of earlier releases
-    balance: float = cloud.credits(fresh=True)["balance"]
+    balance: float | None = cloud.credits(fresh=True)["balance"]
     cloud.agents.delete(created["id"])
     params: AgentsCreateParams = {"agentName": "bot2", "environmentVars": {"K": "v"}}
     cloud.call("agents.create", params)
@@ -23,5 +23,7 @@ def sync_use(cloud: elizacloud.Cloud) -> str:
 
 async def async_use(cloud: AsyncCloud) -> AgentCreated:
     created = await cloud.agents.create("bot")
-    await cloud.user.update(nickname="bot", work_function="developer")
+    job = await cloud.jobs.get("job-1", timeout=5.0)
+    status: str = job["status"]
+    print(status)
     return created
