@@ -100,6 +100,52 @@ export type LogLevelName = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'off'
 export declare function version(): string;
 /** Path of the native library: `ELIZACLOUD_LIBRARY_PATH`, else the package's prebuild. */
 export declare function libraryPath(): string;
+/** One parameter of an operation in the catalogue. */
+export interface CatalogueParam {
+    /** Wire name (the params JSON). */
+    name: string;
+    /** Argument name (snake_case; Node uses its camelCase form). */
+    arg: string;
+    type: string;
+    in: 'path' | 'query' | 'body' | 'local';
+    required: boolean;
+    enum?: string[];
+    default?: unknown;
+    minLength?: number;
+    maxLength?: number;
+    doc: string;
+}
+
+/** One operation of the catalogue (docs/operations.md). */
+export interface CatalogueOperation {
+    name: string;
+    resource: string;
+    action: string;
+    summary: string;
+    kind: 'http' | 'session';
+    surface: 'plain' | 'custom';
+    scope: 'account' | 'none' | 'connected';
+    method: string | null;
+    paths: Record<string, string | null>;
+    params: CatalogueParam[];
+    body: 'params' | 'passthrough' | 'none';
+    result: string;
+    errorFamily: string;
+    idempotent: boolean;
+    streaming: string;
+    followsJob: boolean;
+    timeoutMs: number | null;
+}
+
+export interface Catalogue {
+    version: 1;
+    generations: string[];
+    operations: CatalogueOperation[];
+    types: Record<string, { fields: Array<{ name: string; type: string; required: boolean; doc: string }>; open: boolean }>;
+}
+
+/** The operation catalogue of the loaded library (`ec_cloud_operations_json`). Loads the library. */
+export declare function catalogue(): Catalogue;
 /** Minimum level of the library's log lines (process-wide; default 'info', written to stderr). */
 export declare function setLogLevel(level: LogLevelName | (typeof LogLevel)[keyof typeof LogLevel]): void;
 /** Stable name of a status, e.g. "EC_ERR_TIMEOUT". */

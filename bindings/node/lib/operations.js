@@ -140,4 +140,9 @@ function callableResource(resource, action) {
     return fn;
 }
 
-module.exports = { Resource, Agents, install, callableResource, readCatalogue, lowerCamel };
+/** The catalogue of the loaded library (a copy). */
+function catalogue(api) {
+    return structuredClone(installed ? installed.catalogue : readCatalogue(api));
+}
+
+module.exports = { Resource, Agents, install, callableResource, readCatalogue, catalogue, lowerCamel };
