@@ -730,7 +730,7 @@ def gen_docs(cat: dict[str, Any]) -> str:
             for f in t["fields"]:
                 out.append(f"| `{f['name']}` | {md_type(f['type'], f.get('enum'))} | "
                            f"{'yes' if f['required'] else 'no'} | {md_escape(f.get('doc', ''))} |")
-        if t and t.get("open"):
+        if t and t.get("open") and base != "Empty":
             out += ["", "The cloud may send more fields."]
         example = json.dumps({p["name"]: "…" for p in required(op)}, ensure_ascii=False)
         c_string = '"' + example.replace('"', '\\"') + '"'
