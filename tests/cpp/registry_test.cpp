@@ -2,6 +2,7 @@
 // catalogue describes every row, and a call's parameters are checked against its row.
 #include "api/registry.hpp"
 
+#include <elizacloud/elizacloud.h>
 #include <gtest/gtest.h>
 
 #include <array>
@@ -220,6 +221,31 @@ TEST(CallParams, DefaultsComeFromTheRow) {
     EXPECT_EQ(string_param(operation("send"), doc, "roomId"), "web-chat");
     EXPECT_EQ(string_param(operation("send"), doc, "channelType"), "DM");
     EXPECT_FALSE(bool_param(operation("credits"), doc, "fresh"));
+}
+
+}  // namespace
+}  // namespace elizacloud::api
+
+namespace elizacloud::api {
+namespace {
+
+// The catalogue's statuses (what the bindings' error classes are generated from) are the
+// header's list: every code once, named as ec_status_name() (status_name) names it.
+TEST(Registry, TheCatalogueListsEveryStatusCode) {
+    json::Document doc;
+    ASSERT_TRUE(json::parse(catalogue_json(), doc));
+    const auto &statuses = doc["statuses"];
+    ASSERT_TRUE(statuses.IsArray());
+    std::set<int> codes;
+    for (const auto &s : statuses.GetArray()) {
+        codes.insert(s["code"].GetInt());
+        EXPECT_STREQ(s["name"].GetString(), status_name(static_cast<Status>(s["code"].GetInt())));
+    }
+    EXPECT_EQ(codes.size(), statuses.Size());
+    EXPECT_EQ(codes.size(), 31u);
+    EXPECT_EQ(*codes.begin(), EC_ERR_AGENT);
+    EXPECT_EQ(*codes.rbegin(), EC_OK);
+    EXPECT_STREQ(status_name(static_cast<Status>(-999)), "EC_ERR_UNKNOWN");
 }
 
 }  // namespace

@@ -44,40 +44,56 @@ extern "C" {
  * Status codes. EC_OK is zero; every failure is negative. The numbers are part of the ABI.
  * ec_status_name() gives the stable name, ec_last_error_message() the detail of the last
  * failure on the calling thread.
+ *
+ * EC_STATUS_MAP is the one list of them, in the style of libuv's UV_ERRNO_MAP:
+ * XX(suffix, Name, code, description). The enum below, ec_status_name(), the core's C++ Status,
+ * the Python exception classes and Node's error classes are all derived from it.
  */
+/* clang-format off */
+#define EC_STATUS_MAP(XX) \
+    XX(OK, Ok, 0, "success") \
+    XX(ERR_INVALID_ARGUMENT, InvalidArgument, -1, \
+       "a NULL handle, bad option, non-UUID agent id...") \
+    XX(ERR_NO_MEMORY, NoMemory, -2, "out of memory") \
+    XX(ERR_INTERNAL, Internal, -3, "a bug: please report") \
+    XX(ERR_EMPTY, Empty, -4, "no event queued (ec_*_next_event)") \
+    XX(ERR_TIMEOUT, Timeout, -5, "a request, wait or overall deadline passed") \
+    XX(ERR_CANCELLED, Cancelled, -6, "cancelled by the caller or by shutdown") \
+    XX(ERR_NETWORK, Network, -7, "DNS, connect, reset, connection dropped mid-body") \
+    XX(ERR_REDIRECT_REFUSED, RedirectRefused, -8, \
+       "the server answered 3xx; redirects are never followed") \
+    XX(ERR_URL_BLOCKED, UrlBlocked, -9, "URL or address refused by the URL security policy") \
+    XX(ERR_TLS, Tls, -10, "certificate or handshake failure") \
+    XX(ERR_PROTOCOL, Protocol, -11, "malformed JSON, unexpected shape, bad SSE") \
+    XX(ERR_RESPONSE_TOO_LARGE, ResponseTooLarge, -12, \
+       "response body above the configured maximum") \
+    XX(ERR_UNAUTHORIZED, Unauthorized, -13, "cloud 401") \
+    XX(ERR_FORBIDDEN, Forbidden, -14, "cloud 403") \
+    XX(ERR_NOT_FOUND, NotFound, -15, "cloud 404") \
+    XX(ERR_CONFLICT, Conflict, -16, "cloud 409") \
+    XX(ERR_RATE_LIMITED, RateLimited, -17, "cloud 429; retry-after carried where sent") \
+    XX(ERR_INSUFFICIENT_CREDITS, InsufficientCredits, -18, \
+       "cloud 402; required/current balance carried") \
+    XX(ERR_INVALID_REQUEST, InvalidRequest, -19, "cloud 400") \
+    XX(ERR_SERVER, Server, -20, "cloud 5xx or other unexpected status") \
+    XX(ERR_LOGIN_EXPIRED, LoginExpired, -21, "login session expired or unknown") \
+    XX(ERR_KEY_ALREADY_RETRIEVED, KeyAlreadyRetrieved, -22, \
+       "login completed but the key was already collected") \
+    XX(ERR_NOT_CONNECTED, NotConnected, -23, "no API key / no active agent") \
+    XX(ERR_REENTRANT, Reentrant, -24, "call not allowed from inside a library callback") \
+    XX(ERR_BUSY, Busy, -25, "an operation of that kind is already running") \
+    XX(ERR_OVERFLOW, Overflow, -26, "a bounded queue overflowed") \
+    XX(ERR_IO, Io, -27, "local file I/O (config store)") \
+    XX(ERR_INCOMPATIBLE, Incompatible, -28, "ABI / plugin version negotiation refused") \
+    XX(ERR_PROVISION_FAILED, ProvisionFailed, -29, "the provisioning job ended as failed") \
+    XX(ERR_AGENT, Agent, -30, "the agent answered a JSON-RPC error")
+/* clang-format on */
+
 typedef int32_t ec_status;
 enum {
-    EC_OK = 0,
-    EC_ERR_INVALID_ARGUMENT = -1, /* a NULL handle, bad option, non-UUID agent id... */
-    EC_ERR_NO_MEMORY = -2,
-    EC_ERR_INTERNAL = -3,               /* a bug: please report */
-    EC_ERR_EMPTY = -4,                  /* no event queued (ec_*_next_event) */
-    EC_ERR_TIMEOUT = -5,                /* a request, wait or overall deadline passed */
-    EC_ERR_CANCELLED = -6,              /* cancelled by the caller or by shutdown */
-    EC_ERR_NETWORK = -7,                /* DNS, connect, reset, connection dropped mid-body */
-    EC_ERR_REDIRECT_REFUSED = -8,       /* the server answered 3xx; redirects are never followed */
-    EC_ERR_URL_BLOCKED = -9,            /* URL or address refused by the URL security policy */
-    EC_ERR_TLS = -10,                   /* certificate or handshake failure */
-    EC_ERR_PROTOCOL = -11,              /* malformed JSON, unexpected shape, bad SSE */
-    EC_ERR_RESPONSE_TOO_LARGE = -12,    /* response body above the configured maximum */
-    EC_ERR_UNAUTHORIZED = -13,          /* cloud 401 */
-    EC_ERR_FORBIDDEN = -14,             /* cloud 403 */
-    EC_ERR_NOT_FOUND = -15,             /* cloud 404 */
-    EC_ERR_CONFLICT = -16,              /* cloud 409 */
-    EC_ERR_RATE_LIMITED = -17,          /* cloud 429; retry-after carried where sent */
-    EC_ERR_INSUFFICIENT_CREDITS = -18,  /* cloud 402; required/current balance carried */
-    EC_ERR_INVALID_REQUEST = -19,       /* cloud 400 */
-    EC_ERR_SERVER = -20,                /* cloud 5xx or other unexpected status */
-    EC_ERR_LOGIN_EXPIRED = -21,         /* login session expired or unknown */
-    EC_ERR_KEY_ALREADY_RETRIEVED = -22, /* login completed but the key was already collected */
-    EC_ERR_NOT_CONNECTED = -23,         /* no API key / no active agent */
-    EC_ERR_REENTRANT = -24,             /* call not allowed from inside a library callback */
-    EC_ERR_BUSY = -25,                  /* an operation of that kind is already running */
-    EC_ERR_OVERFLOW = -26,              /* a bounded queue overflowed */
-    EC_ERR_IO = -27,                    /* local file I/O (config store) */
-    EC_ERR_INCOMPATIBLE = -28,          /* ABI / plugin version negotiation refused */
-    EC_ERR_PROVISION_FAILED = -29,      /* the provisioning job ended as failed */
-    EC_ERR_AGENT = -30                  /* the agent answered a JSON-RPC error */
+#define EC_STATUS_ENUM_(suffix, name, code, doc) EC_##suffix = code,
+    EC_STATUS_MAP(EC_STATUS_ENUM_)
+#undef EC_STATUS_ENUM_
 };
 
 /* ------------------------------------------------------------------------------------------

@@ -1,5 +1,7 @@
 #include "api/registry.hpp"
 
+#include <elizacloud/elizacloud.h>
+
 #include <algorithm>
 #include <mutex>
 #include <set>
@@ -238,6 +240,20 @@ std::string build_catalogue(std::span<const OperationSpec *const> rows,
         json::set(types_json, t.name, std::move(type), alloc);
     }
     json::set(doc, "types", std::move(types_json), alloc);
+    // The status codes, so the bindings' error classes are generated too.
+    json::Value statuses(rapidjson::kArrayType);
+#define EC_STATUS_JSON_(suffix, name_, code_, doc_)                   \
+    {                                                                 \
+        json::Value status(rapidjson::kObjectType);                   \
+        json::set(status, "name", text("EC_" #suffix, alloc), alloc); \
+        json::set(status, "code", json::Value(code_), alloc);         \
+        json::set(status, "class", text(#name_, alloc), alloc);       \
+        json::set(status, "doc", text(doc_, alloc), alloc);           \
+        statuses.PushBack(std::move(status), alloc);                  \
+    }
+    EC_STATUS_MAP(EC_STATUS_JSON_)
+#undef EC_STATUS_JSON_
+    json::set(doc, "statuses", std::move(statuses), alloc);
     return json::stringify(doc);
 }
 

@@ -12,37 +12,9 @@
 namespace elizacloud {
 
 enum class Status : int32_t {
-    Ok = EC_OK,
-    InvalidArgument = EC_ERR_INVALID_ARGUMENT,
-    NoMemory = EC_ERR_NO_MEMORY,
-    Internal = EC_ERR_INTERNAL,
-    Empty = EC_ERR_EMPTY,
-    Timeout = EC_ERR_TIMEOUT,
-    Cancelled = EC_ERR_CANCELLED,
-    Network = EC_ERR_NETWORK,
-    RedirectRefused = EC_ERR_REDIRECT_REFUSED,
-    UrlBlocked = EC_ERR_URL_BLOCKED,
-    Tls = EC_ERR_TLS,
-    Protocol = EC_ERR_PROTOCOL,
-    ResponseTooLarge = EC_ERR_RESPONSE_TOO_LARGE,
-    Unauthorized = EC_ERR_UNAUTHORIZED,
-    Forbidden = EC_ERR_FORBIDDEN,
-    NotFound = EC_ERR_NOT_FOUND,
-    Conflict = EC_ERR_CONFLICT,
-    RateLimited = EC_ERR_RATE_LIMITED,
-    InsufficientCredits = EC_ERR_INSUFFICIENT_CREDITS,
-    InvalidRequest = EC_ERR_INVALID_REQUEST,
-    Server = EC_ERR_SERVER,
-    LoginExpired = EC_ERR_LOGIN_EXPIRED,
-    KeyAlreadyRetrieved = EC_ERR_KEY_ALREADY_RETRIEVED,
-    NotConnected = EC_ERR_NOT_CONNECTED,
-    Reentrant = EC_ERR_REENTRANT,
-    Busy = EC_ERR_BUSY,
-    Overflow = EC_ERR_OVERFLOW,
-    Io = EC_ERR_IO,
-    Incompatible = EC_ERR_INCOMPATIBLE,
-    ProvisionFailed = EC_ERR_PROVISION_FAILED,
-    Agent = EC_ERR_AGENT,
+#define EC_STATUS_CPP_(suffix, name, code, doc) name = EC_##suffix,
+    EC_STATUS_MAP(EC_STATUS_CPP_)
+#undef EC_STATUS_CPP_
 };
 
 // Stable name ("EC_ERR_TIMEOUT"); the same strings ec_status_name() returns.
@@ -51,11 +23,11 @@ const char *status_name(Status status) noexcept;
 // Everything known about a failure. Fields the cloud did not send keep their "absent" values.
 struct ErrorInfo {
     Status status = Status::Ok;
-    std::string message;      // human-readable; never contains an API key
-    int http_status = 0;      // 0 when no HTTP response was involved
-    std::string cloud_code;   // the cloud's "code" field, e.g. "insufficient_credits"
-    int64_t retry_after_ms = -1;           // from Retry-After / retryAfter, -1 if absent
-    double required_balance = std::nan(""); // 402 figures, NaN if absent
+    std::string message;          // human-readable; never contains an API key
+    int http_status = 0;          // 0 when no HTTP response was involved
+    std::string cloud_code;       // the cloud's "code" field, e.g. "insufficient_credits"
+    int64_t retry_after_ms = -1;  // from Retry-After / retryAfter, -1 if absent
+    double required_balance = std::nan("");  // 402 figures, NaN if absent
     double current_balance = std::nan("");
 
     bool ok() const { return status == Status::Ok; }
@@ -70,7 +42,8 @@ struct ErrorInfo {
 class Error : public std::exception {
 public:
     explicit Error(ErrorInfo info) : info_(std::move(info)) {}
-    Error(Status status, std::string message) : info_(ErrorInfo::make(status, std::move(message))) {}
+    Error(Status status, std::string message)
+        : info_(ErrorInfo::make(status, std::move(message))) {}
     const char *what() const noexcept override { return info_.message.c_str(); }
     Status status() const { return info_.status; }
     const ErrorInfo &info() const { return info_; }
