@@ -6,6 +6,7 @@ const native = require('./lib/native');
 const errors = require('./lib/errors');
 const events = require('./lib/events');
 const cloud = require('./lib/cloud');
+const operations = require('./lib/operations');
 
 /** Version string of the loaded native library ("0.1.0"). */
 function version() {
@@ -15,6 +16,14 @@ function version() {
 /** Path of the native library this package loads (ELIZACLOUD_LIBRARY_PATH or the prebuild). */
 function libraryPath() {
     return native.libraryPath();
+}
+
+/**
+ * The operation catalogue of the loaded library (ec_cloud_operations_json): every operation with
+ * its params, result type and route; the plain ones are the methods of Cloud and its resources.
+ */
+function catalogue() {
+    return operations.catalogue(native.load());
 }
 
 /** Minimum level of the library's own log lines (process-wide): 'trace' … 'error', 'off'. */
@@ -42,6 +51,7 @@ module.exports = {
     errorClass: errors.errorClass,
     version,
     libraryPath,
+    catalogue,
     setLogLevel,
     ElizaCloudError: errors.ElizaCloudError,
     ...errors.classes, // one class per status: AuthError, TimeoutError, …

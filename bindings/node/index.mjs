@@ -19,6 +19,7 @@ export const {
     errorClass,
     version,
     libraryPath,
+    catalogue,
     setLogLevel,
     ElizaCloudError,
     InvalidArgumentError,

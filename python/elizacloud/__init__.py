@@ -1,6 +1,8 @@
 """elizacloud — connect agent hosts to Eliza Cloud.
 
-Blocking API: :class:`Cloud`; asyncio: :class:`elizacloud.aio.AsyncCloud`; exceptions in
+Blocking API: :class:`Cloud`; asyncio: :class:`elizacloud.aio.AsyncCloud`; the operations'
+methods are generated from the core's catalogue (:mod:`elizacloud.resources`, result and params
+types in :mod:`elizacloud.types`, docs/operations.md); exceptions in
 :mod:`elizacloud.errors`; the ``elizacloud`` command line in :mod:`elizacloud.cli`. Everything sits
 on the C ABI (``elizacloud.h``) through the private extension ``elizacloud._core``.
 """
@@ -8,8 +10,9 @@ on the C ABI (``elizacloud.h``) through the private extension ``elizacloud._core
 from __future__ import annotations
 
 from . import _core
-from .aio import AsyncAgents, AsyncCloud, AsyncProxy
-from .cloud import Agents, Cloud, EventIterator, LoginHandle
+from . import resources, types
+from .aio import AsyncAgents, AsyncBackups, AsyncCloud, AsyncProxy
+from .cloud import Agents, Backups, Cloud, EventIterator, LoginHandle
 from .errors import *  # noqa: F403 - the exception classes are part of the top-level API
 from .errors import __all__ as _error_names
 from .events import Event, EventType, State
@@ -20,16 +23,20 @@ __version__ = _core.version_string()
 __all__ = [
     "Cloud",
     "Agents",
+    "Backups",
     "Proxy",
     "Stream",
     "LoginHandle",
     "EventIterator",
     "AsyncCloud",
     "AsyncAgents",
+    "AsyncBackups",
     "AsyncProxy",
     "Event",
     "EventType",
     "State",
+    "resources",
+    "types",
     "__version__",
     *_error_names,
 ]

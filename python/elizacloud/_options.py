@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any, Mapping, Sequence
 
 from . import _core, _env
@@ -44,33 +43,6 @@ def core_options(
     }
 
 
-def as_list(data: Any, *keys: str) -> list[Any]:
-    """A list record whether the library returns it bare or wrapped ({"agents": [...]})."""
-    if isinstance(data, list):
-        return data
-    if isinstance(data, dict):
-        for key in keys + ("data", "items"):
-            value = data.get(key)
-            if isinstance(value, list):
-                return value
-            if isinstance(value, dict):
-                inner = as_list(value, *keys)
-                if inner:
-                    return inner
-    return []
-
-
 def as_dict(data: Any) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
-
-def agent_params(
-    name: str, config: Mapping[str, Any] | None, environment: Mapping[str, str] | None
-) -> str:
-    """The JSON parameters of agents.create."""
-    params: dict[str, Any] = {"agentName": name}
-    if config is not None:
-        params["agentConfig"] = dict(config)
-    if environment is not None:
-        params["environmentVars"] = dict(environment)
-    return json.dumps(params)

@@ -1,4 +1,9 @@
-"""The ``elizacloud`` command line (also ``python -m elizacloud``), SPEC §8.
+"""The ``elizacloud`` command line (also ``python -m elizacloud``).
+
+Every plain operation of the catalogue is a command, ``elizacloud [RESOURCE] ACTION [ARGS]
+[--param VALUE]`` (generated from ``_catalogue.py``; see docs/operations.md); the commands that
+predate the catalogue (login, agents create…) and the session ones (connect, chat, serve…) are
+written here.
 
 Exit codes: 0 success; 1 a library error (its status name is printed, e.g. EC_ERR_UNAUTHORIZED);
 2 bad usage; 130 interrupted."""
@@ -16,6 +21,7 @@ import webbrowser
 from typing import Any, Callable, Sequence
 
 from . import _env
+from ._catalogue import CLI_WRITTEN_BY_HAND, OPERATIONS
 from ._cli_output import Output, table
 from .cloud import Cloud
 from .errors import ElizaCloudError, InvalidArgumentError
@@ -87,7 +93,7 @@ def _credits_text(c: dict[str, Any]) -> str:
 
 def cmd_credits(args: argparse.Namespace, out: Output) -> int:
     with _open_cloud(args) as cloud:
-        out.result(cloud.credits(args.fresh, timeout=args.timeout), _credits_text)
+        out.result(cloud.credits(fresh=args.fresh or None, timeout=args.timeout), _credits_text)
     return 0
 
 
@@ -130,8 +136,13 @@ def cmd_agents_create(args: argparse.Namespace, out: Output) -> int:
     except ValueError as exc:
         raise InvalidArgumentError(f"--agent-config is not valid JSON: {exc}") from None
     with _open_cloud(args) as cloud:
-        agent = cloud.agents.create(
-            args.name, config=config, environment=_parse_env(args.env) or None, timeout=args.timeout
+        agent: dict[str, Any] = dict(
+            cloud.agents.create(
+                args.name,
+                config=config,
+                environment=_parse_env(args.env) or None,
+                timeout=args.timeout,
+            )
         )
         if args.provision and agent.get("id"):
             out.info(f"Agent {agent['id']} created; provisioning…")
@@ -278,6 +289,96 @@ def cmd_backups_restore(args: argparse.Namespace, out: Output) -> int:
     return 0
 
 
+# ---- commands generated from the catalogue ----------------------------------------------------
+
+def _dest(param: dict[str, Any]) -> str:
+    # A prefix keeps an operation's params apart from the common options (--config, --timeout).
+    return "op_" + str(param["arg"])
+
+
+def _cli_value(param: dict[str, Any], value: Any) -> Any:
+    """A command-line value as the JSON the operation expects."""
+    kind = param["type"]
+    if kind in ("object", "json"):
+        try:
+            return json.loads(value)
+        except ValueError as exc:
+            raise InvalidArgumentError(f"{param['arg']} is not valid JSON: {exc}") from None
+    if kind == "string-map":
+        return _parse_env(value)
+    return value
+
+
+def _operation_command(op: dict[str, Any]) -> Handler:
+    def run(args: argparse.Namespace, out: Output) -> int:
+        params = {}
+        for param in op["params"]:
+            value = getattr(args, _dest(param))
+            if value is not None and value != []:
+                params[param["name"]] = _cli_value(param, value)
+        progress = _progress_printer(out) if op["followsJob"] else None
+        with _open_cloud(args) as cloud:
+            result = cloud._call_operation(
+                op["name"], params, timeout=args.timeout, on_progress=progress
+            )
+        out.result({} if result is None else result)
+        return 0
+
+    return run
+
+
+def _add_param(p: argparse.ArgumentParser, param: dict[str, Any]) -> None:
+    kind, doc = param["type"], param.get("doc") or None
+    options: dict[str, Any] = {"dest": _dest(param), "help": doc}
+    if kind == "boolean":
+        options["action"] = argparse.BooleanOptionalAction
+    elif kind == "integer":
+        options["type"] = int
+    elif kind == "number":
+        options["type"] = float
+    elif kind == "enum":
+        options["choices"] = param.get("enum")
+    elif kind == "string-map":
+        options.update(action="append", metavar="KEY=VALUE")
+    elif kind in ("object", "json"):
+        options["metavar"] = "JSON"
+    if param["required"]:
+        options["metavar"] = options.get("metavar") or str(param["arg"]).upper()
+        if kind == "string-map":
+            options.update(action="extend", nargs="+")
+        if kind == "boolean":
+            raise ValueError("a required boolean cannot be positional")  # not in the catalogue
+        p.add_argument(**{k: v for k, v in options.items() if k != "dest"}, dest=options["dest"])
+    else:
+        if kind not in ("boolean", "enum"):
+            options.setdefault("metavar", str(param["arg"]).upper())
+        p.add_argument("--" + str(param["arg"]).replace("_", "-"), **options)
+
+
+def _add_operation_commands(
+    sub: Any, groups: dict[str, Any], add: Callable[..., argparse.ArgumentParser]
+) -> None:
+    for op in OPERATIONS:
+        # Connected-agent operations need the connection of this process: `chat` does that.
+        if op["surface"] != "plain" or op["scope"] == "connected":
+            continue
+        if op["name"] in CLI_WRITTEN_BY_HAND:  # written above, as in earlier releases
+            continue
+        parent = sub
+        if op["resource"]:
+            if op["resource"] not in groups:
+                actions = [o["action"] for o in OPERATIONS if o["resource"] == op["resource"]]
+                groups[op["resource"]] = sub.add_parser(
+                    op["resource"], help=f"{op['resource']}: {', '.join(actions)}"
+                ).add_subparsers(
+                    dest=f"{op['resource']}_command", metavar="ACTION", required=True
+                )
+            parent = groups[op["resource"]]
+        p = add(op["action"], _operation_command(op), op["summary"], parent)
+        for param in op["params"]:
+            _add_param(p, param)
+
+
 # ---- the rest -----------------------------------------------------------------------------------
 
 
@@ -363,9 +464,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--fresh", action="store_true", help="bypass the cache"
     )
 
-    agents = sub.add_parser("agents", help="list, create, delete cloud agents").add_subparsers(
-        dest="agents_command", metavar="ACTION", required=True
-    )
+    agents = sub.add_parser(
+        "agents", help="create, list, get, delete, provision, suspend, resume cloud agents"
+    ).add_subparsers(dest="agents_command", metavar="ACTION", required=True)
     add("list", cmd_agents_list, "list agents", agents)
     p = add("create", cmd_agents_create, "create an agent", agents)
     p.add_argument("name")
@@ -407,6 +508,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("emulator", cmd_emulator, "run the bundled local cloud emulator (args are passed on)")
     p.add_argument("emulator_args", nargs=argparse.REMAINDER)
     add("demo", cmd_demo, "run the full lifecycle against the bundled emulator")
+    _add_operation_commands(sub, {"agents": agents, "backups": backups}, add)
     return parser
 
 

@@ -1,5 +1,7 @@
 'use strict';
-// Cloud, Agents, Proxy and Stream: the Promise API over the C ABI.
+// Cloud and Proxy: the Promise API over the C ABI. The plain operations (`cloud.credits()`,
+// `cloud.agents.create()`…) are made from the library's catalogue by operations.js; what is
+// written here is the session: events, login, connect, disconnect, the connected agent's proxy.
 //
 // How events travel: the library queues every event of a cloud; its wake fd (a pipe, readable
 // while the queue is non-empty) is watched by a net.Socket on a duplicate descriptor. On 'data'
@@ -13,6 +15,8 @@ const native = require('./native');
 const errors = require('./errors');
 const rest = require('./rest');
 const { EventType, State, fromRaw, stateName } = require('./events');
+const operations = require('./operations');
+const { Stream, EventIterator, abortError } = require('./streaming');
 
 const { Status, CancelledError, TimeoutError, InvalidArgumentError, fromStatus } = errors;
 
@@ -69,30 +73,6 @@ function invalid(message) {
 
 function closedError() {
     return new CancelledError('the cloud was closed', { status: Status.CANCELLED });
-}
-
-function abortError(signal) {
-    const reason = signal.reason;
-    return new CancelledError('the operation was aborted', {
-        status: Status.CANCELLED,
-        cause: reason,
-    });
-}
-
-/** A list record whether the library returns it bare or wrapped ({agents: [...]}, {data: [...]}). */
-function asList(data, ...keys) {
-    if (Array.isArray(data)) return data;
-    if (data && typeof data === 'object') {
-        for (const key of [...keys, 'data', 'items']) {
-            const value = data[key];
-            if (Array.isArray(value)) return value;
-            if (value && typeof value === 'object') {
-                const inner = asList(value, ...keys);
-                if (inner.length) return inner;
-            }
-        }
-    }
-    return [];
 }
 
 function asObject(data) {
@@ -160,7 +140,10 @@ const leakRegistry = new FinalizationRegistry((held) => {
     if (held.handle) held.api.ec_cloud_destroy.async(held.handle, () => {});
 });
 
-class Cloud extends EventEmitter {
+/** Where the catalogue's top-level operations are installed (Cloud may override them). */
+class CloudBase extends EventEmitter {}
+
+class Cloud extends CloudBase {
     #api;
     #handle;
     #socket;
@@ -208,7 +191,11 @@ class Cloud extends EventEmitter {
 
         this.#held = { api, handle: this.#handle, socket: this.#socket };
         leakRegistry.register(this, this.#held, this);
-        this.agents = new Agents(this);
+        for (const [name, Resource] of operations.install(api, CloudBase).resources) {
+            this[name] = new Resource(this);
+        }
+        // cloud.backups(options) listed the backups before the resource existed: still does.
+        if (this.backups) this.backups = operations.callableResource(this.backups, 'list');
     }
 
     // ---- event delivery --------------------------------------------------------------------
@@ -415,7 +402,7 @@ class Cloud extends EventEmitter {
 
     /** Disconnects (with the final backup) and removes the key from the config file. */
     async logout(options = {}) {
-        await this._request('logout', {}, options);
+        await super.logout(options);
         if (this.#exportEnv) clearKey();
     }
 
@@ -447,21 +434,6 @@ class Cloud extends EventEmitter {
         if (status === Status.NOT_CONNECTED) return null;
         if (status !== Status.OK) throw fromStatus(status, api.ec_last_error_message());
         return native.takeString(api, out[0]);
-    }
-
-    /** {connected, enabled, hasApiKey, userId?, organizationId?, topUpUrl, reason?} */
-    async status(options = {}) {
-        return asObject(await this._request('status', {}, options));
-    }
-
-    /** {connected, balance|null, low, critical, topUpUrl}; fresh bypasses any cache. */
-    async credits(options = {}) {
-        return asObject(await this._request('credits', { fresh: !!options.fresh }, options));
-    }
-
-    /** {userId, organizationId, ...} from GET /api/v1/user. */
-    async identity(options = {}) {
-        return asObject(await this._request('identity', {}, options));
     }
 
     // ---- connection ------------------------------------------------------------------------
@@ -500,28 +472,16 @@ class Cloud extends EventEmitter {
         await this._request('disconnect', {}, options);
     }
 
-    // ---- backups ---------------------------------------------------------------------------
+    // ---- backups: the methods of earlier releases (cloud.backups is the resource) ----------
 
-    /** Snapshot of the connected agent (or options.agentId). */
+    /** Same as cloud.backups.snapshot(options). */
     async snapshot(options = {}) {
-        const params = options.agentId ? { agentId: options.agentId } : {};
-        return asObject(await this._request('backups.snapshot', params, options));
+        return this.backups.snapshot(options);
     }
 
-    /** Backups of the connected agent (or options.agentId), newest first. */
-    async backups(options = {}) {
-        const params = options.agentId ? { agentId: options.agentId } : {};
-        return asList(await this._request('backups.list', params, options), 'backups', 'snapshots');
-    }
-
-    /** Restores backupId (default: the latest) into the connected agent (or options.agentId). */
+    /** Same as cloud.backups.restore({...options, backupId}). */
     async restore(backupId = null, options = {}) {
-        const params = {};
-        if (backupId) params.backupId = backupId;
-        if (options.agentId) params.agentId = options.agentId;
-        return asObject(
-            await this._request('backups.restore', params, { ...options, kind: 'provision', agentId: options.agentId ?? null }),
-        );
+        return this.backups.restore({ ...options, backupId: backupId ?? undefined });
     }
 
     // ---- events ----------------------------------------------------------------------------
@@ -618,64 +578,6 @@ class Cloud extends EventEmitter {
     }
 }
 
-class Agents {
-    #cloud;
-
-    constructor(cloud) {
-        this.#cloud = cloud;
-    }
-
-    /** Every agent of the account, newest first. */
-    async list(options = {}) {
-        return asList(await this.#cloud._request('agents.list', {}, options), 'agents');
-    }
-
-    /**
-     * Creates an agent: create('bot') or create({agentName, agentConfig?, environmentVars?});
-     * options.config / options.environment with the name form.
-     */
-    async create(nameOrParams, options = {}) {
-        let params;
-        if (typeof nameOrParams === 'string') {
-            params = { agentName: nameOrParams };
-            if (options.config !== undefined) params.agentConfig = options.config;
-            if (options.environment !== undefined) params.environmentVars = options.environment;
-        } else if (nameOrParams && typeof nameOrParams === 'object') {
-            params = { ...nameOrParams };
-        } else {
-            throw invalid('create() takes an agent name or {agentName, ...}');
-        }
-        return asObject(await this.#cloud._request('agents.create', params, options));
-    }
-
-    async get(agentId, options = {}) {
-        return asObject(await this.#cloud._request('agents.get', { agentId }, options));
-    }
-
-    async delete(agentId, options = {}) {
-        await this.#cloud._request('agents.delete', { agentId }, options);
-    }
-
-    /** Provisions (following the job); options.onProgress receives the job's progress events. */
-    async provision(agentId, options = {}) {
-        const { onProgress, ...rest } = options;
-        return asObject(
-            await this.#cloud._request('agents.provision', { agentId }, { ...rest, kind: 'provision', agentId, onEvent: onProgress }),
-        );
-    }
-
-    async suspend(agentId, options = {}) {
-        return asObject(await this.#cloud._request('agents.suspend', { agentId }, options));
-    }
-
-    async resume(agentId, options = {}) {
-        const { onProgress, ...rest } = options;
-        return asObject(
-            await this.#cloud._request('agents.resume', { agentId }, { ...rest, kind: 'provision', agentId, onEvent: onProgress }),
-        );
-    }
-}
-
 /** Chat with the connected agent (returned by Cloud.connect). */
 class Proxy {
     #cloud;
@@ -715,201 +617,13 @@ class Proxy {
     }
 }
 
-/** The chunks of one streamed reply, in order, as an async iterator. */
-class Stream {
-    #cloud;
-    #id;
-    #chunks = [];
-    #waiting = null; // {resolve, reject} of a pending next()
-    #ended = false;
-    #error = null;
-    #text = '';
-    #signal;
-    #onAbort;
-
-    constructor(cloud, text, roomId, channelType, signal) {
-        this.#cloud = cloud;
-        if (signal?.aborted) throw abortError(signal);
-        this.#id = cloud._beginStream(text, roomId, channelType);
-        cloud._register(this.#id, {
-            kind: 'stream',
-            agentId: null,
-            deliver: (ev) => this.#deliver(ev),
-            fail: (err) => this.#finish(err),
-        });
-        if (signal) {
-            this.#signal = signal;
-            this.#onAbort = () => this.#abort(abortError(signal));
-            signal.addEventListener('abort', this.#onAbort, { once: true });
-        }
-    }
-
-    /** The request id of this stream. */
-    get requestId() {
-        return this.#id;
-    }
-
-    /** Every chunk received so far, joined. */
-    get text() {
-        return this.#text;
-    }
-
-    /** True once the stream ended (done, failed or cancelled). */
-    get ended() {
-        return this.#ended;
-    }
-
-    #deliver(ev) {
-        if (this.#ended) return;
-        if (ev.type === EventType.STREAM_CHUNK) {
-            this.#text += ev.text;
-            if (this.#waiting) {
-                const w = this.#waiting;
-                this.#waiting = null;
-                w.resolve({ value: ev.text, done: false });
-            } else {
-                this.#chunks.push(ev.text);
-            }
-        } else if (ev.type === EventType.STREAM_END) {
-            this.#finish(ev.ok ? null : ev.error);
-        }
-    }
-
-    #finish(err) {
-        if (this.#ended) return;
-        this.#ended = true;
-        this.#error = err;
-        this.#cloud._forget(this.#id);
-        this.#signal?.removeEventListener('abort', this.#onAbort);
-        if (this.#waiting) {
-            const w = this.#waiting;
-            this.#waiting = null;
-            if (err) {
-                this.#error = null; // reported once
-                w.reject(err);
-            } else {
-                w.resolve({ value: undefined, done: true });
-            }
-        }
-    }
-
-    #abort(err) {
-        if (this.#ended) return;
-        this.#cloud._cancel(this.#id);
-        this.#chunks.length = 0;
-        this.#finish(err);
-    }
-
-    next() {
-        if (this.#chunks.length) return Promise.resolve({ value: this.#chunks.shift(), done: false });
-        if (this.#ended) {
-            const err = this.#error;
-            this.#error = null;
-            return err ? Promise.reject(err) : Promise.resolve({ value: undefined, done: true });
-        }
-        if (this.#waiting) return Promise.reject(invalid('next() called while another next() is pending'));
-        return new Promise((resolve, reject) => {
-            this.#waiting = { resolve, reject };
-        });
-    }
-
-    /** Stops the stream (cancelling it in the library if it is still running). */
-    return() {
-        if (!this.#ended) this.#abort(null);
-        this.#chunks.length = 0;
-        this.#error = null;
-        return Promise.resolve({ value: undefined, done: true });
-    }
-
-    /** Cancels the stream; a pending or later next() rejects with CancelledError. */
-    cancel() {
-        this.#abort(new CancelledError('the stream was cancelled', { status: Status.CANCELLED }));
-    }
-
-    /** Waits for the end of the stream and resolves with the whole reply text. */
-    async collect() {
-        for await (const _ of this) {
-            // chunks are accumulated in text
-        }
-        return this.#text;
-    }
-
-    [Symbol.asyncIterator]() {
-        return this;
-    }
-}
-
-/** `cloud.events()`: unsolicited events as an async iterator. */
-class EventIterator {
-    #queue = [];
-    #waiting = null;
-    #ended = false;
-    #types;
-    #subscribers;
-    #onChange;
-    #signal;
-    #onAbort;
-
-    constructor(cloud, options, subscribers, onChange) {
-        const { types, signal } = options ?? {};
-        this.#types = types ? new Set(types) : null;
-        this.#subscribers = subscribers;
-        this.#onChange = onChange;
-        if (cloud.closed || signal?.aborted) {
-            this.#ended = true;
-            return;
-        }
-        subscribers.add(this);
-        onChange();
-        if (signal) {
-            this.#signal = signal;
-            this.#onAbort = () => this.end();
-            signal.addEventListener('abort', this.#onAbort, { once: true });
-        }
-    }
-
-    push(ev) {
-        if (this.#ended) return;
-        if (this.#types && !this.#types.has(ev.type) && !this.#types.has(ev.name)) return;
-        if (this.#waiting) {
-            const w = this.#waiting;
-            this.#waiting = null;
-            w({ value: ev, done: false });
-        } else {
-            this.#queue.push(ev);
-        }
-    }
-
-    end() {
-        if (this.#ended) return;
-        this.#ended = true;
-        this.#subscribers.delete(this);
-        this.#onChange();
-        this.#signal?.removeEventListener('abort', this.#onAbort);
-        if (this.#waiting) {
-            const w = this.#waiting;
-            this.#waiting = null;
-            w({ value: undefined, done: true });
-        }
-    }
-
-    next() {
-        if (this.#queue.length) return Promise.resolve({ value: this.#queue.shift(), done: false });
-        if (this.#ended) return Promise.resolve({ value: undefined, done: true });
-        return new Promise((resolve) => {
-            this.#waiting = resolve;
-        });
-    }
-
-    return() {
-        this.#queue.length = 0;
-        this.end();
-        return Promise.resolve({ value: undefined, done: true });
-    }
-
-    [Symbol.asyncIterator]() {
-        return this;
-    }
-}
-
-module.exports = { Cloud, Agents, Proxy, Stream, EventIterator, TIMINGS, DEFAULT_ROOM, DEFAULT_CHANNEL };
+module.exports = {
+    Cloud,
+    Agents: operations.Agents,
+    Proxy,
+    Stream,
+    EventIterator,
+    TIMINGS,
+    DEFAULT_ROOM,
+    DEFAULT_CHANNEL,
+};

@@ -147,6 +147,7 @@ function load() {
         ec_event_free: f('void ec_event_free(void *event)'),
         ec_cloud_event_fd: f('int ec_cloud_event_fd(ec_cloud_ptr cloud)'),
         ec_cloud_cancel: f('int32_t ec_cloud_cancel(ec_cloud_ptr cloud, uint64_t request_id)'),
+        ec_cloud_operations_json: f('int32_t ec_cloud_operations_json(_Out_ void **out)'),
         ec_cloud_call: f(
             'int32_t ec_cloud_call(ec_cloud_ptr cloud, const char *method, const char *params_json, _Out_ uint64_t *request_id)',
         ),

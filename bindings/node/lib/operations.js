@@ -1,0 +1,148 @@
+'use strict';
+// The plain operations of the library's catalogue (ec_cloud_operations_json) as methods, made when
+// the library is loaded: nothing in this package names a plain operation. The rules are those of
+// the Python package (tools/gen_surfaces.py, docs/operations.md):
+//   - required params are positional, in catalogue order;
+//   - optional params go in the last argument, an options object, by their camelCase `arg` name,
+//     next to `timeout` (ms), `signal` and, for operations that follow a job, `onProgress`;
+//   - a params object with the wire names may replace the positional arguments
+//     (`agents.create({ agentName: 'bot' })`);
+//   - the params JSON uses the wire names and leaves absent optionals out (the core applies its
+//     defaults); operations whose result is `Empty` resolve with undefined.
+// Top-level operations (`credits`, `status`…) become methods of the client's base class;
+// the others are grouped into one resource class per resource (`cloud.agents`, `cloud.backups`).
+
+const native = require('./native');
+const { fromStatus, Status, InvalidArgumentError } = require('./errors');
+
+const CLIENT = Symbol('elizacloud.client');
+
+/** Base of every resource (`cloud.agents`…): holds the client its methods call. */
+class Resource {
+    constructor(client) {
+        Object.defineProperty(this, CLIENT, { value: client });
+    }
+}
+
+/** `cloud.agents`. Declared here so that the package can export it before the library loads. */
+class Agents extends Resource {}
+
+const knownClasses = { agents: Agents };
+
+function lowerCamel(name) {
+    return name.replace(/[_.-]([a-z0-9])/g, (_, c) => c.toUpperCase());
+}
+
+function upperCamel(name) {
+    const c = lowerCamel(name);
+    return c.charAt(0).toUpperCase() + c.slice(1);
+}
+
+function invalid(message) {
+    return new InvalidArgumentError(message, { status: Status.INVALID_ARGUMENT });
+}
+
+function isPlainObject(value) {
+    return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/** The catalogue the loaded library reports. */
+function readCatalogue(api) {
+    const out = [null];
+    const status = api.ec_cloud_operations_json(out);
+    if (status !== Status.OK) throw fromStatus(status, api.ec_last_error_message());
+    const catalogue = JSON.parse(native.takeString(api, out[0]));
+    if (catalogue.version !== 1) {
+        throw new Error(`elizacloud: the library's operation catalogue has version ${catalogue.version}; this package reads version 1`);
+    }
+    return catalogue;
+}
+
+/** One operation as a method of a resource (or of the client itself). */
+function makeMethod(op) {
+    const required = op.params.filter((p) => p.required);
+    const optional = op.params.filter((p) => !p.required);
+    // A params object can stand in for the positional arguments unless the first one is itself
+    // an object.
+    const paramsForm = required.length > 0 && !['object', 'string-map', 'json'].includes(required[0].type);
+    const method = async function (...args) {
+        const client = this[CLIENT] ?? this;
+        let params = {};
+        let options;
+        if (paramsForm && isPlainObject(args[0])) {
+            params = { ...args[0] };
+            options = args[1] ?? {};
+        } else {
+            required.forEach((p, i) => {
+                if (args[i] !== undefined) params[p.name] = args[i];
+            });
+            options = args[required.length] ?? {};
+            if (!isPlainObject(options)) throw invalid(`${op.name}: the options must be an object`);
+            for (const p of optional) {
+                const value = options[lowerCamel(p.arg)];
+                if (value !== undefined && value !== null) params[p.name] = value;
+            }
+        }
+        const { signal, timeout, onProgress } = options;
+        const progress = op.followsJob ? onProgress : undefined;
+        const result = await client._request(op.name, params, {
+            signal,
+            timeout,
+            kind: progress ? 'provision' : 'call',
+            agentId: typeof params.agentId === 'string' ? params.agentId : null,
+            onEvent: progress,
+        });
+        return op.result === 'Empty' ? undefined : result;
+    };
+    Object.defineProperty(method, 'name', { value: op.action });
+    return method;
+}
+
+let installed = null;
+
+/**
+ * Creates the methods once per process: top-level operations on `clientBase.prototype`, the others
+ * on one resource class each. Returns [[property name, resource class], ...] for the client to
+ * instantiate.
+ */
+function install(api, clientBase) {
+    if (installed) return installed;
+    const catalogue = readCatalogue(api);
+    const classes = new Map();
+    for (const op of catalogue.operations) {
+        if (op.surface !== 'plain') continue;
+        let target;
+        if (op.resource) {
+            let cls = classes.get(op.resource);
+            if (!cls) {
+                // A named class per resource (AgentsResource...) for readable stack traces.
+                cls = knownClasses[op.resource] ?? { [upperCamel(op.resource)]: class extends Resource {} }[upperCamel(op.resource)];
+                classes.set(op.resource, cls);
+            }
+            target = cls.prototype;
+        } else {
+            target = clientBase.prototype;
+        }
+        Object.defineProperty(target, op.action, {
+            value: makeMethod(op),
+            writable: true,
+            configurable: true,
+        });
+    }
+    installed = { catalogue, resources: [...classes].map(([name, cls]) => [lowerCamel(name), cls]) };
+    return installed;
+}
+
+/** A resource that can also be called: `fn(...)` runs `resource[action](...)` (compat). */
+function callableResource(resource, action) {
+    const fn = (...args) => resource[action](...args);
+    Object.setPrototypeOf(fn, resource);
+    return fn;
+}
+
+/** The catalogue of the loaded library (a copy). */
+function catalogue(api) {
+    return structuredClone(installed ? installed.catalogue : readCatalogue(api));
+}
+
+module.exports = { Resource, Agents, install, callableResource, readCatalogue, catalogue, lowerCamel };

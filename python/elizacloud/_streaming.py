@@ -1,0 +1,206 @@
+"""The iterators of both APIs: the text chunks of one streamed reply (Stream, AsyncStream) and a
+cloud's unsolicited events (EventIterator, AsyncEventIterator). Fed by the router (_dispatch.py)."""
+
+from __future__ import annotations
+
+import asyncio
+import queue
+from typing import TYPE_CHECKING, Any, AsyncIterator, Callable, Iterable, Iterator
+
+from . import _core
+from ._dispatch import _END, AsyncWaiter, QueueWaiter, SyncHub, deadline, with_timeout
+from ._lifetime import Closing
+from .errors import CancelledError, ElizaCloudError, TimeoutError
+from .events import Event, EventType
+
+if TYPE_CHECKING:
+    from ._client import AsyncCloud, Cloud
+
+class Stream(Closing, Iterator[str]):
+    """The text chunks of one streamed reply, in order. Iterating raises the stream's error if it
+    fails; :meth:`close` (or leaving a ``with`` block) cancels it. ``text`` is what arrived."""
+
+    def __init__(self, cloud: Cloud, begin: Callable[[], int], timeout: float | None) -> None:
+        self._cloud = cloud
+        self._timeout = timeout
+        self._waiter = QueueWaiter("stream")
+        self._finished = False
+        self.chunks: list[str] = []
+        self.request_id = cloud._hub.router.start(begin, self._waiter)
+
+    @property
+    def text(self) -> str:
+        return "".join(self.chunks)
+
+    def __iter__(self) -> Stream:
+        return self
+
+    def __next__(self) -> str:
+        if self._finished:
+            raise StopIteration
+        try:
+            ev = self._waiter.next(deadline(self._timeout))
+        except BaseException:
+            self.close()
+            raise
+        if ev.type == EventType.STREAM_CHUNK:
+            self.chunks.append(ev.text)
+            return ev.text
+        if ev.type == EventType.STREAM_END:
+            self._finish()
+            error = ev.error
+            if error is not None:
+                raise error
+        raise StopIteration
+
+    def _finish(self) -> None:
+        self._finished = True
+        self._cloud._hub.router.forget(self.request_id)
+
+    def close(self) -> None:
+        """Cancels the stream if it is still running (any thread): a reader blocked in
+        ``next()`` gets CancelledError at once."""
+        if not self._finished:
+            self._finish()
+            self._waiter.fail(
+                CancelledError("the stream was closed", status=_core.EC_ERR_CANCELLED)
+            )
+            try:
+                self._cloud._core.cancel(self.request_id)
+            except ElizaCloudError:
+                pass
+
+    def __enter__(self) -> Stream:
+        return self
+
+
+class EventIterator(Closing, Iterator[Event]):
+    """Unsolicited events of one cloud, in order (see :meth:`Cloud.events`)."""
+
+    def __init__(self, hub: SyncHub, types: Iterable[EventType] | None, timeout: float | None):
+        self._hub = hub
+        self._types = frozenset(int(t) for t in types) if types is not None else None
+        self._timeout = timeout
+        self._queue: Any = hub.subscribe()
+        self._closed = False
+
+    def __iter__(self) -> EventIterator:
+        return self
+
+    def __next__(self) -> Event:
+        while not self._closed:
+            try:
+                item = self._queue.get(timeout=self._timeout)
+            except queue.Empty:
+                break
+            if item is _END:
+                break
+            if self._types is None or int(item.type) in self._types:
+                return item  # type: ignore[no-any-return]
+        self.close()
+        raise StopIteration
+
+    def close(self) -> None:
+        if not self._closed:
+            self._closed = True
+            self._hub.unsubscribe(self._queue)
+
+    def __enter__(self) -> EventIterator:
+        return self
+
+
+class AsyncStream(AsyncIterator[str]):
+    """The text chunks of one streamed reply (``async for chunk in proxy.stream(text)``)."""
+
+    def __init__(self, cloud: AsyncCloud, begin: Callable[[], int], timeout: float | None) -> None:
+        self._cloud = cloud
+        self._timeout = timeout
+        self._waiter = AsyncWaiter("stream", loop=cloud._loop)
+        self._finished = False
+        self.chunks: list[str] = []
+        self.request_id = cloud._router.start(begin, self._waiter)
+
+    @property
+    def text(self) -> str:
+        return "".join(self.chunks)
+
+    def __aiter__(self) -> AsyncStream:
+        return self
+
+    async def __anext__(self) -> str:
+        if self._finished:
+            raise StopAsyncIteration
+        try:
+            ev: Event = await with_timeout(self._waiter.next(), self._timeout)
+        except BaseException:
+            self.cancel()
+            raise
+        if ev.type == EventType.STREAM_CHUNK:
+            self.chunks.append(ev.text)
+            return ev.text
+        self._finish()
+        error = ev.error
+        if error is not None:
+            raise error
+        raise StopAsyncIteration
+
+    def _finish(self) -> None:
+        self._finished = True
+        self._cloud._router.forget(self.request_id)
+
+    def cancel(self) -> None:
+        """Cancels the stream (any thread); a task awaiting its next chunk gets CancelledError."""
+        if not self._finished:
+            self._finish()
+            cancelled = CancelledError("the stream was cancelled", status=_core.EC_ERR_CANCELLED)
+            self._waiter.fail(cancelled)
+            self._cloud._cancel_quietly(self.request_id)
+
+    async def aclose(self) -> None:
+        self.cancel()
+
+    async def __aenter__(self) -> AsyncStream:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        self.cancel()
+
+
+class AsyncEventIterator(AsyncIterator[Event]):
+    """Unsolicited events of one cloud (``async for ev in cloud.events()``)."""
+
+    def __init__(
+        self, subscribers: list[asyncio.Queue[object]], types: Any, timeout: float | None
+    ) -> None:
+        self._subscribers = subscribers
+        self._types = frozenset(int(t) for t in types) if types is not None else None
+        self._timeout = timeout
+        self._queue: asyncio.Queue[object] = asyncio.Queue()
+        subscribers.append(self._queue)
+        self._closed = False
+
+    def __aiter__(self) -> AsyncEventIterator:
+        return self
+
+    async def __anext__(self) -> Event:
+        while not self._closed:
+            try:
+                item = await with_timeout(self._queue.get(), self._timeout)
+            except TimeoutError:
+                break
+            if item is _END:
+                break
+            assert isinstance(item, Event)
+            if self._types is None or int(item.type) in self._types:
+                return item
+        self.close()
+        raise StopAsyncIteration
+
+    def close(self) -> None:
+        if not self._closed:
+            self._closed = True
+            if self._queue in self._subscribers:
+                self._subscribers.remove(self._queue)
+
+    async def aclose(self) -> None:
+        self.close()

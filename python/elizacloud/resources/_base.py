@@ -1,0 +1,51 @@
+"""What the generated resources stand on (hand-written): a resource holds its client and calls the
+client's one runtime entry, ``_call_operation(name, params, timeout=, on_progress=)``."""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Protocol
+
+from ..events import Event
+
+# on_progress of operations that follow a provisioning job. The asyncio form may also be a
+# coroutine function (it is awaited).
+SyncProgressCallback = Callable[[Event], object]
+AsyncProgressCallback = Callable[[Event], Any]
+
+
+class SyncCaller(Protocol):
+    def _call_operation(
+        self,
+        name: str,
+        params: dict[str, Any],
+        *,
+        timeout: float | None = None,
+        on_progress: SyncProgressCallback | None = None,
+    ) -> Any: ...
+
+
+class AsyncCaller(Protocol):
+    async def _call_operation(
+        self,
+        name: str,
+        params: dict[str, Any],
+        *,
+        timeout: float | None = None,
+        on_progress: AsyncProgressCallback | None = None,
+    ) -> Any: ...
+
+
+class SyncResource:
+    def __init__(self, client: SyncCaller) -> None:
+        self._client = client
+
+    def __repr__(self) -> str:
+        return f"<elizacloud.{type(self).__name__}>"
+
+
+class AsyncResource:
+    def __init__(self, client: AsyncCaller) -> None:
+        self._client = client
+
+    def __repr__(self) -> str:
+        return f"<elizacloud.{type(self).__name__}>"

@@ -1,0 +1,71 @@
+// The operation methods made at load time from the library's catalogue (lib/operations.js): one
+// per plain operation, the calling rules (positional required params, an options object, a
+// params object with wire names), and the compatibility forms of cloud.backups.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { Emulator, FAST_ARGS, cloudOptions, loadPackage } from './support.mjs';
+
+const ec = loadPackage();
+let emu;
+
+before(async () => {
+    emu = await Emulator.start(FAST_ARGS);
+});
+after(async () => {
+    await emu?.stop();
+});
+
+const camel = (name) => name.replace(/_([a-z0-9])/g, (_, c) => c.toUpperCase());
+
+test('every plain operation of the catalogue is a method; custom ones are not generated', async () => {
+    const catalogue = ec.catalogue();
+    assert.equal(catalogue.version, 1);
+    const cloud = new ec.Cloud(cloudOptions(emu));
+    try {
+        for (const op of catalogue.operations) {
+            const holder = op.resource ? cloud[camel(op.resource)] : cloud;
+            if (op.surface === 'plain') {
+                assert.equal(typeof holder?.[op.action], 'function', op.name);
+                assert.equal(holder[op.action].name, op.action);
+            }
+        }
+        assert.ok(cloud.agents instanceof ec.Agents);
+        assert.equal(typeof cloud.backups, 'function'); // the method of earlier releases
+        assert.equal(typeof cloud.backups.list, 'function');
+    } finally {
+        await cloud.close();
+    }
+});
+
+test('generated methods end to end: positional, options and params-object forms', async () => {
+    const cloud = new ec.Cloud(cloudOptions(emu));
+    try {
+        await cloud.login();
+        const identity = await cloud.identity();
+        assert.ok(identity.userId);
+        const credits = await cloud.credits({ fresh: true, timeout: 10_000 });
+        assert.equal(credits.balance, 25);
+
+        const created = await cloud.agents.create('ops-bot', { environment: { A: 'b' } });
+        const byParams = await cloud.agents.get({ agentId: created.id });
+        assert.equal(byParams.agentName, 'ops-bot');
+        const progress = [];
+        const running = await cloud.agents.provision(created.id, { onProgress: (ev) => progress.push(ev) });
+        assert.equal(running.status, 'running');
+        assert.ok(progress.length > 0, 'provisioning progress reached onProgress');
+
+        const snap = await cloud.backups.snapshot({ agentId: created.id });
+        const listed = await cloud.backups.list({ agentId: created.id });
+        assert.deepEqual(listed.map((b) => b.id), [snap.backupId]);
+        assert.deepEqual((await cloud.backups({ agentId: created.id })).map((b) => b.id), [snap.backupId]);
+        const restored = await cloud.backups.restore({ agentId: created.id, backupId: snap.backupId });
+        assert.equal(restored.restoredFromBackupId, snap.backupId);
+
+        await assert.rejects(cloud.agents.get('not-a-uuid'), ec.InvalidArgumentError);
+        await assert.rejects(cloud.agents.get(created.id, 'not an object'), ec.InvalidArgumentError);
+        assert.equal(await cloud.agents.delete(created.id), undefined);
+        await cloud.logout();
+    } finally {
+        await cloud.close();
+    }
+});
