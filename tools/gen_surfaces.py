@@ -7,10 +7,11 @@ the catalogue's format in its header; the core produces it with ec_cloud_operati
     tools/gen_surfaces.py --check ...            # writes nothing; exit 1 if any output is stale
 
 Outputs (checked in; tests/python/test_generated_surfaces.py fails when they are stale):
-    python/elizacloud/types/__init__.py          TypedDicts of every result and params object
-    python/elizacloud/resources/*.py             async and blocking methods of every plain
-                                                 operation (one template, two renderings)
-    python/elizacloud/_catalogue.py              the catalogue as a table (the CLI's commands)
+    python/elizacloud/types/__init__.py          TypedDicts of every result type
+    python/elizacloud/resources/__init__.py      the params TypedDict of every operation, the
+                                                 async and blocking methods of every plain
+                                                 operation (one template, two renderings), and
+                                                 the catalogue as a table (the CLI's commands)
     bindings/node/index.d.ts                     the section between the generated markers
     docs/operations.md                           every operation, custom ones included
 
@@ -236,11 +237,9 @@ def typed_dict(name: str, fields: list[tuple[str, str, bool, str]], doc: str) ->
 def gen_py_types(cat: dict[str, Any]) -> str:
     out = [
         PY_MARK,
-        '"""Result and parameter types of every cloud operation (TypedDict).',
-        "",
-        "Results: what an operation returns (``Agent``, ``AgentCreated``…; open records may carry more",
-        "fields than listed). Params: the JSON object of ``ec_cloud_call`` with the cloud's (wire)",
-        'field names, e.g. ``AgentsCreateParams`` for ``cloud.call("agents.create", params)``."""',
+        '"""Result types of the cloud operations (TypedDict): what an operation returns (``Agent``,',
+        "``AgentCreated``…; open records may carry more fields than listed). The parameters of each",
+        'operation are in ``elizacloud.resources`` (``AgentsCreateParams``…)."""',
         "",
         "from __future__ import annotations",
         "",
@@ -257,16 +256,6 @@ def gen_py_types(cat: dict[str, Any]) -> str:
         more = " The cloud may send more fields." if t.get("open") else ""
         out += ["", ""] + typed_dict(tname, fields, f"Result record ``{tname}``.{more}")
         names.append(tname)
-    for op in cat["operations"]:
-        fields = [
-            (p["name"], py_type(p["type"], enum=p.get("enum"), input=True), p["required"],
-             p.get("doc", ""))
-            for p in op["params"]
-        ]
-        out += ["", ""] + typed_dict(
-            params_name(op), fields, f"Parameters of ``{op['name']}`` (wire names)."
-        )
-        names.append(params_name(op))
     out += ["", "", "__all__ = ["] + [f'    "{n}",' for n in names] + ["]", ""]
     text = "\n".join(out)
     if "builtins." not in text.split("import builtins", 1)[1]:
@@ -424,6 +413,71 @@ def gen_py_client_ops(cat: dict[str, Any]) -> str:
             out += [""] + py_method(op, is_async, "self", cb)
     out.append("")
     return "\n".join(out)
+
+
+def body_of(module_text: str) -> list[str]:
+    """A generated module without its header: from its first class (or table) on."""
+    lines = module_text.split("\n")
+    for i, line in enumerate(lines):
+        if line.startswith("class ") or line.startswith("OPERATIONS"):
+            return lines[i:]
+    return []
+
+
+def gen_py_resources(cat: dict[str, Any]) -> str:
+    """The one generated Python module of the operations: parameter types, the resources, the
+    clients' generated part and the catalogue table (adding an operation changes this file,
+    index.d.ts and docs/operations.md only)."""
+    res = resources(cat)
+    plain = [op for ops in res.values() for op in ops]
+    names = sorted(r for r in res if r)
+    out = py_header(
+        "The operations of the clients, generated from the operation catalogue: the parameters of\n"
+        "every operation (``AgentsCreateParams``…, wire names, for ``cloud.call``), one resource\n"
+        "class per resource (``cloud.agents``…), blocking and asyncio, the top-level operations of\n"
+        "the clients (ClientOperations) and the catalogue as a table for the CLI.",
+        plain,
+        ["from ._base import AsyncProgressCallback, AsyncResource, SyncProgressCallback, SyncResource"],
+    )
+    header_text = "\n".join(out)
+    for word in ("Literal", "Mapping", "NotRequired", "Required", "TypedDict"):
+        if word not in header_text.split("from typing import", 1)[1].split("\n", 1)[0]:
+            out = [
+                (line.rstrip() + f", {word}") if line.startswith("from typing import") else line
+                for line in out
+            ]
+    out = [
+        ("from typing import " + ", ".join(sorted(set(line[len("from typing import "):].split(", ")))))
+        if line.startswith("from typing import") else line
+        for line in out
+    ]
+    if not any(line == "import builtins" for line in out):
+        out.insert(out.index("from __future__ import annotations") + 2, "import builtins")
+    exported: list[str] = []
+    for op in cat["operations"]:
+        fields = [
+            (p["name"], py_type(p["type"], enum=p.get("enum"), input=True), p["required"],
+             p.get("doc", ""))
+            for p in op["params"]
+        ]
+        out += ["", ""] + typed_dict(
+            params_name(op), fields, f"Parameters of ``{op['name']}`` (wire names)."
+        )
+        exported.append(params_name(op))
+    for r in names:
+        out += ["", ""] + body_of(gen_py_resource(r, res[r]))
+        exported += [f"Async{camel(r)}Resource", f"{camel(r)}Resource"]
+    out += ["", ""] + body_of(gen_py_client_ops(cat))
+    exported += ["AsyncClientOperations", "ClientOperations"]
+    out += ["", ""] + body_of(gen_py_catalogue(cat))
+    exported += ["OPERATIONS", "CLI_WRITTEN_BY_HAND"]
+    out += ["", "__all__ = ["] + [f'    "{n}",' for n in exported] + ["]", ""]
+    text = "\n".join(out)
+    while "\n\n\n\n" in text:
+        text = text.replace("\n\n\n\n", "\n\n\n")
+    if "builtins." not in text.split("import builtins", 1)[1]:
+        text = text.replace("import builtins\n", "")
+    return text
 
 
 def gen_py_resources_init(cat: dict[str, Any]) -> str:
@@ -758,12 +812,7 @@ def outputs(cat: dict[str, Any]) -> dict[Path, str]:
     files: dict[Path, str] = {}
     pkg = REPO / "python" / "elizacloud"
     files[pkg / "types" / "__init__.py"] = gen_py_types(cat)
-    for r, ops in resources(cat).items():
-        if r:
-            files[pkg / "resources" / f"{r}.py"] = gen_py_resource(r, ops)
-    files[pkg / "resources" / "_client_ops.py"] = gen_py_client_ops(cat)
-    files[pkg / "resources" / "__init__.py"] = gen_py_resources_init(cat)
-    files[pkg / "_catalogue.py"] = gen_py_catalogue(cat)
+    files[pkg / "resources" / "__init__.py"] = gen_py_resources(cat)
     dts = REPO / "bindings" / "node" / "index.d.ts"
     files[dts] = splice_ts(dts.read_text(encoding="utf-8"), gen_ts_section(cat))
     files[REPO / "docs" / "operations.md"] = gen_docs(cat)
@@ -773,7 +822,7 @@ def outputs(cat: dict[str, Any]) -> dict[Path, str]:
 def stale_generated(files: dict[Path, str]) -> list[Path]:
     """Generated files of an earlier catalogue that this one no longer produces."""
     leftovers = []
-    for folder in (REPO / "python" / "elizacloud" / "resources",):
+    for folder in (REPO / "python" / "elizacloud" / "resources", REPO / "python" / "elizacloud"):
         for path in folder.glob("*.py"):
             if path not in files and path.read_text(encoding="utf-8").startswith(PY_MARK):
                 leftovers.append(path)

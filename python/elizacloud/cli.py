@@ -1,7 +1,7 @@
 """The ``elizacloud`` command line (also ``python -m elizacloud``).
 
 Every plain operation of the catalogue is a command, ``elizacloud [RESOURCE] ACTION [ARGS]
-[--param VALUE]`` (generated from ``_catalogue.py``; see docs/operations.md); the commands that
+[--param VALUE]`` (generated from the table in ``resources``; see docs/operations.md); the commands that
 predate the catalogue (login, agents create…) and the session ones (connect, chat, serve…) are
 written here.
 
@@ -21,7 +21,7 @@ import webbrowser
 from typing import Any, Callable, Sequence
 
 from . import _env
-from ._catalogue import CLI_WRITTEN_BY_HAND, OPERATIONS
+from .resources import CLI_WRITTEN_BY_HAND, OPERATIONS
 from ._cli_output import Output, table
 from .cloud import Cloud
 from .errors import ElizaCloudError, InvalidArgumentError

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import elizacloud
 from elizacloud.aio import AsyncCloud
-from elizacloud.types import Agent, AgentCreated, AgentsCreateParams, BackupInfo
+from elizacloud.resources import AgentsCreateParams
+from elizacloud.types import Agent, AgentCreated, BackupInfo
 
 
 def sync_use(cloud: elizacloud.Cloud) -> str:
