@@ -7,6 +7,56 @@ namespace emu {
 
 namespace {
 
+// {success, data: the user record (profile fields over their defaults) + organization}.
+std::string user_reply(const User &user, const Org &org, const char *message) {
+    rapidjson::Document profile;
+    if (!parse_json(user.profile_json, profile) || !profile.IsObject()) profile.SetObject();
+    auto text_or_null = [&](JsonOut &o, const char *key) {
+        const auto *v = member(profile, key);
+        if (v && v->IsString())
+            o.f(key, std::string(v->GetString(), v->GetStringLength()));
+        else
+            o.f_null(key);
+    };
+    auto flag = [&](const char *key) {
+        const auto *v = member(profile, key);
+        return !v || !v->IsBool() || v->GetBool();
+    };
+    char bal[64];
+    std::snprintf(bal, sizeof bal, "%.6f", org.balance);
+    JsonOut o;
+    o.begin_obj().f("success", true).begin_obj("data");
+    o.f("id", user.id).f("email", user.email).f("name", user.name);
+    text_or_null(o, "avatar");
+    text_or_null(o, "nickname");
+    text_or_null(o, "work_function");
+    text_or_null(o, "preferences");
+    o.f("response_notifications", flag("response_notifications"))
+        .f("email_notifications", flag("email_notifications"))
+        .f("role", "member")
+        .f("email_verified", true)
+        .f_null("wallet_address")
+        .f_null("wallet_chain_type")
+        .f("wallet_verified", false)
+        .f("is_active", true)
+        .f("created_at", iso_ms(user.created_ms))
+        .f("updated_at", iso_ms(user.updated_ms ? user.updated_ms : user.created_ms));
+    o.begin_obj("organization")
+        .f("id", org.id)
+        .f("name", org.name)
+        .f("slug", org.slug)
+        .f("credit_balance", std::string(bal))
+        .end();
+    o.end();
+    if (message) o.f("message", message);
+    o.end();
+    return o.str();
+}
+
+}  // namespace
+
+namespace {
+
 Reply balance_reply(State &st, const Principal &who) {
     auto org = st.org(who.org_id);
     JsonOut o;
@@ -99,35 +149,7 @@ void register_credit_routes(App &app) {
               auto user = st.user(who.user_id);
               auto org = st.org(who.org_id);
               if (!user || !org) return cloud_error(500, "Failed to fetch user data");
-              char bal[64];
-              std::snprintf(bal, sizeof bal, "%.6f", org->balance);
-              JsonOut o;
-              o.begin_obj().f("success", true).begin_obj("data");
-              o.f("id", user->id)
-                  .f("email", user->email)
-                  .f("name", user->name)
-                  .f_null("avatar")
-                  .f_null("nickname")
-                  .f_null("work_function")
-                  .f_null("preferences")
-                  .f("response_notifications", true)
-                  .f("email_notifications", true)
-                  .f("role", "member")
-                  .f("email_verified", true)
-                  .f_null("wallet_address")
-                  .f_null("wallet_chain_type")
-                  .f("wallet_verified", false)
-                  .f("is_active", true)
-                  .f("created_at", iso_ms(user->created_ms))
-                  .f("updated_at", iso_ms(user->created_ms));
-              o.begin_obj("organization")
-                  .f("id", org->id)
-                  .f("name", org->name)
-                  .f("slug", org->slug)
-                  .f("credit_balance", std::string(bal))
-                  .end();
-              o.end().end();
-              return json_reply(200, o.str());
+              return json_reply(200, user_reply(*user, *org, nullptr));
           }));
 
     r.add("GET", "/api/health", [](Ctx &) {

@@ -169,6 +169,16 @@ std::optional<User> State::user(const std::string &user_id) const {
     return it->second;
 }
 
+std::optional<User> State::update_user(const std::string &user_id,
+                                       const std::function<void(User &)> &fn) {
+    std::unique_lock lock(mu_);
+    auto it = users_.find(user_id);
+    if (it == users_.end()) return std::nullopt;
+    fn(it->second);
+    it->second.updated_ms = now_ms();
+    return it->second;
+}
+
 std::optional<double> State::set_balance(const std::string &org_id, double balance) {
     std::unique_lock lock(mu_);
     auto it = orgs_.find(org_id);

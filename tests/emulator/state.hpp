@@ -10,6 +10,7 @@
 #include <atomic>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -69,6 +70,10 @@ struct Org {
 struct User {
     std::string id, email, name, org_id;
     int64_t created_ms = 0;
+    // The profile fields PATCH /api/v1/user sets (contract §4), as a JSON object of those that
+    // were set; GET /api/v1/user answers them over its defaults. Not persisted.
+    std::string profile_json = "{}";
+    int64_t updated_ms = 0;
 };
 
 struct KeyRecord {
@@ -218,6 +223,9 @@ public:
     bool revoke_key(const std::string &key);
     std::optional<Org> org(const std::string &org_id) const;
     std::optional<User> user(const std::string &user_id) const;
+    // Applies fn to the user under the state's lock; the user afterwards, or nullopt if unknown.
+    std::optional<User> update_user(const std::string &user_id,
+                                    const std::function<void(User &)> &fn);
     // nullopt when the org is unknown.
     std::optional<double> set_balance(const std::string &org_id, double balance);
 
