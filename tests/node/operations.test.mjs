@@ -62,6 +62,8 @@ test('generated methods end to end: positional, options and params-object forms'
         assert.equal(restored.restoredFromBackupId, snap.backupId);
 
         await assert.rejects(cloud.agents.get('not-a-uuid'), ec.InvalidArgumentError);
+        // A misspelt option is refused before any request (it used to be ignored).
+        await assert.rejects(cloud.credits({ freshh: true }), /unknown option "freshh"/);
         await assert.rejects(cloud.agents.get(created.id, 'not an object'), ec.InvalidArgumentError);
         assert.equal(await cloud.agents.delete(created.id), undefined);
         await cloud.logout();
@@ -69,3 +71,4 @@ test('generated methods end to end: positional, options and params-object forms'
         await cloud.close();
     }
 });
+

@@ -78,9 +78,18 @@ function makeMethod(op) {
             });
             options = args[required.length] ?? {};
             if (!isPlainObject(options)) throw invalid(`${op.name}: the options must be an object`);
+            // Each optional parameter by its camelCase argument name (or its wire name); a key
+            // that is neither is a mistake the caller must hear about, not a silent default.
+            const known = new Set(['signal', 'timeout', ...(op.followsJob ? ['onProgress'] : [])]);
             for (const p of optional) {
-                const value = options[lowerCamel(p.arg)];
+                known.add(lowerCamel(p.arg));
+                known.add(p.name);
+                const value = options[lowerCamel(p.arg)] ?? options[p.name];
                 if (value !== undefined && value !== null) params[p.name] = value;
+            }
+            for (const key of Object.keys(options)) {
+                if (!known.has(key))
+                    throw invalid(`${op.name}: unknown option "${key}" (known: ${[...known].join(', ')})`);
             }
         }
         const { signal, timeout, onProgress } = options;
