@@ -748,6 +748,24 @@ export interface StreamParams {
     channelType?: 'DM' | 'GROUP' | 'VOICE_DM' | 'VOICE_GROUP' | 'API';
 }
 
+/** Parameters of `user.update` (wire names). */
+export interface UserUpdateParams {
+    /** display name */
+    name?: string;
+    /** avatar URL, or empty to remove it */
+    avatar?: string;
+    /** nickname */
+    nickname?: string;
+    /** what the user does */
+    work_function?: 'developer' | 'designer' | 'product' | 'data' | 'marketing' | 'sales' | 'other';
+    /** free-text preferences */
+    preferences?: string;
+    /** notify on responses */
+    response_notifications?: boolean;
+    /** e-mail notifications */
+    email_notifications?: boolean;
+}
+
 /** Options of `agents.create`. */
 export interface AgentsCreateOptions extends CallOptions {
     /** an existing character of the organisation to build the agent from */
@@ -800,6 +818,24 @@ export interface SendOptions extends CallOptions {
     channelType?: 'DM' | 'GROUP' | 'VOICE_DM' | 'VOICE_GROUP' | 'API';
 }
 
+/** Options of `user.update`. */
+export interface UserUpdateOptions extends CallOptions {
+    /** display name */
+    name?: string;
+    /** avatar URL, or empty to remove it */
+    avatar?: string;
+    /** nickname */
+    nickname?: string;
+    /** what the user does */
+    workFunction?: 'developer' | 'designer' | 'product' | 'data' | 'marketing' | 'sales' | 'other';
+    /** free-text preferences */
+    preferences?: string;
+    /** notify on responses */
+    responseNotifications?: boolean;
+    /** e-mail notifications */
+    emailNotifications?: boolean;
+}
+
 /** `cloud.agent`. */
 export interface AgentResource {
     /** Whether the connected agent answers a heartbeat (`agent.alive`) */
@@ -849,6 +885,12 @@ export interface JobsResource {
     get(params: JobsGetParams, options?: CallOptions): Promise<Job>;
 }
 
+/** `cloud.user`. */
+export interface UserResource {
+    /** Updates the user's profile (only the fields given) (`user.update`) */
+    update(options?: UserUpdateOptions): Promise<User>;
+}
+
 /** What every Cloud gets from the catalogue: top-level operations and resources. */
 export interface CloudOperations {
     /** The organisation's credit balance, with the low and critical thresholds (`credits`) */
@@ -866,6 +908,7 @@ export interface CloudOperations {
     readonly agents: AgentsResource;
     readonly backups: BackupsResource;
     readonly jobs: JobsResource;
+    readonly user: UserResource;
 }
 
 // ---- end of the generated section ----

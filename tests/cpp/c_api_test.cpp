@@ -838,6 +838,32 @@ TEST_F(CApiEmulator, ARowWithoutATypedExportRunsThroughTheGenericEntry) {
     EXPECT_STREQ(ec_last_error_message(), "jobId is required");
 }
 
+// user.update (PATCH /api/v1/user): a row and an emulator route, nothing else by hand.
+TEST_F(CApiEmulator, UserUpdateChangesTheProfile) {
+    auto c = cloud();
+    Owned updated, identity, refused;
+    ASSERT_EQ(ec_cloud_call_sync(c.get(), "user.update",
+                                 R"({"nickname":"neo","work_function":"data",)"
+                                 R"("email_notifications":false,"name":"Thomas"})",
+                                 10'000, &updated.p),
+              EC_OK)
+        << ec_last_error_message();
+    EXPECT_NE(updated.str().find(R"("nickname":"neo")"), std::string::npos) << updated.str();
+    EXPECT_NE(updated.str().find(R"("email_notifications":false)"), std::string::npos);
+    ASSERT_EQ(ec_cloud_identity_sync(c.get(), 10'000, &identity.p), EC_OK);
+    EXPECT_NE(identity.str().find(R"("name":"Thomas")"), std::string::npos) << identity.str();
+    EXPECT_NE(identity.str().find(R"("work_function":"data")"), std::string::npos);
+    // Checked against the row before any request.
+    EXPECT_EQ(ec_cloud_call_sync(c.get(), "user.update", R"({"work_function":"ceo"})", 10'000,
+                                 &refused.p),
+              EC_ERR_INVALID_ARGUMENT);
+    EXPECT_NE(std::string(ec_last_error_message()).find("work_function must be one of developer"),
+              std::string::npos);
+    const std::string long_nickname = R"({"nickname":")" + std::string(51, 'x') + "\"}";
+    EXPECT_EQ(ec_cloud_call_sync(c.get(), "user.update", long_nickname.c_str(), 10'000, &refused.p),
+              EC_ERR_INVALID_ARGUMENT);
+}
+
 TEST_F(CApiEmulator, CancelCompletesWithCancelledAndSyncTimeouts) {
     auto c = cloud();
     // Every agents list answer is delayed: the call can be cancelled while in flight.

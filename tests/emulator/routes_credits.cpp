@@ -152,6 +152,61 @@ void register_credit_routes(App &app) {
               return json_reply(200, user_reply(*user, *org, nullptr));
           }));
 
+    // PATCH /api/v1/user (contract §4): every field optional; 400 "Validation error" with
+    // details; the profile afterwards with "Profile updated successfully".
+    r.add("PATCH", "/api/v1/user", with_auth(st, [&st](Ctx &c, const Principal &who) {
+              rapidjson::Document body;
+              if (!parse_json(c.req.body, body)) return unexpected_error();
+              std::vector<Issue> issues;
+              if (expect_type(&body, "object", {}, issues)) {
+                  for (const char *key : {"name", "avatar", "nickname", "preferences"}) {
+                      const auto *v = member(body, key);
+                      if (!v || !expect_type(v, "string", {key}, issues)) continue;
+                      const std::string_view k(key);
+                      if (k == "name") check_string_len(*v, {key}, 1, 100, issues);
+                      if (k == "nickname") check_string_len(*v, {key}, 0, 50, issues);
+                      if (k == "preferences") check_string_len(*v, {key}, 0, 1000, issues);
+                  }
+                  if (const auto *v = member(body, "work_function");
+                      v && expect_type(v, "string", {"work_function"}, issues)) {
+                      const std::string f = v->GetString();
+                      if (f != "developer" && f != "designer" && f != "product" && f != "data" &&
+                          f != "marketing" && f != "sales" && f != "other")
+                          issues.push_back({"invalid_enum_value",
+                                            {"work_function"},
+                                            "Invalid enum value",
+                                            "",
+                                            "",
+                                            -1,
+                                            ""});
+                  }
+                  for (const char *key : {"response_notifications", "email_notifications"})
+                      if (const auto *v = member(body, key))
+                          expect_type(v, "boolean", {key}, issues);
+              }
+              if (!issues.empty()) return invalid_request("Validation error", issues);
+              auto user = st.update_user(who.user_id, [&body](User &u) {
+                  rapidjson::Document profile;
+                  if (!parse_json(u.profile_json, profile) || !profile.IsObject())
+                      profile.SetObject();
+                  for (auto it = body.MemberBegin(); it != body.MemberEnd(); ++it) {
+                      const std::string key(it->name.GetString(), it->name.GetStringLength());
+                      if (key == "name") {
+                          u.name = it->value.GetString();
+                          continue;
+                      }
+                      profile.RemoveMember(key.c_str());
+                      profile.AddMember(rapidjson::Value(key.c_str(), profile.GetAllocator()),
+                                        rapidjson::Value(it->value, profile.GetAllocator()),
+                                        profile.GetAllocator());
+                  }
+                  u.profile_json = to_json(profile);
+              });
+              auto org = st.org(who.org_id);
+              if (!user || !org) return cloud_error(500, "Failed to update user");
+              return json_reply(200, user_reply(*user, *org, "Profile updated successfully"));
+          }));
+
     r.add("GET", "/api/health", [](Ctx &) {
         JsonOut o;
         o.begin_obj().f("status", "ok").f("timestamp", now_ms()).f("region", "emulator").end();

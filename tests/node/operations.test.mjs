@@ -72,3 +72,19 @@ test('generated methods end to end: positional, options and params-object forms'
     }
 });
 
+test('user.update: a registry row becomes a method with no Node code', async () => {
+    const cloud = new ec.Cloud(cloudOptions(emu));
+    try {
+        await cloud.login();
+        const user = await cloud.user.update({ nickname: 'neo', emailNotifications: false });
+        assert.equal(user.nickname, 'neo');
+        assert.equal(user.email_notifications, false);
+        assert.equal((await cloud.identity()).nickname, 'neo');
+        await assert.rejects(cloud.user.update({ workFunction: 'ceo' }), ec.InvalidArgumentError);
+        // A misspelt option is an error, not a silently ignored default.
+        await assert.rejects(cloud.user.update({ nickName: 'x' }), /unknown option "nickName"/);
+        await cloud.logout();
+    } finally {
+        await cloud.close();
+    }
+});

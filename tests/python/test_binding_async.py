@@ -175,3 +175,15 @@ def test_async_close_fails_waiters_and_refuses_calls(emulator, tmp_path, api_key
             await cloud.status()
 
     run(main())
+
+
+def test_async_user_update(emulator, tmp_path, api_key):
+    async def main() -> None:
+        kwargs = cloud_kwargs(emulator, tmp_path)
+        kwargs["api_key"] = api_key
+        async with AsyncCloud(emulator.url, **kwargs) as cloud:
+            user = await cloud.user.update(name="Async Name", timeout=10)
+            assert user["name"] == "Async Name"
+            assert (await cloud.identity())["name"] == "Async Name"
+
+    run(main())

@@ -270,3 +270,15 @@ def test_a_proxy_page_answering_heartbeats_is_not_an_alive_agent(cloud, emulator
     emulator.clear_faults()
     assert wait_until(lambda: cloud.state is State.CONNECTED)
     assert proxy.is_alive() is True
+
+
+def test_user_update_through_the_generated_resource(make_cloud, api_key):
+    # user.update exists only as a registry row: the method, its typing and the CLI are derived.
+    with make_cloud(api_key=api_key) as cloud:
+        user = cloud.user.update(nickname="neo", work_function="data", email_notifications=False)
+        assert user["nickname"] == "neo"
+        assert user["work_function"] == "data"
+        assert user["email_notifications"] is False
+        assert cloud.identity()["nickname"] == "neo"
+        with pytest.raises(elizacloud.InvalidArgumentError, match="work_function must be one of"):
+            cloud.user.update(work_function="ceo")  # type: ignore[arg-type]

@@ -10,7 +10,7 @@ import builtins
 from typing import Any, Literal, Mapping, NotRequired, Required, TypedDict, cast
 
 from ._base import AsyncProgressCallback, AsyncResource, SyncProgressCallback, SyncResource
-from ..types import Agent, AgentAction, AgentCreated, AgentState, AgentSummary, Alive, Backup, BackupInfo, Credits, Identity, Job, Reply, Restored, Status
+from ..types import Agent, AgentAction, AgentCreated, AgentState, AgentSummary, Alive, Backup, BackupInfo, Credits, Identity, Job, Reply, Restored, Status, User
 
 
 class AgentAliveParams(TypedDict):
@@ -157,6 +157,25 @@ class StreamParams(TypedDict):
     roomId: NotRequired[str]
     #: the channel type
     channelType: NotRequired[Literal["DM", "GROUP", "VOICE_DM", "VOICE_GROUP", "API"]]
+
+
+class UserUpdateParams(TypedDict):
+    """Parameters of ``user.update`` (wire names)."""
+
+    #: display name
+    name: NotRequired[str]
+    #: avatar URL, or empty to remove it
+    avatar: NotRequired[str]
+    #: nickname
+    nickname: NotRequired[str]
+    #: what the user does
+    work_function: NotRequired[Literal["developer", "designer", "product", "data", "marketing", "sales", "other"]]
+    #: free-text preferences
+    preferences: NotRequired[str]
+    #: notify on responses
+    response_notifications: NotRequired[bool]
+    #: e-mail notifications
+    email_notifications: NotRequired[bool]
 
 
 class AgentResource(SyncResource):
@@ -655,6 +674,98 @@ class AsyncJobsResource(AsyncResource):
         return cast("Job", result)
 
 
+class UserResource(SyncResource):
+    """``cloud.user`` (blocking)."""
+
+    def update(
+        self,
+        *,
+        name: str | None = None,
+        avatar: str | None = None,
+        nickname: str | None = None,
+        work_function: Literal["developer", "designer", "product", "data", "marketing", "sales", "other"] | None = None,
+        preferences: str | None = None,
+        response_notifications: bool | None = None,
+        email_notifications: bool | None = None,
+        timeout: float | None = None,
+    ) -> User:
+        """Updates the user's profile (only the fields given).
+
+        ``user.update``: PATCH /api/v1/user.
+
+        :param name: display name
+        :param avatar: avatar URL, or empty to remove it
+        :param nickname: nickname
+        :param work_function: what the user does
+        :param preferences: free-text preferences
+        :param response_notifications: notify on responses
+        :param email_notifications: e-mail notifications
+        """
+        params: dict[str, Any] = {}
+        if name is not None:
+            params["name"] = name
+        if avatar is not None:
+            params["avatar"] = avatar
+        if nickname is not None:
+            params["nickname"] = nickname
+        if work_function is not None:
+            params["work_function"] = work_function
+        if preferences is not None:
+            params["preferences"] = preferences
+        if response_notifications is not None:
+            params["response_notifications"] = response_notifications
+        if email_notifications is not None:
+            params["email_notifications"] = email_notifications
+        result = self._client._call_operation("user.update", params, timeout=timeout)
+        return cast("User", result)
+
+
+class AsyncUserResource(AsyncResource):
+    """``cloud.user`` (asyncio)."""
+
+    async def update(
+        self,
+        *,
+        name: str | None = None,
+        avatar: str | None = None,
+        nickname: str | None = None,
+        work_function: Literal["developer", "designer", "product", "data", "marketing", "sales", "other"] | None = None,
+        preferences: str | None = None,
+        response_notifications: bool | None = None,
+        email_notifications: bool | None = None,
+        timeout: float | None = None,
+    ) -> User:
+        """Updates the user's profile (only the fields given).
+
+        ``user.update``: PATCH /api/v1/user.
+
+        :param name: display name
+        :param avatar: avatar URL, or empty to remove it
+        :param nickname: nickname
+        :param work_function: what the user does
+        :param preferences: free-text preferences
+        :param response_notifications: notify on responses
+        :param email_notifications: e-mail notifications
+        """
+        params: dict[str, Any] = {}
+        if name is not None:
+            params["name"] = name
+        if avatar is not None:
+            params["avatar"] = avatar
+        if nickname is not None:
+            params["nickname"] = nickname
+        if work_function is not None:
+            params["work_function"] = work_function
+        if preferences is not None:
+            params["preferences"] = preferences
+        if response_notifications is not None:
+            params["response_notifications"] = response_notifications
+        if email_notifications is not None:
+            params["email_notifications"] = email_notifications
+        result = await self._client._call_operation("user.update", params, timeout=timeout)
+        return cast("User", result)
+
+
 class ClientOperations:
     """Generated part of the blocking client."""
 
@@ -662,12 +773,14 @@ class ClientOperations:
     agents: AgentsResource
     backups: BackupsResource
     jobs: JobsResource
+    user: UserResource
 
     def _init_resources(self) -> None:
         self.agent = AgentResource(self)
         self.agents = AgentsResource(self)
         self.backups = BackupsResource(self)
         self.jobs = JobsResource(self)
+        self.user = UserResource(self)
 
     def _call_operation(
         self,
@@ -768,12 +881,14 @@ class AsyncClientOperations:
     agents: AsyncAgentsResource
     backups: AsyncBackupsResource
     jobs: AsyncJobsResource
+    user: AsyncUserResource
 
     def _init_resources(self) -> None:
         self.agent = AsyncAgentResource(self)
         self.agents = AsyncAgentsResource(self)
         self.backups = AsyncBackupsResource(self)
         self.jobs = AsyncJobsResource(self)
+        self.user = AsyncUserResource(self)
 
     async def _call_operation(
         self,
@@ -1291,6 +1406,76 @@ OPERATIONS: list[dict[str, Any]] = [
                 "doc": "the channel type"
             }
         ]
+    },
+    {
+        "name": "user.update",
+        "resource": "user",
+        "action": "update",
+        "summary": "Updates the user's profile (only the fields given)",
+        "surface": "plain",
+        "scope": "account",
+        "result": "User",
+        "followsJob": False,
+        "params": [
+            {
+                "name": "name",
+                "arg": "name",
+                "type": "string",
+                "required": False,
+                "doc": "display name"
+            },
+            {
+                "name": "avatar",
+                "arg": "avatar",
+                "type": "string",
+                "required": False,
+                "doc": "avatar URL, or empty to remove it"
+            },
+            {
+                "name": "nickname",
+                "arg": "nickname",
+                "type": "string",
+                "required": False,
+                "doc": "nickname"
+            },
+            {
+                "name": "work_function",
+                "arg": "work_function",
+                "type": "enum",
+                "required": False,
+                "enum": [
+                    "developer",
+                    "designer",
+                    "product",
+                    "data",
+                    "marketing",
+                    "sales",
+                    "other"
+                ],
+                "doc": "what the user does"
+            },
+            {
+                "name": "preferences",
+                "arg": "preferences",
+                "type": "string",
+                "required": False,
+                "doc": "free-text preferences"
+            },
+            {
+                "name": "response_notifications",
+                "arg": "response_notifications",
+                "type": "boolean",
+                "required": False,
+                "doc": "notify on responses"
+            },
+            {
+                "name": "email_notifications",
+                "arg": "email_notifications",
+                "type": "boolean",
+                "required": False,
+                "doc": "e-mail notifications"
+            }
+        ]
     }
 ]
 
@@ -1334,6 +1519,7 @@ __all__ = [
     "SendParams",
     "StatusParams",
     "StreamParams",
+    "UserUpdateParams",
     "AsyncAgentResource",
     "AgentResource",
     "AsyncAgentsResource",
@@ -1342,6 +1528,8 @@ __all__ = [
     "BackupsResource",
     "AsyncJobsResource",
     "JobsResource",
+    "AsyncUserResource",
+    "UserResource",
     "AsyncClientOperations",
     "ClientOperations",
     "OPERATIONS",
