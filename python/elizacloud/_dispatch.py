@@ -96,15 +96,8 @@ class Router:
             if ev.type in _TERMINAL:
                 del self._pending[ev.request_id]
             return [waiter]
-        # Progress the library reports without a request id goes to every request it concerns.
-        if ev.type in (EventType.LOGIN_BROWSER_URL, EventType.LOGIN_PROGRESS):
-            return [w for w in self._pending.values() if w.kind == "login"]
-        if ev.type == EventType.PROVISION_PROGRESS:
-            return [
-                w
-                for w in self._pending.values()
-                if w.kind in ("connect", "provision") and w.agent_id in (None, ev.agent_id)
-            ]
+        # Events of a request always carry its id (login, provisioning progress of a connect or
+        # a provision call); one without an id is unsolicited (a reconnect's progress).
         return []
 
     def close(self, exc: BaseException) -> list[int]:

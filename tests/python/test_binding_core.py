@@ -33,7 +33,7 @@ def test_handle_lifetime():
     raw.close()  # idempotent
     assert raw.closed
     with pytest.raises(errors.InvalidArgumentError, match="closed"):
-        raw.status()
+        raw.call("status")
 
 
 def test_close_wakes_a_waiting_thread():
@@ -54,7 +54,7 @@ def test_pull_events_of_an_async_request(emulator, api_key):
         base_url=emulator.url, api_key=api_key, no_config_file=True, insecure_local=True
     )
     try:
-        request = raw.identity()
+        request = raw.call("identity")
         ev = raw.wait_event(5000)
         assert ev is not None and ev.type == _core.EC_EVENT_REQUEST_COMPLETED
         assert ev.request_id == request and ev.status == _core.EC_OK and '"userId"' in ev.json
@@ -81,7 +81,7 @@ def test_push_callback_takes_the_gil_and_reports_exceptions(emulator, api_key):
 
     try:
         raw.set_event_callback(callback)
-        first, second = raw.identity(), raw.status()
+        first, second = raw.call("identity"), raw.call("status")
         assert done.wait(5)
         assert sorted(seen) == sorted([first, second])  # two requests: either may finish first
         assert any(isinstance(e, RuntimeError) for e in unraisable)
@@ -105,7 +105,7 @@ def test_dropping_the_last_reference_inside_the_callback(emulator, api_key):
     )
     raw.set_event_callback(callback)
     holder["raw"] = raw
-    raw.identity()
+    raw.call("identity")
     del raw
     assert fired.wait(5)
     time.sleep(0.2)  # the deferred destroy runs on a helper thread; the process must stay sound
@@ -138,7 +138,7 @@ stream = proxy.stream("left open")
 raw = _core.Cloud(base_url=url, api_key=key, no_config_file=True, insecure_local=True)
 raw.set_event_callback(lambda ev: time.sleep(0.05))
 for _ in range(20):
-    raw.identity()
+    raw.call("identity")
 # a daemon thread blocked in a call that the emulator delays: closing at exit cancels it
 def blocked():
     try:

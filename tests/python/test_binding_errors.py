@@ -182,14 +182,14 @@ def test_reentrant_sync_call_inside_a_library_callback(cloud):
 
     def callback(ev: _core.Event) -> None:
         try:
-            raw.status_sync(1000)
+            raw.call_sync("status", "{}", 1000)
         except BaseException as exc:  # noqa: BLE001 - recorded for the assertion
             seen.append(exc)
         called.set()
 
     raw.set_event_callback(callback)
     try:
-        raw.status()  # its REQUEST_COMPLETED goes to the callback
+        raw.call("status")  # its REQUEST_COMPLETED goes to the callback
         assert called.wait(5)
     finally:
         raw.set_event_callback(None)
@@ -210,8 +210,8 @@ def test_a_stream_into_a_full_queue_is_paused_not_cut(make_cloud, api_key, emula
     )
     try:
         # connect on a second handle whose queue nobody drains while a long stream runs
-        raw.connect_sync(agent["id"], 10000)
-        request = raw.stream("x" * 200)
+        raw.call_sync("connect", json.dumps({"agentId": agent["id"]}), 10000)
+        request = raw.call("stream", json.dumps({"text": "x" * 200}))
         deadline = time.monotonic() + 60
         while json.loads(raw.event_stats())["streamPauses"] == 0:
             assert time.monotonic() < deadline, "the stream was never paused"

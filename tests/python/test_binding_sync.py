@@ -181,7 +181,7 @@ def test_raw_sync_forms_release_the_gil(cloud, emulator):
     t = threading.Thread(target=spin)
     t.start()
     try:
-        text = cloud._core.identity_sync(5000)
+        text = cloud._core.call_sync("identity", "{}", 5000)
     finally:
         done.set()
         t.join()

@@ -233,21 +233,9 @@ class Cloud extends CloudBase {
 
     #route(ev) {
         const waiter = ev.requestId ? this.#pending.get(ev.requestId) : undefined;
-        if (waiter) {
-            waiter.deliver(ev);
-        } else if (
-            ev.type === EventType.LOGIN_BROWSER_URL ||
-            ev.type === EventType.LOGIN_PROGRESS ||
-            ev.type === EventType.PROVISION_PROGRESS
-        ) {
-            // Progress reported without a request id goes to every request it concerns.
-            for (const w of this.#pending.values()) {
-                const login = ev.type !== EventType.PROVISION_PROGRESS;
-                if (login ? w.kind === 'login' : w.kind === 'connect' || w.kind === 'provision') {
-                    if (login || !w.agentId || w.agentId === ev.agentId) w.deliver(ev);
-                }
-            }
-        }
+        // Events of a request carry its id (login, provisioning progress of a connect or a
+        // provision call); one without an id is unsolicited (a reconnect's progress).
+        if (waiter) waiter.deliver(ev);
         if (REQUEST_ONLY.has(ev.type)) return;
         if (ev.type === EventType.CREDENTIALS_CHANGED && this.#exportEnv) {
             if (ev.text) exportKey(this.apiKey);
