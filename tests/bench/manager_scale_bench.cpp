@@ -47,7 +47,7 @@
 #include <vector>
 
 #include "cloud_test_env.hpp"
-#include "session/client_agent_ops.hpp"
+#include "api/cloud_client.hpp"
 #include "session/cloud_manager.hpp"
 #include "util/log.hpp"
 
@@ -156,7 +156,7 @@ public:
     }
 
     OperationId provision(const std::string &id, OpCallback done,
-                          ProvisionProgressCallback progress) override {
+                          ProgressCallback progress) override {
         return inner_->provision(id, std::move(done), std::move(progress));
     }
     OperationId get_agent(const std::string &id, OpCallback done) override {
@@ -182,7 +182,7 @@ public:
         return inner_->send(id, text, target, std::move(done));
     }
     OperationId stream(const std::string &id, const std::string &text, const ChatTarget &target,
-                       StreamChunkCallback on_chunk, OpCallback done) override {
+                       ChunkCallback on_chunk, OpCallback done) override {
         return inner_->stream(id, text, target, std::move(on_chunk), std::move(done));
     }
     OperationId status(const std::string &id, OpCallback done) override {
@@ -288,7 +288,7 @@ int main(int argc, char **argv) {
     client_options.heartbeat_timeout_ms = 10'000;
     auto client = std::make_shared<CloudClient>(engine, test::emulator_base(emulator),
                                                 emulator.create_key(), client_options);
-    auto ops = std::make_shared<WatchingOps>(std::make_shared<ClientAgentOps>(client));
+    auto ops = std::make_shared<WatchingOps>(std::shared_ptr<AgentOps>(client));
 
     std::vector<std::string> agents;
     for (int i = 0; i < managers; ++i) {

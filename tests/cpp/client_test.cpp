@@ -323,7 +323,7 @@ TEST_F(ClientTest, BackupsOfAnUnknownAgentAreEmpty) {
 TEST_F(ClientTest, SendMessageStatusAndHeartbeat) {
     std::string id = running_agent();
     EXPECT_EQ(client_->send_message(id, "hello"), "echo: hello");
-    MessageOptions group;
+    ChatTarget group;
     group.channel_type = "GROUP";
     group.room_id = "room-1";
     EXPECT_EQ(client_->send_message(id, "hi all", group), "echo: hi all");
@@ -332,7 +332,7 @@ TEST_F(ClientTest, SendMessageStatusAndHeartbeat) {
 }
 
 TEST_F(ClientTest, UnknownChannelTypeIsRejected) {
-    MessageOptions bad;
+    ChatTarget bad;
     bad.channel_type = "SMS";
     EXPECT_EQ(status_of([&] { client_->send_message(kUnknownAgent, "x", bad); }),
               Status::InvalidArgument);

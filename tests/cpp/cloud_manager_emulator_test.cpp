@@ -1,6 +1,6 @@
-// CloudManager with the real CloudClient (through ClientAgentOps) against the emulator over real
-// sockets, with intervals shrunk to milliseconds: the happy path with a provisioning job, connect
-// failures, heartbeat loss and recovery, and the bounded final snapshot.
+// CloudManager with the real CloudClient (the client is the AgentOps) against the emulator over
+// real sockets, with intervals shrunk to milliseconds: the happy path with a provisioning job,
+// connect failures, heartbeat loss and recovery, and the bounded final snapshot.
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -10,7 +10,7 @@
 #include <thread>
 
 #include "cloud_test_env.hpp"
-#include "session/client_agent_ops.hpp"
+#include "api/cloud_client.hpp"
 #include "session/cloud_manager.hpp"
 
 namespace elizacloud {
@@ -81,7 +81,7 @@ protected:
         client_options.heartbeat_timeout_ms = 2'000;
         client_ = std::make_shared<CloudClient>(engine_, test::emulator_base(*emulator_),
                                                 emulator_->create_key(), client_options);
-        ops_ = std::make_shared<ClientAgentOps>(client_);
+        ops_ = client_;
     }
     void TearDown() override {
         if (manager_) manager_->shutdown();  // no listener call after this: recorder_ goes next
@@ -105,7 +105,7 @@ protected:
     void make_manager(CloudManagerOptions options) {
         CloudManagerListeners listeners;
         listeners.on_state = [this](const StateChange &c) { recorder_.add(c); };
-        listeners.on_progress = [this](const std::string &, const ProvisionProgress &p) {
+        listeners.on_progress = [this](const std::string &, const JobProgress &p) {
             std::lock_guard<std::mutex> lock(progress_mutex_);
             progress_.push_back(p.status);
         };
@@ -154,7 +154,7 @@ protected:
     std::shared_ptr<Engine> engine_;
     size_t baseline_timers_ = 0;
     std::shared_ptr<CloudClient> client_;
-    std::shared_ptr<ClientAgentOps> ops_;
+    std::shared_ptr<CloudClient> ops_;
     std::shared_ptr<CloudManager> manager_;
     Recorder recorder_;
     std::mutex progress_mutex_;

@@ -31,7 +31,7 @@ protected:
             std::lock_guard<std::mutex> lock(mutex_);
             backups_.push_back(e);
         };
-        listeners.on_progress = [this](const std::string &, const ProvisionProgress &p) {
+        listeners.on_progress = [this](const std::string &, const JobProgress &p) {
             std::lock_guard<std::mutex> lock(mutex_);
             progress_.push_back(p.status);
         };

@@ -13,9 +13,9 @@
 #include <string>
 #include <vector>
 
+#include "api/agent_ops.hpp"
 #include "net/engine.hpp"
 #include "net/io_wait.hpp"
-#include "session/agent_ops.hpp"
 
 namespace elizacloud::testing {
 
@@ -146,10 +146,10 @@ public:
     }
 
     OperationId provision(const std::string &agent_id, OpCallback done,
-                          ProvisionProgressCallback progress) override {
+                          ProgressCallback progress) override {
         OperationId id = start(OpKind::Provision, agent_id, std::move(done));
         if (progress) {
-            engine_->post([progress] { progress(ProvisionProgress{"job-1", "in_progress", 1}); });
+            engine_->post([progress, agent_id] { progress(JobProgress{agent_id, "job-1", "in_progress", 1}); });
         }
         return id;
     }
@@ -174,7 +174,7 @@ public:
         return start(OpKind::Send, agent_id, std::move(done));
     }
     OperationId stream(const std::string &agent_id, const std::string &, const ChatTarget &,
-                       StreamChunkCallback on_chunk, OpCallback done) override {
+                       ChunkCallback on_chunk, OpCallback done) override {
         return start(OpKind::Stream, agent_id, std::move(done), std::move(on_chunk));
     }
     OperationId status(const std::string &agent_id, OpCallback done) override {
@@ -195,7 +195,7 @@ private:
     struct Pending {
         OpKind kind;
         OpCallback done;
-        StreamChunkCallback on_chunk;
+        ChunkCallback on_chunk;
         Outcome outcome;
         TimerId timer = 0;
         bool held = false;
@@ -205,7 +205,7 @@ private:
     static int idx(OpKind kind) { return static_cast<int>(kind); }
 
     OperationId start(OpKind kind, const std::string &agent_id, OpCallback done,
-                      StreamChunkCallback on_chunk = {}) {
+                      ChunkCallback on_chunk = {}) {
         std::lock_guard<std::mutex> lock(mutex_);
         OperationId id = next_id_++;
         calls_.push_back(Call{kind, agent_id, engine_->clock().now_ms(), id});

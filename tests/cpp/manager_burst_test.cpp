@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "cloud_test_env.hpp"
-#include "session/client_agent_ops.hpp"
+#include "api/cloud_client.hpp"
 #include "session/cloud_manager.hpp"
 #include "util/log.hpp"
 
@@ -74,7 +74,7 @@ TEST(ManagerBurst, ThousandManagersConnectAndDisconnectAtOnceWithoutFailures) {
     auto engine = test::make_local_engine();  // the default connection cap
     auto client =
         std::make_shared<CloudClient>(engine, test::emulator_base(emulator), emulator.create_key());
-    auto ops = std::make_shared<ClientAgentOps>(client);
+    std::shared_ptr<AgentOps> ops = client;
 
     std::vector<std::string> agents;
     for (int i = 0; i < kManagers; ++i) {

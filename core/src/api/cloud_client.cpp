@@ -30,7 +30,7 @@ void require_channel_type(std::string_view channel_type) {
 }
 
 // {"jsonrpc":"2.0","id":"<uuid>","method":"message.send","params":{...}}
-std::string message_send_body(std::string_view text, const MessageOptions &options,
+std::string message_send_body(std::string_view text, const ChatTarget &options,
                               bool with_channel_type) {
     std::string body = R"({"jsonrpc":"2.0","id":)" + json::quote(uuid_v4()) +
                        R"(,"method":"message.send","params":{"text":)" + json::quote(text) +
@@ -56,20 +56,34 @@ Identity identity_from_json(std::string_view data_json) {
     return identity;
 }
 
+CloudClient::CloudClient(std::shared_ptr<Engine> engine, BaseUrl base, KeySupplier key,
+                         ClientOptions options)
+    : base_(std::move(base)), key_(std::move(key)), options_(options), ops_(std::move(engine)) {
+    if (!key_) throw Error(Status::InvalidArgument, "no key supplier");
+    if (base_.api_url.empty()) throw Error(Status::InvalidArgument, "base URL not set");
+}
+
 CloudClient::CloudClient(std::shared_ptr<Engine> engine, BaseUrl base, std::string api_key,
                          ClientOptions options)
-    : base_(std::move(base)),
-      api_key_(std::move(api_key)),
-      options_(options),
-      ops_(std::move(engine)) {
-    if (api_key_.empty()) throw Error(Status::NotConnected, "no Eliza Cloud API key configured");
-    if (base_.api_url.empty()) throw Error(Status::InvalidArgument, "base URL not set");
+    : CloudClient(
+          std::move(engine), std::move(base), [key = api_key] { return key; }, options) {
+    if (api_key.empty()) throw Error(Status::NotConnected, "no Eliza Cloud API key configured");
 }
 
 CloudClient::~CloudClient() = default;
 
+std::string CloudClient::current_key() const {
+    std::string key = key_();
+    if (key.empty()) throw Error(Status::NotConnected, "no API key: log in first");
+    return key;
+}
+
 std::string CloudClient::key_prefix() const {
-    return api_key_.substr(0, 12);
+    return current_key().substr(0, 12);
+}
+
+void CloudClient::cancel_all() {
+    ops_.cancel_all();
 }
 
 void CloudClient::cancel(OperationId id) {
@@ -81,7 +95,7 @@ HttpRequest CloudClient::make_request(std::string_view method, std::string path,
     HttpRequest request;
     request.method = std::string(method);
     request.url = base_.site_url + path;
-    request.headers = {{"X-API-Key", api_key_}, {"Accept", "application/json"}};
+    request.headers = {{"X-API-Key", current_key()}, {"Accept", "application/json"}};
     request.total_timeout_ms = timeout_ms;
     return request;
 }
@@ -353,7 +367,7 @@ OperationId CloudClient::bridge_call(std::string_view agent_id, std::string body
 }
 
 OperationId CloudClient::send_message_async(std::string_view agent_id, std::string_view text,
-                                            const MessageOptions &options, OpCallback done) {
+                                            const ChatTarget &options, OpCallback done) {
     require_agent_id(agent_id);
     require_channel_type(options.channel_type);
     return bridge_call(agent_id, message_send_body(text, options, true), BridgeKind::Message,
@@ -459,7 +473,7 @@ std::string CloudClient::list_backups(std::string_view agent_id, int wait_ms) {
 }
 
 std::string CloudClient::send_message(std::string_view agent_id, std::string_view text,
-                                      const MessageOptions &options, int wait_ms) {
+                                      const ChatTarget &options, int wait_ms) {
     std::string result = value_or_throw(ops_.run_sync(
         [&](OpCallback cb) { return send_message_async(agent_id, text, options, std::move(cb)); },
         wait_ms));
@@ -483,8 +497,7 @@ bool CloudClient::heartbeat(std::string_view agent_id, int wait_ms) {
 }
 
 std::string CloudClient::stream(std::string_view agent_id, std::string_view text,
-                                const MessageOptions &options, ChunkCallback on_chunk,
-                                int wait_ms) {
+                                const ChatTarget &options, ChunkCallback on_chunk, int wait_ms) {
     std::string result = value_or_throw(ops_.run_sync(
         [&](OpCallback cb) {
             return stream_async(agent_id, text, options, on_chunk, std::move(cb));

@@ -11,6 +11,7 @@
 #include <string>
 #include <string_view>
 
+#include "api/agent_ops.hpp"
 #include "api/operation_spec.hpp"
 #include "net/base_url.hpp"
 #include "net/engine.hpp"
@@ -31,23 +32,6 @@ struct ClientOptions {
     int stream_idle_timeout_ms = 120'000;      // no byte for this long ends a stream with Timeout
 };
 
-// Progress of a provisioning job, reported once when the job is known and after every poll.
-struct JobProgress {
-    std::string agent_id;
-    std::string job_id;
-    std::string status;  // pending | in_progress | completed | failed (as the cloud says)
-    int polls = 0;       // job polls made so far
-};
-using ProgressCallback = std::function<void(const JobProgress &)>;
-// A stream's chunk texts, in order, on the I/O thread.
-using ChunkCallback = std::function<void(std::string_view text)>;
-
-// Bridge message parameters. Channel types: DM, GROUP, VOICE_DM, VOICE_GROUP, API.
-struct MessageOptions {
-    std::string room_id = "web-chat";
-    std::string channel_type = "DM";
-};
-
 struct Identity {
     std::string user_id;          // data.id
     std::string organization_id;  // data.organization.id (empty if the key has no org)
@@ -61,13 +45,21 @@ Identity identity_from_json(std::string_view data_json);
 // Pass to the synchronous forms for no extra wait limit (the operation's own timeouts apply).
 inline constexpr int kWaitUnlimited = -1;
 
-class CloudClient {
+// The client is the AgentOps of the orchestration layer (CloudManager, proxy, scheduler) itself.
+class CloudClient final : public AgentOps {
 public:
+    // The key to send now; throws Error(NotConnected) when there is none. A handle's one client
+    // reads its account's key through this, so it survives login and logout.
+    using KeySupplier = std::function<std::string()>;
+
     // The API key is sent as X-API-Key on every call and never appears in errors or logs.
+    CloudClient(std::shared_ptr<Engine> engine, BaseUrl base, KeySupplier key,
+                ClientOptions options = {});
+    // A fixed key (NotConnected at once when it is empty).
     CloudClient(std::shared_ptr<Engine> engine, BaseUrl base, std::string api_key,
                 ClientOptions options = {});
     // Cancels every operation and waits for their completions (off the I/O thread).
-    ~CloudClient();
+    ~CloudClient() override;
     CloudClient(const CloudClient &) = delete;
     CloudClient &operator=(const CloudClient &) = delete;
 
@@ -75,6 +67,39 @@ public:
     const ClientOptions &options() const { return options_; }
     // "eliza_ab12cd" — the only part of the key that may be shown.
     std::string key_prefix() const;
+
+    // ---- AgentOps (api/agent_ops.hpp): the orchestration layer's calls ----
+    OperationId provision(const std::string &agent_id, OpCallback done,
+                          ProgressCallback progress) override {
+        return provision_async(agent_id, std::move(done), std::move(progress));
+    }
+    OperationId get_agent(const std::string &agent_id, OpCallback done) override {
+        return get_agent_async(agent_id, std::move(done));
+    }
+    OperationId snapshot(const std::string &agent_id, OpCallback done) override {
+        return snapshot_async(agent_id, std::move(done));
+    }
+    OperationId list_backups(const std::string &agent_id, OpCallback done) override {
+        return list_backups_async(agent_id, std::move(done));
+    }
+    OperationId restore(const std::string &agent_id, const std::string &backup_id,
+                        OpCallback done) override {
+        return restore_async(agent_id, backup_id, std::move(done));
+    }
+    OperationId heartbeat(const std::string &agent_id, OpCallback done) override {
+        return heartbeat_async(agent_id, std::move(done));
+    }
+    OperationId send(const std::string &agent_id, const std::string &text, const ChatTarget &target,
+                     OpCallback done) override {
+        return send_message_async(agent_id, text, target, std::move(done));
+    }
+    OperationId stream(const std::string &agent_id, const std::string &text,
+                       const ChatTarget &target, ChunkCallback on_chunk, OpCallback done) override {
+        return stream_async(agent_id, text, target, std::move(on_chunk), std::move(done));
+    }
+    OperationId status(const std::string &agent_id, OpCallback done) override {
+        return get_status_async(agent_id, std::move(done));
+    }
 
     // ---- asynchronous forms: json in the completion is described per call ----
     OperationId list_agents_async(OpCallback done);                                  // data array
@@ -94,14 +119,13 @@ public:
     OperationId list_backups_async(std::string_view agent_id, OpCallback done);  // data array
     // Bridge message.send; json = the JSON-RPC result object, "text" always present.
     OperationId send_message_async(std::string_view agent_id, std::string_view text,
-                                   const MessageOptions &options, OpCallback done);
+                                   const ChatTarget &options, OpCallback done);
     OperationId get_status_async(std::string_view agent_id, OpCallback done);  // result object
     // Ok (json = the agent's reply, or {}) iff HTTP 2xx and no JSON-RPC error.
     OperationId heartbeat_async(std::string_view agent_id, OpCallback done);
     // SSE stream; on_chunk gets each chunk's text in order; json = {"text":<all chunks>}.
     OperationId stream_async(std::string_view agent_id, std::string_view text,
-                             const MessageOptions &options, ChunkCallback on_chunk,
-                             OpCallback done);
+                             const ChatTarget &options, ChunkCallback on_chunk, OpCallback done);
     OperationId credits_balance_async(bool fresh, OpCallback done);       // {"balance":<number>}
     OperationId get_user_async(OpCallback done);                          // data
     OperationId get_job_async(std::string_view job_id, OpCallback done);  // data
@@ -113,7 +137,9 @@ public:
     OperationId call_async(std::string_view op_name, std::string_view params_json, OpCallback done,
                            ProgressCallback progress = {});
     // Cancels any operation of this client, whatever step it is in (Cancelled completion).
-    void cancel(OperationId id);
+    void cancel(OperationId id) override;
+    // Cancels every operation in flight (the account's key changed: logout, a new login).
+    void cancel_all();
 
     // ---- synchronous forms (throw Error) ----
     std::string list_agents(int wait_ms = kWaitUnlimited);
@@ -130,14 +156,14 @@ public:
     std::string snapshot(std::string_view agent_id, int wait_ms = kWaitUnlimited);
     std::string list_backups(std::string_view agent_id, int wait_ms = kWaitUnlimited);
     std::string send_message(std::string_view agent_id, std::string_view text,
-                             const MessageOptions &options = {}, int wait_ms = kWaitUnlimited);
+                             const ChatTarget &options = {}, int wait_ms = kWaitUnlimited);
     std::string get_status(std::string_view agent_id, int wait_ms = kWaitUnlimited);
     // Never throws for cloud or transport failures (false); still throws InvalidArgument and
     // Reentrant.
     bool heartbeat(std::string_view agent_id, int wait_ms = kWaitUnlimited);
     // Returns the whole reply text; on_chunk runs on the I/O thread as chunks arrive.
     std::string stream(std::string_view agent_id, std::string_view text,
-                       const MessageOptions &options = {}, ChunkCallback on_chunk = {},
+                       const ChatTarget &options = {}, ChunkCallback on_chunk = {},
                        int wait_ms = kWaitUnlimited);
     double credits_balance(bool fresh = false, int wait_ms = kWaitUnlimited);
     Identity get_user(int wait_ms = kWaitUnlimited);
@@ -165,7 +191,8 @@ private:
                             OpCallback done);
 
     BaseUrl base_;
-    std::string api_key_;
+    std::string current_key() const;  // key_() or NotConnected
+    KeySupplier key_;
     ClientOptions options_;
     OperationSet ops_;  // last: destroyed (operations cancelled) before the fields above
 };

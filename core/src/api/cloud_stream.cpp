@@ -53,7 +53,7 @@ void handle_event(Operation &op, StreamState &state, SseEvent &&event) {
 }  // namespace
 
 OperationId CloudClient::stream_async(std::string_view agent_id, std::string_view text,
-                                      const MessageOptions &options, ChunkCallback on_chunk,
+                                      const ChatTarget &options, ChunkCallback on_chunk,
                                       OpCallback done) {
     if (!is_uuid(agent_id))
         throw Error(Status::InvalidArgument, "agent id must be a UUID (8-4-4-4-12 hex digits)");

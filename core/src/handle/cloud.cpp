@@ -136,7 +136,16 @@ Cloud::Cloud(const ec_cloud_options &o) {
     backup.final_timeout_ms = pick(o.final_snapshot_timeout_ms, 0, 10'000);
     manager_options_.enabled = enabled_;
 
-    if (!api_key_.empty()) set_client_locked(api_key_);
+    // One client for the handle's life; it reads the account's key for each request.
+    client_ = std::make_shared<CloudClient>(
+        engine_, base_,
+        [this, gate = gate_] {
+            GateScope scope(*gate);
+            if (!scope) throw Error(Status::Cancelled, "the cloud handle was destroyed");
+            std::lock_guard<std::mutex> lock(state_mutex_);
+            return api_key_;
+        },
+        client_options_);
 
     // Back-pressure: a stream paused because the queue filled is resumed on the engine's thread
     // once the consumer (puller or dispatcher) has made room.
@@ -183,16 +192,13 @@ void Cloud::shutdown() {
     // their own operations.
     std::shared_ptr<CloudManager> manager;
     std::shared_ptr<CloudLogin> login;
-    std::shared_ptr<CloudClient> client;
-    std::shared_ptr<AgentOps> client_ops;
     {
         std::lock_guard<std::mutex> lock(state_mutex_);
         manager = std::move(manager_);
         login = std::move(login_);
-        client = std::move(client_);
-        client_ops = std::move(client_ops_);
     }
     if (manager) manager->shutdown();
+    client_->cancel_all();  // its destructor (with the handle) waits for the completions
 }
 
 void Cloud::set_callback(ec_event_fn fn, void *user_data, void (*free_user_data)(void *)) {
@@ -268,9 +274,9 @@ std::string Cloud::run(Request request, int32_t timeout_ms,
         ops_done_.wait(lock, ready);
     } else if (!ops_done_.wait_for(lock, std::chrono::milliseconds(timeout_ms), ready)) {
         lock.unlock();
-        abort(id, ErrorInfo::make(Status::Timeout, std::string(pending->name) +
-                                                       " timed out after " +
-                                                       std::to_string(timeout_ms) + " ms"));
+        abort(id,
+              ErrorInfo::make(Status::Timeout, std::string(pending->name) + " timed out after " +
+                                                   std::to_string(timeout_ms) + " ms"));
         lock.lock();
         ops_done_.wait(lock, ready);  // set by abort, or by a completion that won the race
     }

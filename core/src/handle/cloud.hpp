@@ -181,14 +181,15 @@ private:
     CancelFn launch_proxy_op(const Request &request, uint64_t id, bool sync);
     CancelFn launch_backup_op(const Request &request, uint64_t id);
 
-    std::shared_ptr<CloudClient> client() const;  // throws NotConnected
-    // [state_mutex_ held or constructor] A new client (and its AgentOps view) for key.
-    void set_client_locked(const std::string &key);
+    std::shared_ptr<CloudClient> client() const;  // throws NotConnected without a key
+    // Replaces the account's key (empty = none) and cancels what the client had in flight with
+    // the previous one. Not with state_mutex_ held.
+    void set_key(std::string key);
     void complete_login(uint64_t id, const LoginResult &result);
     // The account side of a completed login (shared with adopt_login); returns the save error.
     ErrorInfo store_login(uint64_t id, const LoginResult &result);
     void complete_logout(uint64_t id);
-    std::shared_ptr<CloudClient> client_or_null() const;
+    bool has_key() const;
     std::shared_ptr<CloudManager> manager(bool create);
     std::shared_ptr<CloudRuntimeProxy> proxy() const;  // throws NotConnected
     void on_identity(const Identity &identity);
@@ -214,8 +215,9 @@ private:
     // The account. state_mutex_ is never held while calling a component or host code.
     mutable std::mutex state_mutex_;
     std::string api_key_;
+    // The one client of the handle, for its whole life: it reads api_key_ for every request, so
+    // it survives login and logout; it is also the manager's AgentOps.
     std::shared_ptr<CloudClient> client_;
-    std::shared_ptr<AgentOps> client_ops_;  // client_ seen as AgentOps (for the manager)
     std::optional<Identity> identity_;
     bool enabled_ = false;
     std::shared_ptr<CloudManager> manager_;

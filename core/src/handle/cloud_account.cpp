@@ -4,7 +4,6 @@
 
 #include "handle/cloud.hpp"
 #include "handle/status_report.hpp"
-#include "session/cloud_agent_ops.hpp"
 #include "util/json.hpp"
 #include "util/log.hpp"
 
@@ -38,20 +37,22 @@ bool auth_rejected(Status s) {
 
 }  // namespace
 
-void Cloud::set_client_locked(const std::string &key) {
-    client_ = std::make_shared<CloudClient>(engine_, base_, key, client_options_);
-    client_ops_ = make_client_agent_ops(client_);
+void Cloud::set_key(std::string key) {
+    {
+        std::lock_guard<std::mutex> lock(state_mutex_);
+        api_key_ = std::move(key);
+    }
+    client_->cancel_all();  // what ran with the previous key ends (Cancelled), as before
 }
 
-std::shared_ptr<CloudClient> Cloud::client_or_null() const {
+bool Cloud::has_key() const {
     std::lock_guard<std::mutex> lock(state_mutex_);
-    return client_;
+    return !api_key_.empty();
 }
 
 std::shared_ptr<CloudClient> Cloud::client() const {
-    auto c = client_or_null();
-    if (!c) throw Error(Status::NotConnected, "no API key: log in first");
-    return c;
+    if (!has_key()) throw Error(Status::NotConnected, "no API key: log in first");
+    return client_;
 }
 
 void Cloud::on_identity(const Identity &identity) {
@@ -146,14 +147,9 @@ ErrorInfo Cloud::store_login(uint64_t id, const LoginResult &result) {
             saved = ErrorInfo::make(Status::Io, e.what());
         }
     }
-    std::shared_ptr<CloudClient> old_client;
-    std::shared_ptr<AgentOps> old_ops;
+    set_key(result.api_key);
     {
         std::lock_guard<std::mutex> lock(state_mutex_);
-        old_client = std::move(client_);
-        old_ops = std::move(client_ops_);
-        api_key_ = result.api_key;
-        set_client_locked(api_key_);
         if (!result.user_id.empty()) {
             identity_ = Identity{result.user_id, result.organization_id, {}};
         } else {
@@ -205,13 +201,9 @@ Cloud::CancelFn Cloud::launch_logout(uint64_t id) {
 }
 
 void Cloud::complete_logout(uint64_t id) {
-    std::shared_ptr<CloudClient> old_client;
-    std::shared_ptr<AgentOps> old_ops;
+    set_key({});
     {
         std::lock_guard<std::mutex> lock(state_mutex_);
-        api_key_.clear();
-        old_client = std::move(client_);
-        old_ops = std::move(client_ops_);
         identity_.reset();
         enabled_ = false;
     }
@@ -239,7 +231,7 @@ Cloud::CancelFn Cloud::launch_status(uint64_t id) {
     std::shared_ptr<CloudClient> c;
     {
         std::lock_guard<std::mutex> lock(state_mutex_);
-        c = client_;
+        if (!api_key_.empty()) c = client_;
         facts.has_api_key = !api_key_.empty();
         facts.enabled = enabled_;
         facts.runtime_started = manager_ != nullptr;
@@ -274,11 +266,11 @@ Cloud::CancelFn Cloud::launch_status(uint64_t id) {
 }
 
 Cloud::CancelFn Cloud::launch_credits(uint64_t id, bool fresh) {
-    auto c = client_or_null();
-    if (!c) {
+    if (!has_key()) {
         finish(id, {}, credits_json(false, std::nullopt, base_.top_up_url()));
         return {};
     }
+    auto c = client_;
     const OperationId op = c->credits_balance_async(
         fresh, gated([this, id](OpResult &&result) {
             if (!result.error.ok()) {

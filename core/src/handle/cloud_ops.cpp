@@ -4,7 +4,6 @@
 #include <utility>
 
 #include "handle/cloud.hpp"
-#include "session/cloud_agent_ops.hpp"
 #include "util/json.hpp"
 
 namespace elizacloud {
@@ -82,7 +81,7 @@ std::shared_ptr<CloudManager> Cloud::manager(bool create) {
     CloudManagerListeners listeners;
     listeners.on_state = gated([this](const StateChange &change) { on_state(change); });
     listeners.on_backup = gated([this](const BackupEvent &event) { on_backup(event); });
-    listeners.on_progress = gated([this](const std::string &agent_id, const ProvisionProgress &p) {
+    listeners.on_progress = gated([this](const std::string &agent_id, const JobProgress &p) {
         Event event;
         event.type = EC_EVENT_PROVISION_PROGRESS;
         // Progress during a connect belongs to that request; a reconnect's has none (0).
@@ -95,18 +94,10 @@ std::shared_ptr<CloudManager> Cloud::manager(bool create) {
         event.json = progress_json(agent_id, p.job_id, p.status, p.polls);
         push(std::move(event));
     });
-    // The manager asks for the agent operations at its first connect and keeps them; they
-    // follow the account, so a later login's key is used from then on.
-    auto ops = std::make_shared<AccountAgentOps>([this, gate = gate_]() {
-        GateScope scope(*gate);
-        if (!scope) throw Error(Status::Cancelled, "the cloud handle was destroyed");
-        std::lock_guard<std::mutex> inner(state_mutex_);
-        if (!client_ops_) throw Error(Status::NotConnected, "no API key: log in first");
-        return client_ops_;
-    });
     manager_options_.enabled = enabled_;
-    manager_ = CloudManager::create(engine_, std::shared_ptr<AgentOps>(std::move(ops)),
-                                    manager_options_, std::move(listeners));
+    // The client is the manager's AgentOps; it follows the account's key (login, logout).
+    manager_ = CloudManager::create(engine_, std::shared_ptr<AgentOps>(client_), manager_options_,
+                                    std::move(listeners));
     return manager_;
 }
 
@@ -145,7 +136,7 @@ void Cloud::on_backup(const BackupEvent &backup) {
 }
 
 Cloud::CancelFn Cloud::launch_connect(const Request &r, uint64_t id) {
-    if (!client_or_null()) throw Error(Status::NotConnected, "no API key: log in first");
+    if (!has_key()) throw Error(Status::NotConnected, "no API key: log in first");
     auto m = manager(true);
     {
         std::lock_guard<std::mutex> lock(state_mutex_);
@@ -207,7 +198,7 @@ Cloud::CancelFn Cloud::launch_proxy_op(const Request &r, uint64_t id, bool sync)
             op = p->send_async(r.text, op_done(id), target);
             break;
         case Method::Stream: {
-            StreamChunkCallback on_chunk;
+            ChunkCallback on_chunk;
             if (!sync) on_chunk = gated([this, id](std::string_view text) { chunk(id, text); });
             op = p->stream_async(r.text, std::move(on_chunk), op_done(id), target);
             break;

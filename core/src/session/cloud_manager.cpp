@@ -323,7 +323,7 @@ void CloudManager::begin_connect(const std::shared_ptr<Op> &op) {
             [weak, session](OpResult &&result) {
                 if (auto self = weak.lock()) self->on_provisioned(session, std::move(result));
             },
-            [weak, session, agent](const ProvisionProgress &progress) {
+            [weak, session, agent](const JobProgress &progress) {
                 auto self = weak.lock();
                 if (!self || self->session_ != session || !self->listeners_.on_progress) return;
                 guarded("progress listener",

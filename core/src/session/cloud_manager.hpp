@@ -30,8 +30,8 @@
 #include <optional>
 #include <string>
 
+#include "api/agent_ops.hpp"
 #include "net/engine.hpp"
-#include "session/agent_ops.hpp"
 #include "session/backup_scheduler.hpp"
 #include "session/cloud_proxy.hpp"
 #include "session/connection_monitor.hpp"
@@ -69,7 +69,7 @@ struct CloudManagerOptions {
 struct CloudManagerListeners {
     std::function<void(const StateChange &)> on_state;
     BackupListener on_backup;
-    std::function<void(const std::string &agent_id, const ProvisionProgress &)> on_progress;
+    std::function<void(const std::string &agent_id, const JobProgress &)> on_progress;
 };
 
 // Builds the AgentOps on first connect (R133 auto-init); may throw Error (e.g. no API key).

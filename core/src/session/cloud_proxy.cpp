@@ -139,7 +139,7 @@ OperationId CloudRuntimeProxy::send_async(const std::string &text, OpCallback do
         std::move(done));
 }
 
-OperationId CloudRuntimeProxy::stream_async(const std::string &text, StreamChunkCallback on_chunk,
+OperationId CloudRuntimeProxy::stream_async(const std::string &text, ChunkCallback on_chunk,
                                             OpCallback done, ChatTarget target) {
     return track(
         [&](OpCallback cb) {
@@ -213,7 +213,7 @@ bool CloudRuntimeProxy::is_alive(int64_t wait_ms) {
     }
 }
 
-std::string CloudRuntimeProxy::stream(const std::string &text, const StreamChunkCallback &on_chunk,
+std::string CloudRuntimeProxy::stream(const std::string &text, const ChunkCallback &on_chunk,
                                       ChatTarget target, int64_t wait_ms) {
     refuse_on_io_thread(*engine_, "CloudRuntimeProxy::stream");
     // Chunks cross from the I/O thread to this one through a small queue, so the host's

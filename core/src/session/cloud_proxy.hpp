@@ -18,8 +18,8 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "api/agent_ops.hpp"
 #include "net/engine.hpp"
-#include "session/agent_ops.hpp"
 
 namespace elizacloud {
 
@@ -46,7 +46,7 @@ public:
     // json = {"text": reply}.
     OperationId send_async(const std::string &text, OpCallback done, ChatTarget target = {});
     // on_chunk gets each chunk text in order (I/O thread); done gets {"text": all chunks}.
-    OperationId stream_async(const std::string &text, StreamChunkCallback on_chunk, OpCallback done,
+    OperationId stream_async(const std::string &text, ChunkCallback on_chunk, OpCallback done,
                              ChatTarget target = {});
     // json = {"state","agentName"}.
     OperationId status_async(OpCallback done);
@@ -59,7 +59,7 @@ public:
     std::string send(const std::string &text, ChatTarget target = {}, int64_t wait_ms = -1);
     // on_chunk runs on the calling thread, in order, while the stream is open; an exception it
     // throws cancels the stream and propagates. Returns the whole reply.
-    std::string stream(const std::string &text, const StreamChunkCallback &on_chunk,
+    std::string stream(const std::string &text, const ChunkCallback &on_chunk,
                        ChatTarget target = {}, int64_t wait_ms = -1);
     AgentStatus status(int64_t wait_ms = -1);
     // false for any failure (as R144: a rejected heartbeat is "not alive").

@@ -22,8 +22,8 @@
 #include <memory>
 #include <string>
 
+#include "api/agent_ops.hpp"
 #include "net/engine.hpp"
-#include "session/agent_ops.hpp"
 
 namespace elizacloud {
 

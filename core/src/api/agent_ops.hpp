@@ -1,7 +1,6 @@
 // The narrow view of the cloud that the orchestration layer (CloudManager, CloudRuntimeProxy,
 // BackupScheduler, ConnectionMonitor) needs. Keeping it this small lets the state machines be
-// tested with a fake in virtual time, and lets the real client (client_agent_ops.hpp) be swapped
-// in unchanged.
+// tested with a fake in virtual time; the real one is the CloudClient itself.
 //
 // Contract for every operation:
 //  - callable from any thread; returns an id at once (never 0);
@@ -23,14 +22,15 @@
 namespace elizacloud {
 
 // Provisioning job progress: job id, status ("pending", "in_progress"...), polls made so far.
-struct ProvisionProgress {
+struct JobProgress {
+    std::string agent_id;
     std::string job_id;
-    std::string status;
-    int polls = 0;
+    std::string status;  // pending | in_progress | completed | failed (as the cloud says)
+    int polls = 0;       // job polls made so far
 };
-using ProvisionProgressCallback = std::function<void(const ProvisionProgress &)>;
+using ProgressCallback = std::function<void(const JobProgress &)>;
 // One streamed chunk of reply text, in order, on the I/O thread.
-using StreamChunkCallback = std::function<void(std::string_view text)>;
+using ChunkCallback = std::function<void(std::string_view text)>;
 
 // Where a bridge message goes. Channel types: DM, GROUP, VOICE_DM, VOICE_GROUP, API.
 struct ChatTarget {
@@ -45,7 +45,7 @@ public:
     // Provisions the agent and follows the provisioning job until the agent runs (or the job
     // fails: the error carries the job's message). json = the agent record afterwards.
     virtual OperationId provision(const std::string &agent_id, OpCallback done,
-                                  ProvisionProgressCallback progress = {}) = 0;
+                                  ProgressCallback progress = {}) = 0;
     // json = the agent record (agentName or name, status, ...).
     virtual OperationId get_agent(const std::string &agent_id, OpCallback done) = 0;
     // json = the snapshot record {id, snapshotType, sizeBytes, createdAt}.
@@ -62,7 +62,7 @@ public:
                              const ChatTarget &target, OpCallback done) = 0;
     // Bridge stream: on_chunk gets each chunk's text in order, then done runs once.
     virtual OperationId stream(const std::string &agent_id, const std::string &text,
-                               const ChatTarget &target, StreamChunkCallback on_chunk,
+                               const ChatTarget &target, ChunkCallback on_chunk,
                                OpCallback done) = 0;
     // Bridge status.get; json = the runtime's status result.
     virtual OperationId status(const std::string &agent_id, OpCallback done) = 0;
