@@ -1,5 +1,6 @@
 // Base URL normalisation (G9) and path-segment encoding.
 #include "net/base_url.hpp"
+#include "util/strings.hpp"
 
 #include <gtest/gtest.h>
 
@@ -76,3 +77,12 @@ TEST(BaseUrl, PathSegmentEncoding) {
 
 }  // namespace
 }  // namespace elizacloud
+
+// The one trim of the core (util/strings.hpp): ASCII whitespace at both ends only.
+static_assert(elizacloud::trim("  a b \r\n") == "a b");
+static_assert(elizacloud::trim("\t\v\f") == "");
+static_assert(elizacloud::trim("x") == "x");
+TEST(Strings, TrimKeepsInnerBlanksAndNonAscii) {
+    EXPECT_EQ(elizacloud::trim(" \xC2\xA0key\xC2\xA0 "), "\xC2\xA0key\xC2\xA0");
+    EXPECT_EQ(elizacloud::trim(""), "");
+}

@@ -14,6 +14,7 @@
 #include "util/json.hpp"
 #include "util/log.hpp"
 #include "util/log_fanout.hpp"
+#include "util/strings.hpp"
 
 namespace elizacloud {
 
@@ -61,13 +62,6 @@ int to_int(int64_t ms) {
     return static_cast<int>(std::min<int64_t>(ms, INT_MAX));
 }
 
-std::string trim(std::string_view s) {
-    const auto blank = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
-    while (!s.empty() && blank(s.front())) s.remove_prefix(1);
-    while (!s.empty() && blank(s.back())) s.remove_suffix(1);
-    return std::string(s);
-}
-
 void check_timings(const ec_cloud_options &o) {
     const int64_t values[] = {
         o.heartbeat_interval_ms,  o.reconnect_initial_delay_ms, o.reconnect_max_delay_ms,
@@ -111,7 +105,7 @@ Cloud::Cloud(const ec_cloud_options &o) {
     // The engine's policy decides: it is also the one checked on every connection.
     base_ = BaseUrl::from_config(o.base_url ? o.base_url : config.base_url, engine_->policy());
 
-    api_key_ = trim(o.api_key ? o.api_key : config.api_key);
+    api_key_ = std::string(trim(o.api_key ? o.api_key : config.api_key));
     enabled_ = config.enabled.value_or(!api_key_.empty());
 
     client_options_.crud_timeout_ms = to_int(pick(o.request_timeout_ms, 0, 30'000));

@@ -2,6 +2,8 @@
 
 #include <cctype>
 
+#include "util/strings.hpp"
+
 namespace elizacloud {
 namespace {
 
@@ -14,14 +16,6 @@ bool ends_with_ci(std::string_view text, std::string_view suffix) {
             return false;
     }
     return true;
-}
-
-std::string_view trim(std::string_view text) {
-    while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front())))
-        text.remove_prefix(1);
-    while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back())))
-        text.remove_suffix(1);
-    return text;
 }
 
 std::string_view strip_trailing_slashes(std::string_view text) {

@@ -8,6 +8,7 @@
 
 #include "net/curl_errors.hpp"
 #include "util/log.hpp"
+#include "util/strings.hpp"
 
 namespace elizacloud {
 namespace {
@@ -24,14 +25,6 @@ bool iequals(std::string_view a, std::string_view b) {
 
 bool starts_with_ci(std::string_view text, std::string_view prefix) {
     return text.size() >= prefix.size() && iequals(text.substr(0, prefix.size()), prefix);
-}
-
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-    while (!s.empty() &&
-           (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n'))
-        s.remove_suffix(1);
-    return s;
 }
 
 bool has_line_break(std::string_view s) {

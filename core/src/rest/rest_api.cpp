@@ -10,6 +10,7 @@
 #include "session/login.hpp"
 #include "util/json.hpp"
 #include "util/log.hpp"
+#include "util/strings.hpp"
 #include "util/uuid.hpp"
 
 namespace elizacloud {
@@ -365,7 +366,7 @@ RestResponse RestApi::login() {
 RestResponse RestApi::login_status(std::string_view query) {
     constexpr const char *kError = "error";
     const auto id = rest::query_param(query, "sessionId");
-    if (!id || rest::trim(*id).empty())
+    if (!id || trim(*id).empty())
         return error_response(400, "sessionId query parameter is required");
     if (!is_uuid(*id)) return error_response(400, "sessionId must be a UUID");
     LoginSessions::Claim claim = sessions_->claim(*id);
@@ -506,7 +507,8 @@ RestResponse RestApi::agents_create(const std::string &body) {
     if (name && !name->IsNull() && !name->IsString())
         return error_response(400, "agentName must be a string");  // G12
     const std::string agent_name =
-        name && name->IsString() ? rest::trim({name->GetString(), name->GetStringLength()}) : "";
+        name && name->IsString() ? std::string(trim({name->GetString(), name->GetStringLength()}))
+                                 : "";
     if (agent_name.empty()) return error_response(400, "agentName is required");
     // Escapes decode to anything (\u0000, a lone surrogate): the decoded name is checked too.
     if (!rest::valid_utf8(agent_name) || rest::has_control_chars(agent_name))

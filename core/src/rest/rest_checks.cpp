@@ -5,6 +5,8 @@
 #include <cctype>
 #include <cstdint>
 
+#include "util/strings.hpp"
+
 namespace elizacloud::rest {
 namespace {
 
@@ -43,7 +45,7 @@ constexpr std::array<std::string_view, 5> kLoopbackNames = {"localhost", "127.0.
 
 bool listed(std::string_view name, const std::vector<std::string> &extra) {
     return std::any_of(extra.begin(), extra.end(), [&](const std::string &allowed) {
-        auto normalised = host_name(trim(allowed));
+        auto normalised = host_name(std::string(trim(allowed)));
         return normalised && *normalised == name;
     });
 }
@@ -69,15 +71,8 @@ bool is_ipv4_loopback(std::string_view text) {
 
 }  // namespace
 
-std::string trim(std::string_view text) {
-    const auto blank = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
-    while (!text.empty() && blank(text.front())) text.remove_prefix(1);
-    while (!text.empty() && blank(text.back())) text.remove_suffix(1);
-    return std::string(text);
-}
-
 bool host_allowed(std::string_view host_header, const std::vector<std::string> &extra) {
-    const std::string host = trim(host_header);
+    const std::string host(trim(host_header));
     if (host.empty()) return true;
     const auto name = host_name(host);
     if (!name || name->empty()) return false;
@@ -87,7 +82,7 @@ bool host_allowed(std::string_view host_header, const std::vector<std::string> &
 }
 
 bool origin_allowed(std::string_view origin_header, const std::vector<std::string> &extra) {
-    const std::string origin = trim(origin_header);
+    const std::string origin(trim(origin_header));
     if (origin.empty()) return true;
     if (std::any_of(extra.begin(), extra.end(),
                     [&](const std::string &allowed) { return trim(allowed) == origin; }))
@@ -106,7 +101,7 @@ bool origin_allowed(std::string_view origin_header, const std::vector<std::strin
 }
 
 bool is_loopback_bind(std::string_view host_text) {
-    std::string host = lower(trim(host_text));
+    std::string host = lower(std::string(trim(host_text)));
     if (host.size() >= 2 && host.front() == '[' && host.back() == ']')
         host = host.substr(1, host.size() - 2);
     if (host == "localhost" || host == "::1" || host == "0:0:0:0:0:0:0:1") return true;

@@ -40,8 +40,6 @@ std::optional<std::string> query_param(std::string_view query, std::string_view 
 // a client's body: the JSON parser and the document's destructor both recurse per level.
 bool json_depth_within(std::string_view text, int max_depth);
 
-std::string trim(std::string_view text);
-
 // Well-formed UTF-8: no stray or missing continuation bytes, no overlong forms, no surrogates,
 // nothing above U+10FFFF.
 bool valid_utf8(std::string_view text);

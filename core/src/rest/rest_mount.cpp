@@ -5,6 +5,7 @@
 
 #include "net/engines.hpp"
 #include "rest/rest_checks.hpp"
+#include "util/strings.hpp"
 
 namespace elizacloud {
 
@@ -12,9 +13,9 @@ RestOptions rest_options_from(const char *token, const char *allowed_hosts,
                               const char *allowed_origins, int64_t login_session_ttl_ms) {
     RestOptions options;
     if (token) {
-        options.token = rest::trim(token);
+        options.token = std::string(trim(token));
     } else if (const char *env = std::getenv("MILADY_API_TOKEN")) {
-        options.token = rest::trim(env);
+        options.token = std::string(trim(env));
     }
     options.allowed_hosts = split_hosts(allowed_hosts);
     options.allowed_origins = split_hosts(allowed_origins);

@@ -27,6 +27,7 @@
 #include "rest/rest_checks.hpp"
 #include "util/json.hpp"
 #include "util/log.hpp"
+#include "util/strings.hpp"
 
 namespace elizacloud {
 namespace {
@@ -566,7 +567,7 @@ int listen_on(const std::string &host, int port, int &bound_port, bool &ipv6) {
 RestServer::RestServer(Cloud &cloud, RestServerOptions options,
                        std::shared_ptr<LoginSessions> sessions)
     : options_(std::move(options)) {
-    std::string host = rest::trim(options_.host);
+    std::string host(trim(options_.host));
     if (host.size() >= 2 && host.front() == '[' && host.back() == ']')
         host = host.substr(1, host.size() - 2);
     if (host.empty()) host = "127.0.0.1";

@@ -18,18 +18,13 @@
 #include "store/file_lock.hpp"
 #include "util/error.hpp"
 #include "util/log.hpp"
+#include "util/strings.hpp"
 
 namespace elizacloud {
 
 namespace {
 
 constexpr std::string_view kWhitespace = " \t\r\n\v\f";
-
-std::string_view trim(std::string_view s) {
-    const size_t first = s.find_first_not_of(kWhitespace);
-    if (first == std::string_view::npos) return {};
-    return s.substr(first, s.find_last_not_of(kWhitespace) - first + 1);
-}
 
 // "~", "~/x" and "~\x" → under home ("~user" is not expanded); relative → under cwd; then
 // "." and ".." segments and a trailing slash are removed, as Node's path.resolve does.
