@@ -12,61 +12,19 @@
 #include <utility>
 #include <vector>
 
+#include "net/http.hpp"
 #include "net/url_policy.hpp"
 #include "util/clock.hpp"
 #include "util/error.hpp"
 
 namespace elizacloud {
 
-using Headers = std::vector<std::pair<std::string, std::string>>;
-
-// Case-insensitive header lookup; nullptr when absent.
-const std::string *find_header(const Headers &headers, std::string_view name);
-
-using RequestId = uint64_t;
 using TimerId = uint64_t;
 
-constexpr size_t kDefaultMaxResponseBytes = 16u * 1024u * 1024u;
 // Requests (and so connections) the engine runs to one host at once; docs/c-api.md says why 32.
 constexpr int kDefaultMaxHostConnections = 32;
 // How long a request may wait for one of those slots before it fails with Timeout.
 constexpr int kDefaultQueueTimeoutMs = 120'000;
-
-struct HttpRequest {
-    std::string method = "GET";
-    std::string url;
-    Headers headers;
-    std::string body;
-    // The timeouts start when the request runs, after any wait for a slot of its host (see
-    // EngineOptions::max_host_connections).
-    int connect_timeout_ms = 10'000;
-    int total_timeout_ms = 30'000;  // 0 = no overall limit (streams)
-    int idle_timeout_ms = 0;        // 0 = none; else fail when no byte arrives for this long
-    // Counted over headers and body, streamed or collected; more fails with ResponseTooLarge.
-    size_t max_response_bytes = kDefaultMaxResponseBytes;
-    // Streaming. When set and the response status is 2xx, body bytes are handed here as they
-    // arrive (on the I/O thread, in order) instead of being collected in HttpResponse::body.
-    // Non-2xx bodies are always collected so the error can be parsed.
-    std::function<void(std::string_view)> on_data;
-    // CURLOPT_RESOLVE entries ("host:port:address"). For tests of connect-time enforcement.
-    std::vector<std::string> resolve;
-};
-
-struct HttpResponse {
-    // Transport outcome. Ok means an HTTP response with a non-3xx status arrived complete;
-    // http_status then says what the server answered. A 3xx completes as RedirectRefused
-    // (message names the status and Location) with http_status and headers filled in.
-    ErrorInfo error;
-    int http_status = 0;
-    Headers headers;
-    std::string body;
-
-    bool ok() const { return error.ok(); }
-};
-
-// Called exactly once per submitted request, on the I/O thread — also when the request is
-// cancelled (Status::Cancelled) or the engine is destroyed (Status::Cancelled).
-using Completion = std::function<void(HttpResponse &&)>;
 
 struct EngineOptions {
     std::string ca_file;                      // empty = system CAs

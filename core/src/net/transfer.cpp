@@ -7,6 +7,7 @@
 #include <limits>
 
 #include "net/curl_errors.hpp"
+#include "util/clock.hpp"
 #include "util/log.hpp"
 #include "util/strings.hpp"
 

@@ -10,7 +10,8 @@
 #include <optional>
 #include <string>
 
-#include "net/engine.hpp"
+#include "net/http.hpp"
+#include "net/url_policy.hpp"
 
 namespace elizacloud {
 
