@@ -46,8 +46,9 @@
 #include <unordered_map>
 #include <vector>
 
-#include "cloud_test_env.hpp"
+#include "../cpp/blocking_client.hpp"
 #include "api/cloud_client.hpp"
+#include "cloud_test_env.hpp"
 #include "session/cloud_manager.hpp"
 #include "util/log.hpp"
 
@@ -292,8 +293,10 @@ int main(int argc, char **argv) {
 
     std::vector<std::string> agents;
     for (int i = 0; i < managers; ++i) {
-        agents.push_back(test::json_string(
-            client->create_agent(R"({"agentName":"bench-)" + std::to_string(i) + R"("})"), "id"));
+        agents.push_back(
+            test::json_string(test::blocking(*client).create_agent(R"({"agentName":"bench-)" +
+                                                                   std::to_string(i) + R"("})"),
+                              "id"));
     }
 
     CloudManagerOptions options;

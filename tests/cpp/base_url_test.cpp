@@ -1,8 +1,9 @@
 // Base URL normalisation (G9) and path-segment encoding.
 #include "net/base_url.hpp"
-#include "util/strings.hpp"
 
 #include <gtest/gtest.h>
+
+#include "util/strings.hpp"
 
 namespace elizacloud {
 namespace {

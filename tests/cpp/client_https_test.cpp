@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "api/cloud_client.hpp"
+#include "blocking_client.hpp"
 #include "cloud_test_env.hpp"
 #include "session/login.hpp"
 
@@ -34,22 +35,24 @@ TEST_F(HttpsTest, LoginThenAgentLifecycleAndStream) {
     EXPECT_EQ(credentials.user_id, "00000000-0000-4000-8000-000000000001");
 
     CloudClient client(engine_, test::emulator_base(*emulator_), credentials.api_key);
-    std::string id = json_string(client.create_agent(R"({"agentName":"Secure"})"), "id");
-    EXPECT_EQ(json_string(client.provision(id), "status"), "running");
-    EXPECT_EQ(client.send_message(id, "over tls"), "echo: over tls");
+    std::string id =
+        json_string(test::blocking(client).create_agent(R"({"agentName":"Secure"})"), "id");
+    EXPECT_EQ(json_string(test::blocking(client).provision(id), "status"), "running");
+    EXPECT_EQ(test::blocking(client).send_message(id, "over tls"), "echo: over tls");
     std::string streamed;
-    EXPECT_EQ(client.stream(id, "streamed", {}, [&](std::string_view c) { streamed += c; }),
+    EXPECT_EQ(test::blocking(client).stream(id, "streamed", {},
+                                            [&](std::string_view c) { streamed += c; }),
               "echo: streamed");
     EXPECT_EQ(streamed, "echo: streamed");
-    EXPECT_TRUE(client.heartbeat(id));
-    EXPECT_DOUBLE_EQ(client.credits_balance(), 25.0);
+    EXPECT_TRUE(test::blocking(client).heartbeat(id));
+    EXPECT_DOUBLE_EQ(test::blocking(client).credits_balance(), 25.0);
 }
 
 TEST_F(HttpsTest, UntrustedCertificateIsTls) {
     auto untrusted = test::make_local_engine();  // system CAs only
     CloudClient client(untrusted, test::emulator_base(*emulator_), emulator_->create_key());
     try {
-        client.list_agents();
+        test::blocking(client).list_agents();
         ADD_FAILURE() << "an untrusted certificate was accepted";
     } catch (const Error &e) {
         EXPECT_EQ(e.status(), Status::Tls) << e.what();

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "api/cloud_client.hpp"
+#include "blocking_client.hpp"
 #include "cloud_test_env.hpp"
 
 namespace elizacloud {
@@ -44,13 +45,14 @@ protected:
     }
 
     std::string new_agent(const std::string &name = "TestBot") {
-        std::string agent = client_->create_agent(R"({"agentName":")" + name + R"("})");
+        std::string agent =
+            test::blocking(*client_).create_agent(R"({"agentName":")" + name + R"("})");
         return json_string(agent, "id");
     }
 
     std::string running_agent() {
         std::string id = new_agent();
-        client_->provision(id);
+        test::blocking(*client_).provision(id);
         return id;
     }
 
@@ -63,19 +65,19 @@ constexpr const char *kUnknownAgent = "0b9c7d4e-1111-4222-8333-444455556666";
 // ---- CRUD ------------------------------------------------------------------------------
 
 TEST_F(ClientTest, CreateListGetDeleteAgent) {
-    EXPECT_EQ(client_->list_agents(), "[]");
-    std::string created = client_->create_agent(R"({"agentName":"TestBot"})");
+    EXPECT_EQ(test::blocking(*client_).list_agents(), "[]");
+    std::string created = test::blocking(*client_).create_agent(R"({"agentName":"TestBot"})");
     std::string id = json_string(created, "id");
     ASSERT_EQ(id.size(), 36u);
     EXPECT_EQ(json_string(created, "status"), "pending");
 
-    std::string list = client_->list_agents();
+    std::string list = test::blocking(*client_).list_agents();
     EXPECT_NE(list.find(id), std::string::npos);
-    std::string agent = client_->get_agent(id);
+    std::string agent = test::blocking(*client_).get_agent(id);
     EXPECT_EQ(json_string(agent, "agentName"), "TestBot");
 
-    client_->delete_agent(id);
-    ErrorInfo gone = error_of([&] { client_->get_agent(id); });
+    test::blocking(*client_).delete_agent(id);
+    ErrorInfo gone = error_of([&] { test::blocking(*client_).get_agent(id); });
     EXPECT_EQ(gone.status, Status::NotFound);
     EXPECT_EQ(gone.message, "Agent not found");
     EXPECT_EQ(gone.http_status, 404);
@@ -83,7 +85,7 @@ TEST_F(ClientTest, CreateListGetDeleteAgent) {
 
 TEST_F(ClientTest, ListingWithABadKeyIsUnauthorizedNotAnEmptyList) {
     auto bad = make_client("eliza_" + std::string(64, '0'));
-    ErrorInfo error = error_of([&] { bad->list_agents(); });
+    ErrorInfo error = error_of([&] { test::blocking(*bad).list_agents(); });
     EXPECT_EQ(error.status, Status::Unauthorized);
     EXPECT_EQ(error.message, "Invalid or expired API key");
     EXPECT_EQ(error.cloud_code, "authentication_required");
@@ -94,29 +96,38 @@ TEST_F(ClientTest, NonUuidAgentIdsAreRejectedBeforeAnyRequest) {
     int64_t before = emulator_->request_count("GET /api/v1/milady/agents/{id}");
     for (const char *id : {"", "abc", "../user", "0b9c7d4e-1111-4222-8333-44445555666/",
                            "0b9c7d4e_1111_4222_8333_444455556666"}) {
-        EXPECT_EQ(status_of([&] { client_->get_agent(id); }), Status::InvalidArgument) << id;
-        EXPECT_EQ(status_of([&] { client_->provision(id); }), Status::InvalidArgument) << id;
-        EXPECT_EQ(status_of([&] { client_->send_message(id, "hi"); }), Status::InvalidArgument);
-        EXPECT_EQ(status_of([&] { client_->stream(id, "hi"); }), Status::InvalidArgument);
+        EXPECT_EQ(status_of([&] { test::blocking(*client_).get_agent(id); }),
+                  Status::InvalidArgument)
+            << id;
+        EXPECT_EQ(status_of([&] { test::blocking(*client_).provision(id); }),
+                  Status::InvalidArgument)
+            << id;
+        EXPECT_EQ(status_of([&] { test::blocking(*client_).send_message(id, "hi"); }),
+                  Status::InvalidArgument);
+        EXPECT_EQ(status_of([&] { test::blocking(*client_).stream(id, "hi"); }),
+                  Status::InvalidArgument);
     }
     EXPECT_EQ(emulator_->request_count("GET /api/v1/milady/agents/{id}"), before);
 }
 
 TEST_F(ClientTest, JobIdsArePercentEncoded) {
     // "../user" must stay one segment: the cloud sees no /api/v1/user request.
-    ErrorInfo error = error_of([&] { client_->get_job("../user"); });
+    ErrorInfo error = error_of([&] { test::blocking(*client_).get_job("../user"); });
     EXPECT_EQ(error.status, Status::NotFound);
     EXPECT_EQ(emulator_->request_count("GET /api/v1/user"), 0);
 }
 
 TEST_F(ClientTest, CreateBodyMustBeAJsonObject) {
-    EXPECT_EQ(status_of([&] { client_->create_agent("[1]"); }), Status::InvalidArgument);
-    EXPECT_EQ(status_of([&] { client_->create_agent("{"); }), Status::InvalidArgument);
+    EXPECT_EQ(status_of([&] { test::blocking(*client_).create_agent("[1]"); }),
+              Status::InvalidArgument);
+    EXPECT_EQ(status_of([&] { test::blocking(*client_).create_agent("{"); }),
+              Status::InvalidArgument);
 }
 
 TEST_F(ClientTest, ValidationErrorIsInvalidRequest) {
     // What the row can check is refused before any request...
-    ErrorInfo local = error_of([&] { client_->create_agent(R"({"agentName":""})"); });
+    ErrorInfo local =
+        error_of([&] { test::blocking(*client_).create_agent(R"({"agentName":""})"); });
     EXPECT_EQ(local.status, Status::InvalidArgument);
     EXPECT_EQ(local.message, "agentName must be a non-empty string");
     // ...and the cloud's own validation answer (400 with details) is InvalidRequest.
@@ -124,14 +135,16 @@ TEST_F(ClientTest, ValidationErrorIsInvalidRequest) {
                        R"({"path":"/api/v1/milady/agents","method":"POST","action":"status",)"
                        R"("status":400,"body":{"success":false,"error":"Invalid request data",)"
                        R"("details":[]}})");
-    ErrorInfo error = error_of([&] { client_->create_agent(R"({"agentName":"x"})"); });
+    ErrorInfo error =
+        error_of([&] { test::blocking(*client_).create_agent(R"({"agentName":"x"})"); });
     EXPECT_EQ(error.status, Status::InvalidRequest);
     EXPECT_EQ(error.message, "Invalid request data");
 }
 
 TEST_F(ClientTest, LowCreditsGive402WithFigures) {
     emulator_->control("POST", "/__emulator/credits", R"({"balance":1.5})");
-    ErrorInfo error = error_of([&] { client_->create_agent(R"({"agentName":"Poor"})"); });
+    ErrorInfo error =
+        error_of([&] { test::blocking(*client_).create_agent(R"({"agentName":"Poor"})"); });
     EXPECT_EQ(error.status, Status::InsufficientCredits);
     EXPECT_EQ(error.http_status, 402);
     EXPECT_DOUBLE_EQ(error.required_balance, 5.0);
@@ -141,7 +154,7 @@ TEST_F(ClientTest, LowCreditsGive402WithFigures) {
 
 TEST_F(ClientTest, SnapshotOfAStoppedAgentIsConflict) {
     std::string id = new_agent();
-    ErrorInfo error = error_of([&] { client_->snapshot(id); });
+    ErrorInfo error = error_of([&] { test::blocking(*client_).snapshot(id); });
     EXPECT_EQ(error.status, Status::Conflict);
     EXPECT_EQ(error.message, "Sandbox is not running");
 }
@@ -149,7 +162,7 @@ TEST_F(ClientTest, SnapshotOfAStoppedAgentIsConflict) {
 TEST_F(ClientTest, RateLimitCarriesRetryAfter) {
     emulator_->fault(R"({"path":"/api/v1/milady/agents","action":"status","status":429,
         "headers":{"Retry-After":"2"}})");
-    ErrorInfo error = error_of([&] { client_->list_agents(); });
+    ErrorInfo error = error_of([&] { test::blocking(*client_).list_agents(); });
     EXPECT_EQ(error.status, Status::RateLimited);
     EXPECT_EQ(error.retry_after_ms, 2000);
     EXPECT_EQ(error.cloud_code, "rate_limit_exceeded");
@@ -158,7 +171,7 @@ TEST_F(ClientTest, RateLimitCarriesRetryAfter) {
 TEST_F(ClientTest, ServerErrorIsServer) {
     emulator_->fault(R"({"path":"/api/v1/milady/agents","action":"status","status":500,
         "body":{"success":false,"error":"Health check timed out"}})");
-    ErrorInfo error = error_of([&] { client_->list_agents(); });
+    ErrorInfo error = error_of([&] { test::blocking(*client_).list_agents(); });
     EXPECT_EQ(error.status, Status::Server);
     EXPECT_EQ(error.http_status, 500);
     EXPECT_EQ(error.message, "Health check timed out");
@@ -167,25 +180,25 @@ TEST_F(ClientTest, ServerErrorIsServer) {
 TEST_F(ClientTest, NonJsonErrorBodyGivesHttpStatusMessage) {
     emulator_->fault(R"({"path":"/api/v1/milady/agents","action":"status","status":503,
         "body":"<html>upstream down</html>","contentType":"text/html"})");
-    ErrorInfo error = error_of([&] { client_->list_agents(); });
+    ErrorInfo error = error_of([&] { test::blocking(*client_).list_agents(); });
     EXPECT_EQ(error.status, Status::Server);
     EXPECT_EQ(error.message, "HTTP 503");
 }
 
 TEST_F(ClientTest, MalformedJsonIsProtocol) {
     emulator_->fault(R"({"path":"/api/v1/milady/agents","action":"malformed"})");
-    EXPECT_EQ(status_of([&] { client_->list_agents(); }), Status::Protocol);
+    EXPECT_EQ(status_of([&] { test::blocking(*client_).list_agents(); }), Status::Protocol);
 }
 
 TEST_F(ClientTest, ConnectionDroppedMidBodyIsNetwork) {
     emulator_->fault(R"({"path":"/api/v1/milady/agents","action":"close"})");
-    EXPECT_EQ(status_of([&] { client_->list_agents(); }), Status::Network);
+    EXPECT_EQ(status_of([&] { test::blocking(*client_).list_agents(); }), Status::Network);
 }
 
 TEST_F(ClientTest, RedirectIsRefused) {
     emulator_->fault(R"({"path":"/api/v1/milady/agents","action":"redirect","status":302,
         "location":"https://evil.example/steal"})");
-    ErrorInfo error = error_of([&] { client_->list_agents(); });
+    ErrorInfo error = error_of([&] { test::blocking(*client_).list_agents(); });
     EXPECT_EQ(error.status, Status::RedirectRefused);
     EXPECT_EQ(emulator_->request_count("GET (unmatched)"), 0);
 }
@@ -195,13 +208,13 @@ TEST_F(ClientTest, RequestTimeoutIsTimeout) {
     options.crud_timeout_ms = 200;
     auto quick = make_client(key_, options);
     emulator_->fault(R"({"path":"/api/v1/milady/agents","action":"delay","delayMs":2000})");
-    EXPECT_EQ(status_of([&] { quick->list_agents(); }), Status::Timeout);
+    EXPECT_EQ(status_of([&] { test::blocking(*quick).list_agents(); }), Status::Timeout);
 }
 
 TEST_F(ClientTest, SyncWaitLimitGivesTimeout) {
     emulator_->fault(R"({"path":"/api/v1/milady/agents","action":"delay","delayMs":2000})");
     auto start = std::chrono::steady_clock::now();
-    EXPECT_EQ(status_of([&] { client_->list_agents(100); }), Status::Timeout);
+    EXPECT_EQ(status_of([&] { test::blocking(*client_).list_agents(100); }), Status::Timeout);
     EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(1500));
 }
 
@@ -211,7 +224,7 @@ TEST_F(ClientTest, ProvisionFollowsTheJobToRunning) {
     std::string id = new_agent();
     std::mutex mutex;
     std::vector<std::string> statuses;
-    std::string agent = client_->provision(id, [&](const JobProgress &p) {
+    std::string agent = test::blocking(*client_).provision(id, [&](const JobProgress &p) {
         std::lock_guard<std::mutex> lock(mutex);
         EXPECT_EQ(p.agent_id, id);
         EXPECT_FALSE(p.job_id.empty());
@@ -229,7 +242,8 @@ TEST_F(ClientTest, ProvisionOfARunningAgentTakesTheFastPath) {
     std::string id = running_agent();
     int64_t polls = emulator_->request_count("GET /api/v1/jobs/{id}");
     int progress_calls = 0;
-    std::string agent = client_->provision(id, [&](const JobProgress &) { ++progress_calls; });
+    std::string agent =
+        test::blocking(*client_).provision(id, [&](const JobProgress &) { ++progress_calls; });
     EXPECT_EQ(json_string(agent, "status"), "running");
     EXPECT_EQ(progress_calls, 0);
     EXPECT_EQ(emulator_->request_count("GET /api/v1/jobs/{id}"), polls);
@@ -241,7 +255,7 @@ TEST_F(ClientTest, ProvisionWhileAJobRunsFollowsTheExistingJob) {
     auto first = emulator_->request("POST", "/api/v1/milady/agents/" + id + "/provision", "",
                                     {{"X-API-Key", key_}});
     ASSERT_EQ(first.status, 202);
-    std::string agent = client_->provision(id);
+    std::string agent = test::blocking(*client_).provision(id);
     EXPECT_EQ(json_string(agent, "status"), "running");
 }
 
@@ -249,7 +263,7 @@ TEST_F(ClientTest, FailedJobIsProvisionFailedWithTheJobsMessage) {
     emulator_->control("POST", "/__emulator/provision-failures",
                        R"({"count":1,"message":"image pull failed"})");
     std::string id = new_agent();
-    ErrorInfo error = error_of([&] { client_->provision(id); });
+    ErrorInfo error = error_of([&] { test::blocking(*client_).provision(id); });
     EXPECT_EQ(error.status, Status::ProvisionFailed);
     EXPECT_NE(error.message.find("image pull failed"), std::string::npos) << error.message;
 }
@@ -260,7 +274,7 @@ TEST_F(ClientTest, JobOverallTimeout) {
     options.job_timeout_ms = 300;
     auto quick = make_client(key_, options);
     std::string id = new_agent();
-    ErrorInfo error = error_of([&] { quick->provision(id); });
+    ErrorInfo error = error_of([&] { test::blocking(*quick).provision(id); });
     EXPECT_EQ(error.status, Status::Timeout);
     EXPECT_NE(error.message.find("did not finish"), std::string::npos);
 }
@@ -271,7 +285,7 @@ TEST_F(ClientTest, PollIntervalOverride) {
     options.job_poll_interval_ms = 40;  // the cloud's 60 s would make this test time out
     auto quick = make_client(key_, options);
     std::string id = new_agent();
-    EXPECT_EQ(json_string(quick->provision(id, {}, 10'000), "status"), "running");
+    EXPECT_EQ(json_string(test::blocking(*quick).provision(id, {}, 10'000), "status"), "running");
 }
 
 TEST_F(ClientTest, CancelWhileFollowingAJob) {
@@ -296,54 +310,56 @@ TEST_F(ClientTest, CancelWhileFollowingAJob) {
 
 TEST_F(ClientTest, SuspendResumeSnapshotBackupsRestore) {
     std::string id = running_agent();
-    std::string snap = client_->snapshot(id);
+    std::string snap = test::blocking(*client_).snapshot(id);
     EXPECT_EQ(json_string(snap, "snapshotType"), "manual");
-    std::string backups = client_->list_backups(id);
+    std::string backups = test::blocking(*client_).list_backups(id);
     EXPECT_NE(backups.find(json_string(snap, "backupId")), std::string::npos);
 
-    std::string suspended = client_->suspend(id);
+    std::string suspended = test::blocking(*client_).suspend(id);
     EXPECT_EQ(json_string(suspended, "action"), "suspend");
-    EXPECT_EQ(json_string(client_->get_agent(id), "status"), "stopped");
+    EXPECT_EQ(json_string(test::blocking(*client_).get_agent(id), "status"), "stopped");
 
-    std::string resumed = client_->resume(id);
+    std::string resumed = test::blocking(*client_).resume(id);
     EXPECT_EQ(json_string(resumed, "status"), "running");
     EXPECT_EQ(json_string(resumed, "id"), id);
 
-    std::string restored = client_->restore(id);
+    std::string restored = test::blocking(*client_).restore(id);
     EXPECT_FALSE(json_string(restored, "restoredFromBackupId").empty());
-    EXPECT_EQ(status_of([&] { client_->restore(id, "not-a-uuid"); }), Status::InvalidArgument);
+    EXPECT_EQ(status_of([&] { test::blocking(*client_).restore(id, "not-a-uuid"); }),
+              Status::InvalidArgument);
 }
 
 TEST_F(ClientTest, BackupsOfAnUnknownAgentAreEmpty) {
-    EXPECT_EQ(client_->list_backups(kUnknownAgent), "[]");
+    EXPECT_EQ(test::blocking(*client_).list_backups(kUnknownAgent), "[]");
 }
 
 // ---- bridge ----------------------------------------------------------------------------
 
 TEST_F(ClientTest, SendMessageStatusAndHeartbeat) {
     std::string id = running_agent();
-    EXPECT_EQ(client_->send_message(id, "hello"), "echo: hello");
+    EXPECT_EQ(test::blocking(*client_).send_message(id, "hello"), "echo: hello");
     ChatTarget group;
     group.channel_type = "GROUP";
     group.room_id = "room-1";
-    EXPECT_EQ(client_->send_message(id, "hi all", group), "echo: hi all");
-    EXPECT_EQ(json_string(client_->get_status(id), "status"), "running");
-    EXPECT_TRUE(client_->heartbeat(id));
+    EXPECT_EQ(test::blocking(*client_).send_message(id, "hi all", group), "echo: hi all");
+    EXPECT_EQ(json_string(test::blocking(*client_).get_status(id), "status"), "running");
+    EXPECT_TRUE(test::blocking(*client_).heartbeat(id));
 }
 
 TEST_F(ClientTest, UnknownChannelTypeIsRejected) {
     ChatTarget bad;
     bad.channel_type = "SMS";
-    EXPECT_EQ(status_of([&] { client_->send_message(kUnknownAgent, "x", bad); }),
+    EXPECT_EQ(status_of([&] { test::blocking(*client_).send_message(kUnknownAgent, "x", bad); }),
               Status::InvalidArgument);
 }
 
 TEST_F(ClientTest, BridgeJsonRpcErrorIsAgentError) {
-    ErrorInfo error = error_of([&] { client_->send_message(kUnknownAgent, "hello"); });
+    ErrorInfo error =
+        error_of([&] { test::blocking(*client_).send_message(kUnknownAgent, "hello"); });
     EXPECT_EQ(error.status, Status::Agent);
     EXPECT_EQ(error.message, "Sandbox is not running");
     EXPECT_EQ(error.cloud_code, "-32000");
-    EXPECT_FALSE(client_->heartbeat(kUnknownAgent));
+    EXPECT_FALSE(test::blocking(*client_).heartbeat(kUnknownAgent));
 }
 
 TEST_F(ClientTest, ScriptedBridgeErrorAndHeartbeatFailures) {
@@ -351,15 +367,15 @@ TEST_F(ClientTest, ScriptedBridgeErrorAndHeartbeatFailures) {
     emulator_->control("POST", "/__emulator/bridge/script",
                        R"({"agentId":"*","replies":[{"error":{"code":-32000,
                            "message":"Agent runtime not ready"}}]})");
-    ErrorInfo error = error_of([&] { client_->send_message(id, "hello"); });
+    ErrorInfo error = error_of([&] { test::blocking(*client_).send_message(id, "hello"); });
     EXPECT_EQ(error.status, Status::Agent);
     EXPECT_EQ(error.message, "Agent runtime not ready");
 
     emulator_->control("POST", "/__emulator/heartbeat-failures", R"({"count":1})");
-    EXPECT_FALSE(client_->heartbeat(id));
+    EXPECT_FALSE(test::blocking(*client_).heartbeat(id));
     emulator_->control("POST", "/__emulator/heartbeat-failures", R"({"count":1,"mode":"http"})");
-    EXPECT_FALSE(client_->heartbeat(id));
-    EXPECT_TRUE(client_->heartbeat(id));
+    EXPECT_FALSE(test::blocking(*client_).heartbeat(id));
+    EXPECT_TRUE(test::blocking(*client_).heartbeat(id));
 }
 
 TEST_F(ClientTest, HeartbeatAnsweredByAProxyPageIsNotAlive) {
@@ -367,14 +383,15 @@ TEST_F(ClientTest, HeartbeatAnsweredByAProxyPageIsNotAlive) {
     std::string id = running_agent();
     emulator_->fault(R"({"path":"/api/v1/milady/agents/*/bridge","action":"status","status":200,
                          "contentType":"text/html","body":"<html><body>OK</body></html>"})");
-    EXPECT_FALSE(client_->heartbeat(id));
+    EXPECT_FALSE(test::blocking(*client_).heartbeat(id));
     emulator_->fault(R"({"path":"/api/v1/milady/agents/*/bridge","action":"status","status":200,
                          "body":{"ok":true}})");
-    EXPECT_FALSE(client_->heartbeat(id));  // JSON, but neither a JSON-RPC response nor an ack
+    EXPECT_FALSE(test::blocking(*client_).heartbeat(
+        id));  // JSON, but neither a JSON-RPC response nor an ack
     emulator_->fault(R"({"path":"/api/v1/milady/agents/*/bridge","action":"status","status":200,
                          "body":{"jsonrpc":"2.0","id":null,"result":{}}})");
-    EXPECT_TRUE(client_->heartbeat(id));  // a plain JSON-RPC response counts
-    EXPECT_TRUE(client_->heartbeat(id));  // the agent's own heartbeat.ack
+    EXPECT_TRUE(test::blocking(*client_).heartbeat(id));  // a plain JSON-RPC response counts
+    EXPECT_TRUE(test::blocking(*client_).heartbeat(id));  // the agent's own heartbeat.ack
 }
 
 // ---- stream ----------------------------------------------------------------------------
@@ -383,8 +400,8 @@ TEST_F(ClientTest, StreamDeliversChunksInOrder) {
     std::string id = running_agent();
     emulator_->control("POST", "/__emulator/config", R"({"streamChunkChars":3})");
     std::vector<std::string> chunks;
-    std::string text = client_->stream(id, "hello world", {},
-                                       [&](std::string_view chunk) { chunks.emplace_back(chunk); });
+    std::string text = test::blocking(*client_).stream(
+        id, "hello world", {}, [&](std::string_view chunk) { chunks.emplace_back(chunk); });
     EXPECT_EQ(text, "echo: hello world");
     ASSERT_GT(chunks.size(), 3u);
     std::string joined;
@@ -397,7 +414,7 @@ TEST_F(ClientTest, StreamDeliversChunksInOrder) {
 
 TEST_F(ClientTest, StreamToAStoppedAgentIsAgentError) {
     std::string id = new_agent();
-    ErrorInfo error = error_of([&] { client_->stream(id, "hello"); });
+    ErrorInfo error = error_of([&] { test::blocking(*client_).stream(id, "hello"); });
     EXPECT_EQ(error.status, Status::Agent);
     EXPECT_EQ(error.message, "Sandbox is not running or unreachable");
 }
@@ -406,7 +423,7 @@ TEST_F(ClientTest, StreamEndingWithoutDoneIsNetwork) {
     std::string id = running_agent();
     emulator_->control("POST", "/__emulator/bridge/script",
                        R"({"agentId":"*","replies":[{"error":{"code":-32000,"message":"x"}}]})");
-    ErrorInfo error = error_of([&] { client_->stream(id, "hello"); });
+    ErrorInfo error = error_of([&] { test::blocking(*client_).stream(id, "hello"); });
     EXPECT_EQ(error.status, Status::Network);
     EXPECT_EQ(error.message.rfind("stream ended before done", 0), 0u) << error.message;
 }
@@ -417,7 +434,8 @@ TEST_F(ClientTest, StreamConnectionDroppedMidStreamIsNetwork) {
         "afterEvents":2})");
     std::vector<std::string> chunks;
     ErrorInfo error = error_of([&] {
-        client_->stream(id, "hello", {}, [&](std::string_view c) { chunks.emplace_back(c); });
+        test::blocking(*client_).stream(id, "hello", {},
+                                        [&](std::string_view c) { chunks.emplace_back(c); });
     });
     EXPECT_EQ(error.status, Status::Network);
     EXPECT_EQ(error.message.rfind("stream ended before done", 0), 0u) << error.message;
@@ -432,7 +450,7 @@ TEST_F(ClientTest, StreamStallHitsTheIdleTimeout) {
     emulator_->fault(R"({"path":"/api/v1/milady/agents/*/stream","action":"stall",
         "afterEvents":1,"stallMs":5000})");
     auto start = std::chrono::steady_clock::now();
-    EXPECT_EQ(status_of([&] { quick->stream(id, "hello"); }), Status::Timeout);
+    EXPECT_EQ(status_of([&] { test::blocking(*quick).stream(id, "hello"); }), Status::Timeout);
     EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(3000));
 }
 
@@ -453,28 +471,21 @@ TEST_F(ClientTest, StreamCanBeCancelled) {
 // ---- credits, identity, threading --------------------------------------------------------
 
 TEST_F(ClientTest, CreditsBalanceBothShapes) {
-    EXPECT_DOUBLE_EQ(client_->credits_balance(), 25.0);
+    EXPECT_DOUBLE_EQ(test::blocking(*client_).credits_balance(), 25.0);
     emulator_->control("POST", "/__emulator/credits", R"({"balance":7.25})");
-    EXPECT_DOUBLE_EQ(client_->credits_balance(true), 7.25);
+    EXPECT_DOUBLE_EQ(test::blocking(*client_).credits_balance(true), 7.25);
     emulator_->fault(R"({"path":"/api/v1/credits/balance","action":"status","status":200,
         "body":{"success":true,"data":{"balance":3.2}}})");
-    EXPECT_DOUBLE_EQ(client_->credits_balance(), 3.2);
+    EXPECT_DOUBLE_EQ(test::blocking(*client_).credits_balance(), 3.2);
     emulator_->fault(R"({"path":"/api/v1/credits/balance","action":"status","status":200,
         "body":{"nope":true}})");
-    EXPECT_EQ(status_of([&] { client_->credits_balance(); }), Status::Protocol);
+    EXPECT_EQ(status_of([&] { test::blocking(*client_).credits_balance(); }), Status::Protocol);
 }
 
 TEST_F(ClientTest, UserIdentity) {
-    Identity identity = client_->get_user();
+    Identity identity = test::blocking(*client_).get_user();
     EXPECT_EQ(identity.user_id, "00000000-0000-4000-8000-000000000001");
     EXPECT_EQ(identity.organization_id, "00000000-0000-4000-8000-0000000000a1");
-}
-
-TEST_F(ClientTest, SyncCallOnTheIoThreadIsReentrant) {
-    std::promise<Status> seen;
-    client_->list_agents_async(
-        [&](OpResult &&) { seen.set_value(status_of([&] { client_->list_agents(); })); });
-    EXPECT_EQ(seen.get_future().get(), Status::Reentrant);
 }
 
 TEST_F(ClientTest, ConcurrentOperationsAllComplete) {

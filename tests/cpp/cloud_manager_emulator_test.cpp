@@ -9,8 +9,9 @@
 #include <mutex>
 #include <thread>
 
-#include "cloud_test_env.hpp"
 #include "api/cloud_client.hpp"
+#include "blocking_client.hpp"
+#include "cloud_test_env.hpp"
 #include "session/cloud_manager.hpp"
 
 namespace elizacloud {
@@ -113,7 +114,8 @@ protected:
     }
 
     std::string new_agent(const std::string &name = "TestBot") {
-        return json_string(client_->create_agent(R"({"agentName":")" + name + R"("})"), "id");
+        return json_string(
+            test::blocking(*client_).create_agent(R"({"agentName":")" + name + R"("})"), "id");
     }
 
     // A field of the agent's entry in /__emulator/state.

@@ -149,7 +149,9 @@ public:
                           ProgressCallback progress) override {
         OperationId id = start(OpKind::Provision, agent_id, std::move(done));
         if (progress) {
-            engine_->post([progress, agent_id] { progress(JobProgress{agent_id, "job-1", "in_progress", 1}); });
+            engine_->post([progress, agent_id] {
+                progress(JobProgress{agent_id, "job-1", "in_progress", 1});
+            });
         }
         return id;
     }

@@ -11,8 +11,9 @@
 #include <string>
 #include <vector>
 
-#include "cloud_test_env.hpp"
 #include "api/cloud_client.hpp"
+#include "blocking_client.hpp"
+#include "cloud_test_env.hpp"
 #include "session/cloud_manager.hpp"
 #include "util/log.hpp"
 
@@ -78,8 +79,10 @@ TEST(ManagerBurst, ThousandManagersConnectAndDisconnectAtOnceWithoutFailures) {
 
     std::vector<std::string> agents;
     for (int i = 0; i < kManagers; ++i) {
-        agents.push_back(test::json_string(
-            client->create_agent(R"({"agentName":"burst-)" + std::to_string(i) + R"("})"), "id"));
+        agents.push_back(
+            test::json_string(test::blocking(*client).create_agent(R"({"agentName":"burst-)" +
+                                                                   std::to_string(i) + R"("})"),
+                              "id"));
     }
 
     CloudManagerOptions options;

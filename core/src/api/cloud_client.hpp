@@ -1,7 +1,7 @@
-// ElizaCloudClient (SPEC §2.2, C§2–§4): typed operations on the cloud's agent, job, bridge,
-// stream, credits and identity endpoints. Every operation has an asynchronous form (returns an
-// OperationId at once; the completion runs on the engine's I/O thread with the record as JSON
-// text) and a synchronous form (waits; throws Error; refused with Reentrant on the I/O thread).
+// ElizaCloudClient (SPEC §2.2, C§2–§4): the cloud's agent, job, bridge, stream, credits and
+// identity endpoints. Every operation is asynchronous (returns an OperationId at once; the
+// completion runs on the engine's I/O thread with the record as JSON text); waiting is the
+// handle's business (Cloud::run), not the client's.
 // Arguments are checked before anything is sent: the async forms throw Error(InvalidArgument)
 // for a non-UUID agent id, an unknown channel type or a create body that is not a JSON object.
 #pragma once
@@ -41,9 +41,6 @@ struct Identity {
 // Extracts userId/organizationId from the GET /api/v1/user data object. Protocol error when
 // data.id is missing.
 Identity identity_from_json(std::string_view data_json);
-
-// Pass to the synchronous forms for no extra wait limit (the operation's own timeouts apply).
-inline constexpr int kWaitUnlimited = -1;
 
 // The client is the AgentOps of the orchestration layer (CloudManager, proxy, scheduler) itself.
 class CloudClient final : public AgentOps {
@@ -140,34 +137,6 @@ public:
     void cancel(OperationId id) override;
     // Cancels every operation in flight (the account's key changed: logout, a new login).
     void cancel_all();
-
-    // ---- synchronous forms (throw Error) ----
-    std::string list_agents(int wait_ms = kWaitUnlimited);
-    std::string create_agent(std::string_view request_json, int wait_ms = kWaitUnlimited);
-    std::string get_agent(std::string_view agent_id, int wait_ms = kWaitUnlimited);
-    void delete_agent(std::string_view agent_id, int wait_ms = kWaitUnlimited);
-    std::string provision(std::string_view agent_id, ProgressCallback progress = {},
-                          int wait_ms = kWaitUnlimited);
-    std::string resume(std::string_view agent_id, ProgressCallback progress = {},
-                       int wait_ms = kWaitUnlimited);
-    std::string restore(std::string_view agent_id, std::string_view backup_id = {},
-                        ProgressCallback progress = {}, int wait_ms = kWaitUnlimited);
-    std::string suspend(std::string_view agent_id, int wait_ms = kWaitUnlimited);
-    std::string snapshot(std::string_view agent_id, int wait_ms = kWaitUnlimited);
-    std::string list_backups(std::string_view agent_id, int wait_ms = kWaitUnlimited);
-    std::string send_message(std::string_view agent_id, std::string_view text,
-                             const ChatTarget &options = {}, int wait_ms = kWaitUnlimited);
-    std::string get_status(std::string_view agent_id, int wait_ms = kWaitUnlimited);
-    // Never throws for cloud or transport failures (false); still throws InvalidArgument and
-    // Reentrant.
-    bool heartbeat(std::string_view agent_id, int wait_ms = kWaitUnlimited);
-    // Returns the whole reply text; on_chunk runs on the I/O thread as chunks arrive.
-    std::string stream(std::string_view agent_id, std::string_view text,
-                       const ChatTarget &options = {}, ChunkCallback on_chunk = {},
-                       int wait_ms = kWaitUnlimited);
-    double credits_balance(bool fresh = false, int wait_ms = kWaitUnlimited);
-    Identity get_user(int wait_ms = kWaitUnlimited);
-    std::string get_job(std::string_view job_id, int wait_ms = kWaitUnlimited);
 
 private:
     // path: from the origin ("/api/v1/user").

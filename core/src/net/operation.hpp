@@ -19,6 +19,9 @@ namespace elizacloud {
 
 using OperationId = uint64_t;
 
+// A wait with no limit of its own (the operation's timeouts still apply).
+inline constexpr int kWaitUnlimited = -1;
+
 // An operation's outcome: error Ok and the record as JSON text, or the error.
 struct OpResult {
     ErrorInfo error;
