@@ -69,7 +69,48 @@ def _credentials_observer(core: _core.Cloud, export_env: bool) -> Callable[[Even
     return observe
 
 
-class Cloud(Closing, ClientOperations):
+class _ClientState:
+    """What the blocking and the asyncio clients share and is not a wait: the handle's state
+    read from the library, without blocking."""
+
+    _core: _core.Cloud
+    _closed: bool
+
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
+    def event_stats(self) -> dict[str, int]:
+        """Figures of the library's event queue: ``capacity``, ``queued``, ``dropped`` (droppable
+        events discarded) and ``streamPauses`` (how often a full queue paused the streams)."""
+        stats: dict[str, int] = json.loads(self._core.event_stats())
+        return stats
+
+    @property
+    def api_key(self) -> str | None:
+        """The API key in use (for the host to persist), or ``None``. Never log it."""
+        return self._core.api_key()
+
+    @property
+    def config_path(self) -> str:
+        return self._core.config_path()
+
+    @property
+    def state(self) -> State:
+        return State(self._core.state())
+
+    @property
+    def active_agent(self) -> str | None:
+        return self._core.active_agent()
+
+    def _cancel_quietly(self, request_id: int) -> None:
+        try:
+            self._core.cancel(request_id)
+        except ElizaCloudError:
+            pass
+
+
+class Cloud(_ClientState, Closing, ClientOperations):
     """One Eliza Cloud account and its active agent, over the C ABI.
 
     The operations of the catalogue (``cloud.agents.create``, ``cloud.credits``,
@@ -141,23 +182,7 @@ class Cloud(Closing, ClientOperations):
     def __enter__(self) -> Cloud:
         return self
 
-    @property
-    def closed(self) -> bool:
-        return self._closed
-
-    def event_stats(self) -> dict[str, int]:
-        """Figures of the library's event queue: ``capacity``, ``queued``, ``dropped`` (droppable
-        events discarded) and ``streamPauses`` (how often a full queue paused the streams)."""
-        stats: dict[str, int] = json.loads(self._core.event_stats())
-        return stats
-
     # ---- plumbing ------------------------------------------------------------------------------
-
-    def _cancel_quietly(self, request_id: int) -> None:
-        try:
-            self._core.cancel(request_id)
-        except ElizaCloudError:
-            pass
 
     def _request(
         self,
@@ -243,24 +268,7 @@ class Cloud(Closing, ClientOperations):
         if self._export_env:
             _env.clear_key()
 
-    @property
-    def api_key(self) -> str | None:
-        """The API key in use (for the host to persist), or ``None``. Never log it."""
-        return self._core.api_key()
-
-    @property
-    def config_path(self) -> str:
-        return self._core.config_path()
-
     # ---- connection ----------------------------------------------------------------------------
-
-    @property
-    def state(self) -> State:
-        return State(self._core.state())
-
-    @property
-    def active_agent(self) -> str | None:
-        return self._core.active_agent()
 
     @property
     def proxy(self) -> Proxy | None:
@@ -411,7 +419,7 @@ class _LoginWaiter(QueueWaiter):
         super().deliver(ev)
 
 
-class AsyncCloud(AsyncClientOperations):
+class AsyncCloud(_ClientState, AsyncClientOperations):
     """One Eliza Cloud account and its active agent, for asyncio. Create it inside a running
     event loop (``async with AsyncCloud() as cloud: ...``); same options and operations as
     ``Cloud`` (the generated ones come from ``elizacloud.resources``)."""
@@ -529,23 +537,7 @@ class AsyncCloud(AsyncClientOperations):
     async def __aexit__(self, *exc: object) -> None:
         await self.aclose()
 
-    @property
-    def closed(self) -> bool:
-        return self._closed
-
-    def event_stats(self) -> dict[str, int]:
-        """Figures of the library's event queue: ``capacity``, ``queued``, ``dropped`` (droppable
-        events discarded) and ``streamPauses`` (how often a full queue paused the streams)."""
-        stats: dict[str, int] = json.loads(self._core.event_stats())
-        return stats
-
     # ---- plumbing ------------------------------------------------------------------------------
-
-    def _cancel_quietly(self, request_id: int) -> None:
-        try:
-            self._core.cancel(request_id)
-        except ElizaCloudError:
-            pass
 
     async def _request(
         self,
@@ -633,23 +625,7 @@ class AsyncCloud(AsyncClientOperations):
         if self._export_env:
             _env.clear_key()
 
-    @property
-    def api_key(self) -> str | None:
-        return self._core.api_key()
-
-    @property
-    def config_path(self) -> str:
-        return self._core.config_path()
-
     # ---- connection ----------------------------------------------------------------------------
-
-    @property
-    def state(self) -> State:
-        return State(self._core.state())
-
-    @property
-    def active_agent(self) -> str | None:
-        return self._core.active_agent()
 
     @property
     def proxy(self) -> AsyncProxy | None:
