@@ -29,6 +29,6 @@ run_one() {
 }
 export -f run_one
 
-fuzzers=(sse_fuzz json_envelope_fuzz url_policy_fuzz query_fuzz config_fuzz rest_dispatch_fuzz)
+fuzzers=(sse_fuzz json_envelope_fuzz url_policy_fuzz query_fuzz config_fuzz call_params_fuzz rest_dispatch_fuzz)
 printf '%s\n' "${fuzzers[@]}" |
     xargs -P 2 -I{} bash -c 'run_one "$@"' _ {} "$dir" "$seconds" "$out"

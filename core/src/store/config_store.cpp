@@ -24,8 +24,6 @@ namespace elizacloud {
 
 namespace {
 
-constexpr std::string_view kWhitespace = " \t\r\n\v\f";
-
 // "~", "~/x" and "~\x" → under home ("~user" is not expanded); relative → under cwd; then
 // "." and ".." segments and a trailing slash are removed, as Node's path.resolve does.
 std::string expand_user_path(std::string_view raw, const std::string &home,
