@@ -63,10 +63,15 @@ def serve(
     """Serves until SIGTERM/SIGINT (or ``stop`` is set), then shuts down cleanly. Returns 0."""
     host, port, token = settings(host, port, token)
     stop = stop or threading.Event()
+    # The handler only records the signal: setting the Event from it could deadlock, because a
+    # handler runs on the main thread between two bytecodes, possibly while that thread holds
+    # the Event's own lock inside stop.wait() (SIGTERM right after the address line hung
+    # `serve` that way). The wait below looks at the record a few times a second.
+    signalled: list[int] = []
     previous = {}
     if threading.current_thread() is threading.main_thread():
         for sig in (signal.SIGTERM, signal.SIGINT):
-            previous[sig] = signal.signal(sig, lambda *_: stop.set())
+            previous[sig] = signal.signal(sig, lambda signum, _frame: signalled.append(signum))
     try:
         with open_cloud() as cloud:
             server = _core.RestServer(
@@ -79,7 +84,8 @@ def serve(
             try:
                 url = f"http://{_url_host(host)}:{server.port}"
                 (announce or _print_line)({"url": url, "host": host, "port": server.port})
-                stop.wait()  # a signal interrupts the wait and runs the handler
+                while not signalled and not stop.wait(0.1):
+                    pass
                 log.info("stopping: no new requests; then the final backup")
             finally:
                 server.stop()

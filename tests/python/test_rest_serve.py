@@ -735,3 +735,15 @@ def test_bodiless_agent_posts_without_content_length_are_answered_at_once(serve)
         body = curl(f"{base}/{action}", srv.port)
         assert body["ok"] is True, (action, body)
     assert curl("curl -X POST http://127.0.0.1:2138/api/cloud/disconnect", srv.port)["ok"] is True
+
+
+def test_sigterm_at_once_after_the_address_line_always_stops(serve, emulator, tmp_path):
+    # The signal handler used to set a threading.Event, which could deadlock on the Event's own
+    # lock when SIGTERM arrived as the main thread entered its wait: `serve` then never exited.
+    for round_ in range(8):
+        srv = Serve(emulator, tmp_path / f"m{round_}.json", ["--json"], expect_start=False)
+        try:
+            json.loads(srv._read_startup_line())
+            assert srv.stop() == 0, f"round {round_}"
+        finally:
+            srv.close()
