@@ -864,6 +864,29 @@ TEST_F(CApiEmulator, UserUpdateChangesTheProfile) {
               EC_ERR_INVALID_ARGUMENT);
 }
 
+// The streaming twin streams what streams and refuses the rest before any request.
+TEST_F(CApiEmulator, TheStreamingTwinStreamsOrRefuses) {
+    auto c = cloud();
+    connected_agent(c.get());
+    uint64_t id = 0;
+    EXPECT_EQ(ec_cloud_call_stream(c.get(), "agents.list", "{}", &id), EC_ERR_INVALID_ARGUMENT);
+    EXPECT_NE(std::string(ec_last_error_message()).find("does not stream"), std::string::npos);
+    ASSERT_EQ(ec_cloud_call_stream(c.get(), "stream", R"({"text":"hey"})", &id), EC_OK)
+        << ec_last_error_message();
+    std::string text;
+    for (;;) {
+        auto ev = wait_event(c.get());
+        ASSERT_TRUE(ev);
+        if (ev->request_id != id) continue;
+        if (ev->type == EC_EVENT_STREAM_CHUNK) text += ev->text;
+        if (ev->type == EC_EVENT_STREAM_END) {
+            EXPECT_EQ(ev->status, EC_OK) << ev->message;
+            break;
+        }
+    }
+    EXPECT_EQ(text, "echo: hey");
+}
+
 TEST_F(CApiEmulator, CancelCompletesWithCancelledAndSyncTimeouts) {
     auto c = cloud();
     // Every agents list answer is delayed: the call can be cancelled while in flight.

@@ -320,6 +320,12 @@ EC_API ec_status ec_cloud_cancel(ec_cloud *cloud, uint64_t request_id) EC_NOEXCE
  * wrappers over this entry; new operations get no typed export. */
 EC_API ec_status ec_cloud_call(ec_cloud *cloud, const char *method, const char *params_json,
                                uint64_t *request_id) EC_NOEXCEPT;
+/* The streaming twin: the same for an operation that streams ("streaming" is not "none" in the
+ * catalogue, e.g. "stream"): EC_EVENT_STREAM_CHUNK events with the request id, in order, then
+ * one EC_EVENT_STREAM_END (EC_OK or the failure). Any other operation is
+ * EC_ERR_INVALID_ARGUMENT, so a host that expects chunks never waits for them in vain. */
+EC_API ec_status ec_cloud_call_stream(ec_cloud *cloud, const char *method, const char *params_json,
+                                      uint64_t *request_id) EC_NOEXCEPT;
 /* The same, waiting up to timeout_ms (<= 0: the operation's own limits); the result JSON in
  * *result_json (free with ec_free). A streaming operation returns {"text": <all chunks>}. */
 EC_API ec_status ec_cloud_call_sync(ec_cloud *cloud, const char *method, const char *params_json,

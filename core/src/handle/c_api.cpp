@@ -344,6 +344,20 @@ EC_API ec_status ec_cloud_call(ec_cloud *cloud, const char *method, const char *
     });
 }
 
+EC_API ec_status ec_cloud_call_stream(ec_cloud *cloud, const char *method, const char *params_json,
+                                      uint64_t *request_id) noexcept {
+    return start(cloud, request_id, [&] {
+        require(method, "method is NULL");
+        Request r = elizacloud::parse_request(method, params_json);
+        if (r.op->streaming == elizacloud::api::Streaming::None)
+            throw Error(Status::InvalidArgument,
+                        std::string(r.op->name) +
+                            " does not stream; use ec_cloud_call (streaming operations have "
+                            "\"streaming\" other than \"none\" in the catalogue)");
+        return r;
+    });
+}
+
 EC_API ec_status ec_cloud_call_sync(ec_cloud *cloud, const char *method, const char *params_json,
                                     int32_t timeout_ms, char **result_json) noexcept {
     return run(cloud, timeout_ms, result_json, [&] {
