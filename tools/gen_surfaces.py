@@ -801,8 +801,45 @@ def gen_docs(cat: dict[str, Any]) -> str:
             py, node, cli = CUSTOM_CALLS.get(op["name"], ("(custom)", "(custom)", None))
             cli_text = f"`{cli}`" if cli else "— (`elizacloud connect` and `chat` end with it)"
             out += ["", f"- Python: `{py}`", f"- Node: `{node}`", f"- CLI: {cli_text}"]
+    out += gen_docs_tables(cat)
     out.append("")
     return "\n".join(out)
+
+
+def gen_docs_tables(cat: dict[str, Any]) -> list[str]:
+    """The status codes and the options of the catalogue (EC_STATUS_MAP and the options table
+    of the core), so that they are documented from the same source as the operations."""
+    out: list[str] = []
+    if cat.get("statuses"):
+        out += [
+            "",
+            "## Status codes",
+            "",
+            "`EC_STATUS_MAP` in `elizacloud.h`; every failure of an operation is one of these.",
+            "",
+            "| name | code | meaning |",
+            "|---|---|---|",
+        ]
+        for st in cat["statuses"]:
+            out.append(f"| `{st['name']}` | {st['code']} | {md_escape(st.get('doc', ''))} |")
+    if cat.get("options"):
+        out += [
+            "",
+            "## Options",
+            "",
+            "Members of `ec_cloud_options`, settable by name with `ec_cloud_options_set` (the",
+            "plugin's `config_json` and the Python `timings` use the same table); 0 or NULL means",
+            "the default.",
+            "",
+            "| option | type | default | meaning |",
+            "|---|---|---|---|",
+        ]
+        for o in cat["options"]:
+            default = f"`{o['default']}`" if o.get("default") else "—"
+            out.append(
+                f"| `{o['name']}` | {o['type']} | {default} | {md_escape(o.get('doc', ''))} |"
+            )
+    return out
 
 
 # ---- driver --------------------------------------------------------------------------------------
