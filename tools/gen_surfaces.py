@@ -652,7 +652,7 @@ def node_call(op: dict[str, Any]) -> str:
 
 # The CLI commands written by hand in python/elizacloud/cli.py (they predate the catalogue and
 # keep their arguments and output); cli.py generates a command for every other plain operation
-# and reads this list from _catalogue.py.
+# and reads this list from elizacloud.resources (CLI_WRITTEN_BY_HAND).
 CLI_BY_HAND = {
     "login": "elizacloud login [--no-browser]",
     "logout": "elizacloud logout",
