@@ -842,6 +842,99 @@ def gen_docs_tables(cat: dict[str, Any]) -> list[str]:
     return out
 
 
+# ---- error classes (from the catalogue's statuses: EC_STATUS_MAP) ----------------------------------
+
+# Class names kept from releases before the classes were generated.
+ERROR_NAMES = {"Unauthorized": "AuthError", "Overflow": "EventOverflowError", "Io": "ConfigIOError"}
+# Python bases besides ElizaCloudError, so that `except ValueError` and friends keep working.
+PY_ERROR_BASES = {
+    "InvalidArgument": "ValueError",
+    "NoMemory": "MemoryError",
+    "Timeout": "builtins.TimeoutError",
+    "InsufficientCredits": "_Balances",
+}
+# Longer explanations than the one-line meaning of EC_STATUS_MAP.
+ERROR_DOCS = {
+    "Internal": "A bug in the library: please report it.",
+    "Unauthorized": "The cloud refused the API key (HTTP 401).",
+    "RateLimited": "HTTP 429; ``retry_after`` is the wait in seconds the cloud asked for (or "
+    "``None``).",
+    "InsufficientCredits": "HTTP 402; ``required`` and ``current`` are the balances the cloud "
+    "reported.",
+    "Overflow": "A bounded event queue overflowed. Streams are paused while the queue is full, "
+    "so only a stream past the queue's hard limit (capacity + 65536 chunks) ends with this.",
+    "Agent": "The agent answered with a JSON-RPC error (e.g. ``Sandbox is not running``).",
+}
+
+
+def capitalised(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def error_class_name(status: dict[str, Any]) -> str:
+    return ERROR_NAMES.get(status["class"], status["class"] + "Error")
+
+
+def error_statuses(cat: dict[str, Any]) -> list[dict[str, Any]]:
+    return [st for st in cat.get("statuses", []) if st["code"] != 0]
+
+
+def gen_py_errors(cat: dict[str, Any]) -> str:
+    out = [
+        PY_MARK,
+        '"""One exception class per failure status of the C ABI (``EC_STATUS_MAP`` in',
+        "elizacloud.h), generated from the catalogue's statuses. The base class and the behaviour some",
+        'classes add are in ``_error_base.py``; ``errors.py`` maps a status to its class."""',
+        "",
+        "from __future__ import annotations",
+        "",
+        "import builtins",
+        "",
+        "from . import _core",
+        "from ._error_base import ElizaCloudError, _Balances",
+    ]
+    names = []
+    for st in error_statuses(cat):
+        name = error_class_name(st)
+        bases = "ElizaCloudError"
+        extra = PY_ERROR_BASES.get(st["class"])
+        if extra and extra.startswith("_"):
+            bases = extra  # a subclass of ElizaCloudError that adds behaviour
+        elif extra:
+            bases += ", " + extra
+        doc = ERROR_DOCS.get(st["class"], capitalised(sentence(st.get("doc", ""))))
+        noqa = "  # noqa: A001 - the status's name" if name == "TimeoutError" else ""
+        out += ["", "", f"class {name}({bases}):{noqa}", f'    """{doc}"""', "",
+                f"    status = _core.{st['name']}"]
+        names.append(name)
+    out += ["", "", "CLASSES: tuple[type[ElizaCloudError], ...] = ("]
+    out += [f"    {n}," for n in names]
+    out += [")", "", "__all__ = ["] + [f'    "{n}",' for n in names] + ["]", ""]
+    return "\n".join(out)
+
+
+def gen_node_statuses(cat: dict[str, Any]) -> str:
+    rows = []
+    for st in cat.get("statuses", []):
+        key = "OK" if st["code"] == 0 else st["name"].removeprefix("EC_ERR_")
+        name = error_class_name(st) if st["code"] != 0 else None
+        doc = ERROR_DOCS.get(st["class"], capitalised(sentence(st.get("doc", ""))))
+        rows.append(f"    [{json.dumps(key)}, {st['code']}, {json.dumps(name)}, {json.dumps(doc)}],")
+    return "\n".join(
+        [
+            f"// {MARK}",
+            "// The status codes of the C ABI (EC_STATUS_MAP in elizacloud.h) from the catalogue:",
+            "// [key of Status, code, error class name, description]; errors.js builds on it.",
+            "'use strict';",
+            "",
+            "module.exports = [",
+            *rows,
+            "];",
+            "",
+        ]
+    )
+
+
 # ---- driver --------------------------------------------------------------------------------------
 
 
@@ -850,6 +943,9 @@ def outputs(cat: dict[str, Any]) -> dict[Path, str]:
     pkg = REPO / "python" / "elizacloud"
     files[pkg / "types" / "__init__.py"] = gen_py_types(cat)
     files[pkg / "resources" / "__init__.py"] = gen_py_resources(cat)
+    if cat.get("statuses"):
+        files[pkg / "_error_classes.py"] = gen_py_errors(cat)
+        files[REPO / "bindings" / "node" / "lib" / "statuses.js"] = gen_node_statuses(cat)
     dts = REPO / "bindings" / "node" / "index.d.ts"
     files[dts] = splice_ts(dts.read_text(encoding="utf-8"), gen_ts_section(cat))
     files[REPO / "docs" / "operations.md"] = gen_docs(cat)

@@ -13,8 +13,9 @@ from . import _core
 from . import resources, types
 from .aio import AsyncAgents, AsyncBackups, AsyncCloud, AsyncProxy
 from .cloud import Agents, Backups, Cloud, EventIterator, LoginHandle
-from .errors import *  # noqa: F403 - the exception classes are part of the top-level API
-from .errors import __all__ as _error_names
+from ._error_classes import *  # noqa: F403 - one exception class per status (generated)
+from ._error_classes import __all__ as _status_error_names
+from .errors import ElizaCloudError, error_class
 from .events import Event, EventType, State
 from .proxy import Proxy, Stream
 
@@ -38,5 +39,7 @@ __all__ = [
     "resources",
     "types",
     "__version__",
-    *_error_names,
+    "ElizaCloudError",
+    "error_class",
+    *_status_error_names,
 ]

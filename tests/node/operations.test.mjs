@@ -88,3 +88,16 @@ test('user.update: a registry row becomes a method with no Node code', async () 
         await cloud.close();
     }
 });
+
+test('one error class per status of the library, generated from EC_STATUS_MAP', () => {
+    const statuses = ec.catalogue().statuses;
+    assert.equal(statuses.length, Object.keys(ec.Status).length);
+    for (const { name, code } of statuses) {
+        assert.equal(ec.statusName(code), name);
+        if (code === 0) continue;
+        const cls = ec.errorClass(code);
+        assert.notEqual(cls, ec.ElizaCloudError, name);
+        assert.equal(cls.status, code);
+        assert.ok(new cls('x') instanceof ec.ElizaCloudError);
+    }
+});

@@ -163,3 +163,20 @@ def test_generated_cli_commands_end_to_end(emulator, tmp_path):
     # a bad value is refused by the library with its usual error
     proc = cli.run("agents", "get", "not-a-uuid", code=1)
     assert "EC_ERR_INVALID_ARGUMENT" in proc.stderr
+
+
+def test_one_exception_class_per_status_of_the_library():
+    # Generated from the catalogue's statuses (EC_STATUS_MAP): every failure status has its
+    # class, exported at the top level, with the status it stands for.
+    import elizacloud
+    from elizacloud import errors
+
+    statuses = json.loads(_core.operations_json())["statuses"]
+    assert len(statuses) == 31
+    for st in statuses:
+        if st["code"] == 0:
+            continue
+        cls = errors.error_class(st["code"])
+        assert cls is not elizacloud.ElizaCloudError, st["name"]
+        assert cls.status == st["code"] and getattr(elizacloud, cls.__name__) is cls
+        assert errors._from_core(st["code"], "m").status_name == st["name"]

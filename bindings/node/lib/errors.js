@@ -2,40 +2,11 @@
 // One error class per ec_status of the C ABI, all derived from ElizaCloudError (the same
 // hierarchy as the Python package's elizacloud.errors, in JavaScript spelling).
 
+// The status codes, generated from EC_STATUS_MAP (tools/gen_surfaces.py): [key, code, class, doc].
+const STATUSES = require('./statuses');
+
 /** Stable status codes of elizacloud.h (never renumbered). */
-const Status = Object.freeze({
-    OK: 0,
-    INVALID_ARGUMENT: -1,
-    NO_MEMORY: -2,
-    INTERNAL: -3,
-    EMPTY: -4,
-    TIMEOUT: -5,
-    CANCELLED: -6,
-    NETWORK: -7,
-    REDIRECT_REFUSED: -8,
-    URL_BLOCKED: -9,
-    TLS: -10,
-    PROTOCOL: -11,
-    RESPONSE_TOO_LARGE: -12,
-    UNAUTHORIZED: -13,
-    FORBIDDEN: -14,
-    NOT_FOUND: -15,
-    CONFLICT: -16,
-    RATE_LIMITED: -17,
-    INSUFFICIENT_CREDITS: -18,
-    INVALID_REQUEST: -19,
-    SERVER: -20,
-    LOGIN_EXPIRED: -21,
-    KEY_ALREADY_RETRIEVED: -22,
-    NOT_CONNECTED: -23,
-    REENTRANT: -24,
-    BUSY: -25,
-    OVERFLOW: -26,
-    IO: -27,
-    INCOMPATIBLE: -28,
-    PROVISION_FAILED: -29,
-    AGENT: -30,
-});
+const Status = Object.freeze(Object.fromEntries(STATUSES.map(([key, code]) => [key, code])));
 
 const NAMES = new Map(
     Object.entries(Status).map(([k, v]) => [v, v === 0 ? 'EC_OK' : `EC_ERR_${k}`]),
@@ -97,39 +68,8 @@ function define(name, status, doc) {
     return cls;
 }
 
-// [class name, status, description]: one class per status, named after it.
-const CLASSES = [
-    ['InvalidArgumentError', Status.INVALID_ARGUMENT],
-    ['NoMemoryError', Status.NO_MEMORY],
-    ['InternalError', Status.INTERNAL, 'a bug in the library'],
-    ['EmptyError', Status.EMPTY],
-    ['TimeoutError', Status.TIMEOUT],
-    ['CancelledError', Status.CANCELLED],
-    ['NetworkError', Status.NETWORK],
-    ['RedirectRefusedError', Status.REDIRECT_REFUSED],
-    ['UrlBlockedError', Status.URL_BLOCKED],
-    ['TlsError', Status.TLS],
-    ['ProtocolError', Status.PROTOCOL],
-    ['ResponseTooLargeError', Status.RESPONSE_TOO_LARGE],
-    ['AuthError', Status.UNAUTHORIZED, 'the cloud refused the API key (401)'],
-    ['ForbiddenError', Status.FORBIDDEN],
-    ['NotFoundError', Status.NOT_FOUND],
-    ['ConflictError', Status.CONFLICT],
-    ['RateLimitedError', Status.RATE_LIMITED],
-    ['InsufficientCreditsError', Status.INSUFFICIENT_CREDITS],
-    ['InvalidRequestError', Status.INVALID_REQUEST],
-    ['ServerError', Status.SERVER],
-    ['LoginExpiredError', Status.LOGIN_EXPIRED],
-    ['KeyAlreadyRetrievedError', Status.KEY_ALREADY_RETRIEVED],
-    ['NotConnectedError', Status.NOT_CONNECTED],
-    ['ReentrantError', Status.REENTRANT],
-    ['BusyError', Status.BUSY],
-    ['EventOverflowError', Status.OVERFLOW],
-    ['ConfigIOError', Status.IO],
-    ['IncompatibleError', Status.INCOMPATIBLE],
-    ['ProvisionFailedError', Status.PROVISION_FAILED],
-    ['AgentError', Status.AGENT, 'the agent answered a JSON-RPC error'],
-];
+// One class per failure status, named as the generated table says.
+const CLASSES = STATUSES.filter(([, code]) => code !== 0).map(([, code, name, doc]) => [name, code, doc]);
 
 const classes = Object.fromEntries(CLASSES.map(([name, status, doc]) => [name, define(name, status, doc)]));
 
