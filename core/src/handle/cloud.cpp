@@ -19,8 +19,7 @@
 namespace elizacloud {
 
 struct Cloud::Pending {
-    Method method = Method::Status;
-    std::string_view name;  // the operation's name (registry rows outlive every call)
+    const api::OperationSpec *op = nullptr;  // registry rows outlive every call
     bool sync = false;
     bool aborted = false;            // cancelled (or timed out) before launch() returned its cancel
     CancelFn cancel;                 // the component's cancel; set once launch() returned
@@ -215,8 +214,7 @@ void Cloud::refuse_blocking(const char *what) const {
 
 uint64_t Cloud::begin(Request request, bool sync, std::shared_ptr<Pending> &pending) {
     pending = std::make_shared<Pending>();
-    pending->method = request.method;
-    pending->name = request.op->name;
+    pending->op = request.op;
     pending->sync = sync;
     uint64_t id = 0;
     {
@@ -268,9 +266,9 @@ std::string Cloud::run(Request request, int32_t timeout_ms,
         ops_done_.wait(lock, ready);
     } else if (!ops_done_.wait_for(lock, std::chrono::milliseconds(timeout_ms), ready)) {
         lock.unlock();
-        abort(id,
-              ErrorInfo::make(Status::Timeout, std::string(pending->name) + " timed out after " +
-                                                   std::to_string(timeout_ms) + " ms"));
+        abort(id, ErrorInfo::make(Status::Timeout, std::string(pending->op->name) +
+                                                       " timed out after " +
+                                                       std::to_string(timeout_ms) + " ms"));
         lock.lock();
         ops_done_.wait(lock, ready);  // set by abort, or by a completion that won the race
     }
@@ -292,7 +290,7 @@ void Cloud::deliver_locked(uint64_t id, Pending &pending, ErrorInfo error, std::
     }
     Event event;
     event.type =
-        pending.method == Method::Stream ? EC_EVENT_STREAM_END : EC_EVENT_REQUEST_COMPLETED;
+        pending.op->handler == Method::Stream ? EC_EVENT_STREAM_END : EC_EVENT_REQUEST_COMPLETED;
     event.request_id = id;
     event.status = error.status;
     event.json = error.ok() ? std::move(json) : failure_details_json(error);
@@ -321,7 +319,7 @@ void Cloud::abort(uint64_t id, ErrorInfo reason) {
         ops_.erase(it);
         pending->aborted = true;
         cancel = std::move(pending->cancel);
-        is_login = pending->method == Method::Login;
+        is_login = pending->op->handler == Method::Login;
         deliver_locked(id, *pending, std::move(reason), {});
     }
     // The caller already has its Cancelled outcome: a new login must be possible at once.

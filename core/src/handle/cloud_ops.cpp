@@ -23,7 +23,7 @@ std::string progress_json(std::string_view agent_id, std::string_view job_id,
 }  // namespace
 
 Cloud::CancelFn Cloud::launch(const Request &r, uint64_t id, bool sync) {
-    switch (r.method) {
+    switch (r.op->handler) {
         case Method::Http:
             return launch_http(r, id);
         case Method::Login:
@@ -193,7 +193,7 @@ Cloud::CancelFn Cloud::launch_proxy_op(const Request &r, uint64_t id, bool sync)
     target.room_id = r.room_id;
     target.channel_type = r.channel_type;
     OperationId op = 0;
-    switch (r.method) {
+    switch (r.op->handler) {
         case Method::Send:
             op = p->send_async(r.text, op_done(id), target);
             break;
@@ -233,7 +233,7 @@ Cloud::CancelFn Cloud::launch_backup_op(const Request &r, uint64_t id) {
         if (r.agent_id.empty() || (active && *active == r.agent_id)) scheduler = m->backups();
     }
     if (scheduler) {
-        switch (r.method) {
+        switch (r.op->handler) {
             case Method::Snapshot:
                 scheduler->snapshot_now_async(op_done(id));
                 return {};
@@ -253,7 +253,7 @@ Cloud::CancelFn Cloud::launch_backup_op(const Request &r, uint64_t id) {
         throw Error(Status::NotConnected, "not connected to an agent (pass an agent id)");
     auto c = client();
     OperationId op = 0;
-    switch (r.method) {
+    switch (r.op->handler) {
         case Method::Snapshot:
             op = c->snapshot_async(r.agent_id, op_done(id));
             break;

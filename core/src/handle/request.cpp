@@ -16,7 +16,6 @@ Request parse_request(std::string_view name, const char *params_json) {
     api::check_params(*op, params_json ? params_json : "", params);
     Request r;
     r.op = op;
-    r.method = op->handler;
     r.params_json = json::stringify(params);
     r.agent_id = api::string_param(*op, params, "agentId").value_or("");
     r.text = api::string_param(*op, params, "text").value_or("");

@@ -13,9 +13,8 @@
 namespace elizacloud {
 
 struct Request {
-    const api::OperationSpec *op = nullptr;
-    Method method = Method::Status;  // op->handler
-    std::string params_json = "{}";  // as the caller gave them, checked
+    const api::OperationSpec *op = nullptr;  // never null once built; its handler runs it
+    std::string params_json = "{}";          // as the caller gave them, checked
     // For the session handlers:
     std::string agent_id;  // empty when absent (optional ones mean "the connected agent")
     std::string text;
