@@ -480,22 +480,6 @@ def gen_py_resources(cat: dict[str, Any]) -> str:
     return text
 
 
-def gen_py_resources_init(cat: dict[str, Any]) -> str:
-    names = sorted(r for r in resources(cat) if r)
-    out = [
-        PY_MARK,
-        '"""The resources of the clients (``cloud.agents``…), generated from the operation catalogue."""',
-        "",
-        "from ._client_ops import AsyncClientOperations, ClientOperations",
-    ]
-    exported = ["AsyncClientOperations", "ClientOperations"]
-    for r in names:
-        out.append(f"from .{r} import Async{camel(r)}Resource, {camel(r)}Resource")
-        exported += [f"Async{camel(r)}Resource", f"{camel(r)}Resource"]
-    out += ["", "__all__ = ["] + [f'    "{n}",' for n in exported] + ["]", ""]
-    return "\n".join(out)
-
-
 def gen_py_catalogue(cat: dict[str, Any]) -> str:
     """The catalogue as a Python table, for the CLI (its subcommands, help and conversions)."""
     ops = []

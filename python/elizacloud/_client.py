@@ -189,11 +189,9 @@ class Cloud(_ClientState, Closing, ClientOperations):
         begin: Callable[[], int],
         *,
         timeout: float | None = None,
-        kind: str = "call",
-        agent_id: str | None = None,
         on_event: Callable[[Event], object] | None = None,
     ) -> Any:
-        waiter = QueueWaiter(kind, agent_id)
+        waiter = QueueWaiter()
         request_id = self._hub.router.start(begin, waiter)
         try:
             return waiter.result(deadline(timeout), on_event)
@@ -217,8 +215,6 @@ class Cloud(_ClientState, Closing, ClientOperations):
         return self._request(
             lambda: self._core.call(name, text),
             timeout=timeout,
-            kind="provision" if on_progress is not None else "call",
-            agent_id=params.get("agentId"),
             on_event=on_progress,
         )
 
@@ -289,8 +285,6 @@ class Cloud(_ClientState, Closing, ClientOperations):
         self._request(
             lambda: self._core.call("connect", params),
             timeout=timeout,
-            kind="connect",
-            agent_id=agent_id,
             on_event=on_progress,
         )
         return Proxy(self, agent_id)
@@ -408,7 +402,7 @@ class LoginHandle:
 
 class _LoginWaiter(QueueWaiter):
     def __init__(self, handle: LoginHandle) -> None:
-        super().__init__("login")
+        super().__init__()
         self._handle = weakref.ref(handle)
 
     def deliver(self, ev: Event) -> None:
@@ -544,13 +538,12 @@ class AsyncCloud(_ClientState, AsyncClientOperations):
         begin: Callable[[], int],
         *,
         timeout: float | None = None,
-        kind: str = "call",
-        agent_id: str | None = None,
         on_event: Callable[[Event], Any] | None = None,
+        login: bool = False,
     ) -> Any:
-        waiter = AsyncWaiter(kind, agent_id, self._loop)
+        waiter = AsyncWaiter(self._loop)
         request_id = self._router.start(begin, waiter)
-        if kind == "login":
+        if login:  # cancel_login() ends it
             self._logins.add(request_id)
         try:
             return await with_timeout(waiter.result(on_event), timeout)
@@ -575,8 +568,6 @@ class AsyncCloud(_ClientState, AsyncClientOperations):
         return await self._request(
             lambda: self._core.call(name, text),
             timeout=timeout,
-            kind="provision" if on_progress is not None else "call",
-            agent_id=params.get("agentId"),
             on_event=on_progress,
         )
 
@@ -608,8 +599,8 @@ class AsyncCloud(_ClientState, AsyncClientOperations):
             await self._request(
                 lambda: self._core.call("login", "{}"),
                 timeout=timeout,
-                kind="login",
                 on_event=on_event,
+                login=True,
             )
         )
         if self._export_env:
@@ -643,8 +634,6 @@ class AsyncCloud(_ClientState, AsyncClientOperations):
         await self._request(
             lambda: self._core.call("connect", params),
             timeout=timeout,
-            kind="connect",
-            agent_id=agent_id,
             on_event=on_progress,
         )
         return AsyncProxy(self, agent_id)

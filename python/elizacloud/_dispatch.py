@@ -47,9 +47,6 @@ _TERMINAL = (EventType.STREAM_END, EventType.REQUEST_COMPLETED)
 class Waiter(Protocol):
     """Receives the events of one request, or the error that ended it without one."""
 
-    kind: str  # "call", "login", "connect", "provision", "stream"
-    agent_id: str | None
-
     def deliver(self, ev: Event) -> None: ...
 
     def fail(self, exc: BaseException) -> None: ...
@@ -240,9 +237,7 @@ class SyncHub:
 
 
 class QueueWaiter:
-    def __init__(self, kind: str = "call", agent_id: str | None = None) -> None:
-        self.kind = kind
-        self.agent_id = agent_id
+    def __init__(self) -> None:
         self._queue: queue.SimpleQueue[Event | BaseException] = queue.SimpleQueue()
 
     def deliver(self, ev: Event) -> None:
@@ -294,14 +289,7 @@ def timeout_ms(timeout: float | None) -> int:
 class AsyncWaiter:
     """The events of one request, fed by the router on the loop thread."""
 
-    def __init__(
-        self,
-        kind: str = "call",
-        agent_id: str | None = None,
-        loop: asyncio.AbstractEventLoop | None = None,
-    ) -> None:
-        self.kind = kind
-        self.agent_id = agent_id
+    def __init__(self, loop: asyncio.AbstractEventLoop | None = None) -> None:
         self._loop = loop if loop is not None else asyncio.get_running_loop()
         self._queue: asyncio.Queue[Event | BaseException] = asyncio.Queue()
 

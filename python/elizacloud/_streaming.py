@@ -23,7 +23,7 @@ class Stream(Closing, Iterator[str]):
     def __init__(self, cloud: Cloud, begin: Callable[[], int], timeout: float | None) -> None:
         self._cloud = cloud
         self._timeout = timeout
-        self._waiter = QueueWaiter("stream")
+        self._waiter = QueueWaiter()
         self._finished = False
         self.chunks: list[str] = []
         self.request_id = cloud._hub.router.start(begin, self._waiter)
@@ -115,7 +115,7 @@ class AsyncStream(AsyncIterator[str]):
     def __init__(self, cloud: AsyncCloud, begin: Callable[[], int], timeout: float | None) -> None:
         self._cloud = cloud
         self._timeout = timeout
-        self._waiter = AsyncWaiter("stream", loop=cloud._loop)
+        self._waiter = AsyncWaiter(loop=cloud._loop)
         self._finished = False
         self.chunks: list[str] = []
         self.request_id = cloud._router.start(begin, self._waiter)
