@@ -465,6 +465,28 @@ TEST_F(ConfigStoreTest, InvalidJsonRefusedAndLeftUntouched) {
     }
 }
 
+// config_fuzz found that RapidJSON 1.1.0's full-precision number parser reads past its table of
+// cached powers for a long mantissa with a large exponent (undefined behaviour, caught by UBSan in
+// the sanitizer builds). Such a number is now read without it: as a setting it is out of range
+// (the default applies); in a key the plugin does not own it keeps its text on save.
+TEST_F(ConfigStoreTest, HugeNumbersAreReadWithoutUndefinedBehaviour) {
+    const std::string huge =
+        "1000888888888888888888888888888888888888888888008888" + std::string(27, '0') + "1e308";
+    write_text(path_, R"({"x": [)" + huge +
+                          R"(, 5e-400], "cloud": {"bridge": {"heartbeatIntervalMs": )" + huge +
+                          "}}}");
+    ConfigStore store(path_);
+    EXPECT_EQ(store.load().heartbeat_interval_ms, CloudSettings{}.heartbeat_interval_ms);
+    store.save_login("ck-1");
+    const std::string text = read_text(path_);
+    EXPECT_NE(text.find(huge + ",\n"), std::string::npos) << text;
+    EXPECT_NE(text.find("5e-400"), std::string::npos) << text;
+    EXPECT_NE(text.find(R"("heartbeatIntervalMs": )" + huge), std::string::npos) << text;
+    // A literal exponent beyond a double's is refused, as before.
+    write_text(path_, R"({"x": 1e309})", 0644);
+    expect_status([&] { ConfigStore(path_).load(); }, Status::Protocol, "not valid JSON");
+}
+
 TEST_F(ConfigStoreTest, UnreadablePathIsAnIoError) {
     ASSERT_EQ(::mkdir(path_.c_str(), 0700), 0);  // a directory where the file should be
     ConfigStore store(path_);
