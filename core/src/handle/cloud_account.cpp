@@ -1,5 +1,5 @@
-// The account side of a Cloud: the key and its client, login and logout (with the config file
-// writes moved to the worker thread), and the status, credits and identity operations.
+// The account operations of a Cloud: login and logout (with the config file writes moved to the
+// worker thread), and status, credits and identity. The account's state lives in Account.
 #include <utility>
 
 #include "handle/cloud.hpp"
@@ -31,62 +31,33 @@ std::string identity_result(const Identity &identity) {
     return json::stringify(doc);
 }
 
-bool auth_rejected(Status s) {
-    return s == Status::Unauthorized || s == Status::Forbidden;
-}
-
 }  // namespace
 
-void Cloud::set_key(std::string key) {
-    {
-        std::lock_guard<std::mutex> lock(state_mutex_);
-        api_key_ = std::move(key);
-    }
-    client_->cancel_all();  // what ran with the previous key ends (Cancelled), as before
-}
-
-bool Cloud::has_key() const {
-    std::lock_guard<std::mutex> lock(state_mutex_);
-    return !api_key_.empty();
-}
-
 std::shared_ptr<CloudClient> Cloud::client() const {
-    if (!has_key()) throw Error(Status::NotConnected, "no API key: log in first");
+    if (!account_.has_key()) throw Error(Status::NotConnected, "no API key: log in first");
     return client_;
 }
 
-void Cloud::on_identity(const Identity &identity) {
-    std::lock_guard<std::mutex> lock(state_mutex_);
-    identity_ = identity;
-}
-
 Cloud::CancelFn Cloud::launch_login(uint64_t id) {
-    std::shared_ptr<CloudLogin> login;
-    {
-        std::lock_guard<std::mutex> lock(state_mutex_);
-        if (login_request_ != 0) throw Error(Status::Busy, "a login is already in progress");
-        if (!login_) login_ = std::make_shared<CloudLogin>(engine_, base_, login_options_);
-        login = login_;
-        login_request_ = id;
-    }
+    std::shared_ptr<CloudLogin> login = account_.begin_login(id);
     LoginCallbacks callbacks;
     callbacks.on_browser_url = gated([this, id](const std::string &url) {
         Event event;
         event.type = EC_EVENT_LOGIN_BROWSER_URL;
         event.request_id = id;
         event.text = url;
-        push(std::move(event));
+        events_.publish(std::move(event));
     });
     callbacks.on_poll_status = gated([this, id](const std::string &status) {
         Event event;
         event.type = EC_EVENT_LOGIN_PROGRESS;
         event.request_id = id;
         event.text = status;
-        push(std::move(event));
+        events_.publish(std::move(event));
     });
     auto done = gated([this, id](ErrorInfo &&error, LoginResult &&result) {
         if (!error.ok()) {
-            release_login(id);
+            account_.release_login(id);
             finish(id, std::move(error), {});
             return;
         }
@@ -97,22 +68,17 @@ Cloud::CancelFn Cloud::launch_login(uint64_t id) {
     try {
         op = login->start_async(std::move(callbacks), std::move(done));
     } catch (...) {
-        release_login(id);
+        account_.release_login(id);
         throw;
     }
     return cancel_of(login, op);
-}
-
-void Cloud::release_login(uint64_t id) {
-    std::lock_guard<std::mutex> lock(state_mutex_);
-    if (login_request_ == id) login_request_ = 0;
 }
 
 void Cloud::complete_login(uint64_t id, const LoginResult &result) {
     // The key is kept even when the login request was cancelled meanwhile: the cloud hands it
     // out only once.
     const ErrorInfo saved = store_login(id, result);
-    release_login(id);
+    account_.release_login(id);
     json::Document doc(rapidjson::kObjectType);
     auto &alloc = doc.GetAllocator();
     json::set(doc, "userId", string_or_null(result.user_id, alloc), alloc);
@@ -132,36 +98,14 @@ void Cloud::complete_login(uint64_t id, const LoginResult &result) {
     finish(id, {}, json::stringify(doc));
 }
 
-ErrorInfo Cloud::adopt_login(const LoginResult &result) {
-    return store_login(0, result);
-}
-
 ErrorInfo Cloud::store_login(uint64_t id, const LoginResult &result) {
-    ErrorInfo saved;
-    if (store_) {
-        try {
-            store_->save_login(result.api_key);
-        } catch (const Error &e) {
-            saved = e.info();
-        } catch (const std::exception &e) {
-            saved = ErrorInfo::make(Status::Io, e.what());
-        }
-    }
-    set_key(result.api_key);
-    {
-        std::lock_guard<std::mutex> lock(state_mutex_);
-        if (!result.user_id.empty()) {
-            identity_ = Identity{result.user_id, result.organization_id, {}};
-        } else {
-            identity_.reset();
-        }
-        enabled_ = true;
-    }
+    const ErrorInfo saved = account_.adopt(result);
+    client_->cancel_all();  // what ran with the previous key ends (Cancelled)
     Event credentials;
     credentials.type = EC_EVENT_CREDENTIALS_CHANGED;
     credentials.request_id = id;
     credentials.text = result.key_prefix;
-    push(std::move(credentials));
+    events_.publish(std::move(credentials));
     if (!result.user_id.empty()) {
         json::Document doc(rapidjson::kObjectType);
         auto &alloc = doc.GetAllocator();
@@ -171,20 +115,18 @@ ErrorInfo Cloud::store_login(uint64_t id, const LoginResult &result) {
         identity.type = EC_EVENT_IDENTITY;
         identity.request_id = id;
         identity.json = json::stringify(doc);
-        push(std::move(identity));
+        events_.publish(std::move(identity));
     }
     return saved;
 }
 
 Cloud::CancelFn Cloud::launch_logout(uint64_t id) {
     std::shared_ptr<CloudManager> manager;
-    std::shared_ptr<CloudLogin> login;
     {
-        std::lock_guard<std::mutex> lock(state_mutex_);
+        std::lock_guard<std::mutex> lock(connection_mutex_);
         manager = manager_;
-        login = login_;
     }
-    if (login) login->cancel_all();  // a login in progress must not bring the key back
+    account_.cancel_login();  // a login in progress must not bring the key back
     if (!manager) {
         post_work(gated([this, id] { complete_logout(id); }));
         return {};
@@ -201,26 +143,12 @@ Cloud::CancelFn Cloud::launch_logout(uint64_t id) {
 }
 
 void Cloud::complete_logout(uint64_t id) {
-    set_key({});
-    {
-        std::lock_guard<std::mutex> lock(state_mutex_);
-        identity_.reset();
-        enabled_ = false;
-    }
-    ErrorInfo cleared;
-    if (store_) {
-        try {
-            store_->clear_login();
-        } catch (const Error &e) {
-            cleared = e.info();
-        } catch (const std::exception &e) {
-            cleared = ErrorInfo::make(Status::Io, e.what());
-        }
-    }
+    ErrorInfo cleared = account_.forget();
+    client_->cancel_all();  // what ran with the key ends (Cancelled)
     Event credentials;
     credentials.type = EC_EVENT_CREDENTIALS_CHANGED;
     credentials.request_id = id;
-    push(std::move(credentials));
+    events_.publish(std::move(credentials));
     finish(id, std::move(cleared), cleared.ok() ? "{}" : "");
 }
 
@@ -228,45 +156,40 @@ void Cloud::complete_logout(uint64_t id) {
 
 Cloud::CancelFn Cloud::launch_status(uint64_t id) {
     StatusFacts facts;
-    std::shared_ptr<CloudClient> c;
+    facts.has_api_key = account_.has_key();
+    facts.enabled = account_.enabled();
     {
-        std::lock_guard<std::mutex> lock(state_mutex_);
-        if (!api_key_.empty()) c = client_;
-        facts.has_api_key = !api_key_.empty();
-        facts.enabled = enabled_;
+        std::lock_guard<std::mutex> lock(connection_mutex_);
         facts.runtime_started = manager_ != nullptr;
-        facts.top_up_url = base_.top_up_url();
     }
-    if (!c) {
+    facts.top_up_url = base_.top_up_url();
+    if (!facts.has_api_key) {
         finish(id, {}, status_json(facts));
         return {};
     }
     // "connected" means the cloud accepted the key just now.
-    const OperationId op = c->get_user_async(gated([this, id, facts](OpResult &&result) mutable {
-        if (result.error.status == Status::Cancelled) {
-            finish(id, std::move(result.error), {});
-            return;
-        }
-        if (result.error.ok()) {
-            try {
-                Identity identity = identity_from_json(result.json);
-                facts.user_id = identity.user_id;
-                facts.organization_id = identity.organization_id;
-                on_identity(identity);
-            } catch (const Error &e) {
-                log::warn("[cloud] status: {}", e.what());
+    const OperationId op =
+        client_->get_user_async(gated([this, id, facts](OpResult &&result) mutable {
+            if (result.error.status == Status::Cancelled) {
+                finish(id, std::move(result.error), {});
+                return;
             }
-        } else if (auth_rejected(result.error.status)) {
-            std::lock_guard<std::mutex> lock(state_mutex_);
-            identity_.reset();
-        }
-        finish(id, {}, status_json(facts));
-    }));
-    return cancel_of(c, op);
+            if (result.error.ok()) {
+                try {
+                    Identity identity = identity_from_json(result.json);
+                    facts.user_id = identity.user_id;
+                    facts.organization_id = identity.organization_id;
+                } catch (const Error &e) {
+                    log::warn("[cloud] status: {}", e.what());
+                }
+            }
+            finish(id, {}, status_json(facts));
+        }));
+    return cancel_of(client_, op);
 }
 
 Cloud::CancelFn Cloud::launch_credits(uint64_t id, bool fresh) {
-    if (!has_key()) {
+    if (!account_.has_key()) {
         finish(id, {}, credits_json(false, std::nullopt, base_.top_up_url()));
         return {};
     }
@@ -297,9 +220,7 @@ Cloud::CancelFn Cloud::launch_identity(uint64_t id) {
             return;
         }
         try {
-            Identity identity = identity_from_json(result.json);
-            on_identity(identity);
-            finish(id, {}, identity_result(identity));
+            finish(id, {}, identity_result(identity_from_json(result.json)));
         } catch (const Error &e) {
             finish(id, e.info(), {});
         }

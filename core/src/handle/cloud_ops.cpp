@@ -66,7 +66,7 @@ Cloud::CancelFn Cloud::launch_http(const Request &r, uint64_t id) {
             event.agent_id = p.agent_id;
             event.text = p.status;
             event.json = progress_json(p.agent_id, p.job_id, p.status, p.polls);
-            push(std::move(event));
+            events_.publish(std::move(event));
         });
     }
     const OperationId op = c->call_async(*r.op, r.params_json, op_done(id), std::move(progress));
@@ -76,7 +76,7 @@ Cloud::CancelFn Cloud::launch_http(const Request &r, uint64_t id) {
 // ---- connection -----------------------------------------------------------------------------
 
 std::shared_ptr<CloudManager> Cloud::manager(bool create) {
-    std::lock_guard<std::mutex> lock(state_mutex_);
+    std::lock_guard<std::mutex> lock(connection_mutex_);
     if (manager_ || !create) return manager_;
     CloudManagerListeners listeners;
     listeners.on_state = gated([this](const StateChange &change) { on_state(change); });
@@ -86,15 +86,15 @@ std::shared_ptr<CloudManager> Cloud::manager(bool create) {
         event.type = EC_EVENT_PROVISION_PROGRESS;
         // Progress during a connect belongs to that request; a reconnect's has none (0).
         {
-            std::lock_guard<std::mutex> held(state_mutex_);
+            std::lock_guard<std::mutex> held(connection_mutex_);
             event.request_id = connect_request_;
         }
         event.agent_id = agent_id;
         event.text = p.status;
         event.json = progress_json(agent_id, p.job_id, p.status, p.polls);
-        push(std::move(event));
+        events_.publish(std::move(event));
     });
-    manager_options_.enabled = enabled_;
+    manager_options_.enabled = account_.enabled();
     // The client is the manager's AgentOps; it follows the account's key (login, logout).
     manager_ = CloudManager::create(engine_, std::shared_ptr<AgentOps>(client_), manager_options_,
                                     std::move(listeners));
@@ -111,7 +111,7 @@ void Cloud::on_state(const StateChange &change) {
     event.message = change.error.message;
     event.attempt = change.attempt;
     event.next_delay_ms = change.next_delay_ms;
-    push(std::move(event));
+    events_.publish(std::move(event));
 }
 
 void Cloud::on_backup(const BackupEvent &backup) {
@@ -132,21 +132,21 @@ void Cloud::on_backup(const BackupEvent &backup) {
         case BackupEvent::Kind::Skipped:
             return;  // counted by the scheduler, nothing lost
     }
-    push(std::move(event));
+    events_.publish(std::move(event));
 }
 
 Cloud::CancelFn Cloud::launch_connect(const Request &r, uint64_t id) {
-    if (!has_key()) throw Error(Status::NotConnected, "no API key: log in first");
+    if (!account_.has_key()) throw Error(Status::NotConnected, "no API key: log in first");
     auto m = manager(true);
     {
-        std::lock_guard<std::mutex> lock(state_mutex_);
+        std::lock_guard<std::mutex> lock(connection_mutex_);
         connect_request_ = id;
     }
     const ManagerOpId op = m->connect_async(
         r.agent_id,
         gated([this, id](const ErrorInfo &error, std::shared_ptr<CloudRuntimeProxy> proxy) {
             {
-                std::lock_guard<std::mutex> lock(state_mutex_);
+                std::lock_guard<std::mutex> lock(connection_mutex_);
                 if (connect_request_ == id) connect_request_ = 0;
             }
             if (!error.ok() || !proxy) {
@@ -179,7 +179,7 @@ Cloud::CancelFn Cloud::launch_disconnect(uint64_t id) {
 std::shared_ptr<CloudRuntimeProxy> Cloud::proxy() const {
     std::shared_ptr<CloudManager> m;
     {
-        std::lock_guard<std::mutex> lock(state_mutex_);
+        std::lock_guard<std::mutex> lock(connection_mutex_);
         m = manager_;
     }
     auto p = m ? m->proxy() : nullptr;
@@ -199,7 +199,9 @@ Cloud::CancelFn Cloud::launch_proxy_op(const Request &r, uint64_t id, bool sync)
             break;
         case Method::Stream: {
             ChunkCallback on_chunk;
-            if (!sync) on_chunk = gated([this, id](std::string_view text) { chunk(id, text); });
+            if (!sync)
+                on_chunk =
+                    gated([this, id](std::string_view text) { operations_.chunk(id, text); });
             op = p->stream_async(r.text, std::move(on_chunk), op_done(id), target);
             break;
         }

@@ -124,11 +124,11 @@ void RestStream::notify() {
 
 RestEvents::RestEvents(Cloud &cloud, size_t max_streams)
     : cloud_(cloud), max_streams_(max_streams) {
-    tap_ = cloud_.add_event_tap([this](const Event &event) { on_event(event); });
+    tap_ = cloud_.events().add_tap([this](const Event &event) { on_event(event); });
 }
 
 RestEvents::~RestEvents() {
-    cloud_.remove_event_tap(tap_);
+    cloud_.events().remove_tap(tap_);
     close_all();
 }
 

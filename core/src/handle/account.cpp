@@ -1,0 +1,88 @@
+#include "handle/account.hpp"
+
+#include <exception>
+#include <utility>
+
+namespace elizacloud {
+namespace {
+
+// Runs a config file edit; its failure as an ErrorInfo.
+template <typename Edit>
+ErrorInfo try_edit(Edit edit) {
+    try {
+        edit();
+        return {};
+    } catch (const Error &e) {
+        return e.info();
+    } catch (const std::exception &e) {
+        return ErrorInfo::make(Status::Io, e.what());
+    }
+}
+
+}  // namespace
+
+Account::Account(std::optional<ConfigStore> store, std::string key, bool enabled,
+                 std::shared_ptr<Engine> engine, BaseUrl base, LoginOptions login_options)
+    : store_(std::move(store)),
+      engine_(std::move(engine)),
+      base_(std::move(base)),
+      login_options_(login_options),
+      key_(std::move(key)),
+      enabled_(enabled) {}
+
+std::string Account::key() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return key_;
+}
+
+bool Account::has_key() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return !key_.empty();
+}
+
+bool Account::enabled() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return enabled_;
+}
+
+ErrorInfo Account::adopt(const LoginResult &result) {
+    ErrorInfo saved;
+    if (store_) saved = try_edit([&] { store_->save_login(result.api_key); });
+    std::lock_guard<std::mutex> lock(mutex_);
+    key_ = result.api_key;
+    enabled_ = true;
+    return saved;
+}
+
+ErrorInfo Account::forget() {
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        key_.clear();
+        enabled_ = false;
+    }
+    return store_ ? try_edit([&] { store_->clear_login(); }) : ErrorInfo{};
+}
+
+std::shared_ptr<CloudLogin> Account::begin_login(uint64_t request_id) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (login_request_ != 0) throw Error(Status::Busy, "a login is already in progress");
+    if (!login_) login_ = std::make_shared<CloudLogin>(engine_, base_, login_options_);
+    login_request_ = request_id;
+    return login_;
+}
+
+void Account::release_login(uint64_t request_id) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (login_request_ == request_id) login_request_ = 0;
+}
+
+void Account::cancel_login() {
+    std::shared_ptr<CloudLogin> login;
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        login = login_;
+    }
+    if (login) login->cancel_all();
+}
+
+}  // namespace elizacloud

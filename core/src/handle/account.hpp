@@ -1,0 +1,58 @@
+// The account of one cloud handle: its API key (which the handle's one CloudClient reads for every
+// request), whether the cloud is enabled, the config file the key is saved to, and the login in
+// progress. Thread-safe; never calls out while holding its lock.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+
+#include "net/base_url.hpp"
+#include "net/engine.hpp"
+#include "session/login.hpp"
+#include "store/config_store.hpp"
+#include "util/error.hpp"
+
+namespace elizacloud {
+
+class Account {
+public:
+    // store: where the key is saved (none with no_config_file); key and enabled: as resolved
+    // from the options and the config file.
+    Account(std::optional<ConfigStore> store, std::string key, bool enabled,
+            std::shared_ptr<Engine> engine, BaseUrl base, LoginOptions login_options);
+
+    std::string key() const;  // "" when there is none
+    bool has_key() const;
+    bool enabled() const;
+
+    // Adopts the key of a completed login: saved to the config file (blocking file I/O), in use
+    // from now on, the cloud enabled. Returns why it could not be saved; it is in use either way.
+    ErrorInfo adopt(const LoginResult &result);
+    // Forgets the key and disables the cloud, in memory and in the config file (blocking file
+    // I/O). Returns why the file could not be updated.
+    ErrorInfo forget();
+
+    // The login component for request id; Busy while another login request is in progress.
+    std::shared_ptr<CloudLogin> begin_login(uint64_t request_id);
+    // Ends request id's claim (a new login may start), even while its component winds down.
+    void release_login(uint64_t request_id);
+    // Stops a login in progress so it cannot bring a key back (logout).
+    void cancel_login();
+
+private:
+    std::optional<ConfigStore> store_;  // itself safe across threads and processes
+    const std::shared_ptr<Engine> engine_;
+    const BaseUrl base_;
+    const LoginOptions login_options_;
+
+    mutable std::mutex mutex_;
+    std::string key_;
+    bool enabled_ = false;
+    std::shared_ptr<CloudLogin> login_;  // created at the first login
+    uint64_t login_request_ = 0;         // 0 = no login request in progress
+};
+
+}  // namespace elizacloud

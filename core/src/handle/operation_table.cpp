@@ -1,0 +1,194 @@
+#include "handle/operation_table.hpp"
+
+#include <chrono>
+#include <cmath>
+#include <utility>
+#include <vector>
+
+#include "util/json.hpp"
+
+namespace elizacloud {
+
+struct OperationTable::Pending {
+    const api::OperationSpec *op = nullptr;  // registry rows outlive every call
+    bool sync = false;
+    bool aborted = false;            // cancelled (or timed out) before launch returned its cancel
+    CancelFn cancel;                 // the component's cancel; set once launch returned
+    std::optional<Outcome> outcome;  // sync: the result the waiting caller takes
+};
+
+namespace {
+
+// The JSON a failure event carries: the details the cloud sent, under the names the bindings read
+// (httpStatus, code, retryAfterMs, requiredBalance, currentBalance); absent fields are left out,
+// and "" when there is nothing to add.
+std::string failure_details_json(const ErrorInfo &error) {
+    json::Document doc(rapidjson::kObjectType);
+    auto &alloc = doc.GetAllocator();
+    if (error.http_status > 0) doc.AddMember("httpStatus", error.http_status, alloc);
+    if (!error.cloud_code.empty()) {
+        doc.AddMember("code", json::string_value(error.cloud_code, alloc), alloc);
+    }
+    if (error.retry_after_ms >= 0) doc.AddMember("retryAfterMs", error.retry_after_ms, alloc);
+    if (!std::isnan(error.required_balance)) {
+        doc.AddMember("requiredBalance", error.required_balance, alloc);
+    }
+    if (!std::isnan(error.current_balance)) {
+        doc.AddMember("currentBalance", error.current_balance, alloc);
+    }
+    return doc.ObjectEmpty() ? std::string() : json::stringify(doc);
+}
+
+}  // namespace
+
+OperationTable::OperationTable(EventHub &hub, std::shared_ptr<Engine> engine, Launch launch,
+                               Aborted aborted)
+    : hub_(hub),
+      engine_(std::move(engine)),
+      launch_(std::move(launch)),
+      aborted_(std::move(aborted)) {}
+
+uint64_t OperationTable::begin(Request request, bool sync, std::shared_ptr<Pending> &pending) {
+    pending = std::make_shared<Pending>();
+    pending->op = request.op;
+    pending->sync = sync;
+    uint64_t id = 0;
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        if (closed_) throw Error(Status::Cancelled, "the cloud handle is shutting down");
+        id = next_id_++;
+        // Registered before launching: a completion may arrive before launch returns.
+        ops_.emplace(id, pending);
+    }
+    CancelFn cancel;
+    try {
+        cancel = launch_(request, id, sync);
+    } catch (...) {
+        std::lock_guard<std::mutex> lock(mutex_);
+        ops_.erase(id);
+        throw;
+    }
+    bool cancel_now = false;
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        if (pending->aborted) {
+            cancel_now = true;  // cancelled while launching: stop the component's work too
+        } else {
+            pending->cancel = cancel;
+        }
+    }
+    if (cancel_now && cancel) cancel();
+    return id;
+}
+
+uint64_t OperationTable::start(Request request) {
+    std::shared_ptr<Pending> pending;
+    return begin(std::move(request), false, pending);
+}
+
+std::string OperationTable::run(Request request, int32_t timeout_ms,
+                                const std::function<void(uint64_t)> &started) {
+    std::shared_ptr<Pending> pending;
+    const uint64_t id = begin(std::move(request), true, pending);
+    if (started) started(id);
+    std::unique_lock<std::mutex> lock(mutex_);
+    auto ready = [&pending] { return pending->outcome.has_value(); };
+    if (timeout_ms <= 0) {
+        done_.wait(lock, ready);
+    } else if (!done_.wait_for(lock, std::chrono::milliseconds(timeout_ms), ready)) {
+        lock.unlock();
+        abort(id, ErrorInfo::make(Status::Timeout, std::string(pending->op->name) +
+                                                       " timed out after " +
+                                                       std::to_string(timeout_ms) + " ms"));
+        lock.lock();
+        done_.wait(lock, ready);  // set by abort, or by a completion that won the race
+    }
+    Outcome outcome = std::move(*pending->outcome);
+    lock.unlock();
+    if (!outcome.error.ok()) throw Error(std::move(outcome.error));
+    return std::move(outcome.json);
+}
+
+void OperationTable::deliver_locked(uint64_t id, Pending &pending, ErrorInfo error,
+                                    std::string json) {
+    if (pending.sync) {
+        pending.outcome = Outcome{std::move(error), std::move(json)};
+        done_.notify_all();
+        return;
+    }
+    Event event;
+    event.type =
+        pending.op->handler == Method::Stream ? EC_EVENT_STREAM_END : EC_EVENT_REQUEST_COMPLETED;
+    event.request_id = id;
+    event.status = error.status;
+    event.json = error.ok() ? std::move(json) : failure_details_json(error);
+    event.message = std::move(error.message);
+    hub_.deliver(std::move(event));
+}
+
+void OperationTable::finish(uint64_t id, ErrorInfo error, std::string json) {
+    std::shared_ptr<Pending> pending;
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto it = ops_.find(id);
+    if (it == ops_.end()) return;  // already cancelled or timed out: the first outcome counts
+    pending = std::move(it->second);
+    ops_.erase(it);
+    deliver_locked(id, *pending, std::move(error), std::move(json));
+}
+
+void OperationTable::abort(uint64_t id, ErrorInfo reason) {
+    std::shared_ptr<Pending> pending;
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        auto it = ops_.find(id);
+        if (it == ops_.end()) return;
+        pending = std::move(it->second);
+        ops_.erase(it);
+        pending->aborted = true;
+        deliver_locked(id, *pending, std::move(reason), {});
+    }
+    if (aborted_) aborted_(*pending->op, id);
+    // Outside the lock: the component may complete inline, which lands in finish() and is
+    // ignored there because the outcome is already decided.
+    if (pending->cancel) pending->cancel();
+}
+
+void OperationTable::chunk(uint64_t id, std::string_view text) {
+    CancelFn cancel;
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        auto it = ops_.find(id);
+        if (it == ops_.end() || it->second->sync) return;  // ended, or a sync stream (no events)
+        Event event;
+        event.type = EC_EVENT_STREAM_CHUNK;
+        event.request_id = id;
+        event.text.assign(text);
+        const PushResult pushed = hub_.deliver(std::move(event));
+        if (pushed == PushResult::Backlogged) {
+            // The host is behind: the stream's transfer takes no more bytes until it catches up
+            // (this runs inside that transfer's on_data).
+            pause_current_transfer([queue = hub_.weak_queue()] {
+                auto q = queue.lock();
+                return !q || q->has_room();
+            });
+        } else if (pushed == PushResult::StreamOverflow) {
+            cancel = it->second->cancel;
+        }
+    }
+    // Past the queue's hard limit only (a stream that was not paused): the stream ends
+    // Cancelled, which the queue reports as EC_ERR_OVERFLOW. Posted rather than run here: this is
+    // the stream's own chunk callback.
+    if (cancel) engine_->post(std::move(cancel));
+}
+
+void OperationTable::close(const ErrorInfo &reason) {
+    std::vector<uint64_t> ids;
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        closed_ = true;
+        for (const auto &entry : ops_) ids.push_back(entry.first);
+    }
+    for (uint64_t id : ids) abort(id, reason);
+}
+
+}  // namespace elizacloud

@@ -1,0 +1,80 @@
+// The operations of one cloud in flight. Each has a request id and completes exactly once: with
+// REQUEST_COMPLETED or STREAM_END (asynchronous calls) or by waking its synchronous caller. The
+// first outcome counts; cancel, timeout and shutdown decide it at once and tell the component to
+// stop. "Submit then wait" lives here only (run()).
+#pragma once
+
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+#include "handle/event_hub.hpp"
+#include "handle/request.hpp"
+#include "net/engine.hpp"
+#include "util/error.hpp"
+
+namespace elizacloud {
+
+class OperationTable {
+public:
+    using CancelFn = std::function<void()>;
+    // Starts the component call of request under id; returns how to cancel it (may be empty).
+    // Runs on the caller's thread; throwing means the operation never started.
+    using Launch = std::function<CancelFn(const Request &request, uint64_t id, bool sync)>;
+    // Told when an operation's outcome was decided by abort() rather than by its component.
+    using Aborted = std::function<void(const api::OperationSpec &op, uint64_t id)>;
+
+    OperationTable(EventHub &hub, std::shared_ptr<Engine> engine, Launch launch, Aborted aborted);
+    OperationTable(const OperationTable &) = delete;
+    OperationTable &operator=(const OperationTable &) = delete;
+
+    // Asynchronous form: the request id; the outcome comes as an event.
+    uint64_t start(Request request);
+    // Synchronous form: waits up to timeout_ms (<= 0 = no extra limit), returns the result JSON,
+    // throws Error. started (may be empty) learns the id before the wait, so another thread can
+    // cancel it. No REQUEST_COMPLETED / STREAM_END / chunk event.
+    std::string run(Request request, int32_t timeout_ms,
+                    const std::function<void(uint64_t)> &started = {});
+    // Completes the operation with Cancelled (unknown or finished ids are ignored).
+    void cancel(uint64_t id) { abort(id, ErrorInfo::make(Status::Cancelled, "cancelled")); }
+
+    // The component's completion; ignored when the outcome was already decided.
+    void finish(uint64_t id, ErrorInfo error, std::string json);
+    // Decides the outcome now and tells the component to stop.
+    void abort(uint64_t id, ErrorInfo reason);
+    // A stream chunk (from inside the stream's transfer); dropped once the stream has ended.
+    void chunk(uint64_t id, std::string_view text);
+
+    // Refuses new operations (Cancelled) from now on, then aborts every one in flight with
+    // reason. Idempotent.
+    void close(const ErrorInfo &reason);
+
+private:
+    struct Pending;
+    struct Outcome {
+        ErrorInfo error;
+        std::string json;
+    };
+    uint64_t begin(Request request, bool sync, std::shared_ptr<Pending> &pending);
+    void deliver_locked(uint64_t id, Pending &pending, ErrorInfo error, std::string json);
+
+    EventHub &hub_;
+    std::shared_ptr<Engine> engine_;
+    Launch launch_;
+    Aborted aborted_;
+
+    // Events of an operation are queued under mutex_, so a chunk never follows its stream's end.
+    std::mutex mutex_;
+    std::condition_variable done_;
+    std::unordered_map<uint64_t, std::shared_ptr<Pending>> ops_;
+    uint64_t next_id_ = 1;
+    bool closed_ = false;
+};
+
+}  // namespace elizacloud

@@ -1,0 +1,39 @@
+// What one ec_cloud handle runs with: its ec_cloud_options resolved against the config file and
+// the defaults (an option wins over the file, the file over the default).
+#pragma once
+
+#include <elizacloud/elizacloud.h>
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "api/cloud_client.hpp"
+#include "net/base_url.hpp"
+#include "net/engine.hpp"
+#include "session/cloud_manager.hpp"
+#include "session/login.hpp"
+#include "store/config_store.hpp"
+
+namespace elizacloud {
+
+struct ResolvedOptions {
+    std::shared_ptr<Engine> engine;
+    BaseUrl base;
+    std::string config_path;           // "" with no_config_file
+    std::optional<ConfigStore> store;  // none with no_config_file
+    std::string api_key;               // "" = none
+    bool enabled = false;              // effective cloud.enabled
+    ClientOptions client;
+    LoginOptions login;
+    CloudManagerOptions manager;
+    uint32_t event_queue_capacity = 0;  // 0 = the queue's default
+    bool forward_logs = false;
+};
+
+// Throws Error(InvalidArgument) for negative timings, Error(Protocol/Io) for an unreadable config
+// file, and the base URL policy's errors.
+ResolvedOptions resolve_options(const ec_cloud_options &options);
+
+}  // namespace elizacloud
