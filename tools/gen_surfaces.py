@@ -13,6 +13,7 @@ Outputs (checked in; tests/python/test_generated_surfaces.py fails when they are
                                                  operation (one template, two renderings), and
                                                  the catalogue as a table (the CLI's commands)
     bindings/node/index.d.ts                     the section between the generated markers
+    bindings/node/index.mjs                      the ESM entry: index.js's exports by name
     docs/operations.md                           every operation, custom ones included
 
 Standard library only: it runs before anything is installed.
@@ -919,6 +920,47 @@ def gen_node_statuses(cat: dict[str, Any]) -> str:
     )
 
 
+# ---- Node's ESM entry ----------------------------------------------------------------------------
+
+
+def node_exports(index_js: str, cat: dict[str, Any]) -> list[str]:
+    """The names index.js exports, in its order: the keys of its `module.exports = {…};`, with
+    `...errors.classes` spelled out as the error classes of the catalogue's statuses."""
+    block = re.search(r"^module\.exports = \{\n(.*?)^\};", index_js, re.M | re.S)
+    if not block:
+        raise SystemExit("gen_surfaces: bindings/node/index.js lacks `module.exports = {…};`")
+    names: list[str] = []
+    for line in block.group(1).split("\n"):
+        entry = line.split("//")[0].strip()
+        key = re.fullmatch(r"(\w+)(: [\w.]+)?,", entry)
+        if entry == "...errors.classes,":
+            names += [error_class_name(st) for st in error_statuses(cat)]
+        elif key:
+            names.append(key.group(1))
+        elif entry:
+            raise SystemExit(f"gen_surfaces: index.mjs cannot name index.js's export {entry!r}")
+    return names
+
+
+def gen_node_esm(cat: dict[str, Any], index_js: str) -> str:
+    return "\n".join(
+        [
+            f"// {MARK}",
+            "// ESM entry: the same objects as the CommonJS entry (index.js), re-exported by name",
+            "// (index.js's module.exports; its error classes from the catalogue's statuses).",
+            "import { createRequire } from 'node:module';",
+            "",
+            "const cjs = createRequire(import.meta.url)('./index.js');",
+            "",
+            "export const {",
+            *[f"    {name}," for name in node_exports(index_js, cat)],
+            "} = cjs;",
+            "export default cjs;",
+            "",
+        ]
+    )
+
+
 # ---- driver --------------------------------------------------------------------------------------
 
 
@@ -927,10 +969,14 @@ def outputs(cat: dict[str, Any]) -> dict[Path, str]:
     pkg = REPO / "python" / "elizacloud"
     files[pkg / "types" / "__init__.py"] = gen_py_types(cat)
     files[pkg / "resources" / "__init__.py"] = gen_py_resources(cat)
+    node = REPO / "bindings" / "node"
     if cat.get("statuses"):
         files[pkg / "_error_classes.py"] = gen_py_errors(cat)
-        files[REPO / "bindings" / "node" / "lib" / "statuses.js"] = gen_node_statuses(cat)
-    dts = REPO / "bindings" / "node" / "index.d.ts"
+        files[node / "lib" / "statuses.js"] = gen_node_statuses(cat)
+        # index.mjs names the error classes that statuses.js defines: from the same statuses.
+        index_js = (node / "index.js").read_text(encoding="utf-8")
+        files[node / "index.mjs"] = gen_node_esm(cat, index_js)
+    dts = node / "index.d.ts"
     files[dts] = splice_ts(dts.read_text(encoding="utf-8"), gen_ts_section(cat))
     files[REPO / "docs" / "operations.md"] = gen_docs(cat)
     return files

@@ -5,7 +5,9 @@
 const native = require('./lib/native');
 const errors = require('./lib/errors');
 const events = require('./lib/events');
-const cloud = require('./lib/cloud');
+const { Cloud } = require('./lib/client');
+const { Proxy } = require('./lib/proxy');
+const { Stream, EventIterator } = require('./lib/streaming');
 const operations = require('./lib/operations');
 
 /** Version string of the loaded native library ("0.1.0"). */
@@ -35,13 +37,14 @@ function setLogLevel(level) {
     if (status !== 0) throw errors.fromStatus(status, api.ec_last_error_message());
 }
 
+// index.mjs re-exports these by name: scripts/gen_surfaces.sh regenerates it from this list.
 module.exports = {
-    Cloud: cloud.Cloud,
-    Agents: cloud.Agents,
-    Proxy: cloud.Proxy,
-    AgentProxy: cloud.Proxy,
-    Stream: cloud.Stream,
-    EventIterator: cloud.EventIterator,
+    Cloud,
+    Agents: operations.Agents,
+    Proxy,
+    AgentProxy: Proxy,
+    Stream,
+    EventIterator,
     CloudEvent: events.CloudEvent,
     EventType: events.EventType,
     State: events.State,

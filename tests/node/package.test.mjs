@@ -63,7 +63,7 @@ test('npm pack → install the tarball into an empty directory → it works', as
         'index.mjs',
         'index.d.ts',
         'README.md',
-        'lib/cloud.js',
+        'lib/client.js',
         'lib/native.js',
         `prebuilds/${process.platform}-${process.arch}/libelizacloud.so.0`,
     ]) {

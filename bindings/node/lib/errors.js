@@ -119,21 +119,23 @@ function fromStatus(status, message, details) {
     return new cls(message || statusName(status), { status, ...parseDetails(details) });
 }
 
+/** The error for a bad argument of this package's API (InvalidArgumentError). */
+function invalid(message) {
+    return new classes.InvalidArgumentError(message, { status: Status.INVALID_ARGUMENT });
+}
+
 /**
  * A string bound for the C ABI, which takes NUL-terminated strings: one with an embedded NUL
  * would be cut there without a word ("https://a.example\0.evil" would become
  * "https://a.example"), so it is refused with InvalidArgumentError.
  */
 function cString(value, what) {
-    if (value.includes('\0')) {
-        throw new classes.InvalidArgumentError(`${what} contains a NUL character`, {
-            status: Status.INVALID_ARGUMENT,
-        });
-    }
+    if (value.includes('\0')) throw invalid(`${what} contains a NUL character`);
     return value;
 }
 
 module.exports = {
+    invalid,
     cString,
     Status,
     statusName,

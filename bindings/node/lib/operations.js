@@ -13,7 +13,7 @@
 // the others are grouped into one resource class per resource (`cloud.agents`, `cloud.backups`).
 
 const native = require('./native');
-const { fromStatus, Status, InvalidArgumentError } = require('./errors');
+const { fromStatus, Status, invalid } = require('./errors');
 
 const CLIENT = Symbol('elizacloud.client');
 
@@ -38,12 +38,13 @@ function upperCamel(name) {
     return c.charAt(0).toUpperCase() + c.slice(1);
 }
 
-function invalid(message) {
-    return new InvalidArgumentError(message, { status: Status.INVALID_ARGUMENT });
-}
-
 function isPlainObject(value) {
     return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/** A result that should be a record, as one ({} for anything else). */
+function asObject(data) {
+    return isPlainObject(data) ? data : {};
 }
 
 /** The catalogue the loaded library reports. */
@@ -94,13 +95,7 @@ function makeMethod(op) {
         }
         const { signal, timeout, onProgress } = options;
         const progress = op.followsJob ? onProgress : undefined;
-        const result = await client._request(op.name, params, {
-            signal,
-            timeout,
-            kind: progress ? 'provision' : 'call',
-            agentId: typeof params.agentId === 'string' ? params.agentId : null,
-            onEvent: progress,
-        });
+        const result = await client._request(op.name, params, { signal, timeout, onEvent: progress });
         return op.result === 'Empty' ? undefined : result;
     };
     Object.defineProperty(method, 'name', { value: op.action });
@@ -154,4 +149,4 @@ function catalogue(api) {
     return structuredClone(installed ? installed.catalogue : readCatalogue(api));
 }
 
-module.exports = { Resource, Agents, install, callableResource, readCatalogue, catalogue, lowerCamel };
+module.exports = { Resource, Agents, install, callableResource, readCatalogue, catalogue, lowerCamel, asObject };

@@ -1,13 +1,9 @@
 'use strict';
 // The async iterators of a Cloud: the chunks of one streamed reply (Stream) and the unsolicited
-// events (EventIterator). Both are fed by the cloud's event routing (cloud.js).
+// events (EventIterator). Both are fed by the cloud's event hub (hub.js).
 
 const { EventType } = require('./events');
-const { Status, CancelledError, InvalidArgumentError } = require('./errors');
-
-function invalid(message) {
-    return new InvalidArgumentError(message, { status: Status.INVALID_ARGUMENT });
-}
+const { Status, CancelledError, invalid } = require('./errors');
 
 function abortError(signal) {
     const reason = signal.reason;
@@ -34,8 +30,6 @@ class Stream {
         if (signal?.aborted) throw abortError(signal);
         this.#id = cloud._beginStream(text, roomId, channelType);
         cloud._register(this.#id, {
-            kind: 'stream',
-            agentId: null,
             deliver: (ev) => this.#deliver(ev),
             fail: (err) => this.#finish(err),
         });
@@ -147,22 +141,19 @@ class EventIterator {
     #waiting = null;
     #ended = false;
     #types;
-    #subscribers;
-    #onChange;
+    #hub;
     #signal;
     #onAbort;
 
-    constructor(cloud, options, subscribers, onChange) {
+    constructor(hub, options) {
         const { types, signal } = options ?? {};
         this.#types = types ? new Set(types) : null;
-        this.#subscribers = subscribers;
-        this.#onChange = onChange;
-        if (cloud.closed || signal?.aborted) {
+        this.#hub = hub;
+        if (hub.closed || signal?.aborted) {
             this.#ended = true;
             return;
         }
-        subscribers.add(this);
-        onChange();
+        hub.subscribe(this);
         if (signal) {
             this.#signal = signal;
             this.#onAbort = () => this.end();
@@ -185,8 +176,7 @@ class EventIterator {
     end() {
         if (this.#ended) return;
         this.#ended = true;
-        this.#subscribers.delete(this);
-        this.#onChange();
+        this.#hub.unsubscribe(this);
         this.#signal?.removeEventListener('abort', this.#onAbort);
         if (this.#waiting) {
             const w = this.#waiting;
