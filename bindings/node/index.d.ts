@@ -419,6 +419,26 @@ export interface LoginResult {
     [key: string]: unknown;
 }
 
+/** Result record `LoginSession`. */
+export interface LoginSession {
+    /** the session to poll (the id the cloud minted) */
+    sessionId: string;
+    /** the page where the user logs in */
+    browserUrl: string;
+}
+
+/** Result record `LoginPoll`. */
+export interface LoginPoll {
+    /** pending (poll again), authenticated (the key is in use), or error (the cloud failed this time; poll again) */
+    status: string;
+    /** authenticated: the first 12 characters of the key */
+    keyPrefix?: string;
+    /** authenticated: whether the key was saved to the config file (it is in use either way) */
+    saved?: boolean;
+    /** error: what the cloud answered */
+    httpStatus?: number;
+}
+
 /** Result record `Status`. The cloud may send more fields. */
 export interface Status {
     /** a key is set and the cloud accepted it just now */
@@ -720,6 +740,16 @@ export interface JobsGetParams {
 export interface LoginParams {
 }
 
+/** Parameters of `login_session.create` (wire names). */
+export interface LoginSessionCreateParams {
+}
+
+/** Parameters of `login_session.poll` (wire names). */
+export interface LoginSessionPollParams {
+    /** the session login_session.create answered */
+    sessionId: string;
+}
+
 /** Parameters of `logout` (wire names). */
 export interface LogoutParams {
 }
@@ -885,6 +915,15 @@ export interface JobsResource {
     get(params: JobsGetParams, options?: CallOptions): Promise<Job>;
 }
 
+/** `cloud.login_session`. */
+export interface LoginSessionResource {
+    /** A browser login driven by the host, step 1: opens a CLI session and answers the page the user must open (`login_session.create`) */
+    create(options?: CallOptions): Promise<LoginSession>;
+    /** A browser login driven by the host, step 2: polls the session once; when the user has logged in, the key is adopted and saved as login does (`login_session.poll`) */
+    poll(sessionId: string, options?: CallOptions): Promise<LoginPoll>;
+    poll(params: LoginSessionPollParams, options?: CallOptions): Promise<LoginPoll>;
+}
+
 /** `cloud.user`. */
 export interface UserResource {
     /** Updates the user's profile (only the fields given) (`user.update`) */
@@ -908,6 +947,7 @@ export interface CloudOperations {
     readonly agents: AgentsResource;
     readonly backups: BackupsResource;
     readonly jobs: JobsResource;
+    readonly loginSession: LoginSessionResource;
     readonly user: UserResource;
 }
 

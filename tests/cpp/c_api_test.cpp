@@ -864,6 +864,66 @@ TEST_F(CApiEmulator, UserUpdateChangesTheProfile) {
               EC_ERR_INVALID_ARGUMENT);
 }
 
+// A login the host drives itself (what the local REST API does): create a session, poll it; the
+// key the browser login produced is adopted by the handle, never shown to the host.
+TEST_F(CApiEmulator, HostDrivenLoginAdoptsTheKeyOnce) {
+    ec_cloud_options o = offline_options();
+    o.base_url = emu_.url;
+    o.insecure_local = 1;
+    auto c = make_cloud(o);
+    Owned session, pending, done, again, refused;
+    ASSERT_EQ(ec_cloud_call_sync(c.get(), "login_session.create", nullptr, 10'000, &session.p),
+              EC_OK)
+        << ec_last_error_message();
+    char id[64] = "";
+    ASSERT_EQ(emu_json_string(session.p, "sessionId", id, sizeof id), 0) << session.str();
+    EXPECT_NE(session.str().find(std::string("/auth/cli-login?session=") + id), std::string::npos)
+        << session.str();
+    const std::string params = std::string(R"({"sessionId":")") + id + "\"}";
+    ASSERT_EQ(ec_cloud_call_sync(c.get(), "login_session.poll", params.c_str(), 10'000, &pending.p),
+              EC_OK)
+        << ec_last_error_message();
+    EXPECT_EQ(pending.str(), R"({"status":"pending"})");
+    EXPECT_EQ(ec_cloud_api_key(c.get(), &refused.p), EC_ERR_NOT_CONNECTED);
+
+    char *body = nullptr;
+    ASSERT_EQ(
+        emu_request(&emu_, "POST", (std::string("/__emulator/sessions/") + id + "/approve").c_str(),
+                    "{}", &body),
+        200);
+    char key[128] = "";
+    ASSERT_EQ(emu_json_string(body, "apiKey", key, sizeof key), 0);
+    free(body);
+    ASSERT_EQ(ec_cloud_call_sync(c.get(), "login_session.poll", params.c_str(), 10'000, &done.p),
+              EC_OK)
+        << ec_last_error_message();
+    EXPECT_NE(done.str().find(R"("status":"authenticated")"), std::string::npos) << done.str();
+    EXPECT_NE(done.str().find(std::string(R"("keyPrefix":")") + std::string(key, 12)),
+              std::string::npos)
+        << done.str();
+    EXPECT_EQ(done.str().find(key), std::string::npos)
+        << "the key itself must not be in the result";
+    Owned adopted;
+    ASSERT_EQ(ec_cloud_api_key(c.get(), &adopted.p), EC_OK);
+    EXPECT_EQ(adopted.str(), key);
+    bool credentials_changed = false;
+    while (auto ev = wait_event(c.get(), 200)) {
+        if (ev->type == EC_EVENT_CREDENTIALS_CHANGED) credentials_changed = true;
+    }
+    EXPECT_TRUE(credentials_changed);
+    // The cloud hands a key out once; an id it does not know is an expired login.
+    EXPECT_EQ(ec_cloud_call_sync(c.get(), "login_session.poll", params.c_str(), 10'000, &again.p),
+              EC_ERR_KEY_ALREADY_RETRIEVED)
+        << again.str();
+    EXPECT_EQ(ec_cloud_call_sync(c.get(), "login_session.poll",
+                                 R"({"sessionId":"00000000-0000-4000-8000-000000000000"})", 10'000,
+                                 &again.p),
+              EC_ERR_LOGIN_EXPIRED);
+    EXPECT_EQ(ec_cloud_call_sync(c.get(), "login_session.poll", R"({"sessionId":"../x"})", 10'000,
+                                 &again.p),
+              EC_ERR_INVALID_ARGUMENT);
+}
+
 // The streaming twin streams what streams and refuses the rest before any request.
 TEST_F(CApiEmulator, TheStreamingTwinStreamsOrRefuses) {
     auto c = cloud();

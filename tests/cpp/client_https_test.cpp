@@ -4,6 +4,7 @@
 
 #include "api/cloud_client.hpp"
 #include "blocking_client.hpp"
+#include "blocking_login.hpp"
 #include "cloud_test_env.hpp"
 #include "session/login.hpp"
 
@@ -30,7 +31,7 @@ TEST_F(HttpsTest, LoginThenAgentLifecycleAndStream) {
     LoginOptions login_options;
     login_options.poll_interval_ms = 50;
     CloudLogin login(engine_, test::emulator_base(*emulator_), login_options);
-    LoginResult credentials = login.run();
+    LoginResult credentials = test::run_login(login);
     ASSERT_FALSE(credentials.api_key.empty());
     EXPECT_EQ(credentials.user_id, "00000000-0000-4000-8000-000000000001");
 

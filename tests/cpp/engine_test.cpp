@@ -18,6 +18,7 @@
 #include <thread>
 #include <vector>
 
+#include "blocking_engine.hpp"
 #include "test_server.hpp"
 
 namespace elizacloud {
@@ -231,7 +232,7 @@ protected:
 };
 
 TEST_F(EngineTest, SuccessAndErrorBodies) {
-    HttpResponse ok = engine_->perform(get(server_.url("/ok")), 10'000);
+    HttpResponse ok = test::perform(*engine_, get(server_.url("/ok")), 10'000);
     ASSERT_TRUE(ok.ok()) << ok.error.message;
     EXPECT_EQ(ok.http_status, 200);
     EXPECT_EQ(ok.body, "hello");
@@ -240,12 +241,12 @@ TEST_F(EngineTest, SuccessAndErrorBodies) {
     EXPECT_EQ(find_header(ok.headers, "X-Absent"), nullptr);
 
     // Non-2xx statuses are transport successes: the caller maps them with the body.
-    HttpResponse missing = engine_->perform(get(server_.url("/missing")), 10'000);
+    HttpResponse missing = test::perform(*engine_, get(server_.url("/missing")), 10'000);
     ASSERT_TRUE(missing.ok()) << missing.error.message;
     EXPECT_EQ(missing.http_status, 404);
     EXPECT_EQ(missing.body, R"({"error":"Not found"})");
 
-    HttpResponse boom = engine_->perform(get(server_.url("/boom")), 10'000);
+    HttpResponse boom = test::perform(*engine_, get(server_.url("/boom")), 10'000);
     ASSERT_TRUE(boom.ok()) << boom.error.message;
     EXPECT_EQ(boom.http_status, 500);
     EXPECT_EQ(boom.body, R"({"error":"boom"})");
@@ -256,7 +257,7 @@ TEST_F(EngineTest, SendsMethodBodyHeadersAndUserAgent) {
     post.method = "POST";
     post.body = R"({"a":1})";
     post.headers = {{"X-Custom", "value-1"}, {"Content-Type", "application/json"}};
-    HttpResponse r = engine_->perform(post, 10'000);
+    HttpResponse r = test::perform(*engine_, post, 10'000);
     ASSERT_TRUE(r.ok()) << r.error.message;
     EXPECT_EQ(r.http_status, 201);
     EXPECT_EQ(r.body, R"(POST:{"a":1})");
@@ -266,11 +267,11 @@ TEST_F(EngineTest, SendsMethodBodyHeadersAndUserAgent) {
     HttpRequest put = get(server_.url("/echo"));
     put.method = "PUT";
     put.body = "data";
-    r = engine_->perform(put, 10'000);
+    r = test::perform(*engine_, put, 10'000);
     ASSERT_TRUE(r.ok()) << r.error.message;
     EXPECT_EQ(r.body, "PUT:data");
 
-    r = engine_->perform(get(server_.url("/ua")), 10'000);
+    r = test::perform(*engine_, get(server_.url("/ua")), 10'000);
     ASSERT_TRUE(r.ok()) << r.error.message;
     EXPECT_EQ(r.body, std::string("elizacloud/") + EC_VERSION_STRING);
 }
@@ -278,13 +279,13 @@ TEST_F(EngineTest, SendsMethodBodyHeadersAndUserAgent) {
 TEST_F(EngineTest, HeaderInjectionIsRefused) {
     HttpRequest r = get(server_.url("/ok"));
     r.headers = {{"X-Custom", "a\r\nX-Injected: 1"}};
-    HttpResponse response = engine_->perform(r, 10'000);
+    HttpResponse response = test::perform(*engine_, r, 10'000);
     EXPECT_EQ(response.error.status, Status::InvalidArgument) << response.error.message;
     EXPECT_EQ(server_.requests(), 0u);
 }
 
 TEST_F(EngineTest, RedirectIsRefusedWithStatusAndLocation) {
-    HttpResponse r = engine_->perform(get(server_.url("/redirect")), 10'000);
+    HttpResponse r = test::perform(*engine_, get(server_.url("/redirect")), 10'000);
     EXPECT_EQ(r.error.status, Status::RedirectRefused);
     EXPECT_EQ(r.http_status, 302);
     EXPECT_EQ(r.error.http_status, 302);
@@ -294,7 +295,7 @@ TEST_F(EngineTest, RedirectIsRefusedWithStatusAndLocation) {
 
 // A Location may carry credentials or a signed query: the message shows neither.
 TEST_F(EngineTest, RedirectLocationIsRedacted) {
-    HttpResponse r = engine_->perform(get(server_.url("/redirect-secret")), 10'000);
+    HttpResponse r = test::perform(*engine_, get(server_.url("/redirect-secret")), 10'000);
     EXPECT_EQ(r.error.status, Status::RedirectRefused);
     EXPECT_EQ(r.error.message,
               "redirect refused: HTTP 302 to https://\xE2\x80\xA6@evil.example/"
@@ -305,7 +306,7 @@ TEST_F(EngineTest, TotalTimeout) {
     HttpRequest r = get(server_.url("/slow"));
     r.total_timeout_ms = 300;
     auto start = std::chrono::steady_clock::now();
-    HttpResponse response = engine_->perform(r, 10'000);
+    HttpResponse response = test::perform(*engine_, r, 10'000);
     int64_t took = elapsed_ms(start);
     EXPECT_EQ(response.error.status, Status::Timeout) << response.error.message;
     EXPECT_GE(took, 290);
@@ -321,7 +322,7 @@ TEST_F(EngineTest, IdleTimeoutWhenNoByteArrives) {
     std::string streamed;
     r.on_data = [&](std::string_view data) { streamed.append(data); };
     auto start = std::chrono::steady_clock::now();
-    HttpResponse response = engine_->perform(r, 20'000);
+    HttpResponse response = test::perform(*engine_, r, 20'000);
     int64_t took = elapsed_ms(start);
     EXPECT_EQ(response.error.status, Status::Timeout) << response.error.message;
     EXPECT_NE(response.error.message.find("idle"), std::string::npos) << response.error.message;
@@ -337,7 +338,7 @@ TEST_F(EngineTest, IdleTimeoutCountsGapsNotTotalTime) {
     std::string streamed;
     r.on_data = [&](std::string_view data) { streamed.append(data); };
     auto start = std::chrono::steady_clock::now();
-    HttpResponse response = engine_->perform(r, 10'000);
+    HttpResponse response = test::perform(*engine_, r, 10'000);
     ASSERT_TRUE(response.ok()) << response.error.message;
     EXPECT_EQ(streamed, "........");
     EXPECT_GE(elapsed_ms(start), 650);  // longer than the idle timeout, yet no timeout
@@ -384,7 +385,7 @@ TEST_F(EngineTest, StreamedChunksArriveInOrderWhileTheResponseIsOpen) {
         ++calls;
         if (streamed.size() >= first_chunk_size_) client_saw_first_.open();
     };
-    HttpResponse response = engine_->perform(r, 15'000);
+    HttpResponse response = test::perform(*engine_, r, 15'000);
     ASSERT_TRUE(response.ok()) << response.error.message;
     EXPECT_EQ(streamed,
               "chunk-0;chunk-1;chunk-2;chunk-3;chunk-4;chunk-5;chunk-6;chunk-7;chunk-8;chunk-9;");
@@ -396,7 +397,7 @@ TEST_F(EngineTest, NonSuccessBodiesAreCollectedNotStreamed) {
     HttpRequest r = get(server_.url("/missing"));
     bool streamed = false;
     r.on_data = [&](std::string_view) { streamed = true; };
-    HttpResponse response = engine_->perform(r, 10'000);
+    HttpResponse response = test::perform(*engine_, r, 10'000);
     ASSERT_TRUE(response.ok()) << response.error.message;
     EXPECT_EQ(response.http_status, 404);
     EXPECT_EQ(response.body, R"({"error":"Not found"})");
@@ -530,7 +531,7 @@ TEST(EngineConnectionCap, WaitForASlotEndsAtTheQueueTimeout) {
     ASSERT_TRUE(held.wait_for(1, 10'000));  // the only slot is taken
 
     auto start = std::chrono::steady_clock::now();
-    HttpResponse r = engine->perform(get(server.url("/ok")), 0);
+    HttpResponse r = test::perform(*engine, get(server.url("/ok")), 0);
     int64_t took = elapsed_ms(start);
     EXPECT_EQ(r.error.status, Status::Timeout) << r.error.message;
     EXPECT_EQ(r.error.message, "request timed out: no connection to http://127.0.0.1:" +
@@ -599,7 +600,7 @@ TEST(EngineConnectionCap, WaitingRequestsRunInOrderWithTheirFullTimeouts) {
 TEST_F(EngineTest, ConnectionsAreReused) {
     constexpr int kCount = 20;
     for (int i = 0; i < kCount; ++i) {
-        HttpResponse r = engine_->perform(get(server_.url("/ok")), 10'000);
+        HttpResponse r = test::perform(*engine_, get(server_.url("/ok")), 10'000);
         ASSERT_TRUE(r.ok()) << r.error.message;
     }
     EXPECT_EQ(server_.requests(), static_cast<size_t>(kCount));
@@ -609,25 +610,25 @@ TEST_F(EngineTest, ConnectionsAreReused) {
 TEST_F(EngineTest, MaxResponseSize) {
     HttpRequest r = get(server_.url("/big"));  // 1000 bytes with Content-Length
     r.max_response_bytes = 100;
-    HttpResponse response = engine_->perform(r, 10'000);
+    HttpResponse response = test::perform(*engine_, r, 10'000);
     EXPECT_EQ(response.error.status, Status::ResponseTooLarge) << response.error.message;
 
     r = get(server_.url("/big-chunked"));  // 1000 bytes, no Content-Length
     r.max_response_bytes = 550;
-    response = engine_->perform(r, 10'000);
+    response = test::perform(*engine_, r, 10'000);
     EXPECT_EQ(response.error.status, Status::ResponseTooLarge) << response.error.message;
 
     r = get(server_.url("/big-chunked"));
     r.max_response_bytes = 550;
     size_t streamed = 0;
     r.on_data = [&](std::string_view data) { streamed += data.size(); };
-    response = engine_->perform(r, 10'000);
+    response = test::perform(*engine_, r, 10'000);
     EXPECT_EQ(response.error.status, Status::ResponseTooLarge) << response.error.message;
     EXPECT_LE(streamed, 550u);
 
     r = get(server_.url("/big"));
     r.max_response_bytes = 2000;  // headers and body fit
-    response = engine_->perform(r, 10'000);
+    response = test::perform(*engine_, r, 10'000);
     ASSERT_TRUE(response.ok()) << response.error.message;
     EXPECT_EQ(response.body.size(), 1000u);
 }
@@ -654,21 +655,11 @@ TEST_F(EngineTest, DestroyWithRequestsInFlightIsPromptAndCancelsThem) {
     }
 }
 
-TEST_F(EngineTest, PerformOnTheIoThreadIsReentrant) {
-    std::promise<Status> status;
-    engine_->post(
-        [&] { status.set_value(engine_->perform(get(server_.url("/ok")), 1'000).error.status); });
-    auto future = status.get_future();
-    ASSERT_EQ(future.wait_for(Ms(5'000)), std::future_status::ready);
-    EXPECT_EQ(future.get(), Status::Reentrant);
-    EXPECT_EQ(server_.requests(), 0u);
-}
-
-TEST_F(EngineTest, PerformWaitTimeoutCancelsTheRequest) {
+TEST_F(EngineTest, CancelAfterAWaitEndsTheRequest) {
     HttpRequest r = get(server_.url("/slow"));
     r.total_timeout_ms = 0;
     auto start = std::chrono::steady_clock::now();
-    HttpResponse response = engine_->perform(r, 200);
+    HttpResponse response = test::perform(*engine_, r, 200);
     EXPECT_EQ(response.error.status, Status::Timeout) << response.error.message;
     EXPECT_LT(elapsed_ms(start), 5'000);
     EXPECT_EQ(engine_->active_requests(), 0u);
@@ -686,21 +677,22 @@ TEST_F(EngineTest, ConnectionRefusedIsANetworkError) {
     int port = ntohs(addr.sin_port);
     ::close(fd);  // bound but never listening: nothing accepts there
     HttpResponse r =
-        engine_->perform(get("http://127.0.0.1:" + std::to_string(port) + "/"), 10'000);
+        test::perform(*engine_, get("http://127.0.0.1:" + std::to_string(port) + "/"), 10'000);
     EXPECT_EQ(r.error.status, Status::Network) << r.error.message;
 }
 
 TEST_F(EngineTest, TlsHandshakeFailureIsATlsError) {
     // TLS spoken to a plain HTTP server: the handshake fails.
     std::string url = "https://127.0.0.1:" + std::to_string(server_.port()) + "/ok";
-    HttpResponse r = engine_->perform(get(url), 10'000);
+    HttpResponse r = test::perform(*engine_, get(url), 10'000);
     EXPECT_EQ(r.error.status, Status::Tls) << r.error.message;
     EXPECT_EQ(r.http_status, 0);
 }
 
 TEST_F(EngineTest, BlockedAddressIsRefusedAtConnectTimeEvenWhenLocalIsAllowed) {
     // Link-local metadata address: refused before any packet is sent.
-    HttpResponse r = engine_->perform(get("http://169.254.169.254:80/latest/meta-data/"), 10'000);
+    HttpResponse r =
+        test::perform(*engine_, get("http://169.254.169.254:80/latest/meta-data/"), 10'000);
     EXPECT_EQ(r.error.status, Status::UrlBlocked) << r.error.message;
     EXPECT_NE(r.error.message.find("169.254.169.254"), std::string::npos) << r.error.message;
 }
@@ -712,7 +704,7 @@ TEST(EngineStrictPolicy, PlainHttpIsRefusedWithoutTheOptIn) {
     });
     server.start();
     auto engine = Engine::create();
-    HttpResponse r = engine->perform(get(server.url("/ok")), 10'000);
+    HttpResponse r = test::perform(*engine, get(server.url("/ok")), 10'000);
     EXPECT_EQ(r.error.status, Status::UrlBlocked) << r.error.message;
     EXPECT_EQ(server.requests(), 0u);
 }
@@ -735,7 +727,7 @@ TEST(EngineStrictPolicy, RebindingToLoopbackIsRefusedAtConnectTime) {
     ASSERT_TRUE(engine->policy().check_base_url(url).ok());  // the URL itself is fine
     HttpRequest r = get(url);
     r.resolve = {"www.elizacloud.ai:" + port + ":127.0.0.1"};
-    HttpResponse response = engine->perform(r, 10'000);
+    HttpResponse response = test::perform(*engine, r, 10'000);
     EXPECT_EQ(response.error.status, Status::UrlBlocked) << response.error.message;
     EXPECT_NE(response.error.message.find("127.0.0.1"), std::string::npos)
         << response.error.message;
@@ -751,7 +743,7 @@ TEST(EngineStrictPolicy, RebindingToLoopbackIsRefusedAtConnectTime) {
 
 TEST(EngineStrictPolicy, Ipv6LoopbackIsRefusedAtConnectTime) {
     auto engine = Engine::create();
-    HttpResponse r = engine->perform(get("https://[::1]:9/"), 10'000);
+    HttpResponse r = test::perform(*engine, get("https://[::1]:9/"), 10'000);
     EXPECT_EQ(r.error.status, Status::UrlBlocked) << r.error.message;
     EXPECT_NE(r.error.message.find("::1"), std::string::npos) << r.error.message;
 }

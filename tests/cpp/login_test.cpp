@@ -3,15 +3,19 @@
 #include "session/login.hpp"
 
 #include <gtest/gtest.h>
+#include <stdlib.h>
 
 #include <chrono>
 #include <condition_variable>
+#include <filesystem>
 #include <future>
 #include <mutex>
 #include <thread>
 #include <vector>
 
+#include "blocking_login.hpp"
 #include "cloud_test_env.hpp"
+#include "handle/account.hpp"
 
 namespace elizacloud {
 namespace {
@@ -73,7 +77,7 @@ protected:
     }
 
     static ErrorInfo error_of(CloudLogin &login, LoginCallbacks callbacks = {}) {
-        return test::error_of([&] { login.run(std::move(callbacks)); });
+        return test::error_of([&] { test::run_login(login, std::move(callbacks)); });
     }
 
     LoginOptions options_;
@@ -82,8 +86,8 @@ protected:
 TEST_F(LoginTest, SucceedsAfterPendingPolls) {
     auto login = make_login();
     Recorder recorder;
-    std::future<LoginResult> result =
-        std::async(std::launch::async, [&] { return login->run(recorder.callbacks()); });
+    std::future<LoginResult> result = std::async(
+        std::launch::async, [&] { return test::run_login(*login, recorder.callbacks()); });
     std::string session = recorder.wait_session_id();
     ASSERT_EQ(session.size(), 36u);
     EXPECT_EQ(recorder.browser_url, emulator_->url() + "/auth/cli-login?session=" + session);
@@ -110,7 +114,7 @@ TEST_F(LoginTest, FirstPollComesOneIntervalAfterCreation) {
     options_.poll_interval_ms = 400;
     auto login = make_login();
     auto start = std::chrono::steady_clock::now();
-    LoginResult r = login->run();
+    LoginResult r = test::run_login(*login);
     EXPECT_GE(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(400));
     EXPECT_FALSE(r.api_key.empty());
 }
@@ -154,7 +158,7 @@ TEST_F(LoginTest, ServerErrorsWhilePollingAreTransient) {
         "status":503,"times":2})");
     auto login = make_login();
     Recorder recorder;
-    LoginResult r = login->run(recorder.callbacks());
+    LoginResult r = test::run_login(*login, recorder.callbacks());
     EXPECT_FALSE(r.api_key.empty());
     std::vector<std::string> expected{"error", "error", "authenticated"};
     EXPECT_EQ(recorder.statuses, expected);
@@ -275,25 +279,11 @@ TEST_F(LoginTest, CancelInterruptsAPollInFlightAndASyncRun) {
     EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(300));
 }
 
-TEST_F(LoginTest, SyncRunOnTheIoThreadIsReentrant) {
-    auto login = make_login();
-    std::promise<Status> seen;
-    engine_->post([&] {
-        try {
-            login->run();
-            seen.set_value(Status::Ok);
-        } catch (const Error &e) {
-            seen.set_value(e.status());
-        }
-    });
-    EXPECT_EQ(seen.get_future().get(), Status::Reentrant);
-}
-
 TEST_F(LoginTest, IdentityFailureKeepsTheKey) {
     emulator_->control("POST", "/__emulator/config", R"({"autoApprove":true})");
     emulator_->fault(R"({"path":"/api/v1/user","action":"status","status":500})");
     auto login = make_login();
-    LoginResult r = login->run();
+    LoginResult r = test::run_login(*login);
     EXPECT_FALSE(r.api_key.empty());
     EXPECT_TRUE(r.user_id.empty());
     EXPECT_EQ(r.identity_error.status, Status::Server);
@@ -306,8 +296,8 @@ TEST_F(LoginTest, PollsTheSessionIdTheCloudAnswered) {
     emulator_->control("POST", "/__emulator/config", R"({"mintSessionIds":true})");
     auto login = make_login();
     Recorder recorder;
-    std::future<LoginResult> result =
-        std::async(std::launch::async, [&] { return login->run(recorder.callbacks()); });
+    std::future<LoginResult> result = std::async(
+        std::launch::async, [&] { return test::run_login(*login, recorder.callbacks()); });
     std::string session = recorder.wait_session_id();
     ASSERT_EQ(session.size(), 36u);
     // The URL carries the id the emulator minted: it is the only session it knows.
@@ -372,7 +362,7 @@ TEST_F(MintingLoginTest, AutoApprovedLoginCompletes) {
     LoginOptions options;
     options.poll_interval_ms = 50;
     CloudLogin login(engine_, test::emulator_base(*emulator_), options);
-    LoginResult r = login.run();
+    LoginResult r = test::run_login(login);
     EXPECT_EQ(r.api_key.rfind("eliza_", 0), 0u);
     EXPECT_EQ(r.key_prefix, r.api_key.substr(0, 12));
 }
@@ -382,8 +372,8 @@ TEST_F(MintingLoginTest, BrowserApprovedLoginCompletes) {
     options.poll_interval_ms = 50;
     CloudLogin login(engine_, test::emulator_base(*emulator_), options);
     Recorder recorder;
-    std::future<LoginResult> result =
-        std::async(std::launch::async, [&] { return login.run(recorder.callbacks()); });
+    std::future<LoginResult> result = std::async(
+        std::launch::async, [&] { return test::run_login(login, recorder.callbacks()); });
     std::string session = recorder.wait_session_id();
     ASSERT_EQ(session.size(), 36u);
     // What the browser page's Approve button posts.
@@ -455,6 +445,41 @@ TEST(LoginInterpret, CreateAnswers) {
               "Failed to create auth session: could not connect");
     ErrorInfo big = interpret_login_create(answer(500, std::string(100'000, 'x')), 10, id);
     EXPECT_EQ(big.message, "Failed to create auth session (HTTP 500): HTTP 500");
+}
+
+}  // namespace
+}  // namespace elizacloud
+
+namespace elizacloud {
+namespace {
+
+// A logout that begins while a login is in flight wins: the login's key is not adopted (neither
+// in memory nor in the config file), whenever its answer arrives.
+TEST_F(LoginTest, AccountAdoptsNoKeyOfALoginOlderThanALogout) {
+    char dir[] = "/tmp/ec-account-test-XXXXXX";
+    ASSERT_NE(::mkdtemp(dir), nullptr);
+    const std::string path = std::string(dir) + "/milady.json";
+    Account account(ConfigStore(path), "", false, engine_, test::emulator_base(*emulator_),
+                    options_);
+    LoginResult result;
+    result.api_key = "ck-new-key-0123456789";
+    result.key_prefix = "ck-new-key-0";
+
+    const uint64_t before = account.logouts();
+    account.begin_logout();
+    const ErrorInfo refused = account.adopt(result, before);
+    EXPECT_EQ(refused.status, Status::Cancelled) << refused.message;
+    EXPECT_FALSE(account.has_key());
+    EXPECT_FALSE(ConfigStore(path).load().present);
+
+    EXPECT_TRUE(account.adopt(result, account.logouts()).ok());
+    EXPECT_EQ(account.key(), result.api_key);
+    EXPECT_TRUE(account.enabled());
+    EXPECT_EQ(ConfigStore(path).load().api_key, result.api_key);
+    EXPECT_TRUE(account.forget().ok());
+    EXPECT_FALSE(account.has_key());
+    EXPECT_EQ(ConfigStore(path).load().api_key, "");
+    std::filesystem::remove_all(dir);
 }
 
 }  // namespace

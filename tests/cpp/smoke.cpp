@@ -5,6 +5,7 @@
 #include <memory>
 #include <string>
 
+#include "blocking_engine.hpp"
 #include "net/engine.hpp"
 #include "net/url_policy.hpp"
 #include "test_server.hpp"
@@ -38,14 +39,14 @@ int main() {
         HttpRequest request;
         request.url = url;
         auto engine = Engine::create();
-        HttpResponse response = engine->perform(request, 10'000);
+        HttpResponse response = test::perform(*engine, request, 10'000);
         print_error("request:", response.error);
         ok = ok && response.error.status == Status::UrlBlocked;
         // An allowed name that resolves to loopback (DNS rebinding) is stopped at connect time.
         const std::string port = std::to_string(server.port());
         request.url = "https://www.elizacloud.ai:" + port + "/api/v1/health";
         request.resolve = {"www.elizacloud.ai:" + port + ":127.0.0.1"};
-        response = engine->perform(request, 10'000);
+        response = test::perform(*engine, request, 10'000);
         print_error("rebound www.elizacloud.ai:", response.error);
         ok = ok && response.error.status == Status::UrlBlocked;
     }
@@ -62,7 +63,7 @@ int main() {
         options.policy = policy;
         HttpRequest request;
         request.url = url;
-        HttpResponse response = Engine::create(options)->perform(request, 10'000);
+        HttpResponse response = test::perform(*Engine::create(options), request, 10'000);
         if (response.ok()) {
             std::printf("  %-28s HTTP %d %s\n", "GET /api/v1/health:", response.http_status,
                         response.body.c_str());

@@ -282,3 +282,19 @@ def test_user_update_through_the_generated_resource(make_cloud, api_key):
         assert cloud.identity()["nickname"] == "neo"
         with pytest.raises(elizacloud.InvalidArgumentError, match="work_function must be one of"):
             cloud.user.update(work_function="ceo")  # type: ignore[arg-type]
+
+
+def test_host_driven_login_through_the_generated_resource(make_cloud, emulator):
+    # login_session.* exist only as registry rows; the key is adopted by the handle, not returned.
+    with make_cloud() as cloud:
+        session = cloud.login_session.create()
+        assert f"/auth/cli-login?session={session['sessionId']}" in session["browserUrl"]
+        assert cloud.login_session.poll(session["sessionId"]) == {"status": "pending"}
+        key = emulator.approve(session["sessionId"])["apiKey"]
+        done = cloud.login_session.poll(session["sessionId"])
+        assert done["status"] == "authenticated"
+        assert done["keyPrefix"] == key[:12]
+        assert key not in repr(done)
+        assert cloud.api_key == key
+        with pytest.raises(elizacloud.ElizaCloudError):
+            cloud.login_session.poll(session["sessionId"])  # handed out once

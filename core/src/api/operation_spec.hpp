@@ -16,6 +16,8 @@ namespace elizacloud {
 enum class Method {
     Http,
     Login,
+    LoginSessionCreate,
+    LoginSessionPoll,
     Logout,
     Status,
     Credits,
@@ -62,7 +64,7 @@ enum class Streaming { None, AgentSse };
 // What a successful envelope's "data" must be: a record, a list, or possibly nothing ({}).
 enum class ResultShape { Object, Array, Optional };
 // Which of the client's configurable timeouts bounds the operation (ClientOptions).
-enum class Timing { Crud, Bridge, Heartbeat, Credits, Job, Stream, Login, Local };
+enum class Timing { Crud, Bridge, Heartbeat, Credits, Job, Stream, Login, LoginStep, Local };
 
 struct OperationSpec {
     std::string_view name;  // "agents.create": resource "agents", action "create"

@@ -323,6 +323,7 @@ int32_t default_timeout_ms(Timing timing) {
             return 60'000;
         case Timing::Heartbeat:
         case Timing::Credits:
+        case Timing::LoginStep:
             return 10'000;
         case Timing::Job:
         case Timing::Login:

@@ -45,7 +45,20 @@ bool Account::enabled() const {
     return enabled_;
 }
 
-ErrorInfo Account::adopt(const LoginResult &result) {
+uint64_t Account::logouts() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return logouts_;
+}
+
+ErrorInfo Account::adopt(const LoginResult &result, uint64_t logouts) {
+    {
+        // A logout that began after this check forgets the key after this adoption: both run
+        // on the handle's worker, the logout's step last.
+        std::lock_guard<std::mutex> lock(mutex_);
+        if (logouts != logouts_)
+            return ErrorInfo::make(Status::Cancelled,
+                                   "a logout came in meanwhile: the new key was not adopted");
+    }
     ErrorInfo saved;
     if (store_) saved = try_edit([&] { store_->save_login(result.api_key); });
     std::lock_guard<std::mutex> lock(mutex_);
@@ -63,17 +76,31 @@ ErrorInfo Account::forget() {
     return store_ ? try_edit([&] { store_->clear_login(); }) : ErrorInfo{};
 }
 
+std::shared_ptr<CloudLogin> Account::login_component() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (!login_) login_ = std::make_shared<CloudLogin>(engine_, base_, login_options_);
+    return login_;
+}
+
 std::shared_ptr<CloudLogin> Account::begin_login(uint64_t request_id) {
+    std::shared_ptr<CloudLogin> login = login_component();
     std::lock_guard<std::mutex> lock(mutex_);
     if (login_request_ != 0) throw Error(Status::Busy, "a login is already in progress");
-    if (!login_) login_ = std::make_shared<CloudLogin>(engine_, base_, login_options_);
     login_request_ = request_id;
-    return login_;
+    return login;
 }
 
 void Account::release_login(uint64_t request_id) {
     std::lock_guard<std::mutex> lock(mutex_);
     if (login_request_ == request_id) login_request_ = 0;
+}
+
+void Account::begin_logout() {
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        ++logouts_;
+    }
+    cancel_login();
 }
 
 void Account::cancel_login() {

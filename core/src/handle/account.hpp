@@ -28,18 +28,27 @@ public:
     bool has_key() const;
     bool enabled() const;
 
-    // Adopts the key of a completed login: saved to the config file (blocking file I/O), in use
-    // from now on, the cloud enabled. Returns why it could not be saved; it is in use either way.
-    ErrorInfo adopt(const LoginResult &result);
+    // The count of logouts begun so far. A login records it when it starts; its key is adopted
+    // only if no logout began meanwhile.
+    uint64_t logouts() const;
+    // Adopts the key of a completed login that started when logouts() was `logouts`: saved to
+    // the config file (blocking file I/O), in use from now on, the cloud enabled. Returns why it
+    // could not be saved (the key is in use either way), or Cancelled without adopting it when a
+    // logout began since.
+    ErrorInfo adopt(const LoginResult &result, uint64_t logouts);
     // Forgets the key and disables the cloud, in memory and in the config file (blocking file
     // I/O). Returns why the file could not be updated.
     ErrorInfo forget();
 
+    // The login component (for the steps of a login the host drives; no claim).
+    std::shared_ptr<CloudLogin> login_component();
     // The login component for request id; Busy while another login request is in progress.
     std::shared_ptr<CloudLogin> begin_login(uint64_t request_id);
     // Ends request id's claim (a new login may start), even while its component winds down.
     void release_login(uint64_t request_id);
-    // Stops a login in progress so it cannot bring a key back (logout).
+    // A logout begins: the logins in progress stop and none started before brings a key back.
+    void begin_logout();
+    // Stops the logins in progress (shutdown).
     void cancel_login();
 
 private:
@@ -53,6 +62,7 @@ private:
     bool enabled_ = false;
     std::shared_ptr<CloudLogin> login_;  // created at the first login
     uint64_t login_request_ = 0;         // 0 = no login request in progress
+    uint64_t logouts_ = 0;
 };
 
 }  // namespace elizacloud

@@ -83,12 +83,6 @@ public:
     int32_t state() const;
     std::string active_agent() const;  // NotConnected when none
 
-    // ---- for the local REST API (rest_api.cpp) ----
-    // Adopts a key that the REST login routes obtained, exactly as a completed login() does:
-    // saved to the config file, client switched, CREDENTIALS_CHANGED emitted. Blocking (file
-    // I/O). The result says why the key could not be saved; it is in use either way.
-    ErrorInfo adopt_login(const LoginResult &result) { return store_login(0, result); }
-    const std::shared_ptr<Engine> &engine() const { return engine_; }
     const BaseUrl &base_url() const { return base_; }
 
 private:
@@ -113,6 +107,8 @@ private:
     // Operations by handler (the row's Method).
     CancelFn launch(const Request &request, uint64_t id, bool sync);
     CancelFn launch_login(uint64_t id);
+    CancelFn launch_login_session_create(uint64_t id);
+    CancelFn launch_login_session_poll(const Request &request, uint64_t id);
     CancelFn launch_logout(uint64_t id);
     CancelFn launch_status(uint64_t id);
     CancelFn launch_credits(uint64_t id, bool fresh);
@@ -124,9 +120,11 @@ private:
     CancelFn launch_backup_op(const Request &request, uint64_t id);
 
     std::shared_ptr<CloudClient> client() const;  // throws NotConnected without a key
-    void complete_login(uint64_t id, const LoginResult &result);
-    // The account side of a completed login (shared with adopt_login); returns the save error.
-    ErrorInfo store_login(uint64_t id, const LoginResult &result);
+    // The end of a login that started when the account's logouts() was `logouts`.
+    void complete_login(uint64_t id, const LoginResult &result, uint64_t logouts);
+    // Adopts the key of a completed login (Account::adopt) and tells the host; returns the save
+    // error, or Cancelled when a logout began since the login started (nothing changed).
+    ErrorInfo store_login(uint64_t id, const LoginResult &result, uint64_t logouts);
     void complete_logout(uint64_t id);
     std::shared_ptr<CloudManager> manager(bool create);
     std::shared_ptr<CloudRuntimeProxy> proxy() const;  // throws NotConnected

@@ -40,6 +40,7 @@ std::shared_ptr<CloudClient> Cloud::client() const {
 
 Cloud::CancelFn Cloud::launch_login(uint64_t id) {
     std::shared_ptr<CloudLogin> login = account_.begin_login(id);
+    const uint64_t logouts = account_.logouts();
     LoginCallbacks callbacks;
     callbacks.on_browser_url = gated([this, id](const std::string &url) {
         Event event;
@@ -55,14 +56,16 @@ Cloud::CancelFn Cloud::launch_login(uint64_t id) {
         event.text = status;
         events_.publish(std::move(event));
     });
-    auto done = gated([this, id](ErrorInfo &&error, LoginResult &&result) {
+    auto done = gated([this, id, logouts](ErrorInfo &&error, LoginResult &&result) {
         if (!error.ok()) {
             account_.release_login(id);
             finish(id, std::move(error), {});
             return;
         }
         // Saving the key is file I/O under a lock file: not for the I/O thread.
-        post_work(gated([this, id, result = std::move(result)] { complete_login(id, result); }));
+        post_work(gated([this, id, logouts, result = std::move(result)] {
+            complete_login(id, result, logouts);
+        }));
     });
     OperationId op = 0;
     try {
@@ -74,11 +77,78 @@ Cloud::CancelFn Cloud::launch_login(uint64_t id) {
     return cancel_of(login, op);
 }
 
-void Cloud::complete_login(uint64_t id, const LoginResult &result) {
-    // The key is kept even when the login request was cancelled meanwhile: the cloud hands it
-    // out only once.
-    const ErrorInfo saved = store_login(id, result);
+Cloud::CancelFn Cloud::launch_login_session_create(uint64_t id) {
+    std::shared_ptr<CloudLogin> login = account_.login_component();
+    const OperationId op = login->create_session_async(
+        gated([this, id, login](ErrorInfo &&error, std::string &&session_id) {
+            if (!error.ok()) {
+                finish(id, std::move(error), {});
+                return;
+            }
+            json::Document doc(rapidjson::kObjectType);
+            auto &alloc = doc.GetAllocator();
+            json::set(doc, "sessionId", json::string_value(session_id, alloc), alloc);
+            json::set(doc, "browserUrl", json::string_value(login->browser_url(session_id), alloc),
+                      alloc);
+            finish(id, {}, json::stringify(doc));
+        }));
+    return cancel_of(login, op);
+}
+
+Cloud::CancelFn Cloud::launch_login_session_poll(const Request &r, uint64_t id) {
+    std::shared_ptr<CloudLogin> login = account_.login_component();
+    const uint64_t logouts = account_.logouts();
+    const OperationId op = login->poll_session_async(
+        r.session_id, gated([this, id, logouts](LoginPollOutcome &&outcome) {
+            using Kind = LoginPollOutcome::Kind;
+            switch (outcome.kind) {
+                case Kind::Pending:
+                    finish(id, {}, R"({"status":"pending"})");
+                    return;
+                case Kind::Transient:
+                    finish(id, {},
+                           R"({"status":"error","httpStatus":)" +
+                               std::to_string(outcome.error.http_status) + "}");
+                    return;
+                case Kind::Failed:
+                    finish(id, std::move(outcome.error), {});
+                    return;
+                case Kind::Authenticated:
+                    break;
+            }
+            LoginResult result;
+            result.api_key = std::move(outcome.api_key);
+            result.key_prefix = std::move(outcome.key_prefix);
+            result.expires_at = std::move(outcome.expires_at);
+            // Saving the key is file I/O under a lock file: not for the I/O thread.
+            post_work(gated([this, id, logouts, result = std::move(result)] {
+                const ErrorInfo saved = store_login(id, result, logouts);
+                if (saved.status == Status::Cancelled) {
+                    finish(id, saved, {});
+                    return;
+                }
+                if (!saved.ok())
+                    log::warn("[cloud] login: the API key was not saved: {}", saved.message);
+                json::Document doc(rapidjson::kObjectType);
+                auto &alloc = doc.GetAllocator();
+                json::set(doc, "status", json::string_value("authenticated", alloc), alloc);
+                json::set(doc, "keyPrefix", json::string_value(result.key_prefix, alloc), alloc);
+                json::set(doc, "saved", json::Value(saved.ok()), alloc);
+                finish(id, {}, json::stringify(doc));
+            }));
+        }));
+    return cancel_of(login, op);
+}
+
+void Cloud::complete_login(uint64_t id, const LoginResult &result, uint64_t logouts) {
+    // The key is kept even when the login request was cancelled meanwhile (the cloud hands it
+    // out only once), but not when a logout began since the login started.
+    const ErrorInfo saved = store_login(id, result, logouts);
     account_.release_login(id);
+    if (saved.status == Status::Cancelled) {
+        finish(id, saved, {});
+        return;
+    }
     json::Document doc(rapidjson::kObjectType);
     auto &alloc = doc.GetAllocator();
     json::set(doc, "userId", string_or_null(result.user_id, alloc), alloc);
@@ -98,8 +168,9 @@ void Cloud::complete_login(uint64_t id, const LoginResult &result) {
     finish(id, {}, json::stringify(doc));
 }
 
-ErrorInfo Cloud::store_login(uint64_t id, const LoginResult &result) {
-    const ErrorInfo saved = account_.adopt(result);
+ErrorInfo Cloud::store_login(uint64_t id, const LoginResult &result, uint64_t logouts) {
+    const ErrorInfo saved = account_.adopt(result, logouts);
+    if (saved.status == Status::Cancelled) return saved;  // not adopted: nothing changed
     client_->cancel_all();  // what ran with the previous key ends (Cancelled)
     Event credentials;
     credentials.type = EC_EVENT_CREDENTIALS_CHANGED;
@@ -126,7 +197,7 @@ Cloud::CancelFn Cloud::launch_logout(uint64_t id) {
         std::lock_guard<std::mutex> lock(connection_mutex_);
         manager = manager_;
     }
-    account_.cancel_login();  // a login in progress must not bring the key back
+    account_.begin_logout();  // no login in progress may bring the key back
     if (!manager) {
         post_work(gated([this, id] { complete_logout(id); }));
         return {};

@@ -28,6 +28,10 @@ Cloud::CancelFn Cloud::launch(const Request &r, uint64_t id, bool sync) {
             return launch_http(r, id);
         case Method::Login:
             return launch_login(id);
+        case Method::LoginSessionCreate:
+            return launch_login_session_create(id);
+        case Method::LoginSessionPoll:
+            return launch_login_session_poll(r, id);
         case Method::Logout:
             return launch_logout(id);
         case Method::Status:

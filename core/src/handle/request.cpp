@@ -22,6 +22,7 @@ Request parse_request(std::string_view name, const char *params_json) {
     r.room_id = api::string_param(*op, params, "roomId").value_or("");
     r.channel_type = api::string_param(*op, params, "channelType").value_or("");
     r.backup_id = api::string_param(*op, params, "backupId").value_or("");
+    r.session_id = api::string_param(*op, params, "sessionId").value_or("");
     r.fresh = api::bool_param(*op, params, "fresh");
     return r;
 }

@@ -20,7 +20,8 @@ struct Request {
     std::string text;
     std::string room_id;
     std::string channel_type;
-    std::string backup_id;  // empty = the latest
+    std::string backup_id;   // empty = the latest
+    std::string session_id;  // a login session
     bool fresh = false;
 };
 

@@ -477,48 +477,6 @@ void Engine::cancel(RequestId id) {
     impl_->hand_in([&] { impl_->cancelled.push_back(id); });
 }
 
-HttpResponse Engine::perform(HttpRequest request, int wait_timeout_ms) {
-    if (in_io_thread()) {
-        HttpResponse response;
-        response.error = ErrorInfo::make(
-            Status::Reentrant, "perform() called on the engine's I/O thread; use submit()");
-        return response;
-    }
-    struct Waiter {
-        std::mutex mutex;
-        std::condition_variable cv;
-        bool done = false;
-        HttpResponse response;
-    };
-    auto waiter = std::make_shared<Waiter>();
-    RequestId id = submit(std::move(request), [waiter](HttpResponse &&response) {
-        std::lock_guard<std::mutex> lock(waiter->mutex);
-        waiter->response = std::move(response);
-        waiter->done = true;
-        waiter->cv.notify_all();
-    });
-    std::unique_lock<std::mutex> lock(waiter->mutex);
-    auto finished = [&] { return waiter->done; };
-    bool in_time = true;
-    if (wait_timeout_ms > 0) {
-        in_time = waiter->cv.wait_for(lock, std::chrono::milliseconds(wait_timeout_ms), finished);
-    } else {
-        waiter->cv.wait(lock, finished);
-    }
-    if (!in_time) {
-        lock.unlock();
-        cancel(id);
-        lock.lock();
-        waiter->cv.wait(lock, finished);  // the completion always runs, promptly after cancel
-        if (waiter->response.error.status == Status::Cancelled) {
-            waiter->response.error =
-                ErrorInfo::make(Status::Timeout, "request timed out: no response within " +
-                                                     std::to_string(wait_timeout_ms) + " ms");
-        }
-    }
-    return std::move(waiter->response);
-}
-
 TimerId Engine::set_timer(int64_t delay_ms, std::function<void()> fn, int64_t repeat_ms) {
     TimerId id = impl_->next_timer_id.fetch_add(1);
     // The deadline is taken now, on the caller's clock reading, so set_timer(100) followed by

@@ -63,9 +63,6 @@ public:
     // [any thread] Cancel a request; its completion runs with Status::Cancelled unless it has
     // already completed. Unknown ids are ignored.
     void cancel(RequestId id);
-    // [any thread but the I/O thread] Submit and wait up to wait_timeout_ms (the request is
-    // cancelled when the wait times out: Status::Timeout). On the I/O thread: Status::Reentrant.
-    HttpResponse perform(HttpRequest request, int wait_timeout_ms);
 
     // [any thread] Run fn on the I/O thread after delay_ms, then every repeat_ms if > 0.
     TimerId set_timer(int64_t delay_ms, std::function<void()> fn, int64_t repeat_ms = 0);

@@ -159,46 +159,6 @@ void OperationSet::wait_idle() {
     registry_->idle.wait(lock, [&] { return registry_->live.empty(); });
 }
 
-OpResult OperationSet::run_sync(const std::function<OperationId(OpCallback)> &start,
-                                int wait_timeout_ms) {
-    if (engine_->in_io_thread()) {
-        throw Error(Status::Reentrant,
-                    "a synchronous call was made on the I/O thread (from inside a callback); "
-                    "use the asynchronous form there");
-    }
-    struct Waiter {
-        std::mutex mutex;
-        std::condition_variable cv;
-        bool done = false;
-        OpResult result;
-    };
-    auto waiter = std::make_shared<Waiter>();
-    OperationId id = start([waiter](OpResult &&result) {
-        std::lock_guard<std::mutex> lock(waiter->mutex);
-        waiter->result = std::move(result);
-        waiter->done = true;
-        waiter->cv.notify_all();
-    });
-    std::unique_lock<std::mutex> lock(waiter->mutex);
-    auto is_done = [&] { return waiter->done; };
-    if (wait_timeout_ms < 0) {
-        waiter->cv.wait(lock, is_done);
-        return std::move(waiter->result);
-    }
-    if (waiter->cv.wait_for(lock, std::chrono::milliseconds(wait_timeout_ms), is_done))
-        return std::move(waiter->result);
-    lock.unlock();
-    cancel(id);
-    lock.lock();
-    waiter->cv.wait(lock, is_done);  // a cancel completes on the next I/O-thread turn
-    if (waiter->result.error.status == Status::Cancelled) {
-        waiter->result.error =
-            ErrorInfo::make(Status::Timeout, "no result within " + std::to_string(wait_timeout_ms) +
-                                                 " ms (operation cancelled)");
-    }
-    return std::move(waiter->result);
-}
-
 std::string value_or_throw(OpResult &&result) {
     if (!result.error.ok()) throw Error(std::move(result.error));
     return std::move(result.json);

@@ -98,11 +98,6 @@ public:
     // [any thread but the I/O thread] Blocks until every operation has completed.
     void wait_idle();
 
-    // [any thread but the I/O thread] Starts an operation with start(callback) and waits for it:
-    // Reentrant on the I/O thread; after wait_timeout_ms (< 0 = no limit) the operation is
-    // cancelled and the result is Timeout.
-    OpResult run_sync(const std::function<OperationId(OpCallback)> &start, int wait_timeout_ms);
-
     Engine &engine() const { return *engine_; }
     const std::shared_ptr<Engine> &engine_ptr() const { return engine_; }
 

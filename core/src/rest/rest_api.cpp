@@ -144,15 +144,12 @@ RestApi::~RestApi() {
 
 void RestApi::shutdown() {
     std::set<uint64_t> operations;
-    std::set<RequestId> requests;
     {
         std::lock_guard<std::mutex> lock(inflight_mutex_);
         closing_ = true;
         operations = operations_;
-        requests = requests_;
     }
     for (uint64_t id : operations) cloud_.cancel(id);
-    for (RequestId id : requests) cloud_.engine()->cancel(id);
     events_.close_all();
 }
 
@@ -252,7 +249,7 @@ RestResponse RestApi::route(const RestRequest &request, std::string_view path,
 
 // ---- plumbing ---------------------------------------------------------------------------------
 
-std::string RestApi::run(Request request) {
+std::string RestApi::run(Request request, int32_t timeout_ms) {
     uint64_t op = 0;
     bool cancel_now = false;
     auto forget = [&] {
@@ -260,7 +257,7 @@ std::string RestApi::run(Request request) {
         operations_.erase(op);
     };
     try {
-        std::string result = cloud_.run(std::move(request), 0, [&](uint64_t id) {
+        std::string result = cloud_.run(std::move(request), timeout_ms, [&](uint64_t id) {
             {
                 std::lock_guard<std::mutex> lock(inflight_mutex_);
                 op = id;
@@ -277,38 +274,6 @@ std::string RestApi::run(Request request) {
     }
 }
 
-HttpResponse RestApi::perform(HttpRequest request) {
-    struct Wait {
-        std::mutex mutex;
-        std::condition_variable done;
-        std::optional<HttpResponse> response;
-    };
-    auto wait = std::make_shared<Wait>();
-    auto engine = cloud_.engine();
-    const RequestId id = engine->submit(std::move(request), [wait](HttpResponse &&response) {
-        std::lock_guard<std::mutex> lock(wait->mutex);
-        wait->response = std::move(response);
-        wait->done.notify_all();
-    });
-    bool cancel_now = false;
-    {
-        std::lock_guard<std::mutex> lock(inflight_mutex_);
-        cancel_now = closing_;
-        requests_.insert(id);
-    }
-    if (cancel_now) engine->cancel(id);
-    HttpResponse response;
-    {
-        // The completion always runs (with Cancelled at worst), and the request has its timeout.
-        std::unique_lock<std::mutex> lock(wait->mutex);
-        wait->done.wait(lock, [&] { return wait->response.has_value(); });
-        response = std::move(*wait->response);
-    }
-    std::lock_guard<std::mutex> lock(inflight_mutex_);
-    requests_.erase(id);
-    return response;
-}
-
 bool RestApi::has_key() const {
     try {
         cloud_.api_key();
@@ -321,22 +286,12 @@ bool RestApi::has_key() const {
 // ---- login ------------------------------------------------------------------------------------
 
 RestResponse RestApi::login() {
-    const BaseUrl &base = cloud_.base_url();
-    const int timeout = options_.login_request_timeout_ms;
-    HttpRequest request;
-    request.method = "POST";
-    request.url = base.site_url + "/api/auth/cli-session";
-    request.headers = {{"Accept", "application/json"}, {"Content-Type", "application/json"}};
-    // Only an older cloud uses (and echoes) this id; today's mints its own: the answer's counts.
-    request.body = R"({"sessionId":)" + json::quote(uuid_v4()) + "}";
-    request.total_timeout_ms = timeout;
-    request.connect_timeout_ms = timeout;
-    const HttpResponse response = perform(std::move(request));
-    std::string session_id;
-    const ErrorInfo error = interpret_login_create(response, timeout, session_id);
-    if (!error.ok()) {
-        log::warn("[rest] login: {}", error.message);
-        switch (error.status) {
+    std::string answer;
+    try {
+        answer = run(make_request("login_session.create"), options_.login_request_timeout_ms);
+    } catch (const Error &e) {
+        log::warn("[rest] login: {}", e.what());
+        switch (e.status()) {
             case Status::Timeout:
                 return error_response(504, "Eliza Cloud login request timed out");
             case Status::RedirectRefused:
@@ -345,21 +300,22 @@ RestResponse RestApi::login() {
             case Status::Cancelled:
                 return error_response(503, rest_error(Status::Cancelled).message);
             default:
-                return error_response(502, response.ok()
+                return error_response(502, e.info().http_status > 0
                                                ? "Failed to create auth session with Eliza Cloud"
                                                : "Failed to reach Eliza Cloud");
         }
     }
+    json::Document session;
+    json::parse(answer, session);
+    const std::string session_id = json::get_string(session, "sessionId").value_or("");
     sessions_->add(session_id);
     json::Document doc(rapidjson::kObjectType);
     auto &alloc = doc.GetAllocator();
     json::set(doc, "ok", json::Value(true), alloc);
     json::set(doc, "sessionId", json::string_value(session_id, alloc), alloc);
-    json::set(
-        doc, "browserUrl",
-        json::string_value(
-            base.site_url + "/auth/cli-login?session=" + encode_query_value(session_id), alloc),
-        alloc);
+    json::set(doc, "browserUrl",
+              json::string_value(json::get_string(session, "browserUrl").value_or(""), alloc),
+              alloc);
     return json_response(200, json::stringify(doc));
 }
 
@@ -372,67 +328,57 @@ RestResponse RestApi::login_status(std::string_view query) {
     LoginSessions::Claim claim = sessions_->claim(*id);
     if (!claim) return expired();  // not created here, finished, or expired (G5)
 
-    const int timeout = options_.login_request_timeout_ms;
-    HttpRequest request;
-    request.url = cloud_.base_url().site_url + "/api/auth/cli-session/" + encode_path_segment(*id);
-    request.headers = {{"Accept", "application/json"}};
-    request.total_timeout_ms = timeout;
-    request.connect_timeout_ms = timeout;
-    const HttpResponse response = perform(std::move(request));
-    LoginPollOutcome outcome = interpret_login_poll(response, timeout);
-    using Kind = LoginPollOutcome::Kind;
-    switch (outcome.kind) {
-        case Kind::Pending:
-            return json_response(200, R"({"status":"pending"})");
-        case Kind::Transient:
-            return error_response(
-                200, "Eliza Cloud returned HTTP " + std::to_string(response.http_status), kError);
-        case Kind::Authenticated: {
-            LoginResult result;
-            result.api_key = std::move(outcome.api_key);
-            result.key_prefix = std::move(outcome.key_prefix);
-            result.expires_at = std::move(outcome.expires_at);
-            ErrorInfo saved;
-            // Not adopted when a disconnect came in meanwhile: it must not bring the key back.
-            if (!claim.finish([&] { saved = cloud_.adopt_login(result); })) return expired();
-            if (!saved.ok())
-                log::warn("[rest] login: the API key was not saved: {}", saved.message);
-            log::info("[rest] login: authenticated, key {}\u2026", result.key_prefix);
-            json::Document doc(rapidjson::kObjectType);
-            auto &alloc = doc.GetAllocator();
-            json::set(doc, "status", json::string_value("authenticated", alloc), alloc);
-            json::set(doc, "keyPrefix", json::string_value(result.key_prefix, alloc), alloc);
-            RestResponse r = json_response(200, json::stringify(doc));
-            r.credentials = CredentialsChange::Stored;
-            return r;
+    std::string answer;
+    try {
+        // A disconnect meanwhile (sessions_->clear(), then logout) keeps the key from being
+        // adopted: the logout begins before this poll's key could be.
+        answer = run(make_request("login_session.poll", {{"sessionId", id->c_str()}}),
+                     options_.login_request_timeout_ms);
+    } catch (const Error &e) {
+        log::warn("[rest] login status: {}", e.what());
+        switch (e.status()) {
+            case Status::LoginExpired:
+                claim.finish();
+                return expired();
+            case Status::KeyAlreadyRetrieved:
+                // Not "authenticated": no key was saved (G13).
+                claim.finish();
+                return error_response(
+                    200, "The API key of this login session was already retrieved; log in again",
+                    kError);
+            case Status::Timeout:
+                return error_response(504, "Eliza Cloud status request timed out", kError);
+            case Status::RedirectRefused:
+                return error_response(
+                    502, "Eliza Cloud status request was redirected; redirects are not allowed",
+                    kError);
+            case Status::Protocol:
+                return error_response(502, "Eliza Cloud returned an invalid response", kError);
+            case Status::Cancelled:
+                return error_response(503, rest_error(Status::Cancelled).message, kError);
+            default:
+                return error_response(502, "Failed to reach Eliza Cloud", kError);
         }
-        case Kind::Failed:
-            break;
     }
-    log::warn("[rest] login status: {}", outcome.error.message);
-    switch (outcome.error.status) {
-        case Status::LoginExpired:
-            claim.finish();
-            return expired();
-        case Status::KeyAlreadyRetrieved:
-            // Not "authenticated": no key was saved (G13).
-            claim.finish();
-            return error_response(
-                200, "The API key of this login session was already retrieved; log in again",
-                kError);
-        case Status::Timeout:
-            return error_response(504, "Eliza Cloud status request timed out", kError);
-        case Status::RedirectRefused:
-            return error_response(
-                502, "Eliza Cloud status request was redirected; redirects are not allowed",
-                kError);
-        case Status::Protocol:
-            return error_response(502, "Eliza Cloud returned an invalid response", kError);
-        case Status::Cancelled:
-            return error_response(503, rest_error(Status::Cancelled).message, kError);
-        default:
-            return error_response(502, "Failed to reach Eliza Cloud", kError);
+    json::Document poll;
+    json::parse(answer, poll);
+    const std::string status = json::get_string(poll, "status").value_or("");
+    if (status == "pending") return json_response(200, R"({"status":"pending"})");
+    if (status != "authenticated") {
+        const auto code = json::get_number(poll, "httpStatus").value_or(0);
+        return error_response(
+            200, "Eliza Cloud returned HTTP " + std::to_string(static_cast<int>(code)), kError);
     }
+    const std::string key_prefix = json::get_string(poll, "keyPrefix").value_or("");
+    if (!claim.finish()) return expired();  // a disconnect came in: the key was not adopted
+    log::info("[rest] login: authenticated, key {}\u2026", key_prefix);
+    json::Document doc(rapidjson::kObjectType);
+    auto &alloc = doc.GetAllocator();
+    json::set(doc, "status", json::string_value("authenticated", alloc), alloc);
+    json::set(doc, "keyPrefix", json::string_value(key_prefix, alloc), alloc);
+    RestResponse r = json_response(200, json::stringify(doc));
+    r.credentials = CredentialsChange::Stored;
+    return r;
 }
 
 // ---- status, credits, disconnect --------------------------------------------------------------

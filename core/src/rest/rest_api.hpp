@@ -89,10 +89,9 @@ private:
     RestResponse shutdown_agent(const std::string &agent_id);
     RestResponse events();
 
-    // Cloud::run() with the operation cancellable by shutdown().
-    std::string run(Request request);
-    // One login-session request through the engine, cancellable by shutdown().
-    HttpResponse perform(HttpRequest request);
+    // Cloud::run() with the operation cancellable by shutdown(); timeout_ms <= 0: the
+    // operation's own timeouts only.
+    std::string run(Request request, int32_t timeout_ms = 0);
     bool has_key() const;
 
     Cloud &cloud_;
@@ -102,7 +101,6 @@ private:
 
     std::mutex inflight_mutex_;
     std::set<uint64_t> operations_;  // Cloud operation ids
-    std::set<RequestId> requests_;   // engine request ids
     bool closing_ = false;
 };
 

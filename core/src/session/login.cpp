@@ -37,6 +37,36 @@ void notify(const Callback &callback, const char *what, Args &&...args) {
     }
 }
 
+HttpRequest login_request(std::string method, std::string url, int timeout_ms) {
+    HttpRequest request;
+    request.method = std::move(method);
+    request.url = std::move(url);
+    request.headers = {{"Accept", "application/json"}};
+    request.total_timeout_ms = timeout_ms;
+    return request;
+}
+
+HttpRequest create_session_request(const BaseUrl &base, int timeout_ms) {
+    // An older cloud requires a client id and echoes it; today's ignores it and mints one.
+    HttpRequest request =
+        login_request("POST", base.site_url + "/api/auth/cli-session", timeout_ms);
+    request.headers.emplace_back("Content-Type", "application/json");
+    request.body = R"({"sessionId":)" + json::quote(uuid_v4()) + "}";
+    return request;
+}
+
+// The page where the user completes the session's login.
+std::string login_page(const BaseUrl &base, const std::string &session_id) {
+    return base.site_url + "/auth/cli-login?session=" + encode_query_value(session_id);
+}
+
+HttpRequest poll_session_request(const BaseUrl &base, const std::string &session_id,
+                                 int timeout_ms) {
+    return login_request("GET",
+                         base.site_url + "/api/auth/cli-session/" + encode_path_segment(session_id),
+                         timeout_ms);
+}
+
 }  // namespace
 
 ErrorInfo interpret_login_create(const HttpResponse &response, int request_timeout_ms,
@@ -204,25 +234,10 @@ struct CloudLogin::Flow : std::enable_shared_from_this<Flow> {
 
     int64_t now() const { return op->engine().clock().now_ms(); }
 
-    HttpRequest make_request(std::string method, std::string url, int timeout_ms) const {
-        HttpRequest request;
-        request.method = std::move(method);
-        request.url = std::move(url);
-        request.headers = {{"Accept", "application/json"}};
-        request.total_timeout_ms = timeout_ms;
-        return request;
-    }
-
     void create() {
-        // An older cloud requires a client id and echoes it; today's ignores it and mints one.
-        const std::string proposed = uuid_v4();
-        HttpRequest request = make_request("POST", base->site_url + "/api/auth/cli-session",
-                                           options->request_timeout_ms);
-        request.headers.emplace_back("Content-Type", "application/json");
-        request.body = R"({"sessionId":)" + json::quote(proposed) + "}";
         log::debug("cloud login: creating a session");
         auto self = shared_from_this();
-        op->request(std::move(request),
+        op->request(create_session_request(*base, options->request_timeout_ms),
                     [self](HttpResponse &&r) { self->on_created(std::move(r)); });
     }
 
@@ -230,8 +245,7 @@ struct CloudLogin::Flow : std::enable_shared_from_this<Flow> {
         ErrorInfo error = interpret_login_create(response, options->request_timeout_ms, session_id);
         if (!error.ok()) return op->fail(std::move(error));
         log::debug("cloud login: session {} created", session_id);
-        std::string url =
-            base->site_url + "/auth/cli-login?session=" + encode_query_value(session_id);
+        std::string url = login_page(*base, session_id);
         log::info("cloud login: waiting for the browser login to be completed");
         log::debug("cloud login: browser URL {}", url);  // carries the session id: debug only
         deadline_ms = now() + options->timeout_ms;
@@ -262,11 +276,8 @@ struct CloudLogin::Flow : std::enable_shared_from_this<Flow> {
                 ErrorInfo::make(Status::Timeout, overall_timeout_message(options->timeout_ms)));
         }
         int timeout = static_cast<int>(std::min<int64_t>(options->request_timeout_ms, remaining));
-        HttpRequest request = make_request(
-            "GET", base->site_url + "/api/auth/cli-session/" + encode_path_segment(session_id),
-            timeout);
         auto self = shared_from_this();
-        op->request(std::move(request),
+        op->request(poll_session_request(*base, session_id, timeout),
                     [self, timeout](HttpResponse &&r) { self->on_poll(std::move(r), timeout); });
     }
 
@@ -302,7 +313,7 @@ struct CloudLogin::Flow : std::enable_shared_from_this<Flow> {
         result->expires_at = std::move(outcome.expires_at);
         log::info("cloud login: received API key {}…", result->key_prefix);
         HttpRequest request =
-            make_request("GET", base->api_url + "/user", options->request_timeout_ms);
+            login_request("GET", base->api_url + "/user", options->request_timeout_ms);
         request.headers.emplace_back("X-API-Key", result->api_key);
         auto self = shared_from_this();
         op->request(std::move(request),
@@ -362,20 +373,55 @@ OperationId CloudLogin::start_async(LoginCallbacks callbacks, LoginDone done) {
     });
 }
 
+OperationId CloudLogin::create_session_async(SessionCreated done) {
+    auto session_id = std::make_shared<std::string>();
+    const int timeout = options_.request_timeout_ms;
+    return ops_.start(
+        [session_id, done = std::move(done)](OpResult &&r) {
+            if (done) done(std::move(r.error), std::move(*session_id));
+        },
+        [this, session_id, timeout](Operation &op) {
+            op.request(create_session_request(base_, timeout),
+                       [&op, session_id, timeout](HttpResponse &&response) {
+                           ErrorInfo error = interpret_login_create(response, timeout, *session_id);
+                           if (!error.ok()) return op.fail(std::move(error));
+                           op.succeed({});
+                       });
+        });
+}
+
+OperationId CloudLogin::poll_session_async(const std::string &session_id, SessionPolled done) {
+    auto outcome = std::make_shared<std::optional<LoginPollOutcome>>();
+    const int timeout = options_.request_timeout_ms;
+    return ops_.start(
+        [outcome, done = std::move(done)](OpResult &&r) {
+            if (!*outcome) {  // cancelled (or failed) before the answer came
+                LoginPollOutcome failed;
+                failed.kind = LoginPollOutcome::Kind::Failed;
+                failed.error = std::move(r.error);
+                *outcome = std::move(failed);
+            }
+            if (done) done(std::move(**outcome));
+        },
+        [this, outcome, session_id, timeout](Operation &op) {
+            op.request(poll_session_request(base_, session_id, timeout),
+                       [&op, outcome, timeout](HttpResponse &&response) {
+                           *outcome = interpret_login_poll(response, timeout);
+                           op.succeed({});
+                       });
+        });
+}
+
+std::string CloudLogin::browser_url(const std::string &session_id) const {
+    return login_page(base_, session_id);
+}
+
 void CloudLogin::cancel(OperationId id) {
     ops_.cancel(id);
 }
 
 void CloudLogin::cancel_all() {
     ops_.cancel_all();
-}
-
-LoginResult CloudLogin::run(LoginCallbacks callbacks, int wait_ms) {
-    auto result = std::make_shared<LoginResult>();
-    OpResult outcome = ops_.run_sync(
-        [&](OpCallback cb) { return start(callbacks, result, std::move(cb)); }, wait_ms);
-    if (!outcome.error.ok()) throw Error(std::move(outcome.error));
-    return std::move(*result);
 }
 
 }  // namespace elizacloud

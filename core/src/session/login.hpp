@@ -77,13 +77,22 @@ public:
     // [any thread] Starts a login; done runs once on the I/O thread with Ok and the result, or
     // the error (Cancelled after cancel()).
     OperationId start_async(LoginCallbacks callbacks, LoginDone done);
-    // [any thread] Ends that login promptly with Cancelled.
-    void cancel(OperationId id);
-    // [any thread] Cancels every login of this object (how a synchronous login is interrupted).
-    void cancel_all();
+    // One step of a login that the host drives itself (the local REST API, a host's own UI).
+    // [any thread] Creates a session; done runs on the I/O thread with Ok and the session id
+    // the cloud answered (see interpret_login_create), or the error.
+    using SessionCreated = std::function<void(ErrorInfo &&error, std::string &&session_id)>;
+    OperationId create_session_async(SessionCreated done);
+    // [any thread] Polls session_id once; done runs on the I/O thread with what the answer means
+    // (Failed with Cancelled after cancel()).
+    using SessionPolled = std::function<void(LoginPollOutcome &&outcome)>;
+    OperationId poll_session_async(const std::string &session_id, SessionPolled done);
+    // The page where the user completes session_id's login.
+    std::string browser_url(const std::string &session_id) const;
 
-    // [any thread but the I/O thread] Runs a login to its end; throws Error.
-    LoginResult run(LoginCallbacks callbacks = {}, int wait_ms = kWaitUnlimited);
+    // [any thread] Ends that login (or step) promptly with Cancelled.
+    void cancel(OperationId id);
+    // [any thread] Cancels every login and step of this object (logout).
+    void cancel_all();
 
 private:
     struct Flow;  // login.cpp

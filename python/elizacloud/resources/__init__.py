@@ -10,7 +10,7 @@ import builtins
 from typing import Any, Literal, Mapping, NotRequired, Required, TypedDict, cast
 
 from ._base import AsyncProgressCallback, AsyncResource, SyncProgressCallback, SyncResource
-from ..types import Agent, AgentAction, AgentCreated, AgentState, AgentSummary, Alive, Backup, BackupInfo, Credits, Identity, Job, Reply, Restored, Status, User
+from ..types import Agent, AgentAction, AgentCreated, AgentState, AgentSummary, Alive, Backup, BackupInfo, Credits, Identity, Job, LoginPoll, LoginSession, Reply, Restored, Status, User
 
 
 class AgentAliveParams(TypedDict):
@@ -127,6 +127,17 @@ class JobsGetParams(TypedDict):
 
 class LoginParams(TypedDict):
     """Parameters of ``login`` (wire names)."""
+
+
+class LoginSessionCreateParams(TypedDict):
+    """Parameters of ``login_session.create`` (wire names)."""
+
+
+class LoginSessionPollParams(TypedDict):
+    """Parameters of ``login_session.poll`` (wire names)."""
+
+    #: the session login_session.create answered
+    sessionId: Required[str]
 
 
 class LogoutParams(TypedDict):
@@ -674,6 +685,72 @@ class AsyncJobsResource(AsyncResource):
         return cast("Job", result)
 
 
+class LoginSessionResource(SyncResource):
+    """``cloud.login_session`` (blocking)."""
+
+    def create(
+        self,
+        *,
+        timeout: float | None = None,
+    ) -> LoginSession:
+        """A browser login driven by the host, step 1: opens a CLI session and answers the page the user must open.
+
+        ``login_session.create``: POST /api/auth/cli-session.
+        """
+        params: dict[str, Any] = {}
+        result = self._client._call_operation("login_session.create", params, timeout=timeout)
+        return cast("LoginSession", result)
+
+    def poll(
+        self,
+        session_id: str,
+        *,
+        timeout: float | None = None,
+    ) -> LoginPoll:
+        """A browser login driven by the host, step 2: polls the session once; when the user has logged in, the key is adopted and saved as login does.
+
+        ``login_session.poll``: GET /api/auth/cli-session/{sessionId}.
+
+        :param session_id: the session login_session.create answered
+        """
+        params: dict[str, Any] = {"sessionId": session_id}
+        result = self._client._call_operation("login_session.poll", params, timeout=timeout)
+        return cast("LoginPoll", result)
+
+
+class AsyncLoginSessionResource(AsyncResource):
+    """``cloud.login_session`` (asyncio)."""
+
+    async def create(
+        self,
+        *,
+        timeout: float | None = None,
+    ) -> LoginSession:
+        """A browser login driven by the host, step 1: opens a CLI session and answers the page the user must open.
+
+        ``login_session.create``: POST /api/auth/cli-session.
+        """
+        params: dict[str, Any] = {}
+        result = await self._client._call_operation("login_session.create", params, timeout=timeout)
+        return cast("LoginSession", result)
+
+    async def poll(
+        self,
+        session_id: str,
+        *,
+        timeout: float | None = None,
+    ) -> LoginPoll:
+        """A browser login driven by the host, step 2: polls the session once; when the user has logged in, the key is adopted and saved as login does.
+
+        ``login_session.poll``: GET /api/auth/cli-session/{sessionId}.
+
+        :param session_id: the session login_session.create answered
+        """
+        params: dict[str, Any] = {"sessionId": session_id}
+        result = await self._client._call_operation("login_session.poll", params, timeout=timeout)
+        return cast("LoginPoll", result)
+
+
 class UserResource(SyncResource):
     """``cloud.user`` (blocking)."""
 
@@ -773,6 +850,7 @@ class ClientOperations:
     agents: AgentsResource
     backups: BackupsResource
     jobs: JobsResource
+    login_session: LoginSessionResource
     user: UserResource
 
     def _init_resources(self) -> None:
@@ -780,6 +858,7 @@ class ClientOperations:
         self.agents = AgentsResource(self)
         self.backups = BackupsResource(self)
         self.jobs = JobsResource(self)
+        self.login_session = LoginSessionResource(self)
         self.user = UserResource(self)
 
     def _call_operation(
@@ -881,6 +960,7 @@ class AsyncClientOperations:
     agents: AsyncAgentsResource
     backups: AsyncBackupsResource
     jobs: AsyncJobsResource
+    login_session: AsyncLoginSessionResource
     user: AsyncUserResource
 
     def _init_resources(self) -> None:
@@ -888,6 +968,7 @@ class AsyncClientOperations:
         self.agents = AsyncAgentsResource(self)
         self.backups = AsyncBackupsResource(self)
         self.jobs = AsyncJobsResource(self)
+        self.login_session = AsyncLoginSessionResource(self)
         self.user = AsyncUserResource(self)
 
     async def _call_operation(
@@ -1306,6 +1387,36 @@ OPERATIONS: list[dict[str, Any]] = [
         "params": []
     },
     {
+        "name": "login_session.create",
+        "resource": "login_session",
+        "action": "create",
+        "summary": "A browser login driven by the host, step 1: opens a CLI session and answers the page the user must open",
+        "surface": "plain",
+        "scope": "none",
+        "result": "LoginSession",
+        "followsJob": False,
+        "params": []
+    },
+    {
+        "name": "login_session.poll",
+        "resource": "login_session",
+        "action": "poll",
+        "summary": "A browser login driven by the host, step 2: polls the session once; when the user has logged in, the key is adopted and saved as login does",
+        "surface": "plain",
+        "scope": "none",
+        "result": "LoginPoll",
+        "followsJob": False,
+        "params": [
+            {
+                "name": "sessionId",
+                "arg": "session_id",
+                "type": "uuid",
+                "required": True,
+                "doc": "the session login_session.create answered"
+            }
+        ]
+    },
+    {
         "name": "logout",
         "resource": "",
         "action": "logout",
@@ -1515,6 +1626,8 @@ __all__ = [
     "IdentityParams",
     "JobsGetParams",
     "LoginParams",
+    "LoginSessionCreateParams",
+    "LoginSessionPollParams",
     "LogoutParams",
     "SendParams",
     "StatusParams",
@@ -1528,6 +1641,8 @@ __all__ = [
     "BackupsResource",
     "AsyncJobsResource",
     "JobsResource",
+    "AsyncLoginSessionResource",
+    "LoginSessionResource",
     "AsyncUserResource",
     "UserResource",
     "AsyncClientOperations",

@@ -26,6 +26,28 @@ class LoginResult(TypedDict):
     expiresAt: Required[str | None]
 
 
+class LoginSession(TypedDict):
+    """Result record ``LoginSession``."""
+
+    #: the session to poll (the id the cloud minted)
+    sessionId: Required[str]
+    #: the page where the user logs in
+    browserUrl: Required[str]
+
+
+class LoginPoll(TypedDict):
+    """Result record ``LoginPoll``."""
+
+    #: pending (poll again), authenticated (the key is in use), or error (the cloud failed this time; poll again)
+    status: Required[str]
+    #: authenticated: the first 12 characters of the key
+    keyPrefix: NotRequired[str]
+    #: authenticated: whether the key was saved to the config file (it is in use either way)
+    saved: NotRequired[bool]
+    #: error: what the cloud answered
+    httpStatus: NotRequired[int]
+
+
 class Status(TypedDict):
     """Result record ``Status``. The cloud may send more fields."""
 
@@ -227,6 +249,8 @@ class Job(TypedDict):
 __all__ = [
     "Empty",
     "LoginResult",
+    "LoginSession",
+    "LoginPoll",
     "Status",
     "Credits",
     "Organization",

@@ -15,7 +15,15 @@ constexpr std::array<ParamSpec, 1> kCredits{{
      .doc = "read the balance from the database instead of the cloud's cache"},
 }};
 
-constexpr std::array<OperationSpec, 4> kRows{{
+constexpr std::array<ParamSpec, 1> kLoginSessionPoll{{
+    {.name = "sessionId",
+     .type = ParamType::Uuid,
+     .in = ParamIn::Path,
+     .required = true,
+     .doc = "the session login_session.create answered"},
+}};
+
+constexpr std::array<OperationSpec, 6> kRows{{
     {.name = "login",
      .summary = "Browser login: opens a CLI session, reports the browser URL, waits for the key "
                 "and saves it",
@@ -28,6 +36,29 @@ constexpr std::array<OperationSpec, 4> kRows{{
      .eliza_path = "/api/auth/cli-session",
      .result = "LoginResult",
      .timing = Timing::Login},
+    {.name = "login_session.create",
+     .summary = "A browser login driven by the host, step 1: opens a CLI session and answers the "
+                "page the user must open",
+     .kind = Kind::Session,
+     .handler = Method::LoginSessionCreate,
+     .scope = Scope::None,
+     .http_method = "POST",
+     .milady_path = "/api/auth/cli-session",
+     .eliza_path = "/api/auth/cli-session",
+     .result = "LoginSession",
+     .timing = Timing::LoginStep},
+    {.name = "login_session.poll",
+     .summary = "A browser login driven by the host, step 2: polls the session once; when the "
+                "user has logged in, the key is adopted and saved as login does",
+     .kind = Kind::Session,
+     .handler = Method::LoginSessionPoll,
+     .scope = Scope::None,
+     .http_method = "GET",
+     .milady_path = "/api/auth/cli-session/{sessionId}",
+     .eliza_path = "/api/auth/cli-session/{sessionId}",
+     .params = kLoginSessionPoll,
+     .result = "LoginPoll",
+     .timing = Timing::LoginStep},
     {.name = "logout",
      .summary = "Disconnects (final backup), then forgets the API key in memory and in the config",
      .kind = Kind::Session,

@@ -14,6 +14,21 @@ constexpr std::array<FieldSpec, 4> kLoginResult{{
     {"expiresAt", "string|null", true, "ISO time the key expires, or null"},
 }};
 
+constexpr std::array<FieldSpec, 2> kLoginSession{{
+    {"sessionId", "string", true, "the session to poll (the id the cloud minted)"},
+    {"browserUrl", "string", true, "the page where the user logs in"},
+}};
+
+constexpr std::array<FieldSpec, 4> kLoginPoll{{
+    {"status", "string", true,
+     "pending (poll again), authenticated (the key is in use), or error (the cloud failed this "
+     "time; poll again)"},
+    {"keyPrefix", "string", false, "authenticated: the first 12 characters of the key"},
+    {"saved", "boolean", false,
+     "authenticated: whether the key was saved to the config file (it is in use either way)"},
+    {"httpStatus", "integer", false, "error: what the cloud answered"},
+}};
+
 constexpr std::array<FieldSpec, 7> kStatus{{
     {"connected", "boolean", true, "a key is set and the cloud accepted it just now"},
     {"enabled", "boolean", true, "cloud.enabled of the configuration"},
@@ -143,9 +158,11 @@ constexpr std::array<FieldSpec, 5> kJob{{
     {"error", "string|null", false, "when failed"},
 }};
 
-constexpr std::array<TypeSpec, 19> kTypes{{
+constexpr std::array<TypeSpec, 21> kTypes{{
     {"Empty", {}, true},
     {"LoginResult", kLoginResult, true},
+    {"LoginSession", kLoginSession, false},
+    {"LoginPoll", kLoginPoll, false},
     {"Status", kStatus, true},
     {"Credits", kCredits, true},
     {"Organization", kOrganization, true},
