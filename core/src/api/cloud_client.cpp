@@ -216,6 +216,11 @@ OperationId CloudClient::call_async(const api::OperationSpec &op, std::string_vi
                                     OpCallback done, ProgressCallback progress) {
     json::Document params;
     api::check_params(op, params_json, params);
+    return call_checked(op, params, std::move(done), std::move(progress));
+}
+
+OperationId CloudClient::call_checked(const api::OperationSpec &op, const json::Document &params,
+                                      OpCallback done, ProgressCallback progress) {
     HttpRequest request = request_for(op, params);
     if (op.follows_job) {
         const std::string agent_id = api::string_param(op, params, "agentId").value_or("");

@@ -131,6 +131,9 @@ public:
     // the envelope, follows the job of a job row (progress after each poll).
     OperationId call_async(const api::OperationSpec &op, std::string_view params_json,
                            OpCallback done, ProgressCallback progress = {});
+    // The same with parameters already checked against op (api::check_params).
+    OperationId call_checked(const api::OperationSpec &op, const json::Document &params,
+                             OpCallback done, ProgressCallback progress = {});
     OperationId call_async(std::string_view op_name, std::string_view params_json, OpCallback done,
                            ProgressCallback progress = {});
     // Cancels any operation of this client, whatever step it is in (Cancelled completion).

@@ -73,7 +73,7 @@ Cloud::CancelFn Cloud::launch_http(const Request &r, uint64_t id) {
             events_.publish(std::move(event));
         });
     }
-    const OperationId op = c->call_async(*r.op, r.params_json, op_done(id), std::move(progress));
+    const OperationId op = c->call_checked(*r.op, *r.params, op_done(id), std::move(progress));
     return cancel_of(c, op);
 }
 

@@ -12,11 +12,12 @@ Request parse_request(std::string_view name, const char *params_json) {
     if (!op)
         throw Error(Status::InvalidArgument,
                     "unknown method \"" + std::string(name) + "\" (see docs/operations.md)");
-    json::Document params;
+    auto checked = std::make_shared<json::Document>();
+    json::Document &params = *checked;
     api::check_params(*op, params_json ? params_json : "", params);
     Request r;
     r.op = op;
-    r.params_json = json::stringify(params);
+    r.params = checked;
     r.agent_id = api::string_param(*op, params, "agentId").value_or("");
     r.text = api::string_param(*op, params, "text").value_or("");
     r.room_id = api::string_param(*op, params, "roomId").value_or("");

@@ -4,17 +4,21 @@
 #pragma once
 
 #include <initializer_list>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
 
 #include "api/operation_spec.hpp"
+#include "util/json.hpp"
 
 namespace elizacloud {
 
 struct Request {
     const api::OperationSpec *op = nullptr;  // never null once built; its handler runs it
-    std::string params_json = "{}";          // as the caller gave them, checked
+    // As the caller gave them, checked against the row (defaults filled in); shared so that the
+    // executor reads them without parsing or checking them again.
+    std::shared_ptr<const json::Document> params;
     // For the session handlers:
     std::string agent_id;  // empty when absent (optional ones mean "the connected agent")
     std::string text;
