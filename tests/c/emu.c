@@ -26,6 +26,7 @@ int emu_start(emu *e, const char *path, const char *const *flags) {
     argv[argc++] = path;
     argv[argc++] = "--port";
     argv[argc++] = "0";
+    argv[argc++] = "--exit-with-parent"; /* no orphan when the test process dies */
     while (flags && *flags && argc < 31) argv[argc++] = *flags++;
     argv[argc] = NULL;
     if (pipe(fds) != 0) return -1;

@@ -2,25 +2,35 @@
 // does the waiting for hosts).
 #pragma once
 
-#include <future>
+#include <condition_variable>
 #include <memory>
+#include <mutex>
+#include <optional>
 
 #include "session/login.hpp"
 
 namespace elizacloud::test {
 
-// Runs a login to its end; throws Error.
+// Runs a login to its end; throws Error. The error is thrown on the caller's thread from a copy,
+// never shared with the I/O thread (an exception_ptr crossing threads would be).
 inline LoginResult run_login(CloudLogin &login, LoginCallbacks callbacks = {}) {
-    auto outcome = std::make_shared<std::promise<LoginResult>>();
-    auto future = outcome->get_future();
-    login.start_async(std::move(callbacks), [outcome](ErrorInfo &&error, LoginResult &&result) {
-        if (error.ok()) {
-            outcome->set_value(std::move(result));
-        } else {
-            outcome->set_exception(std::make_exception_ptr(Error(std::move(error))));
-        }
+    struct State {
+        std::mutex mutex;
+        std::condition_variable cv;
+        std::optional<ErrorInfo> error;
+        LoginResult result;
+    };
+    auto state = std::make_shared<State>();
+    login.start_async(std::move(callbacks), [state](ErrorInfo &&error, LoginResult &&result) {
+        std::lock_guard<std::mutex> lock(state->mutex);
+        state->result = std::move(result);
+        state->error = std::move(error);
+        state->cv.notify_all();
     });
-    return future.get();
+    std::unique_lock<std::mutex> lock(state->mutex);
+    state->cv.wait(lock, [&] { return state->error.has_value(); });
+    if (!state->error->ok()) throw Error(std::move(*state->error));
+    return std::move(state->result);
 }
 
 }  // namespace elizacloud::test

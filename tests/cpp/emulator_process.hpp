@@ -36,7 +36,9 @@ public:
     };
 
     explicit EmulatorProcess(std::vector<std::string> flags = {}) {
-        std::vector<std::string> args{EC_EMULATOR_PATH, "--port", "0"};
+        // Started from the test's main thread (the parent-death signal follows the spawning
+        // thread), so the emulator goes when the test process dies.
+        std::vector<std::string> args{EC_EMULATOR_PATH, "--port", "0", "--exit-with-parent"};
         args.insert(args.end(), flags.begin(), flags.end());
         std::vector<char *> argv;
         for (auto &a : args) argv.push_back(a.data());

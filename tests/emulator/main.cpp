@@ -3,6 +3,7 @@
 #include <httplib.h>
 #include <pthread.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -86,6 +87,12 @@ int main(int argc, char **argv) {
     sigaddset(&sigs, SIGTERM);
     sigaddset(&sigs, SIGINT);
     pthread_sigmask(SIG_BLOCK, &sigs, nullptr);
+    // A test process that dies (a sanitizer abort) must not leave its emulator behind: an orphan
+    // keeps the test's output pipe open and CTest waits for it until its timeout.
+    if (opts->exit_with_parent) {
+        ::prctl(PR_SET_PDEATHSIG, SIGTERM);
+        if (::getppid() == 1) return 0;  // the parent died before the request took effect
+    }
 
     emu::App app(*opts);
     if (!load_state_file(app)) return 2;

@@ -18,6 +18,7 @@ constexpr const char *kUsage =
     "  --ca-out PATH               where to write the CA PEM (default: a temp dir)\n"
     "  --state-file PATH           load/save state as JSON\n"
     "  --auto-approve              approve CLI login sessions on their first poll\n"
+    "  --exit-with-parent          exit (as on SIGTERM) when the process that started it dies\n"
     "  --mint-session-ids          CLI login as today's cloud: the server mints the session id\n"
     "  --provision-ms N            provisioning job duration (default 300)\n"
     "  --job-poll-interval-ms N    polling.intervalMs announced (default 5000)\n"
@@ -104,6 +105,8 @@ std::optional<Options> parse_options(int argc, char **argv, int &exit_code) {
             o.state_file = v;
         } else if (a == "--auto-approve") {
             o.auto_approve = true;
+        } else if (a == "--exit-with-parent") {
+            o.exit_with_parent = true;
         } else if (a == "--mint-session-ids") {
             o.mint_session_ids = true;
         } else if (a == "--provision-ms") {

@@ -26,6 +26,7 @@ struct Options {
     int threads = 256;
     bool record_requests = false;
     bool verbose = false;
+    bool exit_with_parent = false;
 };
 
 // Parses argv. On --help/--version prints and sets exit_code 0; on an error prints to stderr and
