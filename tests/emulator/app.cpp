@@ -18,15 +18,16 @@ App::App(const Options &o) : opts(o), router(faults, sleeper, cfg.record_request
     initial_cfg.copy_from(cfg);
     state = std::make_unique<State>(cfg, o.credits, o.api_key);
     router.set_verbose(o.verbose);
+    if (o.generation == "eliza") router.set_agent_prefixes({"/api/v1/eliza"});
     router.set_fault_hook(
         [this](const httplib::Request &req, const FaultRule &) { count_faulted_heartbeat(req); });
 }
 
 void App::count_faulted_heartbeat(const httplib::Request &req) {
-    // POST /api/v1/{milady|milaidy}/agents/{id}/bridge with {"method":"heartbeat"}
+    // POST {agent prefix}/agents/{id}/bridge with {"method":"heartbeat"}
     const std::string &p = req.path;
-    for (const char *prefix : {"/api/v1/milady/agents/", "/api/v1/milaidy/agents/"}) {
-        std::string pre(prefix);
+    for (const std::string &prefix : router.agent_prefixes()) {
+        const std::string pre = prefix + "/agents/";
         if (p.rfind(pre, 0) != 0 || p.size() <= pre.size() + 7) continue;
         if (p.compare(p.size() - 7, 7, "/bridge") != 0) continue;
         std::string id = p.substr(pre.size(), p.size() - pre.size() - 7);

@@ -20,6 +20,7 @@ constexpr const char *kUsage =
     "  --auto-approve              approve CLI login sessions on their first poll\n"
     "  --exit-with-parent          exit (as on SIGTERM) when the process that started it dies\n"
     "  --mint-session-ids          CLI login as today's cloud: the server mints the session id\n"
+    "  --generation G              contract generation: milady (default) or eliza\n"
     "  --provision-ms N            provisioning job duration (default 300)\n"
     "  --job-poll-interval-ms N    polling.intervalMs announced (default 5000)\n"
     "  --session-ttl-ms N          CLI session lifetime (default 600000)\n"
@@ -109,6 +110,11 @@ std::optional<Options> parse_options(int argc, char **argv, int &exit_code) {
             o.exit_with_parent = true;
         } else if (a == "--mint-session-ids") {
             o.mint_session_ids = true;
+        } else if (a == "--generation") {
+            if (!next(v) || (v != "milady" && v != "eliza"))
+                return fail("--generation needs milady or eliza");
+            o.generation = v;
+            if (v == "eliza") o.mint_session_ids = true;
         } else if (a == "--provision-ms") {
             if (!int_opt(0, 86400000, o.provision_ms)) return fail("--provision-ms needs ms >= 0");
         } else if (a == "--job-poll-interval-ms") {

@@ -15,6 +15,9 @@ struct Options {
     std::string state_file;
     bool auto_approve = false;
     bool mint_session_ids = false;
+    // The contract generation answered: "milady" (the seeds') or "eliza" (the live cloud's:
+    // agent routes under /api/v1/eliza, server-minted login session ids, health markers).
+    std::string generation = "milady";
     int64_t provision_ms = 300;
     int64_t job_poll_interval_ms = 5000;
     int64_t session_ttl_ms = 600000;

@@ -59,6 +59,11 @@ public:
     void add(const std::string &method, const std::string &templ, Handler handler);
     void set_fault_hook(FaultHook hook) { fault_hook_ = std::move(hook); }
     void set_verbose(bool v) { verbose_ = v; }
+    // Where agent routes live (add_agent_route); set before any route is added.
+    void set_agent_prefixes(std::vector<std::string> prefixes) {
+        agent_prefixes_ = std::move(prefixes);
+    }
+    const std::vector<std::string> &agent_prefixes() const { return agent_prefixes_; }
 
     void dispatch(const httplib::Request &req, httplib::Response &res);
 
@@ -67,6 +72,7 @@ public:
     void reset_counts();
 
 private:
+    std::vector<std::string> agent_prefixes_{"/api/v1/milady", "/api/v1/milaidy"};
     struct Route {
         std::string method, templ;
         std::vector<std::string> segments;

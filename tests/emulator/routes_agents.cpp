@@ -88,10 +88,11 @@ std::string sanitized_config(const rapidjson::Value *cfg) {
     return o.end().str();
 }
 
-Reply job_reply(const Job &j, const RuntimeConfig &cfg) {
+// job_type: the provisioning job's type on this generation (E§2.9 renamed it).
+Reply job_reply(const Job &j, const RuntimeConfig &cfg, const char *job_type) {
     JsonOut o;
     o.begin_obj().f("success", true).begin_obj("data");
-    o.f("id", j.id).f("type", "milady_provision").f("status", j.status);
+    o.f("id", j.id).f("type", job_type).f("status", j.status);
     if (j.result_json.empty()) {
         o.f_null("result");
     } else {
@@ -125,159 +126,161 @@ void register_agent_routes(App &app) {
     RuntimeConfig &cfg = app.cfg;
     Sleeper &sleeper = app.sleeper;
 
-    add_milady(r, "GET", "/agents", with_auth(st, [&st](Ctx &, const Principal &who) {
-                   JsonOut o;
-                   o.begin_obj().f("success", true).begin_arr("data");
-                   for (const auto &v : st.list_agents(who.org_id)) {
-                       o.begin_obj();
-                       write_list_fields(o, v);
-                       o.end();
-                   }
-                   o.end().end();
-                   return json_reply(200, o.str());
-               }));
+    add_agent_route(r, "GET", "/agents", with_auth(st, [&st](Ctx &, const Principal &who) {
+                        JsonOut o;
+                        o.begin_obj().f("success", true).begin_arr("data");
+                        for (const auto &v : st.list_agents(who.org_id)) {
+                            o.begin_obj();
+                            write_list_fields(o, v);
+                            o.end();
+                        }
+                        o.end().end();
+                        return json_reply(200, o.str());
+                    }));
 
-    add_milady(r, "POST", "/agents", with_auth(st, [&st](Ctx &c, const Principal &who) {
-                   rapidjson::Document doc;
-                   if (!parse_json(c.req.body, doc)) return unexpected_error();
-                   std::vector<Issue> issues;
-                   if (expect_type(&doc, "object", {}, issues)) {
-                       const auto *name = member(doc, "agentName");
-                       if (expect_type(name, "string", {"agentName"}, issues)) {
-                           check_string_len(*name, {"agentName"}, 1, 100, issues);
-                       }
-                       if (const auto *ch = member(doc, "characterId")) {
-                           if (expect_type(ch, "string", {"characterId"}, issues) &&
-                               !is_uuid(ch->GetString())) {
-                               issues.push_back({"invalid_string",
-                                                 {"characterId"},
-                                                 "Invalid uuid",
-                                                 "",
-                                                 "",
-                                                 -1,
-                                                 "uuid"});
-                           }
-                       }
-                       if (const auto *ac = member(doc, "agentConfig")) {
-                           expect_type(ac, "object", {"agentConfig"}, issues);
-                       }
-                       if (const auto *ev = member(doc, "environmentVars")) {
-                           if (expect_type(ev, "object", {"environmentVars"}, issues)) {
-                               for (const auto &kv : ev->GetObject()) {
-                                   expect_type(&kv.value, "string",
-                                               {"environmentVars", kv.name.GetString()}, issues);
-                               }
-                           }
-                       }
-                   }
-                   if (!issues.empty()) return invalid_request("Invalid request data", issues);
-                   auto org = st.org(who.org_id);
-                   double balance = org ? org->balance : 0;
-                   if (balance < kMinAgentBalance) return credit_gate(balance);
-                   if (member(doc, "characterId")) {
-                       return cloud_error(404, "Character not found");
-                   }
-                   AgentView v = st.create_agent(who, get_string(doc, "agentName").value_or(""),
-                                                 sanitized_config(member(doc, "agentConfig")));
-                   JsonOut o;
-                   o.begin_obj()
-                       .f("success", true)
-                       .begin_obj("data")
-                       .f("id", v.id)
-                       .f("agentName", v.name)
-                       .f("status", v.status)
-                       .f("createdAt", iso_ms(v.created_ms))
-                       .end()
-                       .end();
-                   return json_reply(201, o.str());
-               }));
+    add_agent_route(
+        r, "POST", "/agents", with_auth(st, [&st](Ctx &c, const Principal &who) {
+            rapidjson::Document doc;
+            if (!parse_json(c.req.body, doc)) return unexpected_error();
+            std::vector<Issue> issues;
+            if (expect_type(&doc, "object", {}, issues)) {
+                const auto *name = member(doc, "agentName");
+                if (expect_type(name, "string", {"agentName"}, issues)) {
+                    check_string_len(*name, {"agentName"}, 1, 100, issues);
+                }
+                if (const auto *ch = member(doc, "characterId")) {
+                    if (expect_type(ch, "string", {"characterId"}, issues) &&
+                        !is_uuid(ch->GetString())) {
+                        issues.push_back({"invalid_string",
+                                          {"characterId"},
+                                          "Invalid uuid",
+                                          "",
+                                          "",
+                                          -1,
+                                          "uuid"});
+                    }
+                }
+                if (const auto *ac = member(doc, "agentConfig")) {
+                    expect_type(ac, "object", {"agentConfig"}, issues);
+                }
+                if (const auto *ev = member(doc, "environmentVars")) {
+                    if (expect_type(ev, "object", {"environmentVars"}, issues)) {
+                        for (const auto &kv : ev->GetObject()) {
+                            expect_type(&kv.value, "string",
+                                        {"environmentVars", kv.name.GetString()}, issues);
+                        }
+                    }
+                }
+            }
+            if (!issues.empty()) return invalid_request("Invalid request data", issues);
+            auto org = st.org(who.org_id);
+            double balance = org ? org->balance : 0;
+            if (balance < kMinAgentBalance) return credit_gate(balance);
+            if (member(doc, "characterId")) {
+                return cloud_error(404, "Character not found");
+            }
+            AgentView v = st.create_agent(who, get_string(doc, "agentName").value_or(""),
+                                          sanitized_config(member(doc, "agentConfig")));
+            JsonOut o;
+            o.begin_obj()
+                .f("success", true)
+                .begin_obj("data")
+                .f("id", v.id)
+                .f("agentName", v.name)
+                .f("status", v.status)
+                .f("createdAt", iso_ms(v.created_ms))
+                .end()
+                .end();
+            return json_reply(201, o.str());
+        }));
 
-    add_milady(r, "GET", "/agents/{id}", with_auth(st, [&st](Ctx &c, const Principal &who) {
-                   auto v = st.get_agent(who.org_id, c.param(0));
-                   if (!v) return cloud_error(404, "Agent not found");
-                   JsonOut o;
-                   o.begin_obj().f("success", true).begin_obj("data");
-                   write_list_fields(o, *v);
-                   o.f("bridgeUrl", nonempty(v->bridge_url))
-                       .f("errorCount", v->error_count)
-                       .f_null("walletAddress")
-                       .f_null("walletProvider")
-                       .f("walletStatus", "none")
-                       .end()
-                       .end();
-                   return json_reply(200, o.str());
-               }));
+    add_agent_route(r, "GET", "/agents/{id}", with_auth(st, [&st](Ctx &c, const Principal &who) {
+                        auto v = st.get_agent(who.org_id, c.param(0));
+                        if (!v) return cloud_error(404, "Agent not found");
+                        JsonOut o;
+                        o.begin_obj().f("success", true).begin_obj("data");
+                        write_list_fields(o, *v);
+                        o.f("bridgeUrl", nonempty(v->bridge_url))
+                            .f("errorCount", v->error_count)
+                            .f_null("walletAddress")
+                            .f_null("walletProvider")
+                            .f("walletStatus", "none")
+                            .end()
+                            .end();
+                        return json_reply(200, o.str());
+                    }));
 
-    add_milady(r, "PATCH", "/agents/{id}", with_auth(st, [&st](Ctx &c, const Principal &who) {
-                   rapidjson::Document doc;
-                   bool parsed = parse_json(c.req.body, doc);
-                   std::vector<Issue> issues;
-                   std::string action;
-                   if (!parsed) {
-                       issues.push_back({"invalid_type",
-                                         {},
-                                         "Expected object, received null",
-                                         "object",
-                                         "null",
-                                         -1,
-                                         ""});
-                   } else if (expect_type(&doc, "object", {}, issues)) {
-                       const auto *a = member(doc, "action");
-                       if (!a) {
-                           issues.push_back({"invalid_type",
-                                             {"action"},
-                                             "Required",
-                                             "'shutdown' | 'suspend'",
-                                             "undefined",
-                                             -1,
-                                             ""});
-                       } else if (!a->IsString() || (std::string(a->GetString()) != "shutdown" &&
-                                                     std::string(a->GetString()) != "suspend")) {
-                           Issue i;
-                           i.code = "invalid_enum_value";
-                           i.path = {"action"};
-                           i.message = "Invalid enum value. Expected 'shutdown' | 'suspend'";
-                           issues.push_back(i);
-                       } else {
-                           action = a->GetString();
-                       }
-                   }
-                   if (!issues.empty()) return invalid_request("Invalid request data", issues);
-                   ShutdownOutcome s = st.shutdown_agent(who.org_id, c.param(0));
-                   if (s.kind == ShutdownOutcome::Kind::NotFound) {
-                       return cloud_error(404, "Agent not found");
-                   }
-                   if (s.kind == ShutdownOutcome::Kind::Conflict) {
-                       return cloud_error(409, "Agent provisioning is in progress");
-                   }
-                   bool suspend = action == "suspend";
-                   std::string msg;
-                   if (s.kind == ShutdownOutcome::Kind::AlreadyStopped) {
-                       msg = suspend ? "Agent is already suspended" : "Agent is already stopped";
-                   } else {
-                       msg = suspend ? "Agent suspended with snapshot. Use resume or provision to "
-                                       "restart."
-                                     : "Agent shutdown complete";
-                   }
-                   JsonOut o;
-                   o.begin_obj()
-                       .f("success", true)
-                       .begin_obj("data")
-                       .f("agentId", c.param(0))
-                       .f("action", action)
-                       .f("message", msg)
-                       .f("previousStatus", s.previous_status)
-                       .end()
-                       .end();
-                   return json_reply(200, o.str());
-               }));
+    add_agent_route(
+        r, "PATCH", "/agents/{id}", with_auth(st, [&st](Ctx &c, const Principal &who) {
+            rapidjson::Document doc;
+            bool parsed = parse_json(c.req.body, doc);
+            std::vector<Issue> issues;
+            std::string action;
+            if (!parsed) {
+                issues.push_back({"invalid_type",
+                                  {},
+                                  "Expected object, received null",
+                                  "object",
+                                  "null",
+                                  -1,
+                                  ""});
+            } else if (expect_type(&doc, "object", {}, issues)) {
+                const auto *a = member(doc, "action");
+                if (!a) {
+                    issues.push_back({"invalid_type",
+                                      {"action"},
+                                      "Required",
+                                      "'shutdown' | 'suspend'",
+                                      "undefined",
+                                      -1,
+                                      ""});
+                } else if (!a->IsString() || (std::string(a->GetString()) != "shutdown" &&
+                                              std::string(a->GetString()) != "suspend")) {
+                    Issue i;
+                    i.code = "invalid_enum_value";
+                    i.path = {"action"};
+                    i.message = "Invalid enum value. Expected 'shutdown' | 'suspend'";
+                    issues.push_back(i);
+                } else {
+                    action = a->GetString();
+                }
+            }
+            if (!issues.empty()) return invalid_request("Invalid request data", issues);
+            ShutdownOutcome s = st.shutdown_agent(who.org_id, c.param(0));
+            if (s.kind == ShutdownOutcome::Kind::NotFound) {
+                return cloud_error(404, "Agent not found");
+            }
+            if (s.kind == ShutdownOutcome::Kind::Conflict) {
+                return cloud_error(409, "Agent provisioning is in progress");
+            }
+            bool suspend = action == "suspend";
+            std::string msg;
+            if (s.kind == ShutdownOutcome::Kind::AlreadyStopped) {
+                msg = suspend ? "Agent is already suspended" : "Agent is already stopped";
+            } else {
+                msg = suspend ? "Agent suspended with snapshot. Use resume or provision to "
+                                "restart."
+                              : "Agent shutdown complete";
+            }
+            JsonOut o;
+            o.begin_obj()
+                .f("success", true)
+                .begin_obj("data")
+                .f("agentId", c.param(0))
+                .f("action", action)
+                .f("message", msg)
+                .f("previousStatus", s.previous_status)
+                .end()
+                .end();
+            return json_reply(200, o.str());
+        }));
 
-    add_milady(r, "DELETE", "/agents/{id}", with_auth(st, [&st](Ctx &c, const Principal &who) {
-                   int rc = st.delete_agent(who.org_id, c.param(0));
-                   if (rc == 1) return cloud_error(404, "Agent not found");
-                   if (rc == 2) return cloud_error(409, "Agent provisioning is in progress");
-                   return json_reply(200, "{\"success\":true}");
-               }));
+    add_agent_route(r, "DELETE", "/agents/{id}", with_auth(st, [&st](Ctx &c, const Principal &who) {
+                        int rc = st.delete_agent(who.org_id, c.param(0));
+                        if (rc == 1) return cloud_error(404, "Agent not found");
+                        if (rc == 2) return cloud_error(409, "Agent provisioning is in progress");
+                        return json_reply(200, "{\"success\":true}");
+                    }));
 
     // provision and resume share the job machinery; only the shapes differ (C§2.8, C§2.16).
     auto start = [&st, &cfg, &sleeper](const std::string &kind) {
@@ -367,129 +370,132 @@ void register_agent_routes(App &app) {
             return json_reply(created ? 202 : 409, o.str());
         };
     };
-    add_milady(r, "POST", "/agents/{id}/provision", with_auth(st, start("provision")));
-    add_milady(r, "POST", "/agents/{id}/resume", with_auth(st, start("resume")));
+    add_agent_route(r, "POST", "/agents/{id}/provision", with_auth(st, start("provision")));
+    add_agent_route(r, "POST", "/agents/{id}/resume", with_auth(st, start("resume")));
 
-    add_milady(r, "POST", "/agents/{id}/suspend",
-               with_auth(st, [&st](Ctx &c, const Principal &who) {
-                   ShutdownOutcome s = st.shutdown_agent(who.org_id, c.param(0));
-                   if (s.kind == ShutdownOutcome::Kind::NotFound) {
-                       return cloud_error(404, "Agent not found");
-                   }
-                   if (s.kind == ShutdownOutcome::Kind::Conflict) {
-                       return cloud_error(409, "Agent provisioning is in progress");
-                   }
-                   JsonOut o;
-                   o.begin_obj()
-                       .f("success", true)
-                       .begin_obj("data")
-                       .f("agentId", c.param(0))
-                       .f("action", "suspend")
-                       .f("message", s.kind == ShutdownOutcome::Kind::AlreadyStopped
-                                         ? "Agent is already suspended"
-                                         : "Agent suspended with snapshot. Use resume or "
-                                           "provision to restart.")
-                       .f("previousStatus", s.previous_status)
-                       .end()
-                       .end();
-                   return json_reply(200, o.str());
-               }));
+    add_agent_route(r, "POST", "/agents/{id}/suspend",
+                    with_auth(st, [&st](Ctx &c, const Principal &who) {
+                        ShutdownOutcome s = st.shutdown_agent(who.org_id, c.param(0));
+                        if (s.kind == ShutdownOutcome::Kind::NotFound) {
+                            return cloud_error(404, "Agent not found");
+                        }
+                        if (s.kind == ShutdownOutcome::Kind::Conflict) {
+                            return cloud_error(409, "Agent provisioning is in progress");
+                        }
+                        JsonOut o;
+                        o.begin_obj()
+                            .f("success", true)
+                            .begin_obj("data")
+                            .f("agentId", c.param(0))
+                            .f("action", "suspend")
+                            .f("message", s.kind == ShutdownOutcome::Kind::AlreadyStopped
+                                              ? "Agent is already suspended"
+                                              : "Agent suspended with snapshot. Use resume or "
+                                                "provision to restart.")
+                            .f("previousStatus", s.previous_status)
+                            .end()
+                            .end();
+                        return json_reply(200, o.str());
+                    }));
 
-    add_milady(r, "POST", "/agents/{id}/snapshot",
-               with_auth(st, [&st](Ctx &c, const Principal &who) {
-                   auto b = st.take_snapshot(who.org_id, c.param(0));
-                   if (!b) return cloud_error(409, "Sandbox is not running");
-                   JsonOut o;
-                   o.begin_obj()
-                       .f("success", true)
-                       .begin_obj("data")
-                       .f("backupId", b->id)
-                       .f("snapshotType", b->type)
-                       .f("sizeBytes", b->size_bytes)
-                       .f("createdAt", iso_ms(b->created_ms))
-                       .end()
-                       .end();
-                   return json_reply(200, o.str());
-               }));
+    add_agent_route(r, "POST", "/agents/{id}/snapshot",
+                    with_auth(st, [&st](Ctx &c, const Principal &who) {
+                        auto b = st.take_snapshot(who.org_id, c.param(0));
+                        if (!b) return cloud_error(409, "Sandbox is not running");
+                        JsonOut o;
+                        o.begin_obj()
+                            .f("success", true)
+                            .begin_obj("data")
+                            .f("backupId", b->id)
+                            .f("snapshotType", b->type)
+                            .f("sizeBytes", b->size_bytes)
+                            .f("createdAt", iso_ms(b->created_ms))
+                            .end()
+                            .end();
+                        return json_reply(200, o.str());
+                    }));
 
-    add_milady(r, "GET", "/agents/{id}/backups", with_auth(st, [&st](Ctx &c, const Principal &who) {
-                   JsonOut o;
-                   o.begin_obj().f("success", true).begin_arr("data");
-                   for (const auto &b : st.backups(who.org_id, c.param(0))) {
-                       o.begin_obj()
-                           .f("id", b.id)
-                           .f("snapshotType", b.type)
-                           .f("sizeBytes", b.size_bytes)
-                           .f_null("vercelSnapshotId")
-                           .f("createdAt", iso_ms(b.created_ms))
-                           .end();
-                   }
-                   o.end().end();
-                   return json_reply(200, o.str());
-               }));
+    add_agent_route(r, "GET", "/agents/{id}/backups",
+                    with_auth(st, [&st](Ctx &c, const Principal &who) {
+                        JsonOut o;
+                        o.begin_obj().f("success", true).begin_arr("data");
+                        for (const auto &b : st.backups(who.org_id, c.param(0))) {
+                            o.begin_obj()
+                                .f("id", b.id)
+                                .f("snapshotType", b.type)
+                                .f("sizeBytes", b.size_bytes)
+                                .f_null("vercelSnapshotId")
+                                .f("createdAt", iso_ms(b.created_ms))
+                                .end();
+                        }
+                        o.end().end();
+                        return json_reply(200, o.str());
+                    }));
 
-    add_milady(r, "POST", "/agents/{id}/restore",
-               with_auth(st, [&st, &cfg, &sleeper](Ctx &c, const Principal &who) {
-                   rapidjson::Document doc;
-                   if (!parse_json(c.req.body, doc)) return unexpected_error();
-                   std::vector<Issue> issues;
-                   std::optional<std::string> backup_id;
-                   if (expect_type(&doc, "object", {}, issues)) {
-                       if (const auto *b = member(doc, "backupId")) {
-                           if (expect_type(b, "string", {"backupId"}, issues)) {
-                               if (is_uuid(b->GetString())) {
-                                   backup_id = b->GetString();
-                               } else {
-                                   issues.push_back({"invalid_string",
-                                                     {"backupId"},
-                                                     "Invalid uuid",
-                                                     "",
-                                                     "",
-                                                     -1,
-                                                     "uuid"});
-                               }
-                           }
-                       }
-                   }
-                   if (!issues.empty()) return invalid_request("Invalid request", issues);
-                   RestoreOutcome out = st.begin_restore(who.org_id, c.param(0), backup_id);
-                   switch (out.kind) {
-                       case RestoreOutcome::Kind::AgentNotFound:
-                           return cloud_error(404, "Agent not found");
-                       case RestoreOutcome::Kind::NoBackup:
-                           return cloud_error(404, "No backup found");
-                       case RestoreOutcome::Kind::NotBelong:
-                           return cloud_error(500, "Backup does not belong to this agent");
-                       case RestoreOutcome::Kind::StoppedNotLatest:
-                           return cloud_error(409,
-                                              "Stopped agents can only restore the latest backup");
-                       case RestoreOutcome::Kind::Busy:
-                           return cloud_error(500, "Agent is already being provisioned");
-                       case RestoreOutcome::Kind::NeedsSync: {
-                           sleeper.sleep_full(cfg.provision_ms.load());
-                           st.finish_sync(c.param(0), out.will_fail, out.fail_message);
-                           if (out.will_fail) return cloud_error(500, out.fail_message);
-                           break;
-                       }
-                       case RestoreOutcome::Kind::Restored:
-                           break;
-                   }
-                   JsonOut o;
-                   o.begin_obj()
-                       .f("success", true)
-                       .begin_obj("data")
-                       .f("restoredFromBackupId", out.backup.id)
-                       .f("snapshotType", out.backup.type)
-                       .f("createdAt", iso_ms(out.backup.created_ms))
-                       .end()
-                       .end();
-                   return json_reply(200, o.str());
-               }));
+    add_agent_route(r, "POST", "/agents/{id}/restore",
+                    with_auth(st, [&st, &cfg, &sleeper](Ctx &c, const Principal &who) {
+                        rapidjson::Document doc;
+                        if (!parse_json(c.req.body, doc)) return unexpected_error();
+                        std::vector<Issue> issues;
+                        std::optional<std::string> backup_id;
+                        if (expect_type(&doc, "object", {}, issues)) {
+                            if (const auto *b = member(doc, "backupId")) {
+                                if (expect_type(b, "string", {"backupId"}, issues)) {
+                                    if (is_uuid(b->GetString())) {
+                                        backup_id = b->GetString();
+                                    } else {
+                                        issues.push_back({"invalid_string",
+                                                          {"backupId"},
+                                                          "Invalid uuid",
+                                                          "",
+                                                          "",
+                                                          -1,
+                                                          "uuid"});
+                                    }
+                                }
+                            }
+                        }
+                        if (!issues.empty()) return invalid_request("Invalid request", issues);
+                        RestoreOutcome out = st.begin_restore(who.org_id, c.param(0), backup_id);
+                        switch (out.kind) {
+                            case RestoreOutcome::Kind::AgentNotFound:
+                                return cloud_error(404, "Agent not found");
+                            case RestoreOutcome::Kind::NoBackup:
+                                return cloud_error(404, "No backup found");
+                            case RestoreOutcome::Kind::NotBelong:
+                                return cloud_error(500, "Backup does not belong to this agent");
+                            case RestoreOutcome::Kind::StoppedNotLatest:
+                                return cloud_error(
+                                    409, "Stopped agents can only restore the latest backup");
+                            case RestoreOutcome::Kind::Busy:
+                                return cloud_error(500, "Agent is already being provisioned");
+                            case RestoreOutcome::Kind::NeedsSync: {
+                                sleeper.sleep_full(cfg.provision_ms.load());
+                                st.finish_sync(c.param(0), out.will_fail, out.fail_message);
+                                if (out.will_fail) return cloud_error(500, out.fail_message);
+                                break;
+                            }
+                            case RestoreOutcome::Kind::Restored:
+                                break;
+                        }
+                        JsonOut o;
+                        o.begin_obj()
+                            .f("success", true)
+                            .begin_obj("data")
+                            .f("restoredFromBackupId", out.backup.id)
+                            .f("snapshotType", out.backup.type)
+                            .f("createdAt", iso_ms(out.backup.created_ms))
+                            .end()
+                            .end();
+                        return json_reply(200, o.str());
+                    }));
 
-    r.add("GET", "/api/v1/jobs/{id}", with_auth(st, [&st, &cfg](Ctx &c, const Principal &who) {
+    const char *job_type = app.opts.generation == "eliza" ? "agent_provision" : "milady_provision";
+    r.add("GET", "/api/v1/jobs/{id}",
+          with_auth(st, [&st, &cfg, job_type](Ctx &c, const Principal &who) {
               auto j = st.job(who.org_id, c.param(0));
               if (!j) return cloud_error(404, "Job not found");
-              return job_reply(*j, cfg);
+              return job_reply(*j, cfg, job_type);
           }));
 }
 

@@ -71,77 +71,80 @@ void register_bridge_routes(App &app) {
     State &st = *app.state;
     RuntimeConfig &cfg = app.cfg;
 
-    add_milady(r, "POST", "/agents/{id}/bridge", with_auth(st, [&st](Ctx &c, const Principal &who) {
-                   rapidjson::Document doc;
-                   if (!parse_json(c.req.body, doc)) return unexpected_error();
-                   std::vector<Issue> issues;
-                   if (expect_type(&doc, "object", {}, issues)) {
-                       check_jsonrpc_common(doc, issues);
-                       const auto *m = member(doc, "method");
-                       if (expect_type(m, "string", {"method"}, issues)) {
-                           check_string_len(*m, {"method"}, 1, INT64_MAX, issues);
-                       }
-                       if (const auto *p = member(doc, "params")) {
-                           expect_type(p, "object", {"params"}, issues);
-                       }
-                   }
-                   if (!issues.empty()) return invalid_request("Invalid JSON-RPC request", issues);
+    add_agent_route(r, "POST", "/agents/{id}/bridge",
+                    with_auth(st, [&st](Ctx &c, const Principal &who) {
+                        rapidjson::Document doc;
+                        if (!parse_json(c.req.body, doc)) return unexpected_error();
+                        std::vector<Issue> issues;
+                        if (expect_type(&doc, "object", {}, issues)) {
+                            check_jsonrpc_common(doc, issues);
+                            const auto *m = member(doc, "method");
+                            if (expect_type(m, "string", {"method"}, issues)) {
+                                check_string_len(*m, {"method"}, 1, INT64_MAX, issues);
+                            }
+                            if (const auto *p = member(doc, "params")) {
+                                expect_type(p, "object", {"params"}, issues);
+                            }
+                        }
+                        if (!issues.empty())
+                            return invalid_request("Invalid JSON-RPC request", issues);
 
-                   const rapidjson::Value *id = member(doc, "id");
-                   std::string method = get_string(doc, "method").value_or("");
-                   auto agent = st.running_agent(who.org_id, c.param(0));
-                   if (!agent) return rpc_error(id, -32000, "Sandbox is not running");
-                   agent->bridge_calls.fetch_add(1, std::memory_order_relaxed);
-                   int64_t now = now_ms();
+                        const rapidjson::Value *id = member(doc, "id");
+                        std::string method = get_string(doc, "method").value_or("");
+                        auto agent = st.running_agent(who.org_id, c.param(0));
+                        if (!agent) return rpc_error(id, -32000, "Sandbox is not running");
+                        agent->bridge_calls.fetch_add(1, std::memory_order_relaxed);
+                        int64_t now = now_ms();
 
-                   if (method == "heartbeat") {
-                       agent->heartbeats.fetch_add(1, std::memory_order_relaxed);
-                       JsonOut o;
-                       o.begin_obj()
-                           .f("jsonrpc", "2.0")
-                           .f("method", "heartbeat.ack")
-                           .begin_obj("params")
-                           .f("timestamp", now)
-                           .end()
-                           .end();
-                       return json_reply(200, o.str());
-                   }
-                   if (method == "status.get") {
-                       int64_t started = agent->started_ms.load();
-                       JsonOut o;
-                       o.begin_obj()
-                           .f("status", "running")
-                           .f("uptime", (now - started) / 1000)
-                           .f("memoriesCount", agent->messages.load() * 2)
-                           .f("startedAt", iso_ms(started))
-                           .end();
-                       return rpc_result(id, o.str());
-                   }
-                   if (method == "message.send") {
-                       const auto *params = member(doc, "params");
-                       auto text = params ? get_string(*params, "text") : std::nullopt;
-                       if (!text) return rpc_error(id, -32602, "Invalid params: text is required");
-                       agent->messages.fetch_add(1, std::memory_order_relaxed);
-                       auto scripted = st.next_reply(*agent);
-                       if (scripted && scripted->kind == ScriptedReply::Kind::Error) {
-                           return rpc_error(id, scripted->code, scripted->message);
-                       }
-                       if (scripted && scripted->kind == ScriptedReply::Kind::Result) {
-                           return rpc_result(id, scripted->result_json);
-                       }
-                       JsonOut o;
-                       o.begin_obj()
-                           .f("text", text_of_reply(scripted, *text))
-                           .begin_obj("metadata")
-                           .f("timestamp", now)
-                           .end()
-                           .end();
-                       return rpc_result(id, o.str());
-                   }
-                   return rpc_error(id, -32601, "Method not found: " + method);
-               }));
+                        if (method == "heartbeat") {
+                            agent->heartbeats.fetch_add(1, std::memory_order_relaxed);
+                            JsonOut o;
+                            o.begin_obj()
+                                .f("jsonrpc", "2.0")
+                                .f("method", "heartbeat.ack")
+                                .begin_obj("params")
+                                .f("timestamp", now)
+                                .end()
+                                .end();
+                            return json_reply(200, o.str());
+                        }
+                        if (method == "status.get") {
+                            int64_t started = agent->started_ms.load();
+                            JsonOut o;
+                            o.begin_obj()
+                                .f("status", "running")
+                                .f("uptime", (now - started) / 1000)
+                                .f("memoriesCount", agent->messages.load() * 2)
+                                .f("startedAt", iso_ms(started))
+                                .end();
+                            return rpc_result(id, o.str());
+                        }
+                        if (method == "message.send") {
+                            const auto *params = member(doc, "params");
+                            auto text = params ? get_string(*params, "text") : std::nullopt;
+                            if (!text)
+                                return rpc_error(id, -32602, "Invalid params: text is required");
+                            agent->messages.fetch_add(1, std::memory_order_relaxed);
+                            auto scripted = st.next_reply(*agent);
+                            if (scripted && scripted->kind == ScriptedReply::Kind::Error) {
+                                return rpc_error(id, scripted->code, scripted->message);
+                            }
+                            if (scripted && scripted->kind == ScriptedReply::Kind::Result) {
+                                return rpc_result(id, scripted->result_json);
+                            }
+                            JsonOut o;
+                            o.begin_obj()
+                                .f("text", text_of_reply(scripted, *text))
+                                .begin_obj("metadata")
+                                .f("timestamp", now)
+                                .end()
+                                .end();
+                            return rpc_result(id, o.str());
+                        }
+                        return rpc_error(id, -32601, "Method not found: " + method);
+                    }));
 
-    add_milady(
+    add_agent_route(
         r, "POST", "/agents/{id}/stream", with_auth(st, [&st, &cfg](Ctx &c, const Principal &who) {
             rapidjson::Document doc;
             if (!parse_json(c.req.body, doc)) return unexpected_error();

@@ -11,11 +11,11 @@
 
 namespace emu {
 
-// Registers a milady route under /api/v1/milady and its alias /api/v1/milaidy.
-inline void add_milady(Router &r, const std::string &method, const std::string &suffix,
-                       const Handler &h) {
-    r.add(method, "/api/v1/milady" + suffix, h);
-    r.add(method, "/api/v1/milaidy" + suffix, h);
+// Registers an agent route under the generation's prefixes: /api/v1/milady and its alias
+// /api/v1/milaidy, or /api/v1/eliza (where the milady paths get the router's 404).
+inline void add_agent_route(Router &r, const std::string &method, const std::string &suffix,
+                            const Handler &h) {
+    for (const std::string &prefix : r.agent_prefixes()) r.add(method, prefix + suffix, h);
 }
 
 // Runs `fn` with the caller's principal, or answers the edge/handler 401.

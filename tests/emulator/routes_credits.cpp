@@ -207,10 +207,20 @@ void register_credit_routes(App &app) {
               return json_reply(200, user_reply(*user, *org, "Profile updated successfully"));
           }));
 
-    r.add("GET", "/api/health", [](Ctx &) {
+    // The eliza generation's health answer carries its environment and schema markers (E§7.8),
+    // which is how a client tells the generations apart without a key.
+    const bool eliza = app.opts.generation == "eliza";
+    r.add("GET", "/api/health", [eliza](Ctx &) {
         JsonOut o;
-        o.begin_obj().f("status", "ok").f("timestamp", now_ms()).f("region", "emulator").end();
-        return json_reply(200, o.str());
+        o.begin_obj().f("status", "ok").f("timestamp", now_ms()).f("region", "emulator");
+        if (eliza) {
+            o.f("environment", "emulator").begin_obj("schemaCompatibility");
+            o.f("usageQuotasTombstone", true).end();
+        }
+        o.end();
+        Reply reply = json_reply(200, o.str());
+        if (eliza) reply.headers.emplace_back("Cache-Control", "no-store");
+        return reply;
     });
 }
 
