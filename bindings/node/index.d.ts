@@ -314,6 +314,11 @@ export interface CloudOptions {
     eventQueueCapacity?: number;
     /** Also deliver the library's log lines as 'log' events. */
     forwardLogs?: boolean;
+    /**
+     * The cloud's API generation: 'auto' (default: detected once before the first call whose
+     * route depends on it, then cached), 'milady' or 'eliza'. Config cloud.apiGeneration.
+     */
+    apiGeneration?: 'auto' | 'milady' | 'eliza';
     /** Export ELIZAOS_CLOUD_API_KEY / ELIZAOS_CLOUD_ENABLED to process.env (default true). */
     exportEnv?: boolean;
 }
@@ -453,6 +458,8 @@ export interface Status {
     organizationId?: string | null;
     /** where to buy credits */
     topUpUrl: string;
+    /** the cloud's API generation in use (milady or eliza); null until it was needed */
+    apiGeneration: string | null;
     /** why not connected */
     reason?: string;
     [key: string]: unknown;

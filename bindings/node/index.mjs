@@ -54,5 +54,6 @@ export const {
     IncompatibleError,
     ProvisionFailedError,
     AgentError,
+    GenerationError,
 } = cjs;
 export default cjs;

@@ -20,7 +20,7 @@ import asyncio
 import json
 import threading
 import weakref
-from typing import Any, Callable, Iterable, Mapping, Sequence
+from typing import Any, Callable, Iterable, Literal, Mapping, Sequence
 
 from . import _core, _env, _lifetime, _logs
 from ._dispatch import (
@@ -138,6 +138,7 @@ class Cloud(_ClientState, Closing, ClientOperations):
         timings: Mapping[str, int] | None = None,
         export_env: bool = True,
         event_queue_capacity: int = 0,
+        api_generation: Literal["auto", "milady", "eliza"] | None = None,
     ) -> None:
         _logs.sync_level()
         self._core = _core.Cloud(
@@ -151,6 +152,7 @@ class Cloud(_ClientState, Closing, ClientOperations):
                 allowed_hosts,
                 timings,
                 event_queue_capacity,
+                api_generation,
             )
         )
         self._export_env = export_env
@@ -433,6 +435,7 @@ class AsyncCloud(_ClientState, AsyncClientOperations):
         timings: Mapping[str, int] | None = None,
         export_env: bool = True,
         event_queue_capacity: int = 0,
+        api_generation: Literal["auto", "milady", "eliza"] | None = None,
     ) -> None:
         self._loop = asyncio.get_running_loop()
         _logs.sync_level()
@@ -447,6 +450,7 @@ class AsyncCloud(_ClientState, AsyncClientOperations):
                 allowed_hosts,
                 timings,
                 event_queue_capacity,
+                api_generation,
             )
         )
         self._export_env = export_env

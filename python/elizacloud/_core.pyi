@@ -41,6 +41,7 @@ EC_ERR_IO: int
 EC_ERR_INCOMPATIBLE: int
 EC_ERR_PROVISION_FAILED: int
 EC_ERR_AGENT: int
+EC_ERR_GENERATION: int
 EC_EVENT_STATE_CHANGED: int
 EC_EVENT_LOGIN_BROWSER_URL: int
 EC_EVENT_LOGIN_PROGRESS: int
@@ -125,6 +126,7 @@ class Cloud:
         timings: dict[str, int] = ...,
         event_queue_capacity: int = 0,
         forward_logs: bool = False,
+        api_generation: str | None = None,
     ) -> None: ...
     def close(self) -> None: ...
     @property

@@ -191,6 +191,12 @@ class AgentError(ElizaCloudError):
     status = _core.EC_ERR_AGENT
 
 
+class GenerationError(ElizaCloudError):
+    """Not available on the cloud's API generation, or the generation could not be told."""
+
+    status = _core.EC_ERR_GENERATION
+
+
 CLASSES: tuple[type[ElizaCloudError], ...] = (
     InvalidArgumentError,
     NoMemoryError,
@@ -222,6 +228,7 @@ CLASSES: tuple[type[ElizaCloudError], ...] = (
     IncompatibleError,
     ProvisionFailedError,
     AgentError,
+    GenerationError,
 )
 
 __all__ = [
@@ -255,4 +262,5 @@ __all__ = [
     "IncompatibleError",
     "ProvisionFailedError",
     "AgentError",
+    "GenerationError",
 ]

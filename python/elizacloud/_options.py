@@ -18,6 +18,7 @@ def core_options(
     allowed_hosts: str | Sequence[str] | None,
     timings: Mapping[str, int] | None,
     event_queue_capacity: int = 0,
+    api_generation: str | None = None,
 ) -> dict[str, Any]:
     if insecure_local is None and _env.flag("ELIZACLOUD_INSECURE_LOCAL"):
         # The documented development opt-in (1/true/yes/on). An explicit False wins over it;
@@ -40,6 +41,7 @@ def core_options(
         "allowed_hosts": allowed_hosts,
         "timings": {str(k): int(v) for k, v in (timings or {}).items()},
         "event_queue_capacity": event_queue_capacity,
+        "api_generation": api_generation,
     }
 
 

@@ -34,7 +34,13 @@ def _open_cloud(args: argparse.Namespace) -> Cloud:
     base_url = args.base_url or os.environ.get("ELIZACLOUD_BASE_URL") or None
     config = args.config or os.environ.get("MILADY_CONFIG_PATH") or None
     insecure = True if args.insecure_local or _env.flag("ELIZACLOUD_INSECURE_LOCAL") else None
-    return Cloud(base_url, config_path=config, insecure_local=insecure, ca_file=args.ca_file)
+    return Cloud(
+        base_url,
+        config_path=config,
+        insecure_local=insecure,
+        ca_file=args.ca_file,
+        api_generation=args.api_generation,
+    )
 
 
 def _has_display() -> bool:
@@ -427,6 +433,12 @@ def _common(suppress: bool) -> argparse.ArgumentParser:
         help="allow http:// and loopback (development; env ELIZACLOUD_INSECURE_LOCAL=1)",
     )
     p.add_argument("--ca-file", default=default(None), help="PEM bundle to trust")
+    p.add_argument(
+        "--api-generation",
+        choices=("auto", "milady", "eliza"),
+        default=default(None),
+        help="the cloud's API generation (default: config cloud.apiGeneration, else auto-detect)",
+    )
     p.add_argument(
         "--timeout",
         type=float,

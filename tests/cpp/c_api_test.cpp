@@ -201,7 +201,7 @@ TEST(CApi, StatusAndCreditsWithoutAKey) {
     EXPECT_EQ(status.str(),
               R"({"connected":false,"enabled":false,"hasApiKey":false,)"
               R"("topUpUrl":"https://www.elizacloud.ai/dashboard/settings?tab=billing",)"
-              R"("reason":"runtime_not_started"})");
+              R"("apiGeneration":null,"reason":"runtime_not_started"})");
     ASSERT_EQ(ec_cloud_credits_sync(cloud.get(), 1, -1, &credits.p), EC_OK);
     EXPECT_EQ(credits.str(),
               R"({"connected":false,"balance":null,"low":false,"critical":false,)"
@@ -922,6 +922,98 @@ TEST_F(CApiEmulator, HostDrivenLoginAdoptsTheKeyOnce) {
     EXPECT_EQ(ec_cloud_call_sync(c.get(), "login_session.poll", R"({"sessionId":"../x"})", 10'000,
                                  &again.p),
               EC_ERR_INVALID_ARGUMENT);
+}
+
+// The cloud's API generation: told once per handle (api_generation=auto), before the first call
+// whose route depends on it; forced generations are used as given.
+class CApiGenerations : public ::testing::Test {
+protected:
+    void start(const char *generation) {
+        const char *const flags[] = {"--generation",           generation, "--provision-ms", "30",
+                                     "--job-poll-interval-ms", "10",       nullptr};
+        ASSERT_EQ(emu_start(&emu_, EC_EMULATOR_PATH, flags), 0);
+        char *body = nullptr;
+        ASSERT_EQ(emu_request(&emu_, "POST", "/__emulator/keys", "{}", &body), 201);
+        char key[128];
+        ASSERT_EQ(emu_json_string(body, "apiKey", key, sizeof key), 0);
+        free(body);
+        key_ = key;
+    }
+    void TearDown() override { emu_stop(&emu_); }
+
+    CloudPtr cloud(const char *api_generation) {
+        ec_cloud_options o = offline_options();
+        o.base_url = emu_.url;
+        o.api_key = key_.c_str();
+        o.insecure_local = 1;
+        o.job_poll_interval_ms = 10;
+        EXPECT_EQ(ec_cloud_options_set(&o, "api_generation", api_generation), EC_OK);
+        return make_cloud(o);
+    }
+
+    std::string status_of(ec_cloud *c) {
+        Owned status;
+        EXPECT_EQ(ec_cloud_status_sync(c, 10'000, &status.p), EC_OK);
+        return status.str();
+    }
+
+    emu emu_{};
+    std::string key_;
+};
+
+TEST_F(CApiGenerations, AutoDetectsElizaAndTheWholeSessionWorks) {
+    start("eliza");
+    auto c = cloud("auto");
+    EXPECT_NE(status_of(c.get()).find(R"("apiGeneration":null)"), std::string::npos);
+    Owned created, connected, reply, backups;
+    ASSERT_EQ(
+        ec_cloud_call_sync(c.get(), "agents.create", R"({"agentName":"e"})", 10'000, &created.p),
+        EC_OK)
+        << ec_last_error_message();
+    char id[64] = "";
+    ASSERT_EQ(emu_json_string(created.p, "id", id, sizeof id), 0);
+    ASSERT_EQ(ec_cloud_connect_sync(c.get(), id, 10'000, &connected.p), EC_OK)
+        << ec_last_error_message();
+    ASSERT_EQ(ec_cloud_call_sync(c.get(), "send", R"({"text":"hello"})", 10'000, &reply.p), EC_OK)
+        << ec_last_error_message();
+    EXPECT_NE(reply.str().find("hello"), std::string::npos) << reply.str();
+    EXPECT_NE(status_of(c.get()).find(R"("apiGeneration":"eliza")"), std::string::npos);
+    // Every request found its route (the milady ones do not exist here); the health probe ran
+    // once for the handle's life.
+    char *state = nullptr;
+    ASSERT_EQ(emu_request(&emu_, "GET", "/__emulator/state", nullptr, &state), 200);
+    const std::string text = state ? state : "";
+    free(state);
+    EXPECT_NE(text.find(R"("GET /api/health":1,)"), std::string::npos) << text;
+    EXPECT_NE(text.find(R"("POST /api/v1/eliza/agents/{id}/bridge":1,)"), std::string::npos)
+        << text;
+    EXPECT_NE(text.find(R"x("GET (unmatched)":0,)x"), std::string::npos) << text;
+    EXPECT_NE(text.find(R"x("POST (unmatched)":0,)x"), std::string::npos) << text;
+}
+
+TEST_F(CApiGenerations, AutoDetectsMilady) {
+    start("milady");
+    auto c = cloud("auto");
+    Owned list;
+    ASSERT_EQ(ec_cloud_call_sync(c.get(), "agents.list", nullptr, 10'000, &list.p), EC_OK)
+        << ec_last_error_message();
+    EXPECT_NE(status_of(c.get()).find(R"("apiGeneration":"milady")"), std::string::npos);
+}
+
+TEST_F(CApiGenerations, AForcedWrongGenerationFailsClearly) {
+    start("eliza");
+    auto c = cloud("milady");
+    EXPECT_NE(status_of(c.get()).find(R"("apiGeneration":"milady")"), std::string::npos);
+    Owned list;
+    EXPECT_EQ(ec_cloud_call_sync(c.get(), "agents.list", nullptr, 10'000, &list.p),
+              EC_ERR_GENERATION);
+    EXPECT_NE(std::string(ec_last_error_message()).find("milady API generation"), std::string::npos)
+        << ec_last_error_message();
+    ec_cloud_options o = offline_options();
+    EXPECT_EQ(ec_cloud_options_set(&o, "api_generation", "bogus"), EC_OK);  // checked at create
+    ec_cloud *refused = nullptr;
+    EXPECT_EQ(ec_cloud_create(&o, &refused), EC_ERR_INVALID_ARGUMENT);
+    EXPECT_EQ(refused, nullptr);
 }
 
 // The streaming twin streams what streams and refuses the rest before any request.

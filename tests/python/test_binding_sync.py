@@ -298,3 +298,19 @@ def test_host_driven_login_through_the_generated_resource(make_cloud, emulator):
         assert cloud.api_key == key
         with pytest.raises(elizacloud.ElizaCloudError):
             cloud.login_session.poll(session["sessionId"])  # handed out once
+
+
+@pytest.mark.emulator_args("--generation", "eliza", "--provision-ms", "30",
+                           "--job-poll-interval-ms", "10")
+def test_the_eliza_generation_is_detected_once_and_used(make_cloud, api_key, emulator):
+    with make_cloud(api_key=api_key) as cloud:  # api_generation defaults to auto
+        assert cloud.status()["apiGeneration"] is None  # not needed yet
+        agent = cloud.agents.create("gen")
+        proxy = cloud.connect(agent["id"])
+        assert "hi" in proxy.send("hi")
+        assert cloud.status()["apiGeneration"] == "eliza"
+    with make_cloud(api_key=api_key, api_generation="milady") as forced:
+        with pytest.raises(elizacloud.GenerationError, match="milady API generation"):
+            forced.agents.list()
+    with pytest.raises(elizacloud.InvalidArgumentError, match="api_generation"):
+        make_cloud(api_key=api_key, api_generation="beta")  # type: ignore[arg-type]

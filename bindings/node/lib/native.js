@@ -89,6 +89,7 @@ function load() {
         job_timeout_ms: 'int64_t',
         event_queue_capacity: 'uint32_t',
         forward_logs: 'int32_t',
+        api_generation: 'const char *',
     });
 
     // Strings are read as raw pointers and decoded with their explicit lengths where the ABI

@@ -41,6 +41,7 @@ function buildOptions(api, options) {
     let hosts = options.allowedHosts;
     if (Array.isArray(hosts)) hosts = hosts.join(',');
     o.allowed_hosts = optionalString(hosts, 'allowedHosts');
+    o.api_generation = optionalString(options.apiGeneration, 'apiGeneration');
     o.no_config_file = options.noConfigFile ? 1 : 0;
     // An explicit false (-1) wins over ELIZACLOUD_INSECURE_LOCAL and cloud.insecureLocal.
     const insecure = options.insecureLocal ?? (envFlag('ELIZACLOUD_INSECURE_LOCAL') || undefined);

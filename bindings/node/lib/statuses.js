@@ -35,4 +35,5 @@ module.exports = [
     ["INCOMPATIBLE", -28, "IncompatibleError", "ABI / plugin version negotiation refused."],
     ["PROVISION_FAILED", -29, "ProvisionFailedError", "The provisioning job ended as failed."],
     ["AGENT", -30, "AgentError", "The agent answered with a JSON-RPC error (e.g. ``Sandbox is not running``)."],
+    ["GENERATION", -31, "GenerationError", "Not available on the cloud's API generation, or the generation could not be told."],
 ];

@@ -86,7 +86,9 @@ extern "C" {
     XX(ERR_IO, Io, -27, "local file I/O (config store)") \
     XX(ERR_INCOMPATIBLE, Incompatible, -28, "ABI / plugin version negotiation refused") \
     XX(ERR_PROVISION_FAILED, ProvisionFailed, -29, "the provisioning job ended as failed") \
-    XX(ERR_AGENT, Agent, -30, "the agent answered a JSON-RPC error")
+    XX(ERR_AGENT, Agent, -30, "the agent answered a JSON-RPC error") \
+    XX(ERR_GENERATION, Generation, -31, \
+       "not available on the cloud's API generation, or the generation could not be told")
 /* clang-format on */
 
 typedef int32_t ec_status;
@@ -190,6 +192,10 @@ typedef struct ec_cloud_options {
     int64_t job_timeout_ms;             /* 300000 */
     uint32_t event_queue_capacity;      /* 4096 */
     int32_t forward_logs;               /* 1 = also deliver log lines as EC_EVENT_LOG */
+    /* The cloud's API generation (SPEC 2.10): "auto" (NULL, the default: detected once per
+     * handle before the first call whose route depends on it, then cached), "milady" or
+     * "eliza". Config cloud.apiGeneration. */
+    const char *api_generation;
 } ec_cloud_options;
 EC_API ec_status ec_cloud_options_init(ec_cloud_options *options, uint32_t struct_size) EC_NOEXCEPT;
 

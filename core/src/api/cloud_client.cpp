@@ -58,7 +58,11 @@ Identity identity_from_json(std::string_view data_json) {
 
 CloudClient::CloudClient(std::shared_ptr<Engine> engine, BaseUrl base, KeySupplier key,
                          ClientOptions options)
-    : base_(std::move(base)), key_(std::move(key)), options_(options), ops_(std::move(engine)) {
+    : base_(std::move(base)),
+      key_(std::move(key)),
+      options_(options),
+      generation_(options.generation),
+      ops_(std::move(engine)) {
     if (!key_) throw Error(Status::InvalidArgument, "no key supplier");
     if (base_.api_url.empty()) throw Error(Status::InvalidArgument, "base URL not set");
 }
@@ -162,9 +166,17 @@ int CloudClient::timeout_of(const api::OperationSpec &op) const {
 
 HttpRequest CloudClient::request_for(const api::OperationSpec &op,
                                      const json::Value &params) const {
-    if (op.http_method.empty() || op.milady_path.empty())
+    if (op.http_method.empty() || (op.milady_path.empty() && op.eliza_path.empty()))
         throw Error(Status::Internal, std::string(op.name) + " has no HTTP route");
-    std::string path(op.milady_path);
+    const api::Generation generation = generation_.load();
+    if (generation == api::Generation::Unknown && api::depends_on_generation(op))
+        throw Error(Status::Internal,
+                    std::string(op.name) + ": the cloud's API generation is not known yet");
+    std::string path(api::path_on(op, generation));
+    if (path.empty())
+        throw Error(Status::Generation, std::string(op.name) + " is not available on this cloud (" +
+                                            std::string(api::generation_name(generation)) +
+                                            " API generation)");
     std::string query;
     for (const api::ParamSpec &p : op.params) {
         const json::Value *v = json::member(params, p.name);
@@ -212,6 +224,72 @@ HttpRequest CloudClient::request_for(std::string_view op_name, std::string_view 
     return request_for(api::operation(op_name), params);
 }
 
+namespace {
+
+// What GET /api/health says: eliza's answer carries its environment and schema markers
+// (E§7.8); milady's has only status, timestamp and region. Unknown for anything else.
+api::Generation generation_from_health(const HttpResponse &response) {
+    if (!response.ok() || response.http_status != 200) return api::Generation::Unknown;
+    json::Document doc;
+    if (!json::parse(response.body, doc) || !doc.IsObject()) return api::Generation::Unknown;
+    if (json::member(doc, "environment") || json::member(doc, "schemaCompatibility"))
+        return api::Generation::Eliza;
+    return json::member(doc, "status") ? api::Generation::Milady : api::Generation::Unknown;
+}
+
+std::string generation_json(api::Generation generation) {
+    return R"({"apiGeneration":")" + std::string(api::generation_name(generation)) + "\"}";
+}
+
+ErrorInfo undecided(const std::string &why) {
+    return ErrorInfo::make(Status::Generation, "could not tell the cloud's API generation (" + why +
+                                                   "); set cloud.apiGeneration (milady or eliza)");
+}
+
+}  // namespace
+
+OperationId CloudClient::detect_generation_async(OpCallback done) {
+    return ops_.start(std::move(done), [this](Operation &op) {
+        Operation *o = &op;
+        HttpRequest health;
+        health.method = "GET";
+        health.url = base_.site_url + "/api/health";
+        health.headers = {{"Accept", "application/json"}};
+        health.total_timeout_ms = options_.crud_timeout_ms;
+        op.request(std::move(health), [this, o](HttpResponse &&response) {
+            if (!response.ok()) return o->fail(std::move(response.error));  // not kept: retried
+            api::Generation generation = generation_from_health(response);
+            if (generation != api::Generation::Unknown) {
+                generation_.store(generation);
+                return o->succeed(generation_json(generation));
+            }
+            const std::string health_answer =
+                "GET /api/health answered HTTP " + std::to_string(response.http_status);
+            // Ambiguous: the agents list exists under /api/v1/eliza on eliza only.
+            HttpRequest list;
+            try {
+                list = make_request("GET", "/api/v1/eliza/agents", options_.crud_timeout_ms);
+            } catch (const Error &) {
+                return o->fail(undecided(health_answer + " and there is no API key to ask more"));
+            }
+            o->request(std::move(list), [this, o, health_answer](HttpResponse &&answer) {
+                if (!answer.ok()) return o->fail(std::move(answer.error));
+                if (answer.http_status == 401 || answer.http_status == 403)
+                    return o->fail(error_from_response(answer, ErrorFamily::Cloud));
+                if (answer.http_status == 200) {
+                    generation_.store(api::Generation::Eliza);
+                } else if (answer.http_status == 404) {
+                    generation_.store(api::Generation::Milady);
+                } else {
+                    return o->fail(undecided(health_answer + ", GET /api/v1/eliza/agents HTTP " +
+                                             std::to_string(answer.http_status)));
+                }
+                o->succeed(generation_json(generation_.load()));
+            });
+        });
+    });
+}
+
 OperationId CloudClient::call_async(const api::OperationSpec &op, std::string_view params_json,
                                     OpCallback done, ProgressCallback progress) {
     json::Document params;
@@ -222,6 +300,23 @@ OperationId CloudClient::call_async(const api::OperationSpec &op, std::string_vi
 OperationId CloudClient::call_checked(const api::OperationSpec &op, const json::Document &params,
                                       OpCallback done, ProgressCallback progress) {
     HttpRequest request = request_for(op, params);
+    if (api::depends_on_generation(op)) {
+        // The router's own 404 ("Not found", resource_not_found) for a route of this generation
+        // means the cloud speaks the other one: say so instead of "Not found".
+        done = [done = std::move(done), name = std::string(op.name),
+                generation =
+                    std::string(api::generation_name(generation_.load()))](OpResult &&result) {
+            const ErrorInfo &e = result.error;
+            if (e.status == Status::NotFound && e.cloud_code == "resource_not_found" &&
+                e.message == "Not found") {
+                result.error.status = Status::Generation;
+                result.error.message = name + ": the cloud has no such route on the " + generation +
+                                       " API generation (set api_generation to auto to detect "
+                                       "the one it speaks)";
+            }
+            if (done) done(std::move(result));
+        };
+    }
     if (op.follows_job) {
         const std::string agent_id = api::string_param(op, params, "agentId").value_or("");
         return follow_job_call(agent_id, std::move(request), op.fetch_agent_after, std::move(done),

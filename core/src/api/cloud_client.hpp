@@ -6,6 +6,7 @@
 // for a non-UUID agent id, an unknown channel type or a create body that is not a JSON object.
 #pragma once
 
+#include <atomic>
 #include <functional>
 #include <memory>
 #include <string>
@@ -30,6 +31,9 @@ struct ClientOptions {
     int job_default_poll_interval_ms = 5'000;  // when the cloud sends no interval
     int job_timeout_ms = 300'000;              // overall bound on following a provisioning job
     int stream_idle_timeout_ms = 120'000;      // no byte for this long ends a stream with Timeout
+    // The cloud's API generation; Unknown: told by detect_generation_async before the first
+    // call whose route depends on it (the handle does that for "auto").
+    api::Generation generation = api::Generation::Milady;
 };
 
 struct Identity {
@@ -136,6 +140,13 @@ public:
                              OpCallback done, ProgressCallback progress = {});
     OperationId call_async(std::string_view op_name, std::string_view params_json, OpCallback done,
                            ProgressCallback progress = {});
+    // The cloud's API generation: configured, detected, or Unknown (not yet detected).
+    api::Generation generation() const { return generation_.load(); }
+    // Tells the generation and keeps it for the client's life (json = {"apiGeneration"}): GET
+    // /api/health (public; the eliza generation adds environment and schema markers), and when
+    // that is ambiguous GET /api/v1/eliza/agents with the key (200: eliza, 404: milady). A
+    // network failure or an undecidable answer fails (Status::Generation) and is not kept.
+    OperationId detect_generation_async(OpCallback done);
     // Cancels any operation of this client, whatever step it is in (Cancelled completion).
     void cancel(OperationId id) override;
     // Cancels every operation in flight (the account's key changed: logout, a new login).
@@ -166,6 +177,7 @@ private:
     std::string current_key() const;  // key_() or NotConnected
     KeySupplier key_;
     ClientOptions options_;
+    std::atomic<api::Generation> generation_;
     OperationSet ops_;  // last: destroyed (operations cancelled) before the fields above
 };
 

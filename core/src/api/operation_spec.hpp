@@ -35,6 +35,11 @@ enum class Method {
 
 namespace api {
 
+// The cloud's contract generations (SPEC §2.10): the seeds' ("milady") and the live cloud's
+// ("eliza"). Unknown until configured or detected.
+enum class Generation { Unknown, Milady, Eliza };
+std::string_view generation_name(Generation g);  // "milady", "eliza", "" (Unknown)
+
 enum class ParamType { String, Uuid, Boolean, Integer, Number, Object, StringMap, Enum };
 // Where a parameter goes: into the path template, the query string, the JSON body, or to the
 // session handler only (an optional agent id that defaults to the connected agent).
@@ -104,6 +109,11 @@ struct TypeSpec {
     std::span<const FieldSpec> fields;
     bool open = true;  // the cloud may send more fields than these
 };
+
+// The row's path on generation g (Unknown: milady's); empty when the row has none there.
+std::string_view path_on(const OperationSpec &op, Generation g);
+// Whether the row's route differs between the generations (so a call must know which one).
+bool depends_on_generation(const OperationSpec &op);
 
 }  // namespace api
 }  // namespace elizacloud

@@ -279,6 +279,26 @@ const Registry &registry() {
 
 }  // namespace
 
+std::string_view generation_name(Generation g) {
+    switch (g) {
+        case Generation::Milady:
+            return "milady";
+        case Generation::Eliza:
+            return "eliza";
+        case Generation::Unknown:
+            break;
+    }
+    return "";
+}
+
+std::string_view path_on(const OperationSpec &op, Generation g) {
+    return g == Generation::Eliza ? op.eliza_path : op.milady_path;
+}
+
+bool depends_on_generation(const OperationSpec &op) {
+    return op.milady_path != op.eliza_path;
+}
+
 std::string snake_case(std::string_view name) {
     std::string out;
     for (char c : name) {

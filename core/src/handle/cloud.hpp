@@ -104,8 +104,11 @@ private:
         operations_.finish(id, std::move(error), std::move(json));
     }
 
-    // Operations by handler (the row's Method).
+    // Tells the cloud's API generation first when the row's route depends on it and it is not
+    // known yet (once per handle), then launch_now.
     CancelFn launch(const Request &request, uint64_t id, bool sync);
+    // Operations by handler (the row's Method).
+    CancelFn launch_now(const Request &request, uint64_t id, bool sync);
     CancelFn launch_login(uint64_t id);
     CancelFn launch_login_session_create(uint64_t id);
     CancelFn launch_login_session_poll(const Request &request, uint64_t id);

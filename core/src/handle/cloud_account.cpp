@@ -234,6 +234,7 @@ Cloud::CancelFn Cloud::launch_status(uint64_t id) {
         facts.runtime_started = manager_ != nullptr;
     }
     facts.top_up_url = base_.top_up_url();
+    facts.api_generation = api::generation_name(client_->generation());
     if (!facts.has_api_key) {
         finish(id, {}, status_json(facts));
         return {};

@@ -1,6 +1,7 @@
 // The operations of a Cloud: each launch_* starts the component call with a completion that
 // lands in finish() and returns how to cancel it (cancel_of). Component callbacks arrive on the
 // engine's I/O thread through gated(). Account operations are in cloud_account.cpp.
+#include <mutex>
 #include <utility>
 
 #include "handle/cloud.hpp"
@@ -23,6 +24,54 @@ std::string progress_json(std::string_view agent_id, std::string_view job_id,
 }  // namespace
 
 Cloud::CancelFn Cloud::launch(const Request &r, uint64_t id, bool sync) {
+    const bool needs_generation =
+        api::depends_on_generation(*r.op) || r.op->handler == Method::Connect;
+    if (!needs_generation || client_->generation() != api::Generation::Unknown)
+        return launch_now(r, id, sync);
+    if (!account_.has_key()) throw Error(Status::NotConnected, "no API key: log in first");
+    // Launched from the detection's completion (on the I/O thread); a cancel before that stops
+    // the detection, one after it the operation.
+    struct Deferred {
+        std::mutex mutex;
+        bool cancelled = false;
+        CancelFn cancel;
+    };
+    auto deferred = std::make_shared<Deferred>();
+    const OperationId detection =
+        client_->detect_generation_async(gated([this, r, id, sync, deferred](OpResult &&result) {
+            if (!result.error.ok()) {
+                finish(id, std::move(result.error), {});
+                return;
+            }
+            CancelFn cancel;
+            try {
+                cancel = launch_now(r, id, sync);
+            } catch (const Error &e) {
+                finish(id, e.info(), {});
+                return;
+            }
+            bool cancelled = false;
+            {
+                std::lock_guard<std::mutex> lock(deferred->mutex);
+                cancelled = deferred->cancelled;
+                if (!cancelled) deferred->cancel = cancel;
+            }
+            if (cancelled && cancel) cancel();
+        }));
+    CancelFn stop_detection = cancel_of(client_, detection);
+    return [deferred, stop_detection] {
+        CancelFn cancel;
+        {
+            std::lock_guard<std::mutex> lock(deferred->mutex);
+            deferred->cancelled = true;
+            cancel = std::move(deferred->cancel);
+        }
+        stop_detection();
+        if (cancel) cancel();
+    };
+}
+
+Cloud::CancelFn Cloud::launch_now(const Request &r, uint64_t id, bool sync) {
     switch (r.op->handler) {
         case Method::Http:
             return launch_http(r, id);

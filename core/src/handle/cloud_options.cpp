@@ -52,6 +52,10 @@ constexpr std::array kOptions{
     EC_OPTION(event_queue_capacity, U32, "4096", "events kept before droppable ones are dropped",
               false),
     EC_OPTION(forward_logs, Flag, "0", "1 = also deliver log lines as EC_EVENT_LOG", false),
+    EC_OPTION(api_generation, String, "auto",
+              "the cloud's API generation: auto (detected once, then cached), milady or eliza "
+              "(config cloud.apiGeneration)",
+              false),
 };
 
 #undef EC_OPTION

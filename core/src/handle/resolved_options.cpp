@@ -2,10 +2,13 @@
 
 #include <algorithm>
 #include <climits>
+#include <optional>
+#include <string_view>
 #include <utility>
 
 #include "net/engines.hpp"
 #include "net/url_policy.hpp"
+#include "util/log.hpp"
 #include "util/strings.hpp"
 
 namespace elizacloud {
@@ -34,6 +37,14 @@ void check_timings(const ec_cloud_options &o) {
         if (v < 0) invalid("timings must be 0 (default) or a positive number of milliseconds");
     if (o.heartbeat_max_failures < 0 || o.reconnect_max_attempts < 0)
         invalid("heartbeat_max_failures and reconnect_max_attempts must not be negative");
+}
+
+// "auto" (or nothing) = Unknown: detected at the first call that needs it.
+std::optional<api::Generation> parse_generation(std::string_view text) {
+    if (text.empty() || text == "auto") return api::Generation::Unknown;
+    if (text == "milady") return api::Generation::Milady;
+    if (text == "eliza") return api::Generation::Eliza;
+    return std::nullopt;
 }
 
 }  // namespace
@@ -92,6 +103,17 @@ ResolvedOptions resolve_options(const ec_cloud_options &o) {
     backup.interval_ms = pick(o.backup_interval_ms, config.auto_backup_interval_ms, 60'000);
     backup.final_timeout_ms = pick(o.final_snapshot_timeout_ms, 0, 10'000);
     r.manager.enabled = r.enabled;
+
+    if (o.api_generation && *o.api_generation) {
+        const auto generation = parse_generation(o.api_generation);
+        if (!generation) invalid("api_generation must be auto, milady or eliza");
+        r.client.generation = *generation;
+    } else if (const auto generation = parse_generation(config.api_generation)) {
+        r.client.generation = *generation;
+    } else {
+        log::warn("[config] cloud.apiGeneration \"{}\" is not auto, milady or eliza; detecting it",
+                  config.api_generation);
+    }
 
     r.event_queue_capacity = o.event_queue_capacity;
     r.forward_logs = o.forward_logs != 0;

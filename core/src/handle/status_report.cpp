@@ -16,6 +16,10 @@ std::string status_json(const StatusFacts &facts) {
         json::set(doc, "organizationId", json::string_value(facts.organization_id, alloc), alloc);
     }
     json::set(doc, "topUpUrl", json::string_value(facts.top_up_url, alloc), alloc);
+    json::set(doc, "apiGeneration",
+              facts.api_generation.empty() ? json::Value()
+                                           : json::string_value(facts.api_generation, alloc),
+              alloc);
     if (!connected) {
         const char *reason =
             facts.has_api_key

@@ -21,9 +21,10 @@ struct StatusFacts {
     std::optional<std::string> user_id;
     std::string organization_id;  // may be empty when the key has no organization
     std::string top_up_url;
+    std::string api_generation;  // "milady" / "eliza"; "" while not yet detected
 };
 
-// {connected, enabled, hasApiKey, userId?, organizationId?, topUpUrl, reason?}
+// {connected, enabled, hasApiKey, userId?, organizationId?, topUpUrl, apiGeneration, reason?}
 std::string status_json(const StatusFacts &facts);
 
 // Low below $2.00 and critical below $0.50, both strict (R108).

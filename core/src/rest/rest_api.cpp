@@ -384,7 +384,13 @@ RestResponse RestApi::login_status(std::string_view query) {
 // ---- status, credits, disconnect --------------------------------------------------------------
 
 RestResponse RestApi::status() {
-    return json_response(200, run(make_request("status")));
+    // Exactly seed 000's record: the REST API answers the same whichever generation the cloud
+    // speaks (SPEC §3), so the handle's apiGeneration stays out.
+    json::Document doc;
+    if (!json::parse(run(make_request("status")), doc) || !doc.IsObject())
+        return error_response(500, "Internal error");
+    doc.RemoveMember("apiGeneration");
+    return json_response(200, json::stringify(doc));
 }
 
 RestResponse RestApi::credits() {

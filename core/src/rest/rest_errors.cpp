@@ -29,6 +29,8 @@ RestError rest_error(Status status) {
             return {502, "Cloud agent provisioning failed"};
         case Status::Agent:
             return {502, "The cloud agent reported an error"};
+        case Status::Generation:
+            return {502, "Eliza Cloud's API generation could not be told or does not offer this"};
         case Status::InsufficientCredits:
             return {402, "Insufficient Eliza Cloud credits"};
         case Status::NotFound:

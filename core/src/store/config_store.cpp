@@ -136,6 +136,7 @@ CloudSettings read_settings(const json::Value *cloud) {
     s.auto_backup_interval_ms =
         bounded_int(backup, "autoBackupIntervalMs", 1, s.auto_backup_interval_ms);
     s.insecure_local = json::get_bool(*cloud, "insecureLocal").value_or(false);
+    s.api_generation = json::get_string(*cloud, "apiGeneration").value_or("");
     return s;
 }
 

@@ -27,6 +27,7 @@ struct CloudSettings {
     int64_t max_reconnect_attempts = 10;      // cloud.bridge.maxReconnectAttempts
     int64_t auto_backup_interval_ms = 60000;  // cloud.backup.autoBackupIntervalMs
     bool insecure_local = false;              // cloud.insecureLocal (http/loopback for dev)
+    std::string api_generation;               // cloud.apiGeneration, verbatim; empty when absent
 
     // The key is non-empty after trimming whitespace (R92).
     bool has_api_key() const;

@@ -63,6 +63,8 @@ class Status(TypedDict):
     organizationId: NotRequired[str | None]
     #: where to buy credits
     topUpUrl: Required[str]
+    #: the cloud's API generation in use (milady or eliza); null until it was needed
+    apiGeneration: Required[str | None]
     #: why not connected
     reason: NotRequired[str]
 

@@ -29,13 +29,15 @@ constexpr std::array<FieldSpec, 4> kLoginPoll{{
     {"httpStatus", "integer", false, "error: what the cloud answered"},
 }};
 
-constexpr std::array<FieldSpec, 7> kStatus{{
+constexpr std::array<FieldSpec, 8> kStatus{{
     {"connected", "boolean", true, "a key is set and the cloud accepted it just now"},
     {"enabled", "boolean", true, "cloud.enabled of the configuration"},
     {"hasApiKey", "boolean", true, "a key is configured"},
     {"userId", "string", false, "when connected"},
     {"organizationId", "string|null", false, "when connected"},
     {"topUpUrl", "string", true, "where to buy credits"},
+    {"apiGeneration", "string|null", true,
+     "the cloud's API generation in use (milady or eliza); null until it was needed"},
     {"reason", "string", false, "why not connected"},
 }};
 
