@@ -65,11 +65,13 @@ OptStr optional_string(CloudHandle &h, F &&f) {
     return value;
 }
 
-std::unique_ptr<CloudHandle, ReleaseGilDeleter> make(
-    OptStr base_url, OptStr api_key, OptStr config_path, bool no_config_file,
-    std::optional<bool> insecure_local, OptStr ca_file, OptStr allowed_hosts,
-    std::map<std::string, int64_t> timings, uint32_t event_queue_capacity, bool forward_logs,
-    OptStr api_generation) {
+std::unique_ptr<CloudHandle, ReleaseGilDeleter> make(OptStr base_url, OptStr api_key,
+                                                     OptStr config_path, bool no_config_file,
+                                                     std::optional<bool> insecure_local,
+                                                     OptStr ca_file, OptStr allowed_hosts,
+                                                     std::map<std::string, int64_t> timings,
+                                                     uint32_t event_queue_capacity,
+                                                     bool forward_logs, OptStr api_generation) {
     CloudOptions o;
     o.base_url = std::move(base_url);
     o.api_key = std::move(api_key);
