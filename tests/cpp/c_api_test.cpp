@@ -545,19 +545,24 @@ TEST(CApi, StatusNamesAndVersion) {
 
 // ---- against the emulator ---------------------------------------------------------------
 
+// Starts the emulator with flags (NULL-terminated) and mints an API key of its default user.
+void start_emulator(emu &e, const char *const *flags, std::string &key) {
+    ASSERT_EQ(emu_start(&e, EC_EMULATOR_PATH, flags), 0);
+    char *body = nullptr;
+    ASSERT_EQ(emu_request(&e, "POST", "/__emulator/keys", "{}", &body), 201);
+    char minted[128];
+    ASSERT_EQ(emu_json_string(body, "apiKey", minted, sizeof minted), 0);
+    free(body);
+    key = minted;
+}
+
 class CApiEmulator : public ::testing::Test {
 protected:
     void SetUp() override {
         static const char *const flags[] = {
             "--provision-ms", "30", "--job-poll-interval-ms", "10", "--stream-chunk-chars", "1",
             nullptr};
-        ASSERT_EQ(emu_start(&emu_, EC_EMULATOR_PATH, flags), 0);
-        char *body = nullptr;
-        ASSERT_EQ(emu_request(&emu_, "POST", "/__emulator/keys", "{}", &body), 201);
-        char key[128];
-        ASSERT_EQ(emu_json_string(body, "apiKey", key, sizeof key), 0);
-        free(body);
-        key_ = key;
+        start_emulator(emu_, flags, key_);
     }
     void TearDown() override { emu_stop(&emu_); }
 
@@ -931,13 +936,7 @@ protected:
     void start(const char *generation) {
         const char *const flags[] = {"--generation",           generation, "--provision-ms", "30",
                                      "--job-poll-interval-ms", "10",       nullptr};
-        ASSERT_EQ(emu_start(&emu_, EC_EMULATOR_PATH, flags), 0);
-        char *body = nullptr;
-        ASSERT_EQ(emu_request(&emu_, "POST", "/__emulator/keys", "{}", &body), 201);
-        char key[128];
-        ASSERT_EQ(emu_json_string(body, "apiKey", key, sizeof key), 0);
-        free(body);
-        key_ = key;
+        start_emulator(emu_, flags, key_);
     }
     void TearDown() override { emu_stop(&emu_); }
 
