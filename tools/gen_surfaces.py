@@ -559,7 +559,12 @@ def ts_method(op: dict[str, Any]) -> list[str]:
 
 
 def gen_ts_section(cat: dict[str, Any]) -> str:
-    out = [TS_BEGIN, ""]
+    out = [TS_BEGIN, "", "// One error class per failure status (EC_STATUS_MAP)."]
+    for st in error_statuses(cat):
+        doc = TS_ERROR_DOCS.get(st["class"]) or ERROR_DOCS.get(st["class"], "").replace("``", "`") \
+            or capitalised(sentence(st.get("doc", "")))
+        out += [f"/** {doc} */", f"export declare class {error_class_name(st)} extends ElizaCloudError {{}}"]
+    out.append("")
     for tname, t in cat["types"].items():
         fields = [(f["name"], ts_type(f["type"], enum=f.get("enum")), f["required"], f.get("doc", ""))
                   for f in t["fields"]]
@@ -849,6 +854,23 @@ ERROR_DOCS = {
     "Overflow": "A bounded event queue overflowed. Streams are paused while the queue is full, "
     "so only a stream past the queue's hard limit (capacity + 65536 chunks) ends with this.",
     "Agent": "The agent answered with a JSON-RPC error (e.g. ``Sandbox is not running``).",
+    "PriceConfirmation": "HTTP 428 (eliza generation): starting dedicated compute needs the "
+    "price confirmed. ``pricing`` holds the quote; show it, then call again with "
+    "``confirm_price=pricing[\"acceptanceValue\"]`` (or the ``confirm_price`` option).",
+    "Quota": "The organisation's agent quota is reached (a 429 that is not a rate limit); "
+    "``details`` holds ``currentAgents`` and ``maxAgents``.",
+}
+# The same for index.d.ts, where the attributes are camelCase.
+TS_ERROR_DOCS = {
+    "RateLimited": "HTTP 429; `retryAfter` is the wait in seconds the cloud asked for (or null).",
+    "InsufficientCredits": "HTTP 402; `requiredBalance` / `currentBalance` as the cloud reported "
+    "them.",
+    "Overflow": "A bounded event queue overflowed (streams pause instead while the queue is full).",
+    "PriceConfirmation": "HTTP 428 (eliza generation): starting dedicated compute needs the price "
+    "confirmed. `pricing` holds the quote; show it, then call again with "
+    "`confirmPrice: pricing.acceptanceValue` (or the `confirmPrice` option).",
+    "Quota": "The organisation's agent quota is reached (a 429 that is not a rate limit); "
+    "`details` holds `currentAgents` and `maxAgents`.",
 }
 
 

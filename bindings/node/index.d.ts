@@ -163,6 +163,13 @@ export interface ElizaCloudErrorDetails {
     retryAfter?: number;
     requiredBalance?: number;
     currentBalance?: number;
+    /** The cloud said the same request may be sent again. */
+    retryable?: boolean;
+    /** A price quote (PriceConfirmationError): currency, hourlyRateUsd,
+     *  minimumActivationChargeUsd, acceptanceHeader, acceptanceValue. */
+    pricing?: Record<string, unknown>;
+    /** The cloud's details object (QuotaError: currentAgents, maxAgents). */
+    details?: Record<string, unknown>;
     cause?: unknown;
 }
 
@@ -185,6 +192,12 @@ export declare class ElizaCloudError extends Error {
     readonly requiredBalance: number | null;
     /** 402: the current balance, or null. */
     readonly currentBalance: number | null;
+    /** The cloud said the same request may be sent again (the library already retried it). */
+    readonly retryable: boolean;
+    /** PriceConfirmationError: the quote to show; pass its acceptanceValue as confirmPrice. */
+    readonly pricing: Record<string, unknown> | null;
+    /** The cloud's details object (QuotaError: currentAgents, maxAgents), or null. */
+    readonly details: Record<string, unknown> | null;
     toJSON(): {
         status: string;
         message: string;
@@ -193,46 +206,14 @@ export declare class ElizaCloudError extends Error {
         retryAfter?: number;
         requiredBalance?: number;
         currentBalance?: number;
+        retryable?: true;
+        pricing?: Record<string, unknown>;
+        details?: Record<string, unknown>;
     };
 }
 export type ElizaCloudErrorClass = typeof ElizaCloudError;
 
-export declare class InvalidArgumentError extends ElizaCloudError {}
-export declare class NoMemoryError extends ElizaCloudError {}
-/** A bug in the library: please report it. */
-export declare class InternalError extends ElizaCloudError {}
-export declare class EmptyError extends ElizaCloudError {}
-export declare class TimeoutError extends ElizaCloudError {}
-export declare class CancelledError extends ElizaCloudError {}
-export declare class NetworkError extends ElizaCloudError {}
-export declare class RedirectRefusedError extends ElizaCloudError {}
-export declare class UrlBlockedError extends ElizaCloudError {}
-export declare class TlsError extends ElizaCloudError {}
-export declare class ProtocolError extends ElizaCloudError {}
-export declare class ResponseTooLargeError extends ElizaCloudError {}
-/** The cloud refused the API key (HTTP 401). */
-export declare class AuthError extends ElizaCloudError {}
-export declare class ForbiddenError extends ElizaCloudError {}
-export declare class NotFoundError extends ElizaCloudError {}
-export declare class ConflictError extends ElizaCloudError {}
-/** HTTP 429; `retryAfter` is the wait in seconds the cloud asked for (or null). */
-export declare class RateLimitedError extends ElizaCloudError {}
-/** HTTP 402; `requiredBalance` / `currentBalance` as the cloud reported them. */
-export declare class InsufficientCreditsError extends ElizaCloudError {}
-export declare class InvalidRequestError extends ElizaCloudError {}
-export declare class ServerError extends ElizaCloudError {}
-export declare class LoginExpiredError extends ElizaCloudError {}
-export declare class KeyAlreadyRetrievedError extends ElizaCloudError {}
-export declare class NotConnectedError extends ElizaCloudError {}
-export declare class ReentrantError extends ElizaCloudError {}
-export declare class BusyError extends ElizaCloudError {}
-/** A bounded event queue overflowed (a stream read too slowly is cancelled with this). */
-export declare class EventOverflowError extends ElizaCloudError {}
-export declare class ConfigIOError extends ElizaCloudError {}
-export declare class IncompatibleError extends ElizaCloudError {}
-export declare class ProvisionFailedError extends ElizaCloudError {}
-/** The agent answered a JSON-RPC error (e.g. "Sandbox is not running"). */
-export declare class AgentError extends ElizaCloudError {}
+// The error classes, one per failure status, are in the generated section below.
 
 // ---- events ----------------------------------------------------------------------------------
 
@@ -319,6 +300,15 @@ export interface CloudOptions {
      * route depends on it, then cached), 'milady' or 'eliza'. Config cloud.apiGeneration.
      */
     apiGeneration?: 'auto' | 'milady' | 'eliza';
+    /**
+     * The dedicated price the user accepted (eliza generation): a PriceConfirmationError's
+     * pricing.acceptanceValue, sent by the calls that can start paid compute (connect,
+     * provision, resume, wake, an eager create). Unset: never sent.
+     */
+    confirmPrice?: string;
+    /** The browser site for login and billing pages when it is not the API origin (config
+     *  cloud.siteUrl; default: derived, e.g. https://eliza.app for https://api.eliza.app). */
+    siteUrl?: string;
     /** Export ELIZAOS_CLOUD_API_KEY / ELIZAOS_CLOUD_ENABLED to process.env (default true). */
     exportEnv?: boolean;
 }
@@ -405,6 +395,76 @@ export interface RestResponse {
 }
 
 // ---- begin: generated by tools/gen_surfaces.py from the operation catalogue; do not edit ----
+
+// One error class per failure status (EC_STATUS_MAP).
+/** A NULL handle, bad option, non-UUID agent id... */
+export declare class InvalidArgumentError extends ElizaCloudError {}
+/** Out of memory. */
+export declare class NoMemoryError extends ElizaCloudError {}
+/** A bug in the library: please report it. */
+export declare class InternalError extends ElizaCloudError {}
+/** No event queued (ec_*_next_event). */
+export declare class EmptyError extends ElizaCloudError {}
+/** A request, wait or overall deadline passed. */
+export declare class TimeoutError extends ElizaCloudError {}
+/** Cancelled by the caller or by shutdown. */
+export declare class CancelledError extends ElizaCloudError {}
+/** DNS, connect, reset, connection dropped mid-body. */
+export declare class NetworkError extends ElizaCloudError {}
+/** The server answered 3xx; redirects are never followed. */
+export declare class RedirectRefusedError extends ElizaCloudError {}
+/** URL or address refused by the URL security policy. */
+export declare class UrlBlockedError extends ElizaCloudError {}
+/** Certificate or handshake failure. */
+export declare class TlsError extends ElizaCloudError {}
+/** Malformed JSON, unexpected shape, bad SSE. */
+export declare class ProtocolError extends ElizaCloudError {}
+/** Response body above the configured maximum. */
+export declare class ResponseTooLargeError extends ElizaCloudError {}
+/** The cloud refused the API key (HTTP 401). */
+export declare class AuthError extends ElizaCloudError {}
+/** Cloud 403. */
+export declare class ForbiddenError extends ElizaCloudError {}
+/** Cloud 404. */
+export declare class NotFoundError extends ElizaCloudError {}
+/** Cloud 409. */
+export declare class ConflictError extends ElizaCloudError {}
+/** HTTP 429; `retryAfter` is the wait in seconds the cloud asked for (or null). */
+export declare class RateLimitedError extends ElizaCloudError {}
+/** HTTP 402; `requiredBalance` / `currentBalance` as the cloud reported them. */
+export declare class InsufficientCreditsError extends ElizaCloudError {}
+/** Cloud 400. */
+export declare class InvalidRequestError extends ElizaCloudError {}
+/** Cloud 5xx or other unexpected status. */
+export declare class ServerError extends ElizaCloudError {}
+/** Login session expired or unknown. */
+export declare class LoginExpiredError extends ElizaCloudError {}
+/** Login completed but the key was already collected. */
+export declare class KeyAlreadyRetrievedError extends ElizaCloudError {}
+/** No API key / no active agent. */
+export declare class NotConnectedError extends ElizaCloudError {}
+/** Call not allowed from inside a library callback. */
+export declare class ReentrantError extends ElizaCloudError {}
+/** An operation of that kind is already running. */
+export declare class BusyError extends ElizaCloudError {}
+/** A bounded event queue overflowed (streams pause instead while the queue is full). */
+export declare class EventOverflowError extends ElizaCloudError {}
+/** Local file I/O (config store). */
+export declare class ConfigIOError extends ElizaCloudError {}
+/** ABI / plugin version negotiation refused. */
+export declare class IncompatibleError extends ElizaCloudError {}
+/** The provisioning job ended as failed. */
+export declare class ProvisionFailedError extends ElizaCloudError {}
+/** The agent answered with a JSON-RPC error (e.g. `Sandbox is not running`). */
+export declare class AgentError extends ElizaCloudError {}
+/** Not available on the cloud's API generation, or the generation could not be told. */
+export declare class GenerationError extends ElizaCloudError {}
+/** HTTP 428 (eliza generation): starting dedicated compute needs the price confirmed. `pricing` holds the quote; show it, then call again with `confirmPrice: pricing.acceptanceValue` (or the `confirmPrice` option). */
+export declare class PriceConfirmationError extends ElizaCloudError {}
+/** The organisation's agent quota is reached (a 429 that is not a rate limit); `details` holds `currentAgents` and `maxAgents`. */
+export declare class QuotaError extends ElizaCloudError {}
+/** The cloud refused the agent's Docker image. */
+export declare class ImageRefusedError extends ElizaCloudError {}
 
 /** Result record `Empty`. The cloud may send more fields. */
 export interface Empty {
@@ -539,9 +599,16 @@ export interface Agent {
     /** the agent id (a UUID) */
     id: string;
     agentName?: string | null;
-    /** pending, provisioning, running, stopped, disconnected, error */
+    /** pending, provisioning, running, stopped, disconnected, error; eliza adds sleeping, deletion_pending, deletion_failed (other values may come) */
     status?: string;
+    /** milady generation only */
     bridgeUrl?: string | null;
+    /** eliza: shared, dedicated-lazy, dedicated-always or custom */
+    executionTier?: string;
+    /** eliza: the agent's public web UI / REST host */
+    webUiUrl?: string | null;
+    /** eliza: the lifecycle job in flight, or null */
+    activeJob?: unknown;
     errorMessage?: string | null;
     errorCount?: number;
     createdAt?: string;
@@ -551,12 +618,16 @@ export interface Agent {
 
 /** Result record `AgentCreated`. The cloud may send more fields. */
 export interface AgentCreated {
-    /** the new agent's id */
+    /** the agent's id */
     id: string;
     agentName?: string;
-    /** pending */
+    /** pending; running once an auto-provisioning create's job finished (eliza) */
     status?: string;
     createdAt?: string;
+    /** eliza: the tier the cloud chose */
+    executionTier?: string;
+    /** eliza: false when the cloud returned the organisation's live agent instead of a new one */
+    created?: boolean;
     [key: string]: unknown;
 }
 
@@ -605,6 +676,10 @@ export interface Backup {
     snapshotType?: string;
     sizeBytes?: number | null;
     createdAt?: string;
+    /** eliza: the kind of backup (full, incremental …) */
+    backupKind?: string | null;
+    /** eliza: the backup this one builds on */
+    parentBackupId?: string | null;
     [key: string]: unknown;
 }
 
@@ -612,10 +687,15 @@ export interface Backup {
 export interface BackupInfo {
     /** the backup id */
     id: string;
-    /** auto, manual or pre-shutdown */
+    /** auto, manual, pre-shutdown (eliza adds pre-upgrade …) */
     snapshotType?: string;
     sizeBytes?: number | null;
+    /** milady generation only */
     vercelSnapshotId?: string | null;
+    /** eliza: the kind of backup (full, incremental …) */
+    backupKind?: string | null;
+    /** eliza: the backup this one builds on */
+    parentBackupId?: string | null;
     createdAt?: string;
     [key: string]: unknown;
 }
@@ -661,6 +741,16 @@ export interface AgentsCreateParams {
     agentConfig?: Record<string, unknown>;
     /** environment variables for the agent */
     environmentVars?: Record<string, string>;
+    /** eliza: start the agent too when its tier is eager (default true there) */
+    autoProvision?: boolean;
+    /** eliza: create a new agent even when the organisation has a live one */
+    forceCreate?: boolean;
+    /** eliza: a custom image (digest-pinned, from an allowed registry) */
+    dockerImage?: string;
+    /** eliza: ask for a dedicated, always-on agent */
+    alwaysOn?: boolean;
+    /** the dedicated price the user accepted (pricing.acceptanceValue of a PriceConfirmation error) */
+    confirmPrice?: string;
 }
 
 /** Parameters of `agents.delete` (wire names). */
@@ -683,10 +773,20 @@ export interface AgentsListParams {
 export interface AgentsProvisionParams {
     /** the agent's id */
     agentId: string;
+    /** the dedicated price the user accepted (pricing.acceptanceValue of a PriceConfirmation error) */
+    confirmPrice?: string;
 }
 
 /** Parameters of `agents.resume` (wire names). */
 export interface AgentsResumeParams {
+    /** the agent's id */
+    agentId: string;
+    /** the dedicated price the user accepted (pricing.acceptanceValue of a PriceConfirmation error) */
+    confirmPrice?: string;
+}
+
+/** Parameters of `agents.sleep` (wire names). */
+export interface AgentsSleepParams {
     /** the agent's id */
     agentId: string;
 }
@@ -695,6 +795,18 @@ export interface AgentsResumeParams {
 export interface AgentsSuspendParams {
     /** the agent's id */
     agentId: string;
+}
+
+/** Parameters of `agents.wake` (wire names). */
+export interface AgentsWakeParams {
+    /** the agent's id */
+    agentId: string;
+    /** the dedicated price the user accepted (pricing.acceptanceValue of a PriceConfirmation error) */
+    confirmPrice?: string;
+    /** wake from this (validated) backup instead of the latest */
+    restoreBackupId?: string;
+    /** boot empty, accepting the loss of the agent's saved state */
+    forceFreshBoot?: boolean;
 }
 
 /** Parameters of `backups.list` (wire names). */
@@ -804,21 +916,57 @@ export interface UserUpdateParams {
 }
 
 /** Options of `agents.create`. */
-export interface AgentsCreateOptions extends CallOptions {
+export interface AgentsCreateOptions extends ProgressOptions {
     /** an existing character of the organisation to build the agent from */
     characterId?: string;
     /** agent configuration */
     config?: Record<string, unknown>;
     /** environment variables for the agent */
     environment?: Record<string, string>;
+    /** eliza: start the agent too when its tier is eager (default true there) */
+    autoProvision?: boolean;
+    /** eliza: create a new agent even when the organisation has a live one */
+    forceCreate?: boolean;
+    /** eliza: a custom image (digest-pinned, from an allowed registry) */
+    dockerImage?: string;
+    /** eliza: ask for a dedicated, always-on agent */
+    alwaysOn?: boolean;
+    /** the dedicated price the user accepted (pricing.acceptanceValue of a PriceConfirmation error) */
+    confirmPrice?: string;
+}
+
+/** Options of `agents.delete`. */
+export interface AgentsDeleteOptions extends ProgressOptions {
 }
 
 /** Options of `agents.provision`. */
 export interface AgentsProvisionOptions extends ProgressOptions {
+    /** the dedicated price the user accepted (pricing.acceptanceValue of a PriceConfirmation error) */
+    confirmPrice?: string;
 }
 
 /** Options of `agents.resume`. */
 export interface AgentsResumeOptions extends ProgressOptions {
+    /** the dedicated price the user accepted (pricing.acceptanceValue of a PriceConfirmation error) */
+    confirmPrice?: string;
+}
+
+/** Options of `agents.sleep`. */
+export interface AgentsSleepOptions extends ProgressOptions {
+}
+
+/** Options of `agents.suspend`. */
+export interface AgentsSuspendOptions extends ProgressOptions {
+}
+
+/** Options of `agents.wake`. */
+export interface AgentsWakeOptions extends ProgressOptions {
+    /** the dedicated price the user accepted (pricing.acceptanceValue of a PriceConfirmation error) */
+    confirmPrice?: string;
+    /** wake from this (validated) backup instead of the latest */
+    restoreBackupId?: string;
+    /** boot empty, accepting the loss of the agent's saved state */
+    forceFreshBoot?: boolean;
 }
 
 /** Options of `backups.list`. */
@@ -836,7 +984,7 @@ export interface BackupsRestoreOptions extends ProgressOptions {
 }
 
 /** Options of `backups.snapshot`. */
-export interface BackupsSnapshotOptions extends CallOptions {
+export interface BackupsSnapshotOptions extends ProgressOptions {
     /** the agent's id (default: the connected agent) */
     agentId?: string;
 }
@@ -883,12 +1031,12 @@ export interface AgentResource {
 
 /** `cloud.agents`. */
 export interface AgentsResource {
-    /** Creates an agent; it starts only when provisioned (`agents.create`) */
+    /** Creates an agent (milady: it starts when provisioned; eliza: an eager tier is started too, and its provisioning job followed) (`agents.create`) */
     create(name: string, options?: AgentsCreateOptions): Promise<AgentCreated>;
-    create(params: AgentsCreateParams, options?: CallOptions): Promise<AgentCreated>;
+    create(params: AgentsCreateParams, options?: ProgressOptions): Promise<AgentCreated>;
     /** Deletes an agent and its backups (`agents.delete`) */
-    delete(agentId: string, options?: CallOptions): Promise<void>;
-    delete(params: AgentsDeleteParams, options?: CallOptions): Promise<void>;
+    delete(agentId: string, options?: AgentsDeleteOptions): Promise<void>;
+    delete(params: AgentsDeleteParams, options?: ProgressOptions): Promise<void>;
     /** One agent's details (`agents.get`) */
     get(agentId: string, options?: CallOptions): Promise<Agent>;
     get(params: AgentsGetParams, options?: CallOptions): Promise<Agent>;
@@ -900,9 +1048,15 @@ export interface AgentsResource {
     /** Restarts a suspended agent from its latest backup, following the job (`agents.resume`) */
     resume(agentId: string, options?: AgentsResumeOptions): Promise<Agent>;
     resume(params: AgentsResumeParams, options?: ProgressOptions): Promise<Agent>;
+    /** Backs an agent's state up and removes its container (status sleeping, no compute cost), following the job (`agents.sleep`) */
+    sleep(agentId: string, options?: AgentsSleepOptions): Promise<Agent>;
+    sleep(params: AgentsSleepParams, options?: ProgressOptions): Promise<Agent>;
     /** Stops an agent after a pre-shutdown backup (`agents.suspend`) */
-    suspend(agentId: string, options?: CallOptions): Promise<AgentAction>;
-    suspend(params: AgentsSuspendParams, options?: CallOptions): Promise<AgentAction>;
+    suspend(agentId: string, options?: AgentsSuspendOptions): Promise<AgentAction>;
+    suspend(params: AgentsSuspendParams, options?: ProgressOptions): Promise<AgentAction>;
+    /** Wakes a sleeping agent in a new container from its latest (or a chosen) backup, following the job (`agents.wake`) */
+    wake(agentId: string, options?: AgentsWakeOptions): Promise<Agent>;
+    wake(params: AgentsWakeParams, options?: ProgressOptions): Promise<Agent>;
 }
 
 /** `cloud.backups`. */

@@ -55,5 +55,8 @@ export const {
     ProvisionFailedError,
     AgentError,
     GenerationError,
+    PriceConfirmationError,
+    QuotaError,
+    ImageRefusedError,
 } = cjs;
 export default cjs;

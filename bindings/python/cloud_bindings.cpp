@@ -71,7 +71,8 @@ std::unique_ptr<CloudHandle, ReleaseGilDeleter> make(OptStr base_url, OptStr api
                                                      OptStr ca_file, OptStr allowed_hosts,
                                                      std::map<std::string, int64_t> timings,
                                                      uint32_t event_queue_capacity,
-                                                     bool forward_logs, OptStr api_generation) {
+                                                     bool forward_logs, OptStr api_generation,
+                                                     std::map<std::string, std::string> strings) {
     CloudOptions o;
     o.base_url = std::move(base_url);
     o.api_key = std::move(api_key);
@@ -84,6 +85,7 @@ std::unique_ptr<CloudHandle, ReleaseGilDeleter> make(OptStr base_url, OptStr api
     o.event_queue_capacity = event_queue_capacity;
     o.forward_logs = forward_logs;
     o.api_generation = std::move(api_generation);
+    o.strings = std::move(strings);
     return std::unique_ptr<CloudHandle, ReleaseGilDeleter>(new CloudHandle(o));
 }
 
@@ -94,7 +96,8 @@ void bind_lifecycle(CloudClass &c) {
           py::arg("ca_file") = py::none(), py::arg("allowed_hosts") = py::none(),
           py::arg("timings") = std::map<std::string, int64_t>{},
           py::arg("event_queue_capacity") = 0, py::arg("forward_logs") = false,
-          py::arg("api_generation") = py::none());
+          py::arg("api_generation") = py::none(),
+          py::arg("strings") = std::map<std::string, std::string>{});
     c.def("close", &CloudHandle::close, Release());
     c.def_property_readonly("closed", &CloudHandle::closed);
     c.def_property_readonly("event_fd", &CloudHandle::event_fd);

@@ -77,6 +77,11 @@ CloudHandle::CloudHandle(const CloudOptions &options) {
     o.forward_logs = options.forward_logs ? 1 : 0;
     o.event_queue_capacity = options.event_queue_capacity;
     for (const auto &[name, value] : options.timings) set_timing(o, name, value);
+    for (const auto &[name, value] : options.strings) {
+        // Borrowed by o until ec_cloud_create returns: options outlives this constructor.
+        if (ec_cloud_options_set(&o, c_arg(name), c_arg(value)) != EC_OK)
+            throw EcError(EC_ERR_INVALID_ARGUMENT, ec_last_error_message());
+    }
 
     int fds[2];
     if (pipe2(fds, O_NONBLOCK | O_CLOEXEC) != 0)

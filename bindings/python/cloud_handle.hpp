@@ -26,6 +26,9 @@ struct CloudOptions {
     bool forward_logs = false;
     uint32_t event_queue_capacity = 0;
     std::map<std::string, int64_t> timings;  // ec_cloud_options field name → milliseconds/count
+    // More string options by their ec_cloud_options name (confirm_price, site_url …), set
+    // through ec_cloud_options_set, which knows them from the options table.
+    std::map<std::string, std::string> strings;
 };
 
 class CloudHandle {

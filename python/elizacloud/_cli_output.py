@@ -51,6 +51,16 @@ class Output:
         if self.as_json:
             print(json.dumps({"error": exc.to_dict()}, indent=2, sort_keys=True))
         print(f"error: {exc.status_name}: {exc.message}", file=sys.stderr, flush=True)
+        pricing = getattr(exc, "pricing", None)
+        if isinstance(pricing, dict) and pricing.get("acceptanceValue"):
+            # The quote, and the explicit way to accept it: never accepted on the user's behalf.
+            print(
+                f"price: {pricing.get('hourlyRateUsd')} {pricing.get('currency', 'USD')}/hour, "
+                f"at least {pricing.get('minimumActivationChargeUsd')} per start; to accept, "
+                f"run again with --confirm-price {pricing['acceptanceValue']}",
+                file=sys.stderr,
+                flush=True,
+            )
 
 
 def format_value(data: Any, indent: str = "") -> str:

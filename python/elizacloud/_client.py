@@ -139,6 +139,8 @@ class Cloud(_ClientState, Closing, ClientOperations):
         export_env: bool = True,
         event_queue_capacity: int = 0,
         api_generation: Literal["auto", "milady", "eliza"] | None = None,
+        confirm_price: str | None = None,
+        site_url: str | None = None,
     ) -> None:
         _logs.sync_level()
         self._core = _core.Cloud(
@@ -153,6 +155,8 @@ class Cloud(_ClientState, Closing, ClientOperations):
                 timings,
                 event_queue_capacity,
                 api_generation,
+                confirm_price,
+                site_url,
             )
         )
         self._export_env = export_env
@@ -436,6 +440,8 @@ class AsyncCloud(_ClientState, AsyncClientOperations):
         export_env: bool = True,
         event_queue_capacity: int = 0,
         api_generation: Literal["auto", "milady", "eliza"] | None = None,
+        confirm_price: str | None = None,
+        site_url: str | None = None,
     ) -> None:
         self._loop = asyncio.get_running_loop()
         _logs.sync_level()
@@ -451,6 +457,8 @@ class AsyncCloud(_ClientState, AsyncClientOperations):
                 timings,
                 event_queue_capacity,
                 api_generation,
+                confirm_price,
+                site_url,
             )
         )
         self._export_env = export_env

@@ -42,6 +42,9 @@ EC_ERR_INCOMPATIBLE: int
 EC_ERR_PROVISION_FAILED: int
 EC_ERR_AGENT: int
 EC_ERR_GENERATION: int
+EC_ERR_PRICE_CONFIRMATION: int
+EC_ERR_QUOTA: int
+EC_ERR_IMAGE_REFUSED: int
 EC_EVENT_STATE_CHANGED: int
 EC_EVENT_LOGIN_BROWSER_URL: int
 EC_EVENT_LOGIN_PROGRESS: int
@@ -127,6 +130,7 @@ class Cloud:
         event_queue_capacity: int = 0,
         forward_logs: bool = False,
         api_generation: str | None = None,
+        strings: dict[str, str] = ...,
     ) -> None: ...
     def close(self) -> None: ...
     @property

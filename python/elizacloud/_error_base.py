@@ -24,7 +24,10 @@ class ElizaCloudError(Exception):
     Attributes: ``status`` (the negative ``ec_status`` number), ``status_name``
     (``"EC_ERR_TIMEOUT"``…), ``message``, ``http_status`` (``None`` when no HTTP response was
     involved), ``code`` (the cloud's error code, if sent), ``retry_after`` (seconds, 429 only),
-    ``required_balance`` / ``current_balance`` (402 only).
+    ``required_balance`` / ``current_balance`` (402 only), ``retryable`` (the cloud said the
+    same request may be sent again), ``pricing`` (the quote of a ``PriceConfirmationError``:
+    show it, then pass ``pricing["acceptanceValue"]`` as ``confirm_price``), ``details`` (the
+    cloud's details object, e.g. a ``QuotaError``'s ``currentAgents`` / ``maxAgents``).
     """
 
     status: int = _core.EC_ERR_INTERNAL
@@ -39,6 +42,9 @@ class ElizaCloudError(Exception):
         retry_after: float | None = None,
         required_balance: float | None = None,
         current_balance: float | None = None,
+        retryable: bool = False,
+        pricing: dict[str, Any] | None = None,
+        details: dict[str, Any] | None = None,
     ) -> None:
         super().__init__(message)
         if status is not None:
@@ -49,6 +55,9 @@ class ElizaCloudError(Exception):
         self.retry_after = retry_after
         self.required_balance = required_balance
         self.current_balance = current_balance
+        self.retryable = retryable
+        self.pricing = pricing
+        self.details = details
 
     @property
     def status_name(self) -> str:
@@ -67,10 +76,20 @@ class ElizaCloudError(Exception):
     def to_dict(self) -> dict[str, Any]:
         """The error as a JSON-ready dict (the CLI's ``--json`` error output)."""
         out: dict[str, Any] = {"status": self.status_name, "message": self.message}
-        for key in ("http_status", "code", "retry_after", "required_balance", "current_balance"):
+        for key in (
+            "http_status",
+            "code",
+            "retry_after",
+            "required_balance",
+            "current_balance",
+            "pricing",
+            "details",
+        ):
             value = getattr(self, key)
             if value is not None:
                 out[key] = value
+        if self.retryable:
+            out["retryable"] = True
         return out
 
 

@@ -197,6 +197,24 @@ class GenerationError(ElizaCloudError):
     status = _core.EC_ERR_GENERATION
 
 
+class PriceConfirmationError(ElizaCloudError):
+    """HTTP 428 (eliza generation): starting dedicated compute needs the price confirmed. ``pricing`` holds the quote; show it, then call again with ``confirm_price=pricing["acceptanceValue"]`` (or the ``confirm_price`` option)."""
+
+    status = _core.EC_ERR_PRICE_CONFIRMATION
+
+
+class QuotaError(ElizaCloudError):
+    """The organisation's agent quota is reached (a 429 that is not a rate limit); ``details`` holds ``currentAgents`` and ``maxAgents``."""
+
+    status = _core.EC_ERR_QUOTA
+
+
+class ImageRefusedError(ElizaCloudError):
+    """The cloud refused the agent's Docker image."""
+
+    status = _core.EC_ERR_IMAGE_REFUSED
+
+
 CLASSES: tuple[type[ElizaCloudError], ...] = (
     InvalidArgumentError,
     NoMemoryError,
@@ -229,6 +247,9 @@ CLASSES: tuple[type[ElizaCloudError], ...] = (
     ProvisionFailedError,
     AgentError,
     GenerationError,
+    PriceConfirmationError,
+    QuotaError,
+    ImageRefusedError,
 )
 
 __all__ = [
@@ -263,4 +284,7 @@ __all__ = [
     "ProvisionFailedError",
     "AgentError",
     "GenerationError",
+    "PriceConfirmationError",
+    "QuotaError",
+    "ImageRefusedError",
 ]

@@ -19,6 +19,8 @@ def core_options(
     timings: Mapping[str, int] | None,
     event_queue_capacity: int = 0,
     api_generation: str | None = None,
+    confirm_price: str | None = None,
+    site_url: str | None = None,
 ) -> dict[str, Any]:
     if insecure_local is None and _env.flag("ELIZACLOUD_INSECURE_LOCAL"):
         # The documented development opt-in (1/true/yes/on). An explicit False wins over it;
@@ -42,6 +44,11 @@ def core_options(
         "timings": {str(k): int(v) for k, v in (timings or {}).items()},
         "event_queue_capacity": event_queue_capacity,
         "api_generation": api_generation,
+        "strings": {
+            name: value
+            for name, value in (("confirm_price", confirm_price), ("site_url", site_url))
+            if value is not None
+        },
     }
 
 

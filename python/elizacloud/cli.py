@@ -40,6 +40,10 @@ def _open_cloud(args: argparse.Namespace) -> Cloud:
         insecure_local=insecure,
         ca_file=args.ca_file,
         api_generation=args.api_generation,
+        # The commands that can start paid compute take --confirm-price (the generated ones from
+        # the registry rows' confirm_price parameter, the others below).
+        confirm_price=getattr(args, "confirm_price", None),
+        site_url=args.site_url,
     )
 
 
@@ -414,6 +418,15 @@ def cmd_demo(args: argparse.Namespace, out: Output) -> int:
 # ---- parser -------------------------------------------------------------------------------------
 
 
+def _add_confirm_price(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--confirm-price",
+        metavar="ACCEPTANCE",
+        help="the dedicated price you accept (the acceptanceValue a price-confirmation error "
+        "shows), sent when starting paid compute (eliza generation)",
+    )
+
+
 def _common(suppress: bool) -> argparse.ArgumentParser:
     # The same options before or after the command; after it, only when given (SUPPRESS), so a
     # subcommand never resets what was set before it.
@@ -438,6 +451,12 @@ def _common(suppress: bool) -> argparse.ArgumentParser:
         choices=("auto", "milady", "eliza"),
         default=default(None),
         help="the cloud's API generation (default: config cloud.apiGeneration, else auto-detect)",
+    )
+    p.add_argument(
+        "--site-url",
+        default=default(None),
+        help="the browser site for login and billing pages when it is not the API origin "
+        "(default: config cloud.siteUrl, else derived from the base URL)",
     )
     p.add_argument(
         "--timeout",
@@ -487,6 +506,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--env", action="append", default=[], metavar="KEY=VALUE", help="environment variable"
     )
     p.add_argument("--provision", action="store_true", help="also start it and wait until it runs")
+    _add_confirm_price(p)
     add("delete", cmd_agents_delete, "delete an agent", agents).add_argument("agent_id")
 
     p = add("connect", cmd_connect, "connect to an agent until Ctrl-C (heartbeat, backups)")
@@ -494,6 +514,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--duration", type=float, help="stay connected this many seconds, then disconnect"
     )
+    _add_confirm_price(p)
     p = add("chat", cmd_chat, "chat with an agent (message from the arguments or stdin)")
     p.add_argument("agent_id")
     p.add_argument("message", nargs="*")
@@ -517,6 +538,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--token", help="require 'Authorization: Bearer TOKEN' (env MILADY_API_TOKEN)")
     p.add_argument("--allowed-hosts", help="Host names accepted besides loopback, comma-separated")
+    _add_confirm_price(p)
     p = add("emulator", cmd_emulator, "run the bundled local cloud emulator (args are passed on)")
     p.add_argument("emulator_args", nargs=argparse.REMAINDER)
     add("demo", cmd_demo, "run the full lifecycle against the bundled emulator")

@@ -70,6 +70,11 @@ def _details(details: Any) -> dict[str, Any]:
         value = _number(details.get(src))
         if value is not None:
             out[dst] = value
+    if details.get("retryable") is True:
+        out["retryable"] = True
+    for key in ("pricing", "details"):
+        if isinstance(details.get(key), dict):
+            out[key] = details[key]
     return out
 
 

@@ -940,12 +940,16 @@ protected:
     }
     void TearDown() override { emu_stop(&emu_); }
 
-    CloudPtr cloud(const char *api_generation) {
+    // The dedicated price the emulator quotes, as a host passes it once the user accepted it.
+    static constexpr const char *kElizaPrice = "dedicated-compute-v1:USD:0.150000:0.300000";
+
+    CloudPtr cloud(const char *api_generation, const char *confirm_price = nullptr) {
         ec_cloud_options o = offline_options();
         o.base_url = emu_.url;
         o.api_key = key_.c_str();
         o.insecure_local = 1;
         o.job_poll_interval_ms = 10;
+        o.confirm_price = confirm_price;
         EXPECT_EQ(ec_cloud_options_set(&o, "api_generation", api_generation), EC_OK);
         return make_cloud(o);
     }
@@ -962,7 +966,7 @@ protected:
 
 TEST_F(CApiGenerations, AutoDetectsElizaAndTheWholeSessionWorks) {
     start("eliza");
-    auto c = cloud("auto");
+    auto c = cloud("auto", kElizaPrice);
     EXPECT_NE(status_of(c.get()).find(R"("apiGeneration":null)"), std::string::npos);
     Owned created, connected, reply, backups;
     ASSERT_EQ(

@@ -314,7 +314,8 @@ TEST(UrlPolicy, RefusalMessagesRedactSecrets) {
     EXPECT_EQ(UrlPolicy().check_base_url("https://evil.example/" + key).error.message,
               "Cloud base URL \"https://evil.example/eliza_0123ab\xE2\x80\xA6\" points to host "
               "\"evil.example\", which is not an allowed Eliza Cloud host (allowed: "
-              "elizacloud.ai, www.elizacloud.ai, cloud.milady.ai and their subdomains).");
+              "elizacloud.ai, www.elizacloud.ai, api.elizacloud.ai, cloud.milady.ai, eliza.app, "
+              "api.eliza.app and their subdomains).");
 }
 
 TEST(UrlPolicy, AllowListIsExtendedNotReplaced) {

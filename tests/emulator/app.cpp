@@ -5,6 +5,18 @@
 
 namespace emu {
 
+std::vector<std::string> split_list(const std::string &csv) {
+    std::vector<std::string> out;
+    size_t i = 0;
+    while (i <= csv.size()) {
+        size_t j = csv.find(',', i);
+        if (j == std::string::npos) j = csv.size();
+        if (j > i) out.push_back(csv.substr(i, j - i));
+        i = j + 1;
+    }
+    return out;
+}
+
 App::App(const Options &o) : opts(o), router(faults, sleeper, cfg.record_requests) {
     cfg.provision_ms = o.provision_ms;
     cfg.job_poll_interval_ms = o.job_poll_interval_ms;
@@ -15,6 +27,15 @@ App::App(const Options &o) : opts(o), router(faults, sleeper, cfg.record_request
     cfg.mint_session_ids = o.mint_session_ids;
     cfg.fail_provision = o.fail_provision;
     cfg.record_requests = o.record_requests;
+    cfg.eliza = o.generation == "eliza";
+    cfg.max_agents_per_org = o.max_agents_per_org;
+    cfg.warm_pool = o.warm_pool;
+    cfg.reuse_live_agents = o.reuse_live_agents;
+    cfg.require_price_consent = o.require_price_consent;
+    cfg.set_default_execution_tier(o.default_execution_tier);
+    cfg.set_dedicated_price_acceptance(o.dedicated_price_acceptance);
+    cfg.set_allowed_image_prefixes(split_list(o.allowed_image_prefixes));
+    initial_cfg.eliza = cfg.eliza;
     initial_cfg.copy_from(cfg);
     state = std::make_unique<State>(cfg, o.credits, o.api_key);
     router.set_verbose(o.verbose);

@@ -4,6 +4,7 @@
 #include <atomic>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "faults.hpp"
 #include "options.hpp"
@@ -33,9 +34,13 @@ private:
     void count_faulted_heartbeat(const httplib::Request &req);
 };
 
+// "a,b,,c" -> {"a","b","c"}
+std::vector<std::string> split_list(const std::string &csv);
+
 // Route registration, one file per area.
 void register_auth_routes(App &app);
 void register_agent_routes(App &app);
+void register_eliza_agent_routes(App &app);  // the eliza generation's agent routes
 void register_bridge_routes(App &app);
 void register_credit_routes(App &app);
 void register_inference_routes(App &app);

@@ -60,9 +60,85 @@ std::optional<ScriptedReply> parse_reply(const rapidjson::Value &v, std::string 
     return r;
 }
 
-bool valid_status(const std::string &s) {
+bool valid_status(const std::string &s, bool eliza) {
+    if (eliza && (s == "sleeping" || s == "deletion_pending" || s == "deletion_failed")) {
+        return true;
+    }
     return s == "pending" || s == "provisioning" || s == "running" || s == "stopped" ||
            s == "disconnected" || s == "error";
+}
+
+bool is_eliza_knob(const std::string &name) {
+    return name == "defaultExecutionTier" || name == "reuseLiveAgents" ||
+           name == "maxAgentsPerOrg" || name == "warmPool" || name == "requirePriceConsent" ||
+           name == "dedicatedPriceAcceptance" || name == "allowedImagePrefixes";
+}
+
+// The eliza knobs of POST /__emulator/config: checks them all (check_only) or applies them.
+bool apply_eliza_knobs(RuntimeConfig &cfg, const rapidjson::Value &doc, Reply &err,
+                       bool check_only) {
+    if (const auto *v = member(doc, "defaultExecutionTier")) {
+        std::string t = v->IsString() ? v->GetString() : "";
+        if (t != "dedicated-lazy" && t != "dedicated-always" && t != "shared") {
+            err = bare_error(400,
+                             "defaultExecutionTier must be dedicated-lazy, dedicated-always or "
+                             "shared");
+            return false;
+        }
+        if (!check_only) cfg.set_default_execution_tier(t);
+    }
+    for (const char *name : {"reuseLiveAgents", "requirePriceConsent"}) {
+        const auto *v = member(doc, name);
+        if (!v) continue;
+        if (!v->IsBool()) {
+            err = bare_error(400, std::string(name) + " must be a boolean");
+            return false;
+        }
+        if (check_only) continue;
+        if (std::string(name) == "reuseLiveAgents") {
+            cfg.reuse_live_agents = v->GetBool();
+        } else {
+            cfg.require_price_consent = v->GetBool();
+        }
+    }
+    for (const char *name : {"maxAgentsPerOrg", "warmPool"}) {
+        const auto *v = member(doc, name);
+        if (!v) continue;
+        if (!v->IsNumber() || v->GetDouble() < 0) {
+            err = bare_error(400, std::string(name) + " must be a number >= 0");
+            return false;
+        }
+        if (check_only) continue;
+        auto n = static_cast<int64_t>(v->GetDouble());
+        if (std::string(name) == "maxAgentsPerOrg") {
+            cfg.max_agents_per_org = n;
+        } else {
+            cfg.warm_pool = n;
+        }
+    }
+    if (const auto *v = member(doc, "dedicatedPriceAcceptance")) {
+        if (!v->IsString() || v->GetStringLength() == 0) {
+            err = bare_error(400, "dedicatedPriceAcceptance must be a non-empty string");
+            return false;
+        }
+        if (!check_only) cfg.set_dedicated_price_acceptance(v->GetString());
+    }
+    if (const auto *v = member(doc, "allowedImagePrefixes")) {
+        std::vector<std::string> list;
+        bool ok = v->IsArray();
+        if (ok) {
+            for (const auto &e : v->GetArray()) {
+                ok = ok && e.IsString();
+                if (e.IsString()) list.push_back(e.GetString());
+            }
+        }
+        if (!ok) {
+            err = bare_error(400, "allowedImagePrefixes must be an array of strings");
+            return false;
+        }
+        if (!check_only) cfg.set_allowed_image_prefixes(std::move(list));
+    }
+    return true;
 }
 
 }  // namespace
@@ -110,9 +186,13 @@ void register_control_routes(App &app) {
                      {"mintSessionIds", &cfg.mint_session_ids},
                      {"failProvision", &cfg.fail_provision},
                      {"recordRequests", &cfg.record_requests}};
+        if (cfg.eliza) {
+            Reply bad;
+            if (!apply_eliza_knobs(cfg, doc, bad, true)) return bad;
+        }
         for (const auto &kv : doc.GetObject()) {
             std::string name = kv.name.GetString();
-            bool known = false;
+            bool known = cfg.eliza && is_eliza_knob(name);
             for (auto &k : ints) {
                 if (name != k.name) continue;
                 known = true;
@@ -132,6 +212,10 @@ void register_control_routes(App &app) {
         }
         for (auto &k : bools) {
             if (auto v = get_bool(doc, k.name)) *k.dst = *v;
+        }
+        if (cfg.eliza) {
+            Reply unused;
+            apply_eliza_knobs(cfg, doc, unused, false);
         }
         JsonOut o;
         cfg.write_json(o);
@@ -254,10 +338,11 @@ void register_control_routes(App &app) {
         Reply err;
         if (!control_body(c.req, doc, err)) return err;
         auto status = get_string(doc, "status");
-        if (!status || !valid_status(*status)) {
-            return bare_error(400,
-                              "status must be one of pending, provisioning, running, "
-                              "stopped, disconnected, error");
+        if (!status || !valid_status(*status, app.cfg.eliza)) {
+            return bare_error(
+                400, std::string("status must be one of pending, provisioning, "
+                                 "running, stopped, disconnected, error") +
+                         (app.cfg.eliza ? ", sleeping, deletion_pending, deletion_failed" : ""));
         }
         auto v = st.force_status(c.param(0), *status, get_string(doc, "errorMessage"));
         if (!v) return bare_error(404, "unknown agent");

@@ -28,6 +28,15 @@ constexpr const char *kUsage =
     "  --fail-provision            every provisioning fails\n"
     "  --stream-chunk-chars N      split stream replies into chunks of N characters (0 = one)\n"
     "  --stream-chunk-delay-ms N   pause between SSE events (default 0)\n"
+    "  eliza generation only:\n"
+    "  --default-execution-tier T  tier of a plain create: dedicated-lazy (default),\n"
+    "                              dedicated-always or shared\n"
+    "  --max-agents-per-org N      agent quota per organization, 0 = unlimited (default)\n"
+    "  --warm-pool N               warm containers an eager create can claim (default 0)\n"
+    "  --no-reuse-live-agents      create never returns the org's live agent\n"
+    "  --no-price-consent          no X-Eliza-Dedicated-Price check (428)\n"
+    "  --dedicated-price-acceptance S  the current acceptance string\n"
+    "  --allowed-image-prefixes L  comma-separated dockerImage prefixes (ghcr.io/elizaos/)\n"
     "  --api-key KEY               pre-register this API key (eliza_ + 64 hex)\n"
     "  --threads N                 worker threads (default 256)\n"
     "  --record-requests           keep a log of the last 1000 requests\n"
@@ -141,6 +150,29 @@ std::optional<Options> parse_options(int argc, char **argv, int &exit_code) {
             if (!int_opt(0, 600000, o.stream_chunk_delay_ms)) {
                 return fail("--stream-chunk-delay-ms needs ms >= 0");
             }
+        } else if (a == "--default-execution-tier") {
+            if (!next(v) || (v != "dedicated-lazy" && v != "dedicated-always" && v != "shared")) {
+                return fail(
+                    "--default-execution-tier needs dedicated-lazy, dedicated-always or "
+                    "shared");
+            }
+            o.default_execution_tier = v;
+        } else if (a == "--max-agents-per-org") {
+            if (!int_opt(0, 1000000, o.max_agents_per_org)) {
+                return fail("--max-agents-per-org needs a number >= 0");
+            }
+        } else if (a == "--warm-pool") {
+            if (!int_opt(0, 1000000, o.warm_pool)) return fail("--warm-pool needs a number >= 0");
+        } else if (a == "--no-reuse-live-agents") {
+            o.reuse_live_agents = false;
+        } else if (a == "--no-price-consent") {
+            o.require_price_consent = false;
+        } else if (a == "--dedicated-price-acceptance") {
+            if (!next(v) || v.empty()) return fail("--dedicated-price-acceptance needs a value");
+            o.dedicated_price_acceptance = v;
+        } else if (a == "--allowed-image-prefixes") {
+            if (!next(v)) return fail("--allowed-image-prefixes needs a value");
+            o.allowed_image_prefixes = v;
         } else if (a == "--api-key") {
             if (!next(v) || !is_api_key_format(v)) {
                 return fail("--api-key needs eliza_ followed by 64 lowercase hex characters");

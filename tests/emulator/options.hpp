@@ -26,6 +26,14 @@ struct Options {
     int64_t stream_chunk_chars = 0;
     int64_t stream_chunk_delay_ms = 0;
     std::optional<std::string> api_key;
+    // The eliza generation's knobs (ignored on milady).
+    std::string default_execution_tier = "dedicated-lazy";
+    int64_t max_agents_per_org = 0;
+    int64_t warm_pool = 0;
+    bool reuse_live_agents = true;
+    bool require_price_consent = true;
+    std::string dedicated_price_acceptance = "dedicated-compute-v1:USD:0.150000:0.300000";
+    std::string allowed_image_prefixes = "ghcr.io/elizaos/";  // comma-separated
     int threads = 256;
     bool record_requests = false;
     bool verbose = false;

@@ -9,43 +9,6 @@ namespace emu {
 
 namespace {
 
-void write_token_fields(JsonOut &o, const std::string &config_json) {
-    rapidjson::Document cfg;
-    bool ok = !config_json.empty() && parse_json(config_json, cfg) && cfg.IsObject();
-    auto field = [&](const char *out_name, const char *cfg_name) {
-        std::optional<std::string> v;
-        if (ok) v = get_string(cfg, cfg_name);
-        o.f(out_name, v);
-    };
-    field("token_address", "tokenContractAddress");
-    field("token_chain", "chain");
-    field("token_name", "tokenName");
-    field("token_ticker", "tokenTicker");
-}
-
-std::optional<std::string> iso_opt(const std::optional<int64_t> &ms) {
-    if (!ms) return std::nullopt;
-    return iso_ms(*ms);
-}
-
-std::optional<std::string> nonempty(const std::string &s) {
-    if (s.empty()) return std::nullopt;
-    return s;
-}
-
-void write_list_fields(JsonOut &o, const AgentView &v) {
-    o.f("id", v.id)
-        .f("agentName", v.name)
-        .f("status", v.status)
-        .f("databaseStatus", v.database_status)
-        .f("lastBackupAt", iso_opt(v.last_backup_ms))
-        .f("lastHeartbeatAt", iso_opt(v.last_heartbeat_ms))
-        .f("errorMessage", v.error_message)
-        .f("createdAt", iso_ms(v.created_ms))
-        .f("updatedAt", iso_ms(v.updated_ms));
-    write_token_fields(o, v.agent_config_json);
-}
-
 Reply credit_gate(double balance) {
     char need[64];
     std::snprintf(need, sizeof need, "%.2f", kMinAgentBalance - balance);
@@ -61,61 +24,8 @@ Reply credit_gate(double balance) {
     return json_reply(402, o.str());
 }
 
-void write_polling(JsonOut &o, const std::string &job_id, const RuntimeConfig &cfg) {
-    o.begin_obj("polling")
-        .f("endpoint", "/api/v1/jobs/" + job_id)
-        .f("intervalMs", cfg.job_poll_interval_ms.load())
-        .f("expectedDurationMs", cfg.provision_ms.load())
-        .end();
-}
-
 bool sync_requested(const httplib::Request &req) {
     return req.has_param("sync") && req.get_param_value("sync") == "true";
-}
-
-// Strips agentConfig keys starting with "__milady" (any case) and serialises the rest.
-std::string sanitized_config(const rapidjson::Value *cfg) {
-    if (!cfg) return "";
-    JsonOut o;
-    o.begin_obj();
-    for (const auto &kv : cfg->GetObject()) {
-        std::string name(kv.name.GetString(), kv.name.GetStringLength());
-        std::string lower = name;
-        for (auto &ch : lower) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-        if (lower.rfind("__milady", 0) == 0) continue;
-        o.key(name).value(kv.value);
-    }
-    return o.end().str();
-}
-
-// job_type: the provisioning job's type on this generation (E§2.9 renamed it).
-Reply job_reply(const Job &j, const RuntimeConfig &cfg, const char *job_type) {
-    JsonOut o;
-    o.begin_obj().f("success", true).begin_obj("data");
-    o.f("id", j.id).f("type", job_type).f("status", j.status);
-    if (j.result_json.empty()) {
-        o.f_null("result");
-    } else {
-        o.f_raw("result", j.result_json);
-    }
-    o.f("error", j.error)
-        .f("attempts", j.attempts)
-        .f("maxAttempts", 3)
-        .f("estimatedCompletionAt", iso_ms(j.finish_ms))
-        .f("scheduledFor", iso_ms(j.created_ms))
-        .f("startedAt", iso_opt(j.started_ms))
-        .f("completedAt", iso_opt(j.completed_ms))
-        .f("createdAt", iso_ms(j.created_ms))
-        .f("updatedAt", iso_ms(j.updated_ms))
-        .end();
-    o.begin_obj("polling");
-    if (j.status == "pending" || j.status == "in_progress") {
-        o.f("intervalMs", cfg.job_poll_interval_ms.load()).f("shouldContinue", true);
-    } else {
-        o.f("shouldContinue", false);
-    }
-    o.end().end();
-    return json_reply(200, o.str());
 }
 
 }  // namespace
@@ -125,6 +35,19 @@ void register_agent_routes(App &app) {
     State &st = *app.state;
     RuntimeConfig &cfg = app.cfg;
     Sleeper &sleeper = app.sleeper;
+
+    auto add_job_route = [&r, &st, &cfg] {
+        r.add("GET", "/api/v1/jobs/{id}", with_auth(st, [&st, &cfg](Ctx &c, const Principal &who) {
+                  auto j = st.job(who.org_id, c.param(0));
+                  if (!j) return cloud_error(404, "Job not found");
+                  return job_reply(*j, cfg);
+              }));
+    };
+    if (app.cfg.eliza) {
+        register_eliza_agent_routes(app);
+        add_job_route();
+        return;
+    }
 
     add_agent_route(r, "GET", "/agents", with_auth(st, [&st](Ctx &, const Principal &who) {
                         JsonOut o;
@@ -138,61 +61,33 @@ void register_agent_routes(App &app) {
                         return json_reply(200, o.str());
                     }));
 
-    add_agent_route(
-        r, "POST", "/agents", with_auth(st, [&st](Ctx &c, const Principal &who) {
-            rapidjson::Document doc;
-            if (!parse_json(c.req.body, doc)) return unexpected_error();
-            std::vector<Issue> issues;
-            if (expect_type(&doc, "object", {}, issues)) {
-                const auto *name = member(doc, "agentName");
-                if (expect_type(name, "string", {"agentName"}, issues)) {
-                    check_string_len(*name, {"agentName"}, 1, 100, issues);
-                }
-                if (const auto *ch = member(doc, "characterId")) {
-                    if (expect_type(ch, "string", {"characterId"}, issues) &&
-                        !is_uuid(ch->GetString())) {
-                        issues.push_back({"invalid_string",
-                                          {"characterId"},
-                                          "Invalid uuid",
-                                          "",
-                                          "",
-                                          -1,
-                                          "uuid"});
-                    }
-                }
-                if (const auto *ac = member(doc, "agentConfig")) {
-                    expect_type(ac, "object", {"agentConfig"}, issues);
-                }
-                if (const auto *ev = member(doc, "environmentVars")) {
-                    if (expect_type(ev, "object", {"environmentVars"}, issues)) {
-                        for (const auto &kv : ev->GetObject()) {
-                            expect_type(&kv.value, "string",
-                                        {"environmentVars", kv.name.GetString()}, issues);
+    add_agent_route(r, "POST", "/agents", with_auth(st, [&st](Ctx &c, const Principal &who) {
+                        rapidjson::Document doc;
+                        if (!parse_json(c.req.body, doc)) return unexpected_error();
+                        std::vector<Issue> issues;
+                        validate_create_body(doc, issues);
+                        if (!issues.empty()) return invalid_request("Invalid request data", issues);
+                        auto org = st.org(who.org_id);
+                        double balance = org ? org->balance : 0;
+                        if (balance < kMinAgentBalance) return credit_gate(balance);
+                        if (member(doc, "characterId")) {
+                            return cloud_error(404, "Character not found");
                         }
-                    }
-                }
-            }
-            if (!issues.empty()) return invalid_request("Invalid request data", issues);
-            auto org = st.org(who.org_id);
-            double balance = org ? org->balance : 0;
-            if (balance < kMinAgentBalance) return credit_gate(balance);
-            if (member(doc, "characterId")) {
-                return cloud_error(404, "Character not found");
-            }
-            AgentView v = st.create_agent(who, get_string(doc, "agentName").value_or(""),
-                                          sanitized_config(member(doc, "agentConfig")));
-            JsonOut o;
-            o.begin_obj()
-                .f("success", true)
-                .begin_obj("data")
-                .f("id", v.id)
-                .f("agentName", v.name)
-                .f("status", v.status)
-                .f("createdAt", iso_ms(v.created_ms))
-                .end()
-                .end();
-            return json_reply(201, o.str());
-        }));
+                        AgentView v =
+                            st.create_agent(who, get_string(doc, "agentName").value_or(""),
+                                            sanitized_config(member(doc, "agentConfig")));
+                        JsonOut o;
+                        o.begin_obj()
+                            .f("success", true)
+                            .begin_obj("data")
+                            .f("id", v.id)
+                            .f("agentName", v.name)
+                            .f("status", v.status)
+                            .f("createdAt", iso_ms(v.created_ms))
+                            .end()
+                            .end();
+                        return json_reply(201, o.str());
+                    }));
 
     add_agent_route(r, "GET", "/agents/{id}", with_auth(st, [&st](Ctx &c, const Principal &who) {
                         auto v = st.get_agent(who.org_id, c.param(0));
@@ -291,6 +186,10 @@ void register_agent_routes(App &app) {
             JsonOut o;
             switch (p.kind) {
                 case ProvisionOutcome::Kind::NotFound:
+                case ProvisionOutcome::Kind::Shared:  // eliza-only outcomes
+                case ProvisionOutcome::Kind::Deleting:
+                case ProvisionOutcome::Kind::NoBackup:
+                case ProvisionOutcome::Kind::PriceGate:
                     return cloud_error(404, "Agent not found");
                 case ProvisionOutcome::Kind::CreditGate:
                     return credit_gate(p.balance);
@@ -490,13 +389,7 @@ void register_agent_routes(App &app) {
                         return json_reply(200, o.str());
                     }));
 
-    const char *job_type = app.opts.generation == "eliza" ? "agent_provision" : "milady_provision";
-    r.add("GET", "/api/v1/jobs/{id}",
-          with_auth(st, [&st, &cfg, job_type](Ctx &c, const Principal &who) {
-              auto j = st.job(who.org_id, c.param(0));
-              if (!j) return cloud_error(404, "Job not found");
-              return job_reply(*j, cfg, job_type);
-          }));
+    add_job_route();
 }
 
 }  // namespace emu

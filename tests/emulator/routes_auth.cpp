@@ -42,6 +42,85 @@ Reply key_json(const std::string &key, const std::string &prefix, bool with_succ
     return json_reply(200, o.str());
 }
 
+Handler complete_milady(State &st) {
+    return [&st](Ctx &c) {
+        if (has_programmatic_credentials(c.req)) {
+            return cloud_error(401,
+                               "This endpoint requires session authentication. API keys and "
+                               "Bearer tokens are not accepted.",
+                               "session_auth_required");
+        }
+        if (!has_session_cookie(c.req)) {
+            return cloud_error(401, "Unauthorized", "authentication_required");
+        }
+        SessionApprove a = st.approve_session(c.param(0));
+        if (a.kind == SessionApprove::Kind::NotFound) {
+            return cloud_error(400, "Invalid or expired session", "validation_error");
+        }
+        if (a.kind == SessionApprove::Kind::AlreadyDone) {
+            return cloud_error(400, "Session already authenticated or expired", "validation_error");
+        }
+        return key_json(a.key, a.prefix, true);
+    };
+}
+
+// The eliza generation's /complete (E§1.4; the version that takes a browser session or an API
+// key) and DELETE (revoke, E§1.5).
+void register_eliza_session_routes(App &app) {
+    Router &r = app.router;
+    State &st = *app.state;
+
+    r.add("POST", "/api/auth/cli-session/{id}/complete", [&st](Ctx &c) {
+        std::optional<Principal> who;
+        if (has_programmatic_credentials(c.req)) {
+            AuthCheck a = edge_auth(c.req, st);
+            if (!a.who) return auth_error(a);
+            who = a.who;
+        } else if (!has_session_cookie(c.req)) {
+            return cloud_error(401, "Unauthorized", "authentication_required");
+        }
+        SessionApprove a = st.approve_session(c.param(0), who);
+        if (a.kind == SessionApprove::Kind::NotFound) {
+            return cloud_error(400, "Invalid or expired session", "validation_error");
+        }
+        if (a.kind == SessionApprove::Kind::AlreadyDone && !a.same_user) {
+            return cloud_error(400, "Session already authenticated or expired", "validation_error");
+        }
+        JsonOut o;
+        o.begin_obj()
+            .f("success", true)
+            .f("keyPrefix", a.prefix)
+            .f_null("expiresAt")
+            .f("alreadyAuthenticated", a.kind == SessionApprove::Kind::AlreadyDone)
+            .end();
+        return json_reply(200, o.str());
+    });
+
+    r.add("DELETE", "/api/auth/cli-session/{id}", [&st](Ctx &c) {
+        if (!is_uuid(c.param(0))) return bare_error(400, "Invalid session ID format");
+        std::string h = c.req.get_header_value("Authorization");
+        std::string key;
+        if (h.size() > 7 && (h.compare(0, 7, "Bearer ") == 0 || h.compare(0, 7, "bearer ") == 0)) {
+            key = h.substr(7);
+            size_t b = key.find_first_not_of(' ');
+            key = b == std::string::npos ? "" : key.substr(b);
+        }
+        if (key.empty()) return bare_error(401, "Credential required");
+        switch (st.revoke_session(c.param(0), key)) {
+            case SessionRevoke::NotFound:
+                return cloud_error(404, "Not found", "resource_not_found");
+            case SessionRevoke::Forbidden:
+                return bare_error(403, "Credential does not match session");
+            case SessionRevoke::Ok:
+                break;
+        }
+        Reply reply;
+        reply.status = 204;
+        reply.content_type.clear();
+        return reply;
+    });
+}
+
 }  // namespace
 
 void register_auth_routes(App &app) {
@@ -87,6 +166,8 @@ void register_auth_routes(App &app) {
                 return json_reply(200, o.begin_obj().f("status", "pending").end().str());
             case SessionPoll::Kind::Key:
                 return key_json(p.key, p.prefix, false);
+            case SessionPoll::Kind::Revoked:
+                return bare_error(410, "API key unavailable: revoked");
             case SessionPoll::Kind::Collected:
                 break;
         }
@@ -94,25 +175,11 @@ void register_auth_routes(App &app) {
         return json_reply(200, o.str());
     });
 
-    r.add("POST", "/api/auth/cli-session/{id}/complete", [&st](Ctx &c) {
-        if (has_programmatic_credentials(c.req)) {
-            return cloud_error(401,
-                               "This endpoint requires session authentication. API keys and "
-                               "Bearer tokens are not accepted.",
-                               "session_auth_required");
-        }
-        if (!has_session_cookie(c.req)) {
-            return cloud_error(401, "Unauthorized", "authentication_required");
-        }
-        SessionApprove a = st.approve_session(c.param(0));
-        if (a.kind == SessionApprove::Kind::NotFound) {
-            return cloud_error(400, "Invalid or expired session", "validation_error");
-        }
-        if (a.kind == SessionApprove::Kind::AlreadyDone) {
-            return cloud_error(400, "Session already authenticated or expired", "validation_error");
-        }
-        return key_json(a.key, a.prefix, true);
-    });
+    if (app.cfg.eliza) {
+        register_eliza_session_routes(app);
+    } else {
+        r.add("POST", "/api/auth/cli-session/{id}/complete", complete_milady(st));
+    }
 
     r.add("GET", "/auth/cli-login", [&st](Ctx &c) {
         std::string session = c.req.get_param_value("session");

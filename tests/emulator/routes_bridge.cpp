@@ -64,12 +64,246 @@ std::string text_of_reply(const std::optional<ScriptedReply> &r, const std::stri
     return "";
 }
 
+// ---- the eliza generation (E§2.10, E§2.11)
+
+// params.clientMessageId: a string, trimmed, 1-128 characters; anything else is ignored.
+std::optional<std::string> client_message_id(const rapidjson::Value *params) {
+    if (!params || !params->IsObject()) return std::nullopt;
+    auto v = get_string(*params, "clientMessageId");
+    if (!v) return std::nullopt;
+    size_t b = v->find_first_not_of(" \t\r\n");
+    if (b == std::string::npos) return std::nullopt;
+    size_t e = v->find_last_not_of(" \t\r\n");
+    std::string id = v->substr(b, e - b + 1);
+    if (utf8_length(id) > 128) return std::nullopt;
+    return id;
+}
+
+Reply client_message_conflict() {
+    JsonOut o;
+    o.begin_obj()
+        .f("success", false)
+        .f("error", "clientMessageId was already used with a different message")
+        .f("code", "client_message_conflict")
+        .f("retryable", false)
+        .end();
+    return json_reply(409, o.str());
+}
+
+// Asks the agent (scripted reply or echo): one turn.
+Turn ask_agent(State &st, Agent &agent, const std::string &text) {
+    agent.messages.fetch_add(1, std::memory_order_relaxed);
+    auto scripted = st.next_reply(agent);
+    Turn t;
+    t.text = text;
+    if (scripted && scripted->kind == ScriptedReply::Kind::Error) {
+        t.is_error = true;
+        t.code = scripted->code;
+        t.message = scripted->message;
+        return t;
+    }
+    t.answer = text_of_reply(scripted, text);
+    if (scripted && scripted->kind == ScriptedReply::Kind::Result) {
+        t.result_json = scripted->result_json;
+    } else {
+        JsonOut o;
+        o.begin_obj()
+            .f("text", t.answer)
+            .begin_obj("metadata")
+            .f("timestamp", now_ms())
+            .end()
+            .end();
+        t.result_json = o.str();
+    }
+    return t;
+}
+
+// A turn with an optional clientMessageId: a landed turn with the same text is replayed (the
+// agent is not asked), with another text it is a conflict (nullopt).
+std::optional<Turn> run_turn(State &st, Agent &agent, const std::string &text,
+                             const std::optional<std::string> &cmid, bool &replayed) {
+    replayed = false;
+    if (!cmid) return ask_agent(st, agent, text);
+    std::lock_guard lock(agent.turns_mu);
+    auto it = agent.turns.find(*cmid);
+    if (it != agent.turns.end()) {
+        if (it->second.text != text) return std::nullopt;
+        replayed = true;
+        agent.replays.fetch_add(1, std::memory_order_relaxed);
+        return it->second;
+    }
+    Turn t = ask_agent(st, agent, text);
+    agent.turns[*cmid] = t;
+    return t;
+}
+
+Reply sse_reply(const RuntimeConfig &cfg) {
+    Reply reply;
+    reply.content_type = "text/event-stream";
+    reply.streaming = true;
+    reply.headers = {{"Cache-Control", "no-cache, no-transform"},
+                     {"Connection", "keep-alive"},
+                     {"X-Accel-Buffering", "no"}};
+    reply.event_delay_ms = cfg.stream_chunk_delay_ms.load();
+    return reply;
+}
+
+void register_eliza_bridge_routes(App &app) {
+    Router &r = app.router;
+    State &st = *app.state;
+    RuntimeConfig &cfg = app.cfg;
+
+    add_agent_route(
+        r, "POST", "/agents/{id}/bridge", with_auth(st, [&st](Ctx &c, const Principal &who) {
+            rapidjson::Document doc;
+            if (!parse_json(c.req.body, doc)) {
+                return cloud_error(400, "Invalid JSON body", "validation_error");
+            }
+            std::vector<Issue> issues;
+            if (expect_type(&doc, "object", {}, issues)) {
+                check_jsonrpc_common(doc, issues);
+                const auto *m = member(doc, "method");
+                if (expect_type(m, "string", {"method"}, issues)) {
+                    check_string_len(*m, {"method"}, 1, INT64_MAX, issues);
+                }
+                if (const auto *p = member(doc, "params")) {
+                    expect_type(p, "object", {"params"}, issues);
+                }
+            }
+            if (!issues.empty()) return invalid_request("Invalid JSON-RPC request", issues);
+
+            const rapidjson::Value *id = member(doc, "id");
+            std::string method = get_string(doc, "method").value_or("");
+            auto found = st.find_agent(who.org_id, c.param(0));
+            if (!found) return cloud_error(404, "Agent not found");
+            auto agent = st.running_agent(who.org_id, c.param(0));
+            if (!agent) return rpc_error(id, -32000, "Sandbox is not running");
+            int64_t now = now_ms();
+
+            if (method == "message.send") {
+                const auto *params = member(doc, "params");
+                auto text = params ? get_string(*params, "text") : std::nullopt;
+                if (!text) {
+                    agent->bridge_calls.fetch_add(1, std::memory_order_relaxed);
+                    return rpc_error(id, -32602, "Invalid params: text is required");
+                }
+                bool replayed = false;
+                auto turn = run_turn(st, *agent, *text, client_message_id(params), replayed);
+                if (!turn) return client_message_conflict();
+                if (!replayed) agent->bridge_calls.fetch_add(1, std::memory_order_relaxed);
+                if (turn->is_error) return rpc_error(id, turn->code, turn->message);
+                return rpc_result(id, turn->result_json);
+            }
+            agent->bridge_calls.fetch_add(1, std::memory_order_relaxed);
+            if (method == "heartbeat") {
+                agent->heartbeats.fetch_add(1, std::memory_order_relaxed);
+                JsonOut o;
+                o.begin_obj()
+                    .f("jsonrpc", "2.0")
+                    .f("method", "heartbeat.ack")
+                    .begin_obj("params")
+                    .f("timestamp", now)
+                    .end()
+                    .end();
+                return json_reply(200, o.str());
+            }
+            if (method == "status.get") {
+                int64_t started = agent->started_ms.load();
+                JsonOut o;
+                o.begin_obj()
+                    .f("status", "running")
+                    .f("uptime", (now - started) / 1000)
+                    .f("memoriesCount", agent->messages.load() * 2)
+                    .f("startedAt", iso_ms(started))
+                    .end();
+                return rpc_result(id, o.str());
+            }
+            return rpc_error(id, -32601, "Method not found: " + method);
+        }));
+
+    add_agent_route(
+        r, "POST", "/agents/{id}/stream", with_auth(st, [&st, &cfg](Ctx &c, const Principal &who) {
+            rapidjson::Document doc;
+            if (!parse_json(c.req.body, doc)) {
+                return cloud_error(400, "Invalid JSON body", "validation_error");
+            }
+            std::vector<Issue> issues;
+            std::string text;
+            if (expect_type(&doc, "object", {}, issues)) {
+                check_jsonrpc_common(doc, issues);
+                check_literal(doc, "method", "message.send", issues);
+                const auto *p = member(doc, "params");
+                if (expect_type(p, "object", {"params"}, issues)) {
+                    const auto *t = member(*p, "text");
+                    if (expect_type(t, "string", {"params", "text"}, issues)) {
+                        check_string_len(*t, {"params", "text"}, 1, INT64_MAX, issues);
+                        text = t->GetString();
+                    }
+                    if (const auto *room = member(*p, "roomId")) {
+                        expect_type(room, "string", {"params", "roomId"}, issues);
+                    }
+                }
+            }
+            if (!issues.empty()) return invalid_request("Invalid request", issues, false);
+
+            auto agent = st.find_agent(who.org_id, c.param(0));
+            if (!agent) return cloud_error(404, "Agent not found");
+            if (agent->execution_tier != "shared") {
+                return cloud_error(404, "Not a shared-runtime agent");
+            }
+            Reply reply = sse_reply(cfg);
+            auto running = st.running_agent(who.org_id, c.param(0));
+            if (!running) {
+                reply.events.push_back(sse_event(
+                    "error",
+                    "{\"message\":\"Sandbox is not running or unreachable\",\"type\":\"error\"}"));
+                return reply;
+            }
+            bool replayed = false;
+            auto turn =
+                run_turn(st, *agent, text, client_message_id(member(doc, "params")), replayed);
+            if (!turn) return client_message_conflict();
+            if (!replayed) agent->streams.fetch_add(1, std::memory_order_relaxed);
+            const rapidjson::Value *id = member(doc, "id");
+            std::string rpc_id = id ? to_json(*id) : "null";
+            auto stamp = [&](const char *type) {
+                JsonOut o;
+                o.begin_obj().f_raw("rpcId", rpc_id).f("timestamp", now_ms());
+                if (type) o.f("type", type);
+                return o.end().str();
+            };
+            reply.events.push_back(sse_event("connected", stamp(nullptr)));
+            if (turn->is_error) {
+                JsonOut o;
+                o.begin_obj().f("message", turn->message).f("type", "error").end();
+                reply.events.push_back(sse_event("error", o.str()));
+                return reply;
+            }
+            int64_t per = cfg.stream_chunk_chars.load();
+            std::vector<std::string> pieces =
+                per > 0 ? split_utf8(turn->answer, static_cast<size_t>(per))
+                        : std::vector<std::string>{turn->answer};
+            if (pieces.empty()) pieces.push_back("");
+            for (const auto &piece : pieces) {
+                JsonOut o;
+                reply.events.push_back(sse_event(
+                    "chunk", o.begin_obj().f("text", piece).f("type", "token").end().str()));
+            }
+            reply.events.push_back(sse_event("done", stamp("done")));
+            return reply;
+        }));
+}
+
 }  // namespace
 
 void register_bridge_routes(App &app) {
     Router &r = app.router;
     State &st = *app.state;
     RuntimeConfig &cfg = app.cfg;
+    if (cfg.eliza) {
+        register_eliza_bridge_routes(app);
+        return;
+    }
 
     add_agent_route(r, "POST", "/agents/{id}/bridge",
                     with_auth(st, [&st](Ctx &c, const Principal &who) {

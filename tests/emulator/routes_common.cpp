@@ -1,5 +1,7 @@
 #include "routes_common.hpp"
 
+#include <cctype>
+
 namespace emu {
 
 std::string issues_json(const std::vector<Issue> &issues) {
@@ -61,6 +63,123 @@ void check_string_len(const rapidjson::Value &v, const std::vector<std::string> 
         issues.push_back({"too_big", path,
                           "String must contain at most " + std::to_string(max) + " character(s)",
                           "", "", max, ""});
+    }
+}
+
+// ---------------------------------------------------------------- agent helpers
+
+static void write_token_fields(JsonOut &o, const std::string &config_json) {
+    rapidjson::Document cfg;
+    bool ok = !config_json.empty() && parse_json(config_json, cfg) && cfg.IsObject();
+    auto field = [&](const char *out_name, const char *cfg_name) {
+        std::optional<std::string> v;
+        if (ok) v = get_string(cfg, cfg_name);
+        o.f(out_name, v);
+    };
+    field("token_address", "tokenContractAddress");
+    field("token_chain", "chain");
+    field("token_name", "tokenName");
+    field("token_ticker", "tokenTicker");
+}
+
+std::optional<std::string> iso_opt(const std::optional<int64_t> &ms) {
+    if (!ms) return std::nullopt;
+    return iso_ms(*ms);
+}
+
+std::optional<std::string> nonempty(const std::string &s) {
+    if (s.empty()) return std::nullopt;
+    return s;
+}
+
+void write_list_fields(JsonOut &o, const AgentView &v) {
+    o.f("id", v.id)
+        .f("agentName", v.name)
+        .f("status", v.status)
+        .f("databaseStatus", v.database_status)
+        .f("lastBackupAt", iso_opt(v.last_backup_ms))
+        .f("lastHeartbeatAt", iso_opt(v.last_heartbeat_ms))
+        .f("errorMessage", v.error_message)
+        .f("createdAt", iso_ms(v.created_ms))
+        .f("updatedAt", iso_ms(v.updated_ms));
+    write_token_fields(o, v.agent_config_json);
+}
+
+void write_polling(JsonOut &o, const std::string &job_id, const RuntimeConfig &cfg) {
+    o.begin_obj("polling")
+        .f("endpoint", "/api/v1/jobs/" + job_id)
+        .f("intervalMs", cfg.job_poll_interval_ms.load())
+        .f("expectedDurationMs", cfg.provision_ms.load())
+        .end();
+}
+
+// Strips agentConfig keys starting with "__milady" (any case) and serialises the rest.
+std::string sanitized_config(const rapidjson::Value *cfg) {
+    if (!cfg) return "";
+    JsonOut o;
+    o.begin_obj();
+    for (const auto &kv : cfg->GetObject()) {
+        std::string name(kv.name.GetString(), kv.name.GetStringLength());
+        std::string lower = name;
+        for (auto &ch : lower) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+        if (lower.rfind("__milady", 0) == 0) continue;
+        o.key(name).value(kv.value);
+    }
+    return o.end().str();
+}
+
+Reply job_reply(const Job &j, const RuntimeConfig &cfg) {
+    JsonOut o;
+    o.begin_obj().f("success", true).begin_obj("data");
+    o.f("id", j.id).f("type", job_type_name(j.kind, cfg.eliza)).f("status", j.status);
+    if (j.result_json.empty()) {
+        o.f_null("result");
+    } else {
+        o.f_raw("result", j.result_json);
+    }
+    o.f("error", j.error)
+        .f("attempts", j.attempts)
+        .f("maxAttempts", 3)
+        .f("estimatedCompletionAt", iso_ms(j.finish_ms))
+        .f("scheduledFor", iso_ms(j.created_ms))
+        .f("startedAt", iso_opt(j.started_ms))
+        .f("completedAt", iso_opt(j.completed_ms))
+        .f("createdAt", iso_ms(j.created_ms))
+        .f("updatedAt", iso_ms(j.updated_ms))
+        .end();
+    o.begin_obj("polling");
+    if (j.status == "pending" || j.status == "in_progress") {
+        o.f("intervalMs", cfg.job_poll_interval_ms.load()).f("shouldContinue", true);
+    } else {
+        o.f("shouldContinue", false);
+    }
+    o.end().end();
+    return json_reply(200, o.str());
+}
+
+void validate_create_body(const rapidjson::Value &doc, std::vector<Issue> &issues) {
+    if (expect_type(&doc, "object", {}, issues)) {
+        const auto *name = member(doc, "agentName");
+        if (expect_type(name, "string", {"agentName"}, issues)) {
+            check_string_len(*name, {"agentName"}, 1, 100, issues);
+        }
+        if (const auto *ch = member(doc, "characterId")) {
+            if (expect_type(ch, "string", {"characterId"}, issues) && !is_uuid(ch->GetString())) {
+                issues.push_back(
+                    {"invalid_string", {"characterId"}, "Invalid uuid", "", "", -1, "uuid"});
+            }
+        }
+        if (const auto *ac = member(doc, "agentConfig")) {
+            expect_type(ac, "object", {"agentConfig"}, issues);
+        }
+        if (const auto *ev = member(doc, "environmentVars")) {
+            if (expect_type(ev, "object", {"environmentVars"}, issues)) {
+                for (const auto &kv : ev->GetObject()) {
+                    expect_type(&kv.value, "string", {"environmentVars", kv.name.GetString()},
+                                issues);
+                }
+            }
+        }
     }
 }
 

@@ -53,4 +53,18 @@ bool expect_type(const rapidjson::Value *v, const char *type, const std::vector<
 void check_string_len(const rapidjson::Value &v, const std::vector<std::string> &path, int64_t min,
                       int64_t max, std::vector<Issue> &issues);
 
+// ---- agent routes (both generations)
+std::optional<std::string> iso_opt(const std::optional<int64_t> &ms);
+std::optional<std::string> nonempty(const std::string &s);
+// The milady list item fields (C§2.3).
+void write_list_fields(JsonOut &o, const AgentView &v);
+// "polling":{endpoint,intervalMs,expectedDurationMs = provision duration}
+void write_polling(JsonOut &o, const std::string &job_id, const RuntimeConfig &cfg);
+// agentConfig without "__milady*" keys, serialised ("" when absent).
+std::string sanitized_config(const rapidjson::Value *cfg);
+// GET /api/v1/jobs/{id} 200 answer.
+Reply job_reply(const Job &j, const RuntimeConfig &cfg);
+// The create body's milady fields: agentName, characterId, agentConfig, environmentVars.
+void validate_create_body(const rapidjson::Value &doc, std::vector<Issue> &issues);
+
 }  // namespace emu

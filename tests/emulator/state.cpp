@@ -14,7 +14,31 @@ constexpr int64_t kMaxAttempts = 3;
 
 bool is_claimable(const std::string &status) {
     return status == "pending" || status == "stopped" || status == "disconnected" ||
-           status == "error";
+           status == "error" || status == "sleeping";
+}
+
+// Jobs that start the agent (and may be made to fail by the provisioning-failure knobs).
+bool starts_agent(const std::string &kind) {
+    return kind == "provision" || kind == "resume" || kind == "wake";
+}
+
+// eliza: job results never carry bridge/health URLs; they gain webUiUrl (E§2.9).
+std::string eliza_result_json(const std::string &agent_id, const std::string &status,
+                              const std::optional<std::string> &web_ui_url,
+                              const std::optional<std::string> &error) {
+    JsonOut o;
+    o.begin_obj().f("cloudAgentId", agent_id).f("status", status);
+    if (error) o.f("error", *error);
+    o.f("webUiUrl", web_ui_url);
+    return o.end().str();
+}
+
+void write_backup_fields(JsonOut &o, const Backup &b) {
+    o.f("snapshotType", b.type)
+        .f("backupKind", b.kind)
+        .f("parentBackupId", b.parent_id)
+        .f("sizeBytes", b.size_bytes)
+        .f("createdAt", iso_ms(b.created_ms));
 }
 
 std::string result_json(const std::string &agent_id, const std::string &status,
@@ -42,6 +66,44 @@ std::string State::fake_health_url(uint64_t seq) {
            std::to_string(20000 + seq % 5000) + "/api";
 }
 
+std::string job_type_name(const std::string &kind, bool eliza) {
+    return eliza ? "agent_" + kind : "milady_provision";
+}
+
+std::string dedicated_web_ui_url(const std::string &agent_id) {
+    return "https://" + agent_id + ".agents.elizacloud.ai";
+}
+
+std::string RuntimeConfig::default_execution_tier() const {
+    std::lock_guard lock(text_mu_);
+    return default_tier_;
+}
+
+void RuntimeConfig::set_default_execution_tier(std::string tier) {
+    std::lock_guard lock(text_mu_);
+    default_tier_ = std::move(tier);
+}
+
+std::vector<std::string> RuntimeConfig::allowed_image_prefixes() const {
+    std::lock_guard lock(text_mu_);
+    return image_prefixes_;
+}
+
+void RuntimeConfig::set_allowed_image_prefixes(std::vector<std::string> prefixes) {
+    std::lock_guard lock(text_mu_);
+    image_prefixes_ = std::move(prefixes);
+}
+
+std::string RuntimeConfig::dedicated_price_acceptance() const {
+    std::lock_guard lock(text_mu_);
+    return price_acceptance_;
+}
+
+void RuntimeConfig::set_dedicated_price_acceptance(std::string value) {
+    std::lock_guard lock(text_mu_);
+    price_acceptance_ = std::move(value);
+}
+
 void RuntimeConfig::copy_from(const RuntimeConfig &o) {
     provision_ms = o.provision_ms.load();
     job_poll_interval_ms = o.job_poll_interval_ms.load();
@@ -52,6 +114,13 @@ void RuntimeConfig::copy_from(const RuntimeConfig &o) {
     mint_session_ids = o.mint_session_ids.load();
     fail_provision = o.fail_provision.load();
     record_requests = o.record_requests.load();
+    max_agents_per_org = o.max_agents_per_org.load();
+    warm_pool = o.warm_pool.load();
+    reuse_live_agents = o.reuse_live_agents.load();
+    require_price_consent = o.require_price_consent.load();
+    set_default_execution_tier(o.default_execution_tier());
+    set_allowed_image_prefixes(o.allowed_image_prefixes());
+    set_dedicated_price_acceptance(o.dedicated_price_acceptance());
 }
 
 void RuntimeConfig::write_json(JsonOut &out) const {
@@ -64,8 +133,19 @@ void RuntimeConfig::write_json(JsonOut &out) const {
         .f("streamChunkChars", stream_chunk_chars.load())
         .f("streamChunkDelayMs", stream_chunk_delay_ms.load())
         .f("failProvision", fail_provision.load())
-        .f("recordRequests", record_requests.load())
-        .end();
+        .f("recordRequests", record_requests.load());
+    if (eliza) {
+        out.f("defaultExecutionTier", default_execution_tier())
+            .f("reuseLiveAgents", reuse_live_agents.load())
+            .f("maxAgentsPerOrg", max_agents_per_org.load())
+            .f("warmPool", warm_pool.load())
+            .f("requirePriceConsent", require_price_consent.load())
+            .f("dedicatedPriceAcceptance", dedicated_price_acceptance());
+        out.begin_arr("allowedImagePrefixes");
+        for (const auto &p : allowed_image_prefixes()) out.put(p);
+        out.end();
+    }
+    out.end();
 }
 
 State::State(RuntimeConfig &cfg, double initial_credits, std::optional<std::string> seed_key)
@@ -209,12 +289,14 @@ bool State::create_session(const std::string &id, int64_t &expires_ms) {
     return true;
 }
 
-void State::approve_locked(Session &s) {
-    // What /complete does: mint a key for the signed-in (default) user and park it on the session.
+void State::approve_locked(Session &s, const std::string &user_id, const std::string &org_id) {
+    // What /complete does: mint a key for the signed-in user and park it on the session.
     s.key_plain = new_api_key();
     s.key_prefix = key_prefix(s.key_plain);
+    s.issued_key = s.key_plain;
+    s.approved_user_id = user_id;
     s.authenticated = true;
-    keys_[s.key_plain] = KeyRecord{s.key_plain, kDefaultUserId, kDefaultOrgId, now_ms()};
+    keys_[s.key_plain] = KeyRecord{s.key_plain, user_id, org_id, now_ms()};
 }
 
 SessionPoll State::poll_session(const std::string &id) {
@@ -222,9 +304,12 @@ SessionPoll State::poll_session(const std::string &id) {
     auto it = sessions_.find(id);
     if (it == sessions_.end() || now_ms() >= it->second.expires_ms) return {};
     Session &s = it->second;
-    if (!s.authenticated && cfg_.auto_approve.load()) approve_locked(s);
+    if (!s.authenticated && cfg_.auto_approve.load()) {
+        approve_locked(s, kDefaultUserId, kDefaultOrgId);
+    }
     touch();
     if (!s.authenticated) return {SessionPoll::Kind::Pending, "", ""};
+    if (s.revoked) return {SessionPoll::Kind::Revoked, "", ""};
     if (s.collected) return {SessionPoll::Kind::Collected, "", ""};
     SessionPoll out{SessionPoll::Kind::Key, s.key_plain, s.key_prefix};
     s.collected = true;
@@ -232,15 +317,34 @@ SessionPoll State::poll_session(const std::string &id) {
     return out;
 }
 
-SessionApprove State::approve_session(const std::string &id) {
+SessionApprove State::approve_session(const std::string &id, const std::optional<Principal> &who) {
     std::unique_lock lock(mu_);
     auto it = sessions_.find(id);
     if (it == sessions_.end() || now_ms() >= it->second.expires_ms) return {};
     Session &s = it->second;
-    if (s.authenticated) return {SessionApprove::Kind::AlreadyDone, "", ""};
-    approve_locked(s);
+    std::string user_id = who ? who->user_id : kDefaultUserId;
+    std::string org_id = who ? who->org_id : kDefaultOrgId;
+    if (s.authenticated) {
+        return {SessionApprove::Kind::AlreadyDone, "", s.key_prefix, s.approved_user_id == user_id};
+    }
+    approve_locked(s, user_id, org_id);
     touch();
     return {SessionApprove::Kind::Ok, s.key_plain, s.key_prefix};
+}
+
+SessionRevoke State::revoke_session(const std::string &id, const std::string &bearer) {
+    std::unique_lock lock(mu_);
+    auto it = sessions_.find(id);
+    if (it == sessions_.end()) return SessionRevoke::NotFound;
+    Session &s = it->second;
+    // Only the exact key this session handed out (by a poll) is authority to revoke it.
+    if (!s.collected || s.issued_key.empty() || bearer != s.issued_key) {
+        return SessionRevoke::Forbidden;
+    }
+    keys_.erase(s.issued_key);
+    s.revoked = true;
+    touch();
+    return SessionRevoke::Ok;
 }
 
 std::vector<Session> State::sessions() const {
@@ -264,8 +368,9 @@ void State::write_sessions_locked(JsonOut &out, int64_t now) const {
                          : s.authenticated   ? "authenticated"
                                              : "pending")
             .f("expiresAt", iso_ms(s.expires_ms))
-            .f("keyCollected", s.collected)
-            .end();
+            .f("keyCollected", s.collected);
+        if (cfg_.eliza) out.f("keyRevoked", s.revoked);
+        out.end();
     }
     out.end();
 }
@@ -308,7 +413,7 @@ void State::claim_locked(Job &j, int64_t at) {
     j.started_ms = at;
     j.updated_ms = at;
     auto it = agents_.find(j.agent_id);
-    if (it != agents_.end()) {
+    if (it != agents_.end() && starts_agent(j.kind)) {
         Agent &a = *it->second;
         if (is_claimable(a.status)) {
             a.status = "provisioning";
@@ -329,17 +434,65 @@ void State::set_running_locked(Agent &a, int64_t at) {
     a.updated_ms = at;
 }
 
+std::string State::web_ui_url_locked(const Agent &a) const {
+    return dedicated_web_ui_url(a.id);
+}
+
 void State::finish_locked(Job &j, int64_t at) {
     auto it = agents_.find(j.agent_id);
     Agent *a = it == agents_.end() ? nullptr : it->second.get();
     j.completed_ms = at;
     j.updated_ms = at;
+    if (cfg_.eliza) {
+        std::optional<std::string> web = dedicated_web_ui_url(j.agent_id);
+        if (!a) {
+            j.status = "failed";
+            j.error = "Agent not found";
+            j.result_json = eliza_result_json(j.agent_id, "error", web, j.error);
+            touch();
+            return;
+        }
+        if (!starts_agent(j.kind)) {
+            j.status = "completed";
+            JsonOut o;
+            if (j.kind == "snapshot") {
+                add_backup_locked(*a, "manual", at);
+                a->snapshots.fetch_add(1);
+                const Backup &b = a->backups.front();
+                o.begin_obj().f("backupId", b.id);
+                write_backup_fields(o, b);
+                j.result_json = o.end().str();
+            } else if (j.kind == "delete") {
+                j.result_json = o.begin_obj()
+                                    .f("agentId", a->id)
+                                    .f("status", "deleted")
+                                    .f("webUiUrl", web)
+                                    .end()
+                                    .str();
+                agents_.erase(it);
+            } else {  // suspend | sleep
+                bool sleep = j.kind == "sleep";
+                if (sleep) add_backup_locked(*a, "auto", at);
+                a->status = sleep ? "sleeping" : "stopped";
+                a->bridge_url.clear();
+                a->health_url.clear();
+                a->updated_ms = at;
+                o.begin_obj().f("agentId", a->id).f("action", j.kind).f("status", a->status);
+                if (sleep) o.f("backupId", a->backups.front().id);
+                j.result_json = o.f("webUiUrl", web).end().str();
+            }
+            touch();
+            return;
+        }
+    }
     if (j.will_fail || !a) {
         std::string msg = a ? j.fail_message : "Agent not found";
         j.status = "failed";
         j.attempts = kMaxAttempts;
         j.error = msg;
-        j.result_json = result_json(j.agent_id, "error", "", "", msg);
+        j.result_json = cfg_.eliza ? eliza_result_json(j.agent_id, "error",
+                                                       dedicated_web_ui_url(j.agent_id), msg)
+                                   : result_json(j.agent_id, "error", "", "", msg);
         if (a) {
             a->status = "error";
             a->error_message = "Provisioning permanently failed after 3 attempts: " + msg;
@@ -351,7 +504,9 @@ void State::finish_locked(Job &j, int64_t at) {
     } else {
         set_running_locked(*a, at);
         j.status = "completed";
-        j.result_json = result_json(a->id, "running", a->bridge_url, a->health_url, std::nullopt);
+        j.result_json =
+            cfg_.eliza ? eliza_result_json(a->id, "running", web_ui_url_locked(*a), std::nullopt)
+                       : result_json(a->id, "running", a->bridge_url, a->health_url, std::nullopt);
     }
     touch();
 }
@@ -417,7 +572,25 @@ AgentView State::view_of(const Agent &a) {
     v.messages = a.messages.load();
     v.streams = a.streams.load();
     v.snapshots = a.snapshots.load();
+    v.replays = a.replays.load();
+    v.execution_tier = a.execution_tier;
+    v.docker_image = a.docker_image;
     return v;
+}
+
+AgentView State::view_with_job_locked(const Agent &a) const {
+    AgentView v = view_of(a);
+    if (!a.active_job_id.empty()) {
+        auto it = jobs_.find(a.active_job_id);
+        if (it != jobs_.end()) v.active_job = std::make_shared<const Job>(it->second);
+    }
+    return v;
+}
+
+std::shared_ptr<Agent> State::find_agent(const std::string &org_id, const std::string &id) {
+    tick();
+    std::shared_lock lock(mu_);
+    return find_locked(org_id, id);
 }
 
 std::shared_ptr<Agent> State::find_locked(const std::string &org_id, const std::string &id) const {
@@ -432,7 +605,7 @@ std::vector<AgentView> State::list_agents(const std::string &org_id) {
     {
         std::shared_lock lock(mu_);
         for (const auto &[id, a] : agents_) {
-            if (a->org_id == org_id) tmp.emplace_back(a->seq, view_of(*a));
+            if (a->org_id == org_id) tmp.emplace_back(a->seq, view_with_job_locked(*a));
         }
     }
     std::sort(tmp.begin(), tmp.end(),
@@ -447,7 +620,7 @@ std::optional<AgentView> State::get_agent(const std::string &org_id, const std::
     std::shared_lock lock(mu_);
     auto a = find_locked(org_id, id);
     if (!a) return std::nullopt;
-    return view_of(*a);
+    return view_with_job_locked(*a);
 }
 
 AgentView State::create_agent(const Principal &who, const std::string &name,
@@ -487,6 +660,10 @@ void State::add_backup_locked(Agent &a, const std::string &type, int64_t at) {
     b.size_bytes = 58 + static_cast<int64_t>(a.messages.load()) * 2 * 72 +
                    static_cast<int64_t>(a.agent_config_json.size());
     b.created_ms = at;
+    if (!a.backups.empty()) {
+        b.kind = "incremental";
+        b.parent_id = a.backups.front().id;
+    }
     a.backups.push_front(b);
     while (a.backups.size() > kMaxBackups) a.backups.pop_back();
     a.last_backup_ms = at;
@@ -510,21 +687,62 @@ ShutdownOutcome State::shutdown_agent(const std::string &org_id, const std::stri
     return {ShutdownOutcome::Kind::Done, prev};
 }
 
+Job &State::new_job_locked(Agent &a, const std::string &org_id, const std::string &kind,
+                           int64_t now) {
+    int64_t p = std::max<int64_t>(0, cfg_.provision_ms.load());
+    Job j;
+    j.id = uuid_v4();
+    j.agent_id = a.id;
+    j.org_id = org_id;
+    j.kind = kind;
+    j.created_ms = j.updated_ms = now;
+    j.claim_ms = now + p / 3;
+    j.finish_ms = now + p;
+    if (starts_agent(kind)) j.will_fail = decide_failure_locked(j.fail_message);
+    Job &stored = jobs_[j.id] = j;
+    active_jobs_.push_back(j.id);
+    a.active_job_id = j.id;
+    next_due_ = std::min(next_due_.load(), j.claim_ms);
+    touch();
+    return stored;
+}
+
 ProvisionOutcome State::begin_provision(const std::string &org_id, const std::string &id,
-                                        const std::string &kind, bool sync) {
+                                        const std::string &kind, bool sync, const StartGate &gate) {
     std::unique_lock lock(mu_);
     int64_t now = now_ms();
     advance_locked(now);
     ProvisionOutcome out;
     auto a = find_locked(org_id, id);
     if (!a) return out;
+    if (gate.eliza && a->execution_tier == "shared") {
+        out.kind = ProvisionOutcome::Kind::Shared;
+        out.agent = view_of(*a);
+        return out;
+    }
     if (a->status == "running" && !a->bridge_url.empty()) {
         out.kind = ProvisionOutcome::Kind::AlreadyRunning;
         out.agent = view_of(*a);
         return out;
     }
+    if (gate.eliza && a->status == "deletion_pending") {
+        out.kind = ProvisionOutcome::Kind::Deleting;
+        return out;
+    }
+    if (gate.restore_backup_id) {
+        bool found = false;
+        for (const auto &b : a->backups) found = found || b.id == *gate.restore_backup_id;
+        if (!found) {
+            out.kind = ProvisionOutcome::Kind::NoBackup;
+            return out;
+        }
+    }
+    if (!gate.price_ok) {
+        out.kind = ProvisionOutcome::Kind::PriceGate;
+        return out;
+    }
     double balance = orgs_.count(org_id) ? orgs_.at(org_id).balance : 0;
-    if (balance < kMinAgentBalance) {
+    if (balance < gate.min_balance) {
         out.kind = ProvisionOutcome::Kind::CreditGate;
         out.balance = balance;
         return out;
@@ -549,24 +767,137 @@ ProvisionOutcome State::begin_provision(const std::string &org_id, const std::st
         touch();
         return out;
     }
-    int64_t p = std::max<int64_t>(0, cfg_.provision_ms.load());
-    Job j;
-    j.id = uuid_v4();
-    j.agent_id = a->id;
-    j.org_id = org_id;
-    j.kind = kind;
-    j.created_ms = j.updated_ms = now;
-    j.claim_ms = now + p / 3;
-    j.finish_ms = now + p;
-    j.will_fail = decide_failure_locked(j.fail_message);
-    jobs_[j.id] = j;
-    active_jobs_.push_back(j.id);
-    a->active_job_id = j.id;
-    next_due_ = std::min(next_due_.load(), j.claim_ms);
+    Job &j = new_job_locked(*a, org_id, kind, now);
+    j.restore_backup_id = gate.restore_backup_id;
     out.kind = ProvisionOutcome::Kind::JobCreated;
     out.job = j;
     out.agent = view_of(*a);
+    return out;
+}
+
+CreateOutcome State::create_agent_eliza(const Principal &who, const ElizaCreate &req) {
+    std::unique_lock lock(mu_);
+    int64_t now = now_ms();
+    advance_locked(now);
+    CreateOutcome out;
+    std::vector<std::shared_ptr<Agent>> mine;
+    for (const auto &[id, a] : agents_) {
+        if (a->org_id == who.org_id) mine.push_back(a);
+    }
+    if (!req.force_create && cfg_.reuse_live_agents.load()) {
+        std::shared_ptr<Agent> live;
+        for (const auto &a : mine) {
+            const std::string &st = a->status;
+            if (st == "deleted" || st == "deletion_pending" || st == "deletion_failed" ||
+                st == "error") {
+                continue;
+            }
+            if (!live || a->seq > live->seq) live = a;
+        }
+        if (live) {
+            out.kind = CreateOutcome::Kind::Reused;
+            out.agent = view_of(*live);
+            return out;
+        }
+    }
+    int64_t max = cfg_.max_agents_per_org.load();
+    if (max > 0 && static_cast<int64_t>(mine.size()) >= max) {
+        out.kind = CreateOutcome::Kind::Quota;
+        out.current_agents = static_cast<int64_t>(mine.size());
+        out.max_agents = max;
+        return out;
+    }
+    if (req.eager && !req.price_ok) {
+        out.kind = CreateOutcome::Kind::PriceGate;
+        return out;
+    }
+    double balance = orgs_.count(who.org_id) ? orgs_.at(who.org_id).balance : 0;
+    if (req.eager && balance < kMinAgentBalanceEliza) {
+        out.kind = CreateOutcome::Kind::CreditGate;
+        out.balance = balance;
+        return out;
+    }
+    auto a = std::make_shared<Agent>();
+    a->id = uuid_v4();
+    a->org_id = who.org_id;
+    a->user_id = who.user_id;
+    a->name = req.name;
+    a->seq = next_seq_++;
+    a->agent_config_json = req.config_json;
+    a->execution_tier = req.tier;
+    a->docker_image = req.docker_image;
+    a->created_ms = a->updated_ms = now;
+    agents_[a->id] = a;
     touch();
+    if (req.tier == "shared") {
+        set_running_locked(*a, now);  // served by the cloud itself: no container to start
+        out.kind = CreateOutcome::Kind::Created;
+    } else if (!req.eager) {
+        out.kind = CreateOutcome::Kind::Created;
+    } else {
+        int64_t warm = cfg_.warm_pool.load();
+        while (warm > 0 && !cfg_.warm_pool.compare_exchange_weak(warm, warm - 1)) {
+        }
+        if (warm > 0) {
+            set_running_locked(*a, now);
+            out.kind = CreateOutcome::Kind::WarmPool;
+        } else {
+            out.job = new_job_locked(*a, who.org_id, "provision", now);
+            out.kind = CreateOutcome::Kind::JobCreated;
+        }
+    }
+    out.agent = view_of(*a);
+    return out;
+}
+
+LifecycleOutcome State::begin_lifecycle(const std::string &org_id, const std::string &id,
+                                        const std::string &kind) {
+    std::unique_lock lock(mu_);
+    int64_t now = now_ms();
+    advance_locked(now);
+    LifecycleOutcome out;
+    auto a = find_locked(org_id, id);
+    if (!a) return out;
+    out.agent = view_of(*a);
+    out.previous_status = a->status;
+    using K = LifecycleOutcome::Kind;
+    if (a->execution_tier == "shared") {
+        if (kind == "delete") {
+            agents_.erase(id);
+            touch();
+        }
+        out.kind = K::Shared;
+        return out;
+    }
+    if (!a->active_job_id.empty()) {
+        const Job &running = jobs_.at(a->active_job_id);
+        out.job = running;
+        out.kind = running.kind == kind ? K::JobActive : K::OtherJob;
+        return out;
+    }
+    const std::string &st = a->status;
+    if ((kind == "suspend" && (st == "stopped" || st == "sleeping")) ||
+        (kind == "sleep" && st == "sleeping")) {
+        out.kind = K::AlreadyDone;
+        return out;
+    }
+    if (st == "provisioning") {
+        out.kind = K::Conflict;
+        return out;
+    }
+    if (kind == "snapshot" && st != "running") {
+        out.kind = K::NotRunning;
+        return out;
+    }
+    out.job = new_job_locked(*a, org_id, kind, now);
+    if (kind == "delete") {
+        a->status = "deletion_pending";
+        a->bridge_url.clear();
+        a->health_url.clear();
+        a->updated_ms = now;
+    }
+    out.agent = view_of(*a);
+    out.kind = K::JobCreated;
     return out;
 }
 
@@ -790,9 +1121,11 @@ void write_agent_entry(JsonOut &o, const AgentView &v) {
         .f("heartbeatFailures", v.heartbeat_failures)
         .f("bridgeCalls", v.bridge_calls)
         .f("messages", v.messages)
-        .f("streams", v.streams)
-        .f("createdAt", iso_ms(v.created_ms))
-        .end();
+        .f("streams", v.streams);
+    if (!v.execution_tier.empty()) {
+        o.f("replays", v.replays).f("executionTier", v.execution_tier);
+    }
+    o.f("createdAt", iso_ms(v.created_ms)).end();
 }
 
 void State::write_inspection(JsonOut &out) {

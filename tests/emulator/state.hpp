@@ -37,13 +37,34 @@ struct RuntimeConfig {
     std::atomic<bool> fail_provision{false};
     std::atomic<bool> record_requests{false};
 
+    // The eliza generation's knobs (docs/emulator.md §6); only listed and settable there.
+    bool eliza = false;                          // fixed at start-up, not copied
+    std::atomic<int64_t> max_agents_per_org{0};  // 0 = unlimited
+    std::atomic<int64_t> warm_pool{0};           // warm containers left
+    std::atomic<bool> reuse_live_agents{true};
+    std::atomic<bool> require_price_consent{true};
+
+    std::string default_execution_tier() const;
+    void set_default_execution_tier(std::string tier);
+    std::vector<std::string> allowed_image_prefixes() const;
+    void set_allowed_image_prefixes(std::vector<std::string> prefixes);
+    std::string dedicated_price_acceptance() const;
+    void set_dedicated_price_acceptance(std::string value);
+
     void copy_from(const RuntimeConfig &o);
     void write_json(JsonOut &out) const;
+
+private:
+    mutable std::mutex text_mu_;
+    std::string default_tier_ = "dedicated-lazy";
+    std::vector<std::string> image_prefixes_{"ghcr.io/elizaos/"};
+    std::string price_acceptance_ = "dedicated-compute-v1:USD:0.150000:0.300000";
 };
 
 inline constexpr const char *kDefaultUserId = "00000000-0000-4000-8000-000000000001";
 inline constexpr const char *kDefaultOrgId = "00000000-0000-4000-8000-0000000000a1";
 inline constexpr double kMinAgentBalance = 5.0;
+inline constexpr double kMinAgentBalanceEliza = 0.30;
 inline constexpr size_t kMaxBackups = 10;
 
 struct Principal {
@@ -88,12 +109,17 @@ struct Session {
     bool collected = false;
     std::string key_plain;  // cleared once collected
     std::string key_prefix;
+    std::string issued_key;        // the key this session minted (kept: DELETE checks it)
+    std::string approved_user_id;  // who completed it
+    bool revoked = false;          // eliza: DELETE /api/auth/cli-session/{id}
 };
 
 struct Backup {
     std::string id, agent_id, type;  // auto | manual | pre-shutdown
     int64_t size_bytes = 0;
     int64_t created_ms = 0;
+    std::string kind = "full";  // full | incremental (eliza's backupKind)
+    std::optional<std::string> parent_id;
 };
 
 // One scripted answer to message.send.
@@ -103,6 +129,16 @@ struct ScriptedReply {
     int64_t code = -32000;
     std::string message;
     std::string result_json;  // Kind::Result: serialised JSON value
+};
+
+// A message.send that carried a clientMessageId (eliza): what landed, for replays.
+struct Turn {
+    std::string text;  // the request text
+    bool is_error = false;
+    int64_t code = 0;
+    std::string message;
+    std::string result_json;  // the JSON-RPC result
+    std::string answer;       // the reply text (what a stream replays)
 };
 
 struct Agent {
@@ -121,13 +157,23 @@ struct Agent {
     std::string active_job_id;
     bool sync_provisioning = false;
 
+    // eliza: shared | dedicated-lazy | dedicated-always | custom ("" on milady). Set at creation,
+    // never changed: read without the lock.
+    std::string execution_tier;
+    std::optional<std::string> docker_image;
+
     std::atomic<uint64_t> heartbeats{0}, heartbeat_failures{0}, bridge_calls{0}, messages{0},
-        streams{0}, snapshots{0};
+        streams{0}, snapshots{0}, replays{0};
+
+    std::mutex turns_mu;  // held across a turn that carries a clientMessageId
+    std::unordered_map<std::string, Turn> turns;
 
     std::mutex script_mu;
     std::deque<ScriptedReply> script;
     std::optional<ScriptedReply> script_default;
 };
+
+struct Job;
 
 // Copy of an agent for building responses outside the lock.
 struct AgentView {
@@ -138,12 +184,16 @@ struct AgentView {
     std::string bridge_url, health_url, active_job_id;
     size_t backups = 0;
     uint64_t heartbeats = 0, heartbeat_failures = 0, bridge_calls = 0, messages = 0, streams = 0,
-             snapshots = 0;
+             snapshots = 0, replays = 0;
+    std::string execution_tier;
+    std::optional<std::string> docker_image;
+    std::shared_ptr<const Job> active_job;  // list/detail only
 };
 
 struct Job {
     std::string id, agent_id, org_id;
-    std::string kind;                // provision | resume
+    // provision | resume; eliza also wake | sleep | suspend | delete | snapshot
+    std::string kind;
     std::string status = "pending";  // pending | in_progress | completed | failed
     int64_t attempts = 0;
     std::optional<std::string> error;
@@ -152,11 +202,29 @@ struct Job {
     std::optional<int64_t> started_ms, completed_ms;
     bool will_fail = false;
     std::string fail_message;
+    std::optional<std::string> restore_backup_id;  // wake
+};
+
+// The job's `type` as GET /api/v1/jobs/{id} reports it.
+std::string job_type_name(const std::string &kind, bool eliza);
+// eliza: the dedicated agent's public web UI, https://<id>.agents.elizacloud.ai
+std::string dedicated_web_ui_url(const std::string &agent_id);
+
+// Extra gates of begin_provision on the eliza generation (defaults: milady's).
+struct StartGate {
+    bool eliza = false;
+    double min_balance = kMinAgentBalance;
+    bool price_ok = true;
+    std::optional<std::string> restore_backup_id;  // wake
 };
 
 struct ProvisionOutcome {
     enum class Kind {
         NotFound,
+        Shared,     // eliza: a shared-runtime agent (a no-op)
+        Deleting,   // eliza: deletion pending
+        NoBackup,   // eliza wake: restoreBackupId is not this agent's
+        PriceGate,  // eliza: X-Eliza-Dedicated-Price missing or stale
         AlreadyRunning,
         CreditGate,
         JobActive,
@@ -169,6 +237,48 @@ struct ProvisionOutcome {
     double balance = 0;
     bool will_fail = false;
     std::string fail_message;
+};
+
+// Creation on the eliza generation (E§2.4), past validation and image policy.
+struct ElizaCreate {
+    std::string name, config_json, tier;
+    std::optional<std::string> docker_image;
+    bool force_create = false;
+    bool eager = false;
+    bool price_ok = true;
+};
+
+struct CreateOutcome {
+    enum class Kind {
+        Reused,
+        Quota,
+        PriceGate,
+        CreditGate,
+        Created,   // not eager (or shared)
+        WarmPool,  // eager, a warm container was claimed: running at once
+        JobCreated,
+    } kind = Kind::Created;
+    AgentView agent;
+    Job job;
+    double balance = 0;
+    int64_t current_agents = 0, max_agents = 0;
+};
+
+// suspend | sleep | delete | snapshot as jobs (eliza, E§2.6, 2.7, 2.12, 2.15, 2.16a).
+struct LifecycleOutcome {
+    enum class Kind {
+        NotFound,
+        Shared,       // a shared-runtime agent (delete: deleted at once)
+        AlreadyDone,  // suspend: already stopped/sleeping; sleep: already sleeping
+        Conflict,     // provisioning
+        NotRunning,   // snapshot
+        JobActive,    // a job of the same kind is running: its job
+        OtherJob,     // another kind of job is running
+        JobCreated,
+    } kind = Kind::NotFound;
+    AgentView agent;
+    Job job;
+    std::string previous_status;
 };
 
 struct ShutdownOutcome {
@@ -192,14 +302,17 @@ struct RestoreOutcome {
 };
 
 struct SessionPoll {
-    enum class Kind { NotFound, Pending, Key, Collected } kind = Kind::NotFound;
+    enum class Kind { NotFound, Pending, Key, Collected, Revoked } kind = Kind::NotFound;
     std::string key, prefix;
 };
 
 struct SessionApprove {
     enum class Kind { NotFound, AlreadyDone, Ok } kind = Kind::NotFound;
     std::string key, prefix;
+    bool same_user = false;  // AlreadyDone by the same user
 };
+
+enum class SessionRevoke { NotFound, Forbidden, Ok };
 
 struct KeyInfo {
     std::string key, prefix, user_id, org_id;
@@ -233,7 +346,11 @@ public:
     // false when the id already exists (expired ones too: the column is UNIQUE).
     bool create_session(const std::string &id, int64_t &expires_ms);
     SessionPoll poll_session(const std::string &id);
-    SessionApprove approve_session(const std::string &id);
+    // `who`: the approving user (default: the default user, as the browser page).
+    SessionApprove approve_session(const std::string &id,
+                                   const std::optional<Principal> &who = std::nullopt);
+    // eliza: revokes the key the session handed out when `bearer` is exactly that key.
+    SessionRevoke revoke_session(const std::string &id, const std::string &bearer);
     std::vector<Session> sessions() const;
 
     // --- agents
@@ -241,11 +358,17 @@ public:
     std::optional<AgentView> get_agent(const std::string &org_id, const std::string &id);
     AgentView create_agent(const Principal &who, const std::string &name,
                            const std::string &agent_config_json);
+    CreateOutcome create_agent_eliza(const Principal &who, const ElizaCreate &req);
+    // The agent if it exists in the org (shared lock only).
+    std::shared_ptr<Agent> find_agent(const std::string &org_id, const std::string &id);
+    LifecycleOutcome begin_lifecycle(const std::string &org_id, const std::string &id,
+                                     const std::string &kind);
     // 0 = deleted, 1 = not found, 2 = conflict (provisioning)
     int delete_agent(const std::string &org_id, const std::string &id);
     ShutdownOutcome shutdown_agent(const std::string &org_id, const std::string &id);
     ProvisionOutcome begin_provision(const std::string &org_id, const std::string &id,
-                                     const std::string &kind, bool sync);
+                                     const std::string &kind, bool sync,
+                                     const StartGate &gate = StartGate{});
     // Ends a synchronous provision started by begin_provision/begin_restore.
     std::optional<AgentView> finish_sync(const std::string &id, bool fail,
                                          const std::string &fail_message);
@@ -291,12 +414,15 @@ private:
     void claim_locked(Job &job, int64_t at);
     void finish_locked(Job &job, int64_t at);
     void set_running_locked(Agent &a, int64_t at);
+    Job &new_job_locked(Agent &a, const std::string &org_id, const std::string &kind, int64_t now);
+    AgentView view_with_job_locked(const Agent &a) const;
+    std::string web_ui_url_locked(const Agent &a) const;
     void add_backup_locked(Agent &a, const std::string &type, int64_t at);
     bool decide_failure_locked(std::string &message);
     std::shared_ptr<Agent> find_locked(const std::string &org_id, const std::string &id) const;
     void seed_locked();
     void clear_locked();
-    void approve_locked(Session &s);
+    void approve_locked(Session &s, const std::string &user_id, const std::string &org_id);
     void touch() { version_.fetch_add(1); }
 
     RuntimeConfig &cfg_;

@@ -62,6 +62,9 @@ std::string State::serialize() {
             .f("collected", s.collected)
             .f("keyPlain", s.key_plain)
             .f("keyPrefix", s.key_prefix)
+            .f("issuedKey", s.issued_key)
+            .f("approvedUserId", s.approved_user_id)
+            .f("revoked", s.revoked)
             .end();
     }
     o.end().begin_arr("agents");
@@ -82,7 +85,9 @@ std::string State::serialize() {
             .f("createdMs", a->created_ms)
             .f("updatedMs", a->updated_ms)
             .f("startedMs", a->started_ms.load())
-            .f("activeJobId", a->active_job_id);
+            .f("activeJobId", a->active_job_id)
+            .f("executionTier", a->execution_tier)
+            .f("dockerImage", a->docker_image);
         o.begin_arr("backups");
         for (const auto &b : a->backups) {
             o.begin_obj()
@@ -90,6 +95,8 @@ std::string State::serialize() {
                 .f("type", b.type)
                 .f("sizeBytes", b.size_bytes)
                 .f("createdMs", b.created_ms)
+                .f("backupKind", b.kind)
+                .f("parentBackupId", b.parent_id)
                 .end();
         }
         o.end().end();
@@ -190,6 +197,9 @@ void State::load(const rapidjson::Value &doc) {
         s.collected = get_bool(v, "collected").value_or(false);
         s.key_plain = req_str(v, "keyPlain");
         s.key_prefix = req_str(v, "keyPrefix");
+        s.issued_key = get_string(v, "issuedKey").value_or("");
+        s.approved_user_id = get_string(v, "approvedUserId").value_or("");
+        s.revoked = get_bool(v, "revoked").value_or(false);
         sessions_[s.id] = s;
     }
     for (const auto &v : req_arr(doc, "agents").GetArray()) {
@@ -210,6 +220,8 @@ void State::load(const rapidjson::Value &doc) {
         a->updated_ms = req_int(v, "updatedMs");
         a->started_ms = req_int(v, "startedMs");
         a->active_job_id = req_str(v, "activeJobId");
+        a->execution_tier = get_string(v, "executionTier").value_or("");
+        a->docker_image = get_string(v, "dockerImage");
         if (a->status == "running") {
             a->bridge_url = fake_bridge_url(a->seq);
             a->health_url = fake_health_url(a->seq);
@@ -220,8 +232,15 @@ void State::load(const rapidjson::Value &doc) {
             a->error_message = "Provisioning interrupted by an emulator restart";
         }
         for (const auto &b : req_arr(v, "backups").GetArray()) {
-            a->backups.push_back(Backup{req_str(b, "id"), a->id, req_str(b, "type"),
-                                        req_int(b, "sizeBytes"), req_int(b, "createdMs")});
+            Backup bk;
+            bk.id = req_str(b, "id");
+            bk.agent_id = a->id;
+            bk.type = req_str(b, "type");
+            bk.size_bytes = req_int(b, "sizeBytes");
+            bk.created_ms = req_int(b, "createdMs");
+            bk.kind = get_string(b, "backupKind").value_or("full");
+            bk.parent_id = get_string(b, "parentBackupId");
+            a->backups.push_back(bk);
         }
         agents_[a->id] = a;
     }

@@ -418,6 +418,45 @@ class Emulator:
             raise EmulatorError(f"provision: {resp.status} {resp.text}")
         return agent["id"]
 
+    # ------------------------------------------------------------------ eliza generation
+    def price_headers(self) -> dict:
+        """{"X-Eliza-Dedicated-Price": <the current acceptance string>} (eliza generation)."""
+        return {ELIZA_PRICE_HEADER: self.config()["dedicatedPriceAcceptance"]}
+
+    def eliza_running_agent(self, key: str, name: str = "agent", **extra: Any) -> str:
+        """eliza generation: creates a dedicated agent with autoProvision (an agent_provision
+        job, price consent sent) and waits until it runs; returns its id. Pass
+        forceCreate=True to get a new agent when the org already has a live one."""
+        resp = self.request("POST", ELIZA_AGENTS, {"agentName": name, "alwaysOn": True, **extra},
+                            key=key, headers=self.price_headers())
+        if resp.status == 200:
+            agent_id = resp.json()["data"]["id"]
+            if resp.json()["data"]["status"] == "running":
+                return agent_id
+            raise EmulatorError(f"create reused a non-running agent: {resp.text}")
+        if resp.status == 201:  # warm pool
+            return resp.json()["data"]["id"]
+        if resp.status != 202:
+            raise EmulatorError(f"create agent: {resp.status} {resp.text}")
+        job = self.wait_job(key, resp.json()["data"]["jobId"])
+        if job["status"] != "completed":
+            raise EmulatorError(f"provisioning failed: {job}")
+        return resp.json()["data"]["id"]
+
+    def cache_warming(self, count: int, agent_id: str = "*") -> dict:
+        """eliza generation: the next `count` bridge/stream requests (of one agent or all) answer
+        503 shared_runtime_cache_warming with Retry-After: 1 — an ordinary fault rule."""
+        return self.add_fault(
+            method="POST", regex=f"^/api/v1/eliza/agents/{'[^/]+' if agent_id == '*' else agent_id}"
+                                 "/(bridge|stream)$",
+            times=count, action="status", status=503, headers={"Retry-After": "1"},
+            body={"success": False, "error": "Shared runtime cache is warming; retry shortly",
+                  "code": "shared_runtime_cache_warming", "retryable": True})
+
+
+ELIZA_AGENTS = "/api/v1/eliza/agents"
+ELIZA_PRICE_HEADER = "X-Eliza-Dedicated-Price"
+
 
 def iter_sse_lines(resp: http.client.HTTPResponse) -> Iterator[bytes]:
     """Yields raw lines of a streaming response as they arrive."""

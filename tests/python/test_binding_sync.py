@@ -16,8 +16,21 @@ import elizacloud
 from elizacloud import EventType, State
 
 
-@pytest.mark.emulator_args("--auto-approve", "--stream-chunk-chars", "3")
+LIFECYCLE = ("--auto-approve", "--stream-chunk-chars", "3")
+
+
+@pytest.mark.emulator_args(*LIFECYCLE)
 def test_full_lifecycle(make_cloud, tmp_path, emulator):
+    full_lifecycle(make_cloud, tmp_path, emulator, eliza=False)
+
+
+@pytest.mark.emulator_args(*LIFECYCLE, "--generation", "eliza")
+def test_full_lifecycle_on_the_eliza_generation(make_cloud, tmp_path, emulator):
+    full_lifecycle(make_cloud, tmp_path, emulator, eliza=True)
+
+
+def full_lifecycle(make_cloud, tmp_path, emulator, *, eliza: bool) -> None:
+    """The seed-001 walkthrough through the binding; the same calls on either generation."""
     cloud = make_cloud()
     states: list[elizacloud.Event] = []
     cloud.on_state_change(states.append)
@@ -32,6 +45,8 @@ def test_full_lifecycle(make_cloud, tmp_path, emulator):
     assert os.environ["ELIZAOS_CLOUD_ENABLED"] == "true"
     config = json.loads((tmp_path / "milady.json").read_text())
     assert config["cloud"]["apiKey"] == key
+    session_id = urls[0].rsplit("=", 1)[1]
+    assert config["cloud"]["loginSessionId"] == session_id  # what logout revokes the key by
     assert stat.S_IMODE((tmp_path / "milady.json").stat().st_mode) == 0o600
 
     status = cloud.status()
@@ -44,14 +59,31 @@ def test_full_lifecycle(make_cloud, tmp_path, emulator):
     assert agent["agentName"] == "lifecycle"
     assert any(a["id"] == agent["id"] for a in cloud.agents.list())
     assert cloud.agents.get(agent["id"])["id"] == agent["id"]
+    assert cloud.status()["apiGeneration"] == ("eliza" if eliza else "milady")
 
     progress: list[elizacloud.Event] = []
+    if eliza:
+        # Starting dedicated compute needs the user's consent to the quoted price: nothing is
+        # sent on their behalf. The host shows the quote, then confirms it explicitly.
+        with pytest.raises(elizacloud.PriceConfirmationError) as refused:
+            cloud.connect(agent["id"], timeout=20)
+        assert cloud.state is State.DISCONNECTED
+        quote = refused.value.pricing
+        assert quote["acceptanceHeader"] == "X-Eliza-Dedicated-Price"
+        assert refused.value.to_dict()["pricing"] == quote
+        started = cloud.agents.provision(
+            agent["id"], confirm_price=quote["acceptanceValue"], on_progress=progress.append
+        )
+        assert started["status"] == "running"
     proxy = cloud.connect(agent["id"], on_progress=progress.append, timeout=20)
     assert cloud.state is State.CONNECTED and cloud.active_agent == agent["id"]
     assert progress and all(ev.type == EventType.PROVISION_PROGRESS for ev in progress)
     assert proxy.send("hello") == "echo: hello"
     chunks = list(proxy.stream("streamed text"))
-    assert "".join(chunks) == "echo: streamed text" and len(chunks) > 3
+    assert "".join(chunks) == "echo: streamed text"
+    # A dedicated eliza agent streams on its own host only: through the cloud its reply comes
+    # from the bridge, whole.
+    assert len(chunks) == 1 if eliza else len(chunks) > 3
     assert proxy.status()["state"] == "running"
     assert proxy.is_alive() is True
 
@@ -65,7 +97,10 @@ def test_full_lifecycle(make_cloud, tmp_path, emulator):
     assert cloud.state is State.DISCONNECTED and cloud.active_agent is None
     assert len(cloud.backups(agent["id"])) == 2  # the final backup of disconnect
     assert wait_until(lambda: len(states) >= 3)
-    assert [(e.previous_state, e.state) for e in states] == [
+    transitions = [(e.previous_state, e.state) for e in states]
+    if eliza:  # the refused connect went connecting -> error -> disconnected first
+        transitions = transitions[-3:]
+    assert transitions == [
         (State.DISCONNECTED, State.CONNECTING),
         (State.CONNECTING, State.CONNECTED),
         (State.CONNECTED, State.DISCONNECTED),
@@ -73,11 +108,18 @@ def test_full_lifecycle(make_cloud, tmp_path, emulator):
     assert all(e.agent_id == agent["id"] for e in states)
 
     cloud.agents.delete(agent["id"])
+    with pytest.raises(elizacloud.NotFoundError):
+        cloud.agents.get(agent["id"])
     cloud.logout()
     assert "ELIZAOS_CLOUD_API_KEY" not in os.environ
     assert "ELIZAOS_CLOUD_ENABLED" not in os.environ
     assert cloud.api_key is None
-    assert json.loads((tmp_path / "milady.json").read_text())["cloud"].get("apiKey") in (None, "")
+    config = json.loads((tmp_path / "milady.json").read_text())["cloud"]
+    assert config.get("apiKey") in (None, "") and "loginSessionId" not in config
+    sessions = {s["sessionId"]: s for s in emulator.control("GET", "/__emulator/sessions")["sessions"]}
+    # The eliza cloud revokes a CLI key by its session (the seeds' cloud has no such route).
+    assert sessions[session_id].get("keyRevoked", False) is eliza
+    assert emulator.request("GET", "/api/v1/user", key=key).status == (401 if eliza else 200)
 
 
 def test_events_iterator_in_order(cloud, emulator):
@@ -303,10 +345,11 @@ def test_host_driven_login_through_the_generated_resource(make_cloud, emulator):
 @pytest.mark.emulator_args("--generation", "eliza", "--provision-ms", "30",
                            "--job-poll-interval-ms", "10")
 def test_the_eliza_generation_is_detected_once_and_used(make_cloud, api_key, emulator):
-    with make_cloud(api_key=api_key) as cloud:  # api_generation defaults to auto
+    price = emulator.config()["dedicatedPriceAcceptance"]
+    with make_cloud(api_key=api_key, confirm_price=price) as cloud:  # api_generation: auto
         assert cloud.status()["apiGeneration"] is None  # not needed yet
         agent = cloud.agents.create("gen")
-        proxy = cloud.connect(agent["id"])
+        proxy = cloud.connect(agent["id"])  # the price the host accepted goes with the start
         assert "hi" in proxy.send("hi")
         assert cloud.status()["apiGeneration"] == "eliza"
     with make_cloud(api_key=api_key, api_generation="milady") as forced:

@@ -40,7 +40,11 @@ def test_eliza_health_markers_and_agent_prefix(emulator, api_key):
     agent_id = created.json()["data"]["id"]
     listed = emulator.request("GET", ELIZA, key=api_key).json()["data"]
     assert [a["id"] for a in listed] == [agent_id]
-    started = emulator.request("POST", f"{ELIZA}/{agent_id}/provision", key=api_key)
+    # A dedicated (lazy) agent: provisioning asks for the price consent header first (428).
+    price = {"X-Eliza-Dedicated-Price": "dedicated-compute-v1:USD:0.150000:0.300000"}
+    assert emulator.request("POST", f"{ELIZA}/{agent_id}/provision", key=api_key).status == 428
+    started = emulator.request("POST", f"{ELIZA}/{agent_id}/provision", key=api_key,
+                               headers=price)
     assert started.status == 202
     job = emulator.wait_job(api_key, started.json()["data"]["jobId"])
     assert job["type"] == "agent_provision" and job["status"] == "completed"

@@ -172,7 +172,7 @@ def test_one_exception_class_per_status_of_the_library():
     from elizacloud import errors
 
     statuses = json.loads(_core.operations_json())["statuses"]
-    assert len(statuses) == 32
+    assert len(statuses) == 35
     for st in statuses:
         if st["code"] == 0:
             continue

@@ -32,7 +32,8 @@ class ElizaCloudError extends Error {
     /**
      * @param {string} [message]
      * @param {object} [details] status, httpStatus, code, retryAfter (seconds), requiredBalance,
-     *   currentBalance, cause
+     *   currentBalance, retryable, pricing (a price quote: show it, then pass
+     *   pricing.acceptanceValue as confirmPrice), details (the cloud's details object), cause
      */
     constructor(message = '', details = {}) {
         const status = details.status ?? new.target.status ?? Status.INTERNAL;
@@ -45,14 +46,18 @@ class ElizaCloudError extends Error {
         this.retryAfter = details.retryAfter ?? null;
         this.requiredBalance = details.requiredBalance ?? null;
         this.currentBalance = details.currentBalance ?? null;
+        this.retryable = details.retryable === true;
+        this.pricing = details.pricing ?? null;
+        this.details = details.details ?? null;
     }
 
     /** The error as a JSON-ready object (absent details left out). */
     toJSON() {
         const out = { status: this.statusName, message: this.message };
-        for (const key of ['httpStatus', 'code', 'retryAfter', 'requiredBalance', 'currentBalance']) {
+        for (const key of ['httpStatus', 'code', 'retryAfter', 'requiredBalance', 'currentBalance', 'pricing', 'details']) {
             if (this[key] !== null && this[key] !== undefined) out[key] = this[key];
         }
+        if (this.retryable) out.retryable = true;
         return out;
     }
 }
@@ -110,6 +115,10 @@ function parseDetails(raw) {
     const current = finite(d.currentBalance);
     if (required !== undefined) out.requiredBalance = required;
     if (current !== undefined) out.currentBalance = current;
+    if (d.retryable === true) out.retryable = true;
+    for (const key of ['pricing', 'details']) {
+        if (d[key] && typeof d[key] === 'object' && !Array.isArray(d[key])) out[key] = d[key];
+    }
     return out;
 }
 

@@ -90,6 +90,8 @@ function load() {
         event_queue_capacity: 'uint32_t',
         forward_logs: 'int32_t',
         api_generation: 'const char *',
+        confirm_price: 'const char *',
+        site_url: 'const char *',
     });
 
     // Strings are read as raw pointers and decoded with their explicit lengths where the ABI

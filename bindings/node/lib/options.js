@@ -42,6 +42,8 @@ function buildOptions(api, options) {
     if (Array.isArray(hosts)) hosts = hosts.join(',');
     o.allowed_hosts = optionalString(hosts, 'allowedHosts');
     o.api_generation = optionalString(options.apiGeneration, 'apiGeneration');
+    o.confirm_price = optionalString(options.confirmPrice, 'confirmPrice');
+    o.site_url = optionalString(options.siteUrl, 'siteUrl');
     o.no_config_file = options.noConfigFile ? 1 : 0;
     // An explicit false (-1) wins over ELIZACLOUD_INSECURE_LOCAL and cloud.insecureLocal.
     const insecure = options.insecureLocal ?? (envFlag('ELIZACLOUD_INSECURE_LOCAL') || undefined);

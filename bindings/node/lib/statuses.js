@@ -36,4 +36,7 @@ module.exports = [
     ["PROVISION_FAILED", -29, "ProvisionFailedError", "The provisioning job ended as failed."],
     ["AGENT", -30, "AgentError", "The agent answered with a JSON-RPC error (e.g. ``Sandbox is not running``)."],
     ["GENERATION", -31, "GenerationError", "Not available on the cloud's API generation, or the generation could not be told."],
+    ["PRICE_CONFIRMATION", -32, "PriceConfirmationError", "HTTP 428 (eliza generation): starting dedicated compute needs the price confirmed. ``pricing`` holds the quote; show it, then call again with ``confirm_price=pricing[\"acceptanceValue\"]`` (or the ``confirm_price`` option)."],
+    ["QUOTA", -33, "QuotaError", "The organisation's agent quota is reached (a 429 that is not a rate limit); ``details`` holds ``currentAgents`` and ``maxAgents``."],
+    ["IMAGE_REFUSED", -34, "ImageRefusedError", "The cloud refused the agent's Docker image."],
 ];

@@ -88,7 +88,11 @@ extern "C" {
     XX(ERR_PROVISION_FAILED, ProvisionFailed, -29, "the provisioning job ended as failed") \
     XX(ERR_AGENT, Agent, -30, "the agent answered a JSON-RPC error") \
     XX(ERR_GENERATION, Generation, -31, \
-       "not available on the cloud's API generation, or the generation could not be told")
+       "not available on the cloud's API generation, or the generation could not be told") \
+    XX(ERR_PRICE_CONFIRMATION, PriceConfirmation, -32, \
+       "cloud 428: starting dedicated compute needs the quoted price confirmed (confirm_price)") \
+    XX(ERR_QUOTA, Quota, -33, "the organisation's agent quota is reached (not a rate limit)") \
+    XX(ERR_IMAGE_REFUSED, ImageRefused, -34, "the cloud refused the agent's Docker image")
 /* clang-format on */
 
 typedef int32_t ec_status;
@@ -196,6 +200,16 @@ typedef struct ec_cloud_options {
      * handle before the first call whose route depends on it, then cached), "milady" or
      * "eliza". Config cloud.apiGeneration. */
     const char *api_generation;
+    /* The dedicated price the user accepted (SPEC 2.10; eliza generation): the acceptanceValue
+     * of an EC_ERR_PRICE_CONFIRMATION's pricing, sent as X-Eliza-Dedicated-Price by the calls
+     * that can start paid compute (connect, provision, resume, wake, an eager create) unless a
+     * call gives its own confirm_price. NULL = never sent: such calls then fail with
+     * EC_ERR_PRICE_CONFIRMATION carrying the quote. */
+    const char *confirm_price;
+    /* The browser site (login page, billing page) when it is not the API origin (config
+     * cloud.siteUrl). NULL = derived: https://eliza.app for api.eliza.app, https://www.
+     * elizacloud.ai for api.elizacloud.ai, else base_url itself. */
+    const char *site_url;
 } ec_cloud_options;
 EC_API ec_status ec_cloud_options_init(ec_cloud_options *options, uint32_t struct_size) EC_NOEXCEPT;
 

@@ -33,6 +33,10 @@ void check_string(const ParamSpec &p, const json::Value &v) {
     if (!v.IsString()) invalid(name + " must be a string");
     const std::string_view s(v.GetString(), v.GetStringLength());
     if (s.find('\0') != std::string_view::npos) invalid(name + " must not contain NUL characters");
+    // A header value is one line of visible ASCII: no CR/LF can smuggle another header in.
+    if (p.in == ParamIn::Header &&
+        std::any_of(s.begin(), s.end(), [](char c) { return c < 0x20 || c > 0x7e; }))
+        invalid(name + " must be printable ASCII on one line");
     if (p.min_length == 1 && s.empty()) invalid(name + " must be a non-empty string");
     // Limits count characters (code points), as the cloud's validators do, not bytes.
     const size_t length = static_cast<size_t>(std::count_if(

@@ -29,17 +29,6 @@ void require_channel_type(std::string_view channel_type) {
                 "channel type must be one of DM, GROUP, VOICE_DM, VOICE_GROUP, API");
 }
 
-// {"jsonrpc":"2.0","id":"<uuid>","method":"message.send","params":{...}}
-std::string message_send_body(std::string_view text, const ChatTarget &options,
-                              bool with_channel_type) {
-    std::string body = R"({"jsonrpc":"2.0","id":)" + json::quote(uuid_v4()) +
-                       R"(,"method":"message.send","params":{"text":)" + json::quote(text) +
-                       R"(,"roomId":)" + json::quote(options.room_id);
-    if (with_channel_type) body += R"(,"channelType":)" + json::quote(options.channel_type);
-    body += "}}";
-    return body;
-}
-
 }  // namespace
 
 Identity identity_from_json(std::string_view data_json) {
@@ -178,10 +167,16 @@ HttpRequest CloudClient::request_for(const api::OperationSpec &op,
                                             std::string(api::generation_name(generation)) +
                                             " API generation)");
     std::string query;
+    std::vector<std::pair<std::string, std::string>> headers;
     for (const api::ParamSpec &p : op.params) {
         const json::Value *v = json::member(params, p.name);
         const bool given = v && !v->IsNull();
-        if (p.in == api::ParamIn::Path) {
+        if (p.in == api::ParamIn::Header) {
+            // The price consent: the call's own, else the one the host gave the handle.
+            std::string value = given ? param_text(*v) : std::string();
+            if (value.empty() && p.name == "confirmPrice") value = options_.confirm_price;
+            if (!value.empty()) headers.emplace_back(std::string(p.header), std::move(value));
+        } else if (p.in == api::ParamIn::Path) {
             // Encoded as one segment, so "/" or ".." in a value can never change the path.
             if (!given || !v->IsString())
                 throw Error(Status::InvalidArgument, std::string(p.name) + " is required");
@@ -199,8 +194,15 @@ HttpRequest CloudClient::request_for(const api::OperationSpec &op,
             throw Error(Status::InvalidArgument, "agent id must be a UUID (8-4-4-4-12 hex digits)");
         path.replace(hole, 9, encode_path_segment(*id));
     }
-    if (op.body == api::Body::None)
-        return make_request(op.http_method, path + query, timeout_of(op));
+    HttpRequest request =
+        op.body == api::Body::None
+            ? make_request(op.http_method, path + query, timeout_of(op))
+            : make_json_request(op.http_method, path + query, body_for(op, params), timeout_of(op));
+    for (auto &header : headers) request.headers.push_back(std::move(header));
+    return request;
+}
+
+std::string CloudClient::body_for(const api::OperationSpec &op, const json::Value &params) {
     json::Document body(rapidjson::kObjectType);
     auto &alloc = body.GetAllocator();
     for (auto it = params.MemberBegin(); it != params.MemberEnd(); ++it) {
@@ -214,7 +216,7 @@ HttpRequest CloudClient::request_for(const api::OperationSpec &op,
             spec ? spec->in == api::ParamIn::Body : op.body == api::Body::Passthrough;
         if (in_body) json::set(body, key, json::Value(it->value, alloc), alloc);
     }
-    return make_json_request(op.http_method, path + query, json::stringify(body), timeout_of(op));
+    return json::stringify(body);
 }
 
 HttpRequest CloudClient::request_for(std::string_view op_name, std::string_view key,
@@ -319,7 +321,7 @@ OperationId CloudClient::call_checked(const api::OperationSpec &op, const json::
     }
     if (op.follows_job) {
         const std::string agent_id = api::string_param(op, params, "agentId").value_or("");
-        return follow_job_call(agent_id, std::move(request), op.fetch_agent_after, std::move(done),
+        return follow_job_call(op, agent_id, std::move(request), std::move(done),
                                std::move(progress));
     }
     const DataKind kind = op.shape == api::ResultShape::Array      ? DataKind::Array
@@ -422,48 +424,87 @@ OperationId CloudClient::bridge_call(std::string_view agent_id, std::string body
     request.headers.emplace_back("Content-Type", "application/json");
     request.body = std::move(body);
     request.total_timeout_ms = timeout;
-    return ops_.start(std::move(done), [request = std::move(request), kind](Operation &op) {
-        Operation *o = &op;
-        op.request(request, [o, kind](HttpResponse &&response) {
-            ErrorInfo error = error_from_response(response, ErrorFamily::JsonRpc);
-            if (!error.ok()) return o->fail(std::move(error));
-            json::Document doc;
-            ErrorInfo parse_error = parse_json_body(response, doc);
-            if (!parse_error.ok()) return o->fail(std::move(parse_error));
-            if (!doc.IsObject())
-                return o->fail(ErrorInfo::make(Status::Protocol, "bridge reply is not an object"));
-            if (auto rpc_error = jsonrpc_error(doc)) return o->fail(std::move(*rpc_error));
-            if (kind == BridgeKind::Heartbeat) {
-                // Alive = a 2xx whose body the agent wrote: a JSON-RPC response or heartbeat.ack
-                // without error. Any other 2xx (a proxy's page, {}) says nothing about the agent.
-                if (!is_heartbeat_answer(doc))
-                    return o->fail(ErrorInfo::make(
-                        Status::Protocol,
-                        "heartbeat reply is neither a JSON-RPC response nor heartbeat.ack"));
-                return o->succeed(json::stringify(doc));
-            }
-
-            const json::Value *result = json::member(doc, "result");
-            if (kind == BridgeKind::Status) {
-                if (!result || !result->IsObject())
-                    return o->fail(
-                        ErrorInfo::make(Status::Protocol, "status.get returned no result"));
-                return o->succeed(json::stringify(*result));
-            }
-            // message.send: the reply text is always present ("(no response)" as R125).
-            json::Document out;
-            if (result && result->IsObject()) {
-                out.CopyFrom(*result, out.GetAllocator());
-            } else {
-                out.SetObject();
-            }
-            auto text = json::get_string(out, "text");
-            if (!text)
-                json::set(out, "text", json::string_value("(no response)", out.GetAllocator()),
-                          out.GetAllocator());
-            o->succeed(json::stringify(out));
+    // A message carries its clientMessageId, so sending it again is safe: a cold cache's 503
+    // (retryable, Retry-After: 1) is retried with the very same body (E§2.10).
+    const int max_retries = kind == BridgeKind::Heartbeat ? 0 : options_.max_retries;
+    struct Attempt {
+        Operation *op;
+        HttpRequest request;
+        BridgeKind kind;
+        int max_retries;
+        int retries = 0;
+        void send(std::shared_ptr<Attempt> self) {
+            op->request(request, [self](HttpResponse &&response) {
+                ErrorInfo error = error_from_response(response, ErrorFamily::JsonRpc);
+                const int64_t wait = retry_delay_ms(error, self->retries, self->max_retries);
+                if (wait >= 0) {
+                    ++self->retries;
+                    log::info("bridge answered HTTP {} ({}): retry {} in {} ms", error.http_status,
+                              error.cloud_code, self->retries, wait);
+                    return self->op->after(wait, [self] { self->send(self); });
+                }
+                on_bridge_answer(*self->op, self->kind, std::move(response), std::move(error));
+            });
+        }
+    };
+    return ops_.start(
+        std::move(done), [request = std::move(request), kind, max_retries](Operation &op) {
+            auto attempt = std::make_shared<Attempt>(Attempt{&op, request, kind, max_retries});
+            attempt->send(attempt);
         });
-    });
+}
+
+void CloudClient::on_bridge_answer(Operation &op, BridgeKind kind, HttpResponse &&response,
+                                   ErrorInfo &&error) {
+    Operation *o = &op;
+    if (!error.ok()) return o->fail(std::move(error));
+    json::Document doc;
+    ErrorInfo parse_error = parse_json_body(response, doc);
+    if (!parse_error.ok()) return o->fail(std::move(parse_error));
+    if (!doc.IsObject())
+        return o->fail(ErrorInfo::make(Status::Protocol, "bridge reply is not an object"));
+    if (auto rpc_error = jsonrpc_error(doc)) return o->fail(std::move(*rpc_error));
+    if (kind == BridgeKind::Heartbeat) {
+        // Alive = a 2xx whose body the agent wrote: a JSON-RPC response or heartbeat.ack
+        // without error. Any other 2xx (a proxy's page, {}) says nothing about the agent.
+        if (!is_heartbeat_answer(doc))
+            return o->fail(ErrorInfo::make(
+                Status::Protocol,
+                "heartbeat reply is neither a JSON-RPC response nor heartbeat.ack"));
+        return o->succeed(json::stringify(doc));
+    }
+
+    const json::Value *result = json::member(doc, "result");
+    if (kind == BridgeKind::Status) {
+        if (!result || !result->IsObject())
+            return o->fail(ErrorInfo::make(Status::Protocol, "status.get returned no result"));
+        return o->succeed(json::stringify(*result));
+    }
+    // message.send: the reply text is always present ("(no response)" as R125).
+    json::Document out;
+    if (result && result->IsObject()) {
+        out.CopyFrom(*result, out.GetAllocator());
+    } else {
+        out.SetObject();
+    }
+    auto text = json::get_string(out, "text");
+    if (!text)
+        json::set(out, "text", json::string_value("(no response)", out.GetAllocator()),
+                  out.GetAllocator());
+    o->succeed(json::stringify(out));
+}
+
+std::string CloudClient::message_send_body(std::string_view text, const ChatTarget &options,
+                                           bool with_channel_type) {
+    // clientMessageId (E§2.10): the eliza cloud replays a landed turn instead of running it twice,
+    // which makes a retry safe; the milady cloud forwards it to the agent, which ignores it.
+    std::string body = R"({"jsonrpc":"2.0","id":)" + json::quote(uuid_v4()) +
+                       R"(,"method":"message.send","params":{"text":)" + json::quote(text) +
+                       R"(,"roomId":)" + json::quote(options.room_id) + R"(,"clientMessageId":)" +
+                       json::quote(uuid_v4());
+    if (with_channel_type) body += R"(,"channelType":)" + json::quote(options.channel_type);
+    body += "}}";
+    return body;
 }
 
 OperationId CloudClient::send_message_async(std::string_view agent_id, std::string_view text,

@@ -34,6 +34,11 @@ struct ClientOptions {
     // The cloud's API generation; Unknown: told by detect_generation_async before the first
     // call whose route depends on it (the handle does that for "auto").
     api::Generation generation = api::Generation::Milady;
+    // The dedicated price the host accepted (E§2.4.1), sent as X-Eliza-Dedicated-Price by the
+    // rows that can start paid compute when the call gives none; empty: never sent.
+    std::string confirm_price;
+    // Retries of an answer the cloud marks retryable, for requests safe to repeat (SPEC §2.9).
+    int max_retries = 2;
 };
 
 struct Identity {
@@ -72,7 +77,7 @@ public:
     // ---- AgentOps (api/agent_ops.hpp): the orchestration layer's calls ----
     OperationId provision(const std::string &agent_id, OpCallback done,
                           ProgressCallback progress) override {
-        return provision_async(agent_id, std::move(done), std::move(progress));
+        return start_agent_async(agent_id, std::move(done), std::move(progress));
     }
     OperationId get_agent(const std::string &agent_id, OpCallback done) override {
         return get_agent_async(agent_id, std::move(done));
@@ -112,6 +117,10 @@ public:
                                 ProgressCallback progress = {});
     OperationId resume_async(std::string_view agent_id, OpCallback done,
                              ProgressCallback progress = {});
+    // What connect needs: the agent running. Provision, or on the eliza generation wake it when
+    // it sleeps (its container is gone; wake restores its state). json = the agent record.
+    OperationId start_agent_async(std::string_view agent_id, OpCallback done,
+                                  ProgressCallback progress = {});
     // Restore the latest backup (empty backup_id) or one by id; a job answer is followed too.
     OperationId restore_async(std::string_view agent_id, std::string_view backup_id,
                               OpCallback done, ProgressCallback progress = {});
@@ -161,6 +170,9 @@ private:
     HttpRequest request_for(std::string_view op_name, std::string_view key,
                             std::string_view value) const;
     int timeout_of(const api::OperationSpec &op) const;
+    // A row's JSON body: its body parameters (Params), or everything but the path, query, header
+    // and local ones (Passthrough).
+    static std::string body_for(const api::OperationSpec &op, const json::Value &params);
     HttpRequest make_json_request(std::string_view method, std::string path, std::string body,
                                   int timeout_ms) const;
     struct JobFollower;  // job_poller.cpp: the steps of following a provisioning job
@@ -168,10 +180,16 @@ private:
     enum class DataKind { Object, Array, Optional };  // what a missing "data" means
     enum class BridgeKind { Message, Status, Heartbeat };
     OperationId envelope_call(HttpRequest request, DataKind kind, OpCallback done);
-    OperationId follow_job_call(std::string agent_id, HttpRequest first, bool fetch_agent_on_200,
-                                OpCallback done, ProgressCallback progress);
+    OperationId follow_job_call(const api::OperationSpec &spec, std::string agent_id,
+                                HttpRequest first, OpCallback done, ProgressCallback progress);
     OperationId bridge_call(std::string_view agent_id, std::string body, BridgeKind kind,
                             OpCallback done);
+    // {"jsonrpc":"2.0","id":…,"method":"message.send","params":{text, roomId, [channelType,]
+    // clientMessageId}}: a fresh id for each new message (E§2.10).
+    static std::string message_send_body(std::string_view text, const ChatTarget &target,
+                                         bool with_channel_type);
+    static void on_bridge_answer(Operation &op, BridgeKind kind, HttpResponse &&response,
+                                 ErrorInfo &&error);
 
     BaseUrl base_;
     std::string current_key() const;  // key_() or NotConnected

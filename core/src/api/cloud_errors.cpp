@@ -1,7 +1,9 @@
 #include "api/cloud_errors.hpp"
 
 #include <curl/curl.h>
+#include <sys/random.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <ctime>
@@ -72,6 +74,38 @@ Extracted extract(const json::Value &body, ErrorFamily family) {
     }
     if (!out.code) out.code = text_member(body, "code");
     return out;
+}
+
+// Codes that name a situation more precisely than their HTTP status (eliza generation, E§7.4):
+// a 429 that is a quota, not a rate limit; a 403 that is the image policy; the 428 price consent.
+void apply_code_status(ErrorInfo &info) {
+    const std::string &code = info.cloud_code;
+    if (code == "agent_quota_exceeded") {
+        info.status = Status::Quota;
+    } else if (code == "agent_image_not_allowed" || code == "agent_image_not_digest_pinned") {
+        info.status = Status::ImageRefused;
+    } else if (code == "DEDICATED_PRICE_CONFIRMATION_REQUIRED") {
+        info.status = Status::PriceConfirmation;
+    }
+}
+
+// The typed extras of an error body: retryable, the price quote of a 428, the details object.
+void read_extras(const json::Value &body, ErrorInfo &info) {
+    if (json::get_bool(body, "retryable").value_or(false)) info.retryable = true;
+    // Kept whole or not at all (a cut would not be JSON); real ones are a few hundred bytes.
+    constexpr size_t kMaxExtraBytes = 4096;
+    if (const json::Value *pricing = json::member(body, "pricing");
+        pricing && pricing->IsObject()) {
+        std::string text = json::stringify(*pricing);
+        if (text.size() <= kMaxExtraBytes) info.pricing_json = std::move(text);
+    }
+    if (const json::Value *details = json::member(body, "details");
+        details && details->IsObject()) {
+        std::string text = log::redact(json::stringify(*details));
+        json::Document check;  // the masking must have left JSON behind
+        if (text.size() <= kMaxExtraBytes && json::parse(text, check))
+            info.details_json = std::move(text);
+    }
 }
 
 bool is_insufficient_credit_code(std::string_view code) {
@@ -155,6 +189,7 @@ ErrorInfo error_from_response(const HttpResponse &response, ErrorFamily family) 
         std::optional<double> retry = number_member(doc, "retryAfter");
         if (!retry && details) retry = number_member(*details, "retryAfter");
         if (retry && *retry >= 0) info.retry_after_ms = static_cast<int64_t>(*retry * 1000.0);
+        read_extras(doc, info);
     }
     if (info.message.empty()) info.message = "HTTP " + std::to_string(code);
 
@@ -163,7 +198,19 @@ ErrorInfo error_from_response(const HttpResponse &response, ErrorFamily family) 
         if (ms >= 0) info.retry_after_ms = ms;  // the header is authoritative over the body
     }
     if (is_insufficient_credit_code(info.cloud_code)) info.status = Status::InsufficientCredits;
+    apply_code_status(info);
     return info;
+}
+
+int64_t retry_delay_ms(const ErrorInfo &error, int retries_done, int max_retries) {
+    constexpr int64_t kMaxHonouredWaitMs = 60'000;
+    if (error.ok() || !error.retryable || retries_done >= max_retries) return -1;
+    if (error.retry_after_ms >= 0)
+        return error.retry_after_ms <= kMaxHonouredWaitMs ? error.retry_after_ms : -1;
+    const int64_t base = std::min<int64_t>(500LL << std::min(retries_done, 5), 8'000);
+    unsigned char noise = 0;
+    if (getrandom(&noise, 1, 0) != 1) noise = 0;
+    return base + base * noise / 255 / 4;
 }
 
 ErrorInfo parse_json_body(const HttpResponse &response, json::Document &doc) {
@@ -195,6 +242,8 @@ ErrorInfo parse_cloud_envelope(const HttpResponse &response, json::Document &doc
                                                         : "the cloud reported failure";
         if (e.code) info.cloud_code = bounded_message(*e.code, 64);
         if (is_insufficient_credit_code(info.cloud_code)) info.status = Status::InsufficientCredits;
+        apply_code_status(info);
+        read_extras(doc, info);
     }
     return info;
 }

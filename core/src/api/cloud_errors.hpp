@@ -51,6 +51,14 @@ ErrorInfo parse_cloud_envelope(const HttpResponse &response, json::Document &doc
 // nullopt when the reply has none.
 std::optional<ErrorInfo> jsonrpc_error(const json::Value &reply);
 
+// SPEC §2.9 for a request that is safe to send again (a bridge call with a clientMessageId, a
+// stream before its first chunk): how long to wait before retry number retries_done + 1, or -1
+// when the error is not retried. Retried: what the cloud marks "retryable": true (a cold cache's
+// 503 warming, a route's 429). The wait is the cloud's Retry-After when it sent one (a wait above
+// 60 s is not retried: the error surfaces with its retry-after), else 0.5 s × 2^n capped at 8 s
+// with up to 25 % jitter.
+int64_t retry_delay_ms(const ErrorInfo &error, int retries_done, int max_retries);
+
 // Cuts text to at most max_bytes on a UTF-8 boundary and marks the cut with "…".
 std::string bounded_message(std::string_view text, size_t max_bytes = kMaxErrorMessageBytes);
 

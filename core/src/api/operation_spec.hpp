@@ -41,9 +41,10 @@ enum class Generation { Unknown, Milady, Eliza };
 std::string_view generation_name(Generation g);  // "milady", "eliza", "" (Unknown)
 
 enum class ParamType { String, Uuid, Boolean, Integer, Number, Object, StringMap, Enum };
-// Where a parameter goes: into the path template, the query string, the JSON body, or to the
-// session handler only (an optional agent id that defaults to the connected agent).
-enum class ParamIn { Path, Query, Body, Local };
+// Where a parameter goes: into the path template, the query string, the JSON body, a request
+// header (ParamSpec::header), or to the session handler only (an optional agent id that
+// defaults to the connected agent).
+enum class ParamIn { Path, Query, Body, Header, Local };
 
 struct ParamSpec {
     std::string_view name;  // the wire name, spelt as the cloud spells it
@@ -56,6 +57,7 @@ struct ParamSpec {
     int32_t min_length = -1;             // strings, in UTF-8 bytes; -1 = no limit
     int32_t max_length = -1;
     std::string_view doc = {};
+    std::string_view header = {};  // ParamIn::Header: the header's name
 };
 
 enum class Kind { Http, Session };
@@ -68,6 +70,10 @@ enum class ErrorFamily { Cloud, Bridge, Local };
 enum class Streaming { None, AgentSse };
 // What a successful envelope's "data" must be: a record, a list, or possibly nothing ({}).
 enum class ResultShape { Object, Array, Optional };
+// What a followed job's call returns once the job completed: the agent record (provision,
+// resume, wake, an auto-provisioning create), the job's result (an eliza snapshot's backup), or
+// the first answer's data (suspend, delete: the job only has to have finished).
+enum class JobEnd { Agent, JobResult, StartData };
 // Which of the client's configurable timeouts bounds the operation (ClientOptions).
 enum class Timing { Crud, Bridge, Heartbeat, Credits, Job, Stream, Login, LoginStep, Local };
 
@@ -89,7 +95,10 @@ struct OperationSpec {
     ErrorFamily errors = ErrorFamily::Cloud;
     bool idempotent = false;
     Streaming streaming = Streaming::None;
+    // 202 (or 409 with success:true) answers carry a job that is followed to its end; what the
+    // call then returns is job_end's.
     bool follows_job = false;
+    JobEnd job_end = JobEnd::Agent;
     // A job-following call whose immediate 200 is not the agent record (resume): fetch it.
     bool fetch_agent_after = false;
     Timing timing = Timing::Crud;

@@ -67,6 +67,8 @@ std::string_view in_name(ParamIn in) {
             return "query";
         case ParamIn::Body:
             return "body";
+        case ParamIn::Header:
+            return "header";
         case ParamIn::Local:
             return "local";
     }
@@ -172,6 +174,7 @@ json::Value param_json(const ParamSpec &p, Allocator &alloc) {
     if (p.min_length >= 0) json::set(v, "minLength", json::Value(p.min_length), alloc);
     if (p.max_length >= 0) json::set(v, "maxLength", json::Value(p.max_length), alloc);
     json::set(v, "doc", text(p.doc, alloc), alloc);
+    if (p.in == ParamIn::Header) json::set(v, "header", text(p.header, alloc), alloc);
     return v;
 }
 
@@ -377,8 +380,11 @@ std::vector<std::string> check_rows(std::span<const OperationSpec *const> rows,
         if (op->summary.empty()) defects.push_back(where + "no summary");
         if ((op->kind == Kind::Http) != (op->handler == Method::Http))
             defects.push_back(where + "HTTP rows, and only they, use the generic executor");
-        if (op->kind == Kind::Http && (op->http_method.empty() || op->milady_path.empty()))
+        if (op->kind == Kind::Http &&
+            (op->http_method.empty() || (op->milady_path.empty() && op->eliza_path.empty())))
             defects.push_back(where + "an HTTP row needs a method and a path");
+        if (op->job_end != JobEnd::Agent && !op->follows_job)
+            defects.push_back(where + "a job end goes with rows that follow jobs");
         if (op->kind == Kind::Http && op->errors == ErrorFamily::Bridge)
             defects.push_back(where + "the generic executor reads cloud envelopes only");
 
@@ -406,6 +412,10 @@ std::vector<std::string> check_rows(std::span<const OperationSpec *const> rows,
             if (p.in == ParamIn::Query &&
                 (p.type == ParamType::Object || p.type == ParamType::StringMap))
                 defects.push_back(pw + "query parameters are scalars");
+            if ((p.in == ParamIn::Header) != !p.header.empty())
+                defects.push_back(pw + "a header name goes with header parameters only");
+            if (p.in == ParamIn::Header && p.type != ParamType::String)
+                defects.push_back(pw + "header parameters are strings");
             if (p.min_length >= 0 && p.max_length >= 0 && p.min_length > p.max_length)
                 defects.push_back(pw + "minLength is above maxLength");
             if (p.doc.empty()) defects.push_back(pw + "no doc");

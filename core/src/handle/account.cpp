@@ -22,12 +22,14 @@ ErrorInfo try_edit(Edit edit) {
 }  // namespace
 
 Account::Account(std::optional<ConfigStore> store, std::string key, bool enabled,
-                 std::shared_ptr<Engine> engine, BaseUrl base, LoginOptions login_options)
+                 std::shared_ptr<Engine> engine, BaseUrl base, LoginOptions login_options,
+                 std::string login_session_id)
     : store_(std::move(store)),
       engine_(std::move(engine)),
       base_(std::move(base)),
       login_options_(login_options),
       key_(std::move(key)),
+      login_session_id_(std::move(login_session_id)),
       enabled_(enabled) {}
 
 std::string Account::key() const {
@@ -60,17 +62,24 @@ ErrorInfo Account::adopt(const LoginResult &result, uint64_t logouts) {
                                    "a logout came in meanwhile: the new key was not adopted");
     }
     ErrorInfo saved;
-    if (store_) saved = try_edit([&] { store_->save_login(result.api_key); });
+    if (store_) saved = try_edit([&] { store_->save_login(result.api_key, result.session_id); });
     std::lock_guard<std::mutex> lock(mutex_);
     key_ = result.api_key;
+    login_session_id_ = result.session_id;
     enabled_ = true;
     return saved;
+}
+
+Account::Revocable Account::revocable() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return {login_session_id_, key_};
 }
 
 ErrorInfo Account::forget() {
     {
         std::lock_guard<std::mutex> lock(mutex_);
         key_.clear();
+        login_session_id_.clear();
         enabled_ = false;
     }
     return store_ ? try_edit([&] { store_->clear_login(); }) : ErrorInfo{};

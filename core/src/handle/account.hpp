@@ -21,8 +21,10 @@ class Account {
 public:
     // store: where the key is saved (none with no_config_file); key and enabled: as resolved
     // from the options and the config file.
+    // login_session_id: the CLI session that handed `key` out, when known (to revoke it).
     Account(std::optional<ConfigStore> store, std::string key, bool enabled,
-            std::shared_ptr<Engine> engine, BaseUrl base, LoginOptions login_options);
+            std::shared_ptr<Engine> engine, BaseUrl base, LoginOptions login_options,
+            std::string login_session_id = {});
 
     std::string key() const;  // "" when there is none
     bool has_key() const;
@@ -39,6 +41,13 @@ public:
     // Forgets the key and disables the cloud, in memory and in the config file (blocking file
     // I/O). Returns why the file could not be updated.
     ErrorInfo forget();
+    // The key and the login session that handed it out, for a revoke before forget(); the
+    // session is "" when unknown (a key given by the host or written by hand).
+    struct Revocable {
+        std::string session_id;
+        std::string key;
+    };
+    Revocable revocable() const;
 
     // The login component (for the steps of a login the host drives; no claim).
     std::shared_ptr<CloudLogin> login_component();
@@ -59,6 +68,7 @@ private:
 
     mutable std::mutex mutex_;
     std::string key_;
+    std::string login_session_id_;
     bool enabled_ = false;
     std::shared_ptr<CloudLogin> login_;  // created at the first login
     uint64_t login_request_ = 0;         // 0 = no login request in progress

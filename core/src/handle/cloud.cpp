@@ -38,7 +38,8 @@ Cloud::Cloud(ResolvedOptions o)
               // The caller already has its Cancelled outcome: a new login must be possible now.
               if (op.handler == Method::Login) account_.release_login(id);
           }),
-      account_(std::move(o.store), std::move(o.api_key), o.enabled, o.engine, o.base, o.login) {
+      account_(std::move(o.store), std::move(o.api_key), o.enabled, o.engine, o.base, o.login,
+               std::move(o.login_session_id)) {
     // One client for the handle's life; it reads the account's key for each request.
     client_ = std::make_shared<CloudClient>(
         engine_, base_,

@@ -129,6 +129,10 @@ private:
     // error, or Cancelled when a logout began since the login started (nothing changed).
     ErrorInfo store_login(uint64_t id, const LoginResult &result, uint64_t logouts);
     void complete_logout(uint64_t id);
+    // Revokes the account's key with the CLI session that handed it out (best effort; where the
+    // cloud has the route), then runs then on the handle's worker.
+    void revoke_key(const std::string &session_id, const std::string &key,
+                    std::function<void()> then);
     std::shared_ptr<CloudManager> manager(bool create);
     std::shared_ptr<CloudRuntimeProxy> proxy() const;  // throws NotConnected
     void on_state(const StateChange &change);

@@ -99,7 +99,8 @@ Cloud::CancelFn Cloud::launch_login_session_poll(const Request &r, uint64_t id) 
     std::shared_ptr<CloudLogin> login = account_.login_component();
     const uint64_t logouts = account_.logouts();
     const OperationId op = login->poll_session_async(
-        r.session_id, gated([this, id, logouts](LoginPollOutcome &&outcome) {
+        r.session_id,
+        gated([this, id, logouts, session_id = r.session_id](LoginPollOutcome &&outcome) {
             using Kind = LoginPollOutcome::Kind;
             switch (outcome.kind) {
                 case Kind::Pending:
@@ -120,10 +121,12 @@ Cloud::CancelFn Cloud::launch_login_session_poll(const Request &r, uint64_t id) 
             result.api_key = std::move(outcome.api_key);
             result.key_prefix = std::move(outcome.key_prefix);
             result.expires_at = std::move(outcome.expires_at);
+            result.session_id = session_id;
             // Saving the key is file I/O under a lock file: not for the I/O thread.
             post_work(gated([this, id, logouts, result = std::move(result)] {
                 const ErrorInfo saved = store_login(id, result, logouts);
                 if (saved.status == Status::Cancelled) {
+                    revoke_key(result.session_id, result.api_key, [] {});
                     finish(id, saved, {});
                     return;
                 }
@@ -146,6 +149,8 @@ void Cloud::complete_login(uint64_t id, const LoginResult &result, uint64_t logo
     const ErrorInfo saved = store_login(id, result, logouts);
     account_.release_login(id);
     if (saved.status == Status::Cancelled) {
+        // Minted but never used: it must not stay valid in the cloud either.
+        revoke_key(result.session_id, result.api_key, [] {});
         finish(id, saved, {});
         return;
     }
@@ -198,19 +203,50 @@ Cloud::CancelFn Cloud::launch_logout(uint64_t id) {
         manager = manager_;
     }
     account_.begin_logout();  // no login in progress may bring the key back
+    // The key goes with the session that handed it out: revoked in the cloud, then forgotten.
+    auto forget = [this, id] {
+        const Account::Revocable revocable = account_.revocable();
+        revoke_key(revocable.session_id, revocable.key, gated([this, id] { complete_logout(id); }));
+    };
     if (!manager) {
-        post_work(gated([this, id] { complete_logout(id); }));
+        post_work(gated(forget));
         return {};
     }
     // Disconnect first (with the final backup, while the key still works), then forget the key.
-    const ManagerOpId op = manager->disconnect_async(gated([this, id](const ErrorInfo &error) {
-        if (error.status == Status::Cancelled) {
-            finish(id, error, {});
-            return;
-        }
-        post_work(gated([this, id] { complete_logout(id); }));
-    }));
+    const ManagerOpId op =
+        manager->disconnect_async(gated([this, id, forget](const ErrorInfo &error) {
+            if (error.status == Status::Cancelled) {
+                finish(id, error, {});
+                return;
+            }
+            post_work(gated(forget));
+        }));
     return cancel_of(manager, op);
+}
+
+void Cloud::revoke_key(const std::string &session_id, const std::string &key,
+                       std::function<void()> then) {
+    // The seeds' cloud has no revoke route; the eliza cloud's DELETE answers 204 (E§1.5).
+    if (session_id.empty() || key.empty() || client_->generation() == api::Generation::Milady) {
+        post_work(std::move(then));
+        return;
+    }
+    const std::string prefix = key.substr(0, 12);
+    try {
+        account_.login_component()->revoke_async(
+            session_id, key,
+            gated([this, prefix, then = std::move(then)](ErrorInfo &&error) mutable {
+                if (error.ok()) {
+                    log::info("[cloud] API key {}… revoked", prefix);
+                } else {
+                    log::warn("[cloud] API key {}… was not revoked: {}", prefix, error.message);
+                }
+                post_work(std::move(then));
+            }));
+    } catch (const Error &e) {
+        log::warn("[cloud] API key {}… was not revoked: {}", prefix, e.what());
+        post_work(std::move(then));
+    }
 }
 
 void Cloud::complete_logout(uint64_t id) {

@@ -56,6 +56,15 @@ constexpr std::array kOptions{
               "the cloud's API generation: auto (detected once, then cached), milady or eliza "
               "(config cloud.apiGeneration)",
               false),
+    EC_OPTION(confirm_price, String, "",
+              "the dedicated price the user accepted (pricing.acceptanceValue of a "
+              "PriceConfirmation error), sent by the calls that can start paid compute; empty: "
+              "never sent",
+              false),
+    EC_OPTION(site_url, String, "",
+              "the browser site for login and billing pages when it is not the API origin "
+              "(config cloud.siteUrl; default: derived from base_url)",
+              false),
 };
 
 #undef EC_OPTION

@@ -20,8 +20,8 @@ struct OperationTable::Pending {
 namespace {
 
 // The JSON a failure event carries: the details the cloud sent, under the names the bindings read
-// (httpStatus, code, retryAfterMs, requiredBalance, currentBalance); absent fields are left out,
-// and "" when there is nothing to add.
+// (httpStatus, code, retryAfterMs, requiredBalance, currentBalance, retryable, pricing, details);
+// absent fields are left out, and "" when there is nothing to add.
 std::string failure_details_json(const ErrorInfo &error) {
     json::Document doc(rapidjson::kObjectType);
     auto &alloc = doc.GetAllocator();
@@ -35,6 +35,14 @@ std::string failure_details_json(const ErrorInfo &error) {
     }
     if (!std::isnan(error.current_balance)) {
         doc.AddMember("currentBalance", error.current_balance, alloc);
+    }
+    if (error.retryable) doc.AddMember("retryable", true, alloc);
+    for (auto [name, text] :
+         {std::pair<const char *, const std::string &>{"pricing", error.pricing_json},
+          {"details", error.details_json}}) {
+        json::Document extra;
+        if (!text.empty() && json::parse(text, extra) && extra.IsObject())
+            doc.AddMember(rapidjson::StringRef(name), json::Value(extra, alloc), alloc);
     }
     return doc.ObjectEmpty() ? std::string() : json::stringify(doc);
 }

@@ -77,9 +77,12 @@ ResolvedOptions resolve_options(const ec_cloud_options &o) {
         r.engine = shared_engine(std::move(spec));
     }
     // The engine's policy decides: it is also the one checked on every connection.
-    r.base = BaseUrl::from_config(o.base_url ? o.base_url : config.base_url, r.engine->policy());
+    r.base = BaseUrl::from_config(o.base_url ? o.base_url : config.base_url, r.engine->policy(),
+                                  o.site_url && *o.site_url ? o.site_url : config.site_url);
 
     r.api_key = std::string(trim(o.api_key ? o.api_key : config.api_key));
+    // The config's login session belongs to the config's key only.
+    if (!o.api_key) r.login_session_id = config.login_session_id;
     r.enabled = config.enabled.value_or(!r.api_key.empty());
 
     r.client.crud_timeout_ms = to_int(pick(o.request_timeout_ms, 0, 30'000));
@@ -114,6 +117,12 @@ ResolvedOptions resolve_options(const ec_cloud_options &o) {
         log::warn("[config] cloud.apiGeneration \"{}\" is not auto, milady or eliza; detecting it",
                   config.api_generation);
     }
+
+    r.client.confirm_price = o.confirm_price ? o.confirm_price : "";
+    if (r.client.confirm_price.size() > 256 ||
+        std::any_of(r.client.confirm_price.begin(), r.client.confirm_price.end(),
+                    [](char c) { return c < 0x20 || c > 0x7e; }))
+        invalid("confirm_price must be printable ASCII on one line (at most 256 characters)");
 
     r.event_queue_capacity = o.event_queue_capacity;
     r.forward_logs = o.forward_logs != 0;

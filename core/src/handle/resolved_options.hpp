@@ -24,6 +24,7 @@ struct ResolvedOptions {
     std::string config_path;           // "" with no_config_file
     std::optional<ConfigStore> store;  // none with no_config_file
     std::string api_key;               // "" = none
+    std::string login_session_id;      // the session that handed out a key from the config
     bool enabled = false;              // effective cloud.enabled
     ClientOptions client;
     LoginOptions login;

@@ -33,17 +33,32 @@ std::string normalise_site_url(std::string_view configured) {
     return std::string(url);
 }
 
-BaseUrl BaseUrl::from_config(std::string_view configured, const UrlPolicy &policy) {
+std::string browser_site_for(std::string_view api_origin) {
+    if (api_origin == "https://api.eliza.app") return "https://eliza.app";
+    if (api_origin == "https://api.elizacloud.ai") return "https://www.elizacloud.ai";
+    return std::string(api_origin);
+}
+
+BaseUrl BaseUrl::from_config(std::string_view configured, const UrlPolicy &policy,
+                             std::string_view site) {
     BaseUrl base;
     base.site_url = normalise_site_url(configured);
     UrlVerdict verdict = policy.check_base_url(base.site_url);
     if (!verdict.ok()) throw Error(verdict.error);
     base.api_url = base.site_url + "/api/v1";
+    if (trim(site).empty()) {
+        base.browser_url = browser_site_for(base.site_url);
+    } else {
+        // Where the user's browser goes: held to the same policy as the API origin.
+        base.browser_url = normalise_site_url(site);
+        UrlVerdict site_verdict = policy.check_base_url(base.browser_url);
+        if (!site_verdict.ok()) throw Error(site_verdict.error);
+    }
     return base;
 }
 
 std::string BaseUrl::top_up_url() const {
-    return site_url + "/dashboard/settings?tab=billing";
+    return (browser_url.empty() ? site_url : browser_url) + "/dashboard/settings?tab=billing";
 }
 
 std::string encode_path_segment(std::string_view segment) {

@@ -15,17 +15,25 @@ namespace elizacloud {
 inline constexpr std::string_view kDefaultSiteUrl = "https://www.elizacloud.ai";
 
 struct BaseUrl {
-    std::string site_url;  // e.g. https://www.elizacloud.ai (no trailing slash)
+    std::string site_url;  // the API origin, e.g. https://www.elizacloud.ai (no trailing slash)
     std::string api_url;   // site_url + "/api/v1"
+    // The browser site (login and billing pages). The same host as the API on the seeds' cloud;
+    // the live cloud splits them (E§0): api.eliza.app serves the API, eliza.app the pages.
+    std::string browser_url;
 
-    // Normalises and validates a configured base URL (empty or blank = kDefaultSiteUrl) against
-    // the policy. Throws Error with the policy's status (UrlBlocked / InvalidArgument) and
-    // message when it is refused.
-    static BaseUrl from_config(std::string_view configured, const UrlPolicy &policy);
+    // Normalises and validates a configured base URL (empty or blank = kDefaultSiteUrl) and the
+    // browser site (empty = derived from the base URL) against the policy. Throws Error with the
+    // policy's status (UrlBlocked / InvalidArgument) and message when one is refused.
+    static BaseUrl from_config(std::string_view configured, const UrlPolicy &policy,
+                               std::string_view site = {});
 
-    // {site}/dashboard/settings?tab=billing
+    // {browser site}/dashboard/settings?tab=billing
     std::string top_up_url() const;
 };
+
+// The browser site of an API origin: https://api.eliza.app → https://eliza.app,
+// https://api.elizacloud.ai → https://www.elizacloud.ai, any other origin → itself.
+std::string browser_site_for(std::string_view api_origin);
 
 // The normalisation alone (no policy check): trims blanks, drops trailing slashes, then one
 // trailing "/api/v1" (any case) and the slashes before it. Empty input gives kDefaultSiteUrl.

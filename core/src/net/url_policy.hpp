@@ -18,7 +18,10 @@ namespace elizacloud {
 
 struct UrlPolicyOptions {
     // Hosts (and their subdomains) a base URL may name. Extended, never replaced, by config.
-    std::vector<std::string> allowed_hosts{"elizacloud.ai", "www.elizacloud.ai", "cloud.milady.ai"};
+    // The seeds' cloud, and the live cloud's split origins (E§0).
+    std::vector<std::string> allowed_hosts{"elizacloud.ai",     "www.elizacloud.ai",
+                                           "api.elizacloud.ai", "cloud.milady.ai",
+                                           "eliza.app",         "api.eliza.app"};
     // Development opt-in (ELIZACLOUD_INSECURE_LOCAL=1 or the option flag): allow http:// and
     // loopback hosts/addresses only. Never the default.
     bool insecure_local = false;

@@ -492,6 +492,9 @@ RestResponse RestApi::agents_create(const std::string &body) {
         json::set(params, "agentConfig", json::Value(*config, alloc), alloc);
     if (env && env->IsObject())
         json::set(params, "environmentVars", json::Value(*env, alloc), alloc);
+    // Seed 000's create only creates; starting (and paying) is POST …/provision. The eliza cloud
+    // would start an eager tier at once otherwise (E§2.4); the milady cloud ignores the field.
+    json::set(params, "autoProvision", json::Value(false), alloc);
     const std::string text = json::stringify(params);
 
     json::Document agent = parse_result(run(parse_request("agents.create", text.c_str())));

@@ -31,6 +31,13 @@ RestError rest_error(Status status) {
             return {502, "The cloud agent reported an error"};
         case Status::Generation:
             return {502, "Eliza Cloud's API generation could not be told or does not offer this"};
+        case Status::PriceConfirmation:
+            return {428,
+                    "Starting dedicated compute needs the quoted price confirmed (confirm_price)"};
+        case Status::Quota:
+            return {403, "The organisation's Eliza Cloud agent quota is reached"};
+        case Status::ImageRefused:
+            return {403, "Eliza Cloud refused the agent's Docker image"};
         case Status::InsufficientCredits:
             return {402, "Insufficient Eliza Cloud credits"};
         case Status::NotFound:

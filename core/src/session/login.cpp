@@ -57,7 +57,8 @@ HttpRequest create_session_request(const BaseUrl &base, int timeout_ms) {
 
 // The page where the user completes the session's login.
 std::string login_page(const BaseUrl &base, const std::string &session_id) {
-    return base.site_url + "/auth/cli-login?session=" + encode_query_value(session_id);
+    const std::string &site = base.browser_url.empty() ? base.site_url : base.browser_url;
+    return site + "/auth/cli-login?session=" + encode_query_value(session_id);
 }
 
 HttpRequest poll_session_request(const BaseUrl &base, const std::string &session_id,
@@ -311,6 +312,7 @@ struct CloudLogin::Flow : std::enable_shared_from_this<Flow> {
         result->api_key = std::move(outcome.api_key);
         result->key_prefix = std::move(outcome.key_prefix);
         result->expires_at = std::move(outcome.expires_at);
+        result->session_id = session_id;
         log::info("cloud login: received API key {}…", result->key_prefix);
         HttpRequest request =
             login_request("GET", base->api_url + "/user", options->request_timeout_ms);
@@ -414,6 +416,26 @@ OperationId CloudLogin::poll_session_async(const std::string &session_id, Sessio
 
 std::string CloudLogin::browser_url(const std::string &session_id) const {
     return login_page(base_, session_id);
+}
+
+OperationId CloudLogin::revoke_async(const std::string &session_id, const std::string &api_key,
+                                     Revoked done) {
+    if (!is_uuid(session_id)) throw Error(Status::InvalidArgument, "session id must be a UUID");
+    HttpRequest request = login_request(
+        "DELETE", base_.site_url + "/api/auth/cli-session/" + encode_path_segment(session_id),
+        options_.request_timeout_ms);
+    request.headers.emplace_back("Authorization", "Bearer " + api_key);
+    return ops_.start(
+        [done = std::move(done)](OpResult &&r) {
+            if (done) done(std::move(r.error));
+        },
+        [request = std::move(request)](Operation &op) {
+            op.request(request, [&op](HttpResponse &&response) {
+                ErrorInfo error = error_from_response(response, ErrorFamily::Bare);
+                if (!error.ok()) return op.fail(std::move(error));
+                op.succeed({});
+            });
+        });
 }
 
 void CloudLogin::cancel(OperationId id) {

@@ -32,6 +32,7 @@ struct LoginResult {
     std::string user_id;                    // from GET /api/v1/user; empty if that call failed
     std::string organization_id;
     ErrorInfo identity_error;  // why user_id is empty; the key is still good
+    std::string session_id;    // the CLI session that handed the key out (to revoke it later)
 
     // {"apiKey","keyPrefix","expiresAt","userId","organizationId"} (userId/organizationId null
     // when unknown). Contains the key: for the host, never for logs.
@@ -88,6 +89,12 @@ public:
     OperationId poll_session_async(const std::string &session_id, SessionPolled done);
     // The page where the user completes session_id's login.
     std::string browser_url(const std::string &session_id) const;
+    // [any thread] Revokes the key session_id handed out (E§1.5: DELETE with the key as Bearer;
+    // the eliza generation). Ok on 204; a cloud without the route (404, 405) fails with
+    // NotFound. done runs on the I/O thread; the key appears in no log or error.
+    using Revoked = std::function<void(ErrorInfo &&error)>;
+    OperationId revoke_async(const std::string &session_id, const std::string &api_key,
+                             Revoked done);
 
     // [any thread] Ends that login (or step) promptly with Cancelled.
     void cancel(OperationId id);

@@ -137,6 +137,8 @@ CloudSettings read_settings(const json::Value *cloud) {
         bounded_int(backup, "autoBackupIntervalMs", 1, s.auto_backup_interval_ms);
     s.insecure_local = json::get_bool(*cloud, "insecureLocal").value_or(false);
     s.api_generation = json::get_string(*cloud, "apiGeneration").value_or("");
+    s.site_url = json::get_string(*cloud, "siteUrl").value_or("");
+    s.login_session_id = json::get_string(*cloud, "loginSessionId").value_or("");
     return s;
 }
 
@@ -309,11 +311,17 @@ void ConfigStore::update_cloud(const CloudEdit &edit) {
     replace_file_atomically(target, serialize(doc, raw.HasParseError() ? nullptr : &raw), 0600);
 }
 
-void ConfigStore::save_login(std::string_view api_key) {
+void ConfigStore::save_login(std::string_view api_key, std::string_view login_session_id) {
     if (trim(api_key).empty()) throw Error(Status::InvalidArgument, "API key is empty");
-    update_cloud([api_key](json::Value &cloud, json::Document::AllocatorType &alloc) {
+    update_cloud([api_key, login_session_id](json::Value &cloud,
+                                             json::Document::AllocatorType &alloc) {
         json::set(cloud, "apiKey", json::string_value(api_key, alloc), alloc);
         json::set(cloud, "enabled", json::Value(true), alloc);
+        // The session that handed the key out: what a logout revokes it by (E§1.5).
+        while (cloud.EraseMember("loginSessionId")) {
+        }
+        if (!login_session_id.empty())
+            json::set(cloud, "loginSessionId", json::string_value(login_session_id, alloc), alloc);
     });
     warn_if_directory_open(write_target(path_));
 }
@@ -323,6 +331,8 @@ void ConfigStore::clear_login() {
         // EraseMember keeps the order of the other members (RemoveMember would not); a
         // hand-edited file may even hold the key twice.
         while (cloud.EraseMember("apiKey")) {
+        }
+        while (cloud.EraseMember("loginSessionId")) {
         }
         json::set(cloud, "enabled", json::Value(false), alloc);
     });

@@ -28,6 +28,8 @@ struct CloudSettings {
     int64_t auto_backup_interval_ms = 60000;  // cloud.backup.autoBackupIntervalMs
     bool insecure_local = false;              // cloud.insecureLocal (http/loopback for dev)
     std::string api_generation;               // cloud.apiGeneration, verbatim; empty when absent
+    std::string site_url;                     // cloud.siteUrl: the browser site; empty = derived
+    std::string login_session_id;             // cloud.loginSessionId: the key's CLI session
 
     // The key is non-empty after trimming whitespace (R92).
     bool has_api_key() const;
@@ -64,10 +66,12 @@ public:
     // untouched. The written file has mode 0600; missing directories are created 0700.
     void update_cloud(const CloudEdit &edit);
 
-    // cloud.apiKey = key, cloud.enabled = true; other cloud fields kept. Empty key →
+    // cloud.apiKey = key, cloud.enabled = true, cloud.loginSessionId = the CLI session that
+    // handed the key out (removed when empty); other cloud fields kept. Empty key →
     // InvalidArgument.
-    void save_login(std::string_view api_key);
-    // Removes cloud.apiKey and sets cloud.enabled = false (so {"enabled":false} when absent).
+    void save_login(std::string_view api_key, std::string_view login_session_id = {});
+    // Removes cloud.apiKey and cloud.loginSessionId and sets cloud.enabled = false (so
+    // {"enabled":false} when absent).
     void clear_login();
 
 private:

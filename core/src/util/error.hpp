@@ -29,6 +29,9 @@ struct ErrorInfo {
     int64_t retry_after_ms = -1;  // from Retry-After / retryAfter, -1 if absent
     double required_balance = std::nan("");  // 402 figures, NaN if absent
     double current_balance = std::nan("");
+    bool retryable = false;    // the body said "retryable": true (eliza generation)
+    std::string pricing_json;  // 428 price consent: the cloud's "pricing" object, as JSON
+    std::string details_json;  // the body's "details" object (quota figures …), as JSON
 
     bool ok() const { return status == Status::Ok; }
     static ErrorInfo make(Status s, std::string msg) {

@@ -32,6 +32,16 @@ class AgentsCreateParams(TypedDict):
     agentConfig: NotRequired[Mapping[str, Any]]
     #: environment variables for the agent
     environmentVars: NotRequired[Mapping[str, str]]
+    #: eliza: start the agent too when its tier is eager (default true there)
+    autoProvision: NotRequired[bool]
+    #: eliza: create a new agent even when the organisation has a live one
+    forceCreate: NotRequired[bool]
+    #: eliza: a custom image (digest-pinned, from an allowed registry)
+    dockerImage: NotRequired[str]
+    #: eliza: ask for a dedicated, always-on agent
+    alwaysOn: NotRequired[bool]
+    #: the dedicated price the user accepted (pricing.acceptanceValue of a PriceConfirmation error)
+    confirmPrice: NotRequired[str]
 
 
 class AgentsDeleteParams(TypedDict):
@@ -57,10 +67,21 @@ class AgentsProvisionParams(TypedDict):
 
     #: the agent's id
     agentId: Required[str]
+    #: the dedicated price the user accepted (pricing.acceptanceValue of a PriceConfirmation error)
+    confirmPrice: NotRequired[str]
 
 
 class AgentsResumeParams(TypedDict):
     """Parameters of ``agents.resume`` (wire names)."""
+
+    #: the agent's id
+    agentId: Required[str]
+    #: the dedicated price the user accepted (pricing.acceptanceValue of a PriceConfirmation error)
+    confirmPrice: NotRequired[str]
+
+
+class AgentsSleepParams(TypedDict):
+    """Parameters of ``agents.sleep`` (wire names)."""
 
     #: the agent's id
     agentId: Required[str]
@@ -71,6 +92,19 @@ class AgentsSuspendParams(TypedDict):
 
     #: the agent's id
     agentId: Required[str]
+
+
+class AgentsWakeParams(TypedDict):
+    """Parameters of ``agents.wake`` (wire names)."""
+
+    #: the agent's id
+    agentId: Required[str]
+    #: the dedicated price the user accepted (pricing.acceptanceValue of a PriceConfirmation error)
+    confirmPrice: NotRequired[str]
+    #: wake from this (validated) backup instead of the latest
+    restoreBackupId: NotRequired[str]
+    #: boot empty, accepting the loss of the agent's saved state
+    forceFreshBoot: NotRequired[bool]
 
 
 class BackupsListParams(TypedDict):
@@ -259,16 +293,28 @@ class AgentsResource(SyncResource):
         character_id: str | None = None,
         config: Mapping[str, Any] | None = None,
         environment: Mapping[str, str] | None = None,
+        auto_provision: bool | None = None,
+        force_create: bool | None = None,
+        docker_image: str | None = None,
+        always_on: bool | None = None,
+        confirm_price: str | None = None,
+        on_progress: SyncProgressCallback | None = None,
         timeout: float | None = None,
     ) -> AgentCreated:
-        """Creates an agent; it starts only when provisioned.
+        """Creates an agent (milady: it starts when provisioned; eliza: an eager tier is started too, and its provisioning job followed).
 
         ``agents.create``: POST /api/v1/milady/agents.
+        Follows the provisioning job; ``on_progress`` receives its events.
 
         :param name: the agent's name
         :param character_id: an existing character of the organisation to build the agent from
         :param config: agent configuration
         :param environment: environment variables for the agent
+        :param auto_provision: eliza: start the agent too when its tier is eager (default true there)
+        :param force_create: eliza: create a new agent even when the organisation has a live one
+        :param docker_image: eliza: a custom image (digest-pinned, from an allowed registry)
+        :param always_on: eliza: ask for a dedicated, always-on agent
+        :param confirm_price: the dedicated price the user accepted (pricing.acceptanceValue of a PriceConfirmation error)
         """
         params: dict[str, Any] = {"agentName": name}
         if character_id is not None:
@@ -277,23 +323,39 @@ class AgentsResource(SyncResource):
             params["agentConfig"] = dict(config)
         if environment is not None:
             params["environmentVars"] = dict(environment)
-        result = self._client._call_operation("agents.create", params, timeout=timeout)
+        if auto_provision is not None:
+            params["autoProvision"] = auto_provision
+        if force_create is not None:
+            params["forceCreate"] = force_create
+        if docker_image is not None:
+            params["dockerImage"] = docker_image
+        if always_on is not None:
+            params["alwaysOn"] = always_on
+        if confirm_price is not None:
+            params["confirmPrice"] = confirm_price
+        result = self._client._call_operation(
+            "agents.create", params, timeout=timeout, on_progress=on_progress
+        )
         return cast("AgentCreated", result)
 
     def delete(
         self,
         agent_id: str,
         *,
+        on_progress: SyncProgressCallback | None = None,
         timeout: float | None = None,
     ) -> None:
         """Deletes an agent and its backups.
 
         ``agents.delete``: DELETE /api/v1/milady/agents/{agentId}.
+        Follows the provisioning job; ``on_progress`` receives its events.
 
         :param agent_id: the agent's id
         """
         params: dict[str, Any] = {"agentId": agent_id}
-        self._client._call_operation("agents.delete", params, timeout=timeout)
+        self._client._call_operation(
+            "agents.delete", params, timeout=timeout, on_progress=on_progress
+        )
 
     def get(
         self,
@@ -328,6 +390,7 @@ class AgentsResource(SyncResource):
         self,
         agent_id: str,
         *,
+        confirm_price: str | None = None,
         on_progress: SyncProgressCallback | None = None,
         timeout: float | None = None,
     ) -> Agent:
@@ -337,8 +400,11 @@ class AgentsResource(SyncResource):
         Follows the provisioning job; ``on_progress`` receives its events.
 
         :param agent_id: the agent's id
+        :param confirm_price: the dedicated price the user accepted (pricing.acceptanceValue of a PriceConfirmation error)
         """
         params: dict[str, Any] = {"agentId": agent_id}
+        if confirm_price is not None:
+            params["confirmPrice"] = confirm_price
         result = self._client._call_operation(
             "agents.provision", params, timeout=timeout, on_progress=on_progress
         )
@@ -348,6 +414,7 @@ class AgentsResource(SyncResource):
         self,
         agent_id: str,
         *,
+        confirm_price: str | None = None,
         on_progress: SyncProgressCallback | None = None,
         timeout: float | None = None,
     ) -> Agent:
@@ -357,10 +424,33 @@ class AgentsResource(SyncResource):
         Follows the provisioning job; ``on_progress`` receives its events.
 
         :param agent_id: the agent's id
+        :param confirm_price: the dedicated price the user accepted (pricing.acceptanceValue of a PriceConfirmation error)
+        """
+        params: dict[str, Any] = {"agentId": agent_id}
+        if confirm_price is not None:
+            params["confirmPrice"] = confirm_price
+        result = self._client._call_operation(
+            "agents.resume", params, timeout=timeout, on_progress=on_progress
+        )
+        return cast("Agent", result)
+
+    def sleep(
+        self,
+        agent_id: str,
+        *,
+        on_progress: SyncProgressCallback | None = None,
+        timeout: float | None = None,
+    ) -> Agent:
+        """Backs an agent's state up and removes its container (status sleeping, no compute cost), following the job.
+
+        ``agents.sleep``: POST /api/v1/eliza/agents/{agentId}/sleep.
+        Follows the provisioning job; ``on_progress`` receives its events.
+
+        :param agent_id: the agent's id
         """
         params: dict[str, Any] = {"agentId": agent_id}
         result = self._client._call_operation(
-            "agents.resume", params, timeout=timeout, on_progress=on_progress
+            "agents.sleep", params, timeout=timeout, on_progress=on_progress
         )
         return cast("Agent", result)
 
@@ -368,17 +458,53 @@ class AgentsResource(SyncResource):
         self,
         agent_id: str,
         *,
+        on_progress: SyncProgressCallback | None = None,
         timeout: float | None = None,
     ) -> AgentAction:
         """Stops an agent after a pre-shutdown backup.
 
         ``agents.suspend``: POST /api/v1/milady/agents/{agentId}/suspend.
+        Follows the provisioning job; ``on_progress`` receives its events.
 
         :param agent_id: the agent's id
         """
         params: dict[str, Any] = {"agentId": agent_id}
-        result = self._client._call_operation("agents.suspend", params, timeout=timeout)
+        result = self._client._call_operation(
+            "agents.suspend", params, timeout=timeout, on_progress=on_progress
+        )
         return cast("AgentAction", result)
+
+    def wake(
+        self,
+        agent_id: str,
+        *,
+        confirm_price: str | None = None,
+        restore_backup_id: str | None = None,
+        force_fresh_boot: bool | None = None,
+        on_progress: SyncProgressCallback | None = None,
+        timeout: float | None = None,
+    ) -> Agent:
+        """Wakes a sleeping agent in a new container from its latest (or a chosen) backup, following the job.
+
+        ``agents.wake``: POST /api/v1/eliza/agents/{agentId}/wake.
+        Follows the provisioning job; ``on_progress`` receives its events.
+
+        :param agent_id: the agent's id
+        :param confirm_price: the dedicated price the user accepted (pricing.acceptanceValue of a PriceConfirmation error)
+        :param restore_backup_id: wake from this (validated) backup instead of the latest
+        :param force_fresh_boot: boot empty, accepting the loss of the agent's saved state
+        """
+        params: dict[str, Any] = {"agentId": agent_id}
+        if confirm_price is not None:
+            params["confirmPrice"] = confirm_price
+        if restore_backup_id is not None:
+            params["restoreBackupId"] = restore_backup_id
+        if force_fresh_boot is not None:
+            params["forceFreshBoot"] = force_fresh_boot
+        result = self._client._call_operation(
+            "agents.wake", params, timeout=timeout, on_progress=on_progress
+        )
+        return cast("Agent", result)
 
 
 class AsyncAgentsResource(AsyncResource):
@@ -391,16 +517,28 @@ class AsyncAgentsResource(AsyncResource):
         character_id: str | None = None,
         config: Mapping[str, Any] | None = None,
         environment: Mapping[str, str] | None = None,
+        auto_provision: bool | None = None,
+        force_create: bool | None = None,
+        docker_image: str | None = None,
+        always_on: bool | None = None,
+        confirm_price: str | None = None,
+        on_progress: AsyncProgressCallback | None = None,
         timeout: float | None = None,
     ) -> AgentCreated:
-        """Creates an agent; it starts only when provisioned.
+        """Creates an agent (milady: it starts when provisioned; eliza: an eager tier is started too, and its provisioning job followed).
 
         ``agents.create``: POST /api/v1/milady/agents.
+        Follows the provisioning job; ``on_progress`` receives its events.
 
         :param name: the agent's name
         :param character_id: an existing character of the organisation to build the agent from
         :param config: agent configuration
         :param environment: environment variables for the agent
+        :param auto_provision: eliza: start the agent too when its tier is eager (default true there)
+        :param force_create: eliza: create a new agent even when the organisation has a live one
+        :param docker_image: eliza: a custom image (digest-pinned, from an allowed registry)
+        :param always_on: eliza: ask for a dedicated, always-on agent
+        :param confirm_price: the dedicated price the user accepted (pricing.acceptanceValue of a PriceConfirmation error)
         """
         params: dict[str, Any] = {"agentName": name}
         if character_id is not None:
@@ -409,23 +547,39 @@ class AsyncAgentsResource(AsyncResource):
             params["agentConfig"] = dict(config)
         if environment is not None:
             params["environmentVars"] = dict(environment)
-        result = await self._client._call_operation("agents.create", params, timeout=timeout)
+        if auto_provision is not None:
+            params["autoProvision"] = auto_provision
+        if force_create is not None:
+            params["forceCreate"] = force_create
+        if docker_image is not None:
+            params["dockerImage"] = docker_image
+        if always_on is not None:
+            params["alwaysOn"] = always_on
+        if confirm_price is not None:
+            params["confirmPrice"] = confirm_price
+        result = await self._client._call_operation(
+            "agents.create", params, timeout=timeout, on_progress=on_progress
+        )
         return cast("AgentCreated", result)
 
     async def delete(
         self,
         agent_id: str,
         *,
+        on_progress: AsyncProgressCallback | None = None,
         timeout: float | None = None,
     ) -> None:
         """Deletes an agent and its backups.
 
         ``agents.delete``: DELETE /api/v1/milady/agents/{agentId}.
+        Follows the provisioning job; ``on_progress`` receives its events.
 
         :param agent_id: the agent's id
         """
         params: dict[str, Any] = {"agentId": agent_id}
-        await self._client._call_operation("agents.delete", params, timeout=timeout)
+        await self._client._call_operation(
+            "agents.delete", params, timeout=timeout, on_progress=on_progress
+        )
 
     async def get(
         self,
@@ -460,6 +614,7 @@ class AsyncAgentsResource(AsyncResource):
         self,
         agent_id: str,
         *,
+        confirm_price: str | None = None,
         on_progress: AsyncProgressCallback | None = None,
         timeout: float | None = None,
     ) -> Agent:
@@ -469,8 +624,11 @@ class AsyncAgentsResource(AsyncResource):
         Follows the provisioning job; ``on_progress`` receives its events.
 
         :param agent_id: the agent's id
+        :param confirm_price: the dedicated price the user accepted (pricing.acceptanceValue of a PriceConfirmation error)
         """
         params: dict[str, Any] = {"agentId": agent_id}
+        if confirm_price is not None:
+            params["confirmPrice"] = confirm_price
         result = await self._client._call_operation(
             "agents.provision", params, timeout=timeout, on_progress=on_progress
         )
@@ -480,6 +638,7 @@ class AsyncAgentsResource(AsyncResource):
         self,
         agent_id: str,
         *,
+        confirm_price: str | None = None,
         on_progress: AsyncProgressCallback | None = None,
         timeout: float | None = None,
     ) -> Agent:
@@ -489,10 +648,33 @@ class AsyncAgentsResource(AsyncResource):
         Follows the provisioning job; ``on_progress`` receives its events.
 
         :param agent_id: the agent's id
+        :param confirm_price: the dedicated price the user accepted (pricing.acceptanceValue of a PriceConfirmation error)
+        """
+        params: dict[str, Any] = {"agentId": agent_id}
+        if confirm_price is not None:
+            params["confirmPrice"] = confirm_price
+        result = await self._client._call_operation(
+            "agents.resume", params, timeout=timeout, on_progress=on_progress
+        )
+        return cast("Agent", result)
+
+    async def sleep(
+        self,
+        agent_id: str,
+        *,
+        on_progress: AsyncProgressCallback | None = None,
+        timeout: float | None = None,
+    ) -> Agent:
+        """Backs an agent's state up and removes its container (status sleeping, no compute cost), following the job.
+
+        ``agents.sleep``: POST /api/v1/eliza/agents/{agentId}/sleep.
+        Follows the provisioning job; ``on_progress`` receives its events.
+
+        :param agent_id: the agent's id
         """
         params: dict[str, Any] = {"agentId": agent_id}
         result = await self._client._call_operation(
-            "agents.resume", params, timeout=timeout, on_progress=on_progress
+            "agents.sleep", params, timeout=timeout, on_progress=on_progress
         )
         return cast("Agent", result)
 
@@ -500,17 +682,53 @@ class AsyncAgentsResource(AsyncResource):
         self,
         agent_id: str,
         *,
+        on_progress: AsyncProgressCallback | None = None,
         timeout: float | None = None,
     ) -> AgentAction:
         """Stops an agent after a pre-shutdown backup.
 
         ``agents.suspend``: POST /api/v1/milady/agents/{agentId}/suspend.
+        Follows the provisioning job; ``on_progress`` receives its events.
 
         :param agent_id: the agent's id
         """
         params: dict[str, Any] = {"agentId": agent_id}
-        result = await self._client._call_operation("agents.suspend", params, timeout=timeout)
+        result = await self._client._call_operation(
+            "agents.suspend", params, timeout=timeout, on_progress=on_progress
+        )
         return cast("AgentAction", result)
+
+    async def wake(
+        self,
+        agent_id: str,
+        *,
+        confirm_price: str | None = None,
+        restore_backup_id: str | None = None,
+        force_fresh_boot: bool | None = None,
+        on_progress: AsyncProgressCallback | None = None,
+        timeout: float | None = None,
+    ) -> Agent:
+        """Wakes a sleeping agent in a new container from its latest (or a chosen) backup, following the job.
+
+        ``agents.wake``: POST /api/v1/eliza/agents/{agentId}/wake.
+        Follows the provisioning job; ``on_progress`` receives its events.
+
+        :param agent_id: the agent's id
+        :param confirm_price: the dedicated price the user accepted (pricing.acceptanceValue of a PriceConfirmation error)
+        :param restore_backup_id: wake from this (validated) backup instead of the latest
+        :param force_fresh_boot: boot empty, accepting the loss of the agent's saved state
+        """
+        params: dict[str, Any] = {"agentId": agent_id}
+        if confirm_price is not None:
+            params["confirmPrice"] = confirm_price
+        if restore_backup_id is not None:
+            params["restoreBackupId"] = restore_backup_id
+        if force_fresh_boot is not None:
+            params["forceFreshBoot"] = force_fresh_boot
+        result = await self._client._call_operation(
+            "agents.wake", params, timeout=timeout, on_progress=on_progress
+        )
+        return cast("Agent", result)
 
 
 class BackupsResource(SyncResource):
@@ -564,18 +782,22 @@ class BackupsResource(SyncResource):
         self,
         *,
         agent_id: str | None = None,
+        on_progress: SyncProgressCallback | None = None,
         timeout: float | None = None,
     ) -> Backup:
         """Takes a manual backup of an agent.
 
         ``backups.snapshot``: POST /api/v1/milady/agents/{agentId}/snapshot.
+        Follows the provisioning job; ``on_progress`` receives its events.
 
         :param agent_id: the agent's id (default: the connected agent)
         """
         params: dict[str, Any] = {}
         if agent_id is not None:
             params["agentId"] = agent_id
-        result = self._client._call_operation("backups.snapshot", params, timeout=timeout)
+        result = self._client._call_operation(
+            "backups.snapshot", params, timeout=timeout, on_progress=on_progress
+        )
         return cast("Backup", result)
 
 
@@ -630,18 +852,22 @@ class AsyncBackupsResource(AsyncResource):
         self,
         *,
         agent_id: str | None = None,
+        on_progress: AsyncProgressCallback | None = None,
         timeout: float | None = None,
     ) -> Backup:
         """Takes a manual backup of an agent.
 
         ``backups.snapshot``: POST /api/v1/milady/agents/{agentId}/snapshot.
+        Follows the provisioning job; ``on_progress`` receives its events.
 
         :param agent_id: the agent's id (default: the connected agent)
         """
         params: dict[str, Any] = {}
         if agent_id is not None:
             params["agentId"] = agent_id
-        result = await self._client._call_operation("backups.snapshot", params, timeout=timeout)
+        result = await self._client._call_operation(
+            "backups.snapshot", params, timeout=timeout, on_progress=on_progress
+        )
         return cast("Backup", result)
 
 
@@ -1090,11 +1316,11 @@ OPERATIONS: list[dict[str, Any]] = [
         "name": "agents.create",
         "resource": "agents",
         "action": "create",
-        "summary": "Creates an agent; it starts only when provisioned",
+        "summary": "Creates an agent (milady: it starts when provisioned; eliza: an eager tier is started too, and its provisioning job followed)",
         "surface": "plain",
         "scope": "account",
         "result": "AgentCreated",
-        "followsJob": False,
+        "followsJob": True,
         "params": [
             {
                 "name": "agentName",
@@ -1123,6 +1349,41 @@ OPERATIONS: list[dict[str, Any]] = [
                 "type": "string-map",
                 "required": False,
                 "doc": "environment variables for the agent"
+            },
+            {
+                "name": "autoProvision",
+                "arg": "auto_provision",
+                "type": "boolean",
+                "required": False,
+                "doc": "eliza: start the agent too when its tier is eager (default true there)"
+            },
+            {
+                "name": "forceCreate",
+                "arg": "force_create",
+                "type": "boolean",
+                "required": False,
+                "doc": "eliza: create a new agent even when the organisation has a live one"
+            },
+            {
+                "name": "dockerImage",
+                "arg": "docker_image",
+                "type": "string",
+                "required": False,
+                "doc": "eliza: a custom image (digest-pinned, from an allowed registry)"
+            },
+            {
+                "name": "alwaysOn",
+                "arg": "always_on",
+                "type": "boolean",
+                "required": False,
+                "doc": "eliza: ask for a dedicated, always-on agent"
+            },
+            {
+                "name": "confirmPrice",
+                "arg": "confirm_price",
+                "type": "string",
+                "required": False,
+                "doc": "the dedicated price the user accepted (pricing.acceptanceValue of a PriceConfirmation error)"
             }
         ]
     },
@@ -1134,7 +1395,7 @@ OPERATIONS: list[dict[str, Any]] = [
         "surface": "plain",
         "scope": "account",
         "result": "Empty",
-        "followsJob": False,
+        "followsJob": True,
         "params": [
             {
                 "name": "agentId",
@@ -1191,6 +1452,13 @@ OPERATIONS: list[dict[str, Any]] = [
                 "type": "uuid",
                 "required": True,
                 "doc": "the agent's id"
+            },
+            {
+                "name": "confirmPrice",
+                "arg": "confirm_price",
+                "type": "string",
+                "required": False,
+                "doc": "the dedicated price the user accepted (pricing.acceptanceValue of a PriceConfirmation error)"
             }
         ]
     },
@@ -1199,6 +1467,32 @@ OPERATIONS: list[dict[str, Any]] = [
         "resource": "agents",
         "action": "resume",
         "summary": "Restarts a suspended agent from its latest backup, following the job",
+        "surface": "plain",
+        "scope": "account",
+        "result": "Agent",
+        "followsJob": True,
+        "params": [
+            {
+                "name": "agentId",
+                "arg": "agent_id",
+                "type": "uuid",
+                "required": True,
+                "doc": "the agent's id"
+            },
+            {
+                "name": "confirmPrice",
+                "arg": "confirm_price",
+                "type": "string",
+                "required": False,
+                "doc": "the dedicated price the user accepted (pricing.acceptanceValue of a PriceConfirmation error)"
+            }
+        ]
+    },
+    {
+        "name": "agents.sleep",
+        "resource": "agents",
+        "action": "sleep",
+        "summary": "Backs an agent's state up and removes its container (status sleeping, no compute cost), following the job",
         "surface": "plain",
         "scope": "account",
         "result": "Agent",
@@ -1221,7 +1515,7 @@ OPERATIONS: list[dict[str, Any]] = [
         "surface": "plain",
         "scope": "account",
         "result": "AgentAction",
-        "followsJob": False,
+        "followsJob": True,
         "params": [
             {
                 "name": "agentId",
@@ -1229,6 +1523,46 @@ OPERATIONS: list[dict[str, Any]] = [
                 "type": "uuid",
                 "required": True,
                 "doc": "the agent's id"
+            }
+        ]
+    },
+    {
+        "name": "agents.wake",
+        "resource": "agents",
+        "action": "wake",
+        "summary": "Wakes a sleeping agent in a new container from its latest (or a chosen) backup, following the job",
+        "surface": "plain",
+        "scope": "account",
+        "result": "Agent",
+        "followsJob": True,
+        "params": [
+            {
+                "name": "agentId",
+                "arg": "agent_id",
+                "type": "uuid",
+                "required": True,
+                "doc": "the agent's id"
+            },
+            {
+                "name": "confirmPrice",
+                "arg": "confirm_price",
+                "type": "string",
+                "required": False,
+                "doc": "the dedicated price the user accepted (pricing.acceptanceValue of a PriceConfirmation error)"
+            },
+            {
+                "name": "restoreBackupId",
+                "arg": "restore_backup_id",
+                "type": "uuid",
+                "required": False,
+                "doc": "wake from this (validated) backup instead of the latest"
+            },
+            {
+                "name": "forceFreshBoot",
+                "arg": "force_fresh_boot",
+                "type": "boolean",
+                "required": False,
+                "doc": "boot empty, accepting the loss of the agent's saved state"
             }
         ]
     },
@@ -1285,7 +1619,7 @@ OPERATIONS: list[dict[str, Any]] = [
         "surface": "plain",
         "scope": "account",
         "result": "Backup",
-        "followsJob": False,
+        "followsJob": True,
         "params": [
             {
                 "name": "agentId",
@@ -1616,7 +1950,9 @@ __all__ = [
     "AgentsListParams",
     "AgentsProvisionParams",
     "AgentsResumeParams",
+    "AgentsSleepParams",
     "AgentsSuspendParams",
+    "AgentsWakeParams",
     "BackupsListParams",
     "BackupsRestoreParams",
     "BackupsSnapshotParams",

@@ -144,9 +144,16 @@ class Agent(TypedDict):
     #: the agent id (a UUID)
     id: Required[str]
     agentName: NotRequired[str | None]
-    #: pending, provisioning, running, stopped, disconnected, error
+    #: pending, provisioning, running, stopped, disconnected, error; eliza adds sleeping, deletion_pending, deletion_failed (other values may come)
     status: NotRequired[str]
+    #: milady generation only
     bridgeUrl: NotRequired[str | None]
+    #: eliza: shared, dedicated-lazy, dedicated-always or custom
+    executionTier: NotRequired[str]
+    #: eliza: the agent's public web UI / REST host
+    webUiUrl: NotRequired[str | None]
+    #: eliza: the lifecycle job in flight, or null
+    activeJob: NotRequired[Any]
     errorMessage: NotRequired[str | None]
     errorCount: NotRequired[int]
     createdAt: NotRequired[str]
@@ -156,12 +163,16 @@ class Agent(TypedDict):
 class AgentCreated(TypedDict):
     """Result record ``AgentCreated``. The cloud may send more fields."""
 
-    #: the new agent's id
+    #: the agent's id
     id: Required[str]
     agentName: NotRequired[str]
-    #: pending
+    #: pending; running once an auto-provisioning create's job finished (eliza)
     status: NotRequired[str]
     createdAt: NotRequired[str]
+    #: eliza: the tier the cloud chose
+    executionTier: NotRequired[str]
+    #: eliza: false when the cloud returned the organisation's live agent instead of a new one
+    created: NotRequired[bool]
 
 
 class AgentAction(TypedDict):
@@ -211,6 +222,10 @@ class Backup(TypedDict):
     snapshotType: NotRequired[str]
     sizeBytes: NotRequired[int | None]
     createdAt: NotRequired[str]
+    #: eliza: the kind of backup (full, incremental …)
+    backupKind: NotRequired[str | None]
+    #: eliza: the backup this one builds on
+    parentBackupId: NotRequired[str | None]
 
 
 class BackupInfo(TypedDict):
@@ -218,10 +233,15 @@ class BackupInfo(TypedDict):
 
     #: the backup id
     id: Required[str]
-    #: auto, manual or pre-shutdown
+    #: auto, manual, pre-shutdown (eliza adds pre-upgrade …)
     snapshotType: NotRequired[str]
     sizeBytes: NotRequired[int | None]
+    #: milady generation only
     vercelSnapshotId: NotRequired[str | None]
+    #: eliza: the kind of backup (full, incremental …)
+    backupKind: NotRequired[str | None]
+    #: eliza: the backup this one builds on
+    parentBackupId: NotRequired[str | None]
     createdAt: NotRequired[str]
 
 

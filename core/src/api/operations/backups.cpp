@@ -28,7 +28,9 @@ constexpr std::array<OperationSpec, 3> kRows{{
      .milady_path = "/api/v1/milady/agents/{agentId}/snapshot",
      .eliza_path = "/api/v1/eliza/agents/{agentId}/snapshot",
      .params = kAgent,
-     .result = "Backup"},
+     .result = "Backup",
+     .follows_job = true,  // eliza snapshots in a job whose result is the backup (E§2.12)
+     .job_end = JobEnd::JobResult},
     {.name = "backups.list",
      .summary = "An agent's backups, newest first (at most 10)",
      .kind = Kind::Session,

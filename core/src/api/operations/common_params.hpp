@@ -19,6 +19,21 @@ inline constexpr ParamSpec kAgentIdOrConnected{
     .required = false,
     .doc = "the agent's id (default: the connected agent)"};
 
+// The eliza generation's dedicated-price consent (E§2.4.1): the acceptance value of the price the
+// user was shown (PriceConfirmationError's pricing.acceptanceValue). Never sent unless given here
+// or by the handle's dedicated_price option.
+inline constexpr ParamSpec kConfirmPrice{
+    .name = "confirmPrice",
+    .type = ParamType::String,
+    .in = ParamIn::Header,
+    .arg = "confirm_price",
+    .min_length = 1,
+    .max_length = 256,
+    .doc =
+        "the dedicated price the user accepted (pricing.acceptanceValue of a "
+        "PriceConfirmation error)",
+    .header = "X-Eliza-Dedicated-Price"};
+
 inline constexpr std::string_view kChannelTypes = "DM|GROUP|VOICE_DM|VOICE_GROUP|API";
 
 }  // namespace elizacloud::api

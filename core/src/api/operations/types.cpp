@@ -89,22 +89,31 @@ constexpr std::array<FieldSpec, 9> kAgentSummary{{
     {"updatedAt", "string", false, ""},
 }};
 
-constexpr std::array<FieldSpec, 8> kAgent{{
+constexpr std::array<FieldSpec, 11> kAgent{{
     {"id", "string", true, "the agent id (a UUID)"},
     {"agentName", "string|null", false, ""},
-    {"status", "string", false, "pending, provisioning, running, stopped, disconnected, error"},
-    {"bridgeUrl", "string|null", false, ""},
+    {"status", "string", false,
+     "pending, provisioning, running, stopped, disconnected, error; eliza adds sleeping, "
+     "deletion_pending, deletion_failed (other values may come)"},
+    {"bridgeUrl", "string|null", false, "milady generation only"},
+    {"executionTier", "string", false, "eliza: shared, dedicated-lazy, dedicated-always or custom"},
+    {"webUiUrl", "string|null", false, "eliza: the agent's public web UI / REST host"},
+    {"activeJob", "json", false, "eliza: the lifecycle job in flight, or null"},
     {"errorMessage", "string|null", false, ""},
     {"errorCount", "integer", false, ""},
     {"createdAt", "string", false, ""},
     {"updatedAt", "string", false, ""},
 }};
 
-constexpr std::array<FieldSpec, 4> kAgentCreated{{
-    {"id", "string", true, "the new agent's id"},
+constexpr std::array<FieldSpec, 6> kAgentCreated{{
+    {"id", "string", true, "the agent's id"},
     {"agentName", "string", false, ""},
-    {"status", "string", false, "pending"},
+    {"status", "string", false,
+     "pending; running once an auto-provisioning create's job finished (eliza)"},
     {"createdAt", "string", false, ""},
+    {"executionTier", "string", false, "eliza: the tier the cloud chose"},
+    {"created", "boolean", false,
+     "eliza: false when the cloud returned the organisation's live agent instead of a new one"},
 }};
 
 constexpr std::array<FieldSpec, 4> kAgentAction{{
@@ -131,18 +140,22 @@ constexpr std::array<FieldSpec, 2> kAgentState{{
 
 constexpr std::array<FieldSpec, 1> kAlive{{{"alive", "boolean", true, ""}}};
 
-constexpr std::array<FieldSpec, 4> kBackup{{
+constexpr std::array<FieldSpec, 6> kBackup{{
     {"backupId", "string", false, ""},
     {"snapshotType", "string", false, "manual"},
     {"sizeBytes", "integer|null", false, ""},
     {"createdAt", "string", false, ""},
+    {"backupKind", "string|null", false, "eliza: the kind of backup (full, incremental …)"},
+    {"parentBackupId", "string|null", false, "eliza: the backup this one builds on"},
 }};
 
-constexpr std::array<FieldSpec, 5> kBackupInfo{{
+constexpr std::array<FieldSpec, 7> kBackupInfo{{
     {"id", "string", true, "the backup id"},
-    {"snapshotType", "string", false, "auto, manual or pre-shutdown"},
+    {"snapshotType", "string", false, "auto, manual, pre-shutdown (eliza adds pre-upgrade …)"},
     {"sizeBytes", "integer|null", false, ""},
-    {"vercelSnapshotId", "string|null", false, ""},
+    {"vercelSnapshotId", "string|null", false, "milady generation only"},
+    {"backupKind", "string|null", false, "eliza: the kind of backup (full, incremental …)"},
+    {"parentBackupId", "string|null", false, "eliza: the backup this one builds on"},
     {"createdAt", "string", false, ""},
 }};
 
