@@ -357,3 +357,35 @@ def test_the_eliza_generation_is_detected_once_and_used(make_cloud, api_key, emu
             forced.agents.list()
     with pytest.raises(elizacloud.InvalidArgumentError, match="api_generation"):
         make_cloud(api_key=api_key, api_generation="beta")  # type: ignore[arg-type]
+
+
+@pytest.mark.emulator_args("--generation", "eliza")
+def test_a_login_cancelled_after_approval_leaves_no_live_key(make_cloud, emulator):
+    # The user approved in the browser, then the host logged out before the login's next poll:
+    # the minted key waits in the cloud for its one poll. The library claims it and revokes it.
+    cloud = make_cloud(timings={"login_poll_interval_ms": 1500})
+    urls: list[str] = []
+    outcome: dict = {}
+
+    def login() -> None:
+        try:
+            outcome["result"] = cloud.login(on_browser_url=urls.append, timeout=20)
+        except elizacloud.ElizaCloudError as exc:
+            outcome["error"] = exc
+
+    thread = threading.Thread(target=login)
+    thread.start()
+    assert wait_until(lambda: bool(urls))
+    session_id = urls[0].rsplit("=", 1)[1]
+    time.sleep(0.3)  # the first poll has answered "pending"
+    emulator.approve(session_id)
+    cloud.logout()
+    thread.join(10)
+    assert isinstance(outcome.get("error"), elizacloud.CancelledError), outcome
+    assert cloud.api_key is None
+
+    def revoked() -> bool:
+        sessions = emulator.control("GET", "/__emulator/sessions")["sessions"]
+        return any(s["sessionId"] == session_id and s.get("keyRevoked") for s in sessions)
+
+    assert wait_until(revoked)

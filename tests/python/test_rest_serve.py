@@ -135,12 +135,32 @@ class Events(threading.Thread):
 # ---- seed 001 "Getting Started" -----------------------------------------------------------------
 
 
+# The eliza generation's cloud asks for the user's consent to the dedicated price before it
+# starts compute; a host serving the REST API passes the price it accepted (--confirm-price).
+ELIZA = ("--generation", "eliza")
+
+
+def consent_args(emulator, eliza: bool) -> tuple[str, ...]:
+    return ("--confirm-price", emulator.config()["dedicatedPriceAcceptance"]) if eliza else ()
+
+
 @pytest.mark.emulator_args("--auto-approve")
 def test_getting_started_walkthrough(serve, emulator, tmp_path):
+    getting_started_walkthrough(serve, emulator, tmp_path, eliza=False)
+
+
+@pytest.mark.emulator_args("--auto-approve", *ELIZA)
+def test_getting_started_walkthrough_is_the_same_on_the_eliza_generation(serve, emulator, tmp_path):
+    getting_started_walkthrough(serve, emulator, tmp_path, eliza=True)
+
+
+def getting_started_walkthrough(serve, emulator, tmp_path, *, eliza: bool) -> None:
     # MILADY_CONFIG_PATH and MILADY_API_TOKEN instead of flags, as a dashboard host would set.
     config = tmp_path / "state" / "milady.json"
     srv = serve(
-        config_flag=False, env={"MILADY_CONFIG_PATH": str(config), "MILADY_API_TOKEN": TOKEN}
+        *consent_args(emulator, eliza),
+        config_flag=False,
+        env={"MILADY_CONFIG_PATH": str(config), "MILADY_API_TOKEN": TOKEN},
     )
     assert srv.line == f"listening on http://127.0.0.1:{srv.port}"
 
@@ -159,6 +179,7 @@ def test_getting_started_walkthrough(serve, emulator, tmp_path):
     assert step2.json()["status"] == "authenticated"
     key = json.loads(config.read_text())["cloud"]["apiKey"]
     assert step2.json() == {"status": "authenticated", "keyPrefix": key[:12]}
+    assert json.loads(config.read_text())["cloud"]["loginSessionId"] == session
     assert key.encode() not in step2.body
     assert json.loads(config.read_text())["cloud"]["enabled"] is True
 
@@ -203,14 +224,25 @@ def test_getting_started_walkthrough(serve, emulator, tmp_path):
     assert "apiKey" not in cloud and cloud["enabled"] is False
     after = srv.request("GET", "/api/cloud/status", token=TOKEN).json()
     assert after["connected"] is False and after["hasApiKey"] is False
+    # The eliza cloud also revokes the key (by its login session); the seeds' cloud cannot.
+    assert emulator.request("GET", "/api/v1/user", key=key).status == (401 if eliza else 200)
 
 
 # ---- seed 000 success bodies --------------------------------------------------------------------
 
 
 def test_every_success_body_matches_seed_000(serve, emulator):
+    every_success_body_matches_seed_000(serve, emulator, eliza=False)
+
+
+@pytest.mark.emulator_args(*ELIZA)
+def test_every_success_body_matches_seed_000_on_the_eliza_generation(serve, emulator):
+    every_success_body_matches_seed_000(serve, emulator, eliza=True)
+
+
+def every_success_body_matches_seed_000(serve, emulator, *, eliza: bool) -> None:
     emulator.config(autoApprove=False)
-    srv = serve()
+    srv = serve(*consent_args(emulator, eliza))
     seed = {  # the examples of seed 000, field by field
         "login": {"ok": True, "sessionId": "s", "browserUrl": "u"},
         "pending": {"status": "pending"},
@@ -257,6 +289,8 @@ def test_every_success_body_matches_seed_000(serve, emulator):
         "token_ticker",
         "createdAt",
     }
+    if eliza:  # the eliza cloud's agent records say more (cloud-contract-eliza.md §2.2)
+        cloud_fields |= {"agentId", "executionTier", "dockerImage", "webUiUrl", "activeJob", "created"}
 
     before = srv.request("GET", "/api/cloud/status")
     assert before.status == 200 and before.headers["content-type"] == "application/json"

@@ -133,6 +133,9 @@ private:
     // cloud has the route), then runs then on the handle's worker.
     void revoke_key(const std::string &session_id, const std::string &key,
                     std::function<void()> then);
+    // A login ended before its key was received: if the user approved meanwhile, the key waits
+    // in the cloud for one poll; claims it and revokes it (where the cloud can revoke).
+    void revoke_unclaimed(const std::string &session_id);
     std::shared_ptr<CloudManager> manager(bool create);
     std::shared_ptr<CloudRuntimeProxy> proxy() const;  // throws NotConnected
     void on_state(const StateChange &change);

@@ -59,6 +59,9 @@ Cloud::CancelFn Cloud::launch_login(uint64_t id) {
     auto done = gated([this, id, logouts](ErrorInfo &&error, LoginResult &&result) {
         if (!error.ok()) {
             account_.release_login(id);
+            // Cancelled (or outrun by a logout) after the user may have approved in the browser:
+            // a minted key would wait in the cloud for its one poll. Claim it and revoke it.
+            if (error.status == Status::Cancelled) revoke_unclaimed(result.session_id);
             finish(id, std::move(error), {});
             return;
         }
@@ -222,6 +225,22 @@ Cloud::CancelFn Cloud::launch_logout(uint64_t id) {
             post_work(gated(forget));
         }));
     return cancel_of(manager, op);
+}
+
+void Cloud::revoke_unclaimed(const std::string &session_id) {
+    // Only where a key can be revoked: claiming it on the seeds' cloud would leave it valid.
+    if (session_id.empty() || client_->generation() == api::Generation::Milady) return;
+    try {
+        account_.login_component()->poll_session_async(
+            session_id, gated([this, session_id](LoginPollOutcome &&outcome) {
+                if (outcome.kind != LoginPollOutcome::Kind::Authenticated) return;
+                log::info("[cloud] login cancelled after approval: revoking its key {}…",
+                          outcome.key_prefix);
+                revoke_key(session_id, outcome.api_key, [] {});
+            }));
+    } catch (const Error &e) {
+        log::warn("[cloud] a cancelled login's session was not checked: {}", e.what());
+    }
 }
 
 void Cloud::revoke_key(const std::string &session_id, const std::string &key,

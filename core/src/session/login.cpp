@@ -245,6 +245,7 @@ struct CloudLogin::Flow : std::enable_shared_from_this<Flow> {
     void on_created(HttpResponse &&response) {
         ErrorInfo error = interpret_login_create(response, options->request_timeout_ms, session_id);
         if (!error.ok()) return op->fail(std::move(error));
+        result->session_id = session_id;  // known to the caller even if the login ends early
         log::debug("cloud login: session {} created", session_id);
         std::string url = login_page(*base, session_id);
         log::info("cloud login: waiting for the browser login to be completed");

@@ -32,7 +32,9 @@ struct LoginResult {
     std::string user_id;                    // from GET /api/v1/user; empty if that call failed
     std::string organization_id;
     ErrorInfo identity_error;  // why user_id is empty; the key is still good
-    std::string session_id;    // the CLI session that handed the key out (to revoke it later)
+    // The CLI session: the one that handed the key out (to revoke it later); set as soon as it
+    // exists, so a login that ends early still names it.
+    std::string session_id;
 
     // {"apiKey","keyPrefix","expiresAt","userId","organizationId"} (userId/organizationId null
     // when unknown). Contains the key: for the host, never for logs.
