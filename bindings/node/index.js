@@ -10,7 +10,7 @@ const { Proxy } = require('./lib/proxy');
 const { Stream, EventIterator } = require('./lib/streaming');
 const operations = require('./lib/operations');
 
-/** Version string of the loaded native library ("0.1.0"). */
+/** Version string of the loaded native library ("0.2.0"). */
 function version() {
     return native.load().versionString;
 }

@@ -42,6 +42,29 @@ TEST(BaseUrl, FromConfigBuildsSiteApiAndTopUp) {
     EXPECT_EQ(BaseUrl::from_config("", policy).api_url, "https://www.elizacloud.ai/api/v1");
 }
 
+// The live cloud serves its API and its pages on two origins (E§0).
+TEST(BaseUrl, TheBrowserSiteIsDerivedOrConfigured) {
+    UrlPolicy policy;
+    EXPECT_EQ(BaseUrl::from_config("https://api.eliza.app/api/v1", policy).browser_url,
+              "https://eliza.app");
+    EXPECT_EQ(BaseUrl::from_config("https://api.elizacloud.ai", policy).browser_url,
+              "https://www.elizacloud.ai");
+    const BaseUrl same = BaseUrl::from_config("https://www.elizacloud.ai", policy);
+    EXPECT_EQ(same.browser_url, "https://www.elizacloud.ai");
+    const BaseUrl split =
+        BaseUrl::from_config("https://api.eliza.app", policy, "https://eliza.app/");
+    EXPECT_EQ(split.site_url, "https://api.eliza.app");
+    EXPECT_EQ(split.browser_url, "https://eliza.app");
+    EXPECT_EQ(split.top_up_url(), "https://eliza.app/dashboard/settings?tab=billing");
+    // The site the user's browser is sent to is held to the same policy.
+    try {
+        BaseUrl::from_config("https://api.eliza.app", policy, "https://evil.example");
+        ADD_FAILURE() << "an off-list site was accepted";
+    } catch (const Error &e) {
+        EXPECT_EQ(e.status(), Status::UrlBlocked);
+    }
+}
+
 TEST(BaseUrl, PolicyRefusalCarriesThePolicysStatusAndMessage) {
     UrlPolicy policy;
     for (const char *url : {"http://www.elizacloud.ai", "https://evil.example", "https://127.0.0.1",

@@ -992,6 +992,26 @@ TEST_F(CApiGenerations, AutoDetectsElizaAndTheWholeSessionWorks) {
         << text;
     EXPECT_NE(text.find(R"x("GET (unmatched)":0,)x"), std::string::npos) << text;
     EXPECT_NE(text.find(R"x("POST (unmatched)":0,)x"), std::string::npos) << text;
+    // The rest of the session: stream (a dedicated agent's reply comes through the bridge),
+    // backups (the snapshot is a job there), disconnect with its final backup, credits.
+    Owned streamed, snapshot, restored, credits;
+    ASSERT_EQ(ec_cloud_call_sync(c.get(), "stream", R"({"text":"streamed"})", 10'000, &streamed.p),
+              EC_OK)
+        << ec_last_error_message();
+    EXPECT_NE(streamed.str().find("echo: streamed"), std::string::npos) << streamed.str();
+    ASSERT_EQ(ec_cloud_snapshot_sync(c.get(), nullptr, 10'000, &snapshot.p), EC_OK)
+        << ec_last_error_message();
+    char backup_id[64] = "";
+    ASSERT_EQ(emu_json_string(snapshot.p, "backupId", backup_id, sizeof backup_id), 0)
+        << snapshot.str();
+    ASSERT_EQ(ec_cloud_backups_list_sync(c.get(), nullptr, 10'000, &backups.p), EC_OK);
+    EXPECT_NE(backups.str().find(backup_id), std::string::npos) << backups.str();
+    EXPECT_NE(backups.str().find("backupKind"), std::string::npos) << backups.str();
+    ASSERT_EQ(ec_cloud_restore_sync(c.get(), nullptr, backup_id, 10'000, &restored.p), EC_OK)
+        << ec_last_error_message();
+    ASSERT_EQ(ec_cloud_disconnect_sync(c.get(), 10'000), EC_OK) << ec_last_error_message();
+    ASSERT_EQ(ec_cloud_credits_sync(c.get(), 1, 10'000, &credits.p), EC_OK);
+    EXPECT_NE(credits.str().find(R"("balance":25)"), std::string::npos) << credits.str();
 }
 
 TEST_F(CApiGenerations, AutoDetectsMilady) {

@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 
 namespace elizacloud {
@@ -198,6 +199,67 @@ TEST(CloudErrors, JsonRpcError) {
     EXPECT_FALSE(jsonrpc_error(doc).has_value());
     ASSERT_TRUE(json::parse(R"({"jsonrpc":"2.0","error":null})", doc));
     EXPECT_FALSE(jsonrpc_error(doc).has_value());
+}
+
+// The eliza generation's codes name situations their HTTP status does not (E§7.4).
+TEST(CloudErrors, ElizaCodesAreTheirOwnStatuses) {
+    ErrorInfo price = error_from_response(response(
+        428, R"({"success":false,"code":"DEDICATED_PRICE_CONFIRMATION_REQUIRED","error":"Refresh",)"
+             R"("pricing":{"currency":"USD","acceptanceValue":"v1:USD:0.1:0.2"}})"));
+    EXPECT_EQ(price.status, Status::PriceConfirmation);
+    EXPECT_EQ(price.pricing_json, R"({"currency":"USD","acceptanceValue":"v1:USD:0.1:0.2"})");
+    ErrorInfo quota = error_from_response(
+        response(429, R"({"success":false,"error":"quota","code":"agent_quota_exceeded",)"
+                      R"("details":{"currentAgents":3,"maxAgents":3}})"));
+    EXPECT_EQ(quota.status, Status::Quota);  // not a rate limit
+    EXPECT_EQ(quota.details_json, R"({"currentAgents":3,"maxAgents":3})");
+    for (const char *code : {"agent_image_not_allowed", "agent_image_not_digest_pinned"}) {
+        ErrorInfo image = error_from_response(response(
+            403, std::string(R"({"success":false,"error":"no","code":")") + code + R"("})"));
+        EXPECT_EQ(image.status, Status::ImageRefused) << code;
+    }
+    // A 428 without the code is not a price question.
+    EXPECT_EQ(error_from_response(response(428, R"({"error":"x"})")).status, Status::Server);
+}
+
+TEST(CloudErrors, RetryableAndDetailsAreKeptWholeOrNotAtAll) {
+    ErrorInfo warming = error_from_response(
+        response(503,
+                 R"({"success":false,"error":"warming","code":"shared_runtime_cache_warming",)"
+                 R"("retryable":true})",
+                 {{"Retry-After", "1"}}));
+    EXPECT_TRUE(warming.retryable);
+    EXPECT_EQ(warming.retry_after_ms, 1000);
+    EXPECT_FALSE(
+        error_from_response(response(409, R"({"error":"c","retryable":false})")).retryable);
+    // Details that name a key keep only its prefix; oversized ones are dropped, not cut.
+    const std::string key = "eliza_" + std::string(64, 'a');
+    ErrorInfo secret = error_from_response(
+        response(400, R"({"error":"x","details":{"apiKey":")" + key + R"("}})"));
+    EXPECT_EQ(secret.details_json.find(key), std::string::npos) << secret.details_json;
+    EXPECT_FALSE(secret.details_json.empty());
+    ErrorInfo huge = error_from_response(
+        response(400, R"({"error":"x","details":{"blob":")" + std::string(5000, 'b') + R"("}})"));
+    EXPECT_TRUE(huge.details_json.empty());
+}
+
+TEST(CloudErrors, RetryDelays) {
+    ErrorInfo e = ErrorInfo::make(Status::Server, "warming");
+    EXPECT_EQ(retry_delay_ms(e, 0, 2), -1);  // not marked retryable
+    e.retryable = true;
+    e.retry_after_ms = 1000;
+    EXPECT_EQ(retry_delay_ms(e, 0, 2), 1000);  // the cloud's wait
+    EXPECT_EQ(retry_delay_ms(e, 2, 2), -1);    // retries spent
+    e.retry_after_ms = 61'000;
+    EXPECT_EQ(retry_delay_ms(e, 0, 2), -1);  // too long: the error surfaces
+    e.retry_after_ms = -1;
+    for (int n = 0; n < 8; ++n) {
+        const int64_t base = std::min<int64_t>(500LL << n, 8000);
+        const int64_t wait = retry_delay_ms(e, n, 10);
+        EXPECT_GE(wait, base) << n;
+        EXPECT_LE(wait, base + base / 4) << n;
+    }
+    EXPECT_EQ(retry_delay_ms(ErrorInfo{}, 0, 2), -1);
 }
 
 }  // namespace

@@ -332,6 +332,17 @@ TEST_F(ConfigStoreTest, SaveLoginThenLoad) {
               "{\n  \"cloud\": {\n    \"apiKey\": \"ck-123\",\n    \"enabled\": true\n  }\n}\n");
 }
 
+TEST_F(ConfigStoreTest, TheLoginSessionIsSavedWithItsKeyAndClearedWithIt) {
+    ConfigStore store(path_);
+    store.save_login("ck-1", "8e0c7b1e-5d1a-4c8e-9a51-0a6e2d4b7f10");
+    EXPECT_EQ(store.load().login_session_id, "8e0c7b1e-5d1a-4c8e-9a51-0a6e2d4b7f10");
+    store.save_login("ck-2");  // a key without a session (given by hand): no stale session
+    EXPECT_EQ(store.load().login_session_id, "");
+    store.save_login("ck-3", "5b1f6c2e-0d7a-4e3b-8c9f-1a2b3c4d5e6f");
+    store.clear_login();
+    EXPECT_EQ(read_text(path_), "{\n  \"cloud\": {\n    \"enabled\": false\n  }\n}\n");
+}
+
 TEST_F(ConfigStoreTest, EmptyKeyRefused) {
     try {
         ConfigStore(path_).save_login(" ");

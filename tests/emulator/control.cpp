@@ -410,7 +410,9 @@ void register_control_routes(App &app) {
         JsonOut rule;
         rule.begin_obj()
             .f("method", "POST")
-            .f("path", "/api/v1/mil*/agents/" + agent + "/bridge")
+            // The bridge of the generation served (milady also answers its /milaidy alias).
+            .f("path", std::string(app.cfg.eliza ? "/api/v1/eliza" : "/api/v1/mil*") + "/agents/" +
+                           agent + "/bridge")
             .f("rpcMethod", "heartbeat")
             .f("times", *count);
         if (mode == "jsonrpc") {

@@ -96,7 +96,7 @@ std::optional<Options> parse_options(int argc, char **argv, int &exit_code) {
             exit_code = 0;
             return std::nullopt;
         } else if (a == "--version") {
-            std::puts("elizacloud-emulator 0.1.0");
+            std::puts("elizacloud-emulator 0.2.0");
             exit_code = 0;
             return std::nullopt;
         } else if (a == "--host") {

@@ -24,6 +24,15 @@ Reply credit_gate(double balance) {
     return json_reply(402, o.str());
 }
 
+// One GET /agents/{id}/backups item; milady has no Vercel snapshots, so that id is null.
+void write_backup(JsonOut &o, const Backup &b) {
+    o.f("id", b.id)
+        .f("snapshotType", b.type)
+        .f("sizeBytes", b.size_bytes)
+        .f_null("vercelSnapshotId")
+        .f("createdAt", iso_ms(b.created_ms));
+}
+
 bool sync_requested(const httplib::Request &req) {
     return req.has_param("sync") && req.get_param_value("sync") == "true";
 }
@@ -50,15 +59,7 @@ void register_agent_routes(App &app) {
     }
 
     add_agent_route(r, "GET", "/agents", with_auth(st, [&st](Ctx &, const Principal &who) {
-                        JsonOut o;
-                        o.begin_obj().f("success", true).begin_arr("data");
-                        for (const auto &v : st.list_agents(who.org_id)) {
-                            o.begin_obj();
-                            write_list_fields(o, v);
-                            o.end();
-                        }
-                        o.end().end();
-                        return json_reply(200, o.str());
+                        return data_list_reply(st.list_agents(who.org_id), write_list_fields);
                     }));
 
     add_agent_route(r, "POST", "/agents", with_auth(st, [&st](Ctx &c, const Principal &who) {
@@ -76,99 +77,58 @@ void register_agent_routes(App &app) {
                         AgentView v =
                             st.create_agent(who, get_string(doc, "agentName").value_or(""),
                                             sanitized_config(member(doc, "agentConfig")));
-                        JsonOut o;
-                        o.begin_obj()
-                            .f("success", true)
-                            .begin_obj("data")
-                            .f("id", v.id)
-                            .f("agentName", v.name)
-                            .f("status", v.status)
-                            .f("createdAt", iso_ms(v.created_ms))
-                            .end()
-                            .end();
-                        return json_reply(201, o.str());
+                        return data_reply(201, [&v](JsonOut &o) {
+                            o.f("id", v.id)
+                                .f("agentName", v.name)
+                                .f("status", v.status)
+                                .f("createdAt", iso_ms(v.created_ms));
+                        });
                     }));
 
     add_agent_route(r, "GET", "/agents/{id}", with_auth(st, [&st](Ctx &c, const Principal &who) {
                         auto v = st.get_agent(who.org_id, c.param(0));
                         if (!v) return cloud_error(404, "Agent not found");
-                        JsonOut o;
-                        o.begin_obj().f("success", true).begin_obj("data");
-                        write_list_fields(o, *v);
-                        o.f("bridgeUrl", nonempty(v->bridge_url))
-                            .f("errorCount", v->error_count)
-                            .f_null("walletAddress")
-                            .f_null("walletProvider")
-                            .f("walletStatus", "none")
-                            .end()
-                            .end();
-                        return json_reply(200, o.str());
+                        return data_reply(200, [&v](JsonOut &o) {
+                            write_list_fields(o, *v);
+                            o.f("bridgeUrl", nonempty(v->bridge_url))
+                                .f("errorCount", v->error_count)
+                                .f_null("walletAddress")
+                                .f_null("walletProvider")
+                                .f("walletStatus", "none");
+                        });
                     }));
 
-    add_agent_route(
-        r, "PATCH", "/agents/{id}", with_auth(st, [&st](Ctx &c, const Principal &who) {
-            rapidjson::Document doc;
-            bool parsed = parse_json(c.req.body, doc);
-            std::vector<Issue> issues;
-            std::string action;
-            if (!parsed) {
-                issues.push_back({"invalid_type",
-                                  {},
-                                  "Expected object, received null",
-                                  "object",
-                                  "null",
-                                  -1,
-                                  ""});
-            } else if (expect_type(&doc, "object", {}, issues)) {
-                const auto *a = member(doc, "action");
-                if (!a) {
-                    issues.push_back({"invalid_type",
-                                      {"action"},
-                                      "Required",
-                                      "'shutdown' | 'suspend'",
-                                      "undefined",
-                                      -1,
-                                      ""});
-                } else if (!a->IsString() || (std::string(a->GetString()) != "shutdown" &&
-                                              std::string(a->GetString()) != "suspend")) {
-                    Issue i;
-                    i.code = "invalid_enum_value";
-                    i.path = {"action"};
-                    i.message = "Invalid enum value. Expected 'shutdown' | 'suspend'";
-                    issues.push_back(i);
-                } else {
-                    action = a->GetString();
-                }
-            }
-            if (!issues.empty()) return invalid_request("Invalid request data", issues);
-            ShutdownOutcome s = st.shutdown_agent(who.org_id, c.param(0));
-            if (s.kind == ShutdownOutcome::Kind::NotFound) {
-                return cloud_error(404, "Agent not found");
-            }
-            if (s.kind == ShutdownOutcome::Kind::Conflict) {
-                return cloud_error(409, "Agent provisioning is in progress");
-            }
-            bool suspend = action == "suspend";
-            std::string msg;
-            if (s.kind == ShutdownOutcome::Kind::AlreadyStopped) {
-                msg = suspend ? "Agent is already suspended" : "Agent is already stopped";
-            } else {
-                msg = suspend ? "Agent suspended with snapshot. Use resume or provision to "
-                                "restart."
-                              : "Agent shutdown complete";
-            }
-            JsonOut o;
-            o.begin_obj()
-                .f("success", true)
-                .begin_obj("data")
-                .f("agentId", c.param(0))
+    // PATCH {action} and POST suspend: the agent stops at once (C§2.6, C§2.15).
+    auto shutdown_reply = [&st](const std::string &org_id, const std::string &id,
+                                const std::string &action) -> Reply {
+        ShutdownOutcome s = st.shutdown_agent(org_id, id);
+        if (s.kind == ShutdownOutcome::Kind::NotFound) return cloud_error(404, "Agent not found");
+        if (s.kind == ShutdownOutcome::Kind::Conflict) {
+            return cloud_error(409, "Agent provisioning is in progress");
+        }
+        bool suspend = action == "suspend";
+        std::string msg;
+        if (s.kind == ShutdownOutcome::Kind::AlreadyStopped) {
+            msg = suspend ? "Agent is already suspended" : "Agent is already stopped";
+        } else {
+            msg = suspend ? "Agent suspended with snapshot. Use resume or provision to restart."
+                          : "Agent shutdown complete";
+        }
+        return data_reply(200, [&](JsonOut &o) {
+            o.f("agentId", id)
                 .f("action", action)
                 .f("message", msg)
-                .f("previousStatus", s.previous_status)
-                .end()
-                .end();
-            return json_reply(200, o.str());
-        }));
+                .f("previousStatus", s.previous_status);
+        });
+    };
+
+    add_agent_route(r, "PATCH", "/agents/{id}",
+                    with_auth(st, [shutdown_reply](Ctx &c, const Principal &who) {
+                        std::vector<Issue> issues;
+                        std::string action = patch_action(c.req.body, issues);
+                        if (!issues.empty()) return invalid_request("Invalid request data", issues);
+                        return shutdown_reply(who.org_id, c.param(0), action);
+                    }));
 
     add_agent_route(r, "DELETE", "/agents/{id}", with_auth(st, [&st](Ctx &c, const Principal &who) {
                         int rc = st.delete_agent(who.org_id, c.param(0));
@@ -183,7 +143,6 @@ void register_agent_routes(App &app) {
             bool resume = kind == "resume";
             bool sync = sync_requested(c.req);
             ProvisionOutcome p = st.begin_provision(who.org_id, c.param(0), kind, sync);
-            JsonOut o;
             switch (p.kind) {
                 case ProvisionOutcome::Kind::NotFound:
                 case ProvisionOutcome::Kind::Shared:  // eliza-only outcomes
@@ -196,21 +155,20 @@ void register_agent_routes(App &app) {
                 case ProvisionOutcome::Kind::Busy:
                     return cloud_error(409, "Agent is already being provisioned");
                 case ProvisionOutcome::Kind::AlreadyRunning:
-                    o.begin_obj().f("success", true).begin_obj("data");
-                    if (resume) {
-                        o.f("agentId", p.agent.id)
-                            .f("action", "resume")
-                            .f("message", "Agent is already running")
-                            .f("status", "running");
-                    } else {
-                        o.f("id", p.agent.id)
-                            .f("agentName", p.agent.name)
-                            .f("status", "running")
-                            .f("bridgeUrl", p.agent.bridge_url)
-                            .f("healthUrl", p.agent.health_url);
-                    }
-                    o.end().end();
-                    return json_reply(200, o.str());
+                    return data_reply(200, [&](JsonOut &o) {
+                        if (resume) {
+                            o.f("agentId", p.agent.id)
+                                .f("action", "resume")
+                                .f("message", "Agent is already running")
+                                .f("status", "running");
+                        } else {
+                            o.f("id", p.agent.id)
+                                .f("agentName", p.agent.name)
+                                .f("status", "running")
+                                .f("bridgeUrl", p.agent.bridge_url)
+                                .f("healthUrl", p.agent.health_url);
+                        }
+                    });
                 case ProvisionOutcome::Kind::SyncStarted: {
                     sleeper.sleep_full(cfg.provision_ms.load());
                     auto v = st.finish_sync(p.agent.id, p.will_fail, p.fail_message);
@@ -218,51 +176,34 @@ void register_agent_routes(App &app) {
                         return cloud_error(
                             500, resume ? "Failed to resume agent" : "Provisioning failed");
                     }
-                    o.begin_obj().f("success", true).begin_obj("data");
-                    if (resume) {
-                        o.f("agentId", v->id)
-                            .f("action", "resume")
-                            .f("message", "Agent resumed from latest snapshot")
-                            .f("status", v->status)
+                    return data_reply(200, [&](JsonOut &o) {
+                        if (resume) {
+                            o.f("agentId", v->id)
+                                .f("action", "resume")
+                                .f("message", "Agent resumed from latest snapshot");
+                        } else {
+                            o.f("id", v->id).f("agentName", v->name);
+                        }
+                        o.f("status", v->status)
                             .f("bridgeUrl", v->bridge_url)
                             .f("healthUrl", v->health_url);
-                    } else {
-                        o.f("id", v->id)
-                            .f("agentName", v->name)
-                            .f("status", v->status)
-                            .f("bridgeUrl", v->bridge_url)
-                            .f("healthUrl", v->health_url);
-                    }
-                    o.end().end();
-                    return json_reply(200, o.str());
+                    });
                 }
                 case ProvisionOutcome::Kind::JobActive:
                 case ProvisionOutcome::Kind::JobCreated:
                     break;
             }
             bool created = p.kind == ProvisionOutcome::Kind::JobCreated;
-            o.begin_obj().f("success", true).f("created", created).f("alreadyInProgress", !created);
+            JsonOut o;
+            begin_job_answer(o, created);
             if (resume) {
-                o.begin_obj("data")
-                    .f("agentId", p.agent.id)
-                    .f("action", "resume")
-                    .f("jobId", p.job.id)
-                    .f("status", p.job.status)
+                begin_job_data(o, p.agent.id, "resume", p.job)
                     .f("message", created ? "Resume job created. Agent will restore from latest "
                                             "snapshot."
                                           : "Resume is already in progress.")
                     .end();
             } else {
-                o.f("message", created ? "Provisioning job created. Poll the job endpoint for "
-                                         "status."
-                                       : "Provisioning is already in progress. Poll the existing "
-                                         "job for status.")
-                    .begin_obj("data")
-                    .f("jobId", p.job.id)
-                    .f("agentId", p.agent.id)
-                    .f("status", p.job.status)
-                    .f("estimatedCompletionAt", iso_ms(p.job.finish_ms))
-                    .end();
+                write_provision_job(o, created, p.job, p.agent.id);
             }
             write_polling(o, p.job.id, cfg);
             o.end();
@@ -273,62 +214,25 @@ void register_agent_routes(App &app) {
     add_agent_route(r, "POST", "/agents/{id}/resume", with_auth(st, start("resume")));
 
     add_agent_route(r, "POST", "/agents/{id}/suspend",
-                    with_auth(st, [&st](Ctx &c, const Principal &who) {
-                        ShutdownOutcome s = st.shutdown_agent(who.org_id, c.param(0));
-                        if (s.kind == ShutdownOutcome::Kind::NotFound) {
-                            return cloud_error(404, "Agent not found");
-                        }
-                        if (s.kind == ShutdownOutcome::Kind::Conflict) {
-                            return cloud_error(409, "Agent provisioning is in progress");
-                        }
-                        JsonOut o;
-                        o.begin_obj()
-                            .f("success", true)
-                            .begin_obj("data")
-                            .f("agentId", c.param(0))
-                            .f("action", "suspend")
-                            .f("message", s.kind == ShutdownOutcome::Kind::AlreadyStopped
-                                              ? "Agent is already suspended"
-                                              : "Agent suspended with snapshot. Use resume or "
-                                                "provision to restart.")
-                            .f("previousStatus", s.previous_status)
-                            .end()
-                            .end();
-                        return json_reply(200, o.str());
+                    with_auth(st, [shutdown_reply](Ctx &c, const Principal &who) {
+                        return shutdown_reply(who.org_id, c.param(0), "suspend");
                     }));
 
     add_agent_route(r, "POST", "/agents/{id}/snapshot",
                     with_auth(st, [&st](Ctx &c, const Principal &who) {
                         auto b = st.take_snapshot(who.org_id, c.param(0));
                         if (!b) return cloud_error(409, "Sandbox is not running");
-                        JsonOut o;
-                        o.begin_obj()
-                            .f("success", true)
-                            .begin_obj("data")
-                            .f("backupId", b->id)
-                            .f("snapshotType", b->type)
-                            .f("sizeBytes", b->size_bytes)
-                            .f("createdAt", iso_ms(b->created_ms))
-                            .end()
-                            .end();
-                        return json_reply(200, o.str());
+                        return data_reply(200, [&b](JsonOut &o) {
+                            o.f("backupId", b->id)
+                                .f("snapshotType", b->type)
+                                .f("sizeBytes", b->size_bytes)
+                                .f("createdAt", iso_ms(b->created_ms));
+                        });
                     }));
 
     add_agent_route(r, "GET", "/agents/{id}/backups",
                     with_auth(st, [&st](Ctx &c, const Principal &who) {
-                        JsonOut o;
-                        o.begin_obj().f("success", true).begin_arr("data");
-                        for (const auto &b : st.backups(who.org_id, c.param(0))) {
-                            o.begin_obj()
-                                .f("id", b.id)
-                                .f("snapshotType", b.type)
-                                .f("sizeBytes", b.size_bytes)
-                                .f_null("vercelSnapshotId")
-                                .f("createdAt", iso_ms(b.created_ms))
-                                .end();
-                        }
-                        o.end().end();
-                        return json_reply(200, o.str());
+                        return data_list_reply(st.backups(who.org_id, c.param(0)), write_backup);
                     }));
 
     add_agent_route(r, "POST", "/agents/{id}/restore",
@@ -338,21 +242,7 @@ void register_agent_routes(App &app) {
                         std::vector<Issue> issues;
                         std::optional<std::string> backup_id;
                         if (expect_type(&doc, "object", {}, issues)) {
-                            if (const auto *b = member(doc, "backupId")) {
-                                if (expect_type(b, "string", {"backupId"}, issues)) {
-                                    if (is_uuid(b->GetString())) {
-                                        backup_id = b->GetString();
-                                    } else {
-                                        issues.push_back({"invalid_string",
-                                                          {"backupId"},
-                                                          "Invalid uuid",
-                                                          "",
-                                                          "",
-                                                          -1,
-                                                          "uuid"});
-                                    }
-                                }
-                            }
+                            backup_id = uuid_member(doc, "backupId", issues);
                         }
                         if (!issues.empty()) return invalid_request("Invalid request", issues);
                         RestoreOutcome out = st.begin_restore(who.org_id, c.param(0), backup_id);
@@ -368,25 +258,11 @@ void register_agent_routes(App &app) {
                                     409, "Stopped agents can only restore the latest backup");
                             case RestoreOutcome::Kind::Busy:
                                 return cloud_error(500, "Agent is already being provisioned");
-                            case RestoreOutcome::Kind::NeedsSync: {
-                                sleeper.sleep_full(cfg.provision_ms.load());
-                                st.finish_sync(c.param(0), out.will_fail, out.fail_message);
-                                if (out.will_fail) return cloud_error(500, out.fail_message);
-                                break;
-                            }
+                            case RestoreOutcome::Kind::NeedsSync:
                             case RestoreOutcome::Kind::Restored:
                                 break;
                         }
-                        JsonOut o;
-                        o.begin_obj()
-                            .f("success", true)
-                            .begin_obj("data")
-                            .f("restoredFromBackupId", out.backup.id)
-                            .f("snapshotType", out.backup.type)
-                            .f("createdAt", iso_ms(out.backup.created_ms))
-                            .end()
-                            .end();
-                        return json_reply(200, o.str());
+                        return finish_restore(st, cfg, sleeper, c.param(0), out);
                     }));
 
     add_job_route();

@@ -52,6 +52,71 @@ void check_jsonrpc_common(const rapidjson::Value &doc, std::vector<Issue> &issue
     }
 }
 
+// The bridge body: a JSON-RPC request with a non-empty method and optional object params.
+void check_bridge_request(const rapidjson::Value &doc, std::vector<Issue> &issues) {
+    if (!expect_type(&doc, "object", {}, issues)) return;
+    check_jsonrpc_common(doc, issues);
+    const auto *m = member(doc, "method");
+    if (expect_type(m, "string", {"method"}, issues)) {
+        check_string_len(*m, {"method"}, 1, INT64_MAX, issues);
+    }
+    if (const auto *p = member(doc, "params")) expect_type(p, "object", {"params"}, issues);
+}
+
+// The stream body: message.send with params {text (non-empty), roomId?}. Returns the text.
+std::string check_stream_request(const rapidjson::Value &doc, std::vector<Issue> &issues) {
+    std::string text;
+    if (!expect_type(&doc, "object", {}, issues)) return text;
+    check_jsonrpc_common(doc, issues);
+    check_literal(doc, "method", "message.send", issues);
+    const auto *p = member(doc, "params");
+    if (!expect_type(p, "object", {"params"}, issues)) return text;
+    const auto *t = member(*p, "text");
+    if (expect_type(t, "string", {"params", "text"}, issues)) {
+        check_string_len(*t, {"params", "text"}, 1, INT64_MAX, issues);
+        text = t->GetString();
+    }
+    if (const auto *room = member(*p, "roomId")) {
+        expect_type(room, "string", {"params", "roomId"}, issues);
+    }
+    return text;
+}
+
+// heartbeat is answered with a notification of its own, not a result.
+Reply heartbeat_ack(Agent &agent, int64_t now) {
+    agent.heartbeats.fetch_add(1, std::memory_order_relaxed);
+    JsonOut o;
+    o.begin_obj()
+        .f("jsonrpc", "2.0")
+        .f("method", "heartbeat.ack")
+        .begin_obj("params")
+        .f("timestamp", now)
+        .end()
+        .end();
+    return json_reply(200, o.str());
+}
+
+Reply status_result(const rapidjson::Value *id, const Agent &agent, int64_t now) {
+    int64_t started = agent.started_ms.load();
+    JsonOut o;
+    o.begin_obj()
+        .f("status", "running")
+        .f("uptime", (now - started) / 1000)
+        .f("memoriesCount", agent.messages.load() * 2)
+        .f("startedAt", iso_ms(started))
+        .end();
+    return rpc_result(id, o.str());
+}
+
+// The answer cut into stream chunks of stream_chunk_chars characters (0: one chunk).
+std::vector<std::string> stream_pieces(const std::string &answer, const RuntimeConfig &cfg) {
+    int64_t per = cfg.stream_chunk_chars.load();
+    std::vector<std::string> pieces =
+        per > 0 ? split_utf8(answer, static_cast<size_t>(per)) : std::vector<std::string>{answer};
+    if (pieces.empty()) pieces.push_back("");
+    return pieces;
+}
+
 std::string text_of_reply(const std::optional<ScriptedReply> &r, const std::string &input) {
     if (!r) return "echo: " + input;
     if (r->kind == ScriptedReply::Kind::Text) return r->text;
@@ -160,16 +225,7 @@ void register_eliza_bridge_routes(App &app) {
                 return cloud_error(400, "Invalid JSON body", "validation_error");
             }
             std::vector<Issue> issues;
-            if (expect_type(&doc, "object", {}, issues)) {
-                check_jsonrpc_common(doc, issues);
-                const auto *m = member(doc, "method");
-                if (expect_type(m, "string", {"method"}, issues)) {
-                    check_string_len(*m, {"method"}, 1, INT64_MAX, issues);
-                }
-                if (const auto *p = member(doc, "params")) {
-                    expect_type(p, "object", {"params"}, issues);
-                }
-            }
+            check_bridge_request(doc, issues);
             if (!issues.empty()) return invalid_request("Invalid JSON-RPC request", issues);
 
             const rapidjson::Value *id = member(doc, "id");
@@ -195,29 +251,8 @@ void register_eliza_bridge_routes(App &app) {
                 return rpc_result(id, turn->result_json);
             }
             agent->bridge_calls.fetch_add(1, std::memory_order_relaxed);
-            if (method == "heartbeat") {
-                agent->heartbeats.fetch_add(1, std::memory_order_relaxed);
-                JsonOut o;
-                o.begin_obj()
-                    .f("jsonrpc", "2.0")
-                    .f("method", "heartbeat.ack")
-                    .begin_obj("params")
-                    .f("timestamp", now)
-                    .end()
-                    .end();
-                return json_reply(200, o.str());
-            }
-            if (method == "status.get") {
-                int64_t started = agent->started_ms.load();
-                JsonOut o;
-                o.begin_obj()
-                    .f("status", "running")
-                    .f("uptime", (now - started) / 1000)
-                    .f("memoriesCount", agent->messages.load() * 2)
-                    .f("startedAt", iso_ms(started))
-                    .end();
-                return rpc_result(id, o.str());
-            }
+            if (method == "heartbeat") return heartbeat_ack(*agent, now);
+            if (method == "status.get") return status_result(id, *agent, now);
             return rpc_error(id, -32601, "Method not found: " + method);
         }));
 
@@ -228,22 +263,7 @@ void register_eliza_bridge_routes(App &app) {
                 return cloud_error(400, "Invalid JSON body", "validation_error");
             }
             std::vector<Issue> issues;
-            std::string text;
-            if (expect_type(&doc, "object", {}, issues)) {
-                check_jsonrpc_common(doc, issues);
-                check_literal(doc, "method", "message.send", issues);
-                const auto *p = member(doc, "params");
-                if (expect_type(p, "object", {"params"}, issues)) {
-                    const auto *t = member(*p, "text");
-                    if (expect_type(t, "string", {"params", "text"}, issues)) {
-                        check_string_len(*t, {"params", "text"}, 1, INT64_MAX, issues);
-                        text = t->GetString();
-                    }
-                    if (const auto *room = member(*p, "roomId")) {
-                        expect_type(room, "string", {"params", "roomId"}, issues);
-                    }
-                }
-            }
+            std::string text = check_stream_request(doc, issues);
             if (!issues.empty()) return invalid_request("Invalid request", issues, false);
 
             auto agent = st.find_agent(who.org_id, c.param(0));
@@ -279,12 +299,7 @@ void register_eliza_bridge_routes(App &app) {
                 reply.events.push_back(sse_event("error", o.str()));
                 return reply;
             }
-            int64_t per = cfg.stream_chunk_chars.load();
-            std::vector<std::string> pieces =
-                per > 0 ? split_utf8(turn->answer, static_cast<size_t>(per))
-                        : std::vector<std::string>{turn->answer};
-            if (pieces.empty()) pieces.push_back("");
-            for (const auto &piece : pieces) {
+            for (const auto &piece : stream_pieces(turn->answer, cfg)) {
                 JsonOut o;
                 reply.events.push_back(sse_event(
                     "chunk", o.begin_obj().f("text", piece).f("type", "token").end().str()));
@@ -310,16 +325,7 @@ void register_bridge_routes(App &app) {
                         rapidjson::Document doc;
                         if (!parse_json(c.req.body, doc)) return unexpected_error();
                         std::vector<Issue> issues;
-                        if (expect_type(&doc, "object", {}, issues)) {
-                            check_jsonrpc_common(doc, issues);
-                            const auto *m = member(doc, "method");
-                            if (expect_type(m, "string", {"method"}, issues)) {
-                                check_string_len(*m, {"method"}, 1, INT64_MAX, issues);
-                            }
-                            if (const auto *p = member(doc, "params")) {
-                                expect_type(p, "object", {"params"}, issues);
-                            }
-                        }
+                        check_bridge_request(doc, issues);
                         if (!issues.empty())
                             return invalid_request("Invalid JSON-RPC request", issues);
 
@@ -330,29 +336,8 @@ void register_bridge_routes(App &app) {
                         agent->bridge_calls.fetch_add(1, std::memory_order_relaxed);
                         int64_t now = now_ms();
 
-                        if (method == "heartbeat") {
-                            agent->heartbeats.fetch_add(1, std::memory_order_relaxed);
-                            JsonOut o;
-                            o.begin_obj()
-                                .f("jsonrpc", "2.0")
-                                .f("method", "heartbeat.ack")
-                                .begin_obj("params")
-                                .f("timestamp", now)
-                                .end()
-                                .end();
-                            return json_reply(200, o.str());
-                        }
-                        if (method == "status.get") {
-                            int64_t started = agent->started_ms.load();
-                            JsonOut o;
-                            o.begin_obj()
-                                .f("status", "running")
-                                .f("uptime", (now - started) / 1000)
-                                .f("memoriesCount", agent->messages.load() * 2)
-                                .f("startedAt", iso_ms(started))
-                                .end();
-                            return rpc_result(id, o.str());
-                        }
+                        if (method == "heartbeat") return heartbeat_ack(*agent, now);
+                        if (method == "status.get") return status_result(id, *agent, now);
                         if (method == "message.send") {
                             const auto *params = member(doc, "params");
                             auto text = params ? get_string(*params, "text") : std::nullopt;
@@ -383,22 +368,7 @@ void register_bridge_routes(App &app) {
             rapidjson::Document doc;
             if (!parse_json(c.req.body, doc)) return unexpected_error();
             std::vector<Issue> issues;
-            std::string text;
-            if (expect_type(&doc, "object", {}, issues)) {
-                check_jsonrpc_common(doc, issues);
-                check_literal(doc, "method", "message.send", issues);
-                const auto *p = member(doc, "params");
-                if (expect_type(p, "object", {"params"}, issues)) {
-                    const auto *t = member(*p, "text");
-                    if (expect_type(t, "string", {"params", "text"}, issues)) {
-                        check_string_len(*t, {"params", "text"}, 1, INT64_MAX, issues);
-                        text = t->GetString();
-                    }
-                    if (const auto *room = member(*p, "roomId")) {
-                        expect_type(room, "string", {"params", "roomId"}, issues);
-                    }
-                }
-            }
+            std::string text = check_stream_request(doc, issues);
             if (!issues.empty()) return invalid_request("Invalid request", issues, false);
 
             Reply reply;
@@ -429,11 +399,7 @@ void register_bridge_routes(App &app) {
                 return reply;
             }
             std::string answer = text_of_reply(scripted, text);
-            int64_t per = cfg.stream_chunk_chars.load();
-            std::vector<std::string> pieces = per > 0 ? split_utf8(answer, static_cast<size_t>(per))
-                                                      : std::vector<std::string>{answer};
-            if (pieces.empty()) pieces.push_back("");
-            for (const auto &piece : pieces) {
+            for (const auto &piece : stream_pieces(answer, cfg)) {
                 JsonOut o;
                 reply.events.push_back(
                     sse_event("chunk", o.begin_obj().f("text", piece).end().str()));

@@ -66,6 +66,15 @@ void check_string_len(const rapidjson::Value &v, const std::vector<std::string> 
     }
 }
 
+std::optional<std::string> uuid_member(const rapidjson::Value &obj, const char *name,
+                                       std::vector<Issue> &issues) {
+    const auto *v = member(obj, name);
+    if (!v || !expect_type(v, "string", {name}, issues)) return std::nullopt;
+    if (is_uuid(v->GetString())) return std::string(v->GetString());
+    issues.push_back({"invalid_string", {name}, "Invalid uuid", "", "", -1, "uuid"});
+    return std::nullopt;
+}
+
 // ---------------------------------------------------------------- agent helpers
 
 static void write_token_fields(JsonOut &o, const std::string &config_json) {
@@ -128,25 +137,30 @@ std::string sanitized_config(const rapidjson::Value *cfg) {
     return o.end().str();
 }
 
-Reply job_reply(const Job &j, const RuntimeConfig &cfg) {
-    JsonOut o;
-    o.begin_obj().f("success", true).begin_obj("data");
-    o.f("id", j.id).f("type", job_type_name(j.kind, cfg.eliza)).f("status", j.status);
-    if (j.result_json.empty()) {
-        o.f_null("result");
-    } else {
-        o.f_raw("result", j.result_json);
+void write_job_fields(JsonOut &o, const Job &j, bool eliza, bool full) {
+    o.f("id", j.id).f("type", job_type_name(j.kind, eliza)).f("status", j.status);
+    if (full) {
+        if (j.result_json.empty()) {
+            o.f_null("result");
+        } else {
+            o.f_raw("result", j.result_json);
+        }
+        o.f("error", j.error);
     }
-    o.f("error", j.error)
-        .f("attempts", j.attempts)
+    o.f("attempts", j.attempts)
         .f("maxAttempts", 3)
         .f("estimatedCompletionAt", iso_ms(j.finish_ms))
         .f("scheduledFor", iso_ms(j.created_ms))
-        .f("startedAt", iso_opt(j.started_ms))
-        .f("completedAt", iso_opt(j.completed_ms))
-        .f("createdAt", iso_ms(j.created_ms))
-        .f("updatedAt", iso_ms(j.updated_ms))
-        .end();
+        .f("startedAt", iso_opt(j.started_ms));
+    if (full) o.f("completedAt", iso_opt(j.completed_ms));
+    o.f("createdAt", iso_ms(j.created_ms)).f("updatedAt", iso_ms(j.updated_ms));
+}
+
+Reply job_reply(const Job &j, const RuntimeConfig &cfg) {
+    JsonOut o;
+    o.begin_obj().f("success", true).begin_obj("data");
+    write_job_fields(o, j, cfg.eliza, true);
+    o.end();
     o.begin_obj("polling");
     if (j.status == "pending" || j.status == "in_progress") {
         o.f("intervalMs", cfg.job_poll_interval_ms.load()).f("shouldContinue", true);
@@ -163,12 +177,7 @@ void validate_create_body(const rapidjson::Value &doc, std::vector<Issue> &issue
         if (expect_type(name, "string", {"agentName"}, issues)) {
             check_string_len(*name, {"agentName"}, 1, 100, issues);
         }
-        if (const auto *ch = member(doc, "characterId")) {
-            if (expect_type(ch, "string", {"characterId"}, issues) && !is_uuid(ch->GetString())) {
-                issues.push_back(
-                    {"invalid_string", {"characterId"}, "Invalid uuid", "", "", -1, "uuid"});
-            }
-        }
+        uuid_member(doc, "characterId", issues);
         if (const auto *ac = member(doc, "agentConfig")) {
             expect_type(ac, "object", {"agentConfig"}, issues);
         }
@@ -181,6 +190,68 @@ void validate_create_body(const rapidjson::Value &doc, std::vector<Issue> &issue
             }
         }
     }
+}
+
+std::string patch_action(const std::string &body, std::vector<Issue> &issues) {
+    rapidjson::Document doc;
+    if (!parse_json(body, doc)) {
+        issues.push_back(
+            {"invalid_type", {}, "Expected object, received null", "object", "null", -1, ""});
+        return "";
+    }
+    if (!expect_type(&doc, "object", {}, issues)) return "";
+    const auto *a = member(doc, "action");
+    std::string s = a && a->IsString() ? a->GetString() : "";
+    if (s == "shutdown" || s == "suspend") return s;
+    Issue i;
+    i.code = a ? "invalid_enum_value" : "invalid_type";
+    i.path = {"action"};
+    i.message = a ? "Invalid enum value. Expected 'shutdown' | 'suspend'" : "Required";
+    if (!a) {
+        i.expected = "'shutdown' | 'suspend'";
+        i.received = "undefined";
+    }
+    issues.push_back(i);
+    return "";
+}
+
+JsonOut &begin_job_answer(JsonOut &o, bool created) {
+    return o.begin_obj().f("success", true).f("created", created).f("alreadyInProgress", !created);
+}
+
+JsonOut &begin_job_data(JsonOut &o, const std::string &agent_id, const std::string &action,
+                        const Job &job) {
+    return o.begin_obj("data")
+        .f("agentId", agent_id)
+        .f("action", action)
+        .f("jobId", job.id)
+        .f("status", job.status);
+}
+
+void write_provision_job(JsonOut &o, bool created, const Job &job, const std::string &agent_id) {
+    o.f("message", created ? "Provisioning job created. Poll the job endpoint for status."
+                           : "Provisioning is already in progress. Poll the existing job for "
+                             "status.")
+        .begin_obj("data")
+        .f("jobId", job.id)
+        .f("agentId", agent_id)
+        .f("status", job.status)
+        .f("estimatedCompletionAt", iso_ms(job.finish_ms))
+        .end();
+}
+
+Reply finish_restore(State &st, const RuntimeConfig &cfg, Sleeper &sleeper,
+                     const std::string &agent_id, const RestoreOutcome &out) {
+    if (out.kind == RestoreOutcome::Kind::NeedsSync) {
+        sleeper.sleep_full(cfg.provision_ms.load());
+        st.finish_sync(agent_id, out.will_fail, out.fail_message);
+        if (out.will_fail) return cloud_error(500, out.fail_message);
+    }
+    return data_reply(200, [&out](JsonOut &o) {
+        o.f("restoredFromBackupId", out.backup.id)
+            .f("snapshotType", out.backup.type)
+            .f("createdAt", iso_ms(out.backup.created_ms));
+    });
 }
 
 }  // namespace emu

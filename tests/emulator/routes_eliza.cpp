@@ -157,19 +157,9 @@ void write_active_job(JsonOut &o, const AgentView &v) {
         o.f_null("activeJob");
         return;
     }
-    const Job &j = *v.active_job;
-    o.begin_obj("activeJob")
-        .f("id", j.id)
-        .f("type", job_type_name(j.kind, true))
-        .f("status", j.status)
-        .f("attempts", j.attempts)
-        .f("maxAttempts", 3)
-        .f("estimatedCompletionAt", iso_ms(j.finish_ms))
-        .f("scheduledFor", iso_ms(j.created_ms))
-        .f("startedAt", iso_opt(j.started_ms))
-        .f("createdAt", iso_ms(j.created_ms))
-        .f("updatedAt", iso_ms(j.updated_ms))
-        .end();
+    o.begin_obj("activeJob");
+    write_job_fields(o, *v.active_job, true, false);
+    o.end();
 }
 
 void write_eliza_list_fields(JsonOut &o, const AgentView &v) {
@@ -202,6 +192,16 @@ bool flag_set(const rapidjson::Value &doc, const char *camel, const char *snake)
     return false;
 }
 
+// One GET /agents/{id}/backups item; eliza backups may be incremental on a parent.
+void write_backup(JsonOut &o, const Backup &b) {
+    o.f("id", b.id)
+        .f("snapshotType", b.type)
+        .f("backupKind", b.kind)
+        .f("parentBackupId", b.parent_id)
+        .f("sizeBytes", b.size_bytes)
+        .f("createdAt", iso_ms(b.created_ms));
+}
+
 bool image_char_ok(char c) {
     return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '/' ||
            c == ':' || c == '@' || c == '-';
@@ -221,6 +221,34 @@ bool digest_pinned(const std::string &image) {
 const char *kSharedNoop = "Shared-runtime agents do not use dedicated compute";
 const char *kOtherJob = "Another operation is in progress for this agent";
 
+// suspend and sleep refuse alike: an unknown agent, a provision under way, another job or an
+// agent that is not running. nullopt: the call goes on.
+std::optional<Reply> rest_refusal(LifecycleOutcome::Kind kind) {
+    using K = LifecycleOutcome::Kind;
+    if (kind == K::NotFound) return cloud_error(404, "Agent not found");
+    if (kind == K::Conflict) return cloud_error(409, "Agent provisioning is in progress");
+    if (kind == K::OtherJob || kind == K::NotRunning) return cloud_error(409, kOtherJob);
+    return std::nullopt;
+}
+
+// The 200 of suspend or sleep with nothing to do: a shared agent (a no-op) or one already at
+// rest. The two calls differ only in the status they give: `status_key` = `status`.
+Reply rest_noop(const LifecycleOutcome &s, const std::string &id, const std::string &action,
+                const char *done_message, const char *status_key, const std::string &status) {
+    bool shared = s.kind == LifecycleOutcome::Kind::Shared;
+    JsonOut o;
+    o.begin_obj().f("success", true);
+    if (shared) o.f("source", "shared_runtime");
+    o.begin_obj("data")
+        .f("agentId", id)
+        .f("action", action)
+        .f("message", shared ? kSharedNoop : done_message)
+        .f(status_key, status);
+    if (shared) o.f("executionTier", s.agent.execution_tier);
+    o.end().end();
+    return json_reply(200, o.str());
+}
+
 }  // namespace
 
 void register_eliza_agent_routes(App &app) {
@@ -231,15 +259,7 @@ void register_eliza_agent_routes(App &app) {
     const bool tls = app.opts.tls;
 
     add_agent_route(r, "GET", "/agents", with_auth(st, [&st](Ctx &, const Principal &who) {
-                        JsonOut o;
-                        o.begin_obj().f("success", true).begin_arr("data");
-                        for (const auto &v : st.list_agents(who.org_id)) {
-                            o.begin_obj();
-                            write_eliza_list_fields(o, v);
-                            o.end();
-                        }
-                        o.end().end();
-                        return json_reply(200, o.str());
+                        return data_list_reply(st.list_agents(who.org_id), write_eliza_list_fields);
                     }));
 
     add_agent_route(
@@ -400,18 +420,15 @@ void register_eliza_agent_routes(App &app) {
     add_agent_route(r, "GET", "/agents/{id}", with_auth(st, [&st](Ctx &c, const Principal &who) {
                         auto v = st.get_agent(who.org_id, c.param(0));
                         if (!v) return cloud_error(404, "Agent not found");
-                        JsonOut o;
-                        o.begin_obj().f("success", true).begin_obj("data");
-                        write_eliza_list_fields(o, *v);
-                        o.f("errorCount", v->error_count)
-                            .f_null("walletAddress")
-                            .f_null("walletProvider")
-                            .f("walletStatus", "none")
-                            .f("meshAddressPresent", false)
-                            .f_null("adminDetails")
-                            .end()
-                            .end();
-                        return json_reply(200, o.str());
+                        return data_reply(200, [&v](JsonOut &o) {
+                            write_eliza_list_fields(o, *v);
+                            o.f("errorCount", v->error_count)
+                                .f_null("walletAddress")
+                                .f_null("walletProvider")
+                                .f("walletStatus", "none")
+                                .f("meshAddressPresent", false)
+                                .f_null("adminDetails");
+                        });
                     }));
 
     // suspend / PATCH {action}: an agent_suspend job (E§2.6, E§2.15).
@@ -420,100 +437,31 @@ void register_eliza_agent_routes(App &app) {
         LifecycleOutcome s = st.begin_lifecycle(org_id, id, "suspend");
         using K = LifecycleOutcome::Kind;
         bool suspend = action == "suspend";
-        JsonOut o;
-        switch (s.kind) {
-            case K::NotFound:
-                return cloud_error(404, "Agent not found");
-            case K::Conflict:
-                return cloud_error(409, "Agent provisioning is in progress");
-            case K::OtherJob:
-            case K::NotRunning:
-                return cloud_error(409, kOtherJob);
-            case K::Shared:
-                o.begin_obj()
-                    .f("success", true)
-                    .f("source", "shared_runtime")
-                    .begin_obj("data")
-                    .f("agentId", id)
-                    .f("action", action)
-                    .f("message", kSharedNoop)
-                    .f("previousStatus", s.previous_status)
-                    .f("executionTier", s.agent.execution_tier)
-                    .end()
-                    .end();
-                return json_reply(200, o.str());
-            case K::AlreadyDone:
-                o.begin_obj()
-                    .f("success", true)
-                    .begin_obj("data")
-                    .f("agentId", id)
-                    .f("action", action)
-                    .f("message",
-                       suspend ? "Agent is already suspended" : "Agent is already stopped")
-                    .f("previousStatus", s.previous_status)
-                    .end()
-                    .end();
-                return json_reply(200, o.str());
-            case K::JobActive:
-            case K::JobCreated:
-                break;
+        if (auto refused = rest_refusal(s.kind)) return *refused;
+        if (s.kind == K::Shared || s.kind == K::AlreadyDone) {
+            return rest_noop(s, id, action,
+                             suspend ? "Agent is already suspended" : "Agent is already stopped",
+                             "previousStatus", s.previous_status);
         }
+        JsonOut o;
         bool created = s.kind == K::JobCreated;
-        o.begin_obj()
-            .f("success", true)
-            .f("created", created)
-            .f("alreadyInProgress", !created)
+        begin_job_answer(o, created)
             .f("message", created ? (suspend ? "Suspend job created. Poll the job endpoint for "
                                                "status."
                                              : "Shutdown job created. Poll the job endpoint for "
                                                "status.")
-                                  : "Suspend is already in progress.")
-            .begin_obj("data")
-            .f("agentId", id)
-            .f("action", action)
-            .f("jobId", s.job.id)
-            .f("status", s.job.status)
-            .f("previousStatus", s.previous_status)
-            .end()
-            .end();
+                                  : "Suspend is already in progress.");
+        begin_job_data(o, id, action, s.job).f("previousStatus", s.previous_status).end().end();
         return json_reply(202, o.str());
     };
 
-    add_agent_route(
-        r, "PATCH", "/agents/{id}", with_auth(st, [suspend_reply](Ctx &c, const Principal &who) {
-            rapidjson::Document doc;
-            bool parsed = parse_json(c.req.body, doc);
-            std::vector<Issue> issues;
-            std::string action;
-            if (!parsed) {
-                issues.push_back({"invalid_type",
-                                  {},
-                                  "Expected object, received null",
-                                  "object",
-                                  "null",
-                                  -1,
-                                  ""});
-            } else if (expect_type(&doc, "object", {}, issues)) {
-                const auto *a = member(doc, "action");
-                std::string s = a && a->IsString() ? a->GetString() : "";
-                if (s == "shutdown" || s == "suspend") {
-                    action = s;
-                } else {
-                    Issue i;
-                    i.code = a ? "invalid_enum_value" : "invalid_type";
-                    i.path = {"action"};
-                    i.message =
-                        a ? "Invalid enum value. Expected 'shutdown' | 'suspend'" : "Required";
-                    if (!a) {
-                        i.expected = "'shutdown' | 'suspend'";
-                        i.received = "undefined";
-                    }
-                    issues.push_back(i);
-                }
-            }
-            if (!issues.empty()) return invalid_request("Invalid request data", issues);
-            return suspend_reply(who.org_id, c.param(0), action);
-        }));
+    add_agent_route(r, "PATCH", "/agents/{id}",
+                    with_auth(st, [suspend_reply](Ctx &c, const Principal &who) {
+                        std::vector<Issue> issues;
+                        std::string action = patch_action(c.req.body, issues);
+                        if (!issues.empty()) return invalid_request("Invalid request data", issues);
+                        return suspend_reply(who.org_id, c.param(0), action);
+                    }));
 
     add_agent_route(r, "POST", "/agents/{id}/suspend",
                     with_auth(st, [suspend_reply](Ctx &c, const Principal &who) {
@@ -555,10 +503,7 @@ void register_eliza_agent_routes(App &app) {
                     break;
             }
             bool created = s.kind == K::JobCreated;
-            o.begin_obj()
-                .f("success", true)
-                .f("created", created)
-                .f("alreadyInProgress", !created)
+            begin_job_answer(o, created)
                 .f("message", created ? "Delete job created. Poll the job endpoint for status."
                                       : "Delete is already in progress.")
                 .begin_obj("data")
@@ -598,21 +543,7 @@ void register_eliza_agent_routes(App &app) {
                                           -1,
                                           ""});
                     }
-                    if (const auto *b = member(doc, "restoreBackupId")) {
-                        if (expect_type(b, "string", {"restoreBackupId"}, issues)) {
-                            if (is_uuid(b->GetString())) {
-                                gate.restore_backup_id = b->GetString();
-                            } else {
-                                issues.push_back({"invalid_string",
-                                                  {"restoreBackupId"},
-                                                  "Invalid uuid",
-                                                  "",
-                                                  "",
-                                                  -1,
-                                                  "uuid"});
-                            }
-                        }
-                    }
+                    gate.restore_backup_id = uuid_member(doc, "restoreBackupId", issues);
                     if (const auto *f = member(doc, "forceFreshBoot")) {
                         if (expect_type(f, "boolean", {"forceFreshBoot"}, issues)) {
                             fresh = f->GetBool();
@@ -635,7 +566,6 @@ void register_eliza_agent_routes(App &app) {
             bool sync = provision && sync_q == "true";
             ProvisionOutcome p = st.begin_provision(who.org_id, c.param(0), kind, sync, gate);
             const std::string &id = c.param(0);
-            JsonOut o;
             using K = ProvisionOutcome::Kind;
             switch (p.kind) {
                 case K::NotFound:
@@ -650,7 +580,8 @@ void register_eliza_agent_routes(App &app) {
                     return credit_gate(p.balance);
                 case K::Busy:
                     return cloud_error(409, "Agent is already being provisioned");
-                case K::Shared:
+                case K::Shared: {
+                    JsonOut o;
                     o.begin_obj().f("success", true).f("source", "shared_runtime");
                     o.begin_obj("data");
                     if (provision) {
@@ -664,58 +595,42 @@ void register_eliza_agent_routes(App &app) {
                     if (provision) o.f("webUiUrl", shared_web_ui_url(c.req, tls, id));
                     o.end().end();
                     return json_reply(200, o.str());
+                }
                 case K::AlreadyRunning:
-                    o.begin_obj().f("success", true).begin_obj("data");
-                    if (provision) {
-                        o.f("id", id).f("agentName", p.agent.name).f("status", "running");
-                    } else {
-                        o.f("agentId", id)
-                            .f("action", kind)
-                            .f("message", "Agent is already running")
-                            .f("status", "running");
-                    }
-                    if (!wake) o.f("webUiUrl", dedicated_web_ui_url(id));
-                    o.end().end();
-                    return json_reply(200, o.str());
+                    return data_reply(200, [&](JsonOut &o) {
+                        if (provision) {
+                            o.f("id", id).f("agentName", p.agent.name).f("status", "running");
+                        } else {
+                            o.f("agentId", id)
+                                .f("action", kind)
+                                .f("message", "Agent is already running")
+                                .f("status", "running");
+                        }
+                        if (!wake) o.f("webUiUrl", dedicated_web_ui_url(id));
+                    });
                 case K::SyncStarted: {
                     sleeper.sleep_full(cfg.provision_ms.load());
                     auto v = st.finish_sync(p.agent.id, p.will_fail, p.fail_message);
                     if (p.will_fail || !v) return cloud_error(500, "Provisioning failed");
-                    o.begin_obj()
-                        .f("success", true)
-                        .begin_obj("data")
-                        .f("id", v->id)
-                        .f("agentName", v->name)
-                        .f("status", v->status)
-                        .f("webUiUrl", dedicated_web_ui_url(v->id))
-                        .end()
-                        .end();
-                    return json_reply(200, o.str());
+                    return data_reply(200, [&v](JsonOut &o) {
+                        o.f("id", v->id)
+                            .f("agentName", v->name)
+                            .f("status", v->status)
+                            .f("webUiUrl", dedicated_web_ui_url(v->id));
+                    });
                 }
                 case K::JobActive:
                 case K::JobCreated:
                     break;
             }
             bool created = p.kind == K::JobCreated;
-            o.begin_obj().f("success", true).f("created", created).f("alreadyInProgress", !created);
+            JsonOut o;
+            begin_job_answer(o, created);
             if (provision) {
-                o.f("message", created ? "Provisioning job created. Poll the job endpoint for "
-                                         "status."
-                                       : "Provisioning is already in progress. Poll the existing "
-                                         "job for status.")
-                    .begin_obj("data")
-                    .f("jobId", p.job.id)
-                    .f("agentId", id)
-                    .f("status", p.job.status)
-                    .f("estimatedCompletionAt", iso_ms(p.job.finish_ms))
-                    .end();
+                write_provision_job(o, created, p.job, id);
             } else {
                 std::string what = wake ? "Wake" : "Resume";
-                o.begin_obj("data")
-                    .f("agentId", id)
-                    .f("action", kind)
-                    .f("jobId", p.job.id)
-                    .f("status", p.job.status);
+                begin_job_data(o, id, kind, p.job);
                 if (wake) {
                     o.f("previousStatus", p.agent.status)
                         .f("restoreBackupId", p.job.restore_backup_id)
@@ -739,43 +654,15 @@ void register_eliza_agent_routes(App &app) {
             const std::string &id = c.param(0);
             LifecycleOutcome s = st.begin_lifecycle(who.org_id, id, "sleep");
             using K = LifecycleOutcome::Kind;
-            JsonOut o;
-            switch (s.kind) {
-                case K::NotFound:
-                    return cloud_error(404, "Agent not found");
-                case K::Conflict:
-                    return cloud_error(409, "Agent provisioning is in progress");
-                case K::OtherJob:
-                case K::NotRunning:
-                    return cloud_error(409, kOtherJob);
-                case K::Shared:
-                case K::AlreadyDone: {
-                    bool shared = s.kind == K::Shared;
-                    o.begin_obj().f("success", true);
-                    if (shared) o.f("source", "shared_runtime");
-                    o.begin_obj("data")
-                        .f("agentId", id)
-                        .f("action", "sleep")
-                        .f("message", shared ? kSharedNoop : "Agent is already sleeping")
-                        .f("status", s.agent.status);
-                    if (shared) o.f("executionTier", s.agent.execution_tier);
-                    o.end().end();
-                    return json_reply(200, o.str());
-                }
-                case K::JobActive:
-                case K::JobCreated:
-                    break;
+            if (auto refused = rest_refusal(s.kind)) return *refused;
+            if (s.kind == K::Shared || s.kind == K::AlreadyDone) {
+                return rest_noop(s, id, "sleep", "Agent is already sleeping", "status",
+                                 s.agent.status);
             }
+            JsonOut o;
             bool created = s.kind == K::JobCreated;
-            o.begin_obj()
-                .f("success", true)
-                .f("created", created)
-                .f("alreadyInProgress", !created)
-                .begin_obj("data")
-                .f("agentId", id)
-                .f("action", "sleep")
-                .f("jobId", s.job.id)
-                .f("status", s.job.status)
+            begin_job_answer(o, created);
+            begin_job_data(o, id, "sleep", s.job)
                 .f("previousStatus", s.previous_status)
                 .f("message", created ? "Sleep job created. Poll the job endpoint for status."
                                       : "Sleep is already in progress.")
@@ -808,16 +695,8 @@ void register_eliza_agent_routes(App &app) {
                         }
                         bool created = s.kind == K::JobCreated;
                         JsonOut o;
-                        o.begin_obj()
-                            .f("success", true)
-                            .f("created", created)
-                            .f("alreadyInProgress", !created)
-                            .begin_obj("data")
-                            .f("agentId", id)
-                            .f("action", "snapshot")
-                            .f("jobId", s.job.id)
-                            .f("status", s.job.status)
-                            .end();
+                        begin_job_answer(o, created);
+                        begin_job_data(o, id, "snapshot", s.job).end();
                         write_polling_ms(o, s.job.id, cfg, 45000);
                         o.end();
                         return json_reply(202, o.str());
@@ -825,20 +704,7 @@ void register_eliza_agent_routes(App &app) {
 
     add_agent_route(r, "GET", "/agents/{id}/backups",
                     with_auth(st, [&st](Ctx &c, const Principal &who) {
-                        JsonOut o;
-                        o.begin_obj().f("success", true).begin_arr("data");
-                        for (const auto &b : st.backups(who.org_id, c.param(0))) {
-                            o.begin_obj()
-                                .f("id", b.id)
-                                .f("snapshotType", b.type)
-                                .f("backupKind", b.kind)
-                                .f("parentBackupId", b.parent_id)
-                                .f("sizeBytes", b.size_bytes)
-                                .f("createdAt", iso_ms(b.created_ms))
-                                .end();
-                        }
-                        o.end().end();
-                        return json_reply(200, o.str());
+                        return data_list_reply(st.backups(who.org_id, c.param(0)), write_backup);
                     }));
 
     add_agent_route(
@@ -848,23 +714,8 @@ void register_eliza_agent_routes(App &app) {
             if (!optional_body(c.req.body, doc)) return invalid_json("Invalid JSON body");
             std::vector<Issue> issues;
             std::optional<std::string> backup_id;
-            if (expect_type(&doc, "object", {}, issues)) {
-                if (const auto *b = member(doc, "backupId")) {
-                    if (expect_type(b, "string", {"backupId"}, issues)) {
-                        if (is_uuid(b->GetString())) {
-                            backup_id = b->GetString();
-                        } else {
-                            issues.push_back({"invalid_string",
-                                              {"backupId"},
-                                              "Invalid uuid",
-                                              "",
-                                              "",
-                                              -1,
-                                              "uuid"});
-                        }
-                    }
-                }
-            }
+            if (expect_type(&doc, "object", {}, issues))
+                backup_id = uuid_member(doc, "backupId", issues);
             if (!issues.empty()) return invalid_request("Invalid request", issues);
             const std::string &id = c.param(0);
             auto agent = st.get_agent(who.org_id, id);
@@ -886,25 +737,11 @@ void register_eliza_agent_routes(App &app) {
                     return cloud_error(409, "Stopped agents can only restore the latest backup");
                 case RestoreOutcome::Kind::Busy:
                     return cloud_error(409, "Another restore of this backup is in progress");
-                case RestoreOutcome::Kind::NeedsSync: {
-                    sleeper.sleep_full(cfg.provision_ms.load());
-                    st.finish_sync(id, out.will_fail, out.fail_message);
-                    if (out.will_fail) return cloud_error(500, out.fail_message);
-                    break;
-                }
+                case RestoreOutcome::Kind::NeedsSync:
                 case RestoreOutcome::Kind::Restored:
                     break;
             }
-            JsonOut o;
-            o.begin_obj()
-                .f("success", true)
-                .begin_obj("data")
-                .f("restoredFromBackupId", out.backup.id)
-                .f("snapshotType", out.backup.type)
-                .f("createdAt", iso_ms(out.backup.created_ms))
-                .end()
-                .end();
-            return json_reply(200, o.str());
+            return finish_restore(st, cfg, sleeper, id, out);
         }));
 }
 

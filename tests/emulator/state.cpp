@@ -75,33 +75,27 @@ std::string dedicated_web_ui_url(const std::string &agent_id) {
 }
 
 std::string RuntimeConfig::default_execution_tier() const {
-    std::lock_guard lock(text_mu_);
-    return default_tier_;
+    return locked_get(default_tier_);
 }
 
 void RuntimeConfig::set_default_execution_tier(std::string tier) {
-    std::lock_guard lock(text_mu_);
-    default_tier_ = std::move(tier);
+    locked_set(default_tier_, std::move(tier));
 }
 
 std::vector<std::string> RuntimeConfig::allowed_image_prefixes() const {
-    std::lock_guard lock(text_mu_);
-    return image_prefixes_;
+    return locked_get(image_prefixes_);
 }
 
 void RuntimeConfig::set_allowed_image_prefixes(std::vector<std::string> prefixes) {
-    std::lock_guard lock(text_mu_);
-    image_prefixes_ = std::move(prefixes);
+    locked_set(image_prefixes_, std::move(prefixes));
 }
 
 std::string RuntimeConfig::dedicated_price_acceptance() const {
-    std::lock_guard lock(text_mu_);
-    return price_acceptance_;
+    return locked_get(price_acceptance_);
 }
 
 void RuntimeConfig::set_dedicated_price_acceptance(std::string value) {
-    std::lock_guard lock(text_mu_);
-    price_acceptance_ = std::move(value);
+    locked_set(price_acceptance_, std::move(value));
 }
 
 void RuntimeConfig::copy_from(const RuntimeConfig &o) {

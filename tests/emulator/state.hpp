@@ -19,6 +19,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "json_util.hpp"
@@ -55,6 +56,18 @@ struct RuntimeConfig {
     void write_json(JsonOut &out) const;
 
 private:
+    // The text settings are not atomics: each read or write takes text_mu_.
+    template <class T>
+    T locked_get(const T &field) const {
+        std::lock_guard lock(text_mu_);
+        return field;
+    }
+    template <class T>
+    void locked_set(T &field, T value) {
+        std::lock_guard lock(text_mu_);
+        field = std::move(value);
+    }
+
     mutable std::mutex text_mu_;
     std::string default_tier_ = "dedicated-lazy";
     std::vector<std::string> image_prefixes_{"ghcr.io/elizaos/"};

@@ -7,28 +7,42 @@ import { Emulator, FAST_ARGS, cloudOptions, loadPackage, waitFor } from './suppo
 
 const ec = loadPackage();
 let emu;
+let elizaEmu; // answers as the live cloud's eliza generation
 
 before(async () => {
     emu = await Emulator.start([...FAST_ARGS, '--stream-chunk-chars', '4']);
+    elizaEmu = await Emulator.start([...FAST_ARGS, '--stream-chunk-chars', '4', '--generation', 'eliza']);
 });
 after(async () => {
     await emu?.stop();
+    await elizaEmu?.stop();
 });
 
 test('full lifecycle', async () => {
+    await fullLifecycle(emu, {});
+});
+
+test('full lifecycle on the eliza generation', async () => {
+    // That cloud starts dedicated compute only with the user's consent to its price: the host
+    // passes the price the user accepted (a PriceConfirmationError's pricing.acceptanceValue).
+    const config = await elizaEmu.control('GET', 'config');
+    await fullLifecycle(elizaEmu, { confirmPrice: config.dedicatedPriceAcceptance });
+});
+
+async function fullLifecycle(server, extra) {
     delete process.env.ELIZAOS_CLOUD_API_KEY;
     delete process.env.ELIZAOS_CLOUD_ENABLED;
-    const options = cloudOptions(emu);
+    const options = cloudOptions(server, extra);
     const cloud = new ec.Cloud(options);
     try {
-        await lifecycle(cloud, options);
+        await lifecycle(cloud, options, server, extra.confirmPrice !== undefined);
     } finally {
         await cloud[Symbol.asyncDispose]();
     }
     assert.equal(cloud.closed, true);
-});
+}
 
-async function lifecycle(cloud, options) {
+async function lifecycle(cloud, options, emu, eliza) {
     const states = [];
     const seen = { urls: [], credentials: [], identity: [], backups: [] };
     cloud.on('state', (ev) => states.push([ev.previousState, ev.state, ev.agentId]));
@@ -108,7 +122,10 @@ async function lifecycle(cloud, options) {
     const text = 'stream me please, in order';
     const chunks = [];
     for await (const chunk of proxy.stream(text)) chunks.push(chunk);
-    assert.ok(chunks.length > 3, `several chunks (got ${chunks.length})`);
+    // A dedicated eliza agent streams on its own host only: through the cloud, its reply comes
+    // from the bridge, whole.
+    if (eliza) assert.equal(chunks.length, 1);
+    else assert.ok(chunks.length > 3, `several chunks (got ${chunks.length})`);
     assert.equal(chunks.join(''), `echo: ${text}`);
     const collected = await proxy.stream('again').collect();
     assert.equal(collected, 'echo: again');
@@ -160,6 +177,10 @@ async function lifecycle(cloud, options) {
     const after = JSON.parse(fs.readFileSync(options.configPath, 'utf8'));
     assert.equal(after.cloud.apiKey, undefined);
     assert.equal(after.cloud.enabled, false);
+    // The eliza cloud revokes a CLI login's key by its session; the seeds' cloud cannot.
+    const session = urls[0].split('=').pop();
+    const { sessions } = await emu.control('GET', 'sessions');
+    assert.equal(sessions.find((s) => s.sessionId === session).keyRevoked ?? false, eliza);
 }
 
 test('a stored key is picked up by a new cloud from the config file', async () => {

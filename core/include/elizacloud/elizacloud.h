@@ -11,9 +11,9 @@
 #include <stdint.h>
 
 #define EC_VERSION_MAJOR 0
-#define EC_VERSION_MINOR 1
+#define EC_VERSION_MINOR 2
 #define EC_VERSION_PATCH 0
-#define EC_VERSION_STRING "0.1.0"
+#define EC_VERSION_STRING "0.2.0"
 #define EC_VERSION_NUM ((EC_VERSION_MAJOR << 16) | (EC_VERSION_MINOR << 8) | EC_VERSION_PATCH)
 #define EC_VERSION_AT_LEAST(x, y, z) (EC_VERSION_NUM >= (((x) << 16) | ((y) << 8) | (z)))
 

@@ -88,7 +88,7 @@ typedef struct ec_plugin_api {
     uint32_t struct_size; /* sizeof(ec_plugin_api) as compiled into the plugin */
     uint32_t abi_version; /* the negotiated version */
     const char *name;     /* "elizacloud" */
-    const char *version;  /* the library version, e.g. "0.1.0" */
+    const char *version;  /* the library version, e.g. "0.2.0" */
 
     /* [any thread] Creates an instance; no network traffic happens here. config_json (may be
      * NULL or "{}") is an object whose keys name ec_cloud_options fields: base_url, api_key,
