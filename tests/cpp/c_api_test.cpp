@@ -1039,6 +1039,38 @@ TEST_F(CApiGenerations, AForcedWrongGenerationFailsClearly) {
     EXPECT_EQ(refused, nullptr);
 }
 
+TEST_F(CApiGenerations, AForcedElizaOnTheSeedsCloudFailsClearly) {
+    start("milady");
+    auto c = cloud("eliza");
+    Owned list;
+    // The milady cloud answers an eliza route with its (Next.js) HTML 404 page.
+    EXPECT_EQ(ec_cloud_call_sync(c.get(), "agents.list", nullptr, 10'000, &list.p),
+              EC_ERR_GENERATION);
+    EXPECT_NE(std::string(ec_last_error_message()).find("eliza API generation"), std::string::npos)
+        << ec_last_error_message();
+}
+
+TEST_F(CApiGenerations, AnAmbiguousHealthAnswerFallsBackToTheAgentsList) {
+    for (const char *generation : {"eliza", "milady"}) {
+        start(generation);
+        // A health answer without the markers of either (a proxy's, a future one's).
+        ASSERT_EQ(emu_request(&emu_, "POST", "/__emulator/faults",
+                              R"({"method":"GET","path":"/api/health","action":"status",)"
+                              R"("status":200,"body":{"ok":true}})",
+                              nullptr),
+                  201);
+        auto c = cloud("auto");
+        Owned list;
+        ASSERT_EQ(ec_cloud_call_sync(c.get(), "agents.list", nullptr, 10'000, &list.p), EC_OK)
+            << generation << ": " << ec_last_error_message();
+        EXPECT_NE(status_of(c.get()).find(std::string(R"("apiGeneration":")") + generation),
+                  std::string::npos)
+            << generation;
+        c.reset();
+        emu_stop(&emu_);
+    }
+}
+
 // The streaming twin streams what streams and refuses the rest before any request.
 TEST_F(CApiEmulator, TheStreamingTwinStreamsOrRefuses) {
     auto c = cloud();

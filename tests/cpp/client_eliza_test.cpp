@@ -261,6 +261,40 @@ TEST_F(ElizaClientTest, ASharedAgentStreamsItsFramesAfterAColdStart) {
     EXPECT_EQ(json_string(test::blocking(*client_).provision(id), "status"), "running");
 }
 
+TEST_F(ElizaClientTest, AStartAcceptedWithoutAJobIdIsFollowedThroughTheAgentRecord) {
+    const std::string id =
+        json_string(call(*client_, "agents.create", R"({"agentName":"lazy"})"), "id");
+    // The cloud restarts the agent in a job only its record names (a warm-pool recovery, E§2.8).
+    const auto started =
+        emulator_->request("POST", "/api/v1/eliza/agents/" + id + "/provision", "",
+                           {{"X-API-Key", key_}, {"X-Eliza-Dedicated-Price", kPrice}});
+    ASSERT_EQ(started.status, 202) << started.body;
+    emulator_->fault(R"({"method":"POST","regex":"^/api/v1/eliza/agents/[^/]+/provision$",)"
+                     R"("times":1,"action":"status","status":202,"body":{"success":true,)"
+                     R"("source":"warm_pool_recovery","data":{"id":")" +
+                     id + R"(","agentName":"lazy","status":"provisioning"}}})");
+    std::vector<std::string> steps;
+    auto consenting = make_client(kPrice);
+    const std::string agent = test::blocking(*consenting).provision(id, [&](const JobProgress &p) {
+        steps.push_back(p.status);
+    });
+    EXPECT_EQ(json_string(agent, "status"), "running") << agent;
+    ASSERT_FALSE(steps.empty());
+    EXPECT_EQ(steps.back(), "completed");  // the job the record named was followed to its end
+    EXPECT_GE(emulator_->request_count("GET /api/v1/jobs/{id}"), 1);
+}
+
+TEST_F(ElizaClientTest, ARestoreAcceptedByTheCoordinatorIsTheAnswer) {
+    const std::string id = running_agent();
+    test::blocking(*client_).snapshot(id);
+    emulator_->fault(R"({"method":"POST","regex":"^/api/v1/eliza/agents/[^/]+/restore$",)"
+                     R"("times":1,"action":"status","status":202,"body":{"success":true,"data":{)"
+                     R"("status":"accepted","restoreOperationId":"op-1","phase":"queued"}}})");
+    const std::string restored = test::blocking(*client_).restore(id);
+    EXPECT_EQ(json_string(restored, "status"), "accepted") << restored;
+    EXPECT_EQ(json_string(restored, "restoreOperationId"), "op-1");
+}
+
 TEST_F(ElizaClientTest, RowsOfTheOtherGenerationAreRefusedLocally) {
     ClientOptions options;
     options.generation = api::Generation::Milady;

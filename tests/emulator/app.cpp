@@ -39,7 +39,10 @@ App::App(const Options &o) : opts(o), router(faults, sleeper, cfg.record_request
     initial_cfg.copy_from(cfg);
     state = std::make_unique<State>(cfg, o.credits, o.api_key);
     router.set_verbose(o.verbose);
-    if (o.generation == "eliza") router.set_agent_prefixes({"/api/v1/eliza"});
+    if (o.generation == "eliza") {
+        router.set_agent_prefixes({"/api/v1/eliza"});
+        router.set_json_not_found(true);
+    }
     router.set_fault_hook(
         [this](const httplib::Request &req, const FaultRule &) { count_faulted_heartbeat(req); });
 }

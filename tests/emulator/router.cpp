@@ -290,8 +290,14 @@ void Router::dispatch(const httplib::Request &req, httplib::Response &res) {
     } else if (!allow.empty()) {
         reply = cloud_error(405, "Method not allowed");
         reply.headers.emplace_back("Allow", allow);
-    } else {
+    } else if (json_not_found_) {
         reply = cloud_error(404, "Not found", "resource_not_found");
+    } else {
+        reply.status = 404;
+        reply.content_type = "text/html; charset=utf-8";
+        reply.body =
+            "<!DOCTYPE html><html><head><title>404: This page could not be found.</title>"
+            "</head><body><h1>404</h1><h2>This page could not be found.</h2></body></html>";
     }
     int status = reply.status;
     write(std::move(reply), res, fault ? &*fault : nullptr, generation);

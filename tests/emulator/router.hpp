@@ -64,6 +64,9 @@ public:
         agent_prefixes_ = std::move(prefixes);
     }
     const std::vector<std::string> &agent_prefixes() const { return agent_prefixes_; }
+    // An unknown route: the eliza generation's router answers JSON (E§7.4); the milady cloud's
+    // Next.js answers its HTML 404 page (the default).
+    void set_json_not_found(bool json) { json_not_found_ = json; }
 
     void dispatch(const httplib::Request &req, httplib::Response &res);
 
@@ -73,6 +76,7 @@ public:
 
 private:
     std::vector<std::string> agent_prefixes_{"/api/v1/milady", "/api/v1/milaidy"};
+    bool json_not_found_ = false;
     struct Route {
         std::string method, templ;
         std::vector<std::string> segments;

@@ -389,3 +389,23 @@ def test_a_login_cancelled_after_approval_leaves_no_live_key(make_cloud, emulato
         return any(s["sessionId"] == session_id and s.get("keyRevoked") for s in sessions)
 
     assert wait_until(revoked)
+
+
+@pytest.mark.emulator_args("--generation", "eliza", "--default-execution-tier", "shared")
+def test_a_shared_runtime_agent_is_served_without_snapshots(make_cloud, api_key, emulator):
+    # No container, nothing to back up: the cloud answers 409 to every snapshot (E§2.12), so
+    # none is attempted, neither on the backup interval nor at disconnect.
+    cloud = make_cloud(api_key=api_key, timings={"backup_interval_ms": 50})
+    events: list[elizacloud.Event] = []
+    cloud.on_event(events.append)
+    agent = cloud.agents.create("shared")
+    assert agent["executionTier"] == "shared"
+    proxy = cloud.connect(agent["id"])  # no price to confirm: shared compute is not paid
+    assert proxy.send("hi") == "echo: hi"
+    assert "".join(proxy.stream("streamed")) == "echo: streamed"
+    time.sleep(0.3)  # several backup intervals
+    cloud.disconnect()
+    assert emulator.agent_state(agent["id"])["snapshots"] == 0
+    assert not [e for e in events if e.type in (EventType.BACKUP_DONE, EventType.BACKUP_FAILED)]
+    with pytest.raises(elizacloud.ConflictError):
+        cloud.snapshot(agent["id"])  # asked for explicitly, the cloud's answer is the error

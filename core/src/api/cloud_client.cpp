@@ -309,8 +309,13 @@ OperationId CloudClient::call_checked(const api::OperationSpec &op, const json::
                 generation =
                     std::string(api::generation_name(generation_.load()))](OpResult &&result) {
             const ErrorInfo &e = result.error;
-            if (e.status == Status::NotFound && e.cloud_code == "resource_not_found" &&
-                e.message == "Not found") {
+            // The eliza router's JSON 404 on a milady route; milady's (Next.js) page 404, with no
+            // message of the cloud's, on an eliza route.
+            const bool router_404 =
+                e.status == Status::NotFound &&
+                ((e.cloud_code == "resource_not_found" && e.message == "Not found") ||
+                 (e.cloud_code.empty() && e.message == "HTTP 404"));
+            if (router_404) {
                 result.error.status = Status::Generation;
                 result.error.message = name + ": the cloud has no such route on the " + generation +
                                        " API generation (set api_generation to auto to detect "

@@ -104,19 +104,70 @@ struct CloudClient::JobFollower : std::enable_shared_from_this<JobFollower> {
             start_data = json::stringify(*data);
         }
         auto id = data ? json::get_string(*data, "jobId") : std::nullopt;
-        if (!id || id->empty())
-            return op->fail(
-                ErrorInfo::make(Status::Protocol, "the cloud's job answer has no jobId"));
-        job_id = *id;
         update_interval(doc, true);
+        const int timeout = client->options_.job_timeout_ms;
+        op->set_deadline(
+            timeout,
+            ErrorInfo::make(Status::Timeout, std::string(spec->name) + " did not finish within " +
+                                                 std::to_string(timeout) + " ms"));
+        if (!id || id->empty()) {
+            // Accepted without a job id (E§2.4, §2.8, §2.14): a restore coordinator's
+            // "accepted" is the answer; a warm-pool recovery restarts the agent in a job that
+            // only the agent record names (activeJob).
+            if (data && json::get_string(*data, "status") == std::optional<std::string>("accepted"))
+                return op->succeed(start_data);
+            if (agent_id.empty())
+                return op->fail(
+                    ErrorInfo::make(Status::Protocol, "the cloud's job answer has no jobId"));
+            log::info("{} of agent {} accepted without a job id: watching the agent", spec->name,
+                      agent_id);
+            return schedule_watch();
+        }
+        job_id = *id;
         log::info("following job {} of {} for agent {}", job_id, spec->name, agent_id);
         report(json::get_string(*data, "status").value_or("pending"));
-        int timeout = client->options_.job_timeout_ms;
-        op->set_deadline(timeout,
-                         ErrorInfo::make(Status::Timeout, "provisioning job " + job_id +
-                                                              " did not finish within " +
-                                                              std::to_string(timeout) + " ms"));
         schedule_poll();
+    }
+
+    // Watching the agent record until it names its job (activeJob), or runs with none left.
+    void schedule_watch() {
+        auto self = shared_from_this();
+        op->after(interval_ms, [self] {
+            HttpRequest request =
+                self->client->request_for("agents.get", "agentId", self->agent_id);
+            self->op->request(std::move(request),
+                              [self](HttpResponse &&r) { self->on_watch(std::move(r)); });
+        });
+    }
+
+    void on_watch(HttpResponse &&response) {
+        ++polls;
+        json::Document doc;
+        ErrorInfo error = parse_cloud_envelope(response, doc);
+        if (!error.ok()) return op->fail(std::move(error));
+        const json::Value *data = json::member(doc, "data");
+        if (!data || !data->IsObject())
+            return op->fail(ErrorInfo::make(Status::Protocol, "agent record missing"));
+        const json::Value *active = json::member(*data, "activeJob");
+        if (auto id = active && active->IsObject() ? json::get_string(*active, "id") : std::nullopt;
+            id && !id->empty()) {
+            job_id = *id;
+            log::info("following job {} of agent {} (its activeJob)", job_id, agent_id);
+            report(json::get_string(*active, "status").value_or("pending"));
+            return schedule_poll();
+        }
+        const std::string status = json::get_string(*data, "status").value_or("");
+        report(status);
+        if (status == "running") {
+            if (spec->job_end == api::JobEnd::Agent) return succeed(*data);
+            return op->succeed(start_data);
+        }
+        if (status == "error")
+            return op->fail(ErrorInfo::make(
+                Status::ProvisionFailed,
+                bounded_message(json::get_string(*data, "errorMessage")
+                                    .value_or("the agent ended in the error state"))));
+        schedule_watch();
     }
 
     void schedule_poll() {

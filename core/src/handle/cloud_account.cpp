@@ -59,9 +59,14 @@ Cloud::CancelFn Cloud::launch_login(uint64_t id) {
     auto done = gated([this, id, logouts](ErrorInfo &&error, LoginResult &&result) {
         if (!error.ok()) {
             account_.release_login(id);
-            // Cancelled (or outrun by a logout) after the user may have approved in the browser:
-            // a minted key would wait in the cloud for its one poll. Claim it and revoke it.
-            if (error.status == Status::Cancelled) revoke_unclaimed(result.session_id);
+            // Ended (cancelled, outrun by a logout, out of time) after the user may have approved
+            // in the browser: a key already received is revoked; one still waiting in the cloud
+            // for its one poll is claimed and revoked. No live key is left behind.
+            if (!result.api_key.empty()) {
+                revoke_key(result.session_id, result.api_key, [] {});
+            } else if (error.status == Status::Cancelled || error.status == Status::Timeout) {
+                revoke_unclaimed(result.session_id);
+            }
             finish(id, std::move(error), {});
             return;
         }
@@ -228,19 +233,28 @@ Cloud::CancelFn Cloud::launch_logout(uint64_t id) {
 }
 
 void Cloud::revoke_unclaimed(const std::string &session_id) {
-    // Only where a key can be revoked: claiming it on the seeds' cloud would leave it valid.
-    if (session_id.empty() || client_->generation() == api::Generation::Milady) return;
-    try {
-        account_.login_component()->poll_session_async(
-            session_id, gated([this, session_id](LoginPollOutcome &&outcome) {
-                if (outcome.kind != LoginPollOutcome::Kind::Authenticated) return;
-                log::info("[cloud] login cancelled after approval: revoking its key {}…",
-                          outcome.key_prefix);
-                revoke_key(session_id, outcome.api_key, [] {});
-            }));
-    } catch (const Error &e) {
-        log::warn("[cloud] a cancelled login's session was not checked: {}", e.what());
-    }
+    if (session_id.empty()) return;
+    // Only where a key can be revoked (eliza): claiming it on the seeds' cloud would only make
+    // it unreachable. A login needs no generation, so it may not be known yet: ask once.
+    auto claim = [this, session_id] {
+        try {
+            account_.login_component()->poll_session_async(
+                session_id, gated([this, session_id](LoginPollOutcome &&outcome) {
+                    if (outcome.kind != LoginPollOutcome::Kind::Authenticated) return;
+                    log::info("[cloud] login ended after approval: revoking its key {}…",
+                              outcome.api_key.substr(0, 12));
+                    revoke_key(session_id, outcome.api_key, [] {});
+                }));
+        } catch (const Error &e) {
+            log::warn("[cloud] an ended login's session was not checked: {}", e.what());
+        }
+    };
+    const api::Generation known = client_->generation();
+    if (known == api::Generation::Eliza) return claim();
+    if (known == api::Generation::Milady) return;
+    client_->detect_generation_async(gated([this, claim](OpResult &&result) {
+        if (result.error.ok() && client_->generation() == api::Generation::Eliza) claim();
+    }));
 }
 
 void Cloud::revoke_key(const std::string &session_id, const std::string &key,
@@ -257,6 +271,9 @@ void Cloud::revoke_key(const std::string &session_id, const std::string &key,
             gated([this, prefix, then = std::move(then)](ErrorInfo &&error) mutable {
                 if (error.ok()) {
                     log::info("[cloud] API key {}… revoked", prefix);
+                } else if (error.http_status == 404 || error.http_status == 405) {
+                    // A cloud without the route (the generation was not known yet).
+                    log::debug("[cloud] this cloud cannot revoke API keys ({})", error.message);
                 } else {
                     log::warn("[cloud] API key {}… was not revoked: {}", prefix, error.message);
                 }

@@ -360,10 +360,15 @@ void CloudManager::on_agent(uint64_t session, OpResult &&result) {
     }
     json::Document doc;
     std::string name;
+    bool shared = false;
     if (json::parse(result.json, doc)) {
         name =
             json::get_string(doc, "agentName").value_or(json::get_string(doc, "name").value_or(""));
+        // A shared-runtime agent (eliza) has no container to snapshot: the cloud answers 409 to
+        // every snapshot (E§2.12), so no automatic or final backup is attempted for it.
+        shared = json::get_string(doc, "executionTier") == std::optional<std::string>("shared");
     }
+    snapshots_ = !shared;
     std::weak_ptr<CloudManager> weak = weak_from_this();
     proxy_ = CloudRuntimeProxy::create(engine_, ops_, agent_id_, name);
     backup_ = BackupScheduler::create(
@@ -378,7 +383,7 @@ void CloudManager::on_agent(uint64_t session, OpResult &&result) {
                                                  self->on_monitor(session, event);
                                              }
                                          });
-    backup_->start();
+    if (snapshots_) backup_->start();
     monitor_->start();
     publish();
     log::info("[cloud-manager] Connected to agent {} ({})", agent_id_, name);
@@ -419,7 +424,7 @@ void CloudManager::teardown(bool final_snapshot, std::function<void()> then) {
     // seed's order (snapshot, scheduler, monitor) would let a reconnect race the snapshot.
     if (monitor_) monitor_->stop();
     auto backup = backup_;
-    if (!final_snapshot || !backup) {
+    if (!final_snapshot || !backup || !snapshots_) {
         drop_session();
         end_session({});
         then();

@@ -174,6 +174,7 @@ private:
     OperationId step_op_ = 0;  // provision or get_agent in flight during connect
     std::shared_ptr<CloudRuntimeProxy> proxy_;
     std::shared_ptr<BackupScheduler> backup_;
+    bool snapshots_ = true;  // false for a shared-runtime agent (no container to back up)
     std::shared_ptr<ConnectionMonitor> monitor_;
     int last_attempt_ = 0;
 
