@@ -1039,6 +1039,26 @@ TEST_F(CApiGenerations, AForcedWrongGenerationFailsClearly) {
     EXPECT_EQ(refused, nullptr);
 }
 
+TEST_F(CApiGenerations, CallsThatStartTogetherShareOneDetection) {
+    start("eliza");
+    auto c = cloud("auto");
+    std::vector<std::thread> callers;
+    std::atomic<int> ok{0};
+    for (int i = 0; i < 6; ++i)
+        callers.emplace_back([&] {
+            char *out = nullptr;
+            if (ec_cloud_call_sync(c.get(), "agents.list", nullptr, 10'000, &out) == EC_OK) ++ok;
+            ec_free(out);
+        });
+    for (auto &t : callers) t.join();
+    EXPECT_EQ(ok.load(), 6);
+    char *state = nullptr;
+    ASSERT_EQ(emu_request(&emu_, "GET", "/__emulator/state", nullptr, &state), 200);
+    const std::string text = state ? state : "";
+    free(state);
+    EXPECT_NE(text.find(R"("GET /api/health":1,)"), std::string::npos) << text;
+}
+
 TEST_F(CApiGenerations, AForcedElizaOnTheSeedsCloudFailsClearly) {
     start("milady");
     auto c = cloud("eliza");

@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <vector>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -158,6 +159,13 @@ private:
     // The one client of the handle, for its whole life: it reads the account's key for every
     // request, so it survives login and logout; it is also the manager's AgentOps.
     std::shared_ptr<CloudClient> client_;
+
+    // Generation detection (api_generation auto): one probe in flight for the handle; the calls
+    // that need it wait here and are launched (or failed) from its outcome.
+    std::mutex detection_mutex_;
+    std::vector<std::function<void(const ErrorInfo &)>> detection_waiters_;
+    bool detecting_ = false;
+    void when_generation_known(std::function<void(const ErrorInfo &)> then);
 
     // The connection. connection_mutex_ is never held while calling a component or host code.
     mutable std::mutex connection_mutex_;

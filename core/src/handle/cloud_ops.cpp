@@ -29,46 +29,72 @@ Cloud::CancelFn Cloud::launch(const Request &r, uint64_t id, bool sync) {
     if (!needs_generation || client_->generation() != api::Generation::Unknown)
         return launch_now(r, id, sync);
     if (!account_.has_key()) throw Error(Status::NotConnected, "no API key: log in first");
-    // Launched from the detection's completion (on the I/O thread); a cancel before that stops
-    // the detection, one after it the operation.
+    // Launched once the generation is known (on the I/O thread); a cancel before that only
+    // keeps it from launching (the request already has its Cancelled outcome), one after it
+    // cancels the operation.
     struct Deferred {
         std::mutex mutex;
         bool cancelled = false;
         CancelFn cancel;
     };
     auto deferred = std::make_shared<Deferred>();
-    const OperationId detection =
-        client_->detect_generation_async(gated([this, r, id, sync, deferred](OpResult &&result) {
-            if (!result.error.ok()) {
-                finish(id, std::move(result.error), {});
-                return;
-            }
-            CancelFn cancel;
-            try {
-                cancel = launch_now(r, id, sync);
-            } catch (const Error &e) {
-                finish(id, e.info(), {});
-                return;
-            }
-            bool cancelled = false;
-            {
-                std::lock_guard<std::mutex> lock(deferred->mutex);
-                cancelled = deferred->cancelled;
-                if (!cancelled) deferred->cancel = cancel;
-            }
-            if (cancelled && cancel) cancel();
-        }));
-    CancelFn stop_detection = cancel_of(client_, detection);
-    return [deferred, stop_detection] {
+    when_generation_known([this, r, id, sync, deferred](const ErrorInfo &detected) {
+        {
+            std::lock_guard<std::mutex> lock(deferred->mutex);
+            if (deferred->cancelled) return;
+        }
+        if (!detected.ok()) {
+            finish(id, ErrorInfo(detected), {});
+            return;
+        }
+        CancelFn cancel;
+        try {
+            cancel = launch_now(r, id, sync);
+        } catch (const Error &e) {
+            finish(id, e.info(), {});
+            return;
+        }
+        bool cancelled = false;
+        {
+            std::lock_guard<std::mutex> lock(deferred->mutex);
+            cancelled = deferred->cancelled;
+            if (!cancelled) deferred->cancel = cancel;
+        }
+        if (cancelled && cancel) cancel();
+    });
+    return [deferred] {
         CancelFn cancel;
         {
             std::lock_guard<std::mutex> lock(deferred->mutex);
             deferred->cancelled = true;
             cancel = std::move(deferred->cancel);
         }
-        stop_detection();
         if (cancel) cancel();
     };
+}
+
+void Cloud::when_generation_known(std::function<void(const ErrorInfo &)> then) {
+    {
+        std::lock_guard<std::mutex> lock(detection_mutex_);
+        detection_waiters_.push_back(std::move(then));
+        if (detecting_) return;  // the probe in flight answers this one too
+        detecting_ = true;
+    }
+    auto release = [this](const ErrorInfo &outcome) {
+        std::vector<std::function<void(const ErrorInfo &)>> waiters;
+        {
+            std::lock_guard<std::mutex> lock(detection_mutex_);
+            waiters.swap(detection_waiters_);
+            detecting_ = false;  // a failure is not kept: the next call asks again
+        }
+        for (auto &waiter : waiters) waiter(outcome);
+    };
+    try {
+        client_->detect_generation_async(
+            gated([release](OpResult &&result) { release(result.error); }));
+    } catch (const Error &e) {
+        release(e.info());
+    }
 }
 
 Cloud::CancelFn Cloud::launch_now(const Request &r, uint64_t id, bool sync) {
