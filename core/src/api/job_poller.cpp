@@ -266,7 +266,8 @@ OperationId CloudClient::start_agent_async(std::string_view agent_id, OpCallback
         return call_checked(provision, params, std::move(done), std::move(progress));
     // Eliza: a sleeping agent's container is gone; only wake brings it back with its state
     // (E§2.16a). Which one to send is known after one look at the agent.
-    const api::OperationSpec &wake = api::operation("agents.wake");
+    // A pointer to the static row: the lambdas below copy what they capture by value.
+    const api::OperationSpec *wake = &api::operation("agents.wake");
     auto follower = std::make_shared<JobFollower>();
     follower->client = this;
     follower->spec = &provision;
@@ -274,10 +275,12 @@ OperationId CloudClient::start_agent_async(std::string_view agent_id, OpCallback
     follower->progress = std::move(progress);
     HttpRequest look = request_for("agents.get", "agentId", agent_id);
     HttpRequest start = request_for(provision, params);
-    HttpRequest wake_request = request_for(wake, params);
-    return ops_.start(std::move(done), [=, look = std::move(look)](Operation &op) {
+    HttpRequest wake_request = request_for(*wake, params);
+    return ops_.start(std::move(done), [follower, wake, look = std::move(look),
+                                        start = std::move(start),
+                                        wake_request = std::move(wake_request)](Operation &op) {
         follower->op = &op;
-        op.request(look, [=](HttpResponse &&answer) {
+        op.request(look, [follower, wake, start, wake_request](HttpResponse &&answer) {
             json::Document doc;
             ErrorInfo error = parse_cloud_envelope(answer, doc);
             if (!error.ok()) return follower->op->fail(std::move(error));
@@ -286,7 +289,7 @@ OperationId CloudClient::start_agent_async(std::string_view agent_id, OpCallback
                 data && json::get_string(*data, "status") == std::optional<std::string>("sleeping");
             if (sleeping) {
                 log::info("agent {} is sleeping: waking it", follower->agent_id);
-                follower->spec = &wake;
+                follower->spec = wake;
             }
             follower->op->request(sleeping ? wake_request : start, [follower](HttpResponse &&r) {
                 follower->on_start_answer(std::move(r));
