@@ -65,14 +65,11 @@ OptStr optional_string(CloudHandle &h, F &&f) {
     return value;
 }
 
-std::unique_ptr<CloudHandle, ReleaseGilDeleter> make(OptStr base_url, OptStr api_key,
-                                                     OptStr config_path, bool no_config_file,
-                                                     std::optional<bool> insecure_local,
-                                                     OptStr ca_file, OptStr allowed_hosts,
-                                                     std::map<std::string, int64_t> timings,
-                                                     uint32_t event_queue_capacity,
-                                                     bool forward_logs, OptStr api_generation,
-                                                     std::map<std::string, std::string> strings) {
+std::unique_ptr<CloudHandle, ReleaseGilDeleter> make(
+    OptStr base_url, OptStr api_key, OptStr config_path, bool no_config_file,
+    std::optional<bool> insecure_local, OptStr ca_file, OptStr allowed_hosts,
+    std::map<std::string, int64_t> timings, uint32_t event_queue_capacity, bool forward_logs,
+    std::map<std::string, std::string> strings) {
     CloudOptions o;
     o.base_url = std::move(base_url);
     o.api_key = std::move(api_key);
@@ -84,7 +81,6 @@ std::unique_ptr<CloudHandle, ReleaseGilDeleter> make(OptStr base_url, OptStr api
     o.timings = std::move(timings);
     o.event_queue_capacity = event_queue_capacity;
     o.forward_logs = forward_logs;
-    o.api_generation = std::move(api_generation);
     o.strings = std::move(strings);
     return std::unique_ptr<CloudHandle, ReleaseGilDeleter>(new CloudHandle(o));
 }
@@ -96,7 +92,6 @@ void bind_lifecycle(CloudClass &c) {
           py::arg("ca_file") = py::none(), py::arg("allowed_hosts") = py::none(),
           py::arg("timings") = std::map<std::string, int64_t>{},
           py::arg("event_queue_capacity") = 0, py::arg("forward_logs") = false,
-          py::arg("api_generation") = py::none(),
           py::arg("strings") = std::map<std::string, std::string>{});
     c.def("close", &CloudHandle::close, Release());
     c.def_property_readonly("closed", &CloudHandle::closed);

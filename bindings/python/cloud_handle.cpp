@@ -70,7 +70,6 @@ CloudHandle::CloudHandle(const CloudOptions &options) {
     o.config_path = c_str(options.config_path);
     o.ca_file = c_str(options.ca_file);
     o.allowed_hosts = c_str(options.allowed_hosts);
-    o.api_generation = c_str(options.api_generation);
     o.no_config_file = options.no_config_file ? 1 : 0;
     // Explicit False is -1: it wins over ELIZACLOUD_INSECURE_LOCAL and cloud.insecureLocal.
     o.insecure_local = options.insecure_local ? (*options.insecure_local ? 1 : -1) : 0;

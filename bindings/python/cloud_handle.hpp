@@ -19,8 +19,7 @@
 namespace ecpy {
 
 struct CloudOptions {
-    std::optional<std::string> base_url, api_key, config_path, ca_file, allowed_hosts,
-        api_generation;
+    std::optional<std::string> base_url, api_key, config_path, ca_file, allowed_hosts;
     bool no_config_file = false;
     std::optional<bool> insecure_local;  // None = the environment decides
     bool forward_logs = false;

@@ -129,7 +129,6 @@ class Cloud:
         timings: dict[str, int] = ...,
         event_queue_capacity: int = 0,
         forward_logs: bool = False,
-        api_generation: str | None = None,
         strings: dict[str, str] = ...,
     ) -> None: ...
     def close(self) -> None: ...

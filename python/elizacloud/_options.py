@@ -43,10 +43,14 @@ def core_options(
         "allowed_hosts": allowed_hosts,
         "timings": {str(k): int(v) for k, v in (timings or {}).items()},
         "event_queue_capacity": event_queue_capacity,
-        "api_generation": api_generation,
+        # String options by their ec_cloud_options name, set through ec_cloud_options_set.
         "strings": {
             name: value
-            for name, value in (("confirm_price", confirm_price), ("site_url", site_url))
+            for name, value in (
+                ("api_generation", api_generation),
+                ("confirm_price", confirm_price),
+                ("site_url", site_url),
+            )
             if value is not None
         },
     }

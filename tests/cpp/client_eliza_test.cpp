@@ -40,7 +40,8 @@ protected:
     std::unique_ptr<CloudClient> make_client(const std::string &confirm_price = "") {
         ClientOptions options;
         options.generation = api::Generation::Eliza;
-        options.confirm_price = confirm_price;
+        if (!confirm_price.empty())
+            options.default_headers.emplace("X-Eliza-Dedicated-Price", confirm_price);
         options.job_poll_interval_ms = 10;
         return std::make_unique<CloudClient>(engine_, test::emulator_base(*emulator_), key_,
                                              options);

@@ -172,9 +172,11 @@ HttpRequest CloudClient::request_for(const api::OperationSpec &op,
         const json::Value *v = json::member(params, p.name);
         const bool given = v && !v->IsNull();
         if (p.in == api::ParamIn::Header) {
-            // The price consent: the call's own, else the one the host gave the handle.
+            // The call's own value, else the one the host gave the handle (the price consent).
             std::string value = given ? param_text(*v) : std::string();
-            if (value.empty() && p.name == "confirmPrice") value = options_.confirm_price;
+            if (const auto it = options_.default_headers.find(p.header);
+                value.empty() && it != options_.default_headers.end())
+                value = it->second;
             if (!value.empty()) headers.emplace_back(std::string(p.header), std::move(value));
         } else if (p.in == api::ParamIn::Path) {
             // Encoded as one segment, so "/" or ".." in a value can never change the path.
@@ -448,7 +450,9 @@ OperationId CloudClient::bridge_call(std::string_view agent_id, std::string body
                               error.cloud_code, self->retries, wait);
                     return self->op->after(wait, [self] { self->send(self); });
                 }
-                on_bridge_answer(*self->op, self->kind, std::move(response), std::move(error));
+                OpResult result = read_bridge_answer(self->kind, response, std::move(error));
+                if (!result.error.ok()) return self->op->fail(std::move(result.error));
+                self->op->succeed(std::move(result.json));
             });
         }
     };
@@ -459,31 +463,32 @@ OperationId CloudClient::bridge_call(std::string_view agent_id, std::string body
         });
 }
 
-void CloudClient::on_bridge_answer(Operation &op, BridgeKind kind, HttpResponse &&response,
-                                   ErrorInfo &&error) {
-    Operation *o = &op;
-    if (!error.ok()) return o->fail(std::move(error));
+OpResult CloudClient::read_bridge_answer(BridgeKind kind, const HttpResponse &response,
+                                         ErrorInfo error) {
+    auto failed = [](ErrorInfo e) { return OpResult{std::move(e), {}}; };
+    auto done = [](std::string json_text) { return OpResult{{}, std::move(json_text)}; };
+    if (!error.ok()) return failed(std::move(error));
     json::Document doc;
     ErrorInfo parse_error = parse_json_body(response, doc);
-    if (!parse_error.ok()) return o->fail(std::move(parse_error));
+    if (!parse_error.ok()) return failed(std::move(parse_error));
     if (!doc.IsObject())
-        return o->fail(ErrorInfo::make(Status::Protocol, "bridge reply is not an object"));
-    if (auto rpc_error = jsonrpc_error(doc)) return o->fail(std::move(*rpc_error));
+        return failed(ErrorInfo::make(Status::Protocol, "bridge reply is not an object"));
+    if (auto rpc_error = jsonrpc_error(doc)) return failed(std::move(*rpc_error));
     if (kind == BridgeKind::Heartbeat) {
         // Alive = a 2xx whose body the agent wrote: a JSON-RPC response or heartbeat.ack
         // without error. Any other 2xx (a proxy's page, {}) says nothing about the agent.
         if (!is_heartbeat_answer(doc))
-            return o->fail(ErrorInfo::make(
+            return failed(ErrorInfo::make(
                 Status::Protocol,
                 "heartbeat reply is neither a JSON-RPC response nor heartbeat.ack"));
-        return o->succeed(json::stringify(doc));
+        return done(json::stringify(doc));
     }
 
     const json::Value *result = json::member(doc, "result");
     if (kind == BridgeKind::Status) {
         if (!result || !result->IsObject())
-            return o->fail(ErrorInfo::make(Status::Protocol, "status.get returned no result"));
-        return o->succeed(json::stringify(*result));
+            return failed(ErrorInfo::make(Status::Protocol, "status.get returned no result"));
+        return done(json::stringify(*result));
     }
     // message.send: the reply text is always present ("(no response)" as R125).
     json::Document out;
@@ -496,7 +501,7 @@ void CloudClient::on_bridge_answer(Operation &op, BridgeKind kind, HttpResponse 
     if (!text)
         json::set(out, "text", json::string_value("(no response)", out.GetAllocator()),
                   out.GetAllocator());
-    o->succeed(json::stringify(out));
+    return done(json::stringify(out));
 }
 
 std::string CloudClient::message_send_body(std::string_view text, const ChatTarget &options,

@@ -8,6 +8,7 @@
 
 #include <atomic>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -34,9 +35,10 @@ struct ClientOptions {
     // The cloud's API generation; Unknown: told by detect_generation_async before the first
     // call whose route depends on it (the handle does that for "auto").
     api::Generation generation = api::Generation::Milady;
-    // The dedicated price the host accepted (E§2.4.1), sent as X-Eliza-Dedicated-Price by the
-    // rows that can start paid compute when the call gives none; empty: never sent.
-    std::string confirm_price;
+    // Values for the header parameters a call does not give, by header name: the handle's
+    // confirm_price is the X-Eliza-Dedicated-Price of the rows that can start paid compute
+    // (E§2.4.1). Absent: the header is not sent.
+    std::map<std::string, std::string, std::less<>> default_headers;
     // Retries of an answer the cloud marks retryable, for requests safe to repeat (SPEC §2.9).
     int max_retries = 2;
 };
@@ -156,6 +158,17 @@ public:
     // that is ambiguous GET /api/v1/eliza/agents with the key (200: eliza, 404: milady). A
     // network failure or an undecidable answer fails (Status::Generation) and is not kept.
     OperationId detect_generation_async(OpCallback done);
+    // The bridge's JSON-RPC calls, and how one answer is read (shared with the stream, whose
+    // reply comes from the bridge for a dedicated eliza agent).
+    enum class BridgeKind { Message, Status, Heartbeat };
+    // error: error_from_response's for the answer. json: message.send's result with "text"
+    // always present, status.get's result, the heartbeat's reply.
+    static OpResult read_bridge_answer(BridgeKind kind, const HttpResponse &response,
+                                       ErrorInfo error);
+    // {"jsonrpc":"2.0","id":…,"method":"message.send","params":{text, roomId, [channelType,]
+    // clientMessageId}}: a fresh id for each new message (E§2.10).
+    static std::string message_send_body(std::string_view text, const ChatTarget &target,
+                                         bool with_channel_type);
     // Cancels any operation of this client, whatever step it is in (Cancelled completion).
     void cancel(OperationId id) override;
     // Cancels every operation in flight (the account's key changed: logout, a new login).
@@ -178,18 +191,11 @@ private:
     struct JobFollower;  // job_poller.cpp: the steps of following a provisioning job
     friend struct JobFollower;
     enum class DataKind { Object, Array, Optional };  // what a missing "data" means
-    enum class BridgeKind { Message, Status, Heartbeat };
     OperationId envelope_call(HttpRequest request, DataKind kind, OpCallback done);
     OperationId follow_job_call(const api::OperationSpec &spec, std::string agent_id,
                                 HttpRequest first, OpCallback done, ProgressCallback progress);
     OperationId bridge_call(std::string_view agent_id, std::string body, BridgeKind kind,
                             OpCallback done);
-    // {"jsonrpc":"2.0","id":…,"method":"message.send","params":{text, roomId, [channelType,]
-    // clientMessageId}}: a fresh id for each new message (E§2.10).
-    static std::string message_send_body(std::string_view text, const ChatTarget &target,
-                                         bool with_channel_type);
-    static void on_bridge_answer(Operation &op, BridgeKind kind, HttpResponse &&response,
-                                 ErrorInfo &&error);
 
     BaseUrl base_;
     std::string current_key() const;  // key_() or NotConnected

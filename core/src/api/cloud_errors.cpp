@@ -7,6 +7,7 @@
 #include <charconv>
 #include <cmath>
 #include <ctime>
+#include <utility>
 
 #include "util/log.hpp"
 
@@ -76,17 +77,22 @@ Extracted extract(const json::Value &body, ErrorFamily family) {
     return out;
 }
 
-// Codes that name a situation more precisely than their HTTP status (eliza generation, E§7.4):
-// a 429 that is a quota, not a rate limit; a 403 that is the image policy; the 428 price consent.
+// Codes that name a situation more precisely than their HTTP status: the code, when present, is
+// the better witness. /messages reports insufficient credits as 429 and embeddings spells it
+// differently (C§8 item 8); the eliza generation (E§7.4) has a 429 that is a quota, not a rate
+// limit, a 403 that is the image policy, and the 428 price consent.
 void apply_code_status(ErrorInfo &info) {
-    const std::string &code = info.cloud_code;
-    if (code == "agent_quota_exceeded") {
-        info.status = Status::Quota;
-    } else if (code == "agent_image_not_allowed" || code == "agent_image_not_digest_pinned") {
-        info.status = Status::ImageRefused;
-    } else if (code == "DEDICATED_PRICE_CONFIRMATION_REQUIRED") {
-        info.status = Status::PriceConfirmation;
-    }
+    static constexpr std::pair<std::string_view, Status> kCodes[] = {
+        {"insufficient_credits", Status::InsufficientCredits},
+        {"insufficient_balance", Status::InsufficientCredits},
+        {"insufficient_quota", Status::InsufficientCredits},
+        {"agent_quota_exceeded", Status::Quota},
+        {"agent_image_not_allowed", Status::ImageRefused},
+        {"agent_image_not_digest_pinned", Status::ImageRefused},
+        {"DEDICATED_PRICE_CONFIRMATION_REQUIRED", Status::PriceConfirmation},
+    };
+    for (const auto &[code, status] : kCodes)
+        if (info.cloud_code == code) info.status = status;
 }
 
 // The typed extras of an error body: retryable, the price quote of a 428, the details object.
@@ -106,13 +112,6 @@ void read_extras(const json::Value &body, ErrorInfo &info) {
         if (text.size() <= kMaxExtraBytes && json::parse(text, check))
             info.details_json = std::move(text);
     }
-}
-
-bool is_insufficient_credit_code(std::string_view code) {
-    // /messages reports insufficient credits as 429 and embeddings spells it differently
-    // (C§8 item 8); the code, when present, is the better witness than the status.
-    return code == "insufficient_credits" || code == "insufficient_balance" ||
-           code == "insufficient_quota";
 }
 
 }  // namespace
@@ -197,7 +196,6 @@ ErrorInfo error_from_response(const HttpResponse &response, ErrorFamily family) 
         int64_t ms = parse_retry_after(*header, static_cast<int64_t>(std::time(nullptr)));
         if (ms >= 0) info.retry_after_ms = ms;  // the header is authoritative over the body
     }
-    if (is_insufficient_credit_code(info.cloud_code)) info.status = Status::InsufficientCredits;
     apply_code_status(info);
     return info;
 }
@@ -241,7 +239,6 @@ ErrorInfo parse_cloud_envelope(const HttpResponse &response, json::Document &doc
         info.message = e.message && !e.message->empty() ? bounded_message(log::redact(*e.message))
                                                         : "the cloud reported failure";
         if (e.code) info.cloud_code = bounded_message(*e.code, 64);
-        if (is_insufficient_credit_code(info.cloud_code)) info.status = Status::InsufficientCredits;
         apply_code_status(info);
         read_extras(doc, info);
     }

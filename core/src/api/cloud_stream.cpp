@@ -129,17 +129,13 @@ struct StreamAttempt : std::enable_shared_from_this<StreamAttempt> {
         auto self = shared_from_this();
         op->request(bridge_request, [self](HttpResponse &&response) {
             Operation &o = *self->op;
-            ErrorInfo error = error_from_response(response, ErrorFamily::JsonRpc);
-            if (!error.ok()) return o.fail(std::move(error));
+            OpResult reply = CloudClient::read_bridge_answer(
+                CloudClient::BridgeKind::Message, response,
+                error_from_response(response, ErrorFamily::JsonRpc));
+            if (!reply.error.ok()) return o.fail(std::move(reply.error));
             json::Document doc;
-            if (ErrorInfo bad = parse_json_body(response, doc); !bad.ok())
-                return o.fail(std::move(bad));
-            if (!doc.IsObject())
-                return o.fail(ErrorInfo::make(Status::Protocol, "bridge reply is not an object"));
-            if (auto rpc_error = jsonrpc_error(doc)) return o.fail(std::move(*rpc_error));
-            const json::Value *result = json::member(doc, "result");
-            std::string text = result ? json::get_string(*result, "text").value_or("(no response)")
-                                      : "(no response)";
+            json::parse(reply.json, doc);
+            const std::string text = json::get_string(doc, "text").value_or("(no response)");
             o.guarded([&] {
                 StreamState &st = *self->state;
                 st.text += text;

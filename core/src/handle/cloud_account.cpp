@@ -252,9 +252,9 @@ void Cloud::revoke_unclaimed(const std::string &session_id) {
     const api::Generation known = client_->generation();
     if (known == api::Generation::Eliza) return claim();
     if (known == api::Generation::Milady) return;
-    client_->detect_generation_async(gated([this, claim](OpResult &&result) {
-        if (result.error.ok() && client_->generation() == api::Generation::Eliza) claim();
-    }));
+    when_generation_known([this, claim](const ErrorInfo &detected) {
+        if (detected.ok() && client_->generation() == api::Generation::Eliza) claim();
+    });
 }
 
 void Cloud::revoke_key(const std::string &session_id, const std::string &key,

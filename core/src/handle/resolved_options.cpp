@@ -6,6 +6,7 @@
 #include <string_view>
 #include <utility>
 
+#include "api/operations/common_params.hpp"
 #include "net/engines.hpp"
 #include "net/url_policy.hpp"
 #include "util/log.hpp"
@@ -118,11 +119,12 @@ ResolvedOptions resolve_options(const ec_cloud_options &o) {
                   config.api_generation);
     }
 
-    r.client.confirm_price = o.confirm_price ? o.confirm_price : "";
-    if (r.client.confirm_price.size() > 256 ||
-        std::any_of(r.client.confirm_price.begin(), r.client.confirm_price.end(),
-                    [](char c) { return c < 0x20 || c > 0x7e; }))
+    const std::string_view price = o.confirm_price ? o.confirm_price : "";
+    if (price.size() > 256 ||
+        std::any_of(price.begin(), price.end(), [](char c) { return c < 0x20 || c > 0x7e; }))
         invalid("confirm_price must be printable ASCII on one line (at most 256 characters)");
+    if (!price.empty())
+        r.client.default_headers.emplace(api::kConfirmPrice.header, std::string(price));
 
     r.event_queue_capacity = o.event_queue_capacity;
     r.forward_logs = o.forward_logs != 0;

@@ -360,15 +360,14 @@ void CloudManager::on_agent(uint64_t session, OpResult &&result) {
     }
     json::Document doc;
     std::string name;
-    bool shared = false;
+    snapshots_ = true;
     if (json::parse(result.json, doc)) {
         name =
             json::get_string(doc, "agentName").value_or(json::get_string(doc, "name").value_or(""));
         // A shared-runtime agent (eliza) has no container to snapshot: the cloud answers 409 to
         // every snapshot (E§2.12), so no automatic or final backup is attempted for it.
-        shared = json::get_string(doc, "executionTier") == std::optional<std::string>("shared");
+        snapshots_ = json::get_string(doc, "executionTier") != std::optional<std::string>("shared");
     }
-    snapshots_ = !shared;
     std::weak_ptr<CloudManager> weak = weak_from_this();
     proxy_ = CloudRuntimeProxy::create(engine_, ops_, agent_id_, name);
     backup_ = BackupScheduler::create(
