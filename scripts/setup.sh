@@ -57,7 +57,14 @@ fi
 # the tests), installed with `npm ci` from package-lock.json. Skipped while node_modules matches
 # the lock file it was installed from. npm keeps the tarballs in its cache, so the tests can
 # `npm install` the packed package offline.
-command -v npm >/dev/null 2>&1 || { echo "setup: npm (Node.js 20) is required" >&2; exit 1; }
+if ! command -v npm >/dev/null 2>&1; then
+    # Node.js is on every machine this runs on; a bare Debian gets its own (koffi runs on it).
+    echo "setup: installing Node.js and npm from Debian"
+    SUDO=""
+    [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
+fi
 node_stamp="bindings/node/node_modules/.setup-stamp"
 node_want="$(cat bindings/node/package.json bindings/node/package-lock.json | sha256sum | cut -c1-64)"
 if [ "$(cat "$node_stamp" 2>/dev/null)" != "$node_want" ]; then
