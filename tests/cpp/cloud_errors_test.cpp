@@ -159,6 +159,10 @@ TEST(CloudErrors, RetryAfter) {
     // HTTP-date: Thu, 01 Jan 1970 00:01:40 GMT = 100 s after the epoch.
     EXPECT_EQ(parse_retry_after("Thu, 01 Jan 1970 00:01:40 GMT", 90), 10'000);
     EXPECT_EQ(parse_retry_after("Thu, 01 Jan 1970 00:01:40 GMT", 200), 0);
+    // A date centuries ahead is refused like a huge number of seconds (it overflowed the ms
+    // before: found by json_envelope_fuzz under UBSan).
+    EXPECT_EQ(parse_retry_after("Thu, 21 Oct 444201500 00:00:00 GMT", 0), -1);
+    EXPECT_EQ(parse_retry_after("Thu, 01 Jan 2300 00:00:00 GMT", 0), -1);
 }
 
 TEST(CloudErrors, TransportErrorsPassThrough) {

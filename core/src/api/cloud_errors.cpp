@@ -152,16 +152,19 @@ int64_t parse_retry_after(std::string_view value, int64_t now_epoch_seconds) {
         value.remove_prefix(1);
     while (!value.empty() && (value.back() == ' ' || value.back() == '\t')) value.remove_suffix(1);
     if (value.empty()) return -1;
+    // A wait longer than 1000 days is nonsense, whichever form says it (and would overflow ms).
+    constexpr int64_t kMaxSeconds = 86'400'000;
     int64_t seconds = 0;
     auto [ptr, ec] = std::from_chars(value.data(), value.data() + value.size(), seconds);
     if (ec == std::errc() && ptr == value.data() + value.size()) {
-        if (seconds < 0 || seconds > 86'400'000) return -1;
+        if (seconds < 0 || seconds > kMaxSeconds) return -1;
         return seconds * 1000;
     }
     std::string date(value);
     time_t when = curl_getdate(date.c_str(), nullptr);
     if (when < 0) return -1;
     int64_t delta = static_cast<int64_t>(when) - now_epoch_seconds;
+    if (delta > kMaxSeconds) return -1;
     return delta > 0 ? delta * 1000 : 0;
 }
 
