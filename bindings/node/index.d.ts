@@ -198,6 +198,8 @@ export declare class ElizaCloudError extends Error {
     readonly pricing: Record<string, unknown> | null;
     /** The cloud's details object (QuotaError: currentAgents, maxAgents), or null. */
     readonly details: Record<string, unknown> | null;
+    /** {limit, remaining, reset} from the X-RateLimit-* headers, when the cloud sent them. */
+    readonly rateLimit: RateLimit | null;
     toJSON(): {
         status: string;
         message: string;
@@ -232,6 +234,8 @@ export declare class CloudEvent {
     readonly text: string;
     /** Parsed JSON record (identity, job, snapshot, result), or null. */
     readonly data: any;
+    /** STREAM_CHUNK only: the chunk's bytes as they came (a binary stream's bytes); else null. */
+    readonly raw: Buffer | null;
     readonly agentId: string | null;
     /** 'state' events: the new and the previous state. */
     readonly state: ConnectionState | null;
@@ -309,6 +313,9 @@ export interface CloudOptions {
     /** The browser site for login and billing pages when it is not the API origin (config
      *  cloud.siteUrl; default: derived, e.g. https://eliza.app for https://api.eliza.app). */
     siteUrl?: string;
+    /** Retries of a transient failure of requests that are safe to repeat (SPEC 2.9): 0 = never,
+     *  default 2, at most 10. */
+    maxRetries?: number;
     /** Export ELIZAOS_CLOUD_API_KEY / ELIZAOS_CLOUD_ENABLED to process.env (default true). */
     exportEnv?: boolean;
 }
@@ -329,6 +336,70 @@ export interface CallOptions {
     signal?: AbortSignal;
     /** Milliseconds; then the operation is cancelled and rejects with TimeoutError. */
     timeout?: number;
+}
+
+/** Options of `cloud.request()` (docs/requests.md). */
+export interface RequestOptions extends CallOptions {
+    /** Values of the path's {placeholders}, each percent-encoded (a catch-all keeps its '/'). */
+    pathParams?: Record<string, string>;
+    /** Query parameters: strings, numbers, booleans or arrays of them (repeated keys). */
+    query?: Record<string, string | number | boolean | Array<string | number | boolean>>;
+    /** A JSON body. */
+    json?: Record<string, unknown>;
+    /** A text body, sent as contentType (default text/plain; charset=utf-8). */
+    body?: string;
+    contentType?: string;
+    /** Extra request headers (X-App-Id, X-PAYMENT …); the key, Host and framing cannot be set. */
+    headers?: Record<string, string>;
+    /** Retries of a transient failure (default: the client's max_retries, 2). */
+    maxRetries?: number;
+    /** The request is safe to repeat (GET, HEAD, PUT, DELETE always are): lets a POST retry. */
+    idempotent?: boolean;
+    /** Bound on each attempt, in ms. */
+    timeoutMs?: number;
+    /** Call a path that is not in the generation's route catalogue. */
+    uncatalogued?: boolean;
+}
+
+/** What a route answered (2xx: other statuses reject with their error). */
+export declare class Response {
+    private constructor();
+    readonly status: number;
+    /** Names in lower case. */
+    readonly headers: Record<string, string>;
+    /** The body parsed, when it was JSON; else null. */
+    readonly data: any;
+    /** The body, when it was text that is not JSON; else null. */
+    readonly text: string | null;
+    /** The body's bytes. */
+    readonly content: Buffer;
+    /** A collected SSE stream. */
+    readonly events: SseFrame[];
+    /** The catalogued route called (null when uncatalogued). */
+    readonly route: RouteInfo | null;
+    /** Requests sent: 1 + retries. */
+    readonly attempts: number;
+    readonly rateLimit: RateLimit | null;
+    /** Body bytes received. */
+    readonly bytes: number;
+    /** The body as JSON (throws when it was not JSON). */
+    json(): any;
+}
+
+
+/** The chunks of a streamed request: SseFrame (stream 'sse') or Buffer (stream 'bytes'). */
+export declare class RequestStream<T = SseFrame | Buffer> implements AsyncIterableIterator<T> {
+    private constructor();
+    readonly requestId: number;
+    readonly ended: boolean;
+    /** Status, headers, route, attempts and rate limit, once the stream ended. */
+    readonly response: Response | null;
+    next(): Promise<IteratorResult<T, undefined>>;
+    return(): Promise<IteratorResult<T, undefined>>;
+    cancel(): void;
+    /** Writes the remaining chunks to a file; resolves with the bytes written. */
+    writeTo(path: string): Promise<number>;
+    [Symbol.asyncIterator](): RequestStream<T>;
 }
 
 export interface LoginOptions extends CallOptions {
@@ -723,6 +794,74 @@ export interface Job {
     [key: string]: unknown;
 }
 
+/** Result record `RateLimit`. */
+export interface RateLimit {
+    /** X-RateLimit-Limit: requests allowed in the window */
+    limit: number | null;
+    /** X-RateLimit-Remaining */
+    remaining: number | null;
+    /** X-RateLimit-Reset, as the cloud sent it */
+    reset: string | null;
+}
+
+/** Result record `RouteInfo`. */
+export interface RouteInfo {
+    /** GET, POST, PUT, PATCH, DELETE or HEAD */
+    method: string;
+    /** the template, parameters as {name} */
+    path: string;
+    /** the placeholders, in order */
+    pathParams: string[];
+    /** json, json-or-empty, mixed (JSON or SSE), stream, binary, text */
+    responseMode: string;
+    /** the route's area: apps, eliza/agents, api/health … */
+    area: string;
+    /** the last parameter takes the rest of the path */
+    catchAll: boolean;
+}
+
+/** Result record `RouteCatalogue`. */
+export interface RouteCatalogue {
+    /** milady or eliza */
+    generation: string;
+    /** every public route of that generation */
+    routes: RouteInfo[];
+}
+
+/** Result record `SseFrame`. */
+export interface SseFrame {
+    /** the event's name (message when unnamed) */
+    event: string;
+    /** its data lines, joined with newlines */
+    data: string;
+    /** the last event id, when the stream sends ids */
+    id?: string;
+}
+
+/** Result record `ResponseRecord`. */
+export interface ResponseRecord {
+    /** the HTTP status (2xx: failures are errors) */
+    status: number;
+    /** the response headers, names in lower case (no Set-Cookie) */
+    headers: Record<string, unknown>;
+    /** the body, when it is JSON */
+    json?: unknown;
+    /** the body, when it is text that is not JSON */
+    text?: string;
+    /** the body, base64-encoded, when it is binary */
+    base64?: string;
+    /** stream sse without events: the stream's events */
+    events?: SseFrame[];
+    /** body bytes received */
+    bytes: number;
+    /** the catalogued route called (null: uncatalogued) */
+    route: RouteInfo | null;
+    /** requests sent (1 + retries) */
+    attempts: number;
+    /** the X-RateLimit-* headers, when sent */
+    rateLimit: RateLimit | null;
+}
+
 /** Parameters of `agent.alive` (wire names). */
 export interface AgentAliveParams {
 }
@@ -873,6 +1012,42 @@ export interface LoginSessionPollParams {
 export interface LogoutParams {
 }
 
+/** Parameters of `request` (wire names). */
+export interface RequestParams {
+    /** the HTTP method */
+    method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD';
+    /** the route from the origin, e.g. /api/v1/apps/{id} (placeholders filled from pathParams, each value percent-encoded) or a concrete path whose segments are already percent-encoded; no query string (use query) */
+    path: string;
+    /** values of the path's {placeholders}; a catch-all keeps its '/' */
+    pathParams?: Record<string, string>;
+    /** query parameters: strings, numbers, booleans, or arrays of them (repeated keys) */
+    query?: Record<string, unknown>;
+    /** a JSON body (sent as application/json) */
+    json?: Record<string, unknown>;
+    /** a text body, sent as contentType (instead of json) */
+    body?: string;
+    /** the Content-Type of body (default text/plain; charset=utf-8) */
+    contentType?: string;
+    /** extra request headers (X-App-Id, X-PAYMENT …); the key's header, Host and framing headers cannot be set */
+    headers?: Record<string, string>;
+    /** sse: each Server-Sent Event is a chunk (text = data, json = {event, id}); bytes: the body's bytes as chunks; none: the whole body in the result */
+    stream?: 'none' | 'sse' | 'bytes';
+    /** retries of a transient failure (connection, timeout, 408, 429, 5xx, retryable); default the client's max_retries; only idempotent requests are retried */
+    maxRetries?: number;
+    /** the request is safe to repeat (GET, HEAD, PUT and DELETE always are); lets a POST be retried */
+    idempotent?: boolean;
+    /** bound on each attempt, in ms (default: the client's CRUD timeout; streams: none, the idle timeout applies) */
+    timeoutMs?: number;
+    /** call a path that is not in the generation's route catalogue (a newer cloud route) */
+    uncatalogued?: boolean;
+}
+
+/** Parameters of `routes` (wire names). */
+export interface RoutesParams {
+    /** the catalogue of this generation (default: the cloud's, detected when needed) */
+    generation?: 'milady' | 'eliza';
+}
+
 /** Parameters of `send` (wire names). */
 export interface SendParams {
     /** the message */
@@ -995,6 +1170,12 @@ export interface CreditsOptions extends CallOptions {
     fresh?: boolean;
 }
 
+/** Options of `routes`. */
+export interface RoutesOptions extends CallOptions {
+    /** the catalogue of this generation (default: the cloud's, detected when needed) */
+    generation?: 'milady' | 'eliza';
+}
+
 /** Options of `send`. */
 export interface SendOptions extends CallOptions {
     /** the conversation */
@@ -1099,6 +1280,8 @@ export interface CloudOperations {
     identity(options?: CallOptions): Promise<Identity>;
     /** Disconnects (final backup), then forgets the API key in memory and in the config (`logout`) */
     logout(options?: CallOptions): Promise<void>;
+    /** The cloud's public routes (method, path, parameters, response mode) that request can call (`routes`) */
+    routes(options?: RoutesOptions): Promise<RouteCatalogue>;
     /** Sends a message to the connected agent and returns its reply (`send`) */
     send(text: string, options?: SendOptions): Promise<Reply>;
     send(params: SendParams, options?: CallOptions): Promise<Reply>;
@@ -1130,6 +1313,10 @@ export declare class Cloud extends EventEmitter {
 
     /** Any operation of the ABI's table by name (see docs/c-api.md). */
     call(method: string, params?: Record<string, unknown>, options?: CallOptions): Promise<any>;
+    /** Any public route of the cloud (docs/requests.md). */
+    request(method: string, path: string, options?: RequestOptions & { stream?: 'none' }): Promise<Response>;
+    request(method: string, path: string, options: RequestOptions & { stream: 'sse' }): Promise<RequestStream<SseFrame>>;
+    request(method: string, path: string, options: RequestOptions & { stream: 'bytes' }): Promise<RequestStream<Buffer>>;
 
     login(options?: LoginOptions): Promise<LoginResult>;
     cancelLogin(): void;

@@ -9,6 +9,7 @@ const { Cloud } = require('./lib/client');
 const { Proxy } = require('./lib/proxy');
 const { Stream, EventIterator } = require('./lib/streaming');
 const operations = require('./lib/operations');
+const request = require('./lib/request');
 
 /** Version string of the loaded native library ("0.2.0"). */
 function version() {
@@ -45,6 +46,8 @@ module.exports = {
     AgentProxy: Proxy,
     Stream,
     EventIterator,
+    Response: request.Response,
+    RequestStream: request.RequestStream,
     CloudEvent: events.CloudEvent,
     EventType: events.EventType,
     State: events.State,

@@ -12,6 +12,8 @@ export const {
     AgentProxy,
     Stream,
     EventIterator,
+    Response,
+    RequestStream,
     CloudEvent,
     EventType,
     State,

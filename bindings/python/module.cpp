@@ -34,6 +34,8 @@ void bind_event(py::module_ &m) {
         .def_readonly("status", &Event::status)
         .def_property_readonly("message", [](const Event &e) { return decode(e.message); })
         .def_property_readonly("text", [](const Event &e) { return decode(e.text); })
+        // The bytes of a chunk as they came (a generic request's binary stream).
+        .def_property_readonly("raw", [](const Event &e) { return py::bytes(e.text); })
         .def_property_readonly("json", [](const Event &e) { return decode(e.json); })
         .def_property_readonly("agent_id", [](const Event &e) { return decode(e.agent_id); })
         .def_readonly("state", &Event::state)

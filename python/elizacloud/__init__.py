@@ -18,6 +18,7 @@ from ._error_classes import __all__ as _status_error_names
 from .errors import ElizaCloudError, error_class
 from .events import Event, EventType, State
 from .proxy import Proxy, Stream
+from ._request import AsyncRequestStream, RequestStream, Response, SseFrame
 
 __version__ = _core.version_string()
 
@@ -27,6 +28,10 @@ __all__ = [
     "Backups",
     "Proxy",
     "Stream",
+    "Response",
+    "RequestStream",
+    "AsyncRequestStream",
+    "SseFrame",
     "LoginHandle",
     "EventIterator",
     "AsyncCloud",

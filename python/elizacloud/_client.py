@@ -20,7 +20,7 @@ import asyncio
 import json
 import threading
 import weakref
-from typing import Any, Callable, Iterable, Literal, Mapping, Sequence
+from typing import Any, Callable, Iterable, Literal, Mapping, Sequence, Unpack, overload
 
 from . import _core, _env, _lifetime, _logs
 from ._dispatch import (
@@ -36,6 +36,14 @@ from ._dispatch import (
 )
 from ._lifetime import Closing
 from ._options import as_dict, core_options
+from ._request import (
+    AsyncRequestStream,
+    RequestOptions,
+    RequestStream,
+    Response,
+    StreamMode,
+    request_params,
+)
 from ._streaming import AsyncEventIterator, EventIterator
 from .errors import CancelledError, ElizaCloudError
 from .events import Event, EventType, State
@@ -141,6 +149,7 @@ class Cloud(_ClientState, Closing, ClientOperations):
         api_generation: Literal["auto", "milady", "eliza"] | None = None,
         confirm_price: str | None = None,
         site_url: str | None = None,
+        max_retries: int | None = None,
     ) -> None:
         _logs.sync_level()
         self._core = _core.Cloud(
@@ -157,6 +166,7 @@ class Cloud(_ClientState, Closing, ClientOperations):
                 api_generation,
                 confirm_price,
                 site_url,
+                max_retries,
             )
         )
         self._export_env = export_env
@@ -229,6 +239,54 @@ class Cloud(_ClientState, Closing, ClientOperations):
     ) -> Any:
         """Any operation of the catalogue by name (``ec_cloud_call``; see docs/operations.md)."""
         return self._call_operation(method, dict(params or {}), timeout=timeout)
+
+    # ---- any route -----------------------------------------------------------------------------
+
+    @overload
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        stream: None = None,
+        timeout: float | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Response: ...
+
+    @overload
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        stream: StreamMode,
+        timeout: float | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> RequestStream: ...
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        stream: StreamMode | None = None,
+        timeout: float | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Response | RequestStream:
+        """Any public route of the cloud (``ec_cloud_request``; docs/requests.md).
+
+        ``path`` is the route from the origin: a template (``/api/v1/apps/{id}``, values in
+        ``path_params``, each percent-encoded) or a concrete, already encoded path; it must be a
+        route of the cloud's generation (:meth:`routes` lists them) unless ``uncatalogued``.
+        Options: ``path_params``, ``query``, ``json`` or ``body`` + ``content_type``,
+        ``headers``, ``max_retries``, ``idempotent``, ``timeout_ms``, ``uncatalogued``. Returns
+        a :class:`Response`; with ``stream="sse"`` or ``"bytes"`` a stream of
+        :class:`SseFrame` or ``bytes`` (``timeout`` then bounds each chunk's wait)."""
+        params = request_params(method, path, stream, options)
+        if stream is not None:
+            return RequestStream(self, lambda: self._core.call("request", params), stream, timeout)
+        record = self._request(lambda: self._core.call("request", params), timeout=timeout)
+        return Response.from_record(record)
 
     # ---- account -------------------------------------------------------------------------------
 
@@ -442,6 +500,7 @@ class AsyncCloud(_ClientState, AsyncClientOperations):
         api_generation: Literal["auto", "milady", "eliza"] | None = None,
         confirm_price: str | None = None,
         site_url: str | None = None,
+        max_retries: int | None = None,
     ) -> None:
         self._loop = asyncio.get_running_loop()
         _logs.sync_level()
@@ -459,6 +518,7 @@ class AsyncCloud(_ClientState, AsyncClientOperations):
                 api_generation,
                 confirm_price,
                 site_url,
+                max_retries,
             )
         )
         self._export_env = export_env
@@ -588,6 +648,56 @@ class AsyncCloud(_ClientState, AsyncClientOperations):
     ) -> Any:
         """Any operation of the catalogue by name (``ec_cloud_call``; see docs/operations.md)."""
         return await self._call_operation(method, dict(params or {}), timeout=timeout)
+
+    # ---- any route -----------------------------------------------------------------------------
+
+    @overload
+    async def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        stream: None = None,
+        timeout: float | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Response: ...
+
+    @overload
+    async def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        stream: StreamMode,
+        timeout: float | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> AsyncRequestStream: ...
+
+    async def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        stream: StreamMode | None = None,
+        timeout: float | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Response | AsyncRequestStream:
+        """Any public route of the cloud (``ec_cloud_request``; docs/requests.md).
+
+        ``path`` is the route from the origin: a template (``/api/v1/apps/{id}``, values in
+        ``path_params``, each percent-encoded) or a concrete, already encoded path; it must be a
+        route of the cloud's generation (:meth:`routes` lists them) unless ``uncatalogued``.
+        Options: ``path_params``, ``query``, ``json`` or ``body`` + ``content_type``,
+        ``headers``, ``max_retries``, ``idempotent``, ``timeout_ms``, ``uncatalogued``. Returns
+        a :class:`Response`; with ``stream="sse"`` or ``"bytes"`` a stream of
+        :class:`SseFrame` or ``bytes`` (``timeout`` then bounds each chunk's wait)."""
+        params = request_params(method, path, stream, options)
+        if stream is not None:
+            return AsyncRequestStream(
+                self, lambda: self._core.call("request", params), stream, timeout
+            )
+        record = await self._request(lambda: self._core.call("request", params), timeout=timeout)
+        return Response.from_record(record)
 
     # ---- account -------------------------------------------------------------------------------
 

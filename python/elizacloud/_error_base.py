@@ -27,7 +27,8 @@ class ElizaCloudError(Exception):
     ``required_balance`` / ``current_balance`` (402 only), ``retryable`` (the cloud said the
     same request may be sent again), ``pricing`` (the quote of a ``PriceConfirmationError``:
     show it, then pass ``pricing["acceptanceValue"]`` as ``confirm_price``), ``details`` (the
-    cloud's details object, e.g. a ``QuotaError``'s ``currentAgents`` / ``maxAgents``).
+    cloud's details object, e.g. a ``QuotaError``'s ``currentAgents`` / ``maxAgents``),
+    ``rate_limit`` (``{"limit", "remaining", "reset"}`` from the ``X-RateLimit-*`` headers).
     """
 
     status: int = _core.EC_ERR_INTERNAL
@@ -45,6 +46,7 @@ class ElizaCloudError(Exception):
         retryable: bool = False,
         pricing: dict[str, Any] | None = None,
         details: dict[str, Any] | None = None,
+        rate_limit: dict[str, Any] | None = None,
     ) -> None:
         super().__init__(message)
         if status is not None:
@@ -58,6 +60,7 @@ class ElizaCloudError(Exception):
         self.retryable = retryable
         self.pricing = pricing
         self.details = details
+        self.rate_limit = rate_limit
 
     @property
     def status_name(self) -> str:
@@ -84,6 +87,7 @@ class ElizaCloudError(Exception):
             "current_balance",
             "pricing",
             "details",
+            "rate_limit",
         ):
             value = getattr(self, key)
             if value is not None:

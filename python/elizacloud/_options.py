@@ -21,6 +21,7 @@ def core_options(
     api_generation: str | None = None,
     confirm_price: str | None = None,
     site_url: str | None = None,
+    max_retries: int | None = None,
 ) -> dict[str, Any]:
     if insecure_local is None and _env.flag("ELIZACLOUD_INSECURE_LOCAL"):
         # The documented development opt-in (1/true/yes/on). An explicit False wins over it;
@@ -29,6 +30,14 @@ def core_options(
     if not isinstance(event_queue_capacity, int) or not 0 <= event_queue_capacity <= 0xFFFFFFFF:
         raise InvalidArgumentError(
             "event_queue_capacity must be an integer from 0 (the default, 4096) to 2**32-1",
+            status=_core.EC_ERR_INVALID_ARGUMENT,
+        )
+    if max_retries is not None and (
+        isinstance(max_retries, bool) or not isinstance(max_retries, int)
+        or not 0 <= max_retries <= 10
+    ):
+        raise InvalidArgumentError(
+            "max_retries must be an integer from 0 (never retry) to 10",
             status=_core.EC_ERR_INVALID_ARGUMENT,
         )
     if allowed_hosts is not None and not isinstance(allowed_hosts, str):
@@ -43,13 +52,15 @@ def core_options(
         "allowed_hosts": allowed_hosts,
         "timings": {str(k): int(v) for k, v in (timings or {}).items()},
         "event_queue_capacity": event_queue_capacity,
-        # String options by their ec_cloud_options name, set through ec_cloud_options_set.
+        # Options by their ec_cloud_options name, as text, set through ec_cloud_options_set.
         "strings": {
             name: value
             for name, value in (
                 ("api_generation", api_generation),
                 ("confirm_price", confirm_price),
                 ("site_url", site_url),
+                # The library's 0 is "the default"; -1 is "never".
+                ("max_retries", None if max_retries is None else str(max_retries or -1)),
             )
             if value is not None
         },

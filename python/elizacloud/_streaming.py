@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import queue
-from typing import TYPE_CHECKING, Any, AsyncIterator, Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Any, AsyncIterator, Callable, Iterable, Iterator, TypeVar
 
 from . import _core
 from ._dispatch import _END, AsyncWaiter, QueueWaiter, SyncHub, deadline, with_timeout
@@ -16,26 +16,26 @@ from .events import Event, EventType
 if TYPE_CHECKING:
     from ._client import AsyncCloud, Cloud
 
-class Stream(Closing, Iterator[str]):
-    """The text chunks of one streamed reply, in order. Iterating raises the stream's error if it
-    fails; :meth:`close` (or leaving a ``with`` block) cancels it. ``text`` is what arrived."""
+T = TypeVar("T")
+
+
+class ChunkStream(Closing, Iterator[T]):
+    """The chunks of one streamed request, in order: what :class:`Stream` (an agent's reply) and
+    the generic request's stream share. Iterating raises the stream's error if it fails;
+    :meth:`close` (or leaving a ``with`` block) cancels it. Subclasses say what a chunk event
+    yields (``_chunk``) and what a successful end carries (``_ended``)."""
 
     def __init__(self, cloud: Cloud, begin: Callable[[], int], timeout: float | None) -> None:
         self._cloud = cloud
         self._timeout = timeout
         self._waiter = QueueWaiter()
         self._finished = False
-        self.chunks: list[str] = []
         self.request_id = cloud._hub.router.start(begin, self._waiter)
 
-    @property
-    def text(self) -> str:
-        return "".join(self.chunks)
-
-    def __iter__(self) -> Stream:
+    def __iter__(self) -> ChunkStream[T]:
         return self
 
-    def __next__(self) -> str:
+    def __next__(self) -> T:
         if self._finished:
             raise StopIteration
         try:
@@ -44,14 +44,20 @@ class Stream(Closing, Iterator[str]):
             self.close()
             raise
         if ev.type == EventType.STREAM_CHUNK:
-            self.chunks.append(ev.text)
-            return ev.text
+            return self._chunk(ev)
         if ev.type == EventType.STREAM_END:
             self._finish()
             error = ev.error
             if error is not None:
                 raise error
+            self._ended(ev)
         raise StopIteration
+
+    def _chunk(self, ev: Event) -> T:
+        raise NotImplementedError
+
+    def _ended(self, ev: Event) -> None:
+        pass
 
     def _finish(self) -> None:
         self._finished = True
@@ -69,6 +75,25 @@ class Stream(Closing, Iterator[str]):
                 self._cloud._core.cancel(self.request_id)
             except ElizaCloudError:
                 pass
+
+    def __enter__(self) -> ChunkStream[T]:
+        return self
+
+
+class Stream(ChunkStream[str]):
+    """The text chunks of one streamed reply, in order. ``text`` is what arrived."""
+
+    def __init__(self, cloud: Cloud, begin: Callable[[], int], timeout: float | None) -> None:
+        self.chunks: list[str] = []
+        super().__init__(cloud, begin, timeout)
+
+    @property
+    def text(self) -> str:
+        return "".join(self.chunks)
+
+    def _chunk(self, ev: Event) -> str:
+        self.chunks.append(ev.text)
+        return ev.text
 
     def __enter__(self) -> Stream:
         return self
@@ -109,25 +134,20 @@ class EventIterator(Closing, Iterator[Event]):
         return self
 
 
-class AsyncStream(AsyncIterator[str]):
-    """The text chunks of one streamed reply (``async for chunk in proxy.stream(text)``)."""
+class AsyncChunkStream(AsyncIterator[T]):
+    """The asyncio twin of :class:`ChunkStream`."""
 
     def __init__(self, cloud: AsyncCloud, begin: Callable[[], int], timeout: float | None) -> None:
         self._cloud = cloud
         self._timeout = timeout
         self._waiter = AsyncWaiter(loop=cloud._loop)
         self._finished = False
-        self.chunks: list[str] = []
         self.request_id = cloud._router.start(begin, self._waiter)
 
-    @property
-    def text(self) -> str:
-        return "".join(self.chunks)
-
-    def __aiter__(self) -> AsyncStream:
+    def __aiter__(self) -> AsyncChunkStream[T]:
         return self
 
-    async def __anext__(self) -> str:
+    async def __anext__(self) -> T:
         if self._finished:
             raise StopAsyncIteration
         try:
@@ -136,13 +156,19 @@ class AsyncStream(AsyncIterator[str]):
             self.cancel()
             raise
         if ev.type == EventType.STREAM_CHUNK:
-            self.chunks.append(ev.text)
-            return ev.text
+            return self._chunk(ev)
         self._finish()
         error = ev.error
         if error is not None:
             raise error
+        self._ended(ev)
         raise StopAsyncIteration
+
+    def _chunk(self, ev: Event) -> T:
+        raise NotImplementedError
+
+    def _ended(self, ev: Event) -> None:
+        pass
 
     def _finish(self) -> None:
         self._finished = True
@@ -159,11 +185,30 @@ class AsyncStream(AsyncIterator[str]):
     async def aclose(self) -> None:
         self.cancel()
 
-    async def __aenter__(self) -> AsyncStream:
+    async def __aenter__(self) -> AsyncChunkStream[T]:
         return self
 
     async def __aexit__(self, *exc: object) -> None:
         self.cancel()
+
+
+class AsyncStream(AsyncChunkStream[str]):
+    """The text chunks of one streamed reply (``async for chunk in proxy.stream(text)``)."""
+
+    def __init__(self, cloud: AsyncCloud, begin: Callable[[], int], timeout: float | None) -> None:
+        self.chunks: list[str] = []
+        super().__init__(cloud, begin, timeout)
+
+    @property
+    def text(self) -> str:
+        return "".join(self.chunks)
+
+    def _chunk(self, ev: Event) -> str:
+        self.chunks.append(ev.text)
+        return ev.text
+
+    async def __aenter__(self) -> AsyncStream:
+        return self
 
 
 class AsyncEventIterator(AsyncIterator[Event]):

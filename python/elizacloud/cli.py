@@ -11,6 +11,7 @@ Exit codes: 0 success; 1 a library error (its status name is printed, e.g. EC_ER
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import logging
 import os
@@ -392,6 +393,101 @@ def _add_operation_commands(
 # ---- the rest -----------------------------------------------------------------------------------
 
 
+def _pairs(items: Sequence[str], sep: str, what: str) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for item in items:
+        key, found, value = item.partition(sep)
+        if not found or not key.strip():
+            raise SystemExit(f"error: {what} must look like KEY{sep}VALUE: {item!r}")
+        out[key.strip()] = value.strip() if sep == ":" else value
+    return out
+
+
+def _query(items: Sequence[str]) -> dict[str, Any]:
+    # --query tag=a --query tag=b sends tag twice.
+    out: dict[str, Any] = {}
+    for key, value in (item.partition("=")[::2] for item in items):
+        if not key:
+            raise SystemExit("error: --query must look like KEY=VALUE")
+        if key in out:
+            previous = out[key]
+            out[key] = [*previous, value] if isinstance(previous, list) else [previous, value]
+        else:
+            out[key] = value
+    return out
+
+
+def _data(text: str | None) -> Any:
+    if text is None:
+        return None
+    if text.startswith("@"):
+        with open(text[1:], encoding="utf-8") as f:
+            text = f.read()
+    try:
+        return json.loads(text)
+    except ValueError as exc:
+        raise SystemExit(f"error: --data is not JSON: {exc}") from None
+
+
+def cmd_api(args: argparse.Namespace, out: Output) -> int:
+    data = _data(args.data)
+    if data is not None and not isinstance(data, dict):
+        raise SystemExit("error: --data must be a JSON object (use --body for anything else)")
+    with _open_cloud(args) as cloud:
+        kwargs: dict[str, Any] = dict(
+            path_params=_pairs(args.param, "=", "--param") or None,
+            query=_query(args.query) or None,
+            json=data,
+            body=args.body,
+            content_type=args.content_type,
+            headers=_pairs(args.header, ":", "--header") or None,
+            max_retries=args.max_retries,
+            idempotent=True if args.idempotent else None,
+            uncatalogued=args.uncatalogued,
+        )
+        if args.stream:
+            stream = cloud.request(args.method, args.path, stream=args.stream, **kwargs)
+            with stream:
+                if args.output:
+                    written = stream.write_to(args.output)
+                    out.info(f"wrote {written} bytes to {args.output}")
+                    return 0
+                for item in stream:
+                    if isinstance(item, bytes):
+                        sys.stdout.buffer.write(item)
+                        sys.stdout.buffer.flush()
+                    elif out.as_json:
+                        print(json.dumps({"event": item.event, "data": item.data, "id": item.id}))
+                    else:
+                        print(item.data, flush=True)
+            return 0
+        response = cloud.request(args.method, args.path, **kwargs)
+    if args.output:
+        with open(args.output, "wb") as f:
+            f.write(response.content)
+        out.info(f"wrote {len(response.content)} bytes to {args.output}")
+        return 0
+    if out.as_json:
+        out.result(dataclasses.asdict(response) | {"content": None})
+        return 0
+    if args.include:
+        print(f"HTTP {response.status}")
+        for name, value in response.headers.items():
+            print(f"{name}: {value}")
+        print()
+    if response.data is not None:
+        print(json.dumps(response.data, indent=2, ensure_ascii=False))
+    elif response.text is not None:
+        print(response.text)
+    elif response.events:
+        for frame in response.events:
+            print(frame.data)
+    elif response.content:
+        size = len(response.content)
+        raise SystemExit(f"error: the answer is binary ({size} bytes): use -o FILE")
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace, out: Output) -> int:
     from .serve import print_json, serve
 
@@ -531,6 +627,41 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("agent_id")
     p.add_argument("--backup-id")
 
+    p = add(
+        "api",
+        cmd_api,
+        "call any public route of the cloud: elizacloud api GET /api/v1/models",
+    )
+    p.add_argument(
+        "method", type=str.upper, choices=["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"]
+    )
+    p.add_argument("path", help="e.g. /api/v1/apps/{id} (with --param id=…) or a concrete path")
+    p.add_argument("--param", action="append", default=[], metavar="NAME=VALUE",
+                   help="a {placeholder} of the path (percent-encoded for you)")
+    p.add_argument("--query", action="append", default=[], metavar="KEY=VALUE",
+                   help="a query parameter (repeat a key to send it several times)")
+    p.add_argument("--data", metavar="JSON", help="a JSON object body, or @file")
+    p.add_argument("--body", help="a text body (with --content-type)")
+    p.add_argument("--content-type", help="the Content-Type of --body")
+    p.add_argument("--header", action="append", default=[], metavar="NAME: VALUE",
+                   help="an extra request header (X-App-Id, X-PAYMENT …)")
+    p.add_argument("--stream", choices=["sse", "bytes"], help="print the answer as it streams")
+    p.add_argument("-o", "--output", metavar="FILE", help="write the body to FILE")
+    p.add_argument("-i", "--include", action="store_true", help="print the status and headers")
+    p.add_argument("--max-retries", type=int, help="retries of transient failures (default 2)")
+    p.add_argument("--idempotent", action="store_true", help="the request is safe to repeat")
+    p.add_argument("--uncatalogued", action="store_true",
+                   help="call a path that is not in the route catalogue")
+    p.epilog = (
+        "examples:\n"
+        "  elizacloud api GET /api/v1/models\n"
+        "  elizacloud api GET /api/v1/apps/{id}/analytics --param id=APP --query period=7d\n"
+        "  elizacloud api POST /api/v1/chat/completions --data "
+        "'{\"model\":\"openai/gpt-5-mini\",\"messages\":"
+        "[{\"role\":\"user\",\"content\":\"hi\"}]}'\n"
+        "  elizacloud routes --json   # every route the generation has"
+    )
+    p.formatter_class = argparse.RawDescriptionHelpFormatter
     p = add("serve", cmd_serve, "serve the local REST API /api/cloud/* until SIGTERM")
     p.add_argument("--host", help="address to bind (env MILADY_API_BIND; default 127.0.0.1)")
     p.add_argument(

@@ -75,6 +75,8 @@ def _details(details: Any) -> dict[str, Any]:
     for key in ("pricing", "details"):
         if isinstance(details.get(key), dict):
             out[key] = details[key]
+    if isinstance(details.get("rateLimit"), dict):
+        out["rate_limit"] = details["rateLimit"]
     return out
 
 

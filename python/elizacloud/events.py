@@ -70,6 +70,8 @@ class Event:
     status: int = _core.EC_OK
     message: str = ""
     text: str = ""
+    #: STREAM_CHUNK only: the chunk's bytes as they came (a binary stream's bytes)
+    raw: bytes | None = None
     data: Any = None
     agent_id: str | None = None
     state: State | None = None
@@ -99,6 +101,7 @@ class Event:
             status=ev.status,
             message=ev.message,
             text=ev.text,
+            raw=ev.raw if kind == EventType.STREAM_CHUNK else None,
             data=data,
             agent_id=ev.agent_id or None,
             state=_state(ev.state) if changed else None,

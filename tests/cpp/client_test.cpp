@@ -39,6 +39,13 @@ protected:
         engine_.reset();
     }
 
+    // The mapping of one answer, not what retries make of it.
+    static ClientOptions no_retries() {
+        ClientOptions options;
+        options.max_retries = 0;
+        return options;
+    }
+
     std::unique_ptr<CloudClient> make_client(const std::string &key, ClientOptions options = {}) {
         return std::make_unique<CloudClient>(engine_, test::emulator_base(*emulator_), key,
                                              options);
@@ -160,29 +167,51 @@ TEST_F(ClientTest, SnapshotOfAStoppedAgentIsConflict) {
 }
 
 TEST_F(ClientTest, RateLimitCarriesRetryAfter) {
+    auto once = make_client(key_, no_retries());
     emulator_->fault(R"({"path":"/api/v1/milady/agents","action":"status","status":429,
         "headers":{"Retry-After":"2"}})");
-    ErrorInfo error = error_of([&] { test::blocking(*client_).list_agents(); });
+    ErrorInfo error = error_of([&] { test::blocking(*once).list_agents(); });
     EXPECT_EQ(error.status, Status::RateLimited);
     EXPECT_EQ(error.retry_after_ms, 2000);
     EXPECT_EQ(error.cloud_code, "rate_limit_exceeded");
 }
 
 TEST_F(ClientTest, ServerErrorIsServer) {
+    auto once = make_client(key_, no_retries());
     emulator_->fault(R"({"path":"/api/v1/milady/agents","action":"status","status":500,
         "body":{"success":false,"error":"Health check timed out"}})");
-    ErrorInfo error = error_of([&] { test::blocking(*client_).list_agents(); });
+    ErrorInfo error = error_of([&] { test::blocking(*once).list_agents(); });
     EXPECT_EQ(error.status, Status::Server);
     EXPECT_EQ(error.http_status, 500);
     EXPECT_EQ(error.message, "Health check timed out");
 }
 
 TEST_F(ClientTest, NonJsonErrorBodyGivesHttpStatusMessage) {
+    auto once = make_client(key_, no_retries());
     emulator_->fault(R"({"path":"/api/v1/milady/agents","action":"status","status":503,
         "body":"<html>upstream down</html>","contentType":"text/html"})");
-    ErrorInfo error = error_of([&] { test::blocking(*client_).list_agents(); });
+    ErrorInfo error = error_of([&] { test::blocking(*once).list_agents(); });
     EXPECT_EQ(error.status, Status::Server);
     EXPECT_EQ(error.message, "HTTP 503");
+}
+
+// SPEC §2.9: a read is sent again after transient failures (the cloud's Retry-After honoured);
+// a create is never repeated.
+TEST_F(ClientTest, TransientFailuresOfReadsAreRetriedCreatesAreNot) {
+    emulator_->fault(R"({"path":"/api/v1/milady/agents","method":"GET","times":2,
+        "action":"status","status":503,"headers":{"Retry-After":"0"}})");
+    EXPECT_EQ(test::blocking(*client_).list_agents(), "[]");
+    EXPECT_EQ(emulator_->request_count("GET /api/v1/milady/agents"), 3);
+    emulator_->fault(R"({"path":"/api/v1/milady/agents","method":"GET","always":true,
+        "action":"status","status":502,"headers":{"Retry-After":"0"}})");
+    EXPECT_EQ(status_of([&] { test::blocking(*client_).list_agents(); }), Status::Server);
+    EXPECT_EQ(emulator_->request_count("GET /api/v1/milady/agents"), 6);  // 3 more: 1 + 2 retries
+    emulator_->control("DELETE", "/__emulator/faults");
+    emulator_->fault(R"({"path":"/api/v1/milady/agents","method":"POST","times":1,
+        "action":"status","status":503,"headers":{"Retry-After":"0"}})");
+    EXPECT_EQ(status_of([&] { test::blocking(*client_).create_agent(R"({"agentName":"x"})"); }),
+              Status::Server);
+    EXPECT_EQ(emulator_->request_count("POST /api/v1/milady/agents"), 1);
 }
 
 TEST_F(ClientTest, MalformedJsonIsProtocol) {
@@ -191,8 +220,9 @@ TEST_F(ClientTest, MalformedJsonIsProtocol) {
 }
 
 TEST_F(ClientTest, ConnectionDroppedMidBodyIsNetwork) {
+    auto once = make_client(key_, no_retries());
     emulator_->fault(R"({"path":"/api/v1/milady/agents","action":"close"})");
-    EXPECT_EQ(status_of([&] { test::blocking(*client_).list_agents(); }), Status::Network);
+    EXPECT_EQ(status_of([&] { test::blocking(*once).list_agents(); }), Status::Network);
 }
 
 TEST_F(ClientTest, RedirectIsRefused) {
@@ -206,6 +236,7 @@ TEST_F(ClientTest, RedirectIsRefused) {
 TEST_F(ClientTest, RequestTimeoutIsTimeout) {
     ClientOptions options;
     options.crud_timeout_ms = 200;
+    options.max_retries = 0;
     auto quick = make_client(key_, options);
     emulator_->fault(R"({"path":"/api/v1/milady/agents","action":"delay","delayMs":2000})");
     EXPECT_EQ(status_of([&] { test::blocking(*quick).list_agents(); }), Status::Timeout);

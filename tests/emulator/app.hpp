@@ -45,5 +45,7 @@ void register_bridge_routes(App &app);
 void register_credit_routes(App &app);
 void register_inference_routes(App &app);
 void register_control_routes(App &app);
+// Last: the generic answer of every catalogued route the files above do not implement.
+void register_catalogue_routes(App &app);
 
 }  // namespace emu

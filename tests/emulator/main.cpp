@@ -102,6 +102,7 @@ int main(int argc, char **argv) {
     emu::register_credit_routes(app);
     emu::register_inference_routes(app);
     emu::register_control_routes(app);
+    emu::register_catalogue_routes(app);
 
     std::unique_ptr<httplib::Server> svr;
     std::string ca_file, temp_dir;

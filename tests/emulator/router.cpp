@@ -162,6 +162,20 @@ void Router::add(const std::string &method, const std::string &templ, Handler ha
     routes_.push_back(std::move(r));
 }
 
+void Router::add_unless_present(const std::string &method, const std::string &templ,
+                                Handler handler) {
+    auto shape = [](const std::string &t) {
+        std::string out;
+        for (const std::string &s : split_path(t))
+            out += "/" + (s.size() >= 2 && s.front() == '{' && s.back() == '}' ? "{}" : s);
+        return out;
+    };
+    const std::string wanted = shape(templ);
+    for (const Route &r : routes_)
+        if (r.method == method && shape(r.templ) == wanted) return;
+    add(method, templ, std::move(handler));
+}
+
 bool Router::match(const Route &r, const std::vector<std::string> &segs,
                    std::vector<std::string> &params) {
     if (r.rest ? segs.size() <= r.segments.size() : segs.size() != r.segments.size()) {

@@ -57,6 +57,9 @@ public:
     Router(FaultEngine &faults, Sleeper &sleeper, std::atomic<bool> &record_requests);
 
     void add(const std::string &method, const std::string &templ, Handler handler);
+    // The same unless a route of that method and shape (parameter names aside) exists: for the
+    // catalogue's generic answers, added after every specific route.
+    void add_unless_present(const std::string &method, const std::string &templ, Handler handler);
     void set_fault_hook(FaultHook hook) { fault_hook_ = std::move(hook); }
     void set_verbose(bool v) { verbose_ = v; }
     // Where agent routes live (add_agent_route); set before any route is added.

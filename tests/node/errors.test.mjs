@@ -15,7 +15,9 @@ const AGENTS = '/api/v1/milady/agents';
 before(async () => {
     emu = await Emulator.start();
     key = await emu.createKey();
-    cloud = new ec.Cloud({ ...cloudOptions(emu), apiKey: key, noConfigFile: true });
+    // The mapping of single answers: retries of transient failures (tested in request.test.mjs)
+    // would turn a one-off fault into a success.
+    cloud = new ec.Cloud({ ...cloudOptions(emu), apiKey: key, noConfigFile: true, maxRetries: 0 });
 });
 after(async () => {
     await cloud?.close();
@@ -149,6 +151,7 @@ test('TimeoutError (delayed response) and TimeoutError from the timeout option',
         ...cloudOptions(emu, { timings: { requestTimeoutMs: 200 } }),
         apiKey: key,
         noConfigFile: true,
+        maxRetries: 0,
     });
     try {
         await withFault({ method: 'GET', path: AGENTS, action: 'delay', delayMs: 1500 }, () =>

@@ -15,6 +15,7 @@ const { exportKey, clearKey } = require('./env');
 const { EventHub, wakeSocket } = require('./hub');
 const { RequestWaiter } = require('./waiters');
 const { Proxy } = require('./proxy');
+const request = require('./request');
 const { EventIterator, abortError } = require('./streaming');
 
 const { Status, CancelledError, invalid, fromStatus } = errors;
@@ -100,6 +101,11 @@ class Cloud extends CloudBase {
         if (this.#closed) throw invalid('the cloud is closed');
     }
 
+    /** Starts the generic request (request.js) and returns its id. */
+    _beginRequest(params) {
+        return this.#begin('request', params);
+    }
+
     #begin(method, params) {
         this.#check();
         const api = this.#api;
@@ -148,6 +154,16 @@ class Cloud extends CloudBase {
         if (typeof method !== 'string' || !method) throw invalid('method must be a non-empty string');
         errors.cString(method, 'method');
         return this._request(method, params, options);
+    }
+
+    // ---- any route -------------------------------------------------------------------------
+
+    /**
+     * Any public route of the cloud (ec_cloud_request; docs/requests.md). Resolves with a
+     * Response, or with `stream: 'sse' | 'bytes'` a RequestStream of frames or Buffers.
+     */
+    async request(method, path, options = {}) {
+        return request.request(this, method, path, options);
     }
 
     // ---- account ---------------------------------------------------------------------------

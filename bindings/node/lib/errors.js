@@ -33,7 +33,8 @@ class ElizaCloudError extends Error {
      * @param {string} [message]
      * @param {object} [details] status, httpStatus, code, retryAfter (seconds), requiredBalance,
      *   currentBalance, retryable, pricing (a price quote: show it, then pass
-     *   pricing.acceptanceValue as confirmPrice), details (the cloud's details object), cause
+     *   pricing.acceptanceValue as confirmPrice), details (the cloud's details object), rateLimit
+     *   ({limit, remaining, reset} from the X-RateLimit-* headers), cause
      */
     constructor(message = '', details = {}) {
         const status = details.status ?? new.target.status ?? Status.INTERNAL;
@@ -49,12 +50,13 @@ class ElizaCloudError extends Error {
         this.retryable = details.retryable === true;
         this.pricing = details.pricing ?? null;
         this.details = details.details ?? null;
+        this.rateLimit = details.rateLimit ?? null;
     }
 
     /** The error as a JSON-ready object (absent details left out). */
     toJSON() {
         const out = { status: this.statusName, message: this.message };
-        for (const key of ['httpStatus', 'code', 'retryAfter', 'requiredBalance', 'currentBalance', 'pricing', 'details']) {
+        for (const key of ['httpStatus', 'code', 'retryAfter', 'requiredBalance', 'currentBalance', 'pricing', 'details', 'rateLimit']) {
             if (this[key] !== null && this[key] !== undefined) out[key] = this[key];
         }
         if (this.retryable) out.retryable = true;
@@ -116,7 +118,7 @@ function parseDetails(raw) {
     if (required !== undefined) out.requiredBalance = required;
     if (current !== undefined) out.currentBalance = current;
     if (d.retryable === true) out.retryable = true;
-    for (const key of ['pricing', 'details']) {
+    for (const key of ['pricing', 'details', 'rateLimit']) {
         if (d[key] && typeof d[key] === 'object' && !Array.isArray(d[key])) out[key] = d[key];
     }
     return out;

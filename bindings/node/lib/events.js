@@ -101,6 +101,11 @@ function str(koffi, ptr, len) {
     return n > 0 ? koffi.decode.string(ptr, n) : '';
 }
 
+function bytes(koffi, ptr, len) {
+    const n = Number(len);
+    return ptr && n > 0 ? Buffer.from(koffi.decode(ptr, 'uint8_t', n)) : Buffer.alloc(0);
+}
+
 /** Converts a raw ec_event (decoded struct) into a CloudEvent. */
 function fromRaw(koffi, raw) {
     const type = raw.type;
@@ -122,6 +127,8 @@ function fromRaw(koffi, raw) {
         status: raw.status,
         message: str(koffi, raw.message),
         text: str(koffi, raw.text, raw.text_len),
+        // A chunk's bytes as they came (a generic request's binary stream).
+        raw: type === EventType.STREAM_CHUNK ? bytes(koffi, raw.text, raw.text_len) : null,
         data,
         agentId: str(koffi, raw.agent_id) || null,
         state: changed ? stateName(raw.state) : null,

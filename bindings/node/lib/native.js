@@ -92,6 +92,7 @@ function load() {
         api_generation: 'const char *',
         confirm_price: 'const char *',
         site_url: 'const char *',
+        max_retries: 'int32_t',
     });
 
     // Strings are read as raw pointers and decoded with their explicit lengths where the ABI

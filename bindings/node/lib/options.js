@@ -49,6 +49,13 @@ function buildOptions(api, options) {
     const insecure = options.insecureLocal ?? (envFlag('ELIZACLOUD_INSECURE_LOCAL') || undefined);
     o.insecure_local = insecure === undefined ? 0 : insecure ? 1 : -1;
     o.forward_logs = options.forwardLogs ? 1 : 0;
+    if (options.maxRetries !== undefined && options.maxRetries !== null) {
+        const n = options.maxRetries;
+        if (!Number.isInteger(n) || n < 0 || n > 10) {
+            throw invalid('maxRetries must be an integer from 0 (never retry) to 10');
+        }
+        o.max_retries = n === 0 ? -1 : n; // the library's 0 is "the default"
+    }
     if (options.eventQueueCapacity !== undefined) {
         const cap = options.eventQueueCapacity;
         if (!Number.isInteger(cap) || cap < 0 || cap > 0xffffffff) {

@@ -13,22 +13,26 @@ function abortError(signal) {
     });
 }
 
-/** The chunks of one streamed reply, in order, as an async iterator. */
-class Stream {
+/**
+ * The chunks of one streamed request, in order, as an async iterator: what Stream (an agent's
+ * reply) and RequestStream (a generic request, request.js) share. Subclasses say what a chunk
+ * event yields (_item) and what a successful end carries (_end).
+ */
+class ChunkIterator {
     #cloud;
     #id;
-    #chunks = [];
+    #queue = [];
     #waiting = null; // {resolve, reject} of a pending next()
     #ended = false;
     #error = null;
-    #text = '';
     #signal;
     #onAbort;
 
-    constructor(cloud, text, roomId, channelType, signal) {
+    /** begin() starts the request in the library and returns its id. */
+    constructor(cloud, begin, signal) {
         this.#cloud = cloud;
         if (signal?.aborted) throw abortError(signal);
-        this.#id = cloud._beginStream(text, roomId, channelType);
+        this.#id = begin();
         cloud._register(this.#id, {
             deliver: (ev) => this.#deliver(ev),
             fail: (err) => this.#finish(err),
@@ -45,28 +49,30 @@ class Stream {
         return this.#id;
     }
 
-    /** Every chunk received so far, joined. */
-    get text() {
-        return this.#text;
-    }
-
     /** True once the stream ended (done, failed or cancelled). */
     get ended() {
         return this.#ended;
     }
 
+    _item(ev) {
+        return ev.text;
+    }
+
+    _end(_ev) {}
+
     #deliver(ev) {
         if (this.#ended) return;
         if (ev.type === EventType.STREAM_CHUNK) {
-            this.#text += ev.text;
+            const item = this._item(ev);
             if (this.#waiting) {
                 const w = this.#waiting;
                 this.#waiting = null;
-                w.resolve({ value: ev.text, done: false });
+                w.resolve({ value: item, done: false });
             } else {
-                this.#chunks.push(ev.text);
+                this.#queue.push(item);
             }
         } else if (ev.type === EventType.STREAM_END) {
+            if (ev.ok) this._end(ev);
             this.#finish(ev.ok ? null : ev.error);
         }
     }
@@ -92,12 +98,12 @@ class Stream {
     #abort(err) {
         if (this.#ended) return;
         this.#cloud._cancel(this.#id);
-        this.#chunks.length = 0;
+        this.#queue.length = 0;
         this.#finish(err);
     }
 
     next() {
-        if (this.#chunks.length) return Promise.resolve({ value: this.#chunks.shift(), done: false });
+        if (this.#queue.length) return Promise.resolve({ value: this.#queue.shift(), done: false });
         if (this.#ended) {
             const err = this.#error;
             this.#error = null;
@@ -112,7 +118,7 @@ class Stream {
     /** Stops the stream (cancelling it in the library if it is still running). */
     return() {
         if (!this.#ended) this.#abort(null);
-        this.#chunks.length = 0;
+        this.#queue.length = 0;
         this.#error = null;
         return Promise.resolve({ value: undefined, done: true });
     }
@@ -122,16 +128,35 @@ class Stream {
         this.#abort(new CancelledError('the stream was cancelled', { status: Status.CANCELLED }));
     }
 
+    [Symbol.asyncIterator]() {
+        return this;
+    }
+}
+
+/** The chunks of one streamed reply, in order, as an async iterator. */
+class Stream extends ChunkIterator {
+    #text = '';
+
+    constructor(cloud, text, roomId, channelType, signal) {
+        super(cloud, () => cloud._beginStream(text, roomId, channelType), signal);
+    }
+
+    /** Every chunk received so far, joined. */
+    get text() {
+        return this.#text;
+    }
+
+    _item(ev) {
+        this.#text += ev.text;
+        return ev.text;
+    }
+
     /** Waits for the end of the stream and resolves with the whole reply text. */
     async collect() {
         for await (const _ of this) {
             // chunks are accumulated in text
         }
         return this.#text;
-    }
-
-    [Symbol.asyncIterator]() {
-        return this;
     }
 }
 
@@ -204,4 +229,4 @@ class EventIterator {
     }
 }
 
-module.exports = { Stream, EventIterator, abortError };
+module.exports = { ChunkIterator, Stream, EventIterator, abortError };

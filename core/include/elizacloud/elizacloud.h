@@ -210,6 +210,11 @@ typedef struct ec_cloud_options {
      * cloud.siteUrl). NULL = derived: https://eliza.app for api.eliza.app, https://www.
      * elizacloud.ai for api.elizacloud.ai, else base_url itself. */
     const char *site_url;
+    /* Retries of a transient failure (a dropped connection, a timeout, HTTP 408, 429, 500, 502,
+     * 503, 504, a body marked retryable) of requests that are safe to repeat: reads, PUT and
+     * DELETE, the bridge's messages, generic requests marked idempotent (SPEC 2.9). 0 = the
+     * default, 2; -1 = never retry; at most 10. A generic request can set its own. */
+    int32_t max_retries;
 } ec_cloud_options;
 EC_API ec_status ec_cloud_options_init(ec_cloud_options *options, uint32_t struct_size) EC_NOEXCEPT;
 
@@ -358,6 +363,31 @@ EC_API ec_status ec_cloud_call_sync(ec_cloud *cloud, const char *method, const c
  * doc}], "options":[{name, type, default, doc, timing}]}. The SDK surfaces, the CLI and
  * docs/operations.md are generated from it. */
 EC_API ec_status ec_cloud_operations_json(char **out) EC_NOEXCEPT;
+
+/* Any public route of the cloud (the "request" operation): method ("GET", "POST", "PUT",
+ * "PATCH", "DELETE", "HEAD") and path from the origin ("/api/v1/apps/{id}" with the values in
+ * pathParams, each percent-encoded, or a concrete, already encoded path). options_json (NULL or
+ * "" = {}) may hold pathParams, query, json or body + contentType, headers, stream ("none",
+ * "sse", "bytes"), maxRetries, idempotent, timeoutMs and uncatalogued; see docs/requests.md.
+ * The path must be a route of the cloud's API generation (ec_cloud_call(c, "routes", …) lists
+ * them) unless uncatalogued is true: anything else is EC_ERR_INVALID_ARGUMENT before any request.
+ * The key, the URL policy, the error model and the limits of every call apply; transient
+ * failures (connection, timeout, 408, 429, 5xx, retryable) of GET, HEAD, PUT and DELETE, and of
+ * a request marked idempotent, are retried up to maxRetries (default: the max_retries option)
+ * with backoff, honouring Retry-After up to 60 s.
+ * Without stream, one EC_EVENT_REQUEST_COMPLETED: json = {"status", "headers", "json" | "text" |
+ * "base64", "bytes", "route", "attempts", "rateLimit"}; a failure's json adds "rateLimit".
+ * With stream "sse", one EC_EVENT_STREAM_CHUNK per Server-Sent Event (text = its data, json =
+ * {"event", "id"}); with "bytes", one per read of the body (text/text_len = the bytes, which may
+ * hold NULs); then EC_EVENT_STREAM_END whose json is the record above without the body. */
+EC_API ec_status ec_cloud_request(ec_cloud *cloud, const char *method, const char *path,
+                                  const char *options_json, uint64_t *request_id) EC_NOEXCEPT;
+/* The same, waiting up to timeout_ms (<= 0: the request's own limits); the record in
+ * *result_json (free with ec_free). A stream is collected: "events" for sse, "base64" for
+ * bytes. */
+EC_API ec_status ec_cloud_request_sync(ec_cloud *cloud, const char *method, const char *path,
+                                       const char *options_json, int32_t timeout_ms,
+                                       char **result_json) EC_NOEXCEPT;
 
 /* Login (browser flow). Emits LOGIN_BROWSER_URL, LOGIN_PROGRESS, then on success
  * CREDENTIALS_CHANGED and IDENTITY. The key is saved to the config file (cloud.apiKey,

@@ -6,6 +6,7 @@
 #include "api/call_params.hpp"
 #include "api/cloud_errors.hpp"
 #include "api/registry.hpp"
+#include "api/retrying_request.hpp"
 #include "util/json.hpp"
 #include "util/log.hpp"
 #include "util/uuid.hpp"
@@ -103,27 +104,32 @@ HttpRequest CloudClient::make_json_request(std::string_view method, std::string 
 
 // ---- envelope operations ---------------------------------------------------------------
 
-OperationId CloudClient::envelope_call(HttpRequest request, DataKind kind, OpCallback done) {
-    return ops_.start(std::move(done), [request = std::move(request), kind](Operation &op) {
-        Operation *o = &op;
-        op.request(request, [o, kind](HttpResponse &&response) {
-            json::Document doc;
-            ErrorInfo error = parse_cloud_envelope(response, doc);
-            if (!error.ok()) return o->fail(std::move(error));
-            const json::Value *data = json::member(doc, "data");
-            if (!data || data->IsNull()) {
-                // Lists and deletes may legitimately come without data; a record may not.
-                if (kind == DataKind::Array) return o->succeed("[]");
-                if (kind == DataKind::Optional) return o->succeed("{}");
-                return o->fail(
-                    ErrorInfo::make(Status::Protocol, "the cloud's response has no data"));
-            }
-            if (kind == DataKind::Array && !data->IsArray())
-                return o->fail(
-                    ErrorInfo::make(Status::Protocol, "the cloud's list is not an array"));
-            o->succeed(json::stringify(*data));
+OperationId CloudClient::envelope_call(HttpRequest request, DataKind kind, int max_retries,
+                                       OpCallback done) {
+    return ops_.start(
+        std::move(done), [request = std::move(request), kind, max_retries](Operation &op) {
+            Operation *o = &op;
+            std::string what = request.method + " " + request.url.substr(0, request.url.find('?'));
+            send_with_retries(op, request, max_retries, ErrorFamily::Cloud, std::move(what),
+                              [o, kind](HttpResponse &&response, ErrorInfo &&) {
+                                  json::Document doc;
+                                  ErrorInfo error = parse_cloud_envelope(response, doc);
+                                  if (!error.ok()) return o->fail(std::move(error));
+                                  const json::Value *data = json::member(doc, "data");
+                                  if (!data || data->IsNull()) {
+                                      // Lists and deletes may legitimately come without data; a
+                                      // record may not.
+                                      if (kind == DataKind::Array) return o->succeed("[]");
+                                      if (kind == DataKind::Optional) return o->succeed("{}");
+                                      return o->fail(ErrorInfo::make(
+                                          Status::Protocol, "the cloud's response has no data"));
+                                  }
+                                  if (kind == DataKind::Array && !data->IsArray())
+                                      return o->fail(ErrorInfo::make(
+                                          Status::Protocol, "the cloud's list is not an array"));
+                                  o->succeed(json::stringify(*data));
+                              });
         });
-    });
 }
 
 // ---- the generic executor ------------------------------------------------------------------
@@ -334,7 +340,9 @@ OperationId CloudClient::call_checked(const api::OperationSpec &op, const json::
     const DataKind kind = op.shape == api::ResultShape::Array      ? DataKind::Array
                           : op.shape == api::ResultShape::Optional ? DataKind::Optional
                                                                    : DataKind::Object;
-    return envelope_call(std::move(request), kind, std::move(done));
+    // Reads and idempotent writes are sent again after a transient failure (SPEC §2.9).
+    return envelope_call(std::move(request), kind, op.idempotent ? options_.max_retries : 0,
+                         std::move(done));
 }
 
 OperationId CloudClient::call_async(std::string_view op_name, std::string_view params_json,
@@ -432,34 +440,19 @@ OperationId CloudClient::bridge_call(std::string_view agent_id, std::string body
     request.body = std::move(body);
     request.total_timeout_ms = timeout;
     // A message carries its clientMessageId, so sending it again is safe: a cold cache's 503
-    // (retryable, Retry-After: 1) is retried with the very same body (E§2.10).
+    // (retryable, Retry-After: 1) is retried with the very same body (E§2.10). A heartbeat is
+    // never repeated: its failure is what the connection monitor counts.
     const int max_retries = kind == BridgeKind::Heartbeat ? 0 : options_.max_retries;
-    struct Attempt {
-        Operation *op;
-        HttpRequest request;
-        BridgeKind kind;
-        int max_retries;
-        int retries = 0;
-        void send(std::shared_ptr<Attempt> self) {
-            op->request(request, [self](HttpResponse &&response) {
-                ErrorInfo error = error_from_response(response, ErrorFamily::JsonRpc);
-                const int64_t wait = retry_delay_ms(error, self->retries, self->max_retries);
-                if (wait >= 0) {
-                    ++self->retries;
-                    log::info("bridge answered HTTP {} ({}): retry {} in {} ms", error.http_status,
-                              error.cloud_code, self->retries, wait);
-                    return self->op->after(wait, [self] { self->send(self); });
-                }
-                OpResult result = read_bridge_answer(self->kind, response, std::move(error));
-                if (!result.error.ok()) return self->op->fail(std::move(result.error));
-                self->op->succeed(std::move(result.json));
-            });
-        }
-    };
     return ops_.start(
         std::move(done), [request = std::move(request), kind, max_retries](Operation &op) {
-            auto attempt = std::make_shared<Attempt>(Attempt{&op, request, kind, max_retries});
-            attempt->send(attempt);
+            Operation *o = &op;
+            send_with_retries(op, request, max_retries, ErrorFamily::JsonRpc, "the bridge",
+                              [o, kind](HttpResponse &&response, ErrorInfo &&error) {
+                                  OpResult result =
+                                      read_bridge_answer(kind, response, std::move(error));
+                                  if (!result.error.ok()) return o->fail(std::move(result.error));
+                                  o->succeed(std::move(result.json));
+                              });
         });
 }
 

@@ -15,6 +15,7 @@
 
 #include "api/agent_ops.hpp"
 #include "api/operation_spec.hpp"
+#include "api/raw_call.hpp"
 #include "net/base_url.hpp"
 #include "net/engine.hpp"
 #include "net/operation.hpp"
@@ -151,6 +152,14 @@ public:
                              OpCallback done, ProgressCallback progress = {});
     OperationId call_async(std::string_view op_name, std::string_view params_json, OpCallback done,
                            ProgressCallback progress = {});
+    // The generic request (the "request" row, api/raw_call.hpp): sends call with the key, maps a
+    // non-2xx answer to its error, retries transient failures of an idempotent call (SPEC §2.9),
+    // and completes with the Response record (json = {status, headers, json|text|base64, bytes,
+    // route, attempts, rateLimit}). A streamed call hands each SSE event (text = data, json =
+    // {"event","id"}) or each read of bytes (json empty) to on_chunk as it arrives; with no
+    // on_chunk the stream is collected into the result (events, or base64).
+    using RawChunkCallback = std::function<void(std::string_view text, std::string_view json)>;
+    OperationId request_async(api::RawCall call, RawChunkCallback on_chunk, OpCallback done);
     // The cloud's API generation: configured, detected, or Unknown (not yet detected).
     api::Generation generation() const { return generation_.load(); }
     // Tells the generation and keeps it for the client's life (json = {"apiGeneration"}): GET
@@ -191,7 +200,8 @@ private:
     struct JobFollower;  // job_poller.cpp: the steps of following a provisioning job
     friend struct JobFollower;
     enum class DataKind { Object, Array, Optional };  // what a missing "data" means
-    OperationId envelope_call(HttpRequest request, DataKind kind, OpCallback done);
+    // max_retries > 0: a transient failure is sent again (idempotent rows).
+    OperationId envelope_call(HttpRequest request, DataKind kind, int max_retries, OpCallback done);
     OperationId follow_job_call(const api::OperationSpec &spec, std::string agent_id,
                                 HttpRequest first, OpCallback done, ProgressCallback progress);
     OperationId bridge_call(std::string_view agent_id, std::string body, BridgeKind kind,

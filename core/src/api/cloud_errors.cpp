@@ -199,13 +199,61 @@ ErrorInfo error_from_response(const HttpResponse &response, ErrorFamily family) 
         int64_t ms = parse_retry_after(*header, static_cast<int64_t>(std::time(nullptr)));
         if (ms >= 0) info.retry_after_ms = ms;  // the header is authoritative over the body
     }
+    // The finer form some routes send (OpenAI's convention) wins over whole seconds.
+    if (const std::string *header = find_header(response.headers, "retry-after-ms")) {
+        int64_t ms = 0;
+        auto [ptr, ec] = std::from_chars(header->data(), header->data() + header->size(), ms);
+        if (ec == std::errc() && ptr == header->data() + header->size() && ms >= 0 &&
+            ms <= 86'400'000LL * 1000)
+            info.retry_after_ms = ms;
+    }
+    info.rate_limit_json = rate_limit_json(response.headers);
     apply_code_status(info);
     return info;
 }
 
+std::string rate_limit_json(const Headers &headers) {
+    const std::string *limit = find_header(headers, "X-RateLimit-Limit");
+    const std::string *remaining = find_header(headers, "X-RateLimit-Remaining");
+    const std::string *reset = find_header(headers, "X-RateLimit-Reset");
+    if (!limit && !remaining && !reset) return {};
+    json::Document doc(rapidjson::kObjectType);
+    auto &alloc = doc.GetAllocator();
+    auto integer = [&](std::string_view key, const std::string *value) {
+        int64_t n = 0;
+        const bool ok = value && !value->empty() &&
+                        std::from_chars(value->data(), value->data() + value->size(), n).ptr ==
+                            value->data() + value->size();
+        json::set(doc, key, ok ? json::Value(n) : json::Value(), alloc);
+    };
+    integer("limit", limit);
+    integer("remaining", remaining);
+    json::set(doc, "reset",
+              reset ? json::string_value(bounded_message(*reset, 64), alloc) : json::Value(),
+              alloc);
+    return json::stringify(doc);
+}
+
+bool is_transient(const ErrorInfo &error) {
+    if (error.retryable) return true;
+    if (error.http_status == 0)
+        return error.status == Status::Network || error.status == Status::Timeout;
+    switch (error.http_status) {
+        case 408:
+        case 429:
+        case 500:
+        case 502:
+        case 503:
+        case 504:
+            return true;
+        default:
+            return false;
+    }
+}
+
 int64_t retry_delay_ms(const ErrorInfo &error, int retries_done, int max_retries) {
     constexpr int64_t kMaxHonouredWaitMs = 60'000;
-    if (error.ok() || !error.retryable || retries_done >= max_retries) return -1;
+    if (error.ok() || !is_transient(error) || retries_done >= max_retries) return -1;
     if (error.retry_after_ms >= 0)
         return error.retry_after_ms <= kMaxHonouredWaitMs ? error.retry_after_ms : -1;
     const int64_t base = std::min<int64_t>(500LL << std::min(retries_done, 5), 8'000);

@@ -51,13 +51,21 @@ ErrorInfo parse_cloud_envelope(const HttpResponse &response, json::Document &doc
 // nullopt when the reply has none.
 std::optional<ErrorInfo> jsonrpc_error(const json::Value &reply);
 
-// SPEC §2.9 for a request that is safe to send again (a bridge call with a clientMessageId, a
-// stream before its first chunk): how long to wait before retry number retries_done + 1, or -1
-// when the error is not retried. Retried: what the cloud marks "retryable": true (a cold cache's
-// 503 warming, a route's 429). The wait is the cloud's Retry-After when it sent one (a wait above
-// 60 s is not retried: the error surfaces with its retry-after), else 0.5 s × 2^n capped at 8 s
-// with up to 25 % jitter.
+// SPEC §2.9 for a request that is safe to send again (GET, PUT, DELETE, a bridge call with a
+// clientMessageId, a stream before its first chunk, a POST its caller marks idempotent): how
+// long to wait before retry number retries_done + 1, or -1 when the error is not retried.
+// Retried: is_transient errors. The wait is the cloud's Retry-After / retry-after-ms when it sent
+// one (a wait above 60 s is not retried: the error surfaces with its retry-after), else
+// 0.5 s × 2^n capped at 8 s with up to 25 % jitter.
 int64_t retry_delay_ms(const ErrorInfo &error, int retries_done, int max_retries);
+
+// A failure that may pass by itself: a dropped connection or a timeout (no HTTP answer), HTTP
+// 408, 429, 500, 502, 503, 504, or a body the cloud marks "retryable": true.
+bool is_transient(const ErrorInfo &error);
+
+// The X-RateLimit-Limit/Remaining/Reset headers as {"limit","remaining","reset"} (values the
+// cloud did not send, or not as integers, are null); "" when none was sent.
+std::string rate_limit_json(const Headers &headers);
 
 // Cuts text to at most max_bytes on a UTF-8 boundary and marks the cut with "…".
 std::string bounded_message(std::string_view text, size_t max_bytes = kMaxErrorMessageBytes);

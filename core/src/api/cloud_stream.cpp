@@ -99,7 +99,9 @@ struct StreamAttempt : std::enable_shared_from_this<StreamAttempt> {
         Operation &o = *op;
         if (o.finished()) return;
         ErrorInfo error = error_from_response(response, ErrorFamily::Cloud);
-        if (!state->delivered) {
+        // Repeated only while the agent's stream had not opened: once its bytes flowed, the turn
+        // ran, and a transient failure there ends the stream.
+        if (!state->delivered && !state->started) {
             const int64_t wait = retry_delay_ms(error, state->retries, max_retries);
             if (wait >= 0) {
                 ++state->retries;

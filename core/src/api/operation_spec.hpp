@@ -31,6 +31,8 @@ enum class Method {
     Snapshot,
     BackupsList,
     Restore,
+    Request,  // the generic request: any catalogued route
+    Routes,   // the route catalogue
 };
 
 namespace api {

@@ -263,8 +263,9 @@ std::string build_catalogue(std::span<const OperationSpec *const> rows,
 const Registry &registry() {
     static const Registry instance = [] {
         Registry r;
-        for (auto group : {account_operations(), user_operations(), agents_operations(),
-                           backups_operations(), jobs_operations(), session_operations()})
+        for (auto group :
+             {account_operations(), user_operations(), agents_operations(), backups_operations(),
+              jobs_operations(), session_operations(), request_operations()})
             for (const OperationSpec &op : group) r.rows.push_back(&op);
         std::sort(r.rows.begin(), r.rows.end(),
                   [](const OperationSpec *a, const OperationSpec *b) { return a->name < b->name; });

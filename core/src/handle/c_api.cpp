@@ -349,11 +349,12 @@ EC_API ec_status ec_cloud_call_stream(ec_cloud *cloud, const char *method, const
     return start(cloud, request_id, [&] {
         require(method, "method is NULL");
         Request r = elizacloud::parse_request(method, params_json);
-        if (r.op->streaming == elizacloud::api::Streaming::None)
+        if (!r.streams)
             throw Error(Status::InvalidArgument,
                         std::string(r.op->name) +
                             " does not stream; use ec_cloud_call (streaming operations have "
-                            "\"streaming\" other than \"none\" in the catalogue)");
+                            "\"streaming\" other than \"none\" in the catalogue, and a request "
+                            "streams with stream sse or bytes)");
         return r;
     });
 }
@@ -364,6 +365,42 @@ EC_API ec_status ec_cloud_call_sync(ec_cloud *cloud, const char *method, const c
         require(method, "method is NULL");
         return elizacloud::parse_request(method, params_json);
     });
+}
+
+namespace {
+
+// The "request" operation's parameters: options_json with method and path added.
+Request generic_request(const char *method, const char *path, const char *options_json) {
+    require(method, "method is NULL");
+    require(path, "path is NULL");
+    elizacloud::json::Document params;
+    const std::string_view options = options_json ? options_json : "";
+    if (options.empty()) {
+        params.SetObject();
+    } else if (!elizacloud::json::parse(options, params) || !params.IsObject()) {
+        throw Error(Status::InvalidArgument, "request: options must be a JSON object");
+    }
+    if (params.HasMember("method") || params.HasMember("path"))
+        throw Error(Status::InvalidArgument, "request: method and path are arguments, not options");
+    auto &alloc = params.GetAllocator();
+    elizacloud::json::set(params, "method", elizacloud::json::string_value(method, alloc), alloc);
+    elizacloud::json::set(params, "path", elizacloud::json::string_value(path, alloc), alloc);
+    const std::string text = elizacloud::json::stringify(params);
+    return elizacloud::parse_request("request", text.c_str());
+}
+
+}  // namespace
+
+EC_API ec_status ec_cloud_request(ec_cloud *cloud, const char *method, const char *path,
+                                  const char *options_json, uint64_t *request_id) noexcept {
+    return start(cloud, request_id, [&] { return generic_request(method, path, options_json); });
+}
+
+EC_API ec_status ec_cloud_request_sync(ec_cloud *cloud, const char *method, const char *path,
+                                       const char *options_json, int32_t timeout_ms,
+                                       char **result_json) noexcept {
+    return run(cloud, timeout_ms, result_json,
+               [&] { return generic_request(method, path, options_json); });
 }
 
 EC_API ec_status ec_cloud_operations_json(char **out) noexcept {

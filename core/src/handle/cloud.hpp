@@ -12,12 +12,12 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
-#include <vector>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "api/cloud_client.hpp"
 #include "handle/account.hpp"
@@ -118,6 +118,8 @@ private:
     CancelFn launch_credits(uint64_t id, bool fresh);
     CancelFn launch_identity(uint64_t id);
     CancelFn launch_http(const Request &request, uint64_t id);
+    CancelFn launch_request(const Request &request, uint64_t id, bool sync);
+    CancelFn launch_routes(const Request &request, uint64_t id);
     CancelFn launch_connect(const Request &request, uint64_t id);
     CancelFn launch_disconnect(uint64_t id);
     CancelFn launch_proxy_op(const Request &request, uint64_t id, bool sync);

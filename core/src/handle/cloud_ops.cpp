@@ -4,6 +4,9 @@
 #include <mutex>
 #include <utility>
 
+#include "api/call_params.hpp"
+#include "api/raw_call.hpp"
+#include "api/route_catalogue.hpp"
 #include "handle/cloud.hpp"
 #include "util/json.hpp"
 
@@ -24,8 +27,13 @@ std::string progress_json(std::string_view agent_id, std::string_view job_id,
 }  // namespace
 
 Cloud::CancelFn Cloud::launch(const Request &r, uint64_t id, bool sync) {
-    const bool needs_generation =
-        api::depends_on_generation(*r.op) || r.op->handler == Method::Connect;
+    // The generic request and the route list need the generation's catalogue (routes with
+    // an explicit generation does not).
+    const bool needs_generation = api::depends_on_generation(*r.op) ||
+                                  r.op->handler == Method::Connect ||
+                                  r.op->handler == Method::Request ||
+                                  (r.op->handler == Method::Routes &&
+                                   !api::string_param(*r.op, *r.params, "generation").has_value());
     if (!needs_generation || client_->generation() != api::Generation::Unknown)
         return launch_now(r, id, sync);
     if (!account_.has_key()) throw Error(Status::NotConnected, "no API key: log in first");
@@ -117,6 +125,10 @@ Cloud::CancelFn Cloud::launch_now(const Request &r, uint64_t id, bool sync) {
             return launch_identity(id);
         case Method::Connect:
             return launch_connect(r, id);
+        case Method::Request:
+            return launch_request(r, id, sync);
+        case Method::Routes:
+            return launch_routes(r, id);
         case Method::Disconnect:
             return launch_disconnect(id);
         case Method::Send:
@@ -150,6 +162,28 @@ Cloud::CancelFn Cloud::launch_http(const Request &r, uint64_t id) {
     }
     const OperationId op = c->call_checked(*r.op, *r.params, op_done(id), std::move(progress));
     return cancel_of(c, op);
+}
+
+Cloud::CancelFn Cloud::launch_request(const Request &r, uint64_t id, bool sync) {
+    auto c = client();
+    api::RawCall call = api::build_raw_call(*r.params, c->generation());
+    CloudClient::RawChunkCallback on_chunk;
+    // A synchronous caller gets the stream collected in the result (it takes no events).
+    if (r.streams && !sync)
+        on_chunk = gated([this, id](std::string_view text, std::string_view json) {
+            operations_.chunk(id, text, json);
+        });
+    const OperationId op = c->request_async(std::move(call), std::move(on_chunk), op_done(id));
+    return cancel_of(c, op);
+}
+
+Cloud::CancelFn Cloud::launch_routes(const Request &r, uint64_t id) {
+    const auto named = api::string_param(*r.op, *r.params, "generation");
+    const api::Generation generation = !named              ? client_->generation()
+                                       : *named == "eliza" ? api::Generation::Eliza
+                                                           : api::Generation::Milady;
+    finish(id, {}, api::routes_json(generation));
+    return {};
 }
 
 // ---- connection -----------------------------------------------------------------------------

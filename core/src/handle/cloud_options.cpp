@@ -16,6 +16,13 @@ namespace {
 #member, OptionType::type, offsetof(ec_cloud_options, member), default_text, doc, timing \
     }
 
+// The same for an I32 option that also takes values down to min.
+#define EC_OPTION_MIN(member, type, default_text, doc, timing, min)                               \
+    OptionSpec {                                                                                  \
+#member, OptionType::type, offsetof(ec_cloud_options, member), default_text, doc, timing, \
+            min                                                                                   \
+    }
+
 // `engine` is absent on purpose: it is a pointer, not a setting.
 constexpr std::array kOptions{
     EC_OPTION(base_url, String, "https://www.elizacloud.ai",
@@ -65,9 +72,14 @@ constexpr std::array kOptions{
               "the browser site for login and billing pages when it is not the API origin "
               "(config cloud.siteUrl; default: derived from base_url)",
               false),
+    EC_OPTION_MIN(max_retries, I32, "2",
+                  "retries of a transient failure (connection, timeout, 408, 429, 5xx, "
+                  "retryable) of idempotent requests; 0 = the default, -1 = never",
+                  false, -1),
 };
 
 #undef EC_OPTION
+#undef EC_OPTION_MIN
 
 std::string_view type_name(OptionType t) {
     switch (t) {
@@ -146,7 +158,7 @@ void set_cloud_option(ec_cloud_options &options, std::string_view name, const ch
             return;
         }
         case OptionType::I32:
-            *reinterpret_cast<int32_t *>(slot) = parse_number<int32_t>(*spec, text, 0);
+            *reinterpret_cast<int32_t *>(slot) = parse_number<int32_t>(*spec, text, spec->min);
             return;
         case OptionType::I64:
             *reinterpret_cast<int64_t *>(slot) = parse_number<int64_t>(*spec, text, 0);

@@ -21,6 +21,7 @@ struct OptionSpec {
     std::string_view default_text;
     std::string_view doc;
     bool timing = false;  // a duration or count of the "timings" group of the bindings
+    int32_t min = 0;      // I32: the smallest value accepted (-1 where it means "none")
 };
 
 std::span<const OptionSpec> cloud_options();

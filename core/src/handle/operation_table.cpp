@@ -12,6 +12,7 @@ namespace elizacloud {
 struct OperationTable::Pending {
     const api::OperationSpec *op = nullptr;  // registry rows outlive every call
     bool sync = false;
+    bool streams = false;            // ends with STREAM_END rather than REQUEST_COMPLETED
     bool aborted = false;            // cancelled (or timed out) before launch returned its cancel
     CancelFn cancel;                 // the component's cancel; set once launch returned
     std::optional<Outcome> outcome;  // sync: the result the waiting caller takes
@@ -39,7 +40,8 @@ std::string failure_details_json(const ErrorInfo &error) {
     if (error.retryable) doc.AddMember("retryable", true, alloc);
     for (auto [name, text] :
          {std::pair<const char *, const std::string &>{"pricing", error.pricing_json},
-          {"details", error.details_json}}) {
+          {"details", error.details_json},
+          {"rateLimit", error.rate_limit_json}}) {
         json::Document extra;
         if (!text.empty() && json::parse(text, extra) && extra.IsObject())
             doc.AddMember(rapidjson::StringRef(name), json::Value(extra, alloc), alloc);
@@ -60,6 +62,7 @@ uint64_t OperationTable::begin(Request request, bool sync, std::shared_ptr<Pendi
     pending = std::make_shared<Pending>();
     pending->op = request.op;
     pending->sync = sync;
+    pending->streams = request.streams;
     uint64_t id = 0;
     {
         std::lock_guard<std::mutex> lock(mutex_);
@@ -125,8 +128,7 @@ void OperationTable::deliver_locked(uint64_t id, Pending &pending, ErrorInfo err
         return;
     }
     Event event;
-    event.type =
-        pending.op->handler == Method::Stream ? EC_EVENT_STREAM_END : EC_EVENT_REQUEST_COMPLETED;
+    event.type = pending.streams ? EC_EVENT_STREAM_END : EC_EVENT_REQUEST_COMPLETED;
     event.request_id = id;
     event.status = error.status;
     event.json = error.ok() ? std::move(json) : failure_details_json(error);
@@ -161,7 +163,7 @@ void OperationTable::abort(uint64_t id, ErrorInfo reason) {
     if (pending->cancel) pending->cancel();
 }
 
-void OperationTable::chunk(uint64_t id, std::string_view text) {
+void OperationTable::chunk(uint64_t id, std::string_view text, std::string_view json) {
     CancelFn cancel;
     {
         std::lock_guard<std::mutex> lock(mutex_);
@@ -171,6 +173,7 @@ void OperationTable::chunk(uint64_t id, std::string_view text) {
         event.type = EC_EVENT_STREAM_CHUNK;
         event.request_id = id;
         event.text.assign(text);
+        event.json.assign(json);
         const PushResult pushed = hub_.deliver(std::move(event));
         if (pushed == PushResult::Backlogged) {
             // The host is behind: the stream's transfer takes no more bytes until it catches up

@@ -49,7 +49,8 @@ public:
     // Decides the outcome now and tells the component to stop.
     void abort(uint64_t id, ErrorInfo reason);
     // A stream chunk (from inside the stream's transfer); dropped once the stream has ended.
-    void chunk(uint64_t id, std::string_view text);
+    // json: the chunk's details (a generic request's SSE frame: {"event","id"}), or empty.
+    void chunk(uint64_t id, std::string_view text, std::string_view json = {});
 
     // Refuses new operations (Cancelled) from now on, then aborts every one in flight with
     // reason. Idempotent.

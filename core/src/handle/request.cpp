@@ -25,6 +25,9 @@ Request parse_request(std::string_view name, const char *params_json) {
     r.backup_id = api::string_param(*op, params, "backupId").value_or("");
     r.session_id = api::string_param(*op, params, "sessionId").value_or("");
     r.fresh = api::bool_param(*op, params, "fresh");
+    r.streams = op->streaming != api::Streaming::None ||
+                (op->handler == Method::Request &&
+                 api::string_param(*op, params, "stream").value_or("none") != "none");
     return r;
 }
 

@@ -27,6 +27,9 @@ struct Request {
     std::string backup_id;   // empty = the latest
     std::string session_id;  // a login session
     bool fresh = false;
+    // The operation answers with chunks and ends with STREAM_END: a streaming row, or a generic
+    // request with stream sse or bytes.
+    bool streams = false;
 };
 
 // ec_cloud_call: the operation by name, parameters as a JSON object (NULL or "" = {}). Throws

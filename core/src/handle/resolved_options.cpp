@@ -91,6 +91,9 @@ ResolvedOptions resolve_options(const ec_cloud_options &o) {
     r.client.stream_idle_timeout_ms = to_int(pick(o.stream_idle_timeout_ms, 0, 120'000));
     r.client.job_poll_interval_ms = to_int(o.job_poll_interval_ms);
     r.client.job_timeout_ms = to_int(pick(o.job_timeout_ms, 0, 300'000));
+    if (o.max_retries < -1 || o.max_retries > 10)
+        invalid("max_retries must be -1 (never), 0 (the default, 2) or up to 10");
+    r.client.max_retries = o.max_retries == 0 ? 2 : std::max(o.max_retries, 0);
     r.login.poll_interval_ms = to_int(pick(o.login_poll_interval_ms, 0, 2'000));
     r.login.timeout_ms = to_int(pick(o.login_timeout_ms, 0, 300'000));
 

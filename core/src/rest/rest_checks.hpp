@@ -8,6 +8,8 @@
 #include <string_view>
 #include <vector>
 
+#include "util/encoding.hpp"
+
 namespace elizacloud::rest {
 
 // Host header allowed (R194): missing or empty; localhost, 127.0.0.1, ::1 (bracketed or not),
@@ -40,9 +42,7 @@ std::optional<std::string> query_param(std::string_view query, std::string_view 
 // a client's body: the JSON parser and the document's destructor both recurse per level.
 bool json_depth_within(std::string_view text, int max_depth);
 
-// Well-formed UTF-8: no stray or missing continuation bytes, no overlong forms, no surrogates,
-// nothing above U+10FFFF.
-bool valid_utf8(std::string_view text);
+using elizacloud::valid_utf8;  // util/encoding.hpp
 
 // A C0 control character (U+0000–U+001F), DEL or a C1 control (U+0080–U+009F) in UTF-8 text.
 bool has_control_chars(std::string_view text);

@@ -29,9 +29,10 @@ struct ErrorInfo {
     int64_t retry_after_ms = -1;  // from Retry-After / retryAfter, -1 if absent
     double required_balance = std::nan("");  // 402 figures, NaN if absent
     double current_balance = std::nan("");
-    bool retryable = false;    // the body said "retryable": true (eliza generation)
-    std::string pricing_json;  // 428 price consent: the cloud's "pricing" object, as JSON
-    std::string details_json;  // the body's "details" object (quota figures …), as JSON
+    bool retryable = false;       // the body said "retryable": true (eliza generation)
+    std::string pricing_json;     // 428 price consent: the cloud's "pricing" object, as JSON
+    std::string details_json;     // the body's "details" object (quota figures …), as JSON
+    std::string rate_limit_json;  // the X-RateLimit-* headers as {"limit","remaining","reset"}
 
     bool ok() const { return status == Status::Ok; }
     static ErrorInfo make(Status s, std::string msg) {

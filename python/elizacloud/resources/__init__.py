@@ -10,7 +10,7 @@ import builtins
 from typing import Any, Literal, Mapping, NotRequired, Required, TypedDict, cast
 
 from ._base import AsyncProgressCallback, AsyncResource, SyncProgressCallback, SyncResource
-from ..types import Agent, AgentAction, AgentCreated, AgentState, AgentSummary, Alive, Backup, BackupInfo, Credits, Identity, Job, LoginPoll, LoginSession, Reply, Restored, Status, User
+from ..types import Agent, AgentAction, AgentCreated, AgentState, AgentSummary, Alive, Backup, BackupInfo, Credits, Identity, Job, LoginPoll, LoginSession, Reply, Restored, RouteCatalogue, Status, User
 
 
 class AgentAliveParams(TypedDict):
@@ -176,6 +176,44 @@ class LoginSessionPollParams(TypedDict):
 
 class LogoutParams(TypedDict):
     """Parameters of ``logout`` (wire names)."""
+
+
+class RequestParams(TypedDict):
+    """Parameters of ``request`` (wire names)."""
+
+    #: the HTTP method
+    method: Required[Literal["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"]]
+    #: the route from the origin, e.g. /api/v1/apps/{id} (placeholders filled from pathParams, each value percent-encoded) or a concrete path whose segments are already percent-encoded; no query string (use query)
+    path: Required[str]
+    #: values of the path's {placeholders}; a catch-all keeps its '/'
+    pathParams: NotRequired[Mapping[str, str]]
+    #: query parameters: strings, numbers, booleans, or arrays of them (repeated keys)
+    query: NotRequired[Mapping[str, Any]]
+    #: a JSON body (sent as application/json)
+    json: NotRequired[Mapping[str, Any]]
+    #: a text body, sent as contentType (instead of json)
+    body: NotRequired[str]
+    #: the Content-Type of body (default text/plain; charset=utf-8)
+    contentType: NotRequired[str]
+    #: extra request headers (X-App-Id, X-PAYMENT …); the key's header, Host and framing headers cannot be set
+    headers: NotRequired[Mapping[str, str]]
+    #: sse: each Server-Sent Event is a chunk (text = data, json = {event, id}); bytes: the body's bytes as chunks; none: the whole body in the result
+    stream: NotRequired[Literal["none", "sse", "bytes"]]
+    #: retries of a transient failure (connection, timeout, 408, 429, 5xx, retryable); default the client's max_retries; only idempotent requests are retried
+    maxRetries: NotRequired[int]
+    #: the request is safe to repeat (GET, HEAD, PUT and DELETE always are); lets a POST be retried
+    idempotent: NotRequired[bool]
+    #: bound on each attempt, in ms (default: the client's CRUD timeout; streams: none, the idle timeout applies)
+    timeoutMs: NotRequired[int]
+    #: call a path that is not in the generation's route catalogue (a newer cloud route)
+    uncatalogued: NotRequired[bool]
+
+
+class RoutesParams(TypedDict):
+    """Parameters of ``routes`` (wire names)."""
+
+    #: the catalogue of this generation (default: the cloud's, detected when needed)
+    generation: NotRequired[Literal["milady", "eliza"]]
 
 
 class SendParams(TypedDict):
@@ -1141,6 +1179,24 @@ class ClientOperations:
         params: dict[str, Any] = {}
         self._call_operation("logout", params, timeout=timeout)
 
+    def routes(
+        self,
+        *,
+        generation: Literal["milady", "eliza"] | None = None,
+        timeout: float | None = None,
+    ) -> RouteCatalogue:
+        """The cloud's public routes (method, path, parameters, response mode) that request can call.
+
+        ``routes``: session operation.
+
+        :param generation: the catalogue of this generation (default: the cloud's, detected when needed)
+        """
+        params: dict[str, Any] = {}
+        if generation is not None:
+            params["generation"] = generation
+        result = self._call_operation("routes", params, timeout=timeout)
+        return cast("RouteCatalogue", result)
+
     def send(
         self,
         text: str,
@@ -1250,6 +1306,24 @@ class AsyncClientOperations:
         """
         params: dict[str, Any] = {}
         await self._call_operation("logout", params, timeout=timeout)
+
+    async def routes(
+        self,
+        *,
+        generation: Literal["milady", "eliza"] | None = None,
+        timeout: float | None = None,
+    ) -> RouteCatalogue:
+        """The cloud's public routes (method, path, parameters, response mode) that request can call.
+
+        ``routes``: session operation.
+
+        :param generation: the catalogue of this generation (default: the cloud's, detected when needed)
+        """
+        params: dict[str, Any] = {}
+        if generation is not None:
+            params["generation"] = generation
+        result = await self._call_operation("routes", params, timeout=timeout)
+        return cast("RouteCatalogue", result)
 
     async def send(
         self,
@@ -1762,6 +1836,145 @@ OPERATIONS: list[dict[str, Any]] = [
         "params": []
     },
     {
+        "name": "request",
+        "resource": "",
+        "action": "request",
+        "summary": "Any public route of the cloud by method and path: the key, URL policy, error mapping, retries, limits and streaming of every call",
+        "surface": "custom",
+        "scope": "account",
+        "result": "ResponseRecord",
+        "followsJob": False,
+        "params": [
+            {
+                "name": "method",
+                "arg": "method",
+                "type": "enum",
+                "required": True,
+                "enum": [
+                    "GET",
+                    "POST",
+                    "PUT",
+                    "PATCH",
+                    "DELETE",
+                    "HEAD"
+                ],
+                "doc": "the HTTP method"
+            },
+            {
+                "name": "path",
+                "arg": "path",
+                "type": "string",
+                "required": True,
+                "doc": "the route from the origin, e.g. /api/v1/apps/{id} (placeholders filled from pathParams, each value percent-encoded) or a concrete path whose segments are already percent-encoded; no query string (use query)"
+            },
+            {
+                "name": "pathParams",
+                "arg": "path_params",
+                "type": "string-map",
+                "required": False,
+                "doc": "values of the path's {placeholders}; a catch-all keeps its '/'"
+            },
+            {
+                "name": "query",
+                "arg": "query",
+                "type": "object",
+                "required": False,
+                "doc": "query parameters: strings, numbers, booleans, or arrays of them (repeated keys)"
+            },
+            {
+                "name": "json",
+                "arg": "json",
+                "type": "object",
+                "required": False,
+                "doc": "a JSON body (sent as application/json)"
+            },
+            {
+                "name": "body",
+                "arg": "body",
+                "type": "string",
+                "required": False,
+                "doc": "a text body, sent as contentType (instead of json)"
+            },
+            {
+                "name": "contentType",
+                "arg": "content_type",
+                "type": "string",
+                "required": False,
+                "doc": "the Content-Type of body (default text/plain; charset=utf-8)"
+            },
+            {
+                "name": "headers",
+                "arg": "headers",
+                "type": "string-map",
+                "required": False,
+                "doc": "extra request headers (X-App-Id, X-PAYMENT …); the key's header, Host and framing headers cannot be set"
+            },
+            {
+                "name": "stream",
+                "arg": "stream",
+                "type": "enum",
+                "required": False,
+                "enum": [
+                    "none",
+                    "sse",
+                    "bytes"
+                ],
+                "doc": "sse: each Server-Sent Event is a chunk (text = data, json = {event, id}); bytes: the body's bytes as chunks; none: the whole body in the result"
+            },
+            {
+                "name": "maxRetries",
+                "arg": "max_retries",
+                "type": "integer",
+                "required": False,
+                "doc": "retries of a transient failure (connection, timeout, 408, 429, 5xx, retryable); default the client's max_retries; only idempotent requests are retried"
+            },
+            {
+                "name": "idempotent",
+                "arg": "idempotent",
+                "type": "boolean",
+                "required": False,
+                "doc": "the request is safe to repeat (GET, HEAD, PUT and DELETE always are); lets a POST be retried"
+            },
+            {
+                "name": "timeoutMs",
+                "arg": "timeout_ms",
+                "type": "integer",
+                "required": False,
+                "doc": "bound on each attempt, in ms (default: the client's CRUD timeout; streams: none, the idle timeout applies)"
+            },
+            {
+                "name": "uncatalogued",
+                "arg": "uncatalogued",
+                "type": "boolean",
+                "required": False,
+                "doc": "call a path that is not in the generation's route catalogue (a newer cloud route)"
+            }
+        ]
+    },
+    {
+        "name": "routes",
+        "resource": "",
+        "action": "routes",
+        "summary": "The cloud's public routes (method, path, parameters, response mode) that request can call",
+        "surface": "plain",
+        "scope": "none",
+        "result": "RouteCatalogue",
+        "followsJob": False,
+        "params": [
+            {
+                "name": "generation",
+                "arg": "generation",
+                "type": "enum",
+                "required": False,
+                "enum": [
+                    "milady",
+                    "eliza"
+                ],
+                "doc": "the catalogue of this generation (default: the cloud's, detected when needed)"
+            }
+        ]
+    },
+    {
         "name": "send",
         "resource": "",
         "action": "send",
@@ -1965,6 +2178,8 @@ __all__ = [
     "LoginSessionCreateParams",
     "LoginSessionPollParams",
     "LogoutParams",
+    "RequestParams",
+    "RoutesParams",
     "SendParams",
     "StatusParams",
     "StreamParams",

@@ -5,6 +5,7 @@ operation are in ``elizacloud.resources`` (``AgentsCreateParams``…)."""
 
 from __future__ import annotations
 
+import builtins
 from typing import Any, Literal, Mapping, NotRequired, Required, TypedDict
 
 
@@ -268,6 +269,79 @@ class Job(TypedDict):
     error: NotRequired[str | None]
 
 
+class RateLimit(TypedDict):
+    """Result record ``RateLimit``."""
+
+    #: X-RateLimit-Limit: requests allowed in the window
+    limit: Required[int | None]
+    #: X-RateLimit-Remaining
+    remaining: Required[int | None]
+    #: X-RateLimit-Reset, as the cloud sent it
+    reset: Required[str | None]
+
+
+class RouteInfo(TypedDict):
+    """Result record ``RouteInfo``."""
+
+    #: GET, POST, PUT, PATCH, DELETE or HEAD
+    method: Required[str]
+    #: the template, parameters as {name}
+    path: Required[str]
+    #: the placeholders, in order
+    pathParams: Required[builtins.list[str]]
+    #: json, json-or-empty, mixed (JSON or SSE), stream, binary, text
+    responseMode: Required[str]
+    #: the route's area: apps, eliza/agents, api/health …
+    area: Required[str]
+    #: the last parameter takes the rest of the path
+    catchAll: Required[bool]
+
+
+class RouteCatalogue(TypedDict):
+    """Result record ``RouteCatalogue``."""
+
+    #: milady or eliza
+    generation: Required[str]
+    #: every public route of that generation
+    routes: Required[builtins.list[RouteInfo]]
+
+
+class SseFrame(TypedDict):
+    """Result record ``SseFrame``."""
+
+    #: the event's name (message when unnamed)
+    event: Required[str]
+    #: its data lines, joined with newlines
+    data: Required[str]
+    #: the last event id, when the stream sends ids
+    id: NotRequired[str]
+
+
+class ResponseRecord(TypedDict):
+    """Result record ``ResponseRecord``."""
+
+    #: the HTTP status (2xx: failures are errors)
+    status: Required[int]
+    #: the response headers, names in lower case (no Set-Cookie)
+    headers: Required[dict[str, Any]]
+    #: the body, when it is JSON
+    json: NotRequired[Any]
+    #: the body, when it is text that is not JSON
+    text: NotRequired[str]
+    #: the body, base64-encoded, when it is binary
+    base64: NotRequired[str]
+    #: stream sse without events: the stream's events
+    events: NotRequired[builtins.list[SseFrame]]
+    #: body bytes received
+    bytes: Required[int]
+    #: the catalogued route called (null: uncatalogued)
+    route: Required[RouteInfo | None]
+    #: requests sent (1 + retries)
+    attempts: Required[int]
+    #: the X-RateLimit-* headers, when sent
+    rateLimit: Required[RateLimit | None]
+
+
 __all__ = [
     "Empty",
     "LoginResult",
@@ -290,4 +364,9 @@ __all__ = [
     "BackupInfo",
     "Restored",
     "Job",
+    "RateLimit",
+    "RouteInfo",
+    "RouteCatalogue",
+    "SseFrame",
+    "ResponseRecord",
 ]

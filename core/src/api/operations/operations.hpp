@@ -16,6 +16,7 @@ std::span<const OperationSpec> agents_operations();   // agents.*
 std::span<const OperationSpec> backups_operations();  // backups.*
 std::span<const OperationSpec> jobs_operations();     // jobs.*
 std::span<const OperationSpec> session_operations();  // connect, disconnect, the connected agent
+std::span<const OperationSpec> request_operations();  // request, routes: any public route
 std::span<const TypeSpec> result_types();
 
 }  // namespace elizacloud::api

@@ -173,7 +173,47 @@ constexpr std::array<FieldSpec, 5> kJob{{
     {"error", "string|null", false, "when failed"},
 }};
 
-constexpr std::array<TypeSpec, 21> kTypes{{
+constexpr std::array<FieldSpec, 3> kRateLimit{{
+    {"limit", "integer|null", true, "X-RateLimit-Limit: requests allowed in the window"},
+    {"remaining", "integer|null", true, "X-RateLimit-Remaining"},
+    {"reset", "string|null", true, "X-RateLimit-Reset, as the cloud sent it"},
+}};
+
+constexpr std::array<FieldSpec, 6> kRouteInfo{{
+    {"method", "string", true, "GET, POST, PUT, PATCH, DELETE or HEAD"},
+    {"path", "string", true, "the template, parameters as {name}"},
+    {"pathParams", "string[]", true, "the placeholders, in order"},
+    {"responseMode", "string", true,
+     "json, json-or-empty, mixed (JSON or SSE), stream, binary, text"},
+    {"area", "string", true, "the route's area: apps, eliza/agents, api/health …"},
+    {"catchAll", "boolean", true, "the last parameter takes the rest of the path"},
+}};
+
+constexpr std::array<FieldSpec, 2> kRouteCatalogue{{
+    {"generation", "string", true, "milady or eliza"},
+    {"routes", "RouteInfo[]", true, "every public route of that generation"},
+}};
+
+constexpr std::array<FieldSpec, 3> kSseFrame{{
+    {"event", "string", true, "the event's name (message when unnamed)"},
+    {"data", "string", true, "its data lines, joined with newlines"},
+    {"id", "string", false, "the last event id, when the stream sends ids"},
+}};
+
+constexpr std::array<FieldSpec, 10> kResponse{{
+    {"status", "integer", true, "the HTTP status (2xx: failures are errors)"},
+    {"headers", "object", true, "the response headers, names in lower case (no Set-Cookie)"},
+    {"json", "json", false, "the body, when it is JSON"},
+    {"text", "string", false, "the body, when it is text that is not JSON"},
+    {"base64", "string", false, "the body, base64-encoded, when it is binary"},
+    {"events", "SseFrame[]", false, "stream sse without events: the stream's events"},
+    {"bytes", "integer", true, "body bytes received"},
+    {"route", "RouteInfo|null", true, "the catalogued route called (null: uncatalogued)"},
+    {"attempts", "integer", true, "requests sent (1 + retries)"},
+    {"rateLimit", "RateLimit|null", true, "the X-RateLimit-* headers, when sent"},
+}};
+
+constexpr std::array<TypeSpec, 26> kTypes{{
     {"Empty", {}, true},
     {"LoginResult", kLoginResult, true},
     {"LoginSession", kLoginSession, false},
@@ -195,6 +235,11 @@ constexpr std::array<TypeSpec, 21> kTypes{{
     {"BackupInfo", kBackupInfo, true},
     {"Restored", kRestored, true},
     {"Job", kJob, true},
+    {"RateLimit", kRateLimit, false},
+    {"RouteInfo", kRouteInfo, false},
+    {"RouteCatalogue", kRouteCatalogue, false},
+    {"SseFrame", kSseFrame, false},
+    {"ResponseRecord", kResponse, false},
 }};
 
 }  // namespace

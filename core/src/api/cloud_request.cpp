@@ -1,0 +1,239 @@
+// The generic request's executor (SPEC §2.8, §2.9): any route, the client's key and limits, one
+// error model, retries of transient failures for requests that are safe to repeat, and the
+// answer as a Response record — or as chunks while it streams.
+#include <memory>
+#include <utility>
+
+#include "api/cloud_client.hpp"
+#include "api/cloud_errors.hpp"
+#include "net/sse_parser.hpp"
+#include "util/encoding.hpp"
+#include "util/json.hpp"
+#include "util/log.hpp"
+
+namespace elizacloud {
+namespace {
+
+constexpr size_t kMaxUnparsedStreamBytes = 1024 * 1024;
+
+bool is_json_type(std::string_view type) {
+    const size_t semi = type.find(';');
+    std::string_view media = type.substr(0, semi);
+    return media.ends_with("/json") || media.ends_with("+json");
+}
+
+bool is_text_type(std::string_view type) {
+    return type.starts_with("text/") || type.starts_with("application/xml") ||
+           type.starts_with("application/javascript");
+}
+
+json::Value route_json(const api::Route *route, json::Document::AllocatorType &alloc) {
+    if (!route) return json::Value();
+    json::Value r(rapidjson::kObjectType);
+    json::set(r, "method", json::string_value(route->method, alloc), alloc);
+    json::set(r, "path", json::string_value(route->path, alloc), alloc);
+    json::Value params(rapidjson::kArrayType);
+    for (const std::string &p : route->params) params.PushBack(json::string_value(p, alloc), alloc);
+    json::set(r, "pathParams", std::move(params), alloc);
+    json::set(r, "responseMode", json::string_value(route->response_mode, alloc), alloc);
+    json::set(r, "area", json::string_value(route->area, alloc), alloc);
+    json::set(r, "catchAll", json::Value(route->catch_all), alloc);
+    return r;
+}
+
+std::string frame_json(const SseEvent &event) {
+    std::string out = R"({"event":)" + json::quote(event.type);
+    if (!event.id.empty()) out += R"(,"id":)" + json::quote(event.id);
+    return out + "}";
+}
+
+struct RawAttempt : std::enable_shared_from_this<RawAttempt> {
+    std::shared_ptr<Operation> op;
+    HttpRequest request;
+    api::RawCall call;
+    CloudClient::RawChunkCallback on_chunk;  // empty: collect
+    int max_retries = 0;
+    int attempts = 0;
+    // This attempt's stream.
+    SseParser parser;
+    bool delivered = false;  // a chunk reached the caller: the request is no longer repeatable
+    size_t bytes = 0;
+    std::string unparsed;  // sse: the body while no event came (a JSON answer to a mixed route)
+    size_t events = 0;
+
+    bool streaming() const { return call.stream != api::StreamMode::None && on_chunk; }
+
+    void deliver(SseEvent &&event) {
+        ++events;
+        delivered = true;
+        on_chunk(event.data, frame_json(event));
+    }
+
+    void send() {
+        ++attempts;
+        HttpRequest req = request;
+        parser = SseParser();
+        bytes = 0;
+        unparsed.clear();
+        events = 0;
+        if (streaming()) {
+            req.on_data = [self = shared_from_this()](std::string_view data) {
+                Operation &o = *self->op;
+                if (o.finished()) return;
+                self->bytes += data.size();
+                o.guarded([&] {
+                    if (self->call.stream == api::StreamMode::Bytes) {
+                        self->delivered = true;
+                        self->on_chunk(data, {});
+                        return;
+                    }
+                    if (self->events == 0 && self->unparsed.size() < kMaxUnparsedStreamBytes)
+                        self->unparsed.append(
+                            data.substr(0, kMaxUnparsedStreamBytes - self->unparsed.size()));
+                    const bool ok = self->parser.feed(
+                        data, [&](SseEvent &&event) { self->deliver(std::move(event)); });
+                    if (!ok && !o.finished())
+                        o.fail(ErrorInfo::make(Status::Protocol,
+                                               "stream line exceeds the size limit"));
+                });
+            };
+        }
+        op->request(std::move(req), [self = shared_from_this()](HttpResponse &&r) {
+            self->on_answer(std::move(r));
+        });
+    }
+
+    void on_answer(HttpResponse &&response) {
+        Operation &o = *op;
+        if (o.finished()) return;
+        ErrorInfo error = error_from_response(response, ErrorFamily::Cloud);
+        // A stream is repeated only before its first byte (what arrived was handed on).
+        if (!delivered && bytes == 0 && call.idempotent) {
+            const int64_t wait = retry_delay_ms(error, attempts - 1, max_retries);
+            if (wait >= 0) {
+                log::info("{} {} failed ({}{}): retry {} of {} in {} ms", call.method,
+                          call.route ? call.route->path : std::string("(uncatalogued)"),
+                          error.http_status ? "HTTP " + std::to_string(error.http_status)
+                                            : std::string(status_name(error.status)),
+                          error.cloud_code.empty() ? "" : ", " + error.cloud_code, attempts,
+                          max_retries, wait);
+                auto self = shared_from_this();
+                return o.after(wait, [self] { self->send(); });
+            }
+        }
+        if (!error.ok()) return o.fail(std::move(error));
+        if (streaming() && call.stream == api::StreamMode::Sse)
+            parser.finish([&](SseEvent &&event) { deliver(std::move(event)); });
+        if (o.finished()) return;
+        o.succeed(result(response));
+    }
+
+    std::string result(const HttpResponse &response) {
+        json::Document doc(rapidjson::kObjectType);
+        auto &alloc = doc.GetAllocator();
+        json::set(doc, "status", json::Value(response.http_status), alloc);
+        json::Value headers(rapidjson::kObjectType);
+        std::string content_type;
+        for (const auto &[name, value] : response.headers) {
+            std::string lower = name;
+            for (char &c : lower)
+                c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+            if (lower == "set-cookie" || !valid_utf8(value)) continue;
+            if (lower == "content-type") content_type = value;
+            json::set(headers, lower, json::string_value(value, alloc), alloc);
+        }
+        json::set(doc, "headers", std::move(headers), alloc);
+        const std::string &body = streaming() ? unparsed : response.body;
+        if (!streaming() || (call.stream == api::StreamMode::Sse && events == 0)) {
+            add_body(doc, body, content_type);
+        }
+        json::set(doc, "bytes",
+                  json::Value(static_cast<uint64_t>(streaming() ? bytes : response.body.size())),
+                  alloc);
+        json::set(doc, "route", route_json(call.route, alloc), alloc);
+        json::set(doc, "attempts", json::Value(attempts), alloc);
+        json::Document limits;
+        const std::string limit_text = rate_limit_json(response.headers);
+        if (!limit_text.empty() && json::parse(limit_text, limits)) {
+            json::set(doc, "rateLimit", json::Value(limits, alloc), alloc);
+        } else {
+            json::set(doc, "rateLimit", json::Value(), alloc);
+        }
+        return json::stringify(doc);
+    }
+
+    // The collected body, as JSON when it is JSON, text when it is text, else base64; a
+    // collected SSE stream (sse without on_chunk) as its events.
+    void add_body(json::Document &doc, const std::string &body, std::string_view content_type) {
+        auto &alloc = doc.GetAllocator();
+        if (body.empty() || call.method == "HEAD") return;
+        if (call.stream == api::StreamMode::Sse && !streaming()) {
+            json::Value list(rapidjson::kArrayType);
+            SseParser collect;
+            auto add = [&](SseEvent &&event) {
+                json::Value e(rapidjson::kObjectType);
+                json::set(e, "event", json::string_value(event.type, alloc), alloc);
+                json::set(e, "data",
+                          json::string_value(valid_utf8(event.data) ? event.data : "", alloc),
+                          alloc);
+                if (!event.id.empty())
+                    json::set(e, "id", json::string_value(event.id, alloc), alloc);
+                list.PushBack(std::move(e), alloc);
+            };
+            collect.feed(body, add);
+            collect.finish(add);
+            if (!list.Empty()) {
+                json::set(doc, "events", std::move(list), alloc);
+                return;
+            }
+        }
+        if (is_json_type(content_type) || content_type.empty()) {
+            json::Document parsed;
+            if (json::parse(body, parsed)) {
+                json::set(doc, "json", json::Value(parsed, alloc), alloc);
+                return;
+            }
+        }
+        const bool binary_mode = call.route && call.route->response_mode == "binary";
+        if (!binary_mode && valid_utf8(body) &&
+            (is_text_type(content_type) || is_json_type(content_type) || content_type.empty() ||
+             content_type.starts_with("text/event-stream"))) {
+            json::set(doc, "text", json::string_value(body, alloc), alloc);
+            return;
+        }
+        json::set(doc, "base64", json::string_value(base64_encode(body), alloc), alloc);
+    }
+};
+
+}  // namespace
+
+OperationId CloudClient::request_async(api::RawCall call, RawChunkCallback on_chunk,
+                                       OpCallback done) {
+    const bool streamed = call.stream != api::StreamMode::None;
+    HttpRequest request = make_request(
+        call.method, call.path_and_query,
+        call.timeout_ms > 0 ? call.timeout_ms : (streamed ? 0 : options_.crud_timeout_ms));
+    if (call.stream == api::StreamMode::Sse) {
+        for (auto &h : request.headers)
+            if (h.first == "Accept") h.second = "text/event-stream";
+    } else if (call.stream == api::StreamMode::Bytes || call.method == "HEAD" ||
+               (call.route && call.route->response_mode == "binary")) {
+        for (auto &h : request.headers)
+            if (h.first == "Accept") h.second = "*/*";
+    }
+    if (streamed) request.idle_timeout_ms = options_.stream_idle_timeout_ms;
+    for (auto &h : call.headers) request.headers.push_back(h);
+    if (call.has_body) request.body = call.body;
+
+    auto attempt = std::make_shared<RawAttempt>();
+    attempt->request = std::move(request);
+    attempt->max_retries = call.max_retries >= 0 ? call.max_retries : options_.max_retries;
+    attempt->call = std::move(call);
+    attempt->on_chunk = std::move(on_chunk);
+    return ops_.start(std::move(done), [attempt](Operation &op) {
+        attempt->op = op.shared_from_this();
+        attempt->send();
+    });
+}
+
+}  // namespace elizacloud

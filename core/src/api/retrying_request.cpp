@@ -1,0 +1,53 @@
+#include "api/retrying_request.hpp"
+
+#include <memory>
+#include <utility>
+
+#include "util/log.hpp"
+
+namespace elizacloud {
+namespace {
+
+struct Attempt : std::enable_shared_from_this<Attempt> {
+    Operation *op = nullptr;
+    HttpRequest request;
+    int max_retries = 0;
+    ErrorFamily family = ErrorFamily::Cloud;
+    std::string what;
+    std::function<void(HttpResponse &&, ErrorInfo &&)> answer;
+    int retries = 0;
+
+    void send() {
+        op->request(request, [self = shared_from_this()](HttpResponse &&response) {
+            ErrorInfo error = error_from_response(response, self->family);
+            const int64_t wait = retry_delay_ms(error, self->retries, self->max_retries);
+            if (wait >= 0) {
+                ++self->retries;
+                log::info("{} failed ({}{}): retry {} of {} in {} ms", self->what,
+                          error.http_status ? "HTTP " + std::to_string(error.http_status)
+                                            : std::string(status_name(error.status)),
+                          error.cloud_code.empty() ? "" : ", " + error.cloud_code, self->retries,
+                          self->max_retries, wait);
+                return self->op->after(wait, [self] { self->send(); });
+            }
+            self->answer(std::move(response), std::move(error));
+        });
+    }
+};
+
+}  // namespace
+
+void send_with_retries(Operation &op, HttpRequest request, int max_retries, ErrorFamily family,
+                       std::string what,
+                       std::function<void(HttpResponse &&, ErrorInfo &&)> answer) {
+    auto attempt = std::make_shared<Attempt>();
+    attempt->op = &op;
+    attempt->request = std::move(request);
+    attempt->max_retries = max_retries;
+    attempt->family = family;
+    attempt->what = std::move(what);
+    attempt->answer = std::move(answer);
+    attempt->send();
+}
+
+}  // namespace elizacloud

@@ -1,0 +1,322 @@
+// The generic request through the C ABI (ec_cloud_request, ec_cloud_request_sync and the
+// "routes" operation) against the real emulator on both generations: catalogued routes answer,
+// unknown ones are refused before any request, path values are encoded, transient failures of
+// idempotent requests are retried (and only of those), rate-limit headers reach results and
+// errors, and streams come as chunk events. Links libelizacloud.so only, like a real host.
+#include <elizacloud/elizacloud.h>
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "emu.h"
+
+namespace {
+
+struct CloudDeleter {
+    void operator()(ec_cloud *c) const { ec_cloud_destroy(c); }
+};
+using CloudPtr = std::unique_ptr<ec_cloud, CloudDeleter>;
+
+struct EventDeleter {
+    void operator()(ec_event *e) const { ec_event_free(e); }
+};
+using EventPtr = std::unique_ptr<ec_event, EventDeleter>;
+
+struct Owned {
+    char *p = nullptr;
+    ~Owned() { ec_free(p); }
+    std::string str() const { return p ? p : ""; }
+};
+
+bool has(const std::string &text, const std::string &part) {
+    return text.find(part) != std::string::npos;
+}
+
+class Request : public ::testing::TestWithParam<const char *> {
+protected:
+    void SetUp() override {
+        const char *const flags[] = {"--generation", GetParam(), nullptr};
+        ASSERT_EQ(emu_start(&emu_, EC_EMULATOR_PATH, flags), 0);
+        char *body = nullptr;
+        ASSERT_EQ(emu_request(&emu_, "POST", "/__emulator/keys", "{}", &body), 201);
+        char minted[128];
+        ASSERT_EQ(emu_json_string(body, "apiKey", minted, sizeof minted), 0);
+        free(body);
+        key_ = minted;
+        ec_cloud_options o;
+        ASSERT_EQ(ec_cloud_options_init(&o, sizeof o), EC_OK);
+        o.no_config_file = 1;
+        o.base_url = emu_.url;
+        o.api_key = key_.c_str();
+        o.insecure_local = 1;
+        ec_cloud *c = nullptr;
+        ASSERT_EQ(ec_cloud_create(&o, &c), EC_OK) << ec_last_error_message();
+        cloud_.reset(c);
+    }
+    void TearDown() override {
+        cloud_.reset();
+        emu_stop(&emu_);
+    }
+    bool eliza() const { return std::string(GetParam()) == "eliza"; }
+
+    ec_status sync(const char *method, const char *path, const char *options, std::string &out) {
+        Owned result;
+        const ec_status s =
+            ec_cloud_request_sync(cloud_.get(), method, path, options, 30'000, &result.p);
+        out = s == EC_OK ? result.str() : std::string(ec_last_error_message());
+        return s;
+    }
+    void fault(const std::string &rule) {
+        char *body = nullptr;
+        ASSERT_EQ(emu_request(&emu_, "POST", "/__emulator/faults", rule.c_str(), &body), 201);
+        free(body);
+    }
+    // How many requests the emulator saw on a route template ("GET /api/v1/models").
+    long count(const std::string &route) {
+        char *body = nullptr;
+        emu_request(&emu_, "GET", "/__emulator/state", nullptr, &body);
+        const std::string state = body ? body : "";
+        free(body);
+        const std::string key = "\"" + route + "\":";
+        const size_t at = state.find(key);
+        return at == std::string::npos ? -1 : std::atol(state.c_str() + at + key.size());
+    }
+
+    emu emu_{};
+    std::string key_;
+    CloudPtr cloud_;
+};
+
+TEST_P(Request, ACataloguedRouteAnswersWithTheResponseRecord) {
+    std::string out;
+    ASSERT_EQ(sync("GET", "/api/v1/models", nullptr, out), EC_OK) << out;
+    EXPECT_TRUE(has(out, R"("status":200)")) << out;
+    EXPECT_TRUE(has(out, R"("json":{)")) << out;
+    EXPECT_TRUE(has(out, R"("path":"/api/v1/models")")) << out;
+    EXPECT_TRUE(has(out, R"("attempts":1)")) << out;
+    EXPECT_TRUE(has(out, R"("content-type":"application/json)")) << out;
+}
+
+TEST_P(Request, EveryOtherCataloguedRouteGetsTheEmulatorsGenericAnswer) {
+    std::string out;
+    // A route the emulator does not implement (one of the catalogue's ~400) still answers.
+    ASSERT_EQ(sync("GET", "/api/v1/apps/{id}/analytics", R"({"pathParams":{"id":"app one"}})", out),
+              EC_OK)
+        << out;
+    EXPECT_TRUE(has(out, R"("emulated":true)")) << out;
+    // The value went out percent-encoded as one segment (the emulator decodes it).
+    EXPECT_TRUE(has(out, R"("pathParams":["app one"])")) << out;
+    EXPECT_TRUE(has(out, R"("path":"/api/v1/apps/{id}/analytics")")) << out;
+}
+
+TEST_P(Request, QueryAndJsonBodyAreSent) {
+    std::string out;
+    ASSERT_EQ(sync("POST", "/api/v1/apps/{id}/domains",
+                   R"({"pathParams":{"id":"a1"},"query":{"dry":true,"tag":["x","y z"]},)"
+                   R"("json":{"domain":"example.com"}})",
+                   out),
+              EC_OK)
+        << out;
+    EXPECT_TRUE(has(out, R"("status":201)")) << out;
+    EXPECT_TRUE(has(out, R"("dry":"true")")) << out;
+    EXPECT_TRUE(has(out, R"("body":{"domain":"example.com"})")) << out;
+}
+
+TEST_P(Request, UnknownRoutesAndBadArgumentsAreRefusedBeforeAnyRequest) {
+    std::string out;
+    EXPECT_EQ(sync("GET", "/api/v1/no-such-thing", nullptr, out), EC_ERR_INVALID_ARGUMENT);
+    EXPECT_TRUE(has(out, "is not a public route")) << out;
+    EXPECT_EQ(sync("DELETE", "/api/v1/models", nullptr, out), EC_ERR_INVALID_ARGUMENT);
+    EXPECT_TRUE(has(out, "takes GET")) << out;
+    EXPECT_EQ(sync("GET", "/api/v1/models?x=1", nullptr, out), EC_ERR_INVALID_ARGUMENT);
+    EXPECT_EQ(sync("GET", "/api/v1/apps/{id}", "{}", out), EC_ERR_INVALID_ARGUMENT);
+    EXPECT_TRUE(has(out, "pathParams.id is required")) << out;
+    EXPECT_EQ(sync("GET", "/api/v1/apps/../models", nullptr, out), EC_ERR_INVALID_ARGUMENT);
+    EXPECT_EQ(sync("GET", "/api/v1/apps/a b", nullptr, out), EC_ERR_INVALID_ARGUMENT);
+    EXPECT_EQ(sync("GET", "/api/v1/models", R"({"headers":{"X-API-Key":"other"}})", out),
+              EC_ERR_INVALID_ARGUMENT);
+    EXPECT_EQ(sync("GET", "/api/v1/models", R"({"headers":{"X-App-Id":"a\r\nEvil: 1"}})", out),
+              EC_ERR_INVALID_ARGUMENT);
+    EXPECT_EQ(sync("GET", "/api/v1/models", R"({"json":{}})", out), EC_ERR_INVALID_ARGUMENT);
+    EXPECT_EQ(sync("GET", "/api/v1/models", R"({"method":"POST"})", out), EC_ERR_INVALID_ARGUMENT);
+    EXPECT_EQ(sync("TRACE", "/api/v1/models", nullptr, out), EC_ERR_INVALID_ARGUMENT);
+    // Nothing reached the cloud.
+    EXPECT_EQ(count("GET (unmatched)"), 0);
+    EXPECT_EQ(count("GET /api/v1/models"), 0);
+}
+
+TEST_P(Request, UncataloguedCallsGoOutWhenAsked) {
+    std::string out;
+    EXPECT_EQ(sync("GET", "/api/v1/brand-new", R"({"uncatalogued":true})", out), EC_ERR_NOT_FOUND);
+    EXPECT_EQ(count("GET (unmatched)"), 1);
+}
+
+TEST_P(Request, TransientFailuresOfIdempotentRequestsAreRetried) {
+    fault(R"({"method":"GET","path":"/api/v1/models","times":2,"action":"status","status":503,)"
+          R"("headers":{"retry-after-ms":"20"}})");
+    std::string out;
+    ASSERT_EQ(sync("GET", "/api/v1/models", nullptr, out), EC_OK) << out;
+    EXPECT_TRUE(has(out, R"("attempts":3)")) << out;
+    EXPECT_EQ(count("GET /api/v1/models"), 3);
+}
+
+TEST_P(Request, RetriesStopAtMaxRetries) {
+    fault(R"({"method":"GET","path":"/api/v1/models","always":true,"action":"status",)"
+          R"("status":502,"headers":{"Retry-After":"0"}})");
+    std::string out;
+    EXPECT_EQ(sync("GET", "/api/v1/models", R"({"maxRetries":1})", out), EC_ERR_SERVER);
+    EXPECT_EQ(count("GET /api/v1/models"), 2);
+}
+
+TEST_P(Request, TheMaxRetriesOptionBoundsRetriesOfTypedCallsToo) {
+    ec_cloud_options o;
+    ASSERT_EQ(ec_cloud_options_init(&o, sizeof o), EC_OK);
+    EXPECT_EQ(ec_cloud_options_set(&o, "max_retries", "-2"), EC_ERR_INVALID_ARGUMENT);
+    ASSERT_EQ(ec_cloud_options_set(&o, "max_retries", "-1"), EC_OK);  // never retry
+    EXPECT_EQ(o.max_retries, -1);
+    o.no_config_file = 1;
+    o.base_url = emu_.url;
+    o.api_key = key_.c_str();
+    o.insecure_local = 1;
+    ec_cloud *raw = nullptr;
+    ASSERT_EQ(ec_cloud_create(&o, &raw), EC_OK) << ec_last_error_message();
+    CloudPtr once(raw);
+    const char *list = eliza() ? "/api/v1/eliza/agents" : "/api/v1/milady/agents";
+    fault(std::string(R"({"method":"GET","path":")") + list +
+          R"(","times":1,"action":"status","status":503,"headers":{"Retry-After":"0"}})");
+    Owned out;
+    EXPECT_EQ(ec_cloud_call_sync(once.get(), "agents.list", nullptr, 30'000, &out.p),
+              EC_ERR_SERVER);
+    EXPECT_EQ(count(std::string("GET ") + list), 1);
+    // The default handle retries the same failure of a read.
+    fault(std::string(R"({"method":"GET","path":")") + list +
+          R"(","times":1,"action":"status","status":503,"headers":{"Retry-After":"0"}})");
+    Owned listed;
+    EXPECT_EQ(ec_cloud_call_sync(cloud_.get(), "agents.list", nullptr, 30'000, &listed.p), EC_OK)
+        << ec_last_error_message();
+    EXPECT_EQ(count(std::string("GET ") + list), 3);
+    o.max_retries = 11;
+    EXPECT_EQ(ec_cloud_create(&o, &raw), EC_ERR_INVALID_ARGUMENT);
+}
+
+TEST_P(Request, APlainPostIsNeverRetriedUnlessMarkedIdempotent) {
+    const char *rule = R"({"method":"POST","path":"/api/v1/apps/*/domains","times":1,)"
+                       R"("action":"status","status":503,"headers":{"Retry-After":"0"}})";
+    fault(rule);
+    std::string out;
+    EXPECT_EQ(sync("POST", "/api/v1/apps/{id}/domains", R"({"pathParams":{"id":"a"}})", out),
+              EC_ERR_SERVER);
+    EXPECT_EQ(count("POST /api/v1/apps/{id}/domains"), 1);
+    fault(rule);
+    ASSERT_EQ(sync("POST", "/api/v1/apps/{id}/domains",
+                   R"({"pathParams":{"id":"a"},"idempotent":true})", out),
+              EC_OK)
+        << out;
+    EXPECT_TRUE(has(out, R"("attempts":2)")) << out;
+}
+
+TEST_P(Request, RateLimitHeadersReachResultsAndErrors) {
+    fault(R"({"method":"GET","path":"/api/v1/models","times":1,"action":"status","status":429,)"
+          R"("headers":{"Retry-After":"120","X-RateLimit-Limit":"60","X-RateLimit-Remaining":"0",)"
+          R"("X-RateLimit-Reset":"1767225600"}})");
+    uint64_t id = 0;
+    ASSERT_EQ(ec_cloud_request(cloud_.get(), "GET", "/api/v1/models", nullptr, &id), EC_OK);
+    ec_event *raw = nullptr;
+    ASSERT_EQ(ec_cloud_wait_event(cloud_.get(), 30'000, &raw), EC_OK);
+    EventPtr ev(raw);
+    ASSERT_EQ(ev->type, EC_EVENT_REQUEST_COMPLETED);
+    // A wait above 60 s is not retried: the error surfaces with its retry-after.
+    EXPECT_EQ(ev->status, EC_ERR_RATE_LIMITED);
+    const std::string details(ev->json, ev->json_len);
+    EXPECT_TRUE(has(details, R"("retryAfterMs":120000)")) << details;
+    EXPECT_TRUE(has(details, R"("rateLimit":{"limit":60,"remaining":0,"reset":"1767225600"})"))
+        << details;
+}
+
+TEST_P(Request, AServerSentEventStreamComesAsChunkEvents) {
+    // A catalogued streaming route the emulator answers generically: one JSON event, then [DONE].
+    const char *path = eliza() ? "/api/v1/eliza/agents/{agentId}/api/conversations/"
+                                 "{conversationId}/messages/stream"
+                               : "/api/v1/app-builder/stream";
+    const std::string options =
+        eliza() ? R"({"stream":"sse","pathParams":{"agentId":"a","conversationId":"c"}})"
+                : R"({"stream":"sse"})";
+    uint64_t id = 0;
+    ASSERT_EQ(ec_cloud_request(cloud_.get(), "POST", path, options.c_str(), &id), EC_OK)
+        << ec_last_error_message();
+    std::vector<std::string> data;
+    std::string end_json;
+    ec_status end_status = EC_ERR_TIMEOUT;
+    for (;;) {
+        ec_event *raw = nullptr;
+        ASSERT_EQ(ec_cloud_wait_event(cloud_.get(), 30'000, &raw), EC_OK);
+        EventPtr ev(raw);
+        if (ev->request_id != id) continue;
+        if (ev->type == EC_EVENT_STREAM_CHUNK) {
+            data.emplace_back(ev->text, ev->text_len);
+            EXPECT_STREQ(ev->json, R"({"event":"message"})");
+            continue;
+        }
+        ASSERT_EQ(ev->type, EC_EVENT_STREAM_END);
+        end_status = ev->status;
+        end_json.assign(ev->json, ev->json_len);
+        break;
+    }
+    EXPECT_EQ(end_status, EC_OK) << end_json;
+    ASSERT_EQ(data.size(), 2u);
+    EXPECT_TRUE(has(data[0], R"("emulated":true)")) << data[0];
+    EXPECT_EQ(data[1], "[DONE]");
+    EXPECT_TRUE(has(end_json, R"("status":)")) << end_json;
+    EXPECT_FALSE(has(end_json, R"("json":)")) << end_json;
+}
+
+TEST_P(Request, BinaryAnswersAreBase64OrRawByteChunks) {
+    std::string out;
+    ASSERT_EQ(sync("POST", "/api/elevenlabs/tts", R"({"json":{"text":"hi"}})", out), EC_OK) << out;
+    // 16 bytes with a NUL: \x89EMU\r\n\x1a\n\0\x01\x02\x03\xfe\xff\x7f\x80
+    EXPECT_TRUE(has(out, R"("base64":"iUVNVQ0KGgoAAQID/v9/gA==")")) << out;
+
+    uint64_t id = 0;
+    ASSERT_EQ(ec_cloud_request(cloud_.get(), "POST", "/api/elevenlabs/tts",
+                               R"({"json":{"text":"hi"},"stream":"bytes"})", &id),
+              EC_OK);
+    std::string bytes;
+    for (;;) {
+        ec_event *raw = nullptr;
+        ASSERT_EQ(ec_cloud_wait_event(cloud_.get(), 30'000, &raw), EC_OK);
+        EventPtr ev(raw);
+        if (ev->type == EC_EVENT_STREAM_CHUNK) {
+            bytes.append(ev->text, ev->text_len);
+            continue;
+        }
+        ASSERT_EQ(ev->type, EC_EVENT_STREAM_END);
+        EXPECT_EQ(ev->status, EC_OK);
+        break;
+    }
+    EXPECT_EQ(bytes, std::string("\x89"
+                                 "EMU\r\n\x1a\n\x00\x01\x02\x03\xfe\xff\x7f\x80",
+                                 16));
+}
+
+TEST_P(Request, RoutesListsTheGenerationsCatalogue) {
+    Owned out;
+    ASSERT_EQ(ec_cloud_call_sync(cloud_.get(), "routes", nullptr, 30'000, &out.p), EC_OK)
+        << ec_last_error_message();
+    const std::string routes = out.str();
+    EXPECT_TRUE(has(routes, std::string(R"("generation":")") + GetParam() + "\""))
+        << routes.substr(0, 200);
+    EXPECT_EQ(has(routes, R"("path":"/api/v1/eliza/agents/{agentId}/wake")"), eliza());
+    EXPECT_TRUE(has(routes, R"("path":"/api/health")"));
+    Owned other;
+    ASSERT_EQ(
+        ec_cloud_call_sync(cloud_.get(), "routes", R"({"generation":"milady"})", 30'000, &other.p),
+        EC_OK);
+    EXPECT_TRUE(has(other.str(), R"("path":"/api/v1/milady/agents")"));
+}
+
+INSTANTIATE_TEST_SUITE_P(Generations, Request, ::testing::Values("milady", "eliza"));
+
+}  // namespace
