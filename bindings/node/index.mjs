@@ -58,5 +58,6 @@ export const {
     PriceConfirmationError,
     QuotaError,
     ImageRefusedError,
+    SessionRequiredError,
 } = cjs;
 export default cjs;

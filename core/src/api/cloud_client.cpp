@@ -3,6 +3,7 @@
 #include <array>
 #include <utility>
 
+#include "api/answers.hpp"
 #include "api/call_params.hpp"
 #include "api/cloud_errors.hpp"
 #include "api/registry.hpp"
@@ -199,7 +200,11 @@ HttpRequest CloudClient::request_for(const api::OperationSpec &op,
     HttpRequest request =
         op.body == api::Body::None
             ? make_request(op.http_method, path + query, timeout_of(op))
-            : make_json_request(op.http_method, path + query, body_for(op, params), timeout_of(op));
+            : make_json_request(op.http_method, path + query,
+                                op.answer == api::Answer::JsonRpc
+                                    ? api::jsonrpc_request(op, body_for(op, params))
+                                    : body_for(op, params),
+                                timeout_of(op));
     for (auto &header : headers) request.headers.push_back(std::move(header));
     return request;
 }
@@ -330,6 +335,17 @@ OperationId CloudClient::call_checked(const api::OperationSpec &op, const json::
         const std::string agent_id = api::string_param(op, params, "agentId").value_or("");
         return follow_job_call(op, agent_id, std::move(request), std::move(done),
                                std::move(progress));
+    }
+    if (op.answer != api::Answer::Data) {
+        // A bare body or a JSON-RPC answer (api/answers.hpp) instead of the {success, data} one.
+        return ops_.start(std::move(done), [request = std::move(request), row = &op](Operation &o) {
+            Operation *op_ptr = &o;
+            o.request(request, [op_ptr, row](HttpResponse &&response) {
+                api::Answered answer = api::read_answer(*row, response);
+                if (!answer.error.ok()) return op_ptr->fail(std::move(answer.error));
+                op_ptr->succeed(std::move(answer.json));
+            });
+        });
     }
     const DataKind kind = op.shape == api::ResultShape::Array      ? DataKind::Array
                           : op.shape == api::ResultShape::Optional ? DataKind::Optional
