@@ -109,11 +109,18 @@ def validate(cat: dict[str, Any]) -> None:
                 problems.append(f"{where} param {p['name']}: arg {p['arg']!r} is not snake_case")
         if not re.fullmatch(r"[a-z][a-z0-9_]*", op["action"]):
             problems.append(f"{where}: action {op['action']!r} is not an identifier")
-        if op["resource"] and not re.fullmatch(r"[a-z][a-z0-9_]*", op["resource"]):
-            # (a nested resource such as chat.completions needs nested resource classes)
-            problems.append(f"{where}: resource {op['resource']!r} is not one identifier")
+        # A dotted resource (chat.completions) is one flat resource of the clients, named by its
+        # words joined: cloud.chat_completions (Python), cloud.chatCompletions (Node).
+        if op["resource"] and not re.fullmatch(r"[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*",
+                                               op["resource"]):
+            problems.append(f"{where}: resource {op['resource']!r} is not dotted identifiers")
         if op["resource"] in top:
             problems.append(f"{where}: resource {op['resource']!r} is also a top-level operation")
+    flat: dict[str, str] = {}
+    for r in {op["resource"] for op in cat["operations"] if op["resource"]}:
+        other = flat.setdefault(r.replace(".", "_"), r)
+        if other != r:
+            problems.append(f"resources {other!r} and {r!r} would have the same attribute")
     if problems:
         raise SystemExit("gen_surfaces: the catalogue cannot be generated:\n  " + "\n  ".join(problems))
 
@@ -124,9 +131,15 @@ def camel(words: str) -> str:
 
 
 def lower_camel(name: str) -> str:
-    """agent_id -> agentId (Node's argument and option names)."""
-    first, *rest = name.split("_")
+    """agent_id -> agentId, chat.completions -> chatCompletions (Node's names, as operations.js
+    makes them)."""
+    first, *rest = re.split(r"[_.]", name)
     return first + "".join(w[:1].upper() + w[1:] for w in rest)
+
+
+def py_resource(resource: str) -> str:
+    """A resource's attribute on the Python clients: chat.completions -> chat_completions."""
+    return py_ident(resource.replace(".", "_"))
 
 
 def sentence(text: str) -> str:
@@ -355,7 +368,8 @@ def gen_py_resource(resource: str, ops: list[dict[str, Any]]) -> str:
     if needs_progress:
         base_names += ["AsyncProgressCallback", "SyncProgressCallback"]
     out = py_header(
-        f"``cloud.{resource}``: {', '.join(op['action'] for op in ops)} (blocking and asyncio).",
+        f"``cloud.{py_resource(resource)}``: {', '.join(op['action'] for op in ops)} "
+        "(blocking and asyncio).",
         ops,
         [f"from ._base import {', '.join(sorted(base_names))}"],
     )
@@ -363,7 +377,7 @@ def gen_py_resource(resource: str, ops: list[dict[str, Any]]) -> str:
         name = ("Async" if is_async else "") + cls
         base = "AsyncResource" if is_async else "SyncResource"
         kind = "asyncio" if is_async else "blocking"
-        out += ["", "", f"class {name}({base}):", f'    """``cloud.{resource}`` ({kind})."""']
+        out += ["", "", f"class {name}({base}):", f'    """``cloud.{py_resource(resource)}`` ({kind})."""']
         cb = "AsyncProgressCallback" if is_async else "SyncProgressCallback"
         for op in ops:
             out += [""] + py_method(op, is_async, "self._client", cb)
@@ -391,10 +405,10 @@ def gen_py_client_ops(cat: dict[str, Any]) -> str:
         a = "async " if is_async else ""
         out += ["", "", f"class {name}:", f'    """Generated part of the {kind} client."""', ""]
         for r in names:
-            out.append(f"    {py_ident(r)}: {prefix}{camel(r)}Resource")
+            out.append(f"    {py_resource(r)}: {prefix}{camel(r)}Resource")
         out += ["", "    def _init_resources(self) -> None:"]
         for r in names:
-            out.append(f"        self.{py_ident(r)} = {prefix}{camel(r)}Resource(self)")
+            out.append(f"        self.{py_resource(r)} = {prefix}{camel(r)}Resource(self)")
         if not names:
             out.append("        pass")
         out += [
@@ -625,7 +639,7 @@ def py_call(op: dict[str, Any]) -> str:
     args += [f"{py_ident(p['arg'])}=…" for p in optional(op)]
     if op["followsJob"]:
         args.append("on_progress=…")
-    target = f"cloud.{op['resource']}." if op["resource"] else "cloud."
+    target = f"cloud.{py_resource(op['resource'])}." if op["resource"] else "cloud."
     return f"{target}{py_ident(op['action'])}({', '.join(args)})"
 
 

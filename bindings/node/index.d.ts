@@ -536,6 +536,8 @@ export declare class PriceConfirmationError extends ElizaCloudError {}
 export declare class QuotaError extends ElizaCloudError {}
 /** The cloud refused the agent's Docker image. */
 export declare class ImageRefusedError extends ElizaCloudError {}
+/** The route needs a browser session (dashboard login), not an API key. */
+export declare class SessionRequiredError extends ElizaCloudError {}
 
 /** Result record `Empty`. The cloud may send more fields. */
 export interface Empty {
@@ -862,6 +864,627 @@ export interface ResponseRecord {
     rateLimit: RateLimit | null;
 }
 
+/** Result record `ChatCompletion`. The cloud may send more fields. */
+export interface ChatCompletion {
+    /** chatcmpl-… */
+    id: string;
+    /** chat.completion */
+    object: string;
+    /** epoch seconds */
+    created?: number;
+    /** the model, as requested */
+    model: string;
+    /** [{index, message: {role, content}, finish_reason}] */
+    choices: unknown;
+    /** {prompt_tokens, completion_tokens, total_tokens} */
+    usage?: unknown;
+    [key: string]: unknown;
+}
+
+/** Result record `AnthropicMessage`. The cloud may send more fields. */
+export interface AnthropicMessage {
+    /** msg_… */
+    id: string;
+    /** message */
+    type: string;
+    /** assistant */
+    role: string;
+    /** [{type: text, text} | {type: tool_use, id, name, input}] */
+    content: unknown;
+    /** the model, as requested */
+    model: string;
+    /** end_turn, max_tokens, stop_sequence or tool_use */
+    stop_reason?: string | null;
+    /** {input_tokens, output_tokens} */
+    usage?: unknown;
+    [key: string]: unknown;
+}
+
+/** Result record `ModelResponse`. The cloud may send more fields. */
+export interface ModelResponse {
+    /** resp_… */
+    id: string;
+    /** response */
+    object?: string;
+    /** the model */
+    model?: string;
+    /** the output items */
+    output: unknown;
+    /** the text of the output */
+    output_text?: string;
+    /** token counts */
+    usage?: unknown;
+    [key: string]: unknown;
+}
+
+/** Result record `EmbeddingList`. The cloud may send more fields. */
+export interface EmbeddingList {
+    /** list */
+    object?: string;
+    /** [{object: embedding, embedding: number[], index}] */
+    data: unknown;
+    /** the model */
+    model?: string;
+    /** {prompt_tokens, total_tokens} */
+    usage?: unknown;
+    [key: string]: unknown;
+}
+
+/** Result record `Model`. The cloud may send more fields. */
+export interface Model {
+    /** provider/model */
+    id: string;
+    /** model */
+    object?: string;
+    /** epoch seconds */
+    created?: number;
+    /** the provider */
+    owned_by?: string;
+    /** display name */
+    name?: string;
+    /** language, embedding… */
+    type?: string;
+    /** tokens */
+    context_window?: number;
+    [key: string]: unknown;
+}
+
+/** Result record `ModelList`. The cloud may send more fields. */
+export interface ModelList {
+    /** list */
+    object?: string;
+    /** the models */
+    data: Model[];
+    [key: string]: unknown;
+}
+
+/** Result record `ImageGeneration`. The cloud may send more fields. */
+export interface ImageGeneration {
+    /** [{url?, image? (base64), mimeType, fileSize?}] */
+    images: unknown;
+    /** how many */
+    numImages: number;
+    [key: string]: unknown;
+}
+
+/** Result record `VideoGeneration`. The cloud may send more fields. */
+export interface VideoGeneration {
+    /** {url, content_type, width, height, file_name, file_size?} */
+    video: unknown;
+    /** the seed used */
+    seed?: number | null;
+    /** the generation's id */
+    requestId?: string;
+    [key: string]: unknown;
+}
+
+/** Result record `Voice`. The cloud may send more fields. */
+export interface Voice {
+    /** its id */
+    id: string;
+    /** its name */
+    name: string;
+    /** instant or professional */
+    cloneType?: string;
+    /** usable */
+    isActive?: boolean;
+    /** ISO time */
+    createdAt?: string;
+    [key: string]: unknown;
+}
+
+/** Result record `VoiceList`. The cloud may send more fields. */
+export interface VoiceList {
+    /** true */
+    success?: boolean;
+    /** the voices */
+    voices: Voice[];
+    /** how many in all */
+    total?: number;
+    [key: string]: unknown;
+}
+
+/** Result record `VoiceAnswer`. The cloud may send more fields. */
+export interface VoiceAnswer {
+    /** true */
+    success?: boolean;
+    /** the voice */
+    voice: Voice;
+    [key: string]: unknown;
+}
+
+/** Result record `Done`. The cloud may send more fields. */
+export interface Done {
+    /** true */
+    success?: boolean;
+    /** what was done */
+    message?: string;
+    [key: string]: unknown;
+}
+
+/** Result record `KnowledgeDocument`. The cloud may send more fields. */
+export interface KnowledgeDocument {
+    /** its id */
+    id: string;
+    /** its file name */
+    filename?: string;
+    /** its media type */
+    contentType?: string;
+    /** its character */
+    characterId?: string | null;
+    /** ISO time */
+    createdAt?: string;
+    [key: string]: unknown;
+}
+
+/** Result record `KnowledgeList`. The cloud may send more fields. */
+export interface KnowledgeList {
+    /** true */
+    success?: boolean;
+    /** the documents */
+    documents: KnowledgeDocument[];
+    /** how many in all */
+    total?: number;
+    [key: string]: unknown;
+}
+
+/** Result record `KnowledgeAdded`. The cloud may send more fields. */
+export interface KnowledgeAdded {
+    /** true */
+    success?: boolean;
+    /** the document */
+    document: KnowledgeDocument;
+    [key: string]: unknown;
+}
+
+/** Result record `KnowledgeResults`. The cloud may send more fields. */
+export interface KnowledgeResults {
+    /** the query */
+    query: string;
+    /** [{id, content, similarity, metadata?}], best first */
+    results: unknown;
+    [key: string]: unknown;
+}
+
+/** Result record `Container`. The cloud may send more fields. */
+export interface Container {
+    /** its id */
+    id: string;
+    /** its name */
+    name: string;
+    /** its project */
+    project_name?: string;
+    /** pending, building, deploying, running, stopped, failed or suspended */
+    status: string;
+    /** its image */
+    ecr_image_uri?: string;
+    /** where it answers once running */
+    load_balancer_url?: string | null;
+    /** ISO time */
+    created_at?: string;
+    [key: string]: unknown;
+}
+
+/** Result record `ContainerLogs`. The cloud may send more fields. */
+export interface ContainerLogs {
+    /** the container */
+    containerId: string;
+    /** [{timestamp, message}] */
+    logs: unknown;
+    [key: string]: unknown;
+}
+
+/** Result record `ContainerMetrics`. The cloud may send more fields. */
+export interface ContainerMetrics {
+    /** the container */
+    containerId: string;
+    /** percent */
+    cpu_utilization?: number;
+    /** percent */
+    memory_utilization?: number;
+    /** requests served */
+    request_count?: number;
+    [key: string]: unknown;
+}
+
+/** Result record `ContainerDeployment`. The cloud may send more fields. */
+export interface ContainerDeployment {
+    /** its id */
+    id: string;
+    /** its status */
+    status: string;
+    /** ISO time */
+    created_at?: string;
+    [key: string]: unknown;
+}
+
+/** Result record `ContainerQuota`. The cloud may send more fields. */
+export interface ContainerQuota {
+    /** containers now */
+    current: number;
+    /** the most allowed */
+    max: number;
+    [key: string]: unknown;
+}
+
+/** Result record `A2ATask`. The cloud may send more fields. */
+export interface A2ATask {
+    /** the task's id */
+    id?: string;
+    /** task or message */
+    kind?: string;
+    /** {state, message?, timestamp} */
+    status?: unknown;
+    /** the messages */
+    history?: unknown;
+    /** what the task produced */
+    artifacts?: unknown;
+    [key: string]: unknown;
+}
+
+/** Result record `AgentCard`. The cloud may send more fields. */
+export interface AgentCard {
+    /** its name */
+    name: string;
+    /** its version */
+    version?: string;
+    /** the A2A protocol version */
+    protocolVersion?: string;
+    /** the JSON-RPC methods */
+    methods?: unknown;
+    /** the skills */
+    skills?: unknown;
+    [key: string]: unknown;
+}
+
+/** Result record `DiscoveryResults`. The cloud may send more fields. */
+export interface DiscoveryResults {
+    /** [{id, name, description, type, source, tags, active, …}] */
+    services: unknown;
+    /** how many match */
+    total: number;
+    /** more pages */
+    hasMore?: boolean;
+    /** {limit, offset} */
+    pagination?: unknown;
+    [key: string]: unknown;
+}
+
+/** Result record `ApiKey`. The cloud may send more fields. */
+export interface ApiKey {
+    /** its id */
+    id: string;
+    /** its name */
+    name: string;
+    /** what it is for */
+    description?: string | null;
+    /** its first characters */
+    key_prefix: string;
+    /** its permissions */
+    permissions?: unknown;
+    /** requests per minute */
+    rate_limit?: number;
+    /** usable */
+    is_active?: boolean;
+    /** ISO time */
+    expires_at?: string | null;
+    /** ISO time */
+    created_at?: string;
+    [key: string]: unknown;
+}
+
+/** Result record `ApiKeyList`. The cloud may send more fields. */
+export interface ApiKeyList {
+    /** the keys */
+    keys: ApiKey[];
+    [key: string]: unknown;
+}
+
+/** Result record `ApiKeyCreated`. The cloud may send more fields. */
+export interface ApiKeyCreated {
+    /** the key's record */
+    apiKey: ApiKey;
+    /** the key itself, shown once */
+    plainKey: string;
+    [key: string]: unknown;
+}
+
+/** Result record `ApiKeyAnswer`. The cloud may send more fields. */
+export interface ApiKeyAnswer {
+    /** the key's record */
+    apiKey: ApiKey;
+    [key: string]: unknown;
+}
+
+/** Result record `CreditsSummary`. The cloud may send more fields. */
+export interface CreditsSummary {
+    /** {id, name, creditBalance, autoTopUpEnabled, …} */
+    organization: unknown;
+    /** the characters' budgets */
+    agents?: unknown;
+    /** totals */
+    agentsSummary?: unknown;
+    /** the apps' earnings */
+    apps?: unknown;
+    /** the earnings */
+    earnings?: unknown;
+    /** the last 10 */
+    recentTransactions?: unknown;
+    /** {creditsPerDollar, minimumTopUp, x402Enabled} */
+    pricing?: unknown;
+    [key: string]: unknown;
+}
+
+/** Result record `Checkout`. The cloud may send more fields. */
+export interface Checkout {
+    /** the page the user pays on */
+    url: string;
+    /** for billing.verify */
+    sessionId: string;
+    [key: string]: unknown;
+}
+
+/** Result record `CheckoutVerified`. The cloud may send more fields. */
+export interface CheckoutVerified {
+    /** true */
+    success: boolean;
+    /** US dollars added */
+    amount?: number;
+    /** the cloud's message */
+    message?: string;
+    [key: string]: unknown;
+}
+
+/** Result record `Transactions`. The cloud may send more fields. */
+export interface Transactions {
+    /** [{id, amount, type, description, metadata, created_at}] */
+    transactions: unknown;
+    /** how many */
+    total: number;
+    /** {start, end} */
+    period?: unknown;
+    [key: string]: unknown;
+}
+
+/** Result record `BillingSettings`. The cloud may send more fields. */
+export interface BillingSettings {
+    /** true */
+    success?: boolean;
+    /** after an update */
+    message?: string;
+    /** {autoTopUp: {enabled, amount, threshold, hasPaymentMethod}, payAsYouGoFromEarnings, limits?} */
+    settings: unknown;
+    [key: string]: unknown;
+}
+
+/** Result record `TopUp`. The cloud may send more fields. */
+export interface TopUp {
+    /** true when charged */
+    success: boolean;
+    /** what happened */
+    message?: string;
+    /** US dollars charged */
+    amount?: number;
+    /** before */
+    previousBalance?: number;
+    /** after */
+    newBalance?: number;
+    [key: string]: unknown;
+}
+
+/** Result record `App`. The cloud may send more fields. */
+export interface App {
+    /** its id */
+    id: string;
+    /** its name */
+    name: string;
+    /** its slug */
+    slug?: string;
+    /** its URL */
+    app_url?: string;
+    /** what it does */
+    description?: string | null;
+    /** usable */
+    is_active?: boolean;
+    /** ISO time */
+    created_at?: string;
+    [key: string]: unknown;
+}
+
+/** Result record `AppCreated`. The cloud may send more fields. */
+export interface AppCreated {
+    /** true */
+    success?: boolean;
+    /** the app */
+    app: App;
+    /** its API key, shown once */
+    apiKey: string;
+    [key: string]: unknown;
+}
+
+/** Result record `AppList`. The cloud may send more fields. */
+export interface AppList {
+    /** true */
+    success?: boolean;
+    /** the apps */
+    apps: App[];
+    [key: string]: unknown;
+}
+
+/** Result record `AppAnswer`. The cloud may send more fields. */
+export interface AppAnswer {
+    /** true */
+    success?: boolean;
+    /** the app */
+    app: App;
+    [key: string]: unknown;
+}
+
+/** Result record `AppNameCheck`. The cloud may send more fields. */
+export interface AppNameCheck {
+    /** true */
+    success?: boolean;
+    /** the name is free */
+    available: boolean;
+    /** a free name, when it is not */
+    suggestedName?: string;
+    [key: string]: unknown;
+}
+
+/** Result record `AppAnalytics`. The cloud may send more fields. */
+export interface AppAnalytics {
+    /** true */
+    success?: boolean;
+    /** the usage per period */
+    analytics: unknown;
+    [key: string]: unknown;
+}
+
+/** Result record `AppUsers`. The cloud may send more fields. */
+export interface AppUsers {
+    /** true */
+    success?: boolean;
+    /** [{id, firstSeen, lastSeen, requestCount}] */
+    users: unknown;
+    /** how many */
+    total?: number;
+    [key: string]: unknown;
+}
+
+/** Result record `AppMonetization`. The cloud may send more fields. */
+export interface AppMonetization {
+    /** true */
+    success?: boolean;
+    /** {monetizationEnabled, inferenceMarkupPercentage, purchaseSharePercentage} */
+    monetization: unknown;
+    [key: string]: unknown;
+}
+
+/** Result record `AppEarnings`. The cloud may send more fields. */
+export interface AppEarnings {
+    /** true */
+    success?: boolean;
+    /** {total, pending, available, history} */
+    earnings: unknown;
+    [key: string]: unknown;
+}
+
+/** Result record `AppWithdrawal`. The cloud may send more fields. */
+export interface AppWithdrawal {
+    /** true */
+    success: boolean;
+    /** US dollars withdrawn */
+    amount?: number;
+    /** left to withdraw */
+    available?: number;
+    /** the cloud's message */
+    message?: string;
+    [key: string]: unknown;
+}
+
+/** Result record `AppKey`. The cloud may send more fields. */
+export interface AppKey {
+    /** true */
+    success?: boolean;
+    /** the new key, shown once */
+    apiKey: string;
+    /** the cloud's message */
+    message?: string;
+    [key: string]: unknown;
+}
+
+/** Result record `AppDomain`. The cloud may send more fields. */
+export interface AppDomain {
+    /** the domain */
+    domain: string;
+    /** its DNS points at the app */
+    verified: boolean;
+    /** ISO time */
+    createdAt?: string;
+    [key: string]: unknown;
+}
+
+/** Result record `AppDomainAnswer`. The cloud may send more fields. */
+export interface AppDomainAnswer {
+    /** true */
+    success?: boolean;
+    /** the domain */
+    domain: AppDomain;
+    [key: string]: unknown;
+}
+
+/** Result record `AppDomains`. The cloud may send more fields. */
+export interface AppDomains {
+    /** true */
+    success?: boolean;
+    /** the domains */
+    domains: AppDomain[];
+    [key: string]: unknown;
+}
+
+/** Result record `Health`. The cloud may send more fields. */
+export interface Health {
+    /** ok */
+    status: string;
+    /** when */
+    timestamp?: unknown;
+    /** where */
+    region?: string;
+    /** eliza: the environment */
+    environment?: string;
+    /** eliza: schema markers */
+    schemaCompatibility?: unknown;
+    [key: string]: unknown;
+}
+
+/** Parameters of `a2a.cancel_task` (wire names). */
+export interface A2aCancelTaskParams {
+    /** the task's id */
+    id: string;
+}
+
+/** Parameters of `a2a.card` (wire names). */
+export interface A2aCardParams {
+}
+
+/** Parameters of `a2a.get_task` (wire names). */
+export interface A2aGetTaskParams {
+    /** the task's id */
+    id: string;
+    /** how many messages of the history to include */
+    historyLength?: number;
+}
+
+/** Parameters of `a2a.send` (wire names). */
+export interface A2aSendParams {
+    /** the A2A message: {role: "user", parts: [{kind: "text", text}], messageId} */
+    message: Record<string, unknown>;
+    /** A2A send configuration */
+    configuration?: Record<string, unknown>;
+    /** metadata for the task */
+    metadata?: Record<string, unknown>;
+}
+
 /** Parameters of `agent.alive` (wire names). */
 export interface AgentAliveParams {
 }
@@ -948,6 +1571,208 @@ export interface AgentsWakeParams {
     forceFreshBoot?: boolean;
 }
 
+/** Parameters of `api_keys.create` (wire names). */
+export interface ApiKeysCreateParams {
+    /** the key's name */
+    name: string;
+    /** what it is for */
+    description?: string;
+    /** at most 50 permission names (chat, agents, images…) */
+    permissions?: unknown;
+    /** requests per minute, 1 to 100000 (1000) */
+    rate_limit?: number;
+    /** ISO time it stops working (never when absent) */
+    expires_at?: string;
+}
+
+/** Parameters of `api_keys.delete` (wire names). */
+export interface ApiKeysDeleteParams {
+    /** the record's id */
+    id: string;
+}
+
+/** Parameters of `api_keys.list` (wire names). */
+export interface ApiKeysListParams {
+}
+
+/** Parameters of `api_keys.regenerate` (wire names). */
+export interface ApiKeysRegenerateParams {
+    /** the record's id */
+    id: string;
+}
+
+/** Parameters of `api_keys.update` (wire names). */
+export interface ApiKeysUpdateParams {
+    /** the record's id */
+    id: string;
+    /** the key's name */
+    name?: string;
+    /** what it is for */
+    description?: string;
+    /** at most 50 permission names (chat, agents, images…) */
+    permissions?: unknown;
+    /** requests per minute, 1 to 100000 (1000) */
+    rate_limit?: number;
+    /** ISO time it stops working (never when absent) */
+    expires_at?: string;
+    /** false disables the key */
+    is_active?: boolean;
+}
+
+/** Parameters of `apps.analytics` (wire names). */
+export interface AppsAnalyticsParams {
+    /** the record's id */
+    id: string;
+    /** the buckets */
+    period?: 'hourly' | 'daily' | 'monthly';
+    /** ISO start */
+    start_date?: string;
+    /** ISO end */
+    end_date?: string;
+}
+
+/** Parameters of `apps.check_name` (wire names). */
+export interface AppsCheckNameParams {
+    /** the name */
+    name: string;
+}
+
+/** Parameters of `apps.create` (wire names). */
+export interface AppsCreateParams {
+    /** its name */
+    name: string;
+    /** the app's URL */
+    app_url: string;
+    /** what it does */
+    description?: string;
+    /** its public website */
+    website_url?: string;
+    /** who to contact */
+    contact_email?: string;
+    /** origins allowed to call it */
+    allowed_origins?: unknown;
+    /** its logo */
+    logo_url?: string;
+    /** do not create a GitHub repository for it */
+    skipGitHubRepo?: boolean;
+}
+
+/** Parameters of `apps.delete` (wire names). */
+export interface AppsDeleteParams {
+    /** the record's id */
+    id: string;
+}
+
+/** Parameters of `apps.domains.add` (wire names). */
+export interface AppsDomainsAddParams {
+    /** the record's id */
+    id: string;
+    /** the domain, ASCII only (e.g. app.example.com) */
+    domain: string;
+}
+
+/** Parameters of `apps.domains.list` (wire names). */
+export interface AppsDomainsListParams {
+    /** the record's id */
+    id: string;
+}
+
+/** Parameters of `apps.domains.remove` (wire names). */
+export interface AppsDomainsRemoveParams {
+    /** the record's id */
+    id: string;
+    /** the domain, ASCII only (e.g. app.example.com) */
+    domain: string;
+}
+
+/** Parameters of `apps.domains.verify` (wire names). */
+export interface AppsDomainsVerifyParams {
+    /** the record's id */
+    id: string;
+    /** the domain, ASCII only (e.g. app.example.com) */
+    domain: string;
+}
+
+/** Parameters of `apps.earnings` (wire names). */
+export interface AppsEarningsParams {
+    /** the record's id */
+    id: string;
+    /** the period in days */
+    days?: number;
+}
+
+/** Parameters of `apps.get` (wire names). */
+export interface AppsGetParams {
+    /** the record's id */
+    id: string;
+}
+
+/** Parameters of `apps.list` (wire names). */
+export interface AppsListParams {
+}
+
+/** Parameters of `apps.monetization.get` (wire names). */
+export interface AppsMonetizationGetParams {
+    /** the record's id */
+    id: string;
+}
+
+/** Parameters of `apps.monetization.update` (wire names). */
+export interface AppsMonetizationUpdateParams {
+    /** the record's id */
+    id: string;
+    /** earn from the app's use */
+    monetizationEnabled?: boolean;
+    /** markup on inference, 0 to 1000 % */
+    inferenceMarkupPercentage?: number;
+    /** share of purchases, 0 to 100 % */
+    purchaseSharePercentage?: number;
+}
+
+/** Parameters of `apps.regenerate_api_key` (wire names). */
+export interface AppsRegenerateApiKeyParams {
+    /** the record's id */
+    id: string;
+}
+
+/** Parameters of `apps.update` (wire names). */
+export interface AppsUpdateParams {
+    /** the record's id */
+    id: string;
+    /** its name */
+    name?: string;
+    /** the app's URL */
+    app_url?: string;
+    /** what it does */
+    description?: string;
+    /** its public website */
+    website_url?: string;
+    /** who to contact */
+    contact_email?: string;
+    /** origins allowed to call it */
+    allowed_origins?: unknown;
+    /** false disables it */
+    is_active?: boolean;
+    /** at most 4 character ids */
+    linked_character_ids?: unknown;
+}
+
+/** Parameters of `apps.users` (wire names). */
+export interface AppsUsersParams {
+    /** the record's id */
+    id: string;
+    /** at most this many */
+    limit?: number;
+}
+
+/** Parameters of `apps.withdraw` (wire names). */
+export interface AppsWithdrawParams {
+    /** the record's id */
+    id: string;
+    /** US dollars to withdraw from the available earnings */
+    amount: number;
+}
+
 /** Parameters of `backups.list` (wire names). */
 export interface BackupsListParams {
     /** the agent's id (default: the connected agent) */
@@ -968,10 +1793,162 @@ export interface BackupsSnapshotParams {
     agentId?: string;
 }
 
+/** Parameters of `billing.auto_top_up` (wire names). */
+export interface BillingAutoTopUpParams {
+}
+
+/** Parameters of `billing.checkout` (wire names). */
+export interface BillingCheckoutParams {
+    /** US dollars to buy, 1 to 1000 */
+    credits: number;
+    /** where Stripe sends the user after paying (an allowed origin) */
+    success_url: string;
+    /** where Stripe sends the user after cancelling (an allowed origin) */
+    cancel_url: string;
+    /** an affiliate code (X-Affiliate-Code) */
+    affiliateCode?: string;
+}
+
+/** Parameters of `billing.settings` (wire names). */
+export interface BillingSettingsParams {
+}
+
+/** Parameters of `billing.summary` (wire names). */
+export interface BillingSummaryParams {
+}
+
+/** Parameters of `billing.transactions` (wire names). */
+export interface BillingTransactionsParams {
+    /** the most recent N (100) */
+    limit?: number;
+    /** only those of the last N hours (among the most recent `limit`) */
+    hours?: number;
+}
+
+/** Parameters of `billing.update_settings` (wire names). */
+export interface BillingUpdateSettingsParams {
+    /** {enabled?, amount? 1–1000, threshold? 0–1000} */
+    autoTopUp?: Record<string, unknown>;
+    /** pay usage from earnings first */
+    payAsYouGoFromEarnings?: boolean;
+}
+
+/** Parameters of `billing.verify` (wire names). */
+export interface BillingVerifyParams {
+    /** the checkout session (billing.checkout's sessionId) */
+    session_id: string;
+}
+
+/** Parameters of `chat.completions.create` (wire names). */
+export interface ChatCompletionsCreateParams {
+    /** the model, gateway style: provider/model (openai/gpt-5-mini) */
+    model: string;
+    /** the conversation: [{role: system|user|assistant, content}] */
+    messages: unknown;
+    /** sampling temperature */
+    temperature?: number;
+    /** the most tokens to generate */
+    max_tokens?: number;
+    /** nucleus sampling */
+    top_p?: number;
+    /** a stop string or an array of them */
+    stop?: unknown;
+    /** bill the call to this app's credits (X-App-Id) */
+    appId?: string;
+    /** an affiliate code (X-Affiliate-Code) */
+    affiliateCode?: string;
+    /** an x402 payment proof, for a call paid per request (X-PAYMENT) */
+    payment?: string;
+}
+
 /** Parameters of `connect` (wire names). */
 export interface ConnectParams {
     /** the agent to connect to */
     agentId: string;
+}
+
+/** Parameters of `containers.create` (wire names). */
+export interface ContainersCreateParams {
+    /** its name */
+    name: string;
+    /** the project it belongs to */
+    project_name: string;
+    /** the image to run */
+    ecr_image_uri: string;
+    /** a description */
+    description?: string;
+    /** the port it listens on (3000) */
+    port?: number;
+    /** instances, 1 to 10 */
+    desired_count?: number;
+    /** CPU units, 256 to 2048 (1792) */
+    cpu?: number;
+    /** memory in MB, 256 to 2048 (1792) */
+    memory?: number;
+    /** environment variables */
+    environment_vars?: Record<string, string>;
+    /** the health check's path (/health) */
+    health_check_path?: string;
+    /** the image's repository */
+    ecr_repository_uri?: string;
+    /** the image's tag */
+    image_tag?: string;
+    /** the CPU architecture */
+    architecture?: 'arm64' | 'x86_64';
+}
+
+/** Parameters of `containers.delete` (wire names). */
+export interface ContainersDeleteParams {
+    /** the record's id */
+    id: string;
+}
+
+/** Parameters of `containers.deployments` (wire names). */
+export interface ContainersDeploymentsParams {
+    /** the record's id */
+    id: string;
+}
+
+/** Parameters of `containers.get` (wire names). */
+export interface ContainersGetParams {
+    /** the record's id */
+    id: string;
+}
+
+/** Parameters of `containers.list` (wire names). */
+export interface ContainersListParams {
+}
+
+/** Parameters of `containers.logs` (wire names). */
+export interface ContainersLogsParams {
+    /** the record's id */
+    id: string;
+    /** at most this many */
+    limit?: number;
+}
+
+/** Parameters of `containers.metrics` (wire names). */
+export interface ContainersMetricsParams {
+    /** the record's id */
+    id: string;
+}
+
+/** Parameters of `containers.quota` (wire names). */
+export interface ContainersQuotaParams {
+}
+
+/** Parameters of `containers.update` (wire names). */
+export interface ContainersUpdateParams {
+    /** the record's id */
+    id: string;
+    /** instances, 1 to 10 */
+    desired_count?: number;
+    /** environment variables */
+    environment_vars?: Record<string, string>;
+    /** a description */
+    description?: string;
+    /** a new image to deploy */
+    ecr_image_uri?: string;
 }
 
 /** Parameters of `credits` (wire names). */
@@ -984,14 +1961,114 @@ export interface CreditsParams {
 export interface DisconnectParams {
 }
 
+/** Parameters of `discovery.search` (wire names). */
+export interface DiscoverySearchParams {
+    /** free-text search */
+    query?: string;
+    /** comma-separated service types: agent, mcp, a2a, app */
+    types?: string;
+    /** comma-separated categories */
+    categories?: string;
+    /** comma-separated tags */
+    tags?: string;
+    /** only services paid per request (x402) */
+    x402Only?: boolean;
+    /** only active services (the cloud's default) */
+    activeOnly?: boolean;
+    /** 1 to 100 (50) */
+    limit?: number;
+    /** skip this many */
+    offset?: number;
+}
+
+/** Parameters of `embeddings.create` (wire names). */
+export interface EmbeddingsCreateParams {
+    /** the model, gateway style: provider/model (openai/gpt-5-mini) */
+    model: string;
+    /** a string or an array of strings (neither empty) */
+    input: unknown;
+    /** bill the call to this app's credits (X-App-Id) */
+    appId?: string;
+    /** an affiliate code (X-Affiliate-Code) */
+    affiliateCode?: string;
+    /** an x402 payment proof, for a call paid per request (X-PAYMENT) */
+    payment?: string;
+}
+
+/** Parameters of `health` (wire names). */
+export interface HealthParams {
+}
+
 /** Parameters of `identity` (wire names). */
 export interface IdentityParams {
+}
+
+/** Parameters of `images.generate` (wire names). */
+export interface ImagesGenerateParams {
+    /** what to draw */
+    prompt: string;
+    /** how many images, 1 to 4 */
+    numImages?: number;
+    /** e.g. 1:1 (the default), 16:9 */
+    aspectRatio?: string;
+    /** a style preset */
+    stylePreset?: string;
+    /** an image to start from, as a data URL */
+    sourceImage?: string;
+    /** an allowed image model */
+    model?: string;
+    /** a URL the cloud notifies when the generation is done (x-webhook-url) */
+    webhookUrl?: string;
+    /** bill the call to this app's credits (X-App-Id) */
+    appId?: string;
 }
 
 /** Parameters of `jobs.get` (wire names). */
 export interface JobsGetParams {
     /** the job's id */
     jobId: string;
+}
+
+/** Parameters of `knowledge.add` (wire names). */
+export interface KnowledgeAddParams {
+    /** the document's text */
+    content: string;
+    /** its media type, e.g. text/plain */
+    contentType: string;
+    /** its file name */
+    filename: string;
+    /** metadata kept with it */
+    metadata?: Record<string, unknown>;
+    /** the character it belongs to */
+    characterId?: string;
+}
+
+/** Parameters of `knowledge.delete` (wire names). */
+export interface KnowledgeDeleteParams {
+    /** the record's id */
+    id: string;
+    /** the character the documents belong to */
+    characterId?: string;
+}
+
+/** Parameters of `knowledge.list` (wire names). */
+export interface KnowledgeListParams {
+    /** the character the documents belong to */
+    characterId?: string;
+    /** how many */
+    count?: number;
+    /** skip this many */
+    offset?: number;
+}
+
+/** Parameters of `knowledge.query` (wire names). */
+export interface KnowledgeQueryParams {
+    /** what to look for */
+    query: string;
+    /** at most this many results (5) */
+    limit?: number;
+    /** search this character's documents */
+    characterId?: string;
 }
 
 /** Parameters of `login` (wire names). */
@@ -1010,6 +2087,38 @@ export interface LoginSessionPollParams {
 
 /** Parameters of `logout` (wire names). */
 export interface LogoutParams {
+}
+
+/** Parameters of `messages.create` (wire names). */
+export interface MessagesCreateParams {
+    /** the model (a bare claude-… name means anthropic/claude-…) */
+    model: string;
+    /** the most tokens to generate */
+    max_tokens: number;
+    /** the conversation: [{role: user|assistant, content}] */
+    messages: unknown;
+    /** the system prompt (a string or blocks) */
+    system?: unknown;
+    /** [{name, description?, input_schema}] */
+    tools?: unknown;
+    /** sampling temperature */
+    temperature?: number;
+    /** bill the call to this app's credits (X-App-Id) */
+    appId?: string;
+    /** an affiliate code (X-Affiliate-Code) */
+    affiliateCode?: string;
+    /** an x402 payment proof, for a call paid per request (X-PAYMENT) */
+    payment?: string;
+}
+
+/** Parameters of `models.get` (wire names). */
+export interface ModelsGetParams {
+    /** the model id, e.g. openai/gpt-5-mini */
+    model: string;
+}
+
+/** Parameters of `models.list` (wire names). */
+export interface ModelsListParams {
 }
 
 /** Parameters of `request` (wire names). */
@@ -1040,6 +2149,22 @@ export interface RequestParams {
     timeoutMs?: number;
     /** call a path that is not in the generation's route catalogue (a newer cloud route) */
     uncatalogued?: boolean;
+}
+
+/** Parameters of `responses.create` (wire names). */
+export interface ResponsesCreateParams {
+    /** the model, gateway style: provider/model (openai/gpt-5-mini) */
+    model: string;
+    /** the input: a string or a list of input items */
+    input: unknown;
+    /** system instructions */
+    instructions?: string;
+    /** bill the call to this app's credits (X-App-Id) */
+    appId?: string;
+    /** an affiliate code (X-Affiliate-Code) */
+    affiliateCode?: string;
+    /** an x402 payment proof, for a call paid per request (X-PAYMENT) */
+    payment?: string;
 }
 
 /** Parameters of `routes` (wire names). */
@@ -1088,6 +2213,56 @@ export interface UserUpdateParams {
     response_notifications?: boolean;
     /** e-mail notifications */
     email_notifications?: boolean;
+}
+
+/** Parameters of `video.generate` (wire names). */
+export interface VideoGenerateParams {
+    /** what to film */
+    prompt: string;
+    /** an allowed video model (fal-ai/veo3 by default) */
+    model?: string;
+    /** a URL the cloud notifies when the generation is done (x-webhook-url) */
+    webhookUrl?: string;
+    /** bill the call to this app's credits (X-App-Id) */
+    appId?: string;
+}
+
+/** Parameters of `voices.delete` (wire names). */
+export interface VoicesDeleteParams {
+    /** the record's id */
+    id: string;
+}
+
+/** Parameters of `voices.get` (wire names). */
+export interface VoicesGetParams {
+    /** the record's id */
+    id: string;
+}
+
+/** Parameters of `voices.list` (wire names). */
+export interface VoicesListParams {
+    /** list inactive voices too */
+    includeInactive?: boolean;
+    /** only voices of this clone type */
+    cloneType?: 'instant' | 'professional';
+    /** at most 100 */
+    limit?: number;
+    /** skip this many */
+    offset?: number;
+}
+
+/** Options of `a2a.get_task`. */
+export interface A2aGetTaskOptions extends CallOptions {
+    /** how many messages of the history to include */
+    historyLength?: number;
+}
+
+/** Options of `a2a.send`. */
+export interface A2aSendOptions extends CallOptions {
+    /** A2A send configuration */
+    configuration?: Record<string, unknown>;
+    /** metadata for the task */
+    metadata?: Record<string, unknown>;
 }
 
 /** Options of `agents.create`. */
@@ -1144,6 +2319,102 @@ export interface AgentsWakeOptions extends ProgressOptions {
     forceFreshBoot?: boolean;
 }
 
+/** Options of `api_keys.create`. */
+export interface ApiKeysCreateOptions extends CallOptions {
+    /** what it is for */
+    description?: string;
+    /** at most 50 permission names (chat, agents, images…) */
+    permissions?: unknown;
+    /** requests per minute, 1 to 100000 (1000) */
+    rateLimit?: number;
+    /** ISO time it stops working (never when absent) */
+    expiresAt?: string;
+}
+
+/** Options of `api_keys.update`. */
+export interface ApiKeysUpdateOptions extends CallOptions {
+    /** the key's name */
+    name?: string;
+    /** what it is for */
+    description?: string;
+    /** at most 50 permission names (chat, agents, images…) */
+    permissions?: unknown;
+    /** requests per minute, 1 to 100000 (1000) */
+    rateLimit?: number;
+    /** ISO time it stops working (never when absent) */
+    expiresAt?: string;
+    /** false disables the key */
+    isActive?: boolean;
+}
+
+/** Options of `apps.analytics`. */
+export interface AppsAnalyticsOptions extends CallOptions {
+    /** the buckets */
+    period?: 'hourly' | 'daily' | 'monthly';
+    /** ISO start */
+    startDate?: string;
+    /** ISO end */
+    endDate?: string;
+}
+
+/** Options of `apps.create`. */
+export interface AppsCreateOptions extends CallOptions {
+    /** what it does */
+    description?: string;
+    /** its public website */
+    websiteUrl?: string;
+    /** who to contact */
+    contactEmail?: string;
+    /** origins allowed to call it */
+    allowedOrigins?: unknown;
+    /** its logo */
+    logoUrl?: string;
+    /** do not create a GitHub repository for it */
+    skipGitHubRepo?: boolean;
+}
+
+/** Options of `apps.earnings`. */
+export interface AppsEarningsOptions extends CallOptions {
+    /** the period in days */
+    days?: number;
+}
+
+/** Options of `apps.monetization.update`. */
+export interface AppsMonetizationUpdateOptions extends CallOptions {
+    /** earn from the app's use */
+    monetizationEnabled?: boolean;
+    /** markup on inference, 0 to 1000 % */
+    inferenceMarkupPercentage?: number;
+    /** share of purchases, 0 to 100 % */
+    purchaseSharePercentage?: number;
+}
+
+/** Options of `apps.update`. */
+export interface AppsUpdateOptions extends CallOptions {
+    /** its name */
+    name?: string;
+    /** the app's URL */
+    appUrl?: string;
+    /** what it does */
+    description?: string;
+    /** its public website */
+    websiteUrl?: string;
+    /** who to contact */
+    contactEmail?: string;
+    /** origins allowed to call it */
+    allowedOrigins?: unknown;
+    /** false disables it */
+    isActive?: boolean;
+    /** at most 4 character ids */
+    linkedCharacterIds?: unknown;
+}
+
+/** Options of `apps.users`. */
+export interface AppsUsersOptions extends CallOptions {
+    /** at most this many */
+    limit?: number;
+}
+
 /** Options of `backups.list`. */
 export interface BackupsListOptions extends CallOptions {
     /** the agent's id (default: the connected agent) */
@@ -1164,10 +2435,200 @@ export interface BackupsSnapshotOptions extends ProgressOptions {
     agentId?: string;
 }
 
+/** Options of `billing.checkout`. */
+export interface BillingCheckoutOptions extends CallOptions {
+    /** an affiliate code (X-Affiliate-Code) */
+    affiliateCode?: string;
+}
+
+/** Options of `billing.transactions`. */
+export interface BillingTransactionsOptions extends CallOptions {
+    /** the most recent N (100) */
+    limit?: number;
+    /** only those of the last N hours (among the most recent `limit`) */
+    hours?: number;
+}
+
+/** Options of `billing.update_settings`. */
+export interface BillingUpdateSettingsOptions extends CallOptions {
+    /** {enabled?, amount? 1–1000, threshold? 0–1000} */
+    autoTopUp?: Record<string, unknown>;
+    /** pay usage from earnings first */
+    payAsYouGoFromEarnings?: boolean;
+}
+
+/** Options of `chat.completions.create`. */
+export interface ChatCompletionsCreateOptions extends CallOptions {
+    /** sampling temperature */
+    temperature?: number;
+    /** the most tokens to generate */
+    maxTokens?: number;
+    /** nucleus sampling */
+    topP?: number;
+    /** a stop string or an array of them */
+    stop?: unknown;
+    /** bill the call to this app's credits (X-App-Id) */
+    appId?: string;
+    /** an affiliate code (X-Affiliate-Code) */
+    affiliateCode?: string;
+    /** an x402 payment proof, for a call paid per request (X-PAYMENT) */
+    payment?: string;
+}
+
+/** Options of `containers.create`. */
+export interface ContainersCreateOptions extends CallOptions {
+    /** a description */
+    description?: string;
+    /** the port it listens on (3000) */
+    port?: number;
+    /** instances, 1 to 10 */
+    desiredCount?: number;
+    /** CPU units, 256 to 2048 (1792) */
+    cpu?: number;
+    /** memory in MB, 256 to 2048 (1792) */
+    memory?: number;
+    /** environment variables */
+    environment?: Record<string, string>;
+    /** the health check's path (/health) */
+    healthCheckPath?: string;
+    /** the image's repository */
+    ecrRepositoryUri?: string;
+    /** the image's tag */
+    imageTag?: string;
+    /** the CPU architecture */
+    architecture?: 'arm64' | 'x86_64';
+}
+
+/** Options of `containers.logs`. */
+export interface ContainersLogsOptions extends CallOptions {
+    /** at most this many */
+    limit?: number;
+}
+
+/** Options of `containers.update`. */
+export interface ContainersUpdateOptions extends CallOptions {
+    /** instances, 1 to 10 */
+    desiredCount?: number;
+    /** environment variables */
+    environment?: Record<string, string>;
+    /** a description */
+    description?: string;
+    /** a new image to deploy */
+    ecrImageUri?: string;
+}
+
 /** Options of `credits`. */
 export interface CreditsOptions extends CallOptions {
     /** read the balance from the database instead of the cloud's cache */
     fresh?: boolean;
+}
+
+/** Options of `discovery.search`. */
+export interface DiscoverySearchOptions extends CallOptions {
+    /** free-text search */
+    query?: string;
+    /** comma-separated service types: agent, mcp, a2a, app */
+    types?: string;
+    /** comma-separated categories */
+    categories?: string;
+    /** comma-separated tags */
+    tags?: string;
+    /** only services paid per request (x402) */
+    x402Only?: boolean;
+    /** only active services (the cloud's default) */
+    activeOnly?: boolean;
+    /** 1 to 100 (50) */
+    limit?: number;
+    /** skip this many */
+    offset?: number;
+}
+
+/** Options of `embeddings.create`. */
+export interface EmbeddingsCreateOptions extends CallOptions {
+    /** bill the call to this app's credits (X-App-Id) */
+    appId?: string;
+    /** an affiliate code (X-Affiliate-Code) */
+    affiliateCode?: string;
+    /** an x402 payment proof, for a call paid per request (X-PAYMENT) */
+    payment?: string;
+}
+
+/** Options of `images.generate`. */
+export interface ImagesGenerateOptions extends CallOptions {
+    /** how many images, 1 to 4 */
+    numImages?: number;
+    /** e.g. 1:1 (the default), 16:9 */
+    aspectRatio?: string;
+    /** a style preset */
+    stylePreset?: string;
+    /** an image to start from, as a data URL */
+    sourceImage?: string;
+    /** an allowed image model */
+    model?: string;
+    /** a URL the cloud notifies when the generation is done (x-webhook-url) */
+    webhookUrl?: string;
+    /** bill the call to this app's credits (X-App-Id) */
+    appId?: string;
+}
+
+/** Options of `knowledge.add`. */
+export interface KnowledgeAddOptions extends CallOptions {
+    /** metadata kept with it */
+    metadata?: Record<string, unknown>;
+    /** the character it belongs to */
+    characterId?: string;
+}
+
+/** Options of `knowledge.delete`. */
+export interface KnowledgeDeleteOptions extends CallOptions {
+    /** the character the documents belong to */
+    characterId?: string;
+}
+
+/** Options of `knowledge.list`. */
+export interface KnowledgeListOptions extends CallOptions {
+    /** the character the documents belong to */
+    characterId?: string;
+    /** how many */
+    count?: number;
+    /** skip this many */
+    offset?: number;
+}
+
+/** Options of `knowledge.query`. */
+export interface KnowledgeQueryOptions extends CallOptions {
+    /** at most this many results (5) */
+    limit?: number;
+    /** search this character's documents */
+    characterId?: string;
+}
+
+/** Options of `messages.create`. */
+export interface MessagesCreateOptions extends CallOptions {
+    /** the system prompt (a string or blocks) */
+    system?: unknown;
+    /** [{name, description?, input_schema}] */
+    tools?: unknown;
+    /** sampling temperature */
+    temperature?: number;
+    /** bill the call to this app's credits (X-App-Id) */
+    appId?: string;
+    /** an affiliate code (X-Affiliate-Code) */
+    affiliateCode?: string;
+    /** an x402 payment proof, for a call paid per request (X-PAYMENT) */
+    payment?: string;
+}
+
+/** Options of `responses.create`. */
+export interface ResponsesCreateOptions extends CallOptions {
+    /** system instructions */
+    instructions?: string;
+    /** bill the call to this app's credits (X-App-Id) */
+    appId?: string;
+    /** an affiliate code (X-Affiliate-Code) */
+    affiliateCode?: string;
+    /** an x402 payment proof, for a call paid per request (X-PAYMENT) */
+    payment?: string;
 }
 
 /** Options of `routes`. */
@@ -1200,6 +2661,42 @@ export interface UserUpdateOptions extends CallOptions {
     responseNotifications?: boolean;
     /** e-mail notifications */
     emailNotifications?: boolean;
+}
+
+/** Options of `video.generate`. */
+export interface VideoGenerateOptions extends CallOptions {
+    /** an allowed video model (fal-ai/veo3 by default) */
+    model?: string;
+    /** a URL the cloud notifies when the generation is done (x-webhook-url) */
+    webhookUrl?: string;
+    /** bill the call to this app's credits (X-App-Id) */
+    appId?: string;
+}
+
+/** Options of `voices.list`. */
+export interface VoicesListOptions extends CallOptions {
+    /** list inactive voices too */
+    includeInactive?: boolean;
+    /** only voices of this clone type */
+    cloneType?: 'instant' | 'professional';
+    /** at most 100 */
+    limit?: number;
+    /** skip this many */
+    offset?: number;
+}
+
+/** `cloud.a2a`. */
+export interface A2aResource {
+    /** Cancels an A2A task (JSON-RPC tasks/cancel) (`a2a.cancel_task`) */
+    cancel_task(taskId: string, options?: CallOptions): Promise<A2ATask>;
+    cancel_task(params: A2aCancelTaskParams, options?: CallOptions): Promise<A2ATask>;
+    /** The cloud's A2A card: name, protocol version, methods and skills (`a2a.card`) */
+    card(options?: CallOptions): Promise<AgentCard>;
+    /** One A2A task (JSON-RPC tasks/get) (`a2a.get_task`) */
+    get_task(taskId: string, options?: A2aGetTaskOptions): Promise<A2ATask>;
+    get_task(params: A2aGetTaskParams, options?: CallOptions): Promise<A2ATask>;
+    /** Sends an A2A message to the cloud (JSON-RPC message/send); answers the task or message (`a2a.send`) */
+    send(message: Record<string, unknown>, options?: A2aSendOptions): Promise<A2ATask>;
 }
 
 /** `cloud.agent`. */
@@ -1240,6 +2737,86 @@ export interface AgentsResource {
     wake(params: AgentsWakeParams, options?: ProgressOptions): Promise<Agent>;
 }
 
+/** `cloud.api_keys`. */
+export interface ApiKeysResource {
+    /** Creates an API key; the key itself is in the answer once (plainKey) (`api_keys.create`) */
+    create(name: string, options?: ApiKeysCreateOptions): Promise<ApiKeyCreated>;
+    create(params: ApiKeysCreateParams, options?: CallOptions): Promise<ApiKeyCreated>;
+    /** Deletes an API key (`api_keys.delete`) */
+    delete(id: string, options?: CallOptions): Promise<Done>;
+    delete(params: ApiKeysDeleteParams, options?: CallOptions): Promise<Done>;
+    /** The organisation's API keys (needs a browser session on the real cloud) (`api_keys.list`) */
+    list(options?: CallOptions): Promise<ApiKeyList>;
+    /** Replaces an API key's secret; the new key is in the answer once (plainKey) (`api_keys.regenerate`) */
+    regenerate(id: string, options?: CallOptions): Promise<ApiKeyCreated>;
+    regenerate(params: ApiKeysRegenerateParams, options?: CallOptions): Promise<ApiKeyCreated>;
+    /** Changes an API key's settings (`api_keys.update`) */
+    update(id: string, options?: ApiKeysUpdateOptions): Promise<ApiKeyAnswer>;
+    update(params: ApiKeysUpdateParams, options?: CallOptions): Promise<ApiKeyAnswer>;
+}
+
+/** `cloud.apps`. */
+export interface AppsResource {
+    /** An app's usage over a period (`apps.analytics`) */
+    analytics(id: string, options?: AppsAnalyticsOptions): Promise<AppAnalytics>;
+    analytics(params: AppsAnalyticsParams, options?: CallOptions): Promise<AppAnalytics>;
+    /** Whether an app name is free (and a suggestion when it is not) (`apps.check_name`) */
+    check_name(name: string, options?: CallOptions): Promise<AppNameCheck>;
+    check_name(params: AppsCheckNameParams, options?: CallOptions): Promise<AppNameCheck>;
+    /** Creates an app; its API key is in the answer once (`apps.create`) */
+    create(name: string, appUrl: string, options?: AppsCreateOptions): Promise<AppCreated>;
+    create(params: AppsCreateParams, options?: CallOptions): Promise<AppCreated>;
+    /** Deletes an app (`apps.delete`) */
+    delete(id: string, options?: CallOptions): Promise<Done>;
+    delete(params: AppsDeleteParams, options?: CallOptions): Promise<Done>;
+    /** An app's earnings: total, pending, available (`apps.earnings`) */
+    earnings(id: string, options?: AppsEarningsOptions): Promise<AppEarnings>;
+    earnings(params: AppsEarningsParams, options?: CallOptions): Promise<AppEarnings>;
+    /** One app (`apps.get`) */
+    get(id: string, options?: CallOptions): Promise<AppAnswer>;
+    get(params: AppsGetParams, options?: CallOptions): Promise<AppAnswer>;
+    /** The organisation's apps (`apps.list`) */
+    list(options?: CallOptions): Promise<AppList>;
+    /** Replaces an app's API key; the new key is in the answer once (`apps.regenerate_api_key`) */
+    regenerate_api_key(id: string, options?: CallOptions): Promise<AppKey>;
+    regenerate_api_key(params: AppsRegenerateApiKeyParams, options?: CallOptions): Promise<AppKey>;
+    /** Changes an app (only the fields given) (`apps.update`) */
+    update(id: string, options?: AppsUpdateOptions): Promise<AppAnswer>;
+    update(params: AppsUpdateParams, options?: CallOptions): Promise<AppAnswer>;
+    /** An app's users (`apps.users`) */
+    users(id: string, options?: AppsUsersOptions): Promise<AppUsers>;
+    users(params: AppsUsersParams, options?: CallOptions): Promise<AppUsers>;
+    /** Withdraws from an app's available earnings (`apps.withdraw`) */
+    withdraw(id: string, amount: number, options?: CallOptions): Promise<AppWithdrawal>;
+    withdraw(params: AppsWithdrawParams, options?: CallOptions): Promise<AppWithdrawal>;
+}
+
+/** `cloud.apps.domains`. */
+export interface AppsDomainsResource {
+    /** Adds a custom domain to an app (verify it with apps.domains.verify) (`apps.domains.add`) */
+    add(id: string, domain: string, options?: CallOptions): Promise<AppDomainAnswer>;
+    add(params: AppsDomainsAddParams, options?: CallOptions): Promise<AppDomainAnswer>;
+    /** An app's custom domains (`apps.domains.list`) */
+    list(id: string, options?: CallOptions): Promise<AppDomains>;
+    list(params: AppsDomainsListParams, options?: CallOptions): Promise<AppDomains>;
+    /** Removes a custom domain from an app (`apps.domains.remove`) */
+    remove(id: string, domain: string, options?: CallOptions): Promise<Done>;
+    remove(params: AppsDomainsRemoveParams, options?: CallOptions): Promise<Done>;
+    /** Checks a custom domain's DNS and marks it verified when it points at the app (`apps.domains.verify`) */
+    verify(id: string, domain: string, options?: CallOptions): Promise<AppDomainAnswer>;
+    verify(params: AppsDomainsVerifyParams, options?: CallOptions): Promise<AppDomainAnswer>;
+}
+
+/** `cloud.apps.monetization`. */
+export interface AppsMonetizationResource {
+    /** An app's monetisation settings (`apps.monetization.get`) */
+    get(id: string, options?: CallOptions): Promise<AppMonetization>;
+    get(params: AppsMonetizationGetParams, options?: CallOptions): Promise<AppMonetization>;
+    /** Changes an app's monetisation settings (`apps.monetization.update`) */
+    update(id: string, options?: AppsMonetizationUpdateOptions): Promise<AppMonetization>;
+    update(params: AppsMonetizationUpdateParams, options?: CallOptions): Promise<AppMonetization>;
+}
+
 /** `cloud.backups`. */
 export interface BackupsResource {
     /** An agent's backups, newest first (at most 10) (`backups.list`) */
@@ -1250,11 +2827,102 @@ export interface BackupsResource {
     snapshot(options?: BackupsSnapshotOptions): Promise<Backup>;
 }
 
+/** `cloud.billing`. */
+export interface BillingResource {
+    /** Runs the auto top-up now if the balance is below the threshold (milady only) (`billing.auto_top_up`) */
+    auto_top_up(options?: CallOptions): Promise<TopUp>;
+    /** Starts a Stripe checkout for credits; answers the page the user pays on (`billing.checkout`) */
+    checkout(credits: number, successUrl: string, cancelUrl: string, options?: BillingCheckoutOptions): Promise<Checkout>;
+    checkout(params: BillingCheckoutParams, options?: CallOptions): Promise<Checkout>;
+    /** The auto top-up settings and their limits (`billing.settings`) */
+    settings(options?: CallOptions): Promise<BillingSettings>;
+    /** The organisation's credits, agents' budgets, apps, earnings and recent transactions (`billing.summary`) */
+    summary(options?: CallOptions): Promise<CreditsSummary>;
+    /** The organisation's credit transactions, newest first (milady only) (`billing.transactions`) */
+    transactions(options?: BillingTransactionsOptions): Promise<Transactions>;
+    /** Changes the auto top-up settings (enabling needs a saved payment method) (`billing.update_settings`) */
+    update_settings(options?: BillingUpdateSettingsOptions): Promise<BillingSettings>;
+    /** Whether a checkout was paid, and how much it added (`billing.verify`) */
+    verify(sessionId: string, options?: CallOptions): Promise<CheckoutVerified>;
+    verify(params: BillingVerifyParams, options?: CallOptions): Promise<CheckoutVerified>;
+}
+
+/** `cloud.chat.completions`. */
+export interface ChatCompletionsResource {
+    /** An OpenAI-compatible chat completion (one answer, not streamed) (`chat.completions.create`) */
+    create(model: string, messages: unknown, options?: ChatCompletionsCreateOptions): Promise<ChatCompletion>;
+    create(params: ChatCompletionsCreateParams, options?: CallOptions): Promise<ChatCompletion>;
+}
+
+/** `cloud.containers`. */
+export interface ContainersResource {
+    /** Deploys a container (202: it deploys on its own; containers.get follows it) (`containers.create`) */
+    create(name: string, projectName: string, ecrImageUri: string, options?: ContainersCreateOptions): Promise<Container>;
+    create(params: ContainersCreateParams, options?: CallOptions): Promise<Container>;
+    /** Deletes a container (`containers.delete`) */
+    delete(id: string, options?: CallOptions): Promise<void>;
+    delete(params: ContainersDeleteParams, options?: CallOptions): Promise<void>;
+    /** A container's deployments, newest first (milady only) (`containers.deployments`) */
+    deployments(id: string, options?: CallOptions): Promise<ContainerDeployment[]>;
+    deployments(params: ContainersDeploymentsParams, options?: CallOptions): Promise<ContainerDeployment[]>;
+    /** One container (milady only) (`containers.get`) */
+    get(id: string, options?: CallOptions): Promise<Container>;
+    get(params: ContainersGetParams, options?: CallOptions): Promise<Container>;
+    /** The organisation's containers (`containers.list`) */
+    list(options?: CallOptions): Promise<Container[]>;
+    /** A container's recent log lines (milady only) (`containers.logs`) */
+    logs(id: string, options?: ContainersLogsOptions): Promise<ContainerLogs>;
+    logs(params: ContainersLogsParams, options?: CallOptions): Promise<ContainerLogs>;
+    /** A container's resource use (milady only) (`containers.metrics`) */
+    metrics(id: string, options?: CallOptions): Promise<ContainerMetrics>;
+    metrics(params: ContainersMetricsParams, options?: CallOptions): Promise<ContainerMetrics>;
+    /** How many containers the organisation may run (milady only) (`containers.quota`) */
+    quota(options?: CallOptions): Promise<ContainerQuota>;
+    /** Changes a container's settings (`containers.update`) */
+    update(id: string, options?: ContainersUpdateOptions): Promise<Container>;
+    update(params: ContainersUpdateParams, options?: CallOptions): Promise<Container>;
+}
+
+/** `cloud.discovery`. */
+export interface DiscoveryResource {
+    /** Public services (agents, MCP servers, A2A endpoints, apps) to discover (`discovery.search`) */
+    search(options?: DiscoverySearchOptions): Promise<DiscoveryResults>;
+}
+
+/** `cloud.embeddings`. */
+export interface EmbeddingsResource {
+    /** OpenAI-compatible embeddings of a text or a list of texts (`embeddings.create`) */
+    create(model: string, input: unknown, options?: EmbeddingsCreateOptions): Promise<EmbeddingList>;
+    create(params: EmbeddingsCreateParams, options?: CallOptions): Promise<EmbeddingList>;
+}
+
+/** `cloud.images`. */
+export interface ImagesResource {
+    /** Generates images from a prompt (URLs, or base64 when the upload failed) (`images.generate`) */
+    generate(prompt: string, options?: ImagesGenerateOptions): Promise<ImageGeneration>;
+    generate(params: ImagesGenerateParams, options?: CallOptions): Promise<ImageGeneration>;
+}
+
 /** `cloud.jobs`. */
 export interface JobsResource {
     /** One job's state (pending, in_progress, completed, failed) and result (`jobs.get`) */
     get(jobId: string, options?: CallOptions): Promise<Job>;
     get(params: JobsGetParams, options?: CallOptions): Promise<Job>;
+}
+
+/** `cloud.knowledge`. */
+export interface KnowledgeResource {
+    /** Adds a text document to the knowledge base (`knowledge.add`) */
+    add(content: string, contentType: string, filename: string, options?: KnowledgeAddOptions): Promise<KnowledgeAdded>;
+    add(params: KnowledgeAddParams, options?: CallOptions): Promise<KnowledgeAdded>;
+    /** Deletes a knowledge document (`knowledge.delete`) */
+    delete(id: string, options?: KnowledgeDeleteOptions): Promise<Done>;
+    delete(params: KnowledgeDeleteParams, options?: CallOptions): Promise<Done>;
+    /** The knowledge documents (`knowledge.list`) */
+    list(options?: KnowledgeListOptions): Promise<KnowledgeList>;
+    /** Searches the knowledge base (`knowledge.query`) */
+    query(query: string, options?: KnowledgeQueryOptions): Promise<KnowledgeResults>;
+    query(params: KnowledgeQueryParams, options?: CallOptions): Promise<KnowledgeResults>;
 }
 
 /** `cloud.login_session`. */
@@ -1266,16 +2934,60 @@ export interface LoginSessionResource {
     poll(params: LoginSessionPollParams, options?: CallOptions): Promise<LoginPoll>;
 }
 
+/** `cloud.messages`. */
+export interface MessagesResource {
+    /** An Anthropic-compatible message, with tool use (one answer, not streamed) (`messages.create`) */
+    create(model: string, maxTokens: number, messages: unknown, options?: MessagesCreateOptions): Promise<AnthropicMessage>;
+    create(params: MessagesCreateParams, options?: CallOptions): Promise<AnthropicMessage>;
+}
+
+/** `cloud.models`. */
+export interface ModelsResource {
+    /** One model's details (`models.get`) */
+    get(model: string, options?: CallOptions): Promise<Model>;
+    get(params: ModelsGetParams, options?: CallOptions): Promise<Model>;
+    /** The models inference can use (`models.list`) */
+    list(options?: CallOptions): Promise<ModelList>;
+}
+
+/** `cloud.responses`. */
+export interface ResponsesResource {
+    /** An OpenAI Responses API call (one answer, not streamed) (`responses.create`) */
+    create(model: string, input: unknown, options?: ResponsesCreateOptions): Promise<ModelResponse>;
+    create(params: ResponsesCreateParams, options?: CallOptions): Promise<ModelResponse>;
+}
+
 /** `cloud.user`. */
 export interface UserResource {
     /** Updates the user's profile (only the fields given) (`user.update`) */
     update(options?: UserUpdateOptions): Promise<User>;
 }
 
+/** `cloud.video`. */
+export interface VideoResource {
+    /** Generates a video from a prompt (synchronous; answers the video's URL) (`video.generate`) */
+    generate(prompt: string, options?: VideoGenerateOptions): Promise<VideoGeneration>;
+    generate(params: VideoGenerateParams, options?: CallOptions): Promise<VideoGeneration>;
+}
+
+/** `cloud.voices`. */
+export interface VoicesResource {
+    /** Deletes a cloned voice (`voices.delete`) */
+    delete(id: string, options?: CallOptions): Promise<Done>;
+    delete(params: VoicesDeleteParams, options?: CallOptions): Promise<Done>;
+    /** One cloned voice (`voices.get`) */
+    get(id: string, options?: CallOptions): Promise<VoiceAnswer>;
+    get(params: VoicesGetParams, options?: CallOptions): Promise<VoiceAnswer>;
+    /** The organisation's cloned voices (`voices.list`) */
+    list(options?: VoicesListOptions): Promise<VoiceList>;
+}
+
 /** What every Cloud gets from the catalogue: top-level operations and resources. */
 export interface CloudOperations {
     /** The organisation's credit balance, with the low and critical thresholds (`credits`) */
     credits(options?: CreditsOptions): Promise<Credits>;
+    /** Whether the cloud is up (eliza adds its environment and schema markers) (`health`) */
+    health(options?: CallOptions): Promise<Health>;
     /** The key's user and organisation (also cached for status) (`identity`) */
     identity(options?: CallOptions): Promise<Identity>;
     /** Disconnects (final backup), then forgets the API key in memory and in the config (`logout`) */
@@ -1287,12 +2999,29 @@ export interface CloudOperations {
     send(params: SendParams, options?: CallOptions): Promise<Reply>;
     /** Whether a key is configured and the cloud accepts it, and who it belongs to (`status`) */
     status(options?: CallOptions): Promise<Status>;
+    readonly a2a: A2aResource;
     readonly agent: AgentResource;
     readonly agents: AgentsResource;
+    readonly apiKeys: ApiKeysResource;
+    readonly apps: AppsResource;
+    readonly appsDomains: AppsDomainsResource;
+    readonly appsMonetization: AppsMonetizationResource;
     readonly backups: BackupsResource;
+    readonly billing: BillingResource;
+    readonly chatCompletions: ChatCompletionsResource;
+    readonly containers: ContainersResource;
+    readonly discovery: DiscoveryResource;
+    readonly embeddings: EmbeddingsResource;
+    readonly images: ImagesResource;
     readonly jobs: JobsResource;
+    readonly knowledge: KnowledgeResource;
     readonly loginSession: LoginSessionResource;
+    readonly messages: MessagesResource;
+    readonly models: ModelsResource;
+    readonly responses: ResponsesResource;
     readonly user: UserResource;
+    readonly video: VideoResource;
+    readonly voices: VoicesResource;
 }
 
 // ---- end of the generated section ----

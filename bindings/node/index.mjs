@@ -60,5 +60,6 @@ export const {
     PriceConfirmationError,
     QuotaError,
     ImageRefusedError,
+    SessionRequiredError,
 } = cjs;
 export default cjs;

@@ -215,6 +215,12 @@ class ImageRefusedError(ElizaCloudError):
     status = _core.EC_ERR_IMAGE_REFUSED
 
 
+class SessionRequiredError(ElizaCloudError):
+    """The route needs a browser session (dashboard login), not an API key."""
+
+    status = _core.EC_ERR_SESSION_REQUIRED
+
+
 CLASSES: tuple[type[ElizaCloudError], ...] = (
     InvalidArgumentError,
     NoMemoryError,
@@ -250,6 +256,7 @@ CLASSES: tuple[type[ElizaCloudError], ...] = (
     PriceConfirmationError,
     QuotaError,
     ImageRefusedError,
+    SessionRequiredError,
 )
 
 __all__ = [
@@ -287,4 +294,5 @@ __all__ = [
     "PriceConfirmationError",
     "QuotaError",
     "ImageRefusedError",
+    "SessionRequiredError",
 ]

@@ -242,8 +242,8 @@ TEST(Registry, TheCatalogueListsEveryStatusCode) {
         EXPECT_STREQ(s["name"].GetString(), status_name(static_cast<Status>(s["code"].GetInt())));
     }
     EXPECT_EQ(codes.size(), statuses.Size());
-    EXPECT_EQ(codes.size(), 35u);
-    EXPECT_EQ(*codes.begin(), EC_ERR_IMAGE_REFUSED);
+    EXPECT_EQ(codes.size(), 36u);
+    EXPECT_EQ(*codes.begin(), EC_ERR_SESSION_REQUIRED);
     EXPECT_EQ(*codes.rbegin(), EC_OK);
     EXPECT_STREQ(status_name(static_cast<Status>(-999)), "EC_ERR_UNKNOWN");
 }

@@ -103,18 +103,18 @@ TEST_P(Request, ACataloguedRouteAnswersWithTheResponseRecord) {
 TEST_P(Request, EveryOtherCataloguedRouteGetsTheEmulatorsGenericAnswer) {
     std::string out;
     // A route the emulator does not implement (one of the catalogue's ~400) still answers.
-    ASSERT_EQ(sync("GET", "/api/v1/apps/{id}/analytics", R"({"pathParams":{"id":"app one"}})", out),
+    ASSERT_EQ(sync("GET", "/api/v1/advertising/campaigns/{id}/analytics", R"({"pathParams":{"id":"app one"}})", out),
               EC_OK)
         << out;
     EXPECT_TRUE(has(out, R"("emulated":true)")) << out;
     // The value went out percent-encoded as one segment (the emulator decodes it).
     EXPECT_TRUE(has(out, R"("pathParams":["app one"])")) << out;
-    EXPECT_TRUE(has(out, R"("path":"/api/v1/apps/{id}/analytics")")) << out;
+    EXPECT_TRUE(has(out, R"("path":"/api/v1/advertising/campaigns/{id}/analytics")")) << out;
 }
 
 TEST_P(Request, QueryAndJsonBodyAreSent) {
     std::string out;
-    ASSERT_EQ(sync("POST", "/api/v1/apps/{id}/domains",
+    ASSERT_EQ(sync("POST", "/api/v1/advertising/campaigns/{id}/creatives",
                    R"({"pathParams":{"id":"a1"},"query":{"dry":true,"tag":["x","y z"]},)"
                    R"("json":{"domain":"example.com"}})",
                    out),
@@ -203,15 +203,15 @@ TEST_P(Request, TheMaxRetriesOptionBoundsRetriesOfTypedCallsToo) {
 }
 
 TEST_P(Request, APlainPostIsNeverRetriedUnlessMarkedIdempotent) {
-    const char *rule = R"({"method":"POST","path":"/api/v1/apps/*/domains","times":1,)"
+    const char *rule = R"({"method":"POST","path":"/api/v1/advertising/campaigns/*/creatives","times":1,)"
                        R"("action":"status","status":503,"headers":{"Retry-After":"0"}})";
     fault(rule);
     std::string out;
-    EXPECT_EQ(sync("POST", "/api/v1/apps/{id}/domains", R"({"pathParams":{"id":"a"}})", out),
+    EXPECT_EQ(sync("POST", "/api/v1/advertising/campaigns/{id}/creatives", R"({"pathParams":{"id":"a"}})", out),
               EC_ERR_SERVER);
-    EXPECT_EQ(count("POST /api/v1/apps/{id}/domains"), 1);
+    EXPECT_EQ(count("POST /api/v1/advertising/campaigns/{id}/creatives"), 1);
     fault(rule);
-    ASSERT_EQ(sync("POST", "/api/v1/apps/{id}/domains",
+    ASSERT_EQ(sync("POST", "/api/v1/advertising/campaigns/{id}/creatives",
                    R"({"pathParams":{"id":"a"},"idempotent":true})", out),
               EC_OK)
         << out;
@@ -315,6 +315,26 @@ TEST_P(Request, RoutesListsTheGenerationsCatalogue) {
         ec_cloud_call_sync(cloud_.get(), "routes", R"({"generation":"milady"})", 30'000, &other.p),
         EC_OK);
     EXPECT_TRUE(has(other.str(), R"("path":"/api/v1/milady/agents")"));
+}
+
+TEST_P(Request, PublicRowsNeedNoKey) {
+    ec_cloud_options o;
+    ASSERT_EQ(ec_cloud_options_init(&o, sizeof o), EC_OK);
+    o.no_config_file = 1;
+    o.base_url = emu_.url;
+    o.insecure_local = 1;
+    ec_cloud *raw = nullptr;
+    ASSERT_EQ(ec_cloud_create(&o, &raw), EC_OK) << ec_last_error_message();
+    CloudPtr keyless(raw);
+    Owned health, models, agents;
+    EXPECT_EQ(ec_cloud_call_sync(keyless.get(), "health", nullptr, 30'000, &health.p), EC_OK)
+        << ec_last_error_message();
+    EXPECT_TRUE(has(health.str(), R"("status")")) << health.str();
+    EXPECT_EQ(ec_cloud_call_sync(keyless.get(), "models.list", nullptr, 30'000, &models.p), EC_OK)
+        << ec_last_error_message();
+    // A route that needs the key still says so before any request.
+    EXPECT_EQ(ec_cloud_call_sync(keyless.get(), "identity", nullptr, 30'000, &agents.p),
+              EC_ERR_NOT_CONNECTED);
 }
 
 INSTANTIATE_TEST_SUITE_P(Generations, Request, ::testing::Values("milady", "eliza"));

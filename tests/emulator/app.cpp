@@ -27,6 +27,8 @@ App::App(const Options &o) : opts(o), router(faults, sleeper, cfg.record_request
     cfg.mint_session_ids = o.mint_session_ids;
     cfg.fail_provision = o.fail_provision;
     cfg.record_requests = o.record_requests;
+    cfg.api_keys_accept_keys = o.api_keys_accept_keys;
+    cfg.has_payment_method = o.has_payment_method;
     cfg.eliza = o.generation == "eliza";
     cfg.max_agents_per_org = o.max_agents_per_org;
     cfg.warm_pool = o.warm_pool;

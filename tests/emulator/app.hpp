@@ -8,6 +8,7 @@
 
 #include "faults.hpp"
 #include "options.hpp"
+#include "records.hpp"
 #include "router.hpp"
 #include "state.hpp"
 #include "util.hpp"
@@ -21,6 +22,7 @@ struct App {
     RuntimeConfig cfg;          // live settings
     RuntimeConfig initial_cfg;  // from the command line, restored by reset
     std::unique_ptr<State> state;
+    Records records;  // the breadth areas' records (apps, containers, keys…)
     FaultEngine faults;
     Sleeper sleeper;
     Router router;
@@ -45,6 +47,15 @@ void register_bridge_routes(App &app);
 void register_credit_routes(App &app);
 void register_inference_routes(App &app);
 void register_control_routes(App &app);
+// The breadth areas (SPEC §2.8), both generations.
+void register_media_routes(App &app);
+void register_voice_routes(App &app);
+void register_knowledge_routes(App &app);
+void register_container_routes(App &app);
+void register_a2a_routes(App &app);  // A2A and discovery
+void register_key_routes(App &app);
+void register_billing_routes(App &app);
+void register_app_routes(App &app);
 // Last: the generic answer of every catalogued route the files above do not implement.
 void register_catalogue_routes(App &app);
 

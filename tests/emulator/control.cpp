@@ -153,6 +153,7 @@ void register_control_routes(App &app) {
         app.faults.clear();
         app.cfg.copy_from(app.initial_cfg);
         app.state->reset();
+        app.records.clear();
         app.router.reset_counts();
         app.sleeper.interrupt_all();
         app.state_dirty = true;
@@ -185,7 +186,9 @@ void register_control_routes(App &app) {
         } bools[] = {{"autoApprove", &cfg.auto_approve},
                      {"mintSessionIds", &cfg.mint_session_ids},
                      {"failProvision", &cfg.fail_provision},
-                     {"recordRequests", &cfg.record_requests}};
+                     {"recordRequests", &cfg.record_requests},
+                     {"apiKeysAcceptKeys", &cfg.api_keys_accept_keys},
+                     {"hasPaymentMethod", &cfg.has_payment_method}};
         if (cfg.eliza) {
             Reply bad;
             if (!apply_eliza_knobs(cfg, doc, bad, true)) return bad;

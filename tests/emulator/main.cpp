@@ -101,6 +101,14 @@ int main(int argc, char **argv) {
     emu::register_bridge_routes(app);
     emu::register_credit_routes(app);
     emu::register_inference_routes(app);
+    emu::register_media_routes(app);
+    emu::register_voice_routes(app);
+    emu::register_knowledge_routes(app);
+    emu::register_container_routes(app);
+    emu::register_a2a_routes(app);
+    emu::register_key_routes(app);
+    emu::register_billing_routes(app);
+    emu::register_app_routes(app);
     emu::register_control_routes(app);
     emu::register_catalogue_routes(app);
 

@@ -40,6 +40,8 @@ constexpr const char *kUsage =
     "  --api-key KEY               pre-register this API key (eliza_ + 64 hex)\n"
     "  --threads N                 worker threads (default 256)\n"
     "  --record-requests           keep a log of the last 1000 requests\n"
+    "  --api-keys-accept-keys      let API keys use the (session-only) /api/v1/api-keys routes\n"
+    "  --payment-method            organisations have a saved payment method (auto top-up)\n"
     "  --verbose                   access log on stderr\n"
     "  --help, --version\n"
     "Control API and behaviour: docs/emulator.md\n";
@@ -183,6 +185,10 @@ std::optional<Options> parse_options(int argc, char **argv, int &exit_code) {
             o.threads = static_cast<int>(n);
         } else if (a == "--record-requests") {
             o.record_requests = true;
+        } else if (a == "--api-keys-accept-keys") {
+            o.api_keys_accept_keys = true;
+        } else if (a == "--payment-method") {
+            o.has_payment_method = true;
         } else if (a == "--verbose") {
             o.verbose = true;
         } else {

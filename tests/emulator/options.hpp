@@ -36,6 +36,8 @@ struct Options {
     std::string allowed_image_prefixes = "ghcr.io/elizaos/";  // comma-separated
     int threads = 256;
     bool record_requests = false;
+    bool api_keys_accept_keys = false;
+    bool has_payment_method = false;
     bool verbose = false;
     bool exit_with_parent = false;
 };

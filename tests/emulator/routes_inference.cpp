@@ -1,4 +1,5 @@
-// Inference stubs (C§5): OpenAI chat completions and embeddings, Anthropic messages, models.
+// Inference stubs (C§5): OpenAI chat completions, responses and embeddings, Anthropic messages,
+// models.
 // Output is deterministic: the reply is "echo: <last user text>", embeddings are a function of
 // the input text.
 #include <cmath>
@@ -396,6 +397,70 @@ void register_inference_routes(App &app) {
             .begin_obj("usage")
             .f("prompt_tokens", tokens)
             .f("total_tokens", tokens)
+            .end()
+            .end();
+        return json_reply(200, o.str());
+    });
+
+    // The Responses API (C§5.5), non-streaming: one message output item, "echo: <input>".
+    r.add("POST", "/api/v1/responses", [&st](Ctx &c) {
+        rapidjson::Document doc;
+        std::optional<Principal> who;
+        if (auto err = openai_preamble(c, st, doc, who)) return *err;
+        auto model = get_string(doc, "model");
+        const auto *input = member(doc, "input");
+        if (!model || model->empty() || !input || input->IsNull()) {
+            return openai_error(400, "Missing required fields: model and input",
+                                "invalid_request_error", "missing_required_parameter");
+        }
+        if (balance_of(st, *who) <= 0) {
+            return openai_error(402, "Insufficient credits. Required: $0.0010",
+                                "insufficient_quota", "insufficient_credits");
+        }
+        std::string text;
+        if (input->IsString()) {
+            text = input->GetString();
+        } else if (input->IsArray() && !input->Empty()) {
+            // The last item's content: a string, or parts with "text".
+            const auto &last = (*input)[input->Size() - 1];
+            if (auto s = get_string(last, "content")) {
+                text = *s;
+            } else if (const auto *parts = member(last, "content"); parts && parts->IsArray()) {
+                for (const auto &p : parts->GetArray())
+                    if (auto t = get_string(p, "text")) text += *t;
+            }
+        }
+        const std::string answer = "echo: " + text;
+        const int64_t in = token_estimate(text), out = token_estimate(answer);
+        const int64_t now = now_ms();
+        JsonOut o;
+        o.begin_obj()
+            .f("id", "resp_" + std::to_string(now))
+            .f("object", "response")
+            .f("created_at", now / 1000)
+            .f("status", "completed")
+            .f("model", *model)
+            .begin_arr("output")
+            .begin_obj()
+            .f("type", "message")
+            .f("id", "msg_" + std::to_string(now))
+            .f("role", "assistant")
+            .f("status", "completed")
+            .begin_arr("content")
+            .begin_obj()
+            .f("type", "output_text")
+            .f("text", answer)
+            .begin_arr("annotations")
+            .end()
+            .end()
+            .end()
+            .end()
+            .end()
+            .f("output_text", answer)
+            .begin_obj("usage")
+            .f("input_tokens", in)
+            .f("output_tokens", out)
+            .f("total_tokens", in + out)
             .end()
             .end();
         return json_reply(200, o.str());

@@ -108,6 +108,8 @@ void RuntimeConfig::copy_from(const RuntimeConfig &o) {
     mint_session_ids = o.mint_session_ids.load();
     fail_provision = o.fail_provision.load();
     record_requests = o.record_requests.load();
+    api_keys_accept_keys = o.api_keys_accept_keys.load();
+    has_payment_method = o.has_payment_method.load();
     max_agents_per_org = o.max_agents_per_org.load();
     warm_pool = o.warm_pool.load();
     reuse_live_agents = o.reuse_live_agents.load();
@@ -127,7 +129,9 @@ void RuntimeConfig::write_json(JsonOut &out) const {
         .f("streamChunkChars", stream_chunk_chars.load())
         .f("streamChunkDelayMs", stream_chunk_delay_ms.load())
         .f("failProvision", fail_provision.load())
-        .f("recordRequests", record_requests.load());
+        .f("recordRequests", record_requests.load())
+        .f("apiKeysAcceptKeys", api_keys_accept_keys.load())
+        .f("hasPaymentMethod", has_payment_method.load());
     if (eliza) {
         out.f("defaultExecutionTier", default_execution_tier())
             .f("reuseLiveAgents", reuse_live_agents.load())

@@ -37,6 +37,10 @@ struct RuntimeConfig {
     std::atomic<bool> mint_session_ids{false};  // today's cloud: ids are the server's
     std::atomic<bool> fail_provision{false};
     std::atomic<bool> record_requests{false};
+    // The breadth areas (docs/emulator.md §8): API keys allowed on the session-only api-keys
+    // routes; every organisation has a saved payment method (auto top-up can be enabled).
+    std::atomic<bool> api_keys_accept_keys{false};
+    std::atomic<bool> has_payment_method{false};
 
     // The eliza generation's knobs (docs/emulator.md §6); only listed and settable there.
     bool eliza = false;                          // fixed at start-up, not copied

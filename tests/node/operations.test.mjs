@@ -15,7 +15,7 @@ after(async () => {
     await emu?.stop();
 });
 
-const camel = (name) => name.replace(/_([a-z0-9])/g, (_, c) => c.toUpperCase());
+const camel = (name) => name.replace(/[_.-]([a-z0-9])/g, (_, c) => c.toUpperCase());
 
 test('every plain operation of the catalogue is a method; custom ones are not generated', async () => {
     const catalogue = ec.catalogue();

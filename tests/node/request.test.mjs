@@ -46,7 +46,7 @@ for (const generation of ['milady', 'eliza']) {
             assert.equal(r.attempts, 1);
             assert.equal(r.route.path, '/api/v1/models');
             assert.equal(typeof r.json(), 'object');
-            const posted = await cloud.request('POST', '/api/v1/apps/{id}/domains', {
+            const posted = await cloud.request('POST', '/api/v1/advertising/campaigns/{id}/creatives', {
                 pathParams: { id: 'my app' },
                 query: { tag: ['a', 'b'] },
                 json: { domain: 'x.io' },
@@ -76,9 +76,9 @@ for (const generation of ['milady', 'eliza']) {
             await emu.addFault({ method: 'GET', path: '/api/v1/models', times: 2, action: 'status',
                 status: 503, headers: { 'retry-after-ms': '10' } });
             assert.equal((await cloud.request('GET', '/api/v1/models')).attempts, 3);
-            await emu.addFault({ method: 'POST', path: '/api/v1/apps/*/domains', times: 1,
+            await emu.addFault({ method: 'POST', path: '/api/v1/advertising/campaigns/*/creatives', times: 1,
                 action: 'status', status: 502, headers: { 'Retry-After': '0' } });
-            await assert.rejects(cloud.request('POST', '/api/v1/apps/{id}/domains',
+            await assert.rejects(cloud.request('POST', '/api/v1/advertising/campaigns/{id}/creatives',
                 { pathParams: { id: 'a' } }), ec.ServerError);
             await emu.addFault({ method: 'GET', path: '/api/v1/models', times: 1, action: 'status',
                 status: 429, headers: { 'Retry-After': '61', 'X-RateLimit-Remaining': '0' } });

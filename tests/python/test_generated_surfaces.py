@@ -55,8 +55,11 @@ def test_every_plain_operation_has_a_method():
             continue
         holder = Cloud
         if op["resource"]:
-            words = op["resource"].replace("-", "_").split("_")
+            # A dotted resource (chat.completions) is one flat resource: ChatCompletionsResource,
+            # the clients' attribute chat_completions.
+            words = op["resource"].replace("-", "_").replace(".", "_").split("_")
             holder = getattr(resources, "".join(w[:1].upper() + w[1:] for w in words) + "Resource")
+            assert op["resource"].replace(".", "_") in resources.ClientOperations.__annotations__
         assert callable(getattr(holder, op["action"], None)), op["name"]
 
 
@@ -172,7 +175,7 @@ def test_one_exception_class_per_status_of_the_library():
     from elizacloud import errors
 
     statuses = json.loads(_core.operations_json())["statuses"]
-    assert len(statuses) == 35
+    assert len(statuses) == 36
     for st in statuses:
         if st["code"] == 0:
             continue

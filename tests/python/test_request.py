@@ -47,7 +47,7 @@ def test_a_catalogued_route_returns_a_response(gen_cloud):
 def test_path_params_query_and_json_body(gen_cloud):
     r = gen_cloud.request(
         "POST",
-        "/api/v1/apps/{id}/domains",
+        "/api/v1/advertising/campaigns/{id}/creatives",
         path_params={"id": "my app"},
         query={"dry": True, "tag": ["a", "b c"]},
         json={"domain": "example.com"},
@@ -82,13 +82,13 @@ def test_retries_count_attempts_and_respect_idempotency(gen_cloud, gen_emulator)
     assert gen_cloud.request("GET", "/api/v1/models").attempts == 3
     assert seen(gen_emulator, "GET /api/v1/models") == 3
 
-    rule = dict(method="POST", path="/api/v1/apps/*/domains", times=1, action="status",
+    rule = dict(method="POST", path="/api/v1/advertising/campaigns/*/creatives", times=1, action="status",
                 status=502, headers={"Retry-After": "0"})
     gen_emulator.add_fault(**rule)
     with pytest.raises(ServerError):
-        gen_cloud.request("POST", "/api/v1/apps/{id}/domains", path_params={"id": "a"})
+        gen_cloud.request("POST", "/api/v1/advertising/campaigns/{id}/creatives", path_params={"id": "a"})
     gen_emulator.add_fault(**rule)
-    r = gen_cloud.request("POST", "/api/v1/apps/{id}/domains", path_params={"id": "a"},
+    r = gen_cloud.request("POST", "/api/v1/advertising/campaigns/{id}/creatives", path_params={"id": "a"},
                           idempotent=True)
     assert r.attempts == 2
 
@@ -160,7 +160,7 @@ def test_cli_api_command(gen_emulator, tmp_path):
         return proc
 
     assert "data" in json.loads(run("api", "GET", "/api/v1/models").stdout)
-    out = run("api", "post", "/api/v1/apps/{id}/domains", "--param", "id=a b", "--data",
+    out = run("api", "post", "/api/v1/advertising/campaigns/{id}/creatives", "--param", "id=a b", "--data",
               '{"domain":"x.io"}', "--query", "t=1", "--query", "t=2", "-i").stdout
     assert out.startswith("HTTP 201") and '"a b"' in out and '"x.io"' in out
     record = json.loads(run("api", "GET", "/api/v1/models", "--json").stdout)

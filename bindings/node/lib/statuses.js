@@ -39,4 +39,5 @@ module.exports = [
     ["PRICE_CONFIRMATION", -32, "PriceConfirmationError", "HTTP 428 (eliza generation): starting dedicated compute needs the price confirmed. ``pricing`` holds the quote; show it, then call again with ``confirm_price=pricing[\"acceptanceValue\"]`` (or the ``confirm_price`` option)."],
     ["QUOTA", -33, "QuotaError", "The organisation's agent quota is reached (a 429 that is not a rate limit); ``details`` holds ``currentAgents`` and ``maxAgents``."],
     ["IMAGE_REFUSED", -34, "ImageRefusedError", "The cloud refused the agent's Docker image."],
+    ["SESSION_REQUIRED", -35, "SessionRequiredError", "The route needs a browser session (dashboard login), not an API key."],
 ];

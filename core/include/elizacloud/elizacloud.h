@@ -92,7 +92,9 @@ extern "C" {
     XX(ERR_PRICE_CONFIRMATION, PriceConfirmation, -32, \
        "cloud 428: starting dedicated compute needs the quoted price confirmed (confirm_price)") \
     XX(ERR_QUOTA, Quota, -33, "the organisation's agent quota is reached (not a rate limit)") \
-    XX(ERR_IMAGE_REFUSED, ImageRefused, -34, "the cloud refused the agent's Docker image")
+    XX(ERR_IMAGE_REFUSED, ImageRefused, -34, "the cloud refused the agent's Docker image") \
+    XX(ERR_SESSION_REQUIRED, SessionRequired, -35, \
+       "the route needs a browser session (dashboard login), not an API key")
 /* clang-format on */
 
 typedef int32_t ec_status;

@@ -81,6 +81,8 @@ void check_value(const ParamSpec &p, const json::Value &v) {
                             std::string(it->name.GetString(), it->name.GetStringLength()) +
                             " is not)");
             return;
+        case ParamType::Json:
+            return;
     }
 }
 
@@ -108,6 +110,13 @@ void check_params(const OperationSpec &op, std::string_view params_json, json::D
         }
         if (!it->value.IsNull()) check_value(*p, it->value);
     }
+    // A row without a stream of its own answers one JSON document: "stream": true in a forwarded
+    // body would make the cloud answer SSE instead (the streaming calls are separate operations).
+    if (const json::Value *stream = json::member(doc, "stream");
+        op.body == Body::Passthrough && op.streaming == Streaming::None &&
+        !find_param(op, "stream") && stream && stream->IsBool() && stream->GetBool())
+        invalid("stream: true is not supported by \"" + std::string(op.name) +
+                "\" (it answers one JSON document); use the streaming call instead");
     for (const ParamSpec &p : op.params) {
         if (!p.required) continue;
         const json::Value *v = json::member(doc, p.name);

@@ -3,6 +3,7 @@
 #include <array>
 #include <utility>
 
+#include "api/answers.hpp"
 #include "api/call_params.hpp"
 #include "api/cloud_errors.hpp"
 #include "api/registry.hpp"
@@ -84,19 +85,22 @@ void CloudClient::cancel(OperationId id) {
     ops_.cancel(id);
 }
 
-HttpRequest CloudClient::make_request(std::string_view method, std::string path,
-                                      int timeout_ms) const {
+HttpRequest CloudClient::make_request(std::string_view method, std::string path, int timeout_ms,
+                                      bool key_optional) const {
     HttpRequest request;
     request.method = std::string(method);
     request.url = base_.site_url + path;
-    request.headers = {{"X-API-Key", current_key()}, {"Accept", "application/json"}};
+    const std::string key = key_optional ? key_() : current_key();
+    if (!key.empty()) request.headers.emplace_back("X-API-Key", key);
+    request.headers.emplace_back("Accept", "application/json");
     request.total_timeout_ms = timeout_ms;
     return request;
 }
 
 HttpRequest CloudClient::make_json_request(std::string_view method, std::string path,
-                                           std::string body, int timeout_ms) const {
-    HttpRequest request = make_request(method, std::move(path), timeout_ms);
+                                           std::string body, int timeout_ms,
+                                           bool key_optional) const {
+    HttpRequest request = make_request(method, std::move(path), timeout_ms, key_optional);
     request.headers.emplace_back("Content-Type", "application/json");
     request.body = std::move(body);
     return request;
@@ -202,10 +206,16 @@ HttpRequest CloudClient::request_for(const api::OperationSpec &op,
             throw Error(Status::InvalidArgument, "agent id must be a UUID (8-4-4-4-12 hex digits)");
         path.replace(hole, 9, encode_path_segment(*id));
     }
+    // A public route (Scope::None) goes without a key when there is none.
+    const bool key_optional = op.scope == api::Scope::None;
     HttpRequest request =
         op.body == api::Body::None
-            ? make_request(op.http_method, path + query, timeout_of(op))
-            : make_json_request(op.http_method, path + query, body_for(op, params), timeout_of(op));
+            ? make_request(op.http_method, path + query, timeout_of(op), key_optional)
+            : make_json_request(op.http_method, path + query,
+                                op.answer == api::Answer::JsonRpc
+                                    ? api::jsonrpc_request(op, body_for(op, params))
+                                    : body_for(op, params),
+                                timeout_of(op), key_optional);
     for (auto &header : headers) request.headers.push_back(std::move(header));
     return request;
 }
@@ -336,6 +346,17 @@ OperationId CloudClient::call_checked(const api::OperationSpec &op, const json::
         const std::string agent_id = api::string_param(op, params, "agentId").value_or("");
         return follow_job_call(op, agent_id, std::move(request), std::move(done),
                                std::move(progress));
+    }
+    if (op.answer != api::Answer::Data) {
+        // A bare body or a JSON-RPC answer (api/answers.hpp) instead of the {success, data} one.
+        return ops_.start(std::move(done), [request = std::move(request), row = &op](Operation &o) {
+            Operation *op_ptr = &o;
+            o.request(request, [op_ptr, row](HttpResponse &&response) {
+                api::Answered answer = api::read_answer(*row, response);
+                if (!answer.error.ok()) return op_ptr->fail(std::move(answer.error));
+                op_ptr->succeed(std::move(answer.json));
+            });
+        });
     }
     const DataKind kind = op.shape == api::ResultShape::Array      ? DataKind::Array
                           : op.shape == api::ResultShape::Optional ? DataKind::Optional

@@ -185,7 +185,9 @@ public:
 
 private:
     // path: from the origin ("/api/v1/user").
-    HttpRequest make_request(std::string_view method, std::string path, int timeout_ms) const;
+    // key_optional: a public route, sent without X-API-Key when there is no key.
+    HttpRequest make_request(std::string_view method, std::string path, int timeout_ms,
+                             bool key_optional = false) const;
     // A row's request: path template filled (each value one encoded segment), query, JSON body.
     HttpRequest request_for(const api::OperationSpec &op, const json::Value &params) const;
     // The same for a row with one string parameter (an agent or job id).
@@ -196,7 +198,7 @@ private:
     // and local ones (Passthrough).
     static std::string body_for(const api::OperationSpec &op, const json::Value &params);
     HttpRequest make_json_request(std::string_view method, std::string path, std::string body,
-                                  int timeout_ms) const;
+                                  int timeout_ms, bool key_optional = false) const;
     struct JobFollower;  // job_poller.cpp: the steps of following a provisioning job
     friend struct JobFollower;
     enum class DataKind { Object, Array, Optional };  // what a missing "data" means

@@ -80,7 +80,8 @@ Extracted extract(const json::Value &body, ErrorFamily family) {
 // Codes that name a situation more precisely than their HTTP status: the code, when present, is
 // the better witness. /messages reports insufficient credits as 429 and embeddings spells it
 // differently (C§8 item 8); the eliza generation (E§7.4) has a 429 that is a quota, not a rate
-// limit, a 403 that is the image policy, and the 428 price consent.
+// limit, a 403 that is the image policy, and the 428 price consent; the edge's 401 for an API
+// key on a session-only route.
 void apply_code_status(ErrorInfo &info) {
     static constexpr std::pair<std::string_view, Status> kCodes[] = {
         {"insufficient_credits", Status::InsufficientCredits},
@@ -90,9 +91,16 @@ void apply_code_status(ErrorInfo &info) {
         {"agent_image_not_allowed", Status::ImageRefused},
         {"agent_image_not_digest_pinned", Status::ImageRefused},
         {"DEDICATED_PRICE_CONFIRMATION_REQUIRED", Status::PriceConfirmation},
+        {"session_auth_required", Status::SessionRequired},
     };
     for (const auto &[code, status] : kCodes)
         if (info.cloud_code == code) info.status = status;
+    // The cloud's edge refuses API keys on some subtrees (api-keys, C§6): say what would work.
+    if (info.status == Status::SessionRequired && !info.message.starts_with("this route needs"))
+        info.message =
+            "this route needs a browser session (log in on the dashboard), not an API "
+            "key (the cloud said: " +
+            info.message + ")";
 }
 
 // The typed extras of an error body: retryable, the price quote of a 428, the details object.

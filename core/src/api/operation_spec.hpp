@@ -42,7 +42,8 @@ namespace api {
 enum class Generation { Unknown, Milady, Eliza };
 std::string_view generation_name(Generation g);  // "milady", "eliza", "" (Unknown)
 
-enum class ParamType { String, Uuid, Boolean, Integer, Number, Object, StringMap, Enum };
+// Json: any JSON value, passed as it is (OpenAI's messages, an embedding's string-or-array input).
+enum class ParamType { String, Uuid, Boolean, Integer, Number, Object, StringMap, Enum, Json };
 // Where a parameter goes: into the path template, the query string, the JSON body, a request
 // header (ParamSpec::header), or to the session handler only (an optional agent id that
 // defaults to the connected agent).
@@ -70,6 +71,12 @@ enum class Scope { None, Account, Connected };
 enum class Body { None, Params, Passthrough };
 enum class ErrorFamily { Cloud, Bridge, Local };
 enum class Streaming { None, AgentSse };
+// Where a successful answer's result is: the "data" of the cloud's {success, data} envelope; the
+// whole JSON body (bare answers: the OpenAI- and Anthropic-compatible routes, and the routes that
+// put their sections at the top level, {success, app, apiKey}); or a JSON-RPC 2.0 call, whose body
+// the executor builds as {jsonrpc, id, method: rpc_method, params: the body parameters} and whose
+// "result" is the result (A2A).
+enum class Answer { Data, Whole, JsonRpc };
 // What a successful envelope's "data" must be: a record, a list, or possibly nothing ({}).
 enum class ResultShape { Object, Array, Optional };
 // What a followed job's call returns once the job completed: the agent record (provision,
@@ -104,6 +111,8 @@ struct OperationSpec {
     // A job-following call whose immediate 200 is not the agent record (resume): fetch it.
     bool fetch_agent_after = false;
     Timing timing = Timing::Crud;
+    Answer answer = Answer::Data;
+    std::string_view rpc_method = {};  // Answer::JsonRpc: the JSON-RPC method, e.g. "tasks/get"
 };
 
 // Result types, for the catalogue (typed SDK results and docs).

@@ -59,6 +59,17 @@ std::string_view errors_name(ErrorFamily e) {
     }
     return "?";
 }
+std::string_view answer_name(Answer a) {
+    switch (a) {
+        case Answer::Data:
+            return "data";
+        case Answer::Whole:
+            return "whole";
+        case Answer::JsonRpc:
+            return "jsonrpc";
+    }
+    return "?";
+}
 std::string_view in_name(ParamIn in) {
     switch (in) {
         case ParamIn::Path:
@@ -133,6 +144,8 @@ bool default_matches(const ParamSpec &p) {
         case ParamType::Object:
         case ParamType::StringMap:
             return doc.IsObject();
+        case ParamType::Json:
+            return true;
     }
     return false;
 }
@@ -205,6 +218,7 @@ json::Value operation_json(const OperationSpec &op, Allocator &alloc) {
     json::set(v, "body", text(body_name(op.body), alloc), alloc);
     json::set(v, "result", text(op.result, alloc), alloc);
     json::set(v, "errorFamily", text(errors_name(op.errors), alloc), alloc);
+    json::set(v, "answer", text(answer_name(op.answer), alloc), alloc);
     json::set(v, "idempotent", json::Value(op.idempotent), alloc);
     json::set(v, "streaming",
               text(op.streaming == Streaming::AgentSse ? "agent-sse" : "none", alloc), alloc);
@@ -265,7 +279,10 @@ const Registry &registry() {
         Registry r;
         for (auto group :
              {account_operations(), user_operations(), agents_operations(), backups_operations(),
-              jobs_operations(), session_operations(), request_operations()})
+              jobs_operations(), session_operations(), inference_operations(), media_operations(),
+              voice_operations(), knowledge_operations(), containers_operations(), a2a_operations(),
+              api_keys_operations(), billing_operations(), apps_operations(), health_operations(),
+              request_operations()})
             for (const OperationSpec &op : group) r.rows.push_back(&op);
         std::sort(r.rows.begin(), r.rows.end(),
                   [](const OperationSpec *a, const OperationSpec *b) { return a->name < b->name; });
@@ -334,6 +351,8 @@ std::string_view param_type_name(ParamType type) {
             return "string-map";
         case ParamType::Enum:
             return "enum";
+        case ParamType::Json:
+            return "json";
     }
     return "?";
 }
@@ -386,6 +405,10 @@ std::vector<std::string> check_rows(std::span<const OperationSpec *const> rows,
             defects.push_back(where + "an HTTP row needs a method and a path");
         if (op->job_end != JobEnd::Agent && !op->follows_job)
             defects.push_back(where + "a job end goes with rows that follow jobs");
+        if ((op->answer == Answer::JsonRpc) != !op->rpc_method.empty())
+            defects.push_back(where + "a JSON-RPC method goes with JSON-RPC answers only");
+        if (op->answer == Answer::JsonRpc && op->body == Body::None)
+            defects.push_back(where + "a JSON-RPC call has a body (its params)");
         if (op->kind == Kind::Http && op->errors == ErrorFamily::Bridge)
             defects.push_back(where + "the generic executor reads cloud envelopes only");
 
@@ -411,7 +434,8 @@ std::vector<std::string> check_rows(std::span<const OperationSpec *const> rows,
             if (p.in == ParamIn::Path && p.type != ParamType::String && p.type != ParamType::Uuid)
                 defects.push_back(pw + "path parameters are strings");
             if (p.in == ParamIn::Query &&
-                (p.type == ParamType::Object || p.type == ParamType::StringMap))
+                (p.type == ParamType::Object || p.type == ParamType::StringMap ||
+                 p.type == ParamType::Json))
                 defects.push_back(pw + "query parameters are scalars");
             if ((p.in == ParamIn::Header) != !p.header.empty())
                 defects.push_back(pw + "a header name goes with header parameters only");

@@ -147,7 +147,8 @@ Cloud::CancelFn Cloud::launch_now(const Request &r, uint64_t id, bool sync) {
 // ---- rows of the generic executor -------------------------------------------------------------
 
 Cloud::CancelFn Cloud::launch_http(const Request &r, uint64_t id) {
-    auto c = client();
+    // Public routes (health, the model list, discovery, the A2A card) need no key.
+    auto c = r.op->scope == api::Scope::None ? client_ : client();
     ProgressCallback progress;
     if (r.op->follows_job) {
         progress = gated([this, id](const JobProgress &p) {

@@ -38,6 +38,9 @@ RestError rest_error(Status status) {
             return {403, "The organisation's Eliza Cloud agent quota is reached"};
         case Status::ImageRefused:
             return {403, "Eliza Cloud refused the agent's Docker image"};
+        case Status::SessionRequired:
+            return {502,
+                    "Eliza Cloud accepts only a browser session on this route, not an API key"};
         case Status::InsufficientCredits:
             return {402, "Insufficient Eliza Cloud credits"};
         case Status::NotFound:

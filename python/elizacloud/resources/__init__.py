@@ -10,7 +10,38 @@ import builtins
 from typing import Any, Literal, Mapping, NotRequired, Required, TypedDict, cast
 
 from ._base import AsyncProgressCallback, AsyncResource, SyncProgressCallback, SyncResource
-from ..types import Agent, AgentAction, AgentCreated, AgentState, AgentSummary, Alive, Backup, BackupInfo, Credits, Identity, Job, LoginPoll, LoginSession, Reply, Restored, RouteCatalogue, Status, User
+from ..types import A2ATask, Agent, AgentAction, AgentCard, AgentCreated, AgentState, AgentSummary, Alive, AnthropicMessage, ApiKeyAnswer, ApiKeyCreated, ApiKeyList, AppAnalytics, AppAnswer, AppCreated, AppDomainAnswer, AppDomains, AppEarnings, AppKey, AppList, AppMonetization, AppNameCheck, AppUsers, AppWithdrawal, Backup, BackupInfo, BillingSettings, ChatCompletion, Checkout, CheckoutVerified, Container, ContainerDeployment, ContainerLogs, ContainerMetrics, ContainerQuota, Credits, CreditsSummary, DiscoveryResults, Done, EmbeddingList, Health, Identity, ImageGeneration, Job, KnowledgeAdded, KnowledgeList, KnowledgeResults, LoginPoll, LoginSession, Model, ModelList, ModelResponse, Reply, Restored, RouteCatalogue, Status, TopUp, Transactions, User, VideoGeneration, VoiceAnswer, VoiceList
+
+
+class A2aCancelTaskParams(TypedDict):
+    """Parameters of ``a2a.cancel_task`` (wire names)."""
+
+    #: the task's id
+    id: Required[str]
+
+
+class A2aCardParams(TypedDict):
+    """Parameters of ``a2a.card`` (wire names)."""
+
+
+class A2aGetTaskParams(TypedDict):
+    """Parameters of ``a2a.get_task`` (wire names)."""
+
+    #: the task's id
+    id: Required[str]
+    #: how many messages of the history to include
+    historyLength: NotRequired[int]
+
+
+class A2aSendParams(TypedDict):
+    """Parameters of ``a2a.send`` (wire names)."""
+
+    #: the A2A message: {role: "user", parts: [{kind: "text", text}], messageId}
+    message: Required[Mapping[str, Any]]
+    #: A2A send configuration
+    configuration: NotRequired[Mapping[str, Any]]
+    #: metadata for the task
+    metadata: NotRequired[Mapping[str, Any]]
 
 
 class AgentAliveParams(TypedDict):
@@ -107,6 +138,228 @@ class AgentsWakeParams(TypedDict):
     forceFreshBoot: NotRequired[bool]
 
 
+class ApiKeysCreateParams(TypedDict):
+    """Parameters of ``api_keys.create`` (wire names)."""
+
+    #: the key's name
+    name: Required[str]
+    #: what it is for
+    description: NotRequired[str]
+    #: at most 50 permission names (chat, agents, images…)
+    permissions: NotRequired[Any]
+    #: requests per minute, 1 to 100000 (1000)
+    rate_limit: NotRequired[int]
+    #: ISO time it stops working (never when absent)
+    expires_at: NotRequired[str]
+
+
+class ApiKeysDeleteParams(TypedDict):
+    """Parameters of ``api_keys.delete`` (wire names)."""
+
+    #: the record's id
+    id: Required[str]
+
+
+class ApiKeysListParams(TypedDict):
+    """Parameters of ``api_keys.list`` (wire names)."""
+
+
+class ApiKeysRegenerateParams(TypedDict):
+    """Parameters of ``api_keys.regenerate`` (wire names)."""
+
+    #: the record's id
+    id: Required[str]
+
+
+class ApiKeysUpdateParams(TypedDict):
+    """Parameters of ``api_keys.update`` (wire names)."""
+
+    #: the record's id
+    id: Required[str]
+    #: the key's name
+    name: NotRequired[str]
+    #: what it is for
+    description: NotRequired[str]
+    #: at most 50 permission names (chat, agents, images…)
+    permissions: NotRequired[Any]
+    #: requests per minute, 1 to 100000 (1000)
+    rate_limit: NotRequired[int]
+    #: ISO time it stops working (never when absent)
+    expires_at: NotRequired[str]
+    #: false disables the key
+    is_active: NotRequired[bool]
+
+
+class AppsAnalyticsParams(TypedDict):
+    """Parameters of ``apps.analytics`` (wire names)."""
+
+    #: the record's id
+    id: Required[str]
+    #: the buckets
+    period: NotRequired[Literal["hourly", "daily", "monthly"]]
+    #: ISO start
+    start_date: NotRequired[str]
+    #: ISO end
+    end_date: NotRequired[str]
+
+
+class AppsCheckNameParams(TypedDict):
+    """Parameters of ``apps.check_name`` (wire names)."""
+
+    #: the name
+    name: Required[str]
+
+
+class AppsCreateParams(TypedDict):
+    """Parameters of ``apps.create`` (wire names)."""
+
+    #: its name
+    name: Required[str]
+    #: the app's URL
+    app_url: Required[str]
+    #: what it does
+    description: NotRequired[str]
+    #: its public website
+    website_url: NotRequired[str]
+    #: who to contact
+    contact_email: NotRequired[str]
+    #: origins allowed to call it
+    allowed_origins: NotRequired[Any]
+    #: its logo
+    logo_url: NotRequired[str]
+    #: do not create a GitHub repository for it
+    skipGitHubRepo: NotRequired[bool]
+
+
+class AppsDeleteParams(TypedDict):
+    """Parameters of ``apps.delete`` (wire names)."""
+
+    #: the record's id
+    id: Required[str]
+
+
+class AppsDomainsAddParams(TypedDict):
+    """Parameters of ``apps.domains.add`` (wire names)."""
+
+    #: the record's id
+    id: Required[str]
+    #: the domain, ASCII only (e.g. app.example.com)
+    domain: Required[str]
+
+
+class AppsDomainsListParams(TypedDict):
+    """Parameters of ``apps.domains.list`` (wire names)."""
+
+    #: the record's id
+    id: Required[str]
+
+
+class AppsDomainsRemoveParams(TypedDict):
+    """Parameters of ``apps.domains.remove`` (wire names)."""
+
+    #: the record's id
+    id: Required[str]
+    #: the domain, ASCII only (e.g. app.example.com)
+    domain: Required[str]
+
+
+class AppsDomainsVerifyParams(TypedDict):
+    """Parameters of ``apps.domains.verify`` (wire names)."""
+
+    #: the record's id
+    id: Required[str]
+    #: the domain, ASCII only (e.g. app.example.com)
+    domain: Required[str]
+
+
+class AppsEarningsParams(TypedDict):
+    """Parameters of ``apps.earnings`` (wire names)."""
+
+    #: the record's id
+    id: Required[str]
+    #: the period in days
+    days: NotRequired[int]
+
+
+class AppsGetParams(TypedDict):
+    """Parameters of ``apps.get`` (wire names)."""
+
+    #: the record's id
+    id: Required[str]
+
+
+class AppsListParams(TypedDict):
+    """Parameters of ``apps.list`` (wire names)."""
+
+
+class AppsMonetizationGetParams(TypedDict):
+    """Parameters of ``apps.monetization.get`` (wire names)."""
+
+    #: the record's id
+    id: Required[str]
+
+
+class AppsMonetizationUpdateParams(TypedDict):
+    """Parameters of ``apps.monetization.update`` (wire names)."""
+
+    #: the record's id
+    id: Required[str]
+    #: earn from the app's use
+    monetizationEnabled: NotRequired[bool]
+    #: markup on inference, 0 to 1000 %
+    inferenceMarkupPercentage: NotRequired[float]
+    #: share of purchases, 0 to 100 %
+    purchaseSharePercentage: NotRequired[float]
+
+
+class AppsRegenerateApiKeyParams(TypedDict):
+    """Parameters of ``apps.regenerate_api_key`` (wire names)."""
+
+    #: the record's id
+    id: Required[str]
+
+
+class AppsUpdateParams(TypedDict):
+    """Parameters of ``apps.update`` (wire names)."""
+
+    #: the record's id
+    id: Required[str]
+    #: its name
+    name: NotRequired[str]
+    #: the app's URL
+    app_url: NotRequired[str]
+    #: what it does
+    description: NotRequired[str]
+    #: its public website
+    website_url: NotRequired[str]
+    #: who to contact
+    contact_email: NotRequired[str]
+    #: origins allowed to call it
+    allowed_origins: NotRequired[Any]
+    #: false disables it
+    is_active: NotRequired[bool]
+    #: at most 4 character ids
+    linked_character_ids: NotRequired[Any]
+
+
+class AppsUsersParams(TypedDict):
+    """Parameters of ``apps.users`` (wire names)."""
+
+    #: the record's id
+    id: Required[str]
+    #: at most this many
+    limit: NotRequired[int]
+
+
+class AppsWithdrawParams(TypedDict):
+    """Parameters of ``apps.withdraw`` (wire names)."""
+
+    #: the record's id
+    id: Required[str]
+    #: US dollars to withdraw from the available earnings
+    amount: Required[float]
+
+
 class BackupsListParams(TypedDict):
     """Parameters of ``backups.list`` (wire names)."""
 
@@ -130,11 +383,175 @@ class BackupsSnapshotParams(TypedDict):
     agentId: NotRequired[str]
 
 
+class BillingAutoTopUpParams(TypedDict):
+    """Parameters of ``billing.auto_top_up`` (wire names)."""
+
+
+class BillingCheckoutParams(TypedDict):
+    """Parameters of ``billing.checkout`` (wire names)."""
+
+    #: US dollars to buy, 1 to 1000
+    credits: Required[float]
+    #: where Stripe sends the user after paying (an allowed origin)
+    success_url: Required[str]
+    #: where Stripe sends the user after cancelling (an allowed origin)
+    cancel_url: Required[str]
+    #: an affiliate code (X-Affiliate-Code)
+    affiliateCode: NotRequired[str]
+
+
+class BillingSettingsParams(TypedDict):
+    """Parameters of ``billing.settings`` (wire names)."""
+
+
+class BillingSummaryParams(TypedDict):
+    """Parameters of ``billing.summary`` (wire names)."""
+
+
+class BillingTransactionsParams(TypedDict):
+    """Parameters of ``billing.transactions`` (wire names)."""
+
+    #: the most recent N (100)
+    limit: NotRequired[int]
+    #: only those of the last N hours (among the most recent `limit`)
+    hours: NotRequired[int]
+
+
+class BillingUpdateSettingsParams(TypedDict):
+    """Parameters of ``billing.update_settings`` (wire names)."""
+
+    #: {enabled?, amount? 1–1000, threshold? 0–1000}
+    autoTopUp: NotRequired[Mapping[str, Any]]
+    #: pay usage from earnings first
+    payAsYouGoFromEarnings: NotRequired[bool]
+
+
+class BillingVerifyParams(TypedDict):
+    """Parameters of ``billing.verify`` (wire names)."""
+
+    #: the checkout session (billing.checkout's sessionId)
+    session_id: Required[str]
+
+
+class ChatCompletionsCreateParams(TypedDict):
+    """Parameters of ``chat.completions.create`` (wire names)."""
+
+    #: the model, gateway style: provider/model (openai/gpt-5-mini)
+    model: Required[str]
+    #: the conversation: [{role: system|user|assistant, content}]
+    messages: Required[Any]
+    #: sampling temperature
+    temperature: NotRequired[float]
+    #: the most tokens to generate
+    max_tokens: NotRequired[int]
+    #: nucleus sampling
+    top_p: NotRequired[float]
+    #: a stop string or an array of them
+    stop: NotRequired[Any]
+    #: bill the call to this app's credits (X-App-Id)
+    appId: NotRequired[str]
+    #: an affiliate code (X-Affiliate-Code)
+    affiliateCode: NotRequired[str]
+    #: an x402 payment proof, for a call paid per request (X-PAYMENT)
+    payment: NotRequired[str]
+
+
 class ConnectParams(TypedDict):
     """Parameters of ``connect`` (wire names)."""
 
     #: the agent to connect to
     agentId: Required[str]
+
+
+class ContainersCreateParams(TypedDict):
+    """Parameters of ``containers.create`` (wire names)."""
+
+    #: its name
+    name: Required[str]
+    #: the project it belongs to
+    project_name: Required[str]
+    #: the image to run
+    ecr_image_uri: Required[str]
+    #: a description
+    description: NotRequired[str]
+    #: the port it listens on (3000)
+    port: NotRequired[int]
+    #: instances, 1 to 10
+    desired_count: NotRequired[int]
+    #: CPU units, 256 to 2048 (1792)
+    cpu: NotRequired[int]
+    #: memory in MB, 256 to 2048 (1792)
+    memory: NotRequired[int]
+    #: environment variables
+    environment_vars: NotRequired[Mapping[str, str]]
+    #: the health check's path (/health)
+    health_check_path: NotRequired[str]
+    #: the image's repository
+    ecr_repository_uri: NotRequired[str]
+    #: the image's tag
+    image_tag: NotRequired[str]
+    #: the CPU architecture
+    architecture: NotRequired[Literal["arm64", "x86_64"]]
+
+
+class ContainersDeleteParams(TypedDict):
+    """Parameters of ``containers.delete`` (wire names)."""
+
+    #: the record's id
+    id: Required[str]
+
+
+class ContainersDeploymentsParams(TypedDict):
+    """Parameters of ``containers.deployments`` (wire names)."""
+
+    #: the record's id
+    id: Required[str]
+
+
+class ContainersGetParams(TypedDict):
+    """Parameters of ``containers.get`` (wire names)."""
+
+    #: the record's id
+    id: Required[str]
+
+
+class ContainersListParams(TypedDict):
+    """Parameters of ``containers.list`` (wire names)."""
+
+
+class ContainersLogsParams(TypedDict):
+    """Parameters of ``containers.logs`` (wire names)."""
+
+    #: the record's id
+    id: Required[str]
+    #: at most this many
+    limit: NotRequired[int]
+
+
+class ContainersMetricsParams(TypedDict):
+    """Parameters of ``containers.metrics`` (wire names)."""
+
+    #: the record's id
+    id: Required[str]
+
+
+class ContainersQuotaParams(TypedDict):
+    """Parameters of ``containers.quota`` (wire names)."""
+
+
+class ContainersUpdateParams(TypedDict):
+    """Parameters of ``containers.update`` (wire names)."""
+
+    #: the record's id
+    id: Required[str]
+    #: instances, 1 to 10
+    desired_count: NotRequired[int]
+    #: environment variables
+    environment_vars: NotRequired[Mapping[str, str]]
+    #: a description
+    description: NotRequired[str]
+    #: a new image to deploy
+    ecr_image_uri: NotRequired[str]
 
 
 class CreditsParams(TypedDict):
@@ -148,8 +565,69 @@ class DisconnectParams(TypedDict):
     """Parameters of ``disconnect`` (wire names)."""
 
 
+class DiscoverySearchParams(TypedDict):
+    """Parameters of ``discovery.search`` (wire names)."""
+
+    #: free-text search
+    query: NotRequired[str]
+    #: comma-separated service types: agent, mcp, a2a, app
+    types: NotRequired[str]
+    #: comma-separated categories
+    categories: NotRequired[str]
+    #: comma-separated tags
+    tags: NotRequired[str]
+    #: only services paid per request (x402)
+    x402Only: NotRequired[bool]
+    #: only active services (the cloud's default)
+    activeOnly: NotRequired[bool]
+    #: 1 to 100 (50)
+    limit: NotRequired[int]
+    #: skip this many
+    offset: NotRequired[int]
+
+
+class EmbeddingsCreateParams(TypedDict):
+    """Parameters of ``embeddings.create`` (wire names)."""
+
+    #: the model, gateway style: provider/model (openai/gpt-5-mini)
+    model: Required[str]
+    #: a string or an array of strings (neither empty)
+    input: Required[Any]
+    #: bill the call to this app's credits (X-App-Id)
+    appId: NotRequired[str]
+    #: an affiliate code (X-Affiliate-Code)
+    affiliateCode: NotRequired[str]
+    #: an x402 payment proof, for a call paid per request (X-PAYMENT)
+    payment: NotRequired[str]
+
+
+class HealthParams(TypedDict):
+    """Parameters of ``health`` (wire names)."""
+
+
 class IdentityParams(TypedDict):
     """Parameters of ``identity`` (wire names)."""
+
+
+class ImagesGenerateParams(TypedDict):
+    """Parameters of ``images.generate`` (wire names)."""
+
+    #: what to draw
+    prompt: Required[str]
+    #: how many images, 1 to 4
+    numImages: NotRequired[int]
+    #: e.g. 1:1 (the default), 16:9
+    aspectRatio: NotRequired[str]
+    #: a style preset
+    stylePreset: NotRequired[str]
+    #: an image to start from, as a data URL
+    sourceImage: NotRequired[str]
+    #: an allowed image model
+    model: NotRequired[str]
+    #: a URL the cloud notifies when the generation is done (x-webhook-url)
+    webhookUrl: NotRequired[str]
+    #: bill the call to this app's credits (X-App-Id)
+    appId: NotRequired[str]
 
 
 class JobsGetParams(TypedDict):
@@ -157,6 +635,52 @@ class JobsGetParams(TypedDict):
 
     #: the job's id
     jobId: Required[str]
+
+
+class KnowledgeAddParams(TypedDict):
+    """Parameters of ``knowledge.add`` (wire names)."""
+
+    #: the document's text
+    content: Required[str]
+    #: its media type, e.g. text/plain
+    contentType: Required[str]
+    #: its file name
+    filename: Required[str]
+    #: metadata kept with it
+    metadata: NotRequired[Mapping[str, Any]]
+    #: the character it belongs to
+    characterId: NotRequired[str]
+
+
+class KnowledgeDeleteParams(TypedDict):
+    """Parameters of ``knowledge.delete`` (wire names)."""
+
+    #: the record's id
+    id: Required[str]
+    #: the character the documents belong to
+    characterId: NotRequired[str]
+
+
+class KnowledgeListParams(TypedDict):
+    """Parameters of ``knowledge.list`` (wire names)."""
+
+    #: the character the documents belong to
+    characterId: NotRequired[str]
+    #: how many
+    count: NotRequired[int]
+    #: skip this many
+    offset: NotRequired[int]
+
+
+class KnowledgeQueryParams(TypedDict):
+    """Parameters of ``knowledge.query`` (wire names)."""
+
+    #: what to look for
+    query: Required[str]
+    #: at most this many results (5)
+    limit: NotRequired[int]
+    #: search this character's documents
+    characterId: NotRequired[str]
 
 
 class LoginParams(TypedDict):
@@ -176,6 +700,40 @@ class LoginSessionPollParams(TypedDict):
 
 class LogoutParams(TypedDict):
     """Parameters of ``logout`` (wire names)."""
+
+
+class MessagesCreateParams(TypedDict):
+    """Parameters of ``messages.create`` (wire names)."""
+
+    #: the model (a bare claude-… name means anthropic/claude-…)
+    model: Required[str]
+    #: the most tokens to generate
+    max_tokens: Required[int]
+    #: the conversation: [{role: user|assistant, content}]
+    messages: Required[Any]
+    #: the system prompt (a string or blocks)
+    system: NotRequired[Any]
+    #: [{name, description?, input_schema}]
+    tools: NotRequired[Any]
+    #: sampling temperature
+    temperature: NotRequired[float]
+    #: bill the call to this app's credits (X-App-Id)
+    appId: NotRequired[str]
+    #: an affiliate code (X-Affiliate-Code)
+    affiliateCode: NotRequired[str]
+    #: an x402 payment proof, for a call paid per request (X-PAYMENT)
+    payment: NotRequired[str]
+
+
+class ModelsGetParams(TypedDict):
+    """Parameters of ``models.get`` (wire names)."""
+
+    #: the model id, e.g. openai/gpt-5-mini
+    model: Required[str]
+
+
+class ModelsListParams(TypedDict):
+    """Parameters of ``models.list`` (wire names)."""
 
 
 class RequestParams(TypedDict):
@@ -207,6 +765,23 @@ class RequestParams(TypedDict):
     timeoutMs: NotRequired[int]
     #: call a path that is not in the generation's route catalogue (a newer cloud route)
     uncatalogued: NotRequired[bool]
+
+
+class ResponsesCreateParams(TypedDict):
+    """Parameters of ``responses.create`` (wire names)."""
+
+    #: the model, gateway style: provider/model (openai/gpt-5-mini)
+    model: Required[str]
+    #: the input: a string or a list of input items
+    input: Required[Any]
+    #: system instructions
+    instructions: NotRequired[str]
+    #: bill the call to this app's credits (X-App-Id)
+    appId: NotRequired[str]
+    #: an affiliate code (X-Affiliate-Code)
+    affiliateCode: NotRequired[str]
+    #: an x402 payment proof, for a call paid per request (X-PAYMENT)
+    payment: NotRequired[str]
 
 
 class RoutesParams(TypedDict):
@@ -259,6 +834,200 @@ class UserUpdateParams(TypedDict):
     response_notifications: NotRequired[bool]
     #: e-mail notifications
     email_notifications: NotRequired[bool]
+
+
+class VideoGenerateParams(TypedDict):
+    """Parameters of ``video.generate`` (wire names)."""
+
+    #: what to film
+    prompt: Required[str]
+    #: an allowed video model (fal-ai/veo3 by default)
+    model: NotRequired[str]
+    #: a URL the cloud notifies when the generation is done (x-webhook-url)
+    webhookUrl: NotRequired[str]
+    #: bill the call to this app's credits (X-App-Id)
+    appId: NotRequired[str]
+
+
+class VoicesDeleteParams(TypedDict):
+    """Parameters of ``voices.delete`` (wire names)."""
+
+    #: the record's id
+    id: Required[str]
+
+
+class VoicesGetParams(TypedDict):
+    """Parameters of ``voices.get`` (wire names)."""
+
+    #: the record's id
+    id: Required[str]
+
+
+class VoicesListParams(TypedDict):
+    """Parameters of ``voices.list`` (wire names)."""
+
+    #: list inactive voices too
+    includeInactive: NotRequired[bool]
+    #: only voices of this clone type
+    cloneType: NotRequired[Literal["instant", "professional"]]
+    #: at most 100
+    limit: NotRequired[int]
+    #: skip this many
+    offset: NotRequired[int]
+
+
+class A2aResource(SyncResource):
+    """``cloud.a2a`` (blocking)."""
+
+    def cancel_task(
+        self,
+        task_id: str,
+        *,
+        timeout: float | None = None,
+    ) -> A2ATask:
+        """Cancels an A2A task (JSON-RPC tasks/cancel).
+
+        ``a2a.cancel_task``: POST /api/a2a.
+
+        :param task_id: the task's id
+        """
+        params: dict[str, Any] = {"id": task_id}
+        result = self._client._call_operation("a2a.cancel_task", params, timeout=timeout)
+        return cast("A2ATask", result)
+
+    def card(
+        self,
+        *,
+        timeout: float | None = None,
+    ) -> AgentCard:
+        """The cloud's A2A card: name, protocol version, methods and skills.
+
+        ``a2a.card``: GET /api/a2a.
+        """
+        params: dict[str, Any] = {}
+        result = self._client._call_operation("a2a.card", params, timeout=timeout)
+        return cast("AgentCard", result)
+
+    def get_task(
+        self,
+        task_id: str,
+        *,
+        history_length: int | None = None,
+        timeout: float | None = None,
+    ) -> A2ATask:
+        """One A2A task (JSON-RPC tasks/get).
+
+        ``a2a.get_task``: POST /api/a2a.
+
+        :param task_id: the task's id
+        :param history_length: how many messages of the history to include
+        """
+        params: dict[str, Any] = {"id": task_id}
+        if history_length is not None:
+            params["historyLength"] = history_length
+        result = self._client._call_operation("a2a.get_task", params, timeout=timeout)
+        return cast("A2ATask", result)
+
+    def send(
+        self,
+        message: Mapping[str, Any],
+        *,
+        configuration: Mapping[str, Any] | None = None,
+        metadata: Mapping[str, Any] | None = None,
+        timeout: float | None = None,
+    ) -> A2ATask:
+        """Sends an A2A message to the cloud (JSON-RPC message/send); answers the task or message.
+
+        ``a2a.send``: POST /api/a2a.
+
+        :param message: the A2A message: {role: "user", parts: [{kind: "text", text}], messageId}
+        :param configuration: A2A send configuration
+        :param metadata: metadata for the task
+        """
+        params: dict[str, Any] = {"message": dict(message)}
+        if configuration is not None:
+            params["configuration"] = dict(configuration)
+        if metadata is not None:
+            params["metadata"] = dict(metadata)
+        result = self._client._call_operation("a2a.send", params, timeout=timeout)
+        return cast("A2ATask", result)
+
+
+class AsyncA2aResource(AsyncResource):
+    """``cloud.a2a`` (asyncio)."""
+
+    async def cancel_task(
+        self,
+        task_id: str,
+        *,
+        timeout: float | None = None,
+    ) -> A2ATask:
+        """Cancels an A2A task (JSON-RPC tasks/cancel).
+
+        ``a2a.cancel_task``: POST /api/a2a.
+
+        :param task_id: the task's id
+        """
+        params: dict[str, Any] = {"id": task_id}
+        result = await self._client._call_operation("a2a.cancel_task", params, timeout=timeout)
+        return cast("A2ATask", result)
+
+    async def card(
+        self,
+        *,
+        timeout: float | None = None,
+    ) -> AgentCard:
+        """The cloud's A2A card: name, protocol version, methods and skills.
+
+        ``a2a.card``: GET /api/a2a.
+        """
+        params: dict[str, Any] = {}
+        result = await self._client._call_operation("a2a.card", params, timeout=timeout)
+        return cast("AgentCard", result)
+
+    async def get_task(
+        self,
+        task_id: str,
+        *,
+        history_length: int | None = None,
+        timeout: float | None = None,
+    ) -> A2ATask:
+        """One A2A task (JSON-RPC tasks/get).
+
+        ``a2a.get_task``: POST /api/a2a.
+
+        :param task_id: the task's id
+        :param history_length: how many messages of the history to include
+        """
+        params: dict[str, Any] = {"id": task_id}
+        if history_length is not None:
+            params["historyLength"] = history_length
+        result = await self._client._call_operation("a2a.get_task", params, timeout=timeout)
+        return cast("A2ATask", result)
+
+    async def send(
+        self,
+        message: Mapping[str, Any],
+        *,
+        configuration: Mapping[str, Any] | None = None,
+        metadata: Mapping[str, Any] | None = None,
+        timeout: float | None = None,
+    ) -> A2ATask:
+        """Sends an A2A message to the cloud (JSON-RPC message/send); answers the task or message.
+
+        ``a2a.send``: POST /api/a2a.
+
+        :param message: the A2A message: {role: "user", parts: [{kind: "text", text}], messageId}
+        :param configuration: A2A send configuration
+        :param metadata: metadata for the task
+        """
+        params: dict[str, Any] = {"message": dict(message)}
+        if configuration is not None:
+            params["configuration"] = dict(configuration)
+        if metadata is not None:
+            params["metadata"] = dict(metadata)
+        result = await self._client._call_operation("a2a.send", params, timeout=timeout)
+        return cast("A2ATask", result)
 
 
 class AgentResource(SyncResource):
@@ -769,6 +1538,1012 @@ class AsyncAgentsResource(AsyncResource):
         return cast("Agent", result)
 
 
+class ApiKeysResource(SyncResource):
+    """``cloud.api_keys`` (blocking)."""
+
+    def create(
+        self,
+        name: str,
+        *,
+        description: str | None = None,
+        permissions: Any | None = None,
+        rate_limit: int | None = None,
+        expires_at: str | None = None,
+        timeout: float | None = None,
+    ) -> ApiKeyCreated:
+        """Creates an API key; the key itself is in the answer once (plainKey).
+
+        ``api_keys.create``: POST /api/v1/api-keys.
+
+        :param name: the key's name
+        :param description: what it is for
+        :param permissions: at most 50 permission names (chat, agents, images…)
+        :param rate_limit: requests per minute, 1 to 100000 (1000)
+        :param expires_at: ISO time it stops working (never when absent)
+        """
+        params: dict[str, Any] = {"name": name}
+        if description is not None:
+            params["description"] = description
+        if permissions is not None:
+            params["permissions"] = permissions
+        if rate_limit is not None:
+            params["rate_limit"] = rate_limit
+        if expires_at is not None:
+            params["expires_at"] = expires_at
+        result = self._client._call_operation("api_keys.create", params, timeout=timeout)
+        return cast("ApiKeyCreated", result)
+
+    def delete(
+        self,
+        id: str,
+        *,
+        timeout: float | None = None,
+    ) -> Done:
+        """Deletes an API key.
+
+        ``api_keys.delete``: DELETE /api/v1/api-keys/{id}.
+
+        :param id: the record's id
+        """
+        params: dict[str, Any] = {"id": id}
+        result = self._client._call_operation("api_keys.delete", params, timeout=timeout)
+        return cast("Done", result)
+
+    def list(
+        self,
+        *,
+        timeout: float | None = None,
+    ) -> ApiKeyList:
+        """The organisation's API keys (needs a browser session on the real cloud).
+
+        ``api_keys.list``: GET /api/v1/api-keys.
+        """
+        params: dict[str, Any] = {}
+        result = self._client._call_operation("api_keys.list", params, timeout=timeout)
+        return cast("ApiKeyList", result)
+
+    def regenerate(
+        self,
+        id: str,
+        *,
+        timeout: float | None = None,
+    ) -> ApiKeyCreated:
+        """Replaces an API key's secret; the new key is in the answer once (plainKey).
+
+        ``api_keys.regenerate``: POST /api/v1/api-keys/{id}/regenerate.
+
+        :param id: the record's id
+        """
+        params: dict[str, Any] = {"id": id}
+        result = self._client._call_operation("api_keys.regenerate", params, timeout=timeout)
+        return cast("ApiKeyCreated", result)
+
+    def update(
+        self,
+        id: str,
+        *,
+        name: str | None = None,
+        description: str | None = None,
+        permissions: Any | None = None,
+        rate_limit: int | None = None,
+        expires_at: str | None = None,
+        is_active: bool | None = None,
+        timeout: float | None = None,
+    ) -> ApiKeyAnswer:
+        """Changes an API key's settings.
+
+        ``api_keys.update``: PATCH /api/v1/api-keys/{id}.
+
+        :param id: the record's id
+        :param name: the key's name
+        :param description: what it is for
+        :param permissions: at most 50 permission names (chat, agents, images…)
+        :param rate_limit: requests per minute, 1 to 100000 (1000)
+        :param expires_at: ISO time it stops working (never when absent)
+        :param is_active: false disables the key
+        """
+        params: dict[str, Any] = {"id": id}
+        if name is not None:
+            params["name"] = name
+        if description is not None:
+            params["description"] = description
+        if permissions is not None:
+            params["permissions"] = permissions
+        if rate_limit is not None:
+            params["rate_limit"] = rate_limit
+        if expires_at is not None:
+            params["expires_at"] = expires_at
+        if is_active is not None:
+            params["is_active"] = is_active
+        result = self._client._call_operation("api_keys.update", params, timeout=timeout)
+        return cast("ApiKeyAnswer", result)
+
+
+class AsyncApiKeysResource(AsyncResource):
+    """``cloud.api_keys`` (asyncio)."""
+
+    async def create(
+        self,
+        name: str,
+        *,
+        description: str | None = None,
+        permissions: Any | None = None,
+        rate_limit: int | None = None,
+        expires_at: str | None = None,
+        timeout: float | None = None,
+    ) -> ApiKeyCreated:
+        """Creates an API key; the key itself is in the answer once (plainKey).
+
+        ``api_keys.create``: POST /api/v1/api-keys.
+
+        :param name: the key's name
+        :param description: what it is for
+        :param permissions: at most 50 permission names (chat, agents, images…)
+        :param rate_limit: requests per minute, 1 to 100000 (1000)
+        :param expires_at: ISO time it stops working (never when absent)
+        """
+        params: dict[str, Any] = {"name": name}
+        if description is not None:
+            params["description"] = description
+        if permissions is not None:
+            params["permissions"] = permissions
+        if rate_limit is not None:
+            params["rate_limit"] = rate_limit
+        if expires_at is not None:
+            params["expires_at"] = expires_at
+        result = await self._client._call_operation("api_keys.create", params, timeout=timeout)
+        return cast("ApiKeyCreated", result)
+
+    async def delete(
+        self,
+        id: str,
+        *,
+        timeout: float | None = None,
+    ) -> Done:
+        """Deletes an API key.
+
+        ``api_keys.delete``: DELETE /api/v1/api-keys/{id}.
+
+        :param id: the record's id
+        """
+        params: dict[str, Any] = {"id": id}
+        result = await self._client._call_operation("api_keys.delete", params, timeout=timeout)
+        return cast("Done", result)
+
+    async def list(
+        self,
+        *,
+        timeout: float | None = None,
+    ) -> ApiKeyList:
+        """The organisation's API keys (needs a browser session on the real cloud).
+
+        ``api_keys.list``: GET /api/v1/api-keys.
+        """
+        params: dict[str, Any] = {}
+        result = await self._client._call_operation("api_keys.list", params, timeout=timeout)
+        return cast("ApiKeyList", result)
+
+    async def regenerate(
+        self,
+        id: str,
+        *,
+        timeout: float | None = None,
+    ) -> ApiKeyCreated:
+        """Replaces an API key's secret; the new key is in the answer once (plainKey).
+
+        ``api_keys.regenerate``: POST /api/v1/api-keys/{id}/regenerate.
+
+        :param id: the record's id
+        """
+        params: dict[str, Any] = {"id": id}
+        result = await self._client._call_operation("api_keys.regenerate", params, timeout=timeout)
+        return cast("ApiKeyCreated", result)
+
+    async def update(
+        self,
+        id: str,
+        *,
+        name: str | None = None,
+        description: str | None = None,
+        permissions: Any | None = None,
+        rate_limit: int | None = None,
+        expires_at: str | None = None,
+        is_active: bool | None = None,
+        timeout: float | None = None,
+    ) -> ApiKeyAnswer:
+        """Changes an API key's settings.
+
+        ``api_keys.update``: PATCH /api/v1/api-keys/{id}.
+
+        :param id: the record's id
+        :param name: the key's name
+        :param description: what it is for
+        :param permissions: at most 50 permission names (chat, agents, images…)
+        :param rate_limit: requests per minute, 1 to 100000 (1000)
+        :param expires_at: ISO time it stops working (never when absent)
+        :param is_active: false disables the key
+        """
+        params: dict[str, Any] = {"id": id}
+        if name is not None:
+            params["name"] = name
+        if description is not None:
+            params["description"] = description
+        if permissions is not None:
+            params["permissions"] = permissions
+        if rate_limit is not None:
+            params["rate_limit"] = rate_limit
+        if expires_at is not None:
+            params["expires_at"] = expires_at
+        if is_active is not None:
+            params["is_active"] = is_active
+        result = await self._client._call_operation("api_keys.update", params, timeout=timeout)
+        return cast("ApiKeyAnswer", result)
+
+
+class AppsResource(SyncResource):
+    """``cloud.apps`` (blocking)."""
+
+    def analytics(
+        self,
+        id: str,
+        *,
+        period: Literal["hourly", "daily", "monthly"] | None = None,
+        start_date: str | None = None,
+        end_date: str | None = None,
+        timeout: float | None = None,
+    ) -> AppAnalytics:
+        """An app's usage over a period.
+
+        ``apps.analytics``: GET /api/v1/apps/{id}/analytics.
+
+        :param id: the record's id
+        :param period: the buckets
+        :param start_date: ISO start
+        :param end_date: ISO end
+        """
+        params: dict[str, Any] = {"id": id}
+        if period is not None:
+            params["period"] = period
+        if start_date is not None:
+            params["start_date"] = start_date
+        if end_date is not None:
+            params["end_date"] = end_date
+        result = self._client._call_operation("apps.analytics", params, timeout=timeout)
+        return cast("AppAnalytics", result)
+
+    def check_name(
+        self,
+        name: str,
+        *,
+        timeout: float | None = None,
+    ) -> AppNameCheck:
+        """Whether an app name is free (and a suggestion when it is not).
+
+        ``apps.check_name``: POST /api/v1/apps/check-name.
+
+        :param name: the name
+        """
+        params: dict[str, Any] = {"name": name}
+        result = self._client._call_operation("apps.check_name", params, timeout=timeout)
+        return cast("AppNameCheck", result)
+
+    def create(
+        self,
+        name: str,
+        app_url: str,
+        *,
+        description: str | None = None,
+        website_url: str | None = None,
+        contact_email: str | None = None,
+        allowed_origins: Any | None = None,
+        logo_url: str | None = None,
+        skip_git_hub_repo: bool | None = None,
+        timeout: float | None = None,
+    ) -> AppCreated:
+        """Creates an app; its API key is in the answer once.
+
+        ``apps.create``: POST /api/v1/apps.
+
+        :param name: its name
+        :param app_url: the app's URL
+        :param description: what it does
+        :param website_url: its public website
+        :param contact_email: who to contact
+        :param allowed_origins: origins allowed to call it
+        :param logo_url: its logo
+        :param skip_git_hub_repo: do not create a GitHub repository for it
+        """
+        params: dict[str, Any] = {"name": name, "app_url": app_url}
+        if description is not None:
+            params["description"] = description
+        if website_url is not None:
+            params["website_url"] = website_url
+        if contact_email is not None:
+            params["contact_email"] = contact_email
+        if allowed_origins is not None:
+            params["allowed_origins"] = allowed_origins
+        if logo_url is not None:
+            params["logo_url"] = logo_url
+        if skip_git_hub_repo is not None:
+            params["skipGitHubRepo"] = skip_git_hub_repo
+        result = self._client._call_operation("apps.create", params, timeout=timeout)
+        return cast("AppCreated", result)
+
+    def delete(
+        self,
+        id: str,
+        *,
+        timeout: float | None = None,
+    ) -> Done:
+        """Deletes an app.
+
+        ``apps.delete``: DELETE /api/v1/apps/{id}.
+
+        :param id: the record's id
+        """
+        params: dict[str, Any] = {"id": id}
+        result = self._client._call_operation("apps.delete", params, timeout=timeout)
+        return cast("Done", result)
+
+    def earnings(
+        self,
+        id: str,
+        *,
+        days: int | None = None,
+        timeout: float | None = None,
+    ) -> AppEarnings:
+        """An app's earnings: total, pending, available.
+
+        ``apps.earnings``: GET /api/v1/apps/{id}/earnings.
+
+        :param id: the record's id
+        :param days: the period in days
+        """
+        params: dict[str, Any] = {"id": id}
+        if days is not None:
+            params["days"] = days
+        result = self._client._call_operation("apps.earnings", params, timeout=timeout)
+        return cast("AppEarnings", result)
+
+    def get(
+        self,
+        id: str,
+        *,
+        timeout: float | None = None,
+    ) -> AppAnswer:
+        """One app.
+
+        ``apps.get``: GET /api/v1/apps/{id}.
+
+        :param id: the record's id
+        """
+        params: dict[str, Any] = {"id": id}
+        result = self._client._call_operation("apps.get", params, timeout=timeout)
+        return cast("AppAnswer", result)
+
+    def list(
+        self,
+        *,
+        timeout: float | None = None,
+    ) -> AppList:
+        """The organisation's apps.
+
+        ``apps.list``: GET /api/v1/apps.
+        """
+        params: dict[str, Any] = {}
+        result = self._client._call_operation("apps.list", params, timeout=timeout)
+        return cast("AppList", result)
+
+    def regenerate_api_key(
+        self,
+        id: str,
+        *,
+        timeout: float | None = None,
+    ) -> AppKey:
+        """Replaces an app's API key; the new key is in the answer once.
+
+        ``apps.regenerate_api_key``: POST /api/v1/apps/{id}/regenerate-api-key.
+
+        :param id: the record's id
+        """
+        params: dict[str, Any] = {"id": id}
+        result = self._client._call_operation("apps.regenerate_api_key", params, timeout=timeout)
+        return cast("AppKey", result)
+
+    def update(
+        self,
+        id: str,
+        *,
+        name: str | None = None,
+        app_url: str | None = None,
+        description: str | None = None,
+        website_url: str | None = None,
+        contact_email: str | None = None,
+        allowed_origins: Any | None = None,
+        is_active: bool | None = None,
+        linked_character_ids: Any | None = None,
+        timeout: float | None = None,
+    ) -> AppAnswer:
+        """Changes an app (only the fields given).
+
+        ``apps.update``: PATCH /api/v1/apps/{id}.
+
+        :param id: the record's id
+        :param name: its name
+        :param app_url: the app's URL
+        :param description: what it does
+        :param website_url: its public website
+        :param contact_email: who to contact
+        :param allowed_origins: origins allowed to call it
+        :param is_active: false disables it
+        :param linked_character_ids: at most 4 character ids
+        """
+        params: dict[str, Any] = {"id": id}
+        if name is not None:
+            params["name"] = name
+        if app_url is not None:
+            params["app_url"] = app_url
+        if description is not None:
+            params["description"] = description
+        if website_url is not None:
+            params["website_url"] = website_url
+        if contact_email is not None:
+            params["contact_email"] = contact_email
+        if allowed_origins is not None:
+            params["allowed_origins"] = allowed_origins
+        if is_active is not None:
+            params["is_active"] = is_active
+        if linked_character_ids is not None:
+            params["linked_character_ids"] = linked_character_ids
+        result = self._client._call_operation("apps.update", params, timeout=timeout)
+        return cast("AppAnswer", result)
+
+    def users(
+        self,
+        id: str,
+        *,
+        limit: int | None = None,
+        timeout: float | None = None,
+    ) -> AppUsers:
+        """An app's users.
+
+        ``apps.users``: GET /api/v1/apps/{id}/users.
+
+        :param id: the record's id
+        :param limit: at most this many
+        """
+        params: dict[str, Any] = {"id": id}
+        if limit is not None:
+            params["limit"] = limit
+        result = self._client._call_operation("apps.users", params, timeout=timeout)
+        return cast("AppUsers", result)
+
+    def withdraw(
+        self,
+        id: str,
+        amount: float,
+        *,
+        timeout: float | None = None,
+    ) -> AppWithdrawal:
+        """Withdraws from an app's available earnings.
+
+        ``apps.withdraw``: POST /api/v1/apps/{id}/earnings/withdraw.
+
+        :param id: the record's id
+        :param amount: US dollars to withdraw from the available earnings
+        """
+        params: dict[str, Any] = {"id": id, "amount": amount}
+        result = self._client._call_operation("apps.withdraw", params, timeout=timeout)
+        return cast("AppWithdrawal", result)
+
+
+class AsyncAppsResource(AsyncResource):
+    """``cloud.apps`` (asyncio)."""
+
+    async def analytics(
+        self,
+        id: str,
+        *,
+        period: Literal["hourly", "daily", "monthly"] | None = None,
+        start_date: str | None = None,
+        end_date: str | None = None,
+        timeout: float | None = None,
+    ) -> AppAnalytics:
+        """An app's usage over a period.
+
+        ``apps.analytics``: GET /api/v1/apps/{id}/analytics.
+
+        :param id: the record's id
+        :param period: the buckets
+        :param start_date: ISO start
+        :param end_date: ISO end
+        """
+        params: dict[str, Any] = {"id": id}
+        if period is not None:
+            params["period"] = period
+        if start_date is not None:
+            params["start_date"] = start_date
+        if end_date is not None:
+            params["end_date"] = end_date
+        result = await self._client._call_operation("apps.analytics", params, timeout=timeout)
+        return cast("AppAnalytics", result)
+
+    async def check_name(
+        self,
+        name: str,
+        *,
+        timeout: float | None = None,
+    ) -> AppNameCheck:
+        """Whether an app name is free (and a suggestion when it is not).
+
+        ``apps.check_name``: POST /api/v1/apps/check-name.
+
+        :param name: the name
+        """
+        params: dict[str, Any] = {"name": name}
+        result = await self._client._call_operation("apps.check_name", params, timeout=timeout)
+        return cast("AppNameCheck", result)
+
+    async def create(
+        self,
+        name: str,
+        app_url: str,
+        *,
+        description: str | None = None,
+        website_url: str | None = None,
+        contact_email: str | None = None,
+        allowed_origins: Any | None = None,
+        logo_url: str | None = None,
+        skip_git_hub_repo: bool | None = None,
+        timeout: float | None = None,
+    ) -> AppCreated:
+        """Creates an app; its API key is in the answer once.
+
+        ``apps.create``: POST /api/v1/apps.
+
+        :param name: its name
+        :param app_url: the app's URL
+        :param description: what it does
+        :param website_url: its public website
+        :param contact_email: who to contact
+        :param allowed_origins: origins allowed to call it
+        :param logo_url: its logo
+        :param skip_git_hub_repo: do not create a GitHub repository for it
+        """
+        params: dict[str, Any] = {"name": name, "app_url": app_url}
+        if description is not None:
+            params["description"] = description
+        if website_url is not None:
+            params["website_url"] = website_url
+        if contact_email is not None:
+            params["contact_email"] = contact_email
+        if allowed_origins is not None:
+            params["allowed_origins"] = allowed_origins
+        if logo_url is not None:
+            params["logo_url"] = logo_url
+        if skip_git_hub_repo is not None:
+            params["skipGitHubRepo"] = skip_git_hub_repo
+        result = await self._client._call_operation("apps.create", params, timeout=timeout)
+        return cast("AppCreated", result)
+
+    async def delete(
+        self,
+        id: str,
+        *,
+        timeout: float | None = None,
+    ) -> Done:
+        """Deletes an app.
+
+        ``apps.delete``: DELETE /api/v1/apps/{id}.
+
+        :param id: the record's id
+        """
+        params: dict[str, Any] = {"id": id}
+        result = await self._client._call_operation("apps.delete", params, timeout=timeout)
+        return cast("Done", result)
+
+    async def earnings(
+        self,
+        id: str,
+        *,
+        days: int | None = None,
+        timeout: float | None = None,
+    ) -> AppEarnings:
+        """An app's earnings: total, pending, available.
+
+        ``apps.earnings``: GET /api/v1/apps/{id}/earnings.
+
+        :param id: the record's id
+        :param days: the period in days
+        """
+        params: dict[str, Any] = {"id": id}
+        if days is not None:
+            params["days"] = days
+        result = await self._client._call_operation("apps.earnings", params, timeout=timeout)
+        return cast("AppEarnings", result)
+
+    async def get(
+        self,
+        id: str,
+        *,
+        timeout: float | None = None,
+    ) -> AppAnswer:
+        """One app.
+
+        ``apps.get``: GET /api/v1/apps/{id}.
+
+        :param id: the record's id
+        """
+        params: dict[str, Any] = {"id": id}
+        result = await self._client._call_operation("apps.get", params, timeout=timeout)
+        return cast("AppAnswer", result)
+
+    async def list(
+        self,
+        *,
+        timeout: float | None = None,
+    ) -> AppList:
+        """The organisation's apps.
+
+        ``apps.list``: GET /api/v1/apps.
+        """
+        params: dict[str, Any] = {}
+        result = await self._client._call_operation("apps.list", params, timeout=timeout)
+        return cast("AppList", result)
+
+    async def regenerate_api_key(
+        self,
+        id: str,
+        *,
+        timeout: float | None = None,
+    ) -> AppKey:
+        """Replaces an app's API key; the new key is in the answer once.
+
+        ``apps.regenerate_api_key``: POST /api/v1/apps/{id}/regenerate-api-key.
+
+        :param id: the record's id
+        """
+        params: dict[str, Any] = {"id": id}
+        result = await self._client._call_operation(
+            "apps.regenerate_api_key", params, timeout=timeout
+        )
+        return cast("AppKey", result)
+
+    async def update(
+        self,
+        id: str,
+        *,
+        name: str | None = None,
+        app_url: str | None = None,
+        description: str | None = None,
+        website_url: str | None = None,
+        contact_email: str | None = None,
+        allowed_origins: Any | None = None,
+        is_active: bool | None = None,
+        linked_character_ids: Any | None = None,
+        timeout: float | None = None,
+    ) -> AppAnswer:
+        """Changes an app (only the fields given).
+
+        ``apps.update``: PATCH /api/v1/apps/{id}.
+
+        :param id: the record's id
+        :param name: its name
+        :param app_url: the app's URL
+        :param description: what it does
+        :param website_url: its public website
+        :param contact_email: who to contact
+        :param allowed_origins: origins allowed to call it
+        :param is_active: false disables it
+        :param linked_character_ids: at most 4 character ids
+        """
+        params: dict[str, Any] = {"id": id}
+        if name is not None:
+            params["name"] = name
+        if app_url is not None:
+            params["app_url"] = app_url
+        if description is not None:
+            params["description"] = description
+        if website_url is not None:
+            params["website_url"] = website_url
+        if contact_email is not None:
+            params["contact_email"] = contact_email
+        if allowed_origins is not None:
+            params["allowed_origins"] = allowed_origins
+        if is_active is not None:
+            params["is_active"] = is_active
+        if linked_character_ids is not None:
+            params["linked_character_ids"] = linked_character_ids
+        result = await self._client._call_operation("apps.update", params, timeout=timeout)
+        return cast("AppAnswer", result)
+
+    async def users(
+        self,
+        id: str,
+        *,
+        limit: int | None = None,
+        timeout: float | None = None,
+    ) -> AppUsers:
+        """An app's users.
+
+        ``apps.users``: GET /api/v1/apps/{id}/users.
+
+        :param id: the record's id
+        :param limit: at most this many
+        """
+        params: dict[str, Any] = {"id": id}
+        if limit is not None:
+            params["limit"] = limit
+        result = await self._client._call_operation("apps.users", params, timeout=timeout)
+        return cast("AppUsers", result)
+
+    async def withdraw(
+        self,
+        id: str,
+        amount: float,
+        *,
+        timeout: float | None = None,
+    ) -> AppWithdrawal:
+        """Withdraws from an app's available earnings.
+
+        ``apps.withdraw``: POST /api/v1/apps/{id}/earnings/withdraw.
+
+        :param id: the record's id
+        :param amount: US dollars to withdraw from the available earnings
+        """
+        params: dict[str, Any] = {"id": id, "amount": amount}
+        result = await self._client._call_operation("apps.withdraw", params, timeout=timeout)
+        return cast("AppWithdrawal", result)
+
+
+class AppsDomainsResource(SyncResource):
+    """``cloud.apps_domains`` (blocking)."""
+
+    def add(
+        self,
+        id: str,
+        domain: str,
+        *,
+        timeout: float | None = None,
+    ) -> AppDomainAnswer:
+        """Adds a custom domain to an app (verify it with apps.domains.verify).
+
+        ``apps.domains.add``: POST /api/v1/apps/{id}/domains.
+
+        :param id: the record's id
+        :param domain: the domain, ASCII only (e.g. app.example.com)
+        """
+        params: dict[str, Any] = {"id": id, "domain": domain}
+        result = self._client._call_operation("apps.domains.add", params, timeout=timeout)
+        return cast("AppDomainAnswer", result)
+
+    def list(
+        self,
+        id: str,
+        *,
+        timeout: float | None = None,
+    ) -> AppDomains:
+        """An app's custom domains.
+
+        ``apps.domains.list``: GET /api/v1/apps/{id}/domains.
+
+        :param id: the record's id
+        """
+        params: dict[str, Any] = {"id": id}
+        result = self._client._call_operation("apps.domains.list", params, timeout=timeout)
+        return cast("AppDomains", result)
+
+    def remove(
+        self,
+        id: str,
+        domain: str,
+        *,
+        timeout: float | None = None,
+    ) -> Done:
+        """Removes a custom domain from an app.
+
+        ``apps.domains.remove``: DELETE /api/v1/apps/{id}/domains.
+
+        :param id: the record's id
+        :param domain: the domain, ASCII only (e.g. app.example.com)
+        """
+        params: dict[str, Any] = {"id": id, "domain": domain}
+        result = self._client._call_operation("apps.domains.remove", params, timeout=timeout)
+        return cast("Done", result)
+
+    def verify(
+        self,
+        id: str,
+        domain: str,
+        *,
+        timeout: float | None = None,
+    ) -> AppDomainAnswer:
+        """Checks a custom domain's DNS and marks it verified when it points at the app.
+
+        ``apps.domains.verify``: POST /api/v1/apps/{id}/domains/verify.
+
+        :param id: the record's id
+        :param domain: the domain, ASCII only (e.g. app.example.com)
+        """
+        params: dict[str, Any] = {"id": id, "domain": domain}
+        result = self._client._call_operation("apps.domains.verify", params, timeout=timeout)
+        return cast("AppDomainAnswer", result)
+
+
+class AsyncAppsDomainsResource(AsyncResource):
+    """``cloud.apps_domains`` (asyncio)."""
+
+    async def add(
+        self,
+        id: str,
+        domain: str,
+        *,
+        timeout: float | None = None,
+    ) -> AppDomainAnswer:
+        """Adds a custom domain to an app (verify it with apps.domains.verify).
+
+        ``apps.domains.add``: POST /api/v1/apps/{id}/domains.
+
+        :param id: the record's id
+        :param domain: the domain, ASCII only (e.g. app.example.com)
+        """
+        params: dict[str, Any] = {"id": id, "domain": domain}
+        result = await self._client._call_operation("apps.domains.add", params, timeout=timeout)
+        return cast("AppDomainAnswer", result)
+
+    async def list(
+        self,
+        id: str,
+        *,
+        timeout: float | None = None,
+    ) -> AppDomains:
+        """An app's custom domains.
+
+        ``apps.domains.list``: GET /api/v1/apps/{id}/domains.
+
+        :param id: the record's id
+        """
+        params: dict[str, Any] = {"id": id}
+        result = await self._client._call_operation("apps.domains.list", params, timeout=timeout)
+        return cast("AppDomains", result)
+
+    async def remove(
+        self,
+        id: str,
+        domain: str,
+        *,
+        timeout: float | None = None,
+    ) -> Done:
+        """Removes a custom domain from an app.
+
+        ``apps.domains.remove``: DELETE /api/v1/apps/{id}/domains.
+
+        :param id: the record's id
+        :param domain: the domain, ASCII only (e.g. app.example.com)
+        """
+        params: dict[str, Any] = {"id": id, "domain": domain}
+        result = await self._client._call_operation("apps.domains.remove", params, timeout=timeout)
+        return cast("Done", result)
+
+    async def verify(
+        self,
+        id: str,
+        domain: str,
+        *,
+        timeout: float | None = None,
+    ) -> AppDomainAnswer:
+        """Checks a custom domain's DNS and marks it verified when it points at the app.
+
+        ``apps.domains.verify``: POST /api/v1/apps/{id}/domains/verify.
+
+        :param id: the record's id
+        :param domain: the domain, ASCII only (e.g. app.example.com)
+        """
+        params: dict[str, Any] = {"id": id, "domain": domain}
+        result = await self._client._call_operation("apps.domains.verify", params, timeout=timeout)
+        return cast("AppDomainAnswer", result)
+
+
+class AppsMonetizationResource(SyncResource):
+    """``cloud.apps_monetization`` (blocking)."""
+
+    def get(
+        self,
+        id: str,
+        *,
+        timeout: float | None = None,
+    ) -> AppMonetization:
+        """An app's monetisation settings.
+
+        ``apps.monetization.get``: GET /api/v1/apps/{id}/monetization.
+
+        :param id: the record's id
+        """
+        params: dict[str, Any] = {"id": id}
+        result = self._client._call_operation("apps.monetization.get", params, timeout=timeout)
+        return cast("AppMonetization", result)
+
+    def update(
+        self,
+        id: str,
+        *,
+        monetization_enabled: bool | None = None,
+        inference_markup_percentage: float | None = None,
+        purchase_share_percentage: float | None = None,
+        timeout: float | None = None,
+    ) -> AppMonetization:
+        """Changes an app's monetisation settings.
+
+        ``apps.monetization.update``: PUT /api/v1/apps/{id}/monetization.
+
+        :param id: the record's id
+        :param monetization_enabled: earn from the app's use
+        :param inference_markup_percentage: markup on inference, 0 to 1000 %
+        :param purchase_share_percentage: share of purchases, 0 to 100 %
+        """
+        params: dict[str, Any] = {"id": id}
+        if monetization_enabled is not None:
+            params["monetizationEnabled"] = monetization_enabled
+        if inference_markup_percentage is not None:
+            params["inferenceMarkupPercentage"] = inference_markup_percentage
+        if purchase_share_percentage is not None:
+            params["purchaseSharePercentage"] = purchase_share_percentage
+        result = self._client._call_operation("apps.monetization.update", params, timeout=timeout)
+        return cast("AppMonetization", result)
+
+
+class AsyncAppsMonetizationResource(AsyncResource):
+    """``cloud.apps_monetization`` (asyncio)."""
+
+    async def get(
+        self,
+        id: str,
+        *,
+        timeout: float | None = None,
+    ) -> AppMonetization:
+        """An app's monetisation settings.
+
+        ``apps.monetization.get``: GET /api/v1/apps/{id}/monetization.
+
+        :param id: the record's id
+        """
+        params: dict[str, Any] = {"id": id}
+        result = await self._client._call_operation(
+            "apps.monetization.get", params, timeout=timeout
+        )
+        return cast("AppMonetization", result)
+
+    async def update(
+        self,
+        id: str,
+        *,
+        monetization_enabled: bool | None = None,
+        inference_markup_percentage: float | None = None,
+        purchase_share_percentage: float | None = None,
+        timeout: float | None = None,
+    ) -> AppMonetization:
+        """Changes an app's monetisation settings.
+
+        ``apps.monetization.update``: PUT /api/v1/apps/{id}/monetization.
+
+        :param id: the record's id
+        :param monetization_enabled: earn from the app's use
+        :param inference_markup_percentage: markup on inference, 0 to 1000 %
+        :param purchase_share_percentage: share of purchases, 0 to 100 %
+        """
+        params: dict[str, Any] = {"id": id}
+        if monetization_enabled is not None:
+            params["monetizationEnabled"] = monetization_enabled
+        if inference_markup_percentage is not None:
+            params["inferenceMarkupPercentage"] = inference_markup_percentage
+        if purchase_share_percentage is not None:
+            params["purchaseSharePercentage"] = purchase_share_percentage
+        result = await self._client._call_operation(
+            "apps.monetization.update", params, timeout=timeout
+        )
+        return cast("AppMonetization", result)
+
+
 class BackupsResource(SyncResource):
     """``cloud.backups`` (blocking)."""
 
@@ -909,6 +2684,1040 @@ class AsyncBackupsResource(AsyncResource):
         return cast("Backup", result)
 
 
+class BillingResource(SyncResource):
+    """``cloud.billing`` (blocking)."""
+
+    def auto_top_up(
+        self,
+        *,
+        timeout: float | None = None,
+    ) -> TopUp:
+        """Runs the auto top-up now if the balance is below the threshold (milady only).
+
+        ``billing.auto_top_up``: POST /api/auto-top-up/trigger.
+        """
+        params: dict[str, Any] = {}
+        result = self._client._call_operation("billing.auto_top_up", params, timeout=timeout)
+        return cast("TopUp", result)
+
+    def checkout(
+        self,
+        credits: float,
+        success_url: str,
+        cancel_url: str,
+        *,
+        affiliate_code: str | None = None,
+        timeout: float | None = None,
+    ) -> Checkout:
+        """Starts a Stripe checkout for credits; answers the page the user pays on.
+
+        ``billing.checkout``: POST /api/v1/credits/checkout.
+
+        :param credits: US dollars to buy, 1 to 1000
+        :param success_url: where Stripe sends the user after paying (an allowed origin)
+        :param cancel_url: where Stripe sends the user after cancelling (an allowed origin)
+        :param affiliate_code: an affiliate code (X-Affiliate-Code)
+        """
+        params: dict[str, Any] = {"credits": credits, "success_url": success_url, "cancel_url": cancel_url}
+        if affiliate_code is not None:
+            params["affiliateCode"] = affiliate_code
+        result = self._client._call_operation("billing.checkout", params, timeout=timeout)
+        return cast("Checkout", result)
+
+    def settings(
+        self,
+        *,
+        timeout: float | None = None,
+    ) -> BillingSettings:
+        """The auto top-up settings and their limits.
+
+        ``billing.settings``: GET /api/v1/billing/settings.
+        """
+        params: dict[str, Any] = {}
+        result = self._client._call_operation("billing.settings", params, timeout=timeout)
+        return cast("BillingSettings", result)
+
+    def summary(
+        self,
+        *,
+        timeout: float | None = None,
+    ) -> CreditsSummary:
+        """The organisation's credits, agents' budgets, apps, earnings and recent transactions.
+
+        ``billing.summary``: GET /api/v1/credits/summary.
+        """
+        params: dict[str, Any] = {}
+        result = self._client._call_operation("billing.summary", params, timeout=timeout)
+        return cast("CreditsSummary", result)
+
+    def transactions(
+        self,
+        *,
+        limit: int | None = None,
+        hours: int | None = None,
+        timeout: float | None = None,
+    ) -> Transactions:
+        """The organisation's credit transactions, newest first (milady only).
+
+        ``billing.transactions``: GET /api/credits/transactions.
+
+        :param limit: the most recent N (100)
+        :param hours: only those of the last N hours (among the most recent `limit`)
+        """
+        params: dict[str, Any] = {}
+        if limit is not None:
+            params["limit"] = limit
+        if hours is not None:
+            params["hours"] = hours
+        result = self._client._call_operation("billing.transactions", params, timeout=timeout)
+        return cast("Transactions", result)
+
+    def update_settings(
+        self,
+        *,
+        auto_top_up: Mapping[str, Any] | None = None,
+        pay_as_you_go_from_earnings: bool | None = None,
+        timeout: float | None = None,
+    ) -> BillingSettings:
+        """Changes the auto top-up settings (enabling needs a saved payment method).
+
+        ``billing.update_settings``: PUT /api/v1/billing/settings.
+
+        :param auto_top_up: {enabled?, amount? 1–1000, threshold? 0–1000}
+        :param pay_as_you_go_from_earnings: pay usage from earnings first
+        """
+        params: dict[str, Any] = {}
+        if auto_top_up is not None:
+            params["autoTopUp"] = dict(auto_top_up)
+        if pay_as_you_go_from_earnings is not None:
+            params["payAsYouGoFromEarnings"] = pay_as_you_go_from_earnings
+        result = self._client._call_operation("billing.update_settings", params, timeout=timeout)
+        return cast("BillingSettings", result)
+
+    def verify(
+        self,
+        session_id: str,
+        *,
+        timeout: float | None = None,
+    ) -> CheckoutVerified:
+        """Whether a checkout was paid, and how much it added.
+
+        ``billing.verify``: GET /api/v1/credits/verify.
+
+        :param session_id: the checkout session (billing.checkout's sessionId)
+        """
+        params: dict[str, Any] = {"session_id": session_id}
+        result = self._client._call_operation("billing.verify", params, timeout=timeout)
+        return cast("CheckoutVerified", result)
+
+
+class AsyncBillingResource(AsyncResource):
+    """``cloud.billing`` (asyncio)."""
+
+    async def auto_top_up(
+        self,
+        *,
+        timeout: float | None = None,
+    ) -> TopUp:
+        """Runs the auto top-up now if the balance is below the threshold (milady only).
+
+        ``billing.auto_top_up``: POST /api/auto-top-up/trigger.
+        """
+        params: dict[str, Any] = {}
+        result = await self._client._call_operation("billing.auto_top_up", params, timeout=timeout)
+        return cast("TopUp", result)
+
+    async def checkout(
+        self,
+        credits: float,
+        success_url: str,
+        cancel_url: str,
+        *,
+        affiliate_code: str | None = None,
+        timeout: float | None = None,
+    ) -> Checkout:
+        """Starts a Stripe checkout for credits; answers the page the user pays on.
+
+        ``billing.checkout``: POST /api/v1/credits/checkout.
+
+        :param credits: US dollars to buy, 1 to 1000
+        :param success_url: where Stripe sends the user after paying (an allowed origin)
+        :param cancel_url: where Stripe sends the user after cancelling (an allowed origin)
+        :param affiliate_code: an affiliate code (X-Affiliate-Code)
+        """
+        params: dict[str, Any] = {"credits": credits, "success_url": success_url, "cancel_url": cancel_url}
+        if affiliate_code is not None:
+            params["affiliateCode"] = affiliate_code
+        result = await self._client._call_operation("billing.checkout", params, timeout=timeout)
+        return cast("Checkout", result)
+
+    async def settings(
+        self,
+        *,
+        timeout: float | None = None,
+    ) -> BillingSettings:
+        """The auto top-up settings and their limits.
+
+        ``billing.settings``: GET /api/v1/billing/settings.
+        """
+        params: dict[str, Any] = {}
+        result = await self._client._call_operation("billing.settings", params, timeout=timeout)
+        return cast("BillingSettings", result)
+
+    async def summary(
+        self,
+        *,
+        timeout: float | None = None,
+    ) -> CreditsSummary:
+        """The organisation's credits, agents' budgets, apps, earnings and recent transactions.
+
+        ``billing.summary``: GET /api/v1/credits/summary.
+        """
+        params: dict[str, Any] = {}
+        result = await self._client._call_operation("billing.summary", params, timeout=timeout)
+        return cast("CreditsSummary", result)
+
+    async def transactions(
+        self,
+        *,
+        limit: int | None = None,
+        hours: int | None = None,
+        timeout: float | None = None,
+    ) -> Transactions:
+        """The organisation's credit transactions, newest first (milady only).
+
+        ``billing.transactions``: GET /api/credits/transactions.
+
+        :param limit: the most recent N (100)
+        :param hours: only those of the last N hours (among the most recent `limit`)
+        """
+        params: dict[str, Any] = {}
+        if limit is not None:
+            params["limit"] = limit
+        if hours is not None:
+            params["hours"] = hours
+        result = await self._client._call_operation("billing.transactions", params, timeout=timeout)
+        return cast("Transactions", result)
+
+    async def update_settings(
+        self,
+        *,
+        auto_top_up: Mapping[str, Any] | None = None,
+        pay_as_you_go_from_earnings: bool | None = None,
+        timeout: float | None = None,
+    ) -> BillingSettings:
+        """Changes the auto top-up settings (enabling needs a saved payment method).
+
+        ``billing.update_settings``: PUT /api/v1/billing/settings.
+
+        :param auto_top_up: {enabled?, amount? 1–1000, threshold? 0–1000}
+        :param pay_as_you_go_from_earnings: pay usage from earnings first
+        """
+        params: dict[str, Any] = {}
+        if auto_top_up is not None:
+            params["autoTopUp"] = dict(auto_top_up)
+        if pay_as_you_go_from_earnings is not None:
+            params["payAsYouGoFromEarnings"] = pay_as_you_go_from_earnings
+        result = await self._client._call_operation(
+            "billing.update_settings", params, timeout=timeout
+        )
+        return cast("BillingSettings", result)
+
+    async def verify(
+        self,
+        session_id: str,
+        *,
+        timeout: float | None = None,
+    ) -> CheckoutVerified:
+        """Whether a checkout was paid, and how much it added.
+
+        ``billing.verify``: GET /api/v1/credits/verify.
+
+        :param session_id: the checkout session (billing.checkout's sessionId)
+        """
+        params: dict[str, Any] = {"session_id": session_id}
+        result = await self._client._call_operation("billing.verify", params, timeout=timeout)
+        return cast("CheckoutVerified", result)
+
+
+class ChatCompletionsResource(SyncResource):
+    """``cloud.chat_completions`` (blocking)."""
+
+    def create(
+        self,
+        model: str,
+        messages: Any,
+        *,
+        temperature: float | None = None,
+        max_tokens: int | None = None,
+        top_p: float | None = None,
+        stop: Any | None = None,
+        app_id: str | None = None,
+        affiliate_code: str | None = None,
+        payment: str | None = None,
+        timeout: float | None = None,
+    ) -> ChatCompletion:
+        """An OpenAI-compatible chat completion (one answer, not streamed).
+
+        ``chat.completions.create``: POST /api/v1/chat/completions.
+
+        :param model: the model, gateway style: provider/model (openai/gpt-5-mini)
+        :param messages: the conversation: [{role: system|user|assistant, content}]
+        :param temperature: sampling temperature
+        :param max_tokens: the most tokens to generate
+        :param top_p: nucleus sampling
+        :param stop: a stop string or an array of them
+        :param app_id: bill the call to this app's credits (X-App-Id)
+        :param affiliate_code: an affiliate code (X-Affiliate-Code)
+        :param payment: an x402 payment proof, for a call paid per request (X-PAYMENT)
+        """
+        params: dict[str, Any] = {"model": model, "messages": messages}
+        if temperature is not None:
+            params["temperature"] = temperature
+        if max_tokens is not None:
+            params["max_tokens"] = max_tokens
+        if top_p is not None:
+            params["top_p"] = top_p
+        if stop is not None:
+            params["stop"] = stop
+        if app_id is not None:
+            params["appId"] = app_id
+        if affiliate_code is not None:
+            params["affiliateCode"] = affiliate_code
+        if payment is not None:
+            params["payment"] = payment
+        result = self._client._call_operation("chat.completions.create", params, timeout=timeout)
+        return cast("ChatCompletion", result)
+
+
+class AsyncChatCompletionsResource(AsyncResource):
+    """``cloud.chat_completions`` (asyncio)."""
+
+    async def create(
+        self,
+        model: str,
+        messages: Any,
+        *,
+        temperature: float | None = None,
+        max_tokens: int | None = None,
+        top_p: float | None = None,
+        stop: Any | None = None,
+        app_id: str | None = None,
+        affiliate_code: str | None = None,
+        payment: str | None = None,
+        timeout: float | None = None,
+    ) -> ChatCompletion:
+        """An OpenAI-compatible chat completion (one answer, not streamed).
+
+        ``chat.completions.create``: POST /api/v1/chat/completions.
+
+        :param model: the model, gateway style: provider/model (openai/gpt-5-mini)
+        :param messages: the conversation: [{role: system|user|assistant, content}]
+        :param temperature: sampling temperature
+        :param max_tokens: the most tokens to generate
+        :param top_p: nucleus sampling
+        :param stop: a stop string or an array of them
+        :param app_id: bill the call to this app's credits (X-App-Id)
+        :param affiliate_code: an affiliate code (X-Affiliate-Code)
+        :param payment: an x402 payment proof, for a call paid per request (X-PAYMENT)
+        """
+        params: dict[str, Any] = {"model": model, "messages": messages}
+        if temperature is not None:
+            params["temperature"] = temperature
+        if max_tokens is not None:
+            params["max_tokens"] = max_tokens
+        if top_p is not None:
+            params["top_p"] = top_p
+        if stop is not None:
+            params["stop"] = stop
+        if app_id is not None:
+            params["appId"] = app_id
+        if affiliate_code is not None:
+            params["affiliateCode"] = affiliate_code
+        if payment is not None:
+            params["payment"] = payment
+        result = await self._client._call_operation(
+            "chat.completions.create", params, timeout=timeout
+        )
+        return cast("ChatCompletion", result)
+
+
+class ContainersResource(SyncResource):
+    """``cloud.containers`` (blocking)."""
+
+    def create(
+        self,
+        name: str,
+        project_name: str,
+        ecr_image_uri: str,
+        *,
+        description: str | None = None,
+        port: int | None = None,
+        desired_count: int | None = None,
+        cpu: int | None = None,
+        memory: int | None = None,
+        environment: Mapping[str, str] | None = None,
+        health_check_path: str | None = None,
+        ecr_repository_uri: str | None = None,
+        image_tag: str | None = None,
+        architecture: Literal["arm64", "x86_64"] | None = None,
+        timeout: float | None = None,
+    ) -> Container:
+        """Deploys a container (202: it deploys on its own; containers.get follows it).
+
+        ``containers.create``: POST /api/v1/containers.
+
+        :param name: its name
+        :param project_name: the project it belongs to
+        :param ecr_image_uri: the image to run
+        :param description: a description
+        :param port: the port it listens on (3000)
+        :param desired_count: instances, 1 to 10
+        :param cpu: CPU units, 256 to 2048 (1792)
+        :param memory: memory in MB, 256 to 2048 (1792)
+        :param environment: environment variables
+        :param health_check_path: the health check's path (/health)
+        :param ecr_repository_uri: the image's repository
+        :param image_tag: the image's tag
+        :param architecture: the CPU architecture
+        """
+        params: dict[str, Any] = {"name": name, "project_name": project_name, "ecr_image_uri": ecr_image_uri}
+        if description is not None:
+            params["description"] = description
+        if port is not None:
+            params["port"] = port
+        if desired_count is not None:
+            params["desired_count"] = desired_count
+        if cpu is not None:
+            params["cpu"] = cpu
+        if memory is not None:
+            params["memory"] = memory
+        if environment is not None:
+            params["environment_vars"] = dict(environment)
+        if health_check_path is not None:
+            params["health_check_path"] = health_check_path
+        if ecr_repository_uri is not None:
+            params["ecr_repository_uri"] = ecr_repository_uri
+        if image_tag is not None:
+            params["image_tag"] = image_tag
+        if architecture is not None:
+            params["architecture"] = architecture
+        result = self._client._call_operation("containers.create", params, timeout=timeout)
+        return cast("Container", result)
+
+    def delete(
+        self,
+        id: str,
+        *,
+        timeout: float | None = None,
+    ) -> None:
+        """Deletes a container.
+
+        ``containers.delete``: DELETE /api/v1/containers/{id}.
+
+        :param id: the record's id
+        """
+        params: dict[str, Any] = {"id": id}
+        self._client._call_operation("containers.delete", params, timeout=timeout)
+
+    def deployments(
+        self,
+        id: str,
+        *,
+        timeout: float | None = None,
+    ) -> builtins.list[ContainerDeployment]:
+        """A container's deployments, newest first (milady only).
+
+        ``containers.deployments``: GET /api/v1/containers/{id}/deployments.
+
+        :param id: the record's id
+        """
+        params: dict[str, Any] = {"id": id}
+        result = self._client._call_operation("containers.deployments", params, timeout=timeout)
+        return cast("builtins.list[ContainerDeployment]", result)
+
+    def get(
+        self,
+        id: str,
+        *,
+        timeout: float | None = None,
+    ) -> Container:
+        """One container (milady only).
+
+        ``containers.get``: GET /api/v1/containers/{id}.
+
+        :param id: the record's id
+        """
+        params: dict[str, Any] = {"id": id}
+        result = self._client._call_operation("containers.get", params, timeout=timeout)
+        return cast("Container", result)
+
+    def list(
+        self,
+        *,
+        timeout: float | None = None,
+    ) -> builtins.list[Container]:
+        """The organisation's containers.
+
+        ``containers.list``: GET /api/v1/containers.
+        """
+        params: dict[str, Any] = {}
+        result = self._client._call_operation("containers.list", params, timeout=timeout)
+        return cast("builtins.list[Container]", result)
+
+    def logs(
+        self,
+        id: str,
+        *,
+        limit: int | None = None,
+        timeout: float | None = None,
+    ) -> ContainerLogs:
+        """A container's recent log lines (milady only).
+
+        ``containers.logs``: GET /api/v1/containers/{id}/logs.
+
+        :param id: the record's id
+        :param limit: at most this many
+        """
+        params: dict[str, Any] = {"id": id}
+        if limit is not None:
+            params["limit"] = limit
+        result = self._client._call_operation("containers.logs", params, timeout=timeout)
+        return cast("ContainerLogs", result)
+
+    def metrics(
+        self,
+        id: str,
+        *,
+        timeout: float | None = None,
+    ) -> ContainerMetrics:
+        """A container's resource use (milady only).
+
+        ``containers.metrics``: GET /api/v1/containers/{id}/metrics.
+
+        :param id: the record's id
+        """
+        params: dict[str, Any] = {"id": id}
+        result = self._client._call_operation("containers.metrics", params, timeout=timeout)
+        return cast("ContainerMetrics", result)
+
+    def quota(
+        self,
+        *,
+        timeout: float | None = None,
+    ) -> ContainerQuota:
+        """How many containers the organisation may run (milady only).
+
+        ``containers.quota``: GET /api/v1/containers/quota.
+        """
+        params: dict[str, Any] = {}
+        result = self._client._call_operation("containers.quota", params, timeout=timeout)
+        return cast("ContainerQuota", result)
+
+    def update(
+        self,
+        id: str,
+        *,
+        desired_count: int | None = None,
+        environment: Mapping[str, str] | None = None,
+        description: str | None = None,
+        ecr_image_uri: str | None = None,
+        timeout: float | None = None,
+    ) -> Container:
+        """Changes a container's settings.
+
+        ``containers.update``: PATCH /api/v1/containers/{id}.
+
+        :param id: the record's id
+        :param desired_count: instances, 1 to 10
+        :param environment: environment variables
+        :param description: a description
+        :param ecr_image_uri: a new image to deploy
+        """
+        params: dict[str, Any] = {"id": id}
+        if desired_count is not None:
+            params["desired_count"] = desired_count
+        if environment is not None:
+            params["environment_vars"] = dict(environment)
+        if description is not None:
+            params["description"] = description
+        if ecr_image_uri is not None:
+            params["ecr_image_uri"] = ecr_image_uri
+        result = self._client._call_operation("containers.update", params, timeout=timeout)
+        return cast("Container", result)
+
+
+class AsyncContainersResource(AsyncResource):
+    """``cloud.containers`` (asyncio)."""
+
+    async def create(
+        self,
+        name: str,
+        project_name: str,
+        ecr_image_uri: str,
+        *,
+        description: str | None = None,
+        port: int | None = None,
+        desired_count: int | None = None,
+        cpu: int | None = None,
+        memory: int | None = None,
+        environment: Mapping[str, str] | None = None,
+        health_check_path: str | None = None,
+        ecr_repository_uri: str | None = None,
+        image_tag: str | None = None,
+        architecture: Literal["arm64", "x86_64"] | None = None,
+        timeout: float | None = None,
+    ) -> Container:
+        """Deploys a container (202: it deploys on its own; containers.get follows it).
+
+        ``containers.create``: POST /api/v1/containers.
+
+        :param name: its name
+        :param project_name: the project it belongs to
+        :param ecr_image_uri: the image to run
+        :param description: a description
+        :param port: the port it listens on (3000)
+        :param desired_count: instances, 1 to 10
+        :param cpu: CPU units, 256 to 2048 (1792)
+        :param memory: memory in MB, 256 to 2048 (1792)
+        :param environment: environment variables
+        :param health_check_path: the health check's path (/health)
+        :param ecr_repository_uri: the image's repository
+        :param image_tag: the image's tag
+        :param architecture: the CPU architecture
+        """
+        params: dict[str, Any] = {"name": name, "project_name": project_name, "ecr_image_uri": ecr_image_uri}
+        if description is not None:
+            params["description"] = description
+        if port is not None:
+            params["port"] = port
+        if desired_count is not None:
+            params["desired_count"] = desired_count
+        if cpu is not None:
+            params["cpu"] = cpu
+        if memory is not None:
+            params["memory"] = memory
+        if environment is not None:
+            params["environment_vars"] = dict(environment)
+        if health_check_path is not None:
+            params["health_check_path"] = health_check_path
+        if ecr_repository_uri is not None:
+            params["ecr_repository_uri"] = ecr_repository_uri
+        if image_tag is not None:
+            params["image_tag"] = image_tag
+        if architecture is not None:
+            params["architecture"] = architecture
+        result = await self._client._call_operation("containers.create", params, timeout=timeout)
+        return cast("Container", result)
+
+    async def delete(
+        self,
+        id: str,
+        *,
+        timeout: float | None = None,
+    ) -> None:
+        """Deletes a container.
+
+        ``containers.delete``: DELETE /api/v1/containers/{id}.
+
+        :param id: the record's id
+        """
+        params: dict[str, Any] = {"id": id}
+        await self._client._call_operation("containers.delete", params, timeout=timeout)
+
+    async def deployments(
+        self,
+        id: str,
+        *,
+        timeout: float | None = None,
+    ) -> builtins.list[ContainerDeployment]:
+        """A container's deployments, newest first (milady only).
+
+        ``containers.deployments``: GET /api/v1/containers/{id}/deployments.
+
+        :param id: the record's id
+        """
+        params: dict[str, Any] = {"id": id}
+        result = await self._client._call_operation(
+            "containers.deployments", params, timeout=timeout
+        )
+        return cast("builtins.list[ContainerDeployment]", result)
+
+    async def get(
+        self,
+        id: str,
+        *,
+        timeout: float | None = None,
+    ) -> Container:
+        """One container (milady only).
+
+        ``containers.get``: GET /api/v1/containers/{id}.
+
+        :param id: the record's id
+        """
+        params: dict[str, Any] = {"id": id}
+        result = await self._client._call_operation("containers.get", params, timeout=timeout)
+        return cast("Container", result)
+
+    async def list(
+        self,
+        *,
+        timeout: float | None = None,
+    ) -> builtins.list[Container]:
+        """The organisation's containers.
+
+        ``containers.list``: GET /api/v1/containers.
+        """
+        params: dict[str, Any] = {}
+        result = await self._client._call_operation("containers.list", params, timeout=timeout)
+        return cast("builtins.list[Container]", result)
+
+    async def logs(
+        self,
+        id: str,
+        *,
+        limit: int | None = None,
+        timeout: float | None = None,
+    ) -> ContainerLogs:
+        """A container's recent log lines (milady only).
+
+        ``containers.logs``: GET /api/v1/containers/{id}/logs.
+
+        :param id: the record's id
+        :param limit: at most this many
+        """
+        params: dict[str, Any] = {"id": id}
+        if limit is not None:
+            params["limit"] = limit
+        result = await self._client._call_operation("containers.logs", params, timeout=timeout)
+        return cast("ContainerLogs", result)
+
+    async def metrics(
+        self,
+        id: str,
+        *,
+        timeout: float | None = None,
+    ) -> ContainerMetrics:
+        """A container's resource use (milady only).
+
+        ``containers.metrics``: GET /api/v1/containers/{id}/metrics.
+
+        :param id: the record's id
+        """
+        params: dict[str, Any] = {"id": id}
+        result = await self._client._call_operation("containers.metrics", params, timeout=timeout)
+        return cast("ContainerMetrics", result)
+
+    async def quota(
+        self,
+        *,
+        timeout: float | None = None,
+    ) -> ContainerQuota:
+        """How many containers the organisation may run (milady only).
+
+        ``containers.quota``: GET /api/v1/containers/quota.
+        """
+        params: dict[str, Any] = {}
+        result = await self._client._call_operation("containers.quota", params, timeout=timeout)
+        return cast("ContainerQuota", result)
+
+    async def update(
+        self,
+        id: str,
+        *,
+        desired_count: int | None = None,
+        environment: Mapping[str, str] | None = None,
+        description: str | None = None,
+        ecr_image_uri: str | None = None,
+        timeout: float | None = None,
+    ) -> Container:
+        """Changes a container's settings.
+
+        ``containers.update``: PATCH /api/v1/containers/{id}.
+
+        :param id: the record's id
+        :param desired_count: instances, 1 to 10
+        :param environment: environment variables
+        :param description: a description
+        :param ecr_image_uri: a new image to deploy
+        """
+        params: dict[str, Any] = {"id": id}
+        if desired_count is not None:
+            params["desired_count"] = desired_count
+        if environment is not None:
+            params["environment_vars"] = dict(environment)
+        if description is not None:
+            params["description"] = description
+        if ecr_image_uri is not None:
+            params["ecr_image_uri"] = ecr_image_uri
+        result = await self._client._call_operation("containers.update", params, timeout=timeout)
+        return cast("Container", result)
+
+
+class DiscoveryResource(SyncResource):
+    """``cloud.discovery`` (blocking)."""
+
+    def search(
+        self,
+        *,
+        query: str | None = None,
+        types: str | None = None,
+        categories: str | None = None,
+        tags: str | None = None,
+        x402_only: bool | None = None,
+        active_only: bool | None = None,
+        limit: int | None = None,
+        offset: int | None = None,
+        timeout: float | None = None,
+    ) -> DiscoveryResults:
+        """Public services (agents, MCP servers, A2A endpoints, apps) to discover.
+
+        ``discovery.search``: GET /api/v1/discovery.
+
+        :param query: free-text search
+        :param types: comma-separated service types: agent, mcp, a2a, app
+        :param categories: comma-separated categories
+        :param tags: comma-separated tags
+        :param x402_only: only services paid per request (x402)
+        :param active_only: only active services (the cloud's default)
+        :param limit: 1 to 100 (50)
+        :param offset: skip this many
+        """
+        params: dict[str, Any] = {}
+        if query is not None:
+            params["query"] = query
+        if types is not None:
+            params["types"] = types
+        if categories is not None:
+            params["categories"] = categories
+        if tags is not None:
+            params["tags"] = tags
+        if x402_only is not None:
+            params["x402Only"] = x402_only
+        if active_only is not None:
+            params["activeOnly"] = active_only
+        if limit is not None:
+            params["limit"] = limit
+        if offset is not None:
+            params["offset"] = offset
+        result = self._client._call_operation("discovery.search", params, timeout=timeout)
+        return cast("DiscoveryResults", result)
+
+
+class AsyncDiscoveryResource(AsyncResource):
+    """``cloud.discovery`` (asyncio)."""
+
+    async def search(
+        self,
+        *,
+        query: str | None = None,
+        types: str | None = None,
+        categories: str | None = None,
+        tags: str | None = None,
+        x402_only: bool | None = None,
+        active_only: bool | None = None,
+        limit: int | None = None,
+        offset: int | None = None,
+        timeout: float | None = None,
+    ) -> DiscoveryResults:
+        """Public services (agents, MCP servers, A2A endpoints, apps) to discover.
+
+        ``discovery.search``: GET /api/v1/discovery.
+
+        :param query: free-text search
+        :param types: comma-separated service types: agent, mcp, a2a, app
+        :param categories: comma-separated categories
+        :param tags: comma-separated tags
+        :param x402_only: only services paid per request (x402)
+        :param active_only: only active services (the cloud's default)
+        :param limit: 1 to 100 (50)
+        :param offset: skip this many
+        """
+        params: dict[str, Any] = {}
+        if query is not None:
+            params["query"] = query
+        if types is not None:
+            params["types"] = types
+        if categories is not None:
+            params["categories"] = categories
+        if tags is not None:
+            params["tags"] = tags
+        if x402_only is not None:
+            params["x402Only"] = x402_only
+        if active_only is not None:
+            params["activeOnly"] = active_only
+        if limit is not None:
+            params["limit"] = limit
+        if offset is not None:
+            params["offset"] = offset
+        result = await self._client._call_operation("discovery.search", params, timeout=timeout)
+        return cast("DiscoveryResults", result)
+
+
+class EmbeddingsResource(SyncResource):
+    """``cloud.embeddings`` (blocking)."""
+
+    def create(
+        self,
+        model: str,
+        input: Any,
+        *,
+        app_id: str | None = None,
+        affiliate_code: str | None = None,
+        payment: str | None = None,
+        timeout: float | None = None,
+    ) -> EmbeddingList:
+        """OpenAI-compatible embeddings of a text or a list of texts.
+
+        ``embeddings.create``: POST /api/v1/embeddings.
+
+        :param model: the model, gateway style: provider/model (openai/gpt-5-mini)
+        :param input: a string or an array of strings (neither empty)
+        :param app_id: bill the call to this app's credits (X-App-Id)
+        :param affiliate_code: an affiliate code (X-Affiliate-Code)
+        :param payment: an x402 payment proof, for a call paid per request (X-PAYMENT)
+        """
+        params: dict[str, Any] = {"model": model, "input": input}
+        if app_id is not None:
+            params["appId"] = app_id
+        if affiliate_code is not None:
+            params["affiliateCode"] = affiliate_code
+        if payment is not None:
+            params["payment"] = payment
+        result = self._client._call_operation("embeddings.create", params, timeout=timeout)
+        return cast("EmbeddingList", result)
+
+
+class AsyncEmbeddingsResource(AsyncResource):
+    """``cloud.embeddings`` (asyncio)."""
+
+    async def create(
+        self,
+        model: str,
+        input: Any,
+        *,
+        app_id: str | None = None,
+        affiliate_code: str | None = None,
+        payment: str | None = None,
+        timeout: float | None = None,
+    ) -> EmbeddingList:
+        """OpenAI-compatible embeddings of a text or a list of texts.
+
+        ``embeddings.create``: POST /api/v1/embeddings.
+
+        :param model: the model, gateway style: provider/model (openai/gpt-5-mini)
+        :param input: a string or an array of strings (neither empty)
+        :param app_id: bill the call to this app's credits (X-App-Id)
+        :param affiliate_code: an affiliate code (X-Affiliate-Code)
+        :param payment: an x402 payment proof, for a call paid per request (X-PAYMENT)
+        """
+        params: dict[str, Any] = {"model": model, "input": input}
+        if app_id is not None:
+            params["appId"] = app_id
+        if affiliate_code is not None:
+            params["affiliateCode"] = affiliate_code
+        if payment is not None:
+            params["payment"] = payment
+        result = await self._client._call_operation("embeddings.create", params, timeout=timeout)
+        return cast("EmbeddingList", result)
+
+
+class ImagesResource(SyncResource):
+    """``cloud.images`` (blocking)."""
+
+    def generate(
+        self,
+        prompt: str,
+        *,
+        num_images: int | None = None,
+        aspect_ratio: str | None = None,
+        style_preset: str | None = None,
+        source_image: str | None = None,
+        model: str | None = None,
+        webhook_url: str | None = None,
+        app_id: str | None = None,
+        timeout: float | None = None,
+    ) -> ImageGeneration:
+        """Generates images from a prompt (URLs, or base64 when the upload failed).
+
+        ``images.generate``: POST /api/v1/generate-image.
+
+        :param prompt: what to draw
+        :param num_images: how many images, 1 to 4
+        :param aspect_ratio: e.g. 1:1 (the default), 16:9
+        :param style_preset: a style preset
+        :param source_image: an image to start from, as a data URL
+        :param model: an allowed image model
+        :param webhook_url: a URL the cloud notifies when the generation is done (x-webhook-url)
+        :param app_id: bill the call to this app's credits (X-App-Id)
+        """
+        params: dict[str, Any] = {"prompt": prompt}
+        if num_images is not None:
+            params["numImages"] = num_images
+        if aspect_ratio is not None:
+            params["aspectRatio"] = aspect_ratio
+        if style_preset is not None:
+            params["stylePreset"] = style_preset
+        if source_image is not None:
+            params["sourceImage"] = source_image
+        if model is not None:
+            params["model"] = model
+        if webhook_url is not None:
+            params["webhookUrl"] = webhook_url
+        if app_id is not None:
+            params["appId"] = app_id
+        result = self._client._call_operation("images.generate", params, timeout=timeout)
+        return cast("ImageGeneration", result)
+
+
+class AsyncImagesResource(AsyncResource):
+    """``cloud.images`` (asyncio)."""
+
+    async def generate(
+        self,
+        prompt: str,
+        *,
+        num_images: int | None = None,
+        aspect_ratio: str | None = None,
+        style_preset: str | None = None,
+        source_image: str | None = None,
+        model: str | None = None,
+        webhook_url: str | None = None,
+        app_id: str | None = None,
+        timeout: float | None = None,
+    ) -> ImageGeneration:
+        """Generates images from a prompt (URLs, or base64 when the upload failed).
+
+        ``images.generate``: POST /api/v1/generate-image.
+
+        :param prompt: what to draw
+        :param num_images: how many images, 1 to 4
+        :param aspect_ratio: e.g. 1:1 (the default), 16:9
+        :param style_preset: a style preset
+        :param source_image: an image to start from, as a data URL
+        :param model: an allowed image model
+        :param webhook_url: a URL the cloud notifies when the generation is done (x-webhook-url)
+        :param app_id: bill the call to this app's credits (X-App-Id)
+        """
+        params: dict[str, Any] = {"prompt": prompt}
+        if num_images is not None:
+            params["numImages"] = num_images
+        if aspect_ratio is not None:
+            params["aspectRatio"] = aspect_ratio
+        if style_preset is not None:
+            params["stylePreset"] = style_preset
+        if source_image is not None:
+            params["sourceImage"] = source_image
+        if model is not None:
+            params["model"] = model
+        if webhook_url is not None:
+            params["webhookUrl"] = webhook_url
+        if app_id is not None:
+            params["appId"] = app_id
+        result = await self._client._call_operation("images.generate", params, timeout=timeout)
+        return cast("ImageGeneration", result)
+
+
 class JobsResource(SyncResource):
     """``cloud.jobs`` (blocking)."""
 
@@ -947,6 +3756,210 @@ class AsyncJobsResource(AsyncResource):
         params: dict[str, Any] = {"jobId": job_id}
         result = await self._client._call_operation("jobs.get", params, timeout=timeout)
         return cast("Job", result)
+
+
+class KnowledgeResource(SyncResource):
+    """``cloud.knowledge`` (blocking)."""
+
+    def add(
+        self,
+        content: str,
+        content_type: str,
+        filename: str,
+        *,
+        metadata: Mapping[str, Any] | None = None,
+        character_id: str | None = None,
+        timeout: float | None = None,
+    ) -> KnowledgeAdded:
+        """Adds a text document to the knowledge base.
+
+        ``knowledge.add``: POST /api/v1/knowledge.
+
+        :param content: the document's text
+        :param content_type: its media type, e.g. text/plain
+        :param filename: its file name
+        :param metadata: metadata kept with it
+        :param character_id: the character it belongs to
+        """
+        params: dict[str, Any] = {"content": content, "contentType": content_type, "filename": filename}
+        if metadata is not None:
+            params["metadata"] = dict(metadata)
+        if character_id is not None:
+            params["characterId"] = character_id
+        result = self._client._call_operation("knowledge.add", params, timeout=timeout)
+        return cast("KnowledgeAdded", result)
+
+    def delete(
+        self,
+        id: str,
+        *,
+        character_id: str | None = None,
+        timeout: float | None = None,
+    ) -> Done:
+        """Deletes a knowledge document.
+
+        ``knowledge.delete``: DELETE /api/v1/knowledge/{id}.
+
+        :param id: the record's id
+        :param character_id: the character the documents belong to
+        """
+        params: dict[str, Any] = {"id": id}
+        if character_id is not None:
+            params["characterId"] = character_id
+        result = self._client._call_operation("knowledge.delete", params, timeout=timeout)
+        return cast("Done", result)
+
+    def list(
+        self,
+        *,
+        character_id: str | None = None,
+        count: int | None = None,
+        offset: int | None = None,
+        timeout: float | None = None,
+    ) -> KnowledgeList:
+        """The knowledge documents.
+
+        ``knowledge.list``: GET /api/v1/knowledge.
+
+        :param character_id: the character the documents belong to
+        :param count: how many
+        :param offset: skip this many
+        """
+        params: dict[str, Any] = {}
+        if character_id is not None:
+            params["characterId"] = character_id
+        if count is not None:
+            params["count"] = count
+        if offset is not None:
+            params["offset"] = offset
+        result = self._client._call_operation("knowledge.list", params, timeout=timeout)
+        return cast("KnowledgeList", result)
+
+    def query(
+        self,
+        query: str,
+        *,
+        limit: int | None = None,
+        character_id: str | None = None,
+        timeout: float | None = None,
+    ) -> KnowledgeResults:
+        """Searches the knowledge base.
+
+        ``knowledge.query``: POST /api/v1/knowledge/query.
+
+        :param query: what to look for
+        :param limit: at most this many results (5)
+        :param character_id: search this character's documents
+        """
+        params: dict[str, Any] = {"query": query}
+        if limit is not None:
+            params["limit"] = limit
+        if character_id is not None:
+            params["characterId"] = character_id
+        result = self._client._call_operation("knowledge.query", params, timeout=timeout)
+        return cast("KnowledgeResults", result)
+
+
+class AsyncKnowledgeResource(AsyncResource):
+    """``cloud.knowledge`` (asyncio)."""
+
+    async def add(
+        self,
+        content: str,
+        content_type: str,
+        filename: str,
+        *,
+        metadata: Mapping[str, Any] | None = None,
+        character_id: str | None = None,
+        timeout: float | None = None,
+    ) -> KnowledgeAdded:
+        """Adds a text document to the knowledge base.
+
+        ``knowledge.add``: POST /api/v1/knowledge.
+
+        :param content: the document's text
+        :param content_type: its media type, e.g. text/plain
+        :param filename: its file name
+        :param metadata: metadata kept with it
+        :param character_id: the character it belongs to
+        """
+        params: dict[str, Any] = {"content": content, "contentType": content_type, "filename": filename}
+        if metadata is not None:
+            params["metadata"] = dict(metadata)
+        if character_id is not None:
+            params["characterId"] = character_id
+        result = await self._client._call_operation("knowledge.add", params, timeout=timeout)
+        return cast("KnowledgeAdded", result)
+
+    async def delete(
+        self,
+        id: str,
+        *,
+        character_id: str | None = None,
+        timeout: float | None = None,
+    ) -> Done:
+        """Deletes a knowledge document.
+
+        ``knowledge.delete``: DELETE /api/v1/knowledge/{id}.
+
+        :param id: the record's id
+        :param character_id: the character the documents belong to
+        """
+        params: dict[str, Any] = {"id": id}
+        if character_id is not None:
+            params["characterId"] = character_id
+        result = await self._client._call_operation("knowledge.delete", params, timeout=timeout)
+        return cast("Done", result)
+
+    async def list(
+        self,
+        *,
+        character_id: str | None = None,
+        count: int | None = None,
+        offset: int | None = None,
+        timeout: float | None = None,
+    ) -> KnowledgeList:
+        """The knowledge documents.
+
+        ``knowledge.list``: GET /api/v1/knowledge.
+
+        :param character_id: the character the documents belong to
+        :param count: how many
+        :param offset: skip this many
+        """
+        params: dict[str, Any] = {}
+        if character_id is not None:
+            params["characterId"] = character_id
+        if count is not None:
+            params["count"] = count
+        if offset is not None:
+            params["offset"] = offset
+        result = await self._client._call_operation("knowledge.list", params, timeout=timeout)
+        return cast("KnowledgeList", result)
+
+    async def query(
+        self,
+        query: str,
+        *,
+        limit: int | None = None,
+        character_id: str | None = None,
+        timeout: float | None = None,
+    ) -> KnowledgeResults:
+        """Searches the knowledge base.
+
+        ``knowledge.query``: POST /api/v1/knowledge/query.
+
+        :param query: what to look for
+        :param limit: at most this many results (5)
+        :param character_id: search this character's documents
+        """
+        params: dict[str, Any] = {"query": query}
+        if limit is not None:
+            params["limit"] = limit
+        if character_id is not None:
+            params["characterId"] = character_id
+        result = await self._client._call_operation("knowledge.query", params, timeout=timeout)
+        return cast("KnowledgeResults", result)
 
 
 class LoginSessionResource(SyncResource):
@@ -1013,6 +4026,244 @@ class AsyncLoginSessionResource(AsyncResource):
         params: dict[str, Any] = {"sessionId": session_id}
         result = await self._client._call_operation("login_session.poll", params, timeout=timeout)
         return cast("LoginPoll", result)
+
+
+class MessagesResource(SyncResource):
+    """``cloud.messages`` (blocking)."""
+
+    def create(
+        self,
+        model: str,
+        max_tokens: int,
+        messages: Any,
+        *,
+        system: Any | None = None,
+        tools: Any | None = None,
+        temperature: float | None = None,
+        app_id: str | None = None,
+        affiliate_code: str | None = None,
+        payment: str | None = None,
+        timeout: float | None = None,
+    ) -> AnthropicMessage:
+        """An Anthropic-compatible message, with tool use (one answer, not streamed).
+
+        ``messages.create``: POST /api/v1/messages.
+
+        :param model: the model (a bare claude-… name means anthropic/claude-…)
+        :param max_tokens: the most tokens to generate
+        :param messages: the conversation: [{role: user|assistant, content}]
+        :param system: the system prompt (a string or blocks)
+        :param tools: [{name, description?, input_schema}]
+        :param temperature: sampling temperature
+        :param app_id: bill the call to this app's credits (X-App-Id)
+        :param affiliate_code: an affiliate code (X-Affiliate-Code)
+        :param payment: an x402 payment proof, for a call paid per request (X-PAYMENT)
+        """
+        params: dict[str, Any] = {"model": model, "max_tokens": max_tokens, "messages": messages}
+        if system is not None:
+            params["system"] = system
+        if tools is not None:
+            params["tools"] = tools
+        if temperature is not None:
+            params["temperature"] = temperature
+        if app_id is not None:
+            params["appId"] = app_id
+        if affiliate_code is not None:
+            params["affiliateCode"] = affiliate_code
+        if payment is not None:
+            params["payment"] = payment
+        result = self._client._call_operation("messages.create", params, timeout=timeout)
+        return cast("AnthropicMessage", result)
+
+
+class AsyncMessagesResource(AsyncResource):
+    """``cloud.messages`` (asyncio)."""
+
+    async def create(
+        self,
+        model: str,
+        max_tokens: int,
+        messages: Any,
+        *,
+        system: Any | None = None,
+        tools: Any | None = None,
+        temperature: float | None = None,
+        app_id: str | None = None,
+        affiliate_code: str | None = None,
+        payment: str | None = None,
+        timeout: float | None = None,
+    ) -> AnthropicMessage:
+        """An Anthropic-compatible message, with tool use (one answer, not streamed).
+
+        ``messages.create``: POST /api/v1/messages.
+
+        :param model: the model (a bare claude-… name means anthropic/claude-…)
+        :param max_tokens: the most tokens to generate
+        :param messages: the conversation: [{role: user|assistant, content}]
+        :param system: the system prompt (a string or blocks)
+        :param tools: [{name, description?, input_schema}]
+        :param temperature: sampling temperature
+        :param app_id: bill the call to this app's credits (X-App-Id)
+        :param affiliate_code: an affiliate code (X-Affiliate-Code)
+        :param payment: an x402 payment proof, for a call paid per request (X-PAYMENT)
+        """
+        params: dict[str, Any] = {"model": model, "max_tokens": max_tokens, "messages": messages}
+        if system is not None:
+            params["system"] = system
+        if tools is not None:
+            params["tools"] = tools
+        if temperature is not None:
+            params["temperature"] = temperature
+        if app_id is not None:
+            params["appId"] = app_id
+        if affiliate_code is not None:
+            params["affiliateCode"] = affiliate_code
+        if payment is not None:
+            params["payment"] = payment
+        result = await self._client._call_operation("messages.create", params, timeout=timeout)
+        return cast("AnthropicMessage", result)
+
+
+class ModelsResource(SyncResource):
+    """``cloud.models`` (blocking)."""
+
+    def get(
+        self,
+        model: str,
+        *,
+        timeout: float | None = None,
+    ) -> Model:
+        """One model's details.
+
+        ``models.get``: GET /api/v1/models/{model}.
+
+        :param model: the model id, e.g. openai/gpt-5-mini
+        """
+        params: dict[str, Any] = {"model": model}
+        result = self._client._call_operation("models.get", params, timeout=timeout)
+        return cast("Model", result)
+
+    def list(
+        self,
+        *,
+        timeout: float | None = None,
+    ) -> ModelList:
+        """The models inference can use.
+
+        ``models.list``: GET /api/v1/models.
+        """
+        params: dict[str, Any] = {}
+        result = self._client._call_operation("models.list", params, timeout=timeout)
+        return cast("ModelList", result)
+
+
+class AsyncModelsResource(AsyncResource):
+    """``cloud.models`` (asyncio)."""
+
+    async def get(
+        self,
+        model: str,
+        *,
+        timeout: float | None = None,
+    ) -> Model:
+        """One model's details.
+
+        ``models.get``: GET /api/v1/models/{model}.
+
+        :param model: the model id, e.g. openai/gpt-5-mini
+        """
+        params: dict[str, Any] = {"model": model}
+        result = await self._client._call_operation("models.get", params, timeout=timeout)
+        return cast("Model", result)
+
+    async def list(
+        self,
+        *,
+        timeout: float | None = None,
+    ) -> ModelList:
+        """The models inference can use.
+
+        ``models.list``: GET /api/v1/models.
+        """
+        params: dict[str, Any] = {}
+        result = await self._client._call_operation("models.list", params, timeout=timeout)
+        return cast("ModelList", result)
+
+
+class ResponsesResource(SyncResource):
+    """``cloud.responses`` (blocking)."""
+
+    def create(
+        self,
+        model: str,
+        input: Any,
+        *,
+        instructions: str | None = None,
+        app_id: str | None = None,
+        affiliate_code: str | None = None,
+        payment: str | None = None,
+        timeout: float | None = None,
+    ) -> ModelResponse:
+        """An OpenAI Responses API call (one answer, not streamed).
+
+        ``responses.create``: POST /api/v1/responses.
+
+        :param model: the model, gateway style: provider/model (openai/gpt-5-mini)
+        :param input: the input: a string or a list of input items
+        :param instructions: system instructions
+        :param app_id: bill the call to this app's credits (X-App-Id)
+        :param affiliate_code: an affiliate code (X-Affiliate-Code)
+        :param payment: an x402 payment proof, for a call paid per request (X-PAYMENT)
+        """
+        params: dict[str, Any] = {"model": model, "input": input}
+        if instructions is not None:
+            params["instructions"] = instructions
+        if app_id is not None:
+            params["appId"] = app_id
+        if affiliate_code is not None:
+            params["affiliateCode"] = affiliate_code
+        if payment is not None:
+            params["payment"] = payment
+        result = self._client._call_operation("responses.create", params, timeout=timeout)
+        return cast("ModelResponse", result)
+
+
+class AsyncResponsesResource(AsyncResource):
+    """``cloud.responses`` (asyncio)."""
+
+    async def create(
+        self,
+        model: str,
+        input: Any,
+        *,
+        instructions: str | None = None,
+        app_id: str | None = None,
+        affiliate_code: str | None = None,
+        payment: str | None = None,
+        timeout: float | None = None,
+    ) -> ModelResponse:
+        """An OpenAI Responses API call (one answer, not streamed).
+
+        ``responses.create``: POST /api/v1/responses.
+
+        :param model: the model, gateway style: provider/model (openai/gpt-5-mini)
+        :param input: the input: a string or a list of input items
+        :param instructions: system instructions
+        :param app_id: bill the call to this app's credits (X-App-Id)
+        :param affiliate_code: an affiliate code (X-Affiliate-Code)
+        :param payment: an x402 payment proof, for a call paid per request (X-PAYMENT)
+        """
+        params: dict[str, Any] = {"model": model, "input": input}
+        if instructions is not None:
+            params["instructions"] = instructions
+        if app_id is not None:
+            params["appId"] = app_id
+        if affiliate_code is not None:
+            params["affiliateCode"] = affiliate_code
+        if payment is not None:
+            params["payment"] = payment
+        result = await self._client._call_operation("responses.create", params, timeout=timeout)
+        return cast("ModelResponse", result)
 
 
 class UserResource(SyncResource):
@@ -1107,23 +4358,253 @@ class AsyncUserResource(AsyncResource):
         return cast("User", result)
 
 
+class VideoResource(SyncResource):
+    """``cloud.video`` (blocking)."""
+
+    def generate(
+        self,
+        prompt: str,
+        *,
+        model: str | None = None,
+        webhook_url: str | None = None,
+        app_id: str | None = None,
+        timeout: float | None = None,
+    ) -> VideoGeneration:
+        """Generates a video from a prompt (synchronous; answers the video's URL).
+
+        ``video.generate``: POST /api/v1/generate-video.
+
+        :param prompt: what to film
+        :param model: an allowed video model (fal-ai/veo3 by default)
+        :param webhook_url: a URL the cloud notifies when the generation is done (x-webhook-url)
+        :param app_id: bill the call to this app's credits (X-App-Id)
+        """
+        params: dict[str, Any] = {"prompt": prompt}
+        if model is not None:
+            params["model"] = model
+        if webhook_url is not None:
+            params["webhookUrl"] = webhook_url
+        if app_id is not None:
+            params["appId"] = app_id
+        result = self._client._call_operation("video.generate", params, timeout=timeout)
+        return cast("VideoGeneration", result)
+
+
+class AsyncVideoResource(AsyncResource):
+    """``cloud.video`` (asyncio)."""
+
+    async def generate(
+        self,
+        prompt: str,
+        *,
+        model: str | None = None,
+        webhook_url: str | None = None,
+        app_id: str | None = None,
+        timeout: float | None = None,
+    ) -> VideoGeneration:
+        """Generates a video from a prompt (synchronous; answers the video's URL).
+
+        ``video.generate``: POST /api/v1/generate-video.
+
+        :param prompt: what to film
+        :param model: an allowed video model (fal-ai/veo3 by default)
+        :param webhook_url: a URL the cloud notifies when the generation is done (x-webhook-url)
+        :param app_id: bill the call to this app's credits (X-App-Id)
+        """
+        params: dict[str, Any] = {"prompt": prompt}
+        if model is not None:
+            params["model"] = model
+        if webhook_url is not None:
+            params["webhookUrl"] = webhook_url
+        if app_id is not None:
+            params["appId"] = app_id
+        result = await self._client._call_operation("video.generate", params, timeout=timeout)
+        return cast("VideoGeneration", result)
+
+
+class VoicesResource(SyncResource):
+    """``cloud.voices`` (blocking)."""
+
+    def delete(
+        self,
+        id: str,
+        *,
+        timeout: float | None = None,
+    ) -> Done:
+        """Deletes a cloned voice.
+
+        ``voices.delete``: DELETE /api/v1/voice/{id}.
+
+        :param id: the record's id
+        """
+        params: dict[str, Any] = {"id": id}
+        result = self._client._call_operation("voices.delete", params, timeout=timeout)
+        return cast("Done", result)
+
+    def get(
+        self,
+        id: str,
+        *,
+        timeout: float | None = None,
+    ) -> VoiceAnswer:
+        """One cloned voice.
+
+        ``voices.get``: GET /api/v1/voice/{id}.
+
+        :param id: the record's id
+        """
+        params: dict[str, Any] = {"id": id}
+        result = self._client._call_operation("voices.get", params, timeout=timeout)
+        return cast("VoiceAnswer", result)
+
+    def list(
+        self,
+        *,
+        include_inactive: bool | None = None,
+        clone_type: Literal["instant", "professional"] | None = None,
+        limit: int | None = None,
+        offset: int | None = None,
+        timeout: float | None = None,
+    ) -> VoiceList:
+        """The organisation's cloned voices.
+
+        ``voices.list``: GET /api/v1/voice/list.
+
+        :param include_inactive: list inactive voices too
+        :param clone_type: only voices of this clone type
+        :param limit: at most 100
+        :param offset: skip this many
+        """
+        params: dict[str, Any] = {}
+        if include_inactive is not None:
+            params["includeInactive"] = include_inactive
+        if clone_type is not None:
+            params["cloneType"] = clone_type
+        if limit is not None:
+            params["limit"] = limit
+        if offset is not None:
+            params["offset"] = offset
+        result = self._client._call_operation("voices.list", params, timeout=timeout)
+        return cast("VoiceList", result)
+
+
+class AsyncVoicesResource(AsyncResource):
+    """``cloud.voices`` (asyncio)."""
+
+    async def delete(
+        self,
+        id: str,
+        *,
+        timeout: float | None = None,
+    ) -> Done:
+        """Deletes a cloned voice.
+
+        ``voices.delete``: DELETE /api/v1/voice/{id}.
+
+        :param id: the record's id
+        """
+        params: dict[str, Any] = {"id": id}
+        result = await self._client._call_operation("voices.delete", params, timeout=timeout)
+        return cast("Done", result)
+
+    async def get(
+        self,
+        id: str,
+        *,
+        timeout: float | None = None,
+    ) -> VoiceAnswer:
+        """One cloned voice.
+
+        ``voices.get``: GET /api/v1/voice/{id}.
+
+        :param id: the record's id
+        """
+        params: dict[str, Any] = {"id": id}
+        result = await self._client._call_operation("voices.get", params, timeout=timeout)
+        return cast("VoiceAnswer", result)
+
+    async def list(
+        self,
+        *,
+        include_inactive: bool | None = None,
+        clone_type: Literal["instant", "professional"] | None = None,
+        limit: int | None = None,
+        offset: int | None = None,
+        timeout: float | None = None,
+    ) -> VoiceList:
+        """The organisation's cloned voices.
+
+        ``voices.list``: GET /api/v1/voice/list.
+
+        :param include_inactive: list inactive voices too
+        :param clone_type: only voices of this clone type
+        :param limit: at most 100
+        :param offset: skip this many
+        """
+        params: dict[str, Any] = {}
+        if include_inactive is not None:
+            params["includeInactive"] = include_inactive
+        if clone_type is not None:
+            params["cloneType"] = clone_type
+        if limit is not None:
+            params["limit"] = limit
+        if offset is not None:
+            params["offset"] = offset
+        result = await self._client._call_operation("voices.list", params, timeout=timeout)
+        return cast("VoiceList", result)
+
+
 class ClientOperations:
     """Generated part of the blocking client."""
 
+    a2a: A2aResource
     agent: AgentResource
     agents: AgentsResource
+    api_keys: ApiKeysResource
+    apps: AppsResource
+    apps_domains: AppsDomainsResource
+    apps_monetization: AppsMonetizationResource
     backups: BackupsResource
+    billing: BillingResource
+    chat_completions: ChatCompletionsResource
+    containers: ContainersResource
+    discovery: DiscoveryResource
+    embeddings: EmbeddingsResource
+    images: ImagesResource
     jobs: JobsResource
+    knowledge: KnowledgeResource
     login_session: LoginSessionResource
+    messages: MessagesResource
+    models: ModelsResource
+    responses: ResponsesResource
     user: UserResource
+    video: VideoResource
+    voices: VoicesResource
 
     def _init_resources(self) -> None:
+        self.a2a = A2aResource(self)
         self.agent = AgentResource(self)
         self.agents = AgentsResource(self)
+        self.api_keys = ApiKeysResource(self)
+        self.apps = AppsResource(self)
+        self.apps_domains = AppsDomainsResource(self)
+        self.apps_monetization = AppsMonetizationResource(self)
         self.backups = BackupsResource(self)
+        self.billing = BillingResource(self)
+        self.chat_completions = ChatCompletionsResource(self)
+        self.containers = ContainersResource(self)
+        self.discovery = DiscoveryResource(self)
+        self.embeddings = EmbeddingsResource(self)
+        self.images = ImagesResource(self)
         self.jobs = JobsResource(self)
+        self.knowledge = KnowledgeResource(self)
         self.login_session = LoginSessionResource(self)
+        self.messages = MessagesResource(self)
+        self.models = ModelsResource(self)
+        self.responses = ResponsesResource(self)
         self.user = UserResource(self)
+        self.video = VideoResource(self)
+        self.voices = VoicesResource(self)
 
     def _call_operation(
         self,
@@ -1153,6 +4634,19 @@ class ClientOperations:
             params["fresh"] = fresh
         result = self._call_operation("credits", params, timeout=timeout)
         return cast("Credits", result)
+
+    def health(
+        self,
+        *,
+        timeout: float | None = None,
+    ) -> Health:
+        """Whether the cloud is up (eliza adds its environment and schema markers).
+
+        ``health``: GET /api/health.
+        """
+        params: dict[str, Any] = {}
+        result = self._call_operation("health", params, timeout=timeout)
+        return cast("Health", result)
 
     def identity(
         self,
@@ -1238,20 +4732,54 @@ class ClientOperations:
 class AsyncClientOperations:
     """Generated part of the asyncio client."""
 
+    a2a: AsyncA2aResource
     agent: AsyncAgentResource
     agents: AsyncAgentsResource
+    api_keys: AsyncApiKeysResource
+    apps: AsyncAppsResource
+    apps_domains: AsyncAppsDomainsResource
+    apps_monetization: AsyncAppsMonetizationResource
     backups: AsyncBackupsResource
+    billing: AsyncBillingResource
+    chat_completions: AsyncChatCompletionsResource
+    containers: AsyncContainersResource
+    discovery: AsyncDiscoveryResource
+    embeddings: AsyncEmbeddingsResource
+    images: AsyncImagesResource
     jobs: AsyncJobsResource
+    knowledge: AsyncKnowledgeResource
     login_session: AsyncLoginSessionResource
+    messages: AsyncMessagesResource
+    models: AsyncModelsResource
+    responses: AsyncResponsesResource
     user: AsyncUserResource
+    video: AsyncVideoResource
+    voices: AsyncVoicesResource
 
     def _init_resources(self) -> None:
+        self.a2a = AsyncA2aResource(self)
         self.agent = AsyncAgentResource(self)
         self.agents = AsyncAgentsResource(self)
+        self.api_keys = AsyncApiKeysResource(self)
+        self.apps = AsyncAppsResource(self)
+        self.apps_domains = AsyncAppsDomainsResource(self)
+        self.apps_monetization = AsyncAppsMonetizationResource(self)
         self.backups = AsyncBackupsResource(self)
+        self.billing = AsyncBillingResource(self)
+        self.chat_completions = AsyncChatCompletionsResource(self)
+        self.containers = AsyncContainersResource(self)
+        self.discovery = AsyncDiscoveryResource(self)
+        self.embeddings = AsyncEmbeddingsResource(self)
+        self.images = AsyncImagesResource(self)
         self.jobs = AsyncJobsResource(self)
+        self.knowledge = AsyncKnowledgeResource(self)
         self.login_session = AsyncLoginSessionResource(self)
+        self.messages = AsyncMessagesResource(self)
+        self.models = AsyncModelsResource(self)
+        self.responses = AsyncResponsesResource(self)
         self.user = AsyncUserResource(self)
+        self.video = AsyncVideoResource(self)
+        self.voices = AsyncVoicesResource(self)
 
     async def _call_operation(
         self,
@@ -1281,6 +4809,19 @@ class AsyncClientOperations:
             params["fresh"] = fresh
         result = await self._call_operation("credits", params, timeout=timeout)
         return cast("Credits", result)
+
+    async def health(
+        self,
+        *,
+        timeout: float | None = None,
+    ) -> Health:
+        """Whether the cloud is up (eliza adds its environment and schema markers).
+
+        ``health``: GET /api/health.
+        """
+        params: dict[str, Any] = {}
+        result = await self._call_operation("health", params, timeout=timeout)
+        return cast("Health", result)
 
     async def identity(
         self,
@@ -1364,6 +4905,95 @@ class AsyncClientOperations:
 
 
 OPERATIONS: list[dict[str, Any]] = [
+    {
+        "name": "a2a.cancel_task",
+        "resource": "a2a",
+        "action": "cancel_task",
+        "summary": "Cancels an A2A task (JSON-RPC tasks/cancel)",
+        "surface": "plain",
+        "scope": "account",
+        "result": "A2ATask",
+        "followsJob": False,
+        "params": [
+            {
+                "name": "id",
+                "arg": "task_id",
+                "type": "string",
+                "required": True,
+                "doc": "the task's id"
+            }
+        ]
+    },
+    {
+        "name": "a2a.card",
+        "resource": "a2a",
+        "action": "card",
+        "summary": "The cloud's A2A card: name, protocol version, methods and skills",
+        "surface": "plain",
+        "scope": "none",
+        "result": "AgentCard",
+        "followsJob": False,
+        "params": []
+    },
+    {
+        "name": "a2a.get_task",
+        "resource": "a2a",
+        "action": "get_task",
+        "summary": "One A2A task (JSON-RPC tasks/get)",
+        "surface": "plain",
+        "scope": "account",
+        "result": "A2ATask",
+        "followsJob": False,
+        "params": [
+            {
+                "name": "id",
+                "arg": "task_id",
+                "type": "string",
+                "required": True,
+                "doc": "the task's id"
+            },
+            {
+                "name": "historyLength",
+                "arg": "history_length",
+                "type": "integer",
+                "required": False,
+                "doc": "how many messages of the history to include"
+            }
+        ]
+    },
+    {
+        "name": "a2a.send",
+        "resource": "a2a",
+        "action": "send",
+        "summary": "Sends an A2A message to the cloud (JSON-RPC message/send); answers the task or message",
+        "surface": "plain",
+        "scope": "account",
+        "result": "A2ATask",
+        "followsJob": False,
+        "params": [
+            {
+                "name": "message",
+                "arg": "message",
+                "type": "object",
+                "required": True,
+                "doc": "the A2A message: {role: \"user\", parts: [{kind: \"text\", text}], messageId}"
+            },
+            {
+                "name": "configuration",
+                "arg": "configuration",
+                "type": "object",
+                "required": False,
+                "doc": "A2A send configuration"
+            },
+            {
+                "name": "metadata",
+                "arg": "metadata",
+                "type": "object",
+                "required": False,
+                "doc": "metadata for the task"
+            }
+        ]
+    },
     {
         "name": "agent.alive",
         "resource": "agent",
@@ -1641,6 +5271,672 @@ OPERATIONS: list[dict[str, Any]] = [
         ]
     },
     {
+        "name": "api_keys.create",
+        "resource": "api_keys",
+        "action": "create",
+        "summary": "Creates an API key; the key itself is in the answer once (plainKey)",
+        "surface": "plain",
+        "scope": "account",
+        "result": "ApiKeyCreated",
+        "followsJob": False,
+        "params": [
+            {
+                "name": "name",
+                "arg": "name",
+                "type": "string",
+                "required": True,
+                "doc": "the key's name"
+            },
+            {
+                "name": "description",
+                "arg": "description",
+                "type": "string",
+                "required": False,
+                "doc": "what it is for"
+            },
+            {
+                "name": "permissions",
+                "arg": "permissions",
+                "type": "json",
+                "required": False,
+                "doc": "at most 50 permission names (chat, agents, images…)"
+            },
+            {
+                "name": "rate_limit",
+                "arg": "rate_limit",
+                "type": "integer",
+                "required": False,
+                "doc": "requests per minute, 1 to 100000 (1000)"
+            },
+            {
+                "name": "expires_at",
+                "arg": "expires_at",
+                "type": "string",
+                "required": False,
+                "doc": "ISO time it stops working (never when absent)"
+            }
+        ]
+    },
+    {
+        "name": "api_keys.delete",
+        "resource": "api_keys",
+        "action": "delete",
+        "summary": "Deletes an API key",
+        "surface": "plain",
+        "scope": "account",
+        "result": "Done",
+        "followsJob": False,
+        "params": [
+            {
+                "name": "id",
+                "arg": "id",
+                "type": "uuid",
+                "required": True,
+                "doc": "the record's id"
+            }
+        ]
+    },
+    {
+        "name": "api_keys.list",
+        "resource": "api_keys",
+        "action": "list",
+        "summary": "The organisation's API keys (needs a browser session on the real cloud)",
+        "surface": "plain",
+        "scope": "account",
+        "result": "ApiKeyList",
+        "followsJob": False,
+        "params": []
+    },
+    {
+        "name": "api_keys.regenerate",
+        "resource": "api_keys",
+        "action": "regenerate",
+        "summary": "Replaces an API key's secret; the new key is in the answer once (plainKey)",
+        "surface": "plain",
+        "scope": "account",
+        "result": "ApiKeyCreated",
+        "followsJob": False,
+        "params": [
+            {
+                "name": "id",
+                "arg": "id",
+                "type": "uuid",
+                "required": True,
+                "doc": "the record's id"
+            }
+        ]
+    },
+    {
+        "name": "api_keys.update",
+        "resource": "api_keys",
+        "action": "update",
+        "summary": "Changes an API key's settings",
+        "surface": "plain",
+        "scope": "account",
+        "result": "ApiKeyAnswer",
+        "followsJob": False,
+        "params": [
+            {
+                "name": "id",
+                "arg": "id",
+                "type": "uuid",
+                "required": True,
+                "doc": "the record's id"
+            },
+            {
+                "name": "name",
+                "arg": "name",
+                "type": "string",
+                "required": False,
+                "doc": "the key's name"
+            },
+            {
+                "name": "description",
+                "arg": "description",
+                "type": "string",
+                "required": False,
+                "doc": "what it is for"
+            },
+            {
+                "name": "permissions",
+                "arg": "permissions",
+                "type": "json",
+                "required": False,
+                "doc": "at most 50 permission names (chat, agents, images…)"
+            },
+            {
+                "name": "rate_limit",
+                "arg": "rate_limit",
+                "type": "integer",
+                "required": False,
+                "doc": "requests per minute, 1 to 100000 (1000)"
+            },
+            {
+                "name": "expires_at",
+                "arg": "expires_at",
+                "type": "string",
+                "required": False,
+                "doc": "ISO time it stops working (never when absent)"
+            },
+            {
+                "name": "is_active",
+                "arg": "is_active",
+                "type": "boolean",
+                "required": False,
+                "doc": "false disables the key"
+            }
+        ]
+    },
+    {
+        "name": "apps.analytics",
+        "resource": "apps",
+        "action": "analytics",
+        "summary": "An app's usage over a period",
+        "surface": "plain",
+        "scope": "account",
+        "result": "AppAnalytics",
+        "followsJob": False,
+        "params": [
+            {
+                "name": "id",
+                "arg": "id",
+                "type": "uuid",
+                "required": True,
+                "doc": "the record's id"
+            },
+            {
+                "name": "period",
+                "arg": "period",
+                "type": "enum",
+                "required": False,
+                "enum": [
+                    "hourly",
+                    "daily",
+                    "monthly"
+                ],
+                "doc": "the buckets"
+            },
+            {
+                "name": "start_date",
+                "arg": "start_date",
+                "type": "string",
+                "required": False,
+                "doc": "ISO start"
+            },
+            {
+                "name": "end_date",
+                "arg": "end_date",
+                "type": "string",
+                "required": False,
+                "doc": "ISO end"
+            }
+        ]
+    },
+    {
+        "name": "apps.check_name",
+        "resource": "apps",
+        "action": "check_name",
+        "summary": "Whether an app name is free (and a suggestion when it is not)",
+        "surface": "plain",
+        "scope": "account",
+        "result": "AppNameCheck",
+        "followsJob": False,
+        "params": [
+            {
+                "name": "name",
+                "arg": "name",
+                "type": "string",
+                "required": True,
+                "doc": "the name"
+            }
+        ]
+    },
+    {
+        "name": "apps.create",
+        "resource": "apps",
+        "action": "create",
+        "summary": "Creates an app; its API key is in the answer once",
+        "surface": "plain",
+        "scope": "account",
+        "result": "AppCreated",
+        "followsJob": False,
+        "params": [
+            {
+                "name": "name",
+                "arg": "name",
+                "type": "string",
+                "required": True,
+                "doc": "its name"
+            },
+            {
+                "name": "app_url",
+                "arg": "app_url",
+                "type": "string",
+                "required": True,
+                "doc": "the app's URL"
+            },
+            {
+                "name": "description",
+                "arg": "description",
+                "type": "string",
+                "required": False,
+                "doc": "what it does"
+            },
+            {
+                "name": "website_url",
+                "arg": "website_url",
+                "type": "string",
+                "required": False,
+                "doc": "its public website"
+            },
+            {
+                "name": "contact_email",
+                "arg": "contact_email",
+                "type": "string",
+                "required": False,
+                "doc": "who to contact"
+            },
+            {
+                "name": "allowed_origins",
+                "arg": "allowed_origins",
+                "type": "json",
+                "required": False,
+                "doc": "origins allowed to call it"
+            },
+            {
+                "name": "logo_url",
+                "arg": "logo_url",
+                "type": "string",
+                "required": False,
+                "doc": "its logo"
+            },
+            {
+                "name": "skipGitHubRepo",
+                "arg": "skip_git_hub_repo",
+                "type": "boolean",
+                "required": False,
+                "doc": "do not create a GitHub repository for it"
+            }
+        ]
+    },
+    {
+        "name": "apps.delete",
+        "resource": "apps",
+        "action": "delete",
+        "summary": "Deletes an app",
+        "surface": "plain",
+        "scope": "account",
+        "result": "Done",
+        "followsJob": False,
+        "params": [
+            {
+                "name": "id",
+                "arg": "id",
+                "type": "uuid",
+                "required": True,
+                "doc": "the record's id"
+            }
+        ]
+    },
+    {
+        "name": "apps.domains.add",
+        "resource": "apps.domains",
+        "action": "add",
+        "summary": "Adds a custom domain to an app (verify it with apps.domains.verify)",
+        "surface": "plain",
+        "scope": "account",
+        "result": "AppDomainAnswer",
+        "followsJob": False,
+        "params": [
+            {
+                "name": "id",
+                "arg": "id",
+                "type": "uuid",
+                "required": True,
+                "doc": "the record's id"
+            },
+            {
+                "name": "domain",
+                "arg": "domain",
+                "type": "string",
+                "required": True,
+                "doc": "the domain, ASCII only (e.g. app.example.com)"
+            }
+        ]
+    },
+    {
+        "name": "apps.domains.list",
+        "resource": "apps.domains",
+        "action": "list",
+        "summary": "An app's custom domains",
+        "surface": "plain",
+        "scope": "account",
+        "result": "AppDomains",
+        "followsJob": False,
+        "params": [
+            {
+                "name": "id",
+                "arg": "id",
+                "type": "uuid",
+                "required": True,
+                "doc": "the record's id"
+            }
+        ]
+    },
+    {
+        "name": "apps.domains.remove",
+        "resource": "apps.domains",
+        "action": "remove",
+        "summary": "Removes a custom domain from an app",
+        "surface": "plain",
+        "scope": "account",
+        "result": "Done",
+        "followsJob": False,
+        "params": [
+            {
+                "name": "id",
+                "arg": "id",
+                "type": "uuid",
+                "required": True,
+                "doc": "the record's id"
+            },
+            {
+                "name": "domain",
+                "arg": "domain",
+                "type": "string",
+                "required": True,
+                "doc": "the domain, ASCII only (e.g. app.example.com)"
+            }
+        ]
+    },
+    {
+        "name": "apps.domains.verify",
+        "resource": "apps.domains",
+        "action": "verify",
+        "summary": "Checks a custom domain's DNS and marks it verified when it points at the app",
+        "surface": "plain",
+        "scope": "account",
+        "result": "AppDomainAnswer",
+        "followsJob": False,
+        "params": [
+            {
+                "name": "id",
+                "arg": "id",
+                "type": "uuid",
+                "required": True,
+                "doc": "the record's id"
+            },
+            {
+                "name": "domain",
+                "arg": "domain",
+                "type": "string",
+                "required": True,
+                "doc": "the domain, ASCII only (e.g. app.example.com)"
+            }
+        ]
+    },
+    {
+        "name": "apps.earnings",
+        "resource": "apps",
+        "action": "earnings",
+        "summary": "An app's earnings: total, pending, available",
+        "surface": "plain",
+        "scope": "account",
+        "result": "AppEarnings",
+        "followsJob": False,
+        "params": [
+            {
+                "name": "id",
+                "arg": "id",
+                "type": "uuid",
+                "required": True,
+                "doc": "the record's id"
+            },
+            {
+                "name": "days",
+                "arg": "days",
+                "type": "integer",
+                "required": False,
+                "doc": "the period in days"
+            }
+        ]
+    },
+    {
+        "name": "apps.get",
+        "resource": "apps",
+        "action": "get",
+        "summary": "One app",
+        "surface": "plain",
+        "scope": "account",
+        "result": "AppAnswer",
+        "followsJob": False,
+        "params": [
+            {
+                "name": "id",
+                "arg": "id",
+                "type": "uuid",
+                "required": True,
+                "doc": "the record's id"
+            }
+        ]
+    },
+    {
+        "name": "apps.list",
+        "resource": "apps",
+        "action": "list",
+        "summary": "The organisation's apps",
+        "surface": "plain",
+        "scope": "account",
+        "result": "AppList",
+        "followsJob": False,
+        "params": []
+    },
+    {
+        "name": "apps.monetization.get",
+        "resource": "apps.monetization",
+        "action": "get",
+        "summary": "An app's monetisation settings",
+        "surface": "plain",
+        "scope": "account",
+        "result": "AppMonetization",
+        "followsJob": False,
+        "params": [
+            {
+                "name": "id",
+                "arg": "id",
+                "type": "uuid",
+                "required": True,
+                "doc": "the record's id"
+            }
+        ]
+    },
+    {
+        "name": "apps.monetization.update",
+        "resource": "apps.monetization",
+        "action": "update",
+        "summary": "Changes an app's monetisation settings",
+        "surface": "plain",
+        "scope": "account",
+        "result": "AppMonetization",
+        "followsJob": False,
+        "params": [
+            {
+                "name": "id",
+                "arg": "id",
+                "type": "uuid",
+                "required": True,
+                "doc": "the record's id"
+            },
+            {
+                "name": "monetizationEnabled",
+                "arg": "monetization_enabled",
+                "type": "boolean",
+                "required": False,
+                "doc": "earn from the app's use"
+            },
+            {
+                "name": "inferenceMarkupPercentage",
+                "arg": "inference_markup_percentage",
+                "type": "number",
+                "required": False,
+                "doc": "markup on inference, 0 to 1000 %"
+            },
+            {
+                "name": "purchaseSharePercentage",
+                "arg": "purchase_share_percentage",
+                "type": "number",
+                "required": False,
+                "doc": "share of purchases, 0 to 100 %"
+            }
+        ]
+    },
+    {
+        "name": "apps.regenerate_api_key",
+        "resource": "apps",
+        "action": "regenerate_api_key",
+        "summary": "Replaces an app's API key; the new key is in the answer once",
+        "surface": "plain",
+        "scope": "account",
+        "result": "AppKey",
+        "followsJob": False,
+        "params": [
+            {
+                "name": "id",
+                "arg": "id",
+                "type": "uuid",
+                "required": True,
+                "doc": "the record's id"
+            }
+        ]
+    },
+    {
+        "name": "apps.update",
+        "resource": "apps",
+        "action": "update",
+        "summary": "Changes an app (only the fields given)",
+        "surface": "plain",
+        "scope": "account",
+        "result": "AppAnswer",
+        "followsJob": False,
+        "params": [
+            {
+                "name": "id",
+                "arg": "id",
+                "type": "uuid",
+                "required": True,
+                "doc": "the record's id"
+            },
+            {
+                "name": "name",
+                "arg": "name",
+                "type": "string",
+                "required": False,
+                "doc": "its name"
+            },
+            {
+                "name": "app_url",
+                "arg": "app_url",
+                "type": "string",
+                "required": False,
+                "doc": "the app's URL"
+            },
+            {
+                "name": "description",
+                "arg": "description",
+                "type": "string",
+                "required": False,
+                "doc": "what it does"
+            },
+            {
+                "name": "website_url",
+                "arg": "website_url",
+                "type": "string",
+                "required": False,
+                "doc": "its public website"
+            },
+            {
+                "name": "contact_email",
+                "arg": "contact_email",
+                "type": "string",
+                "required": False,
+                "doc": "who to contact"
+            },
+            {
+                "name": "allowed_origins",
+                "arg": "allowed_origins",
+                "type": "json",
+                "required": False,
+                "doc": "origins allowed to call it"
+            },
+            {
+                "name": "is_active",
+                "arg": "is_active",
+                "type": "boolean",
+                "required": False,
+                "doc": "false disables it"
+            },
+            {
+                "name": "linked_character_ids",
+                "arg": "linked_character_ids",
+                "type": "json",
+                "required": False,
+                "doc": "at most 4 character ids"
+            }
+        ]
+    },
+    {
+        "name": "apps.users",
+        "resource": "apps",
+        "action": "users",
+        "summary": "An app's users",
+        "surface": "plain",
+        "scope": "account",
+        "result": "AppUsers",
+        "followsJob": False,
+        "params": [
+            {
+                "name": "id",
+                "arg": "id",
+                "type": "uuid",
+                "required": True,
+                "doc": "the record's id"
+            },
+            {
+                "name": "limit",
+                "arg": "limit",
+                "type": "integer",
+                "required": False,
+                "doc": "at most this many"
+            }
+        ]
+    },
+    {
+        "name": "apps.withdraw",
+        "resource": "apps",
+        "action": "withdraw",
+        "summary": "Withdraws from an app's available earnings",
+        "surface": "plain",
+        "scope": "account",
+        "result": "AppWithdrawal",
+        "followsJob": False,
+        "params": [
+            {
+                "name": "id",
+                "arg": "id",
+                "type": "uuid",
+                "required": True,
+                "doc": "the record's id"
+            },
+            {
+                "name": "amount",
+                "arg": "amount",
+                "type": "number",
+                "required": True,
+                "doc": "US dollars to withdraw from the available earnings"
+            }
+        ]
+    },
+    {
         "name": "backups.list",
         "resource": "backups",
         "action": "list",
@@ -1705,6 +6001,225 @@ OPERATIONS: list[dict[str, Any]] = [
         ]
     },
     {
+        "name": "billing.auto_top_up",
+        "resource": "billing",
+        "action": "auto_top_up",
+        "summary": "Runs the auto top-up now if the balance is below the threshold (milady only)",
+        "surface": "plain",
+        "scope": "account",
+        "result": "TopUp",
+        "followsJob": False,
+        "params": []
+    },
+    {
+        "name": "billing.checkout",
+        "resource": "billing",
+        "action": "checkout",
+        "summary": "Starts a Stripe checkout for credits; answers the page the user pays on",
+        "surface": "plain",
+        "scope": "account",
+        "result": "Checkout",
+        "followsJob": False,
+        "params": [
+            {
+                "name": "credits",
+                "arg": "credits",
+                "type": "number",
+                "required": True,
+                "doc": "US dollars to buy, 1 to 1000"
+            },
+            {
+                "name": "success_url",
+                "arg": "success_url",
+                "type": "string",
+                "required": True,
+                "doc": "where Stripe sends the user after paying (an allowed origin)"
+            },
+            {
+                "name": "cancel_url",
+                "arg": "cancel_url",
+                "type": "string",
+                "required": True,
+                "doc": "where Stripe sends the user after cancelling (an allowed origin)"
+            },
+            {
+                "name": "affiliateCode",
+                "arg": "affiliate_code",
+                "type": "string",
+                "required": False,
+                "doc": "an affiliate code (X-Affiliate-Code)"
+            }
+        ]
+    },
+    {
+        "name": "billing.settings",
+        "resource": "billing",
+        "action": "settings",
+        "summary": "The auto top-up settings and their limits",
+        "surface": "plain",
+        "scope": "account",
+        "result": "BillingSettings",
+        "followsJob": False,
+        "params": []
+    },
+    {
+        "name": "billing.summary",
+        "resource": "billing",
+        "action": "summary",
+        "summary": "The organisation's credits, agents' budgets, apps, earnings and recent transactions",
+        "surface": "plain",
+        "scope": "account",
+        "result": "CreditsSummary",
+        "followsJob": False,
+        "params": []
+    },
+    {
+        "name": "billing.transactions",
+        "resource": "billing",
+        "action": "transactions",
+        "summary": "The organisation's credit transactions, newest first (milady only)",
+        "surface": "plain",
+        "scope": "account",
+        "result": "Transactions",
+        "followsJob": False,
+        "params": [
+            {
+                "name": "limit",
+                "arg": "limit",
+                "type": "integer",
+                "required": False,
+                "doc": "the most recent N (100)"
+            },
+            {
+                "name": "hours",
+                "arg": "hours",
+                "type": "integer",
+                "required": False,
+                "doc": "only those of the last N hours (among the most recent `limit`)"
+            }
+        ]
+    },
+    {
+        "name": "billing.update_settings",
+        "resource": "billing",
+        "action": "update_settings",
+        "summary": "Changes the auto top-up settings (enabling needs a saved payment method)",
+        "surface": "plain",
+        "scope": "account",
+        "result": "BillingSettings",
+        "followsJob": False,
+        "params": [
+            {
+                "name": "autoTopUp",
+                "arg": "auto_top_up",
+                "type": "object",
+                "required": False,
+                "doc": "{enabled?, amount? 1–1000, threshold? 0–1000}"
+            },
+            {
+                "name": "payAsYouGoFromEarnings",
+                "arg": "pay_as_you_go_from_earnings",
+                "type": "boolean",
+                "required": False,
+                "doc": "pay usage from earnings first"
+            }
+        ]
+    },
+    {
+        "name": "billing.verify",
+        "resource": "billing",
+        "action": "verify",
+        "summary": "Whether a checkout was paid, and how much it added",
+        "surface": "plain",
+        "scope": "account",
+        "result": "CheckoutVerified",
+        "followsJob": False,
+        "params": [
+            {
+                "name": "session_id",
+                "arg": "session_id",
+                "type": "string",
+                "required": True,
+                "doc": "the checkout session (billing.checkout's sessionId)"
+            }
+        ]
+    },
+    {
+        "name": "chat.completions.create",
+        "resource": "chat.completions",
+        "action": "create",
+        "summary": "An OpenAI-compatible chat completion (one answer, not streamed)",
+        "surface": "plain",
+        "scope": "account",
+        "result": "ChatCompletion",
+        "followsJob": False,
+        "params": [
+            {
+                "name": "model",
+                "arg": "model",
+                "type": "string",
+                "required": True,
+                "doc": "the model, gateway style: provider/model (openai/gpt-5-mini)"
+            },
+            {
+                "name": "messages",
+                "arg": "messages",
+                "type": "json",
+                "required": True,
+                "doc": "the conversation: [{role: system|user|assistant, content}]"
+            },
+            {
+                "name": "temperature",
+                "arg": "temperature",
+                "type": "number",
+                "required": False,
+                "doc": "sampling temperature"
+            },
+            {
+                "name": "max_tokens",
+                "arg": "max_tokens",
+                "type": "integer",
+                "required": False,
+                "doc": "the most tokens to generate"
+            },
+            {
+                "name": "top_p",
+                "arg": "top_p",
+                "type": "number",
+                "required": False,
+                "doc": "nucleus sampling"
+            },
+            {
+                "name": "stop",
+                "arg": "stop",
+                "type": "json",
+                "required": False,
+                "doc": "a stop string or an array of them"
+            },
+            {
+                "name": "appId",
+                "arg": "app_id",
+                "type": "string",
+                "required": False,
+                "doc": "bill the call to this app's credits (X-App-Id)"
+            },
+            {
+                "name": "affiliateCode",
+                "arg": "affiliate_code",
+                "type": "string",
+                "required": False,
+                "doc": "an affiliate code (X-Affiliate-Code)"
+            },
+            {
+                "name": "payment",
+                "arg": "payment",
+                "type": "string",
+                "required": False,
+                "doc": "an x402 payment proof, for a call paid per request (X-PAYMENT)"
+            }
+        ]
+    },
+    {
         "name": "connect",
         "resource": "",
         "action": "connect",
@@ -1720,6 +6235,284 @@ OPERATIONS: list[dict[str, Any]] = [
                 "type": "uuid",
                 "required": True,
                 "doc": "the agent to connect to"
+            }
+        ]
+    },
+    {
+        "name": "containers.create",
+        "resource": "containers",
+        "action": "create",
+        "summary": "Deploys a container (202: it deploys on its own; containers.get follows it)",
+        "surface": "plain",
+        "scope": "account",
+        "result": "Container",
+        "followsJob": False,
+        "params": [
+            {
+                "name": "name",
+                "arg": "name",
+                "type": "string",
+                "required": True,
+                "doc": "its name"
+            },
+            {
+                "name": "project_name",
+                "arg": "project_name",
+                "type": "string",
+                "required": True,
+                "doc": "the project it belongs to"
+            },
+            {
+                "name": "ecr_image_uri",
+                "arg": "ecr_image_uri",
+                "type": "string",
+                "required": True,
+                "doc": "the image to run"
+            },
+            {
+                "name": "description",
+                "arg": "description",
+                "type": "string",
+                "required": False,
+                "doc": "a description"
+            },
+            {
+                "name": "port",
+                "arg": "port",
+                "type": "integer",
+                "required": False,
+                "doc": "the port it listens on (3000)"
+            },
+            {
+                "name": "desired_count",
+                "arg": "desired_count",
+                "type": "integer",
+                "required": False,
+                "doc": "instances, 1 to 10"
+            },
+            {
+                "name": "cpu",
+                "arg": "cpu",
+                "type": "integer",
+                "required": False,
+                "doc": "CPU units, 256 to 2048 (1792)"
+            },
+            {
+                "name": "memory",
+                "arg": "memory",
+                "type": "integer",
+                "required": False,
+                "doc": "memory in MB, 256 to 2048 (1792)"
+            },
+            {
+                "name": "environment_vars",
+                "arg": "environment",
+                "type": "string-map",
+                "required": False,
+                "doc": "environment variables"
+            },
+            {
+                "name": "health_check_path",
+                "arg": "health_check_path",
+                "type": "string",
+                "required": False,
+                "doc": "the health check's path (/health)"
+            },
+            {
+                "name": "ecr_repository_uri",
+                "arg": "ecr_repository_uri",
+                "type": "string",
+                "required": False,
+                "doc": "the image's repository"
+            },
+            {
+                "name": "image_tag",
+                "arg": "image_tag",
+                "type": "string",
+                "required": False,
+                "doc": "the image's tag"
+            },
+            {
+                "name": "architecture",
+                "arg": "architecture",
+                "type": "enum",
+                "required": False,
+                "enum": [
+                    "arm64",
+                    "x86_64"
+                ],
+                "doc": "the CPU architecture"
+            }
+        ]
+    },
+    {
+        "name": "containers.delete",
+        "resource": "containers",
+        "action": "delete",
+        "summary": "Deletes a container",
+        "surface": "plain",
+        "scope": "account",
+        "result": "Empty",
+        "followsJob": False,
+        "params": [
+            {
+                "name": "id",
+                "arg": "id",
+                "type": "uuid",
+                "required": True,
+                "doc": "the record's id"
+            }
+        ]
+    },
+    {
+        "name": "containers.deployments",
+        "resource": "containers",
+        "action": "deployments",
+        "summary": "A container's deployments, newest first (milady only)",
+        "surface": "plain",
+        "scope": "account",
+        "result": "ContainerDeployment[]",
+        "followsJob": False,
+        "params": [
+            {
+                "name": "id",
+                "arg": "id",
+                "type": "uuid",
+                "required": True,
+                "doc": "the record's id"
+            }
+        ]
+    },
+    {
+        "name": "containers.get",
+        "resource": "containers",
+        "action": "get",
+        "summary": "One container (milady only)",
+        "surface": "plain",
+        "scope": "account",
+        "result": "Container",
+        "followsJob": False,
+        "params": [
+            {
+                "name": "id",
+                "arg": "id",
+                "type": "uuid",
+                "required": True,
+                "doc": "the record's id"
+            }
+        ]
+    },
+    {
+        "name": "containers.list",
+        "resource": "containers",
+        "action": "list",
+        "summary": "The organisation's containers",
+        "surface": "plain",
+        "scope": "account",
+        "result": "Container[]",
+        "followsJob": False,
+        "params": []
+    },
+    {
+        "name": "containers.logs",
+        "resource": "containers",
+        "action": "logs",
+        "summary": "A container's recent log lines (milady only)",
+        "surface": "plain",
+        "scope": "account",
+        "result": "ContainerLogs",
+        "followsJob": False,
+        "params": [
+            {
+                "name": "id",
+                "arg": "id",
+                "type": "uuid",
+                "required": True,
+                "doc": "the record's id"
+            },
+            {
+                "name": "limit",
+                "arg": "limit",
+                "type": "integer",
+                "required": False,
+                "doc": "at most this many"
+            }
+        ]
+    },
+    {
+        "name": "containers.metrics",
+        "resource": "containers",
+        "action": "metrics",
+        "summary": "A container's resource use (milady only)",
+        "surface": "plain",
+        "scope": "account",
+        "result": "ContainerMetrics",
+        "followsJob": False,
+        "params": [
+            {
+                "name": "id",
+                "arg": "id",
+                "type": "uuid",
+                "required": True,
+                "doc": "the record's id"
+            }
+        ]
+    },
+    {
+        "name": "containers.quota",
+        "resource": "containers",
+        "action": "quota",
+        "summary": "How many containers the organisation may run (milady only)",
+        "surface": "plain",
+        "scope": "account",
+        "result": "ContainerQuota",
+        "followsJob": False,
+        "params": []
+    },
+    {
+        "name": "containers.update",
+        "resource": "containers",
+        "action": "update",
+        "summary": "Changes a container's settings",
+        "surface": "plain",
+        "scope": "account",
+        "result": "Container",
+        "followsJob": False,
+        "params": [
+            {
+                "name": "id",
+                "arg": "id",
+                "type": "uuid",
+                "required": True,
+                "doc": "the record's id"
+            },
+            {
+                "name": "desired_count",
+                "arg": "desired_count",
+                "type": "integer",
+                "required": False,
+                "doc": "instances, 1 to 10"
+            },
+            {
+                "name": "environment_vars",
+                "arg": "environment",
+                "type": "string-map",
+                "required": False,
+                "doc": "environment variables"
+            },
+            {
+                "name": "description",
+                "arg": "description",
+                "type": "string",
+                "required": False,
+                "doc": "a description"
+            },
+            {
+                "name": "ecr_image_uri",
+                "arg": "ecr_image_uri",
+                "type": "string",
+                "required": False,
+                "doc": "a new image to deploy"
             }
         ]
     },
@@ -1754,6 +6547,132 @@ OPERATIONS: list[dict[str, Any]] = [
         "params": []
     },
     {
+        "name": "discovery.search",
+        "resource": "discovery",
+        "action": "search",
+        "summary": "Public services (agents, MCP servers, A2A endpoints, apps) to discover",
+        "surface": "plain",
+        "scope": "none",
+        "result": "DiscoveryResults",
+        "followsJob": False,
+        "params": [
+            {
+                "name": "query",
+                "arg": "query",
+                "type": "string",
+                "required": False,
+                "doc": "free-text search"
+            },
+            {
+                "name": "types",
+                "arg": "types",
+                "type": "string",
+                "required": False,
+                "doc": "comma-separated service types: agent, mcp, a2a, app"
+            },
+            {
+                "name": "categories",
+                "arg": "categories",
+                "type": "string",
+                "required": False,
+                "doc": "comma-separated categories"
+            },
+            {
+                "name": "tags",
+                "arg": "tags",
+                "type": "string",
+                "required": False,
+                "doc": "comma-separated tags"
+            },
+            {
+                "name": "x402Only",
+                "arg": "x402_only",
+                "type": "boolean",
+                "required": False,
+                "doc": "only services paid per request (x402)"
+            },
+            {
+                "name": "activeOnly",
+                "arg": "active_only",
+                "type": "boolean",
+                "required": False,
+                "doc": "only active services (the cloud's default)"
+            },
+            {
+                "name": "limit",
+                "arg": "limit",
+                "type": "integer",
+                "required": False,
+                "doc": "1 to 100 (50)"
+            },
+            {
+                "name": "offset",
+                "arg": "offset",
+                "type": "integer",
+                "required": False,
+                "doc": "skip this many"
+            }
+        ]
+    },
+    {
+        "name": "embeddings.create",
+        "resource": "embeddings",
+        "action": "create",
+        "summary": "OpenAI-compatible embeddings of a text or a list of texts",
+        "surface": "plain",
+        "scope": "account",
+        "result": "EmbeddingList",
+        "followsJob": False,
+        "params": [
+            {
+                "name": "model",
+                "arg": "model",
+                "type": "string",
+                "required": True,
+                "doc": "the model, gateway style: provider/model (openai/gpt-5-mini)"
+            },
+            {
+                "name": "input",
+                "arg": "input",
+                "type": "json",
+                "required": True,
+                "doc": "a string or an array of strings (neither empty)"
+            },
+            {
+                "name": "appId",
+                "arg": "app_id",
+                "type": "string",
+                "required": False,
+                "doc": "bill the call to this app's credits (X-App-Id)"
+            },
+            {
+                "name": "affiliateCode",
+                "arg": "affiliate_code",
+                "type": "string",
+                "required": False,
+                "doc": "an affiliate code (X-Affiliate-Code)"
+            },
+            {
+                "name": "payment",
+                "arg": "payment",
+                "type": "string",
+                "required": False,
+                "doc": "an x402 payment proof, for a call paid per request (X-PAYMENT)"
+            }
+        ]
+    },
+    {
+        "name": "health",
+        "resource": "",
+        "action": "health",
+        "summary": "Whether the cloud is up (eliza adds its environment and schema markers)",
+        "surface": "plain",
+        "scope": "none",
+        "result": "Health",
+        "followsJob": False,
+        "params": []
+    },
+    {
         "name": "identity",
         "resource": "",
         "action": "identity",
@@ -1763,6 +6682,74 @@ OPERATIONS: list[dict[str, Any]] = [
         "result": "Identity",
         "followsJob": False,
         "params": []
+    },
+    {
+        "name": "images.generate",
+        "resource": "images",
+        "action": "generate",
+        "summary": "Generates images from a prompt (URLs, or base64 when the upload failed)",
+        "surface": "plain",
+        "scope": "account",
+        "result": "ImageGeneration",
+        "followsJob": False,
+        "params": [
+            {
+                "name": "prompt",
+                "arg": "prompt",
+                "type": "string",
+                "required": True,
+                "doc": "what to draw"
+            },
+            {
+                "name": "numImages",
+                "arg": "num_images",
+                "type": "integer",
+                "required": False,
+                "doc": "how many images, 1 to 4"
+            },
+            {
+                "name": "aspectRatio",
+                "arg": "aspect_ratio",
+                "type": "string",
+                "required": False,
+                "doc": "e.g. 1:1 (the default), 16:9"
+            },
+            {
+                "name": "stylePreset",
+                "arg": "style_preset",
+                "type": "string",
+                "required": False,
+                "doc": "a style preset"
+            },
+            {
+                "name": "sourceImage",
+                "arg": "source_image",
+                "type": "string",
+                "required": False,
+                "doc": "an image to start from, as a data URL"
+            },
+            {
+                "name": "model",
+                "arg": "model",
+                "type": "string",
+                "required": False,
+                "doc": "an allowed image model"
+            },
+            {
+                "name": "webhookUrl",
+                "arg": "webhook_url",
+                "type": "string",
+                "required": False,
+                "doc": "a URL the cloud notifies when the generation is done (x-webhook-url)"
+            },
+            {
+                "name": "appId",
+                "arg": "app_id",
+                "type": "string",
+                "required": False,
+                "doc": "bill the call to this app's credits (X-App-Id)"
+            }
+        ]
     },
     {
         "name": "jobs.get",
@@ -1780,6 +6767,145 @@ OPERATIONS: list[dict[str, Any]] = [
                 "type": "string",
                 "required": True,
                 "doc": "the job's id"
+            }
+        ]
+    },
+    {
+        "name": "knowledge.add",
+        "resource": "knowledge",
+        "action": "add",
+        "summary": "Adds a text document to the knowledge base",
+        "surface": "plain",
+        "scope": "account",
+        "result": "KnowledgeAdded",
+        "followsJob": False,
+        "params": [
+            {
+                "name": "content",
+                "arg": "content",
+                "type": "string",
+                "required": True,
+                "doc": "the document's text"
+            },
+            {
+                "name": "contentType",
+                "arg": "content_type",
+                "type": "string",
+                "required": True,
+                "doc": "its media type, e.g. text/plain"
+            },
+            {
+                "name": "filename",
+                "arg": "filename",
+                "type": "string",
+                "required": True,
+                "doc": "its file name"
+            },
+            {
+                "name": "metadata",
+                "arg": "metadata",
+                "type": "object",
+                "required": False,
+                "doc": "metadata kept with it"
+            },
+            {
+                "name": "characterId",
+                "arg": "character_id",
+                "type": "uuid",
+                "required": False,
+                "doc": "the character it belongs to"
+            }
+        ]
+    },
+    {
+        "name": "knowledge.delete",
+        "resource": "knowledge",
+        "action": "delete",
+        "summary": "Deletes a knowledge document",
+        "surface": "plain",
+        "scope": "account",
+        "result": "Done",
+        "followsJob": False,
+        "params": [
+            {
+                "name": "id",
+                "arg": "id",
+                "type": "uuid",
+                "required": True,
+                "doc": "the record's id"
+            },
+            {
+                "name": "characterId",
+                "arg": "character_id",
+                "type": "uuid",
+                "required": False,
+                "doc": "the character the documents belong to"
+            }
+        ]
+    },
+    {
+        "name": "knowledge.list",
+        "resource": "knowledge",
+        "action": "list",
+        "summary": "The knowledge documents",
+        "surface": "plain",
+        "scope": "account",
+        "result": "KnowledgeList",
+        "followsJob": False,
+        "params": [
+            {
+                "name": "characterId",
+                "arg": "character_id",
+                "type": "uuid",
+                "required": False,
+                "doc": "the character the documents belong to"
+            },
+            {
+                "name": "count",
+                "arg": "count",
+                "type": "integer",
+                "required": False,
+                "doc": "how many"
+            },
+            {
+                "name": "offset",
+                "arg": "offset",
+                "type": "integer",
+                "required": False,
+                "doc": "skip this many"
+            }
+        ]
+    },
+    {
+        "name": "knowledge.query",
+        "resource": "knowledge",
+        "action": "query",
+        "summary": "Searches the knowledge base",
+        "surface": "plain",
+        "scope": "account",
+        "result": "KnowledgeResults",
+        "followsJob": False,
+        "params": [
+            {
+                "name": "query",
+                "arg": "query",
+                "type": "string",
+                "required": True,
+                "doc": "what to look for"
+            },
+            {
+                "name": "limit",
+                "arg": "limit",
+                "type": "integer",
+                "required": False,
+                "doc": "at most this many results (5)"
+            },
+            {
+                "name": "characterId",
+                "arg": "character_id",
+                "type": "uuid",
+                "required": False,
+                "doc": "search this character's documents"
             }
         ]
     },
@@ -1832,6 +6958,111 @@ OPERATIONS: list[dict[str, Any]] = [
         "surface": "plain",
         "scope": "none",
         "result": "Empty",
+        "followsJob": False,
+        "params": []
+    },
+    {
+        "name": "messages.create",
+        "resource": "messages",
+        "action": "create",
+        "summary": "An Anthropic-compatible message, with tool use (one answer, not streamed)",
+        "surface": "plain",
+        "scope": "account",
+        "result": "AnthropicMessage",
+        "followsJob": False,
+        "params": [
+            {
+                "name": "model",
+                "arg": "model",
+                "type": "string",
+                "required": True,
+                "doc": "the model (a bare claude-… name means anthropic/claude-…)"
+            },
+            {
+                "name": "max_tokens",
+                "arg": "max_tokens",
+                "type": "integer",
+                "required": True,
+                "doc": "the most tokens to generate"
+            },
+            {
+                "name": "messages",
+                "arg": "messages",
+                "type": "json",
+                "required": True,
+                "doc": "the conversation: [{role: user|assistant, content}]"
+            },
+            {
+                "name": "system",
+                "arg": "system",
+                "type": "json",
+                "required": False,
+                "doc": "the system prompt (a string or blocks)"
+            },
+            {
+                "name": "tools",
+                "arg": "tools",
+                "type": "json",
+                "required": False,
+                "doc": "[{name, description?, input_schema}]"
+            },
+            {
+                "name": "temperature",
+                "arg": "temperature",
+                "type": "number",
+                "required": False,
+                "doc": "sampling temperature"
+            },
+            {
+                "name": "appId",
+                "arg": "app_id",
+                "type": "string",
+                "required": False,
+                "doc": "bill the call to this app's credits (X-App-Id)"
+            },
+            {
+                "name": "affiliateCode",
+                "arg": "affiliate_code",
+                "type": "string",
+                "required": False,
+                "doc": "an affiliate code (X-Affiliate-Code)"
+            },
+            {
+                "name": "payment",
+                "arg": "payment",
+                "type": "string",
+                "required": False,
+                "doc": "an x402 payment proof, for a call paid per request (X-PAYMENT)"
+            }
+        ]
+    },
+    {
+        "name": "models.get",
+        "resource": "models",
+        "action": "get",
+        "summary": "One model's details",
+        "surface": "plain",
+        "scope": "account",
+        "result": "Model",
+        "followsJob": False,
+        "params": [
+            {
+                "name": "model",
+                "arg": "model",
+                "type": "string",
+                "required": True,
+                "doc": "the model id, e.g. openai/gpt-5-mini"
+            }
+        ]
+    },
+    {
+        "name": "models.list",
+        "resource": "models",
+        "action": "list",
+        "summary": "The models inference can use",
+        "surface": "plain",
+        "scope": "none",
+        "result": "ModelList",
         "followsJob": False,
         "params": []
     },
@@ -1948,6 +7179,60 @@ OPERATIONS: list[dict[str, Any]] = [
                 "type": "boolean",
                 "required": False,
                 "doc": "call a path that is not in the generation's route catalogue (a newer cloud route)"
+            }
+        ]
+    },
+    {
+        "name": "responses.create",
+        "resource": "responses",
+        "action": "create",
+        "summary": "An OpenAI Responses API call (one answer, not streamed)",
+        "surface": "plain",
+        "scope": "account",
+        "result": "ModelResponse",
+        "followsJob": False,
+        "params": [
+            {
+                "name": "model",
+                "arg": "model",
+                "type": "string",
+                "required": True,
+                "doc": "the model, gateway style: provider/model (openai/gpt-5-mini)"
+            },
+            {
+                "name": "input",
+                "arg": "input",
+                "type": "json",
+                "required": True,
+                "doc": "the input: a string or a list of input items"
+            },
+            {
+                "name": "instructions",
+                "arg": "instructions",
+                "type": "string",
+                "required": False,
+                "doc": "system instructions"
+            },
+            {
+                "name": "appId",
+                "arg": "app_id",
+                "type": "string",
+                "required": False,
+                "doc": "bill the call to this app's credits (X-App-Id)"
+            },
+            {
+                "name": "affiliateCode",
+                "arg": "affiliate_code",
+                "type": "string",
+                "required": False,
+                "doc": "an affiliate code (X-Affiliate-Code)"
+            },
+            {
+                "name": "payment",
+                "arg": "payment",
+                "type": "string",
+                "required": False,
+                "doc": "an x402 payment proof, for a call paid per request (X-PAYMENT)"
             }
         ]
     },
@@ -2134,6 +7419,128 @@ OPERATIONS: list[dict[str, Any]] = [
                 "doc": "e-mail notifications"
             }
         ]
+    },
+    {
+        "name": "video.generate",
+        "resource": "video",
+        "action": "generate",
+        "summary": "Generates a video from a prompt (synchronous; answers the video's URL)",
+        "surface": "plain",
+        "scope": "account",
+        "result": "VideoGeneration",
+        "followsJob": False,
+        "params": [
+            {
+                "name": "prompt",
+                "arg": "prompt",
+                "type": "string",
+                "required": True,
+                "doc": "what to film"
+            },
+            {
+                "name": "model",
+                "arg": "model",
+                "type": "string",
+                "required": False,
+                "doc": "an allowed video model (fal-ai/veo3 by default)"
+            },
+            {
+                "name": "webhookUrl",
+                "arg": "webhook_url",
+                "type": "string",
+                "required": False,
+                "doc": "a URL the cloud notifies when the generation is done (x-webhook-url)"
+            },
+            {
+                "name": "appId",
+                "arg": "app_id",
+                "type": "string",
+                "required": False,
+                "doc": "bill the call to this app's credits (X-App-Id)"
+            }
+        ]
+    },
+    {
+        "name": "voices.delete",
+        "resource": "voices",
+        "action": "delete",
+        "summary": "Deletes a cloned voice",
+        "surface": "plain",
+        "scope": "account",
+        "result": "Done",
+        "followsJob": False,
+        "params": [
+            {
+                "name": "id",
+                "arg": "id",
+                "type": "uuid",
+                "required": True,
+                "doc": "the record's id"
+            }
+        ]
+    },
+    {
+        "name": "voices.get",
+        "resource": "voices",
+        "action": "get",
+        "summary": "One cloned voice",
+        "surface": "plain",
+        "scope": "account",
+        "result": "VoiceAnswer",
+        "followsJob": False,
+        "params": [
+            {
+                "name": "id",
+                "arg": "id",
+                "type": "uuid",
+                "required": True,
+                "doc": "the record's id"
+            }
+        ]
+    },
+    {
+        "name": "voices.list",
+        "resource": "voices",
+        "action": "list",
+        "summary": "The organisation's cloned voices",
+        "surface": "plain",
+        "scope": "account",
+        "result": "VoiceList",
+        "followsJob": False,
+        "params": [
+            {
+                "name": "includeInactive",
+                "arg": "include_inactive",
+                "type": "boolean",
+                "required": False,
+                "doc": "list inactive voices too"
+            },
+            {
+                "name": "cloneType",
+                "arg": "clone_type",
+                "type": "enum",
+                "required": False,
+                "enum": [
+                    "instant",
+                    "professional"
+                ],
+                "doc": "only voices of this clone type"
+            },
+            {
+                "name": "limit",
+                "arg": "limit",
+                "type": "integer",
+                "required": False,
+                "doc": "at most 100"
+            },
+            {
+                "name": "offset",
+                "arg": "offset",
+                "type": "integer",
+                "required": False,
+                "doc": "skip this many"
+            }
+        ]
     }
 ]
 
@@ -2155,6 +7562,10 @@ CLI_WRITTEN_BY_HAND = frozenset(
 
 
 __all__ = [
+    "A2aCancelTaskParams",
+    "A2aCardParams",
+    "A2aGetTaskParams",
+    "A2aSendParams",
     "AgentAliveParams",
     "AgentStatusParams",
     "AgentsCreateParams",
@@ -2166,36 +7577,125 @@ __all__ = [
     "AgentsSleepParams",
     "AgentsSuspendParams",
     "AgentsWakeParams",
+    "ApiKeysCreateParams",
+    "ApiKeysDeleteParams",
+    "ApiKeysListParams",
+    "ApiKeysRegenerateParams",
+    "ApiKeysUpdateParams",
+    "AppsAnalyticsParams",
+    "AppsCheckNameParams",
+    "AppsCreateParams",
+    "AppsDeleteParams",
+    "AppsDomainsAddParams",
+    "AppsDomainsListParams",
+    "AppsDomainsRemoveParams",
+    "AppsDomainsVerifyParams",
+    "AppsEarningsParams",
+    "AppsGetParams",
+    "AppsListParams",
+    "AppsMonetizationGetParams",
+    "AppsMonetizationUpdateParams",
+    "AppsRegenerateApiKeyParams",
+    "AppsUpdateParams",
+    "AppsUsersParams",
+    "AppsWithdrawParams",
     "BackupsListParams",
     "BackupsRestoreParams",
     "BackupsSnapshotParams",
+    "BillingAutoTopUpParams",
+    "BillingCheckoutParams",
+    "BillingSettingsParams",
+    "BillingSummaryParams",
+    "BillingTransactionsParams",
+    "BillingUpdateSettingsParams",
+    "BillingVerifyParams",
+    "ChatCompletionsCreateParams",
     "ConnectParams",
+    "ContainersCreateParams",
+    "ContainersDeleteParams",
+    "ContainersDeploymentsParams",
+    "ContainersGetParams",
+    "ContainersListParams",
+    "ContainersLogsParams",
+    "ContainersMetricsParams",
+    "ContainersQuotaParams",
+    "ContainersUpdateParams",
     "CreditsParams",
     "DisconnectParams",
+    "DiscoverySearchParams",
+    "EmbeddingsCreateParams",
+    "HealthParams",
     "IdentityParams",
+    "ImagesGenerateParams",
     "JobsGetParams",
+    "KnowledgeAddParams",
+    "KnowledgeDeleteParams",
+    "KnowledgeListParams",
+    "KnowledgeQueryParams",
     "LoginParams",
     "LoginSessionCreateParams",
     "LoginSessionPollParams",
     "LogoutParams",
+    "MessagesCreateParams",
+    "ModelsGetParams",
+    "ModelsListParams",
     "RequestParams",
+    "ResponsesCreateParams",
     "RoutesParams",
     "SendParams",
     "StatusParams",
     "StreamParams",
     "UserUpdateParams",
+    "VideoGenerateParams",
+    "VoicesDeleteParams",
+    "VoicesGetParams",
+    "VoicesListParams",
+    "AsyncA2aResource",
+    "A2aResource",
     "AsyncAgentResource",
     "AgentResource",
     "AsyncAgentsResource",
     "AgentsResource",
+    "AsyncApiKeysResource",
+    "ApiKeysResource",
+    "AsyncAppsResource",
+    "AppsResource",
+    "AsyncAppsDomainsResource",
+    "AppsDomainsResource",
+    "AsyncAppsMonetizationResource",
+    "AppsMonetizationResource",
     "AsyncBackupsResource",
     "BackupsResource",
+    "AsyncBillingResource",
+    "BillingResource",
+    "AsyncChatCompletionsResource",
+    "ChatCompletionsResource",
+    "AsyncContainersResource",
+    "ContainersResource",
+    "AsyncDiscoveryResource",
+    "DiscoveryResource",
+    "AsyncEmbeddingsResource",
+    "EmbeddingsResource",
+    "AsyncImagesResource",
+    "ImagesResource",
     "AsyncJobsResource",
     "JobsResource",
+    "AsyncKnowledgeResource",
+    "KnowledgeResource",
     "AsyncLoginSessionResource",
     "LoginSessionResource",
+    "AsyncMessagesResource",
+    "MessagesResource",
+    "AsyncModelsResource",
+    "ModelsResource",
+    "AsyncResponsesResource",
+    "ResponsesResource",
     "AsyncUserResource",
     "UserResource",
+    "AsyncVideoResource",
+    "VideoResource",
+    "AsyncVoicesResource",
+    "VoicesResource",
     "AsyncClientOperations",
     "ClientOperations",
     "OPERATIONS",

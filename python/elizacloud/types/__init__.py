@@ -342,6 +342,599 @@ class ResponseRecord(TypedDict):
     rateLimit: Required[RateLimit | None]
 
 
+class ChatCompletion(TypedDict):
+    """Result record ``ChatCompletion``. The cloud may send more fields."""
+
+    #: chatcmpl-…
+    id: Required[str]
+    #: chat.completion
+    object: Required[str]
+    #: epoch seconds
+    created: NotRequired[int]
+    #: the model, as requested
+    model: Required[str]
+    #: [{index, message: {role, content}, finish_reason}]
+    choices: Required[Any]
+    #: {prompt_tokens, completion_tokens, total_tokens}
+    usage: NotRequired[Any]
+
+
+class AnthropicMessage(TypedDict):
+    """Result record ``AnthropicMessage``. The cloud may send more fields."""
+
+    #: msg_…
+    id: Required[str]
+    #: message
+    type: Required[str]
+    #: assistant
+    role: Required[str]
+    #: [{type: text, text} | {type: tool_use, id, name, input}]
+    content: Required[Any]
+    #: the model, as requested
+    model: Required[str]
+    #: end_turn, max_tokens, stop_sequence or tool_use
+    stop_reason: NotRequired[str | None]
+    #: {input_tokens, output_tokens}
+    usage: NotRequired[Any]
+
+
+class ModelResponse(TypedDict):
+    """Result record ``ModelResponse``. The cloud may send more fields."""
+
+    #: resp_…
+    id: Required[str]
+    #: response
+    object: NotRequired[str]
+    #: the model
+    model: NotRequired[str]
+    #: the output items
+    output: Required[Any]
+    #: the text of the output
+    output_text: NotRequired[str]
+    #: token counts
+    usage: NotRequired[Any]
+
+
+class EmbeddingList(TypedDict):
+    """Result record ``EmbeddingList``. The cloud may send more fields."""
+
+    #: list
+    object: NotRequired[str]
+    #: [{object: embedding, embedding: number[], index}]
+    data: Required[Any]
+    #: the model
+    model: NotRequired[str]
+    #: {prompt_tokens, total_tokens}
+    usage: NotRequired[Any]
+
+
+class Model(TypedDict):
+    """Result record ``Model``. The cloud may send more fields."""
+
+    #: provider/model
+    id: Required[str]
+    #: model
+    object: NotRequired[str]
+    #: epoch seconds
+    created: NotRequired[int]
+    #: the provider
+    owned_by: NotRequired[str]
+    #: display name
+    name: NotRequired[str]
+    #: language, embedding…
+    type: NotRequired[str]
+    #: tokens
+    context_window: NotRequired[int]
+
+
+class ModelList(TypedDict):
+    """Result record ``ModelList``. The cloud may send more fields."""
+
+    #: list
+    object: NotRequired[str]
+    #: the models
+    data: Required[builtins.list[Model]]
+
+
+class ImageGeneration(TypedDict):
+    """Result record ``ImageGeneration``. The cloud may send more fields."""
+
+    #: [{url?, image? (base64), mimeType, fileSize?}]
+    images: Required[Any]
+    #: how many
+    numImages: Required[int]
+
+
+class VideoGeneration(TypedDict):
+    """Result record ``VideoGeneration``. The cloud may send more fields."""
+
+    #: {url, content_type, width, height, file_name, file_size?}
+    video: Required[Any]
+    #: the seed used
+    seed: NotRequired[int | None]
+    #: the generation's id
+    requestId: NotRequired[str]
+
+
+class Voice(TypedDict):
+    """Result record ``Voice``. The cloud may send more fields."""
+
+    #: its id
+    id: Required[str]
+    #: its name
+    name: Required[str]
+    #: instant or professional
+    cloneType: NotRequired[str]
+    #: usable
+    isActive: NotRequired[bool]
+    #: ISO time
+    createdAt: NotRequired[str]
+
+
+class VoiceList(TypedDict):
+    """Result record ``VoiceList``. The cloud may send more fields."""
+
+    #: true
+    success: NotRequired[bool]
+    #: the voices
+    voices: Required[builtins.list[Voice]]
+    #: how many in all
+    total: NotRequired[int]
+
+
+class VoiceAnswer(TypedDict):
+    """Result record ``VoiceAnswer``. The cloud may send more fields."""
+
+    #: true
+    success: NotRequired[bool]
+    #: the voice
+    voice: Required[Voice]
+
+
+class Done(TypedDict):
+    """Result record ``Done``. The cloud may send more fields."""
+
+    #: true
+    success: NotRequired[bool]
+    #: what was done
+    message: NotRequired[str]
+
+
+class KnowledgeDocument(TypedDict):
+    """Result record ``KnowledgeDocument``. The cloud may send more fields."""
+
+    #: its id
+    id: Required[str]
+    #: its file name
+    filename: NotRequired[str]
+    #: its media type
+    contentType: NotRequired[str]
+    #: its character
+    characterId: NotRequired[str | None]
+    #: ISO time
+    createdAt: NotRequired[str]
+
+
+class KnowledgeList(TypedDict):
+    """Result record ``KnowledgeList``. The cloud may send more fields."""
+
+    #: true
+    success: NotRequired[bool]
+    #: the documents
+    documents: Required[builtins.list[KnowledgeDocument]]
+    #: how many in all
+    total: NotRequired[int]
+
+
+class KnowledgeAdded(TypedDict):
+    """Result record ``KnowledgeAdded``. The cloud may send more fields."""
+
+    #: true
+    success: NotRequired[bool]
+    #: the document
+    document: Required[KnowledgeDocument]
+
+
+class KnowledgeResults(TypedDict):
+    """Result record ``KnowledgeResults``. The cloud may send more fields."""
+
+    #: the query
+    query: Required[str]
+    #: [{id, content, similarity, metadata?}], best first
+    results: Required[Any]
+
+
+class Container(TypedDict):
+    """Result record ``Container``. The cloud may send more fields."""
+
+    #: its id
+    id: Required[str]
+    #: its name
+    name: Required[str]
+    #: its project
+    project_name: NotRequired[str]
+    #: pending, building, deploying, running, stopped, failed or suspended
+    status: Required[str]
+    #: its image
+    ecr_image_uri: NotRequired[str]
+    #: where it answers once running
+    load_balancer_url: NotRequired[str | None]
+    #: ISO time
+    created_at: NotRequired[str]
+
+
+class ContainerLogs(TypedDict):
+    """Result record ``ContainerLogs``. The cloud may send more fields."""
+
+    #: the container
+    containerId: Required[str]
+    #: [{timestamp, message}]
+    logs: Required[Any]
+
+
+class ContainerMetrics(TypedDict):
+    """Result record ``ContainerMetrics``. The cloud may send more fields."""
+
+    #: the container
+    containerId: Required[str]
+    #: percent
+    cpu_utilization: NotRequired[float]
+    #: percent
+    memory_utilization: NotRequired[float]
+    #: requests served
+    request_count: NotRequired[int]
+
+
+class ContainerDeployment(TypedDict):
+    """Result record ``ContainerDeployment``. The cloud may send more fields."""
+
+    #: its id
+    id: Required[str]
+    #: its status
+    status: Required[str]
+    #: ISO time
+    created_at: NotRequired[str]
+
+
+class ContainerQuota(TypedDict):
+    """Result record ``ContainerQuota``. The cloud may send more fields."""
+
+    #: containers now
+    current: Required[int]
+    #: the most allowed
+    max: Required[int]
+
+
+class A2ATask(TypedDict):
+    """Result record ``A2ATask``. The cloud may send more fields."""
+
+    #: the task's id
+    id: NotRequired[str]
+    #: task or message
+    kind: NotRequired[str]
+    #: {state, message?, timestamp}
+    status: NotRequired[Any]
+    #: the messages
+    history: NotRequired[Any]
+    #: what the task produced
+    artifacts: NotRequired[Any]
+
+
+class AgentCard(TypedDict):
+    """Result record ``AgentCard``. The cloud may send more fields."""
+
+    #: its name
+    name: Required[str]
+    #: its version
+    version: NotRequired[str]
+    #: the A2A protocol version
+    protocolVersion: NotRequired[str]
+    #: the JSON-RPC methods
+    methods: NotRequired[Any]
+    #: the skills
+    skills: NotRequired[Any]
+
+
+class DiscoveryResults(TypedDict):
+    """Result record ``DiscoveryResults``. The cloud may send more fields."""
+
+    #: [{id, name, description, type, source, tags, active, …}]
+    services: Required[Any]
+    #: how many match
+    total: Required[int]
+    #: more pages
+    hasMore: NotRequired[bool]
+    #: {limit, offset}
+    pagination: NotRequired[Any]
+
+
+class ApiKey(TypedDict):
+    """Result record ``ApiKey``. The cloud may send more fields."""
+
+    #: its id
+    id: Required[str]
+    #: its name
+    name: Required[str]
+    #: what it is for
+    description: NotRequired[str | None]
+    #: its first characters
+    key_prefix: Required[str]
+    #: its permissions
+    permissions: NotRequired[Any]
+    #: requests per minute
+    rate_limit: NotRequired[int]
+    #: usable
+    is_active: NotRequired[bool]
+    #: ISO time
+    expires_at: NotRequired[str | None]
+    #: ISO time
+    created_at: NotRequired[str]
+
+
+class ApiKeyList(TypedDict):
+    """Result record ``ApiKeyList``. The cloud may send more fields."""
+
+    #: the keys
+    keys: Required[builtins.list[ApiKey]]
+
+
+class ApiKeyCreated(TypedDict):
+    """Result record ``ApiKeyCreated``. The cloud may send more fields."""
+
+    #: the key's record
+    apiKey: Required[ApiKey]
+    #: the key itself, shown once
+    plainKey: Required[str]
+
+
+class ApiKeyAnswer(TypedDict):
+    """Result record ``ApiKeyAnswer``. The cloud may send more fields."""
+
+    #: the key's record
+    apiKey: Required[ApiKey]
+
+
+class CreditsSummary(TypedDict):
+    """Result record ``CreditsSummary``. The cloud may send more fields."""
+
+    #: {id, name, creditBalance, autoTopUpEnabled, …}
+    organization: Required[Any]
+    #: the characters' budgets
+    agents: NotRequired[Any]
+    #: totals
+    agentsSummary: NotRequired[Any]
+    #: the apps' earnings
+    apps: NotRequired[Any]
+    #: the earnings
+    earnings: NotRequired[Any]
+    #: the last 10
+    recentTransactions: NotRequired[Any]
+    #: {creditsPerDollar, minimumTopUp, x402Enabled}
+    pricing: NotRequired[Any]
+
+
+class Checkout(TypedDict):
+    """Result record ``Checkout``. The cloud may send more fields."""
+
+    #: the page the user pays on
+    url: Required[str]
+    #: for billing.verify
+    sessionId: Required[str]
+
+
+class CheckoutVerified(TypedDict):
+    """Result record ``CheckoutVerified``. The cloud may send more fields."""
+
+    #: true
+    success: Required[bool]
+    #: US dollars added
+    amount: NotRequired[float]
+    #: the cloud's message
+    message: NotRequired[str]
+
+
+class Transactions(TypedDict):
+    """Result record ``Transactions``. The cloud may send more fields."""
+
+    #: [{id, amount, type, description, metadata, created_at}]
+    transactions: Required[Any]
+    #: how many
+    total: Required[int]
+    #: {start, end}
+    period: NotRequired[Any]
+
+
+class BillingSettings(TypedDict):
+    """Result record ``BillingSettings``. The cloud may send more fields."""
+
+    #: true
+    success: NotRequired[bool]
+    #: after an update
+    message: NotRequired[str]
+    #: {autoTopUp: {enabled, amount, threshold, hasPaymentMethod}, payAsYouGoFromEarnings, limits?}
+    settings: Required[Any]
+
+
+class TopUp(TypedDict):
+    """Result record ``TopUp``. The cloud may send more fields."""
+
+    #: true when charged
+    success: Required[bool]
+    #: what happened
+    message: NotRequired[str]
+    #: US dollars charged
+    amount: NotRequired[float]
+    #: before
+    previousBalance: NotRequired[float]
+    #: after
+    newBalance: NotRequired[float]
+
+
+class App(TypedDict):
+    """Result record ``App``. The cloud may send more fields."""
+
+    #: its id
+    id: Required[str]
+    #: its name
+    name: Required[str]
+    #: its slug
+    slug: NotRequired[str]
+    #: its URL
+    app_url: NotRequired[str]
+    #: what it does
+    description: NotRequired[str | None]
+    #: usable
+    is_active: NotRequired[bool]
+    #: ISO time
+    created_at: NotRequired[str]
+
+
+class AppCreated(TypedDict):
+    """Result record ``AppCreated``. The cloud may send more fields."""
+
+    #: true
+    success: NotRequired[bool]
+    #: the app
+    app: Required[App]
+    #: its API key, shown once
+    apiKey: Required[str]
+
+
+class AppList(TypedDict):
+    """Result record ``AppList``. The cloud may send more fields."""
+
+    #: true
+    success: NotRequired[bool]
+    #: the apps
+    apps: Required[builtins.list[App]]
+
+
+class AppAnswer(TypedDict):
+    """Result record ``AppAnswer``. The cloud may send more fields."""
+
+    #: true
+    success: NotRequired[bool]
+    #: the app
+    app: Required[App]
+
+
+class AppNameCheck(TypedDict):
+    """Result record ``AppNameCheck``. The cloud may send more fields."""
+
+    #: true
+    success: NotRequired[bool]
+    #: the name is free
+    available: Required[bool]
+    #: a free name, when it is not
+    suggestedName: NotRequired[str]
+
+
+class AppAnalytics(TypedDict):
+    """Result record ``AppAnalytics``. The cloud may send more fields."""
+
+    #: true
+    success: NotRequired[bool]
+    #: the usage per period
+    analytics: Required[Any]
+
+
+class AppUsers(TypedDict):
+    """Result record ``AppUsers``. The cloud may send more fields."""
+
+    #: true
+    success: NotRequired[bool]
+    #: [{id, firstSeen, lastSeen, requestCount}]
+    users: Required[Any]
+    #: how many
+    total: NotRequired[int]
+
+
+class AppMonetization(TypedDict):
+    """Result record ``AppMonetization``. The cloud may send more fields."""
+
+    #: true
+    success: NotRequired[bool]
+    #: {monetizationEnabled, inferenceMarkupPercentage, purchaseSharePercentage}
+    monetization: Required[Any]
+
+
+class AppEarnings(TypedDict):
+    """Result record ``AppEarnings``. The cloud may send more fields."""
+
+    #: true
+    success: NotRequired[bool]
+    #: {total, pending, available, history}
+    earnings: Required[Any]
+
+
+class AppWithdrawal(TypedDict):
+    """Result record ``AppWithdrawal``. The cloud may send more fields."""
+
+    #: true
+    success: Required[bool]
+    #: US dollars withdrawn
+    amount: NotRequired[float]
+    #: left to withdraw
+    available: NotRequired[float]
+    #: the cloud's message
+    message: NotRequired[str]
+
+
+class AppKey(TypedDict):
+    """Result record ``AppKey``. The cloud may send more fields."""
+
+    #: true
+    success: NotRequired[bool]
+    #: the new key, shown once
+    apiKey: Required[str]
+    #: the cloud's message
+    message: NotRequired[str]
+
+
+class AppDomain(TypedDict):
+    """Result record ``AppDomain``. The cloud may send more fields."""
+
+    #: the domain
+    domain: Required[str]
+    #: its DNS points at the app
+    verified: Required[bool]
+    #: ISO time
+    createdAt: NotRequired[str]
+
+
+class AppDomainAnswer(TypedDict):
+    """Result record ``AppDomainAnswer``. The cloud may send more fields."""
+
+    #: true
+    success: NotRequired[bool]
+    #: the domain
+    domain: Required[AppDomain]
+
+
+class AppDomains(TypedDict):
+    """Result record ``AppDomains``. The cloud may send more fields."""
+
+    #: true
+    success: NotRequired[bool]
+    #: the domains
+    domains: Required[builtins.list[AppDomain]]
+
+
+class Health(TypedDict):
+    """Result record ``Health``. The cloud may send more fields."""
+
+    #: ok
+    status: Required[str]
+    #: when
+    timestamp: NotRequired[Any]
+    #: where
+    region: NotRequired[str]
+    #: eliza: the environment
+    environment: NotRequired[str]
+    #: eliza: schema markers
+    schemaCompatibility: NotRequired[Any]
+
+
 __all__ = [
     "Empty",
     "LoginResult",
@@ -369,4 +962,53 @@ __all__ = [
     "RouteCatalogue",
     "SseFrame",
     "ResponseRecord",
+    "ChatCompletion",
+    "AnthropicMessage",
+    "ModelResponse",
+    "EmbeddingList",
+    "Model",
+    "ModelList",
+    "ImageGeneration",
+    "VideoGeneration",
+    "Voice",
+    "VoiceList",
+    "VoiceAnswer",
+    "Done",
+    "KnowledgeDocument",
+    "KnowledgeList",
+    "KnowledgeAdded",
+    "KnowledgeResults",
+    "Container",
+    "ContainerLogs",
+    "ContainerMetrics",
+    "ContainerDeployment",
+    "ContainerQuota",
+    "A2ATask",
+    "AgentCard",
+    "DiscoveryResults",
+    "ApiKey",
+    "ApiKeyList",
+    "ApiKeyCreated",
+    "ApiKeyAnswer",
+    "CreditsSummary",
+    "Checkout",
+    "CheckoutVerified",
+    "Transactions",
+    "BillingSettings",
+    "TopUp",
+    "App",
+    "AppCreated",
+    "AppList",
+    "AppAnswer",
+    "AppNameCheck",
+    "AppAnalytics",
+    "AppUsers",
+    "AppMonetization",
+    "AppEarnings",
+    "AppWithdrawal",
+    "AppKey",
+    "AppDomain",
+    "AppDomainAnswer",
+    "AppDomains",
+    "Health",
 ]

@@ -34,6 +34,13 @@ inline constexpr ParamSpec kConfirmPrice{
         "PriceConfirmation error)",
     .header = "X-Eliza-Dedicated-Price"};
 
+// The {id} of the breadth areas' records (apps, containers, voices, documents, API keys).
+inline constexpr ParamSpec kIdInPath{.name = "id",
+                                     .type = ParamType::Uuid,
+                                     .in = ParamIn::Path,
+                                     .required = true,
+                                     .doc = "the record's id"};
+
 inline constexpr std::string_view kChannelTypes = "DM|GROUP|VOICE_DM|VOICE_GROUP|API";
 
 }  // namespace elizacloud::api

@@ -1,6 +1,7 @@
 // The result types the rows name, for the catalogue: the SDKs' typed results and the docs. Fields
 // are those the cloud (contract §2–§4) or the handle documents; "open" types may carry more.
 #include <array>
+#include <vector>
 
 #include "api/operations/operations.hpp"
 
@@ -245,7 +246,12 @@ constexpr std::array<TypeSpec, 26> kTypes{{
 }  // namespace
 
 std::span<const TypeSpec> result_types() {
-    return kTypes;
+    static const std::vector<TypeSpec> all = [] {
+        std::vector<TypeSpec> out(kTypes.begin(), kTypes.end());
+        for (const TypeSpec &t : breadth_types()) out.push_back(t);
+        return out;
+    }();
+    return all;
 }
 
 }  // namespace elizacloud::api
