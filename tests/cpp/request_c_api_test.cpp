@@ -103,7 +103,8 @@ TEST_P(Request, ACataloguedRouteAnswersWithTheResponseRecord) {
 TEST_P(Request, EveryOtherCataloguedRouteGetsTheEmulatorsGenericAnswer) {
     std::string out;
     // A route the emulator does not implement (one of the catalogue's ~400) still answers.
-    ASSERT_EQ(sync("GET", "/api/v1/advertising/campaigns/{id}/analytics", R"({"pathParams":{"id":"app one"}})", out),
+    ASSERT_EQ(sync("GET", "/api/v1/advertising/campaigns/{id}/analytics",
+                   R"({"pathParams":{"id":"app one"}})", out),
               EC_OK)
         << out;
     EXPECT_TRUE(has(out, R"("emulated":true)")) << out;
@@ -203,11 +204,13 @@ TEST_P(Request, TheMaxRetriesOptionBoundsRetriesOfTypedCallsToo) {
 }
 
 TEST_P(Request, APlainPostIsNeverRetriedUnlessMarkedIdempotent) {
-    const char *rule = R"({"method":"POST","path":"/api/v1/advertising/campaigns/*/creatives","times":1,)"
-                       R"("action":"status","status":503,"headers":{"Retry-After":"0"}})";
+    const char *rule =
+        R"({"method":"POST","path":"/api/v1/advertising/campaigns/*/creatives","times":1,)"
+        R"("action":"status","status":503,"headers":{"Retry-After":"0"}})";
     fault(rule);
     std::string out;
-    EXPECT_EQ(sync("POST", "/api/v1/advertising/campaigns/{id}/creatives", R"({"pathParams":{"id":"a"}})", out),
+    EXPECT_EQ(sync("POST", "/api/v1/advertising/campaigns/{id}/creatives",
+                   R"({"pathParams":{"id":"a"}})", out),
               EC_ERR_SERVER);
     EXPECT_EQ(count("POST /api/v1/advertising/campaigns/{id}/creatives"), 1);
     fault(rule);
