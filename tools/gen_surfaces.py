@@ -669,6 +669,8 @@ CLI_BY_HAND = {
     "backups.list": "elizacloud backups list AGENT_ID",
     "backups.snapshot": "elizacloud backups snapshot AGENT_ID",
     "backups.restore": "elizacloud backups restore AGENT_ID [--backup-id BACKUP_ID]",
+    "images.generate": "elizacloud images generate PROMPT [-o FILE] [--num-images N] "
+    "[--aspect-ratio RATIO] [--model MODEL]",
 }
 
 

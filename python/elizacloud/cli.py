@@ -11,6 +11,7 @@ Exit codes: 0 success; 1 a library error (its status name is printed, e.g. EC_ER
 from __future__ import annotations
 
 import argparse
+import base64
 import dataclasses
 import json
 import logging
@@ -390,6 +391,133 @@ def _add_operation_commands(
             _add_param(p, param)
 
 
+# ---- inference and media --------------------------------------------------------------------
+
+
+def _prompt(words: Sequence[str]) -> str:
+    text = " ".join(words).strip() or sys.stdin.read().strip()
+    if not text:
+        raise SystemExit("error: give the message as arguments or on stdin")
+    return text
+
+
+def _stream_frames(stream: Any, out: Output, delta: Callable[[Any], str | None]) -> str:
+    """Prints the text deltas of an SSE answer as they come (JSON lines with --json)."""
+    text = []
+    with stream:
+        for frame in stream:
+            if frame.data == "[DONE]":
+                break
+            try:
+                piece = delta(frame.json())
+            except ValueError:
+                continue
+            if piece:
+                text.append(piece)
+                if out.as_json:
+                    print(json.dumps({"delta": piece}), flush=True)
+                else:
+                    sys.stdout.write(piece)
+                    sys.stdout.flush()
+    if not out.as_json:
+        sys.stdout.write("\n")
+    return "".join(text)
+
+
+def _openai_delta(chunk: Any) -> str | None:
+    choices = chunk.get("choices") or [{}]
+    return (choices[0].get("delta") or {}).get("content")
+
+
+def _anthropic_delta(event: Any) -> str | None:
+    if event.get("type") == "error":
+        raise SystemExit(f"error: {(event.get('error') or {}).get('message', 'stream failed')}")
+    if event.get("type") == "content_block_delta":
+        return (event.get("delta") or {}).get("text")
+    return None
+
+
+def cmd_chat_completion(args: argparse.Namespace, out: Output) -> int:
+    messages = [{"role": "system", "content": args.system}] if args.system else []
+    messages.append({"role": "user", "content": _prompt(args.message)})
+    with _open_cloud(args) as cloud:
+        if args.stream:
+            body = {"model": args.model, "messages": messages, "stream": True}
+            stream = cloud.request("POST", "/api/v1/chat/completions", json=body, stream="sse")
+            _stream_frames(stream, out, _openai_delta)
+            return 0
+        reply = cloud.chat_completions.create(args.model, messages, max_tokens=args.max_tokens)
+    if out.as_json:
+        out.result(reply)
+    else:
+        print(reply["choices"][0]["message"]["content"])
+    return 0
+
+
+def cmd_message(args: argparse.Namespace, out: Output) -> int:
+    messages = [{"role": "user", "content": _prompt(args.message)}]
+    with _open_cloud(args) as cloud:
+        if args.stream:
+            body: dict[str, Any] = {
+                "model": args.model, "max_tokens": args.max_tokens, "messages": messages,
+                "stream": True,
+            }  # fmt: skip
+            if args.system:
+                body["system"] = args.system
+            stream = cloud.request("POST", "/api/v1/messages", json=body, stream="sse")
+            _stream_frames(stream, out, _anthropic_delta)
+            return 0
+        reply = cloud.messages.create(args.model, args.max_tokens, messages, system=args.system)
+    if out.as_json:
+        out.result(reply)
+    else:
+        print("".join(b.get("text", "") for b in reply.get("content", []) if isinstance(b, dict)))
+    return 0
+
+
+def _decode_image(image: dict[str, Any]) -> bytes:
+    data = image.get("image")
+    url = image.get("url") or ""
+    if not data and url.startswith("data:") and "," in url:
+        data = url.split(",", 1)[1]
+    if not data:
+        raise SystemExit(f"error: the image is at {url}; download it from there")
+    return base64.b64decode(data)
+
+
+def cmd_images_generate(args: argparse.Namespace, out: Output) -> int:
+    with _open_cloud(args) as cloud:
+        result = cloud.images.generate(
+            args.prompt, num_images=args.num_images, aspect_ratio=args.aspect_ratio,
+            model=args.model,
+        )  # fmt: skip
+    if args.output:
+        images = result.get("images") or []
+        stem, dot, ext = args.output.rpartition(".")
+        for i, image in enumerate(images):
+            path = args.output if i == 0 else f"{stem or ext}-{i + 1}{dot}{ext if stem else ''}"
+            with open(path, "wb") as f:
+                f.write(_decode_image(image))
+            out.info(f"wrote {path}")
+        return 0
+    out.result(result)
+    return 0
+
+
+def cmd_voices_tts(args: argparse.Namespace, out: Output) -> int:
+    body: dict[str, Any] = {"text": _prompt(args.text)}
+    if args.voice_id:
+        body["voiceId"] = args.voice_id
+    if args.model_id:
+        body["modelId"] = args.model_id
+    with _open_cloud(args) as cloud:
+        stream = cloud.request("POST", "/api/v1/voice/tts", json=body, stream="bytes")
+        with stream:
+            written = stream.write_to(args.output)
+    out.info(f"wrote {written} bytes to {args.output}")
+    return 0
+
+
 # ---- the rest -----------------------------------------------------------------------------------
 
 
@@ -662,6 +790,43 @@ def build_parser() -> argparse.ArgumentParser:
         "  elizacloud routes --json   # every route the generation has"
     )
     p.formatter_class = argparse.RawDescriptionHelpFormatter
+    p = add(
+        "chat-completion",
+        cmd_chat_completion,
+        "an OpenAI-compatible chat completion (message from the arguments or stdin)",
+    )
+    p.add_argument("message", nargs="*")
+    p.add_argument("--model", default="openai/gpt-5-mini", help="default openai/gpt-5-mini")
+    p.add_argument("--system", help="a system prompt")
+    p.add_argument("--max-tokens", type=int)
+    p.add_argument("--stream", action="store_true", help="print the answer as it streams")
+    p = add(
+        "message",
+        cmd_message,
+        "an Anthropic-compatible message (message from the arguments or stdin)",
+    )
+    p.add_argument("message", nargs="*")
+    p.add_argument("--model", default="anthropic/claude-haiku-4.5")
+    p.add_argument("--system", help="a system prompt")
+    p.add_argument("--max-tokens", type=int, default=1024, help="default 1024")
+    p.add_argument("--stream", action="store_true", help="print the answer as it streams")
+    images = sub.add_parser("images", help="generate images").add_subparsers(
+        dest="images_command", metavar="ACTION", required=True
+    )
+    p = add("generate", cmd_images_generate, "generate images from a prompt", images)
+    p.add_argument("prompt")
+    p.add_argument("-o", "--output", metavar="FILE", help="write the image(s) to FILE (.png)")
+    p.add_argument("--num-images", type=int)
+    p.add_argument("--aspect-ratio")
+    p.add_argument("--model")
+    voices = sub.add_parser(
+        "voices", help="text to speech, list, get, delete voices"
+    ).add_subparsers(dest="voices_command", metavar="ACTION", required=True)
+    p = add("tts", cmd_voices_tts, "text to speech: the audio to a file", voices)
+    p.add_argument("text", nargs="*")
+    p.add_argument("-o", "--output", metavar="FILE", required=True, help="e.g. out.mp3")
+    p.add_argument("--voice-id")
+    p.add_argument("--model-id")
     p = add("serve", cmd_serve, "serve the local REST API /api/cloud/* until SIGTERM")
     p.add_argument("--host", help="address to bind (env MILADY_API_BIND; default 127.0.0.1)")
     p.add_argument(
@@ -673,7 +838,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("emulator", cmd_emulator, "run the bundled local cloud emulator (args are passed on)")
     p.add_argument("emulator_args", nargs=argparse.REMAINDER)
     add("demo", cmd_demo, "run the full lifecycle against the bundled emulator")
-    _add_operation_commands(sub, {"agents": agents, "backups": backups}, add)
+    _add_operation_commands(
+        sub, {"agents": agents, "backups": backups, "images": images, "voices": voices}, add
+    )
     return parser
 
 

@@ -340,6 +340,35 @@ TEST_P(Request, PublicRowsNeedNoKey) {
               EC_ERR_NOT_CONNECTED);
 }
 
+// The emulator's C§7.5 limits: a STANDARD route (60 per window) answers its X-RateLimit-*
+// headers, the 61st request in the window is a 429 with Retry-After, and a call that may retry
+// waits the window out and succeeds.
+TEST_P(Request, ARateLimitedRouteIsRiddenOutByRetries) {
+    char *body = nullptr;
+    ASSERT_EQ(emu_request(&emu_, "POST", "/__emulator/config",
+                          R"({"rateLimits":true,"rateLimitWindowMs":1500})", &body),
+              200);
+    free(body);
+    std::string out;
+    ASSERT_EQ(sync("GET", "/api/v1/discovery", nullptr, out), EC_OK) << out;
+    EXPECT_TRUE(has(out, R"("rateLimit":{"limit":60,"remaining":59,"reset":")")) << out;
+    for (int i = 0; i < 59; ++i)
+        ASSERT_EQ(sync("GET", "/api/v1/discovery", R"({"maxRetries":0})", out), EC_OK) << out;
+    uint64_t id = 0;
+    ASSERT_EQ(
+        ec_cloud_request(cloud_.get(), "GET", "/api/v1/discovery", R"({"maxRetries":0})", &id),
+        EC_OK);
+    ec_event *raw = nullptr;
+    ASSERT_EQ(ec_cloud_wait_event(cloud_.get(), 30'000, &raw), EC_OK);
+    EventPtr ev(raw);
+    EXPECT_EQ(ev->status, EC_ERR_RATE_LIMITED);
+    const std::string details(ev->json, ev->json_len);
+    EXPECT_TRUE(has(details, R"("code":"rate_limit_exceeded")")) << details;
+    EXPECT_TRUE(has(details, R"("remaining":0)")) << details;
+    ASSERT_EQ(sync("GET", "/api/v1/discovery", nullptr, out), EC_OK) << out;
+    EXPECT_FALSE(has(out, R"("attempts":1,)")) << out;
+}
+
 INSTANTIATE_TEST_SUITE_P(Generations, Request, ::testing::Values("milady", "eliza"));
 
 }  // namespace

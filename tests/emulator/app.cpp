@@ -28,6 +28,12 @@ App::App(const Options &o) : opts(o), router(faults, sleeper, cfg.record_request
     cfg.fail_provision = o.fail_provision;
     cfg.record_requests = o.record_requests;
     cfg.api_keys_accept_keys = o.api_keys_accept_keys;
+    cfg.rate_limits = o.rate_limits;
+    router.set_limiter([this](const httplib::Request &req, const std::string &method,
+                              const std::string &templ,
+                              std::vector<std::pair<std::string, std::string>> &headers) {
+        return limiter.check(req, method, templ, headers);
+    });
     cfg.has_payment_method = o.has_payment_method;
     cfg.eliza = o.generation == "eliza";
     cfg.max_agents_per_org = o.max_agents_per_org;

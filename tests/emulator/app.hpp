@@ -10,6 +10,7 @@
 #include "options.hpp"
 #include "records.hpp"
 #include "router.hpp"
+#include "rate_limits.hpp"
 #include "state.hpp"
 #include "util.hpp"
 
@@ -26,6 +27,7 @@ struct App {
     FaultEngine faults;
     Sleeper sleeper;
     Router router;
+    RateLimiter limiter{cfg.rate_limits, cfg.rate_limit_window_ms};
     std::atomic<bool> state_dirty{false};
 
     // Writes the state file (if configured); false on an I/O error.

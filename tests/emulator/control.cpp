@@ -155,6 +155,7 @@ void register_control_routes(App &app) {
         app.state->reset();
         app.records.clear();
         app.router.reset_counts();
+        app.limiter.reset();
         app.sleeper.interrupt_all();
         app.state_dirty = true;
         return ok_reply(200, "{\"ok\":true}");
@@ -179,7 +180,8 @@ void register_control_routes(App &app) {
                     {"jobPollIntervalMs", &cfg.job_poll_interval_ms, 1},
                     {"sessionTtlMs", &cfg.session_ttl_ms, 1},
                     {"streamChunkChars", &cfg.stream_chunk_chars, 0},
-                    {"streamChunkDelayMs", &cfg.stream_chunk_delay_ms, 0}};
+                    {"streamChunkDelayMs", &cfg.stream_chunk_delay_ms, 0},
+                    {"rateLimitWindowMs", &cfg.rate_limit_window_ms, 0}};
         struct BoolKey {
             const char *name;
             std::atomic<bool> *dst;
@@ -188,7 +190,8 @@ void register_control_routes(App &app) {
                      {"failProvision", &cfg.fail_provision},
                      {"recordRequests", &cfg.record_requests},
                      {"apiKeysAcceptKeys", &cfg.api_keys_accept_keys},
-                     {"hasPaymentMethod", &cfg.has_payment_method}};
+                     {"hasPaymentMethod", &cfg.has_payment_method},
+                     {"rateLimits", &cfg.rate_limits}};
         if (cfg.eliza) {
             Reply bad;
             if (!apply_eliza_knobs(cfg, doc, bad, true)) return bad;

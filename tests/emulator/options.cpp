@@ -41,6 +41,7 @@ constexpr const char *kUsage =
     "  --threads N                 worker threads (default 256)\n"
     "  --record-requests           keep a log of the last 1000 requests\n"
     "  --api-keys-accept-keys      let API keys use the (session-only) /api/v1/api-keys routes\n"
+    "  --rate-limits               apply the cloud's per-route rate limits (C7.5)\n"
     "  --payment-method            organisations have a saved payment method (auto top-up)\n"
     "  --verbose                   access log on stderr\n"
     "  --help, --version\n"
@@ -185,6 +186,8 @@ std::optional<Options> parse_options(int argc, char **argv, int &exit_code) {
             o.threads = static_cast<int>(n);
         } else if (a == "--record-requests") {
             o.record_requests = true;
+        } else if (a == "--rate-limits") {
+            o.rate_limits = true;
         } else if (a == "--api-keys-accept-keys") {
             o.api_keys_accept_keys = true;
         } else if (a == "--payment-method") {

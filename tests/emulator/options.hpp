@@ -37,6 +37,7 @@ struct Options {
     int threads = 256;
     bool record_requests = false;
     bool api_keys_accept_keys = false;
+    bool rate_limits = false;
     bool has_payment_method = false;
     bool verbose = false;
     bool exit_with_parent = false;

@@ -293,13 +293,21 @@ void Router::dispatch(const httplib::Request &req, httplib::Response &res) {
         reply.status = 204;
         reply.content_type.clear();
     } else if (route) {
-        Ctx ctx{req, params};
-        try {
-            reply = route->handler(ctx);
-        } catch (const std::exception &e) {
-            std::fprintf(stderr, "elizacloud-emulator: handler error on %s %s: %s\n",
-                         req.method.c_str(), path.c_str(), e.what());
-            reply = cloud_error(500, "An unexpected error occurred");
+        std::vector<std::pair<std::string, std::string>> limit_headers;
+        std::optional<Reply> limited;
+        if (limiter_) limited = limiter_(req, method, route->templ, limit_headers);
+        if (limited) {
+            reply = std::move(*limited);
+        } else {
+            Ctx ctx{req, params};
+            try {
+                reply = route->handler(ctx);
+            } catch (const std::exception &e) {
+                std::fprintf(stderr, "elizacloud-emulator: handler error on %s %s: %s\n",
+                             req.method.c_str(), path.c_str(), e.what());
+                reply = cloud_error(500, "An unexpected error occurred");
+            }
+            for (auto &h : limit_headers) reply.headers.push_back(std::move(h));
         }
     } else if (!allow.empty()) {
         reply = cloud_error(405, "Method not allowed");

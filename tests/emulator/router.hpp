@@ -61,6 +61,11 @@ public:
     // catalogue's generic answers, added after every specific route.
     void add_unless_present(const std::string &method, const std::string &templ, Handler handler);
     void set_fault_hook(FaultHook hook) { fault_hook_ = std::move(hook); }
+    // Rate limiting (rate_limits.hpp): headers to add to the route's answer, or the 429 reply.
+    using Limiter = std::function<std::optional<Reply>(
+        const httplib::Request &, const std::string &method, const std::string &templ,
+        std::vector<std::pair<std::string, std::string>> &headers)>;
+    void set_limiter(Limiter limiter) { limiter_ = std::move(limiter); }
     void set_verbose(bool v) { verbose_ = v; }
     // Where agent routes live (add_agent_route); set before any route is added.
     void set_agent_prefixes(std::vector<std::string> prefixes) {
@@ -104,6 +109,7 @@ private:
     Sleeper &sleeper_;
     std::atomic<bool> &record_requests_;
     FaultHook fault_hook_;
+    Limiter limiter_;
     bool verbose_ = false;
     std::vector<Route> routes_;
     std::atomic<uint64_t> unmatched_[8]{};

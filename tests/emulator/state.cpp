@@ -110,6 +110,8 @@ void RuntimeConfig::copy_from(const RuntimeConfig &o) {
     record_requests = o.record_requests.load();
     api_keys_accept_keys = o.api_keys_accept_keys.load();
     has_payment_method = o.has_payment_method.load();
+    rate_limits = o.rate_limits.load();
+    rate_limit_window_ms = o.rate_limit_window_ms.load();
     max_agents_per_org = o.max_agents_per_org.load();
     warm_pool = o.warm_pool.load();
     reuse_live_agents = o.reuse_live_agents.load();
@@ -131,7 +133,9 @@ void RuntimeConfig::write_json(JsonOut &out) const {
         .f("failProvision", fail_provision.load())
         .f("recordRequests", record_requests.load())
         .f("apiKeysAcceptKeys", api_keys_accept_keys.load())
-        .f("hasPaymentMethod", has_payment_method.load());
+        .f("hasPaymentMethod", has_payment_method.load())
+        .f("rateLimits", rate_limits.load())
+        .f("rateLimitWindowMs", rate_limit_window_ms.load());
     if (eliza) {
         out.f("defaultExecutionTier", default_execution_tier())
             .f("reuseLiveAgents", reuse_live_agents.load())

@@ -41,6 +41,9 @@ struct RuntimeConfig {
     // routes; every organisation has a saved payment method (auto top-up can be enabled).
     std::atomic<bool> api_keys_accept_keys{false};
     std::atomic<bool> has_payment_method{false};
+    // C§7.5 rate limiting (rate_limits.hpp), off by default; a window override for tests.
+    std::atomic<bool> rate_limits{false};
+    std::atomic<int64_t> rate_limit_window_ms{0};  // 0 = each preset's own window
 
     // The eliza generation's knobs (docs/emulator.md §6); only listed and settable there.
     bool eliza = false;                          // fixed at start-up, not copied

@@ -188,3 +188,29 @@ def test_max_retries_option(gen_emulator, tmp_path):
         gen_emulator.add_fault(method="GET", path="/api/v1/models", times=1, action="status",
                                status=503, headers={"Retry-After": "0"})
         assert never.request("GET", "/api/v1/models", max_retries=1).attempts == 2
+
+
+def test_cli_inference_media_and_voice_commands(gen_emulator, tmp_path):
+    key = gen_emulator.create_key()["apiKey"]
+    (tmp_path / "milady.json").write_text(json.dumps({"cloud": {"apiKey": key}}))
+    env = {**os.environ, "ELIZACLOUD_BASE_URL": gen_emulator.url,
+           "MILADY_CONFIG_PATH": str(tmp_path / "milady.json"), "ELIZACLOUD_INSECURE_LOCAL": "1"}
+
+    def run(*args: str, stdin: str | None = None) -> str:
+        proc = subprocess.run([sys.executable, "-m", "elizacloud", *args], env=env, input=stdin,
+                              capture_output=True, text=True, timeout=60)
+        assert proc.returncode == 0, (args, proc.stdout, proc.stderr)
+        return proc.stdout
+
+    assert run("chat-completion", "hello", "there").strip() == "echo: hello there"
+    assert run("chat-completion", "--stream", "streamed", "words").strip() == "echo: streamed words"
+    lines = run("chat-completion", "--stream", "--json", "a", "b").splitlines()
+    assert "".join(json.loads(line)["delta"] for line in lines) == "echo: a b"
+    assert run("message", "--stream", "hi").strip() == "echo: hi"
+    assert run("message", stdin="from stdin").strip() == "echo: from stdin"
+    assert json.loads(run("chat-completion", "--json", "x"))["object"] == "chat.completion"
+    run("images", "generate", "a cat", "-o", str(tmp_path / "cat.png"))
+    assert (tmp_path / "cat.png").read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
+    run("voices", "tts", "hello", "-o", str(tmp_path / "out.mp3"))
+    assert (tmp_path / "out.mp3").read_bytes() == BINARY
+    assert "voices" in json.loads(run("voices", "list", "--json"))

@@ -7554,6 +7554,7 @@ CLI_WRITTEN_BY_HAND = frozenset(
         "backups.restore",
         "backups.snapshot",
         "credits",
+        "images.generate",
         "login",
         "logout",
         "status",
