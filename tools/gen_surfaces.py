@@ -215,7 +215,13 @@ def py_result(op: dict[str, Any]) -> str:
     return "None" if op["result"] == "Empty" else py_type(op["result"])
 
 
+TS_STREAMS = {"openai-sse": "InferenceStream", "anthropic-sse": "InferenceStream",
+              "binary": "AudioStream"}
+
+
 def ts_result(op: dict[str, Any]) -> str:
+    if op["streaming"] in TS_STREAMS:  # the stream; its end carries the result type
+        return f"{TS_STREAMS[op['streaming']]}<{ts_type(op['result'])}>"
     return "void" if op["result"] == "Empty" else ts_type(op["result"])
 
 
@@ -280,6 +286,19 @@ def gen_py_types(cat: dict[str, Any]) -> str:
 # ---- Python: resources ---------------------------------------------------------------------------
 
 
+# The stream classes of the streaming rows besides the agent's (python/elizacloud/_streaming.py).
+PY_STREAMS = {
+    "openai-sse": "InferenceStream",
+    "anthropic-sse": "InferenceStream",
+    "binary": "AudioStream",
+}
+
+
+def py_stream_class(op: dict[str, Any], is_async: bool) -> str | None:
+    cls = PY_STREAMS.get(op["streaming"])
+    return None if cls is None else ("Async" + cls if is_async else cls)
+
+
 def py_method(op: dict[str, Any], is_async: bool, caller: str, progress: str) -> list[str]:
     """One operation as a method; the async and the blocking rendering of the same description.
     caller: the expression that has _call_operation (self._client, or self for the client);
@@ -297,7 +316,9 @@ def py_method(op: dict[str, Any], is_async: bool, caller: str, progress: str) ->
     if op["followsJob"]:
         sig.append(f"on_progress: {progress} | None = None")
     sig.append("timeout: float | None = None")
-    lines = [f"    {a}def {name}(", *[f"        {s}," for s in sig], f"    ) -> {py_result(op)}:"]
+    stream_cls = py_stream_class(op, is_async)
+    returns = stream_cls or py_result(op)
+    lines = [f"    {a}def {name}(", *[f"        {s}," for s in sig], f"    ) -> {returns}:"]
 
     doc = [f'        """{sentence(op["summary"])}', ""]
     doc.append(f"        ``{op['name']}``: {route(op)}.")
@@ -320,6 +341,11 @@ def py_method(op: dict[str, Any], is_async: bool, caller: str, progress: str) ->
     for p in optional(op):  # absent optionals are left out: the core applies its defaults
         lines.append(f"        if {py_ident(p['arg'])} is not None:")
         lines.append(f'            params["{p["name"]}"] = {value(p)}')
+    if stream_cls:  # chunks as they come, the accumulated answer at the end
+        lines.append(f'        return {caller}._stream_operation(')
+        lines.append(f'            "{op["name"]}", params, {stream_cls}, timeout=timeout')
+        lines.append("        )")
+        return lines
     progress = ", on_progress=on_progress" if op["followsJob"] else ""
     args = f'"{op["name"]}", params, timeout=timeout{progress}'
     target = "" if op["result"] == "Empty" else "result = "
@@ -355,6 +381,9 @@ def py_header(doc: str, ops: list[dict[str, Any]], extra_imports: list[str]) -> 
     lines.append(f"from typing import {', '.join(sorted(typing_names))}")
     lines.append("")
     lines += extra_imports
+    streams = sorted({c for op in ops for c in (py_stream_class(op, False), py_stream_class(op, True)) if c})
+    if streams:
+        lines.append(f"from .._streaming import {', '.join(streams)}")
     types = used_types(ops)
     if types:
         lines.append(f"from ..types import {', '.join(types)}")
@@ -389,7 +418,7 @@ def gen_py_client_ops(cat: dict[str, Any]) -> str:
     res = resources(cat)
     top = res.get("", [])
     names = sorted(r for r in res if r)
-    imports = ["from ._base import AsyncProgressCallback, SyncProgressCallback"]
+    imports = ["from ._base import AsyncProgressCallback, S, StreamClass, SyncProgressCallback"]
     imports += [f"from .{r} import Async{camel(r)}Resource, {camel(r)}Resource" for r in names]
     out = py_header(
         "What the clients (Cloud, AsyncCloud) get from the catalogue: the top-level operations as\n"
@@ -423,6 +452,18 @@ def gen_py_client_ops(cat: dict[str, Any]) -> str:
             "    ) -> Any:",
             '        """Runs one operation of the catalogue by name (the client implements it)."""',
             "        raise NotImplementedError",
+            "",
+            "    def _stream_operation(",
+            "        self,",
+            "        name: str,",
+            "        params: dict[str, Any],",
+            "        cls: StreamClass[S],",
+            "        *,",
+            "        timeout: float | None = None,",
+            "    ) -> S:",
+            '        """Runs one streaming operation as a stream of class cls (the client implements',
+            '        it)."""',
+            "        raise NotImplementedError",
         ]
         for op in top:
             out += [""] + py_method(op, is_async, "self", cb)
@@ -452,7 +493,16 @@ def gen_py_resources(cat: dict[str, Any]) -> str:
         "class per resource (``cloud.agents``…), blocking and asyncio, the top-level operations of\n"
         "the clients (ClientOperations) and the catalogue as a table for the CLI.",
         plain,
-        ["from ._base import AsyncProgressCallback, AsyncResource, SyncProgressCallback, SyncResource"],
+        [
+            "from ._base import (",
+            "    AsyncProgressCallback,",
+            "    AsyncResource,",
+            "    S,",
+            "    StreamClass,",
+            "    SyncProgressCallback,",
+            "    SyncResource,",
+            ")",
+        ],
     )
     header_text = "\n".join(out)
     for word in ("Literal", "Mapping", "NotRequired", "Required", "TypedDict"):
@@ -671,6 +721,9 @@ CLI_BY_HAND = {
     "backups.restore": "elizacloud backups restore AGENT_ID [--backup-id BACKUP_ID]",
     "images.generate": "elizacloud images generate PROMPT [-o FILE] [--num-images N] "
     "[--aspect-ratio RATIO] [--model MODEL]",
+    "chat.completions.stream": "elizacloud chat-completion MESSAGE… --stream [--model M]",
+    "messages.stream": "elizacloud message MESSAGE… --stream [--model M] [--max-tokens N]",
+    "voices.tts": "elizacloud voices tts TEXT… -o FILE [--voice-id V] [--model-id M]",
 }
 
 

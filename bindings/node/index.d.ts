@@ -864,6 +864,30 @@ export interface ResponseRecord {
     rateLimit: RateLimit | null;
 }
 
+/** Result record `CompletionStreamEnd`. */
+export interface CompletionStreamEnd {
+    /** chatcmpl-… */
+    id: string | null;
+    /** the model */
+    model: string | null;
+    /** every content delta, joined */
+    text: string;
+    /** stop, length, tool_calls … (null if none came) */
+    finishReason: string | null;
+    /** [{id, type, function: {name, arguments}}], arguments joined */
+    toolCalls: unknown;
+    /** when the stream carried it */
+    usage?: unknown;
+}
+
+/** Result record `AudioEnd`. */
+export interface AudioEnd {
+    /** audio bytes received */
+    bytes: number;
+    /** e.g. audio/mpeg */
+    contentType: string | null;
+}
+
 /** Result record `ChatCompletion`. The cloud may send more fields. */
 export interface ChatCompletion {
     /** chatcmpl-… */
@@ -1861,6 +1885,28 @@ export interface ChatCompletionsCreateParams {
     payment?: string;
 }
 
+/** Parameters of `chat.completions.stream` (wire names). */
+export interface ChatCompletionsStreamParams {
+    /** the model, gateway style: provider/model (openai/gpt-5-mini) */
+    model: string;
+    /** the conversation: [{role: system|user|assistant, content}] */
+    messages: unknown;
+    /** sampling temperature */
+    temperature?: number;
+    /** the most tokens to generate */
+    max_tokens?: number;
+    /** nucleus sampling */
+    top_p?: number;
+    /** a stop string or an array of them */
+    stop?: unknown;
+    /** bill the call to this app's credits (X-App-Id) */
+    appId?: string;
+    /** an affiliate code (X-Affiliate-Code) */
+    affiliateCode?: string;
+    /** an x402 payment proof, for a call paid per request (X-PAYMENT) */
+    payment?: string;
+}
+
 /** Parameters of `connect` (wire names). */
 export interface ConnectParams {
     /** the agent to connect to */
@@ -2111,6 +2157,28 @@ export interface MessagesCreateParams {
     payment?: string;
 }
 
+/** Parameters of `messages.stream` (wire names). */
+export interface MessagesStreamParams {
+    /** the model (a bare claude-… name means anthropic/claude-…) */
+    model: string;
+    /** the most tokens to generate */
+    max_tokens: number;
+    /** the conversation: [{role: user|assistant, content}] */
+    messages: unknown;
+    /** the system prompt (a string or blocks) */
+    system?: unknown;
+    /** [{name, description?, input_schema}] */
+    tools?: unknown;
+    /** sampling temperature */
+    temperature?: number;
+    /** bill the call to this app's credits (X-App-Id) */
+    appId?: string;
+    /** an affiliate code (X-Affiliate-Code) */
+    affiliateCode?: string;
+    /** an x402 payment proof, for a call paid per request (X-PAYMENT) */
+    payment?: string;
+}
+
 /** Parameters of `models.get` (wire names). */
 export interface ModelsGetParams {
     /** the model id, e.g. openai/gpt-5-mini */
@@ -2249,6 +2317,16 @@ export interface VoicesListParams {
     limit?: number;
     /** skip this many */
     offset?: number;
+}
+
+/** Parameters of `voices.tts` (wire names). */
+export interface VoicesTtsParams {
+    /** what to say (at most 5000 characters) */
+    text: string;
+    /** a voice (default: the cloud's) */
+    voiceId?: string;
+    /** the speech model (default eleven_flash_v2_5) */
+    modelId?: string;
 }
 
 /** Options of `a2a.get_task`. */
@@ -2475,6 +2553,24 @@ export interface ChatCompletionsCreateOptions extends CallOptions {
     payment?: string;
 }
 
+/** Options of `chat.completions.stream`. */
+export interface ChatCompletionsStreamOptions extends CallOptions {
+    /** sampling temperature */
+    temperature?: number;
+    /** the most tokens to generate */
+    maxTokens?: number;
+    /** nucleus sampling */
+    topP?: number;
+    /** a stop string or an array of them */
+    stop?: unknown;
+    /** bill the call to this app's credits (X-App-Id) */
+    appId?: string;
+    /** an affiliate code (X-Affiliate-Code) */
+    affiliateCode?: string;
+    /** an x402 payment proof, for a call paid per request (X-PAYMENT) */
+    payment?: string;
+}
+
 /** Options of `containers.create`. */
 export interface ContainersCreateOptions extends CallOptions {
     /** a description */
@@ -2619,6 +2715,22 @@ export interface MessagesCreateOptions extends CallOptions {
     payment?: string;
 }
 
+/** Options of `messages.stream`. */
+export interface MessagesStreamOptions extends CallOptions {
+    /** the system prompt (a string or blocks) */
+    system?: unknown;
+    /** [{name, description?, input_schema}] */
+    tools?: unknown;
+    /** sampling temperature */
+    temperature?: number;
+    /** bill the call to this app's credits (X-App-Id) */
+    appId?: string;
+    /** an affiliate code (X-Affiliate-Code) */
+    affiliateCode?: string;
+    /** an x402 payment proof, for a call paid per request (X-PAYMENT) */
+    payment?: string;
+}
+
 /** Options of `responses.create`. */
 export interface ResponsesCreateOptions extends CallOptions {
     /** system instructions */
@@ -2683,6 +2795,14 @@ export interface VoicesListOptions extends CallOptions {
     limit?: number;
     /** skip this many */
     offset?: number;
+}
+
+/** Options of `voices.tts`. */
+export interface VoicesTtsOptions extends CallOptions {
+    /** a voice (default: the cloud's) */
+    voiceId?: string;
+    /** the speech model (default eleven_flash_v2_5) */
+    modelId?: string;
 }
 
 /** `cloud.a2a`. */
@@ -2852,6 +2972,9 @@ export interface ChatCompletionsResource {
     /** An OpenAI-compatible chat completion (one answer, not streamed) (`chat.completions.create`) */
     create(model: string, messages: unknown, options?: ChatCompletionsCreateOptions): Promise<ChatCompletion>;
     create(params: ChatCompletionsCreateParams, options?: CallOptions): Promise<ChatCompletion>;
+    /** An OpenAI-compatible chat completion, streamed: text deltas as they come, then the accumulated completion (text, finish reason, tool calls, usage) (`chat.completions.stream`) */
+    stream(model: string, messages: unknown, options?: ChatCompletionsStreamOptions): Promise<InferenceStream<CompletionStreamEnd>>;
+    stream(params: ChatCompletionsStreamParams, options?: CallOptions): Promise<InferenceStream<CompletionStreamEnd>>;
 }
 
 /** `cloud.containers`. */
@@ -2939,6 +3062,9 @@ export interface MessagesResource {
     /** An Anthropic-compatible message, with tool use (one answer, not streamed) (`messages.create`) */
     create(model: string, maxTokens: number, messages: unknown, options?: MessagesCreateOptions): Promise<AnthropicMessage>;
     create(params: MessagesCreateParams, options?: CallOptions): Promise<AnthropicMessage>;
+    /** An Anthropic-compatible message, streamed: text deltas as they come, then the final message (text and tool-use blocks with their input parsed, stop reason, usage) (`messages.stream`) */
+    stream(model: string, maxTokens: number, messages: unknown, options?: MessagesStreamOptions): Promise<InferenceStream<AnthropicMessage>>;
+    stream(params: MessagesStreamParams, options?: CallOptions): Promise<InferenceStream<AnthropicMessage>>;
 }
 
 /** `cloud.models`. */
@@ -2980,6 +3106,9 @@ export interface VoicesResource {
     get(params: VoicesGetParams, options?: CallOptions): Promise<VoiceAnswer>;
     /** The organisation's cloned voices (`voices.list`) */
     list(options?: VoicesListOptions): Promise<VoiceList>;
+    /** Text to speech: the audio (audio/mpeg) streamed as bytes, then its size and type (`voices.tts`) */
+    tts(text: string, options?: VoicesTtsOptions): Promise<AudioStream<AudioEnd>>;
+    tts(params: VoicesTtsParams, options?: CallOptions): Promise<AudioStream<AudioEnd>>;
 }
 
 /** What every Cloud gets from the catalogue: top-level operations and resources. */
@@ -3131,6 +3260,38 @@ export declare class Stream implements AsyncIterableIterator<string> {
     /** Waits for the end; resolves with the whole reply. */
     collect(): Promise<string>;
     [Symbol.asyncIterator](): Stream;
+}
+
+/** Text deltas of a chat-completion or message stream; `final()` resolves with the whole answer. */
+export declare class InferenceStream<R = unknown> implements AsyncIterableIterator<string> {
+    private constructor();
+    readonly requestId: number;
+    readonly ended: boolean;
+    /** Every delta so far, joined. */
+    readonly text: string;
+    /** The accumulated answer, once the stream ended. */
+    readonly result: R | null;
+    next(): Promise<IteratorResult<string, undefined>>;
+    return(): Promise<IteratorResult<string, undefined>>;
+    cancel(): void;
+    /** Waits for the end; resolves with the completion or the final message. */
+    final(): Promise<R>;
+    [Symbol.asyncIterator](): InferenceStream<R>;
+}
+
+/** The bytes of a binary answer (text to speech). */
+export declare class AudioStream<R = unknown> implements AsyncIterableIterator<Buffer> {
+    private constructor();
+    readonly requestId: number;
+    readonly ended: boolean;
+    /** {bytes, contentType}, once the stream ended. */
+    readonly result: R | null;
+    next(): Promise<IteratorResult<Buffer, undefined>>;
+    return(): Promise<IteratorResult<Buffer, undefined>>;
+    cancel(): void;
+    /** Writes the remaining bytes to a file; resolves with the count. */
+    writeTo(path: string): Promise<number>;
+    [Symbol.asyncIterator](): AudioStream<R>;
 }
 
 /** `cloud.events()`. */

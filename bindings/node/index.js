@@ -7,7 +7,7 @@ const errors = require('./lib/errors');
 const events = require('./lib/events');
 const { Cloud } = require('./lib/client');
 const { Proxy } = require('./lib/proxy');
-const { Stream, EventIterator } = require('./lib/streaming');
+const { Stream, EventIterator, InferenceStream, AudioStream } = require('./lib/streaming');
 const operations = require('./lib/operations');
 const request = require('./lib/request');
 
@@ -46,6 +46,8 @@ module.exports = {
     AgentProxy: Proxy,
     Stream,
     EventIterator,
+    InferenceStream,
+    AudioStream,
     Response: request.Response,
     RequestStream: request.RequestStream,
     CloudEvent: events.CloudEvent,

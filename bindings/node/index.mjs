@@ -12,6 +12,8 @@ export const {
     AgentProxy,
     Stream,
     EventIterator,
+    InferenceStream,
+    AudioStream,
     Response,
     RequestStream,
     CloudEvent,

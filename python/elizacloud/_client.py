@@ -56,7 +56,7 @@ from .resources import (
     BackupsResource,
     ClientOperations,
 )
-from .resources._base import AsyncProgressCallback, SyncProgressCallback
+from .resources._base import AsyncProgressCallback, S, StreamClass, SyncProgressCallback
 from .types import Backup, BackupInfo, Restored
 
 # The names of cloud.agents' classes before the resources were generated.
@@ -233,6 +233,19 @@ class Cloud(_ClientState, Closing, ClientOperations):
             timeout=timeout,
             on_event=on_progress,
         )
+
+    def _stream_operation(
+        self,
+        name: str,
+        params: dict[str, Any],
+        cls: StreamClass[S],
+        *,
+        timeout: float | None = None,
+    ) -> S:
+        """The entry of the generated streaming methods: ``ec_cloud_call(name, params)`` read as
+        a stream of class ``cls`` (chunks, then the accumulated answer)."""
+        text = json.dumps(params)
+        return cls(self, lambda: self._core.call(name, text), timeout)
 
     def call(
         self, method: str, params: Mapping[str, Any] | None = None, *, timeout: float | None = None
@@ -642,6 +655,18 @@ class AsyncCloud(_ClientState, AsyncClientOperations):
             timeout=timeout,
             on_event=on_progress,
         )
+
+    def _stream_operation(
+        self,
+        name: str,
+        params: dict[str, Any],
+        cls: StreamClass[S],
+        *,
+        timeout: float | None = None,
+    ) -> S:
+        """The entry of the generated streaming methods (the stream is iterated with async for)."""
+        text = json.dumps(params)
+        return cls(self, lambda: self._core.call(name, text), timeout)
 
     async def call(
         self, method: str, params: Mapping[str, Any] | None = None, *, timeout: float | None = None

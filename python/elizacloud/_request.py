@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable, Literal, Mapping, TypedDict
 
 from . import _core
-from ._streaming import AsyncChunkStream, ChunkStream
+from ._streaming import AsyncChunkStream, ChunkStream, _PartFile
 from .errors import InvalidArgumentError
 from .events import Event
 
@@ -164,31 +164,6 @@ def _chunk_bytes(item: SseFrame | bytes) -> bytes:
     return item if isinstance(item, bytes) else (item.data + "\n").encode()
 
 
-class _PartFile:
-    """A file written as path.part and renamed into place only when complete."""
-
-    def __init__(self, path: str | os.PathLike[str]) -> None:
-        self.path = path
-        self.tmp = f"{os.fspath(path)}.part"
-        self.file = open(self.tmp, "wb")
-        self.written = 0
-
-    def write(self, item: SseFrame | bytes) -> None:
-        chunk = _chunk_bytes(item)
-        self.file.write(chunk)
-        self.written += len(chunk)
-
-    def commit(self) -> int:
-        self.file.close()
-        os.replace(self.tmp, self.path)
-        return self.written
-
-    def discard(self) -> None:
-        self.file.close()
-        if os.path.exists(self.tmp):
-            os.unlink(self.tmp)
-
-
 class RequestStream(ChunkStream[Any]):
     """The chunks of a streamed request: :class:`SseFrame` (``stream="sse"``) or ``bytes``
     (``stream="bytes"``), in order. Iterating raises the request's error if it fails;
@@ -215,7 +190,7 @@ class RequestStream(ChunkStream[Any]):
         out = _PartFile(path)
         try:
             for item in self:
-                out.write(item)
+                out.write(_chunk_bytes(item))
         except BaseException:
             out.discard()
             raise
@@ -248,7 +223,7 @@ class AsyncRequestStream(AsyncChunkStream[Any]):
         out = _PartFile(path)
         try:
             async for item in self:
-                out.write(item)
+                out.write(_chunk_bytes(item))
         except BaseException:
             out.discard()
             raise

@@ -4,6 +4,7 @@ cloud's unsolicited events (EventIterator, AsyncEventIterator). Fed by the route
 from __future__ import annotations
 
 import asyncio
+import os
 import queue
 from typing import TYPE_CHECKING, Any, AsyncIterator, Callable, Iterable, Iterator, TypeVar
 
@@ -249,3 +250,139 @@ class AsyncEventIterator(AsyncIterator[Event]):
 
     async def aclose(self) -> None:
         self.close()
+
+
+# ---- the inference and audio streams of the generated methods ---------------------------------
+
+
+class _PartFile:
+    """A file written as path.part and renamed into place only when complete."""
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self.path = path
+        self.tmp = f"{os.fspath(path)}.part"
+        self.file = open(self.tmp, "wb")
+        self.written = 0
+
+    def write(self, chunk: bytes) -> None:
+        self.file.write(chunk)
+        self.written += len(chunk)
+
+    def commit(self) -> int:
+        self.file.close()
+        os.replace(self.tmp, self.path)
+        return self.written
+
+    def discard(self) -> None:
+        self.file.close()
+        if os.path.exists(self.tmp):
+            os.unlink(self.tmp)
+
+
+class InferenceStream(ChunkStream[str]):
+    """The text deltas of a chat-completion or message stream, in order (``for delta in
+    stream``); ``text`` is what arrived; :meth:`final` waits for the end and returns the whole
+    answer: the completion (``text``, ``finishReason``, ``toolCalls``, ``usage``) or the final
+    message (``content`` blocks with tool-use ``input`` parsed, ``stop_reason``, ``usage``). An
+    error event mid-stream is raised."""
+
+    def __init__(self, cloud: Cloud, begin: Callable[[], int], timeout: float | None) -> None:
+        self.chunks: list[str] = []
+        self.result: dict[str, Any] | None = None
+        super().__init__(cloud, begin, timeout)
+
+    @property
+    def text(self) -> str:
+        return "".join(self.chunks)
+
+    def _chunk(self, ev: Event) -> str:
+        self.chunks.append(ev.text)
+        return ev.text
+
+    def _ended(self, ev: Event) -> None:
+        self.result = ev.data if isinstance(ev.data, dict) else {}
+
+    def final(self) -> dict[str, Any]:
+        for _ in self:
+            pass
+        return self.result or {}
+
+    def __enter__(self) -> InferenceStream:
+        return self
+
+
+class AudioStream(ChunkStream[bytes]):
+    """The bytes of a binary answer (text to speech) as they come; :meth:`write_to` saves them
+    (no partial file on failure); ``result`` (``bytes``, ``contentType``) once it ended."""
+
+    def __init__(self, cloud: Cloud, begin: Callable[[], int], timeout: float | None) -> None:
+        self.result: dict[str, Any] | None = None
+        super().__init__(cloud, begin, timeout)
+
+    def _chunk(self, ev: Event) -> bytes:
+        return ev.raw if ev.raw is not None else ev.text.encode()
+
+    def _ended(self, ev: Event) -> None:
+        self.result = ev.data if isinstance(ev.data, dict) else {}
+
+    def write_to(self, path: str | os.PathLike[str]) -> int:
+        out = _PartFile(path)
+        try:
+            for chunk in self:
+                out.write(chunk)
+        except BaseException:
+            out.discard()
+            raise
+        return out.commit()
+
+    def __enter__(self) -> AudioStream:
+        return self
+
+
+class AsyncInferenceStream(AsyncChunkStream[str]):
+    """The asyncio twin of :class:`InferenceStream` (``async for``, ``await final()``)."""
+
+    def __init__(self, cloud: AsyncCloud, begin: Callable[[], int], timeout: float | None) -> None:
+        self.chunks: list[str] = []
+        self.result: dict[str, Any] | None = None
+        super().__init__(cloud, begin, timeout)
+
+    @property
+    def text(self) -> str:
+        return "".join(self.chunks)
+
+    def _chunk(self, ev: Event) -> str:
+        self.chunks.append(ev.text)
+        return ev.text
+
+    def _ended(self, ev: Event) -> None:
+        self.result = ev.data if isinstance(ev.data, dict) else {}
+
+    async def final(self) -> dict[str, Any]:
+        async for _ in self:
+            pass
+        return self.result or {}
+
+
+class AsyncAudioStream(AsyncChunkStream[bytes]):
+    """The asyncio twin of :class:`AudioStream`."""
+
+    def __init__(self, cloud: AsyncCloud, begin: Callable[[], int], timeout: float | None) -> None:
+        self.result: dict[str, Any] | None = None
+        super().__init__(cloud, begin, timeout)
+
+    def _chunk(self, ev: Event) -> bytes:
+        return ev.raw if ev.raw is not None else ev.text.encode()
+
+    def _ended(self, ev: Event) -> None:
+        self.result = ev.data if isinstance(ev.data, dict) else {}
+
+    async def write_to(self, path: str | os.PathLike[str]) -> int:
+        out = _PartFile(path)
+        try:
+            async for chunk in self:
+                out.write(chunk)
+        except BaseException:
+            out.discard()
+            raise
+        return out.commit()

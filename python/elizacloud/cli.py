@@ -401,40 +401,19 @@ def _prompt(words: Sequence[str]) -> str:
     return text
 
 
-def _stream_frames(stream: Any, out: Output, delta: Callable[[Any], str | None]) -> str:
-    """Prints the text deltas of an SSE answer as they come (JSON lines with --json)."""
-    text = []
+def _print_deltas(stream: Any, out: Output) -> None:
+    """Prints the text deltas of an inference stream as they come (JSON lines with --json)."""
     with stream:
-        for frame in stream:
-            if frame.data == "[DONE]":
-                break
-            try:
-                piece = delta(frame.json())
-            except ValueError:
+        for piece in stream:
+            if not piece:
                 continue
-            if piece:
-                text.append(piece)
-                if out.as_json:
-                    print(json.dumps({"delta": piece}), flush=True)
-                else:
-                    sys.stdout.write(piece)
-                    sys.stdout.flush()
+            if out.as_json:
+                print(json.dumps({"delta": piece}), flush=True)
+            else:
+                sys.stdout.write(piece)
+                sys.stdout.flush()
     if not out.as_json:
         sys.stdout.write("\n")
-    return "".join(text)
-
-
-def _openai_delta(chunk: Any) -> str | None:
-    choices = chunk.get("choices") or [{}]
-    return (choices[0].get("delta") or {}).get("content")
-
-
-def _anthropic_delta(event: Any) -> str | None:
-    if event.get("type") == "error":
-        raise SystemExit(f"error: {(event.get('error') or {}).get('message', 'stream failed')}")
-    if event.get("type") == "content_block_delta":
-        return (event.get("delta") or {}).get("text")
-    return None
 
 
 def cmd_chat_completion(args: argparse.Namespace, out: Output) -> int:
@@ -442,9 +421,10 @@ def cmd_chat_completion(args: argparse.Namespace, out: Output) -> int:
     messages.append({"role": "user", "content": _prompt(args.message)})
     with _open_cloud(args) as cloud:
         if args.stream:
-            body = {"model": args.model, "messages": messages, "stream": True}
-            stream = cloud.request("POST", "/api/v1/chat/completions", json=body, stream="sse")
-            _stream_frames(stream, out, _openai_delta)
+            _print_deltas(
+                cloud.chat_completions.stream(args.model, messages, max_tokens=args.max_tokens),
+                out,
+            )
             return 0
         reply = cloud.chat_completions.create(args.model, messages, max_tokens=args.max_tokens)
     if out.as_json:
@@ -458,14 +438,8 @@ def cmd_message(args: argparse.Namespace, out: Output) -> int:
     messages = [{"role": "user", "content": _prompt(args.message)}]
     with _open_cloud(args) as cloud:
         if args.stream:
-            body: dict[str, Any] = {
-                "model": args.model, "max_tokens": args.max_tokens, "messages": messages,
-                "stream": True,
-            }  # fmt: skip
-            if args.system:
-                body["system"] = args.system
-            stream = cloud.request("POST", "/api/v1/messages", json=body, stream="sse")
-            _stream_frames(stream, out, _anthropic_delta)
+            model, most = args.model, args.max_tokens
+            _print_deltas(cloud.messages.stream(model, most, messages, system=args.system), out)
             return 0
         reply = cloud.messages.create(args.model, args.max_tokens, messages, system=args.system)
     if out.as_json:
@@ -505,14 +479,10 @@ def cmd_images_generate(args: argparse.Namespace, out: Output) -> int:
 
 
 def cmd_voices_tts(args: argparse.Namespace, out: Output) -> int:
-    body: dict[str, Any] = {"text": _prompt(args.text)}
-    if args.voice_id:
-        body["voiceId"] = args.voice_id
-    if args.model_id:
-        body["modelId"] = args.model_id
     with _open_cloud(args) as cloud:
-        stream = cloud.request("POST", "/api/v1/voice/tts", json=body, stream="bytes")
-        with stream:
+        with cloud.voices.tts(
+            _prompt(args.text), voice_id=args.voice_id, model_id=args.model_id
+        ) as stream:
             written = stream.write_to(args.output)
     out.info(f"wrote {written} bytes to {args.output}")
     return 0

@@ -369,6 +369,85 @@ TEST_P(Request, ARateLimitedRouteIsRiddenOutByRetries) {
     EXPECT_FALSE(has(out, R"("attempts":1,)")) << out;
 }
 
+// The inference streams: text deltas as chunk events, then the accumulated answer.
+TEST_P(Request, ChatCompletionAndMessageStreamsDeliverDeltasThenTheWhole) {
+    uint64_t id = 0;
+    ASSERT_EQ(
+        ec_cloud_call_stream(
+            cloud_.get(), "chat.completions.stream",
+            R"({"model":"openai/gpt-5-mini","messages":[{"role":"user","content":"a b c"}]})", &id),
+        EC_OK)
+        << ec_last_error_message();
+    std::string text, end;
+    int chunks = 0;
+    for (;;) {
+        ec_event *raw = nullptr;
+        ASSERT_EQ(ec_cloud_wait_event(cloud_.get(), 30'000, &raw), EC_OK);
+        EventPtr ev(raw);
+        if (ev->request_id != id) continue;
+        if (ev->type == EC_EVENT_STREAM_CHUNK) {
+            text.append(ev->text, ev->text_len);
+            ++chunks;
+            continue;
+        }
+        ASSERT_EQ(ev->type, EC_EVENT_STREAM_END);
+        EXPECT_EQ(ev->status, EC_OK) << ev->message;
+        end.assign(ev->json, ev->json_len);
+        break;
+    }
+    EXPECT_EQ(text, "echo: a b c");
+    EXPECT_GT(chunks, 1);
+    EXPECT_TRUE(has(end, R"("text":"echo: a b c")")) << end;
+    EXPECT_TRUE(has(end, R"("finishReason":"stop")")) << end;
+
+    Owned message;
+    ASSERT_EQ(ec_cloud_call_sync(cloud_.get(), "messages.stream",
+                                 R"({"model":"anthropic/claude-haiku-4.5","max_tokens":64,)"
+                                 R"("messages":[{"role":"user","content":"hi there"}]})",
+                                 30'000, &message.p),
+              EC_OK)
+        << ec_last_error_message();
+    EXPECT_TRUE(has(message.str(), R"("content":[{"type":"text","text":"echo: hi there"}])"))
+        << message.str();
+    EXPECT_TRUE(has(message.str(), R"("stop_reason":"end_turn")")) << message.str();
+}
+
+TEST_P(Request, AStreamCutBeforeItsEndIsANetworkError) {
+    fault(R"({"method":"POST","path":"/api/v1/chat/completions","action":"close",)"
+          R"("afterEvents":2})");
+    Owned out;
+    EXPECT_EQ(ec_cloud_call_sync(
+                  cloud_.get(), "chat.completions.stream",
+                  R"({"model":"openai/gpt-5-mini","messages":[{"role":"user","content":"a b c"}]})",
+                  30'000, &out.p),
+              EC_ERR_NETWORK);
+}
+
+TEST_P(Request, TextToSpeechStreamsBytes) {
+    uint64_t id = 0;
+    ASSERT_EQ(ec_cloud_call_stream(cloud_.get(), "voices.tts", R"({"text":"hello"})", &id), EC_OK)
+        << ec_last_error_message();
+    std::string audio, end;
+    for (;;) {
+        ec_event *raw = nullptr;
+        ASSERT_EQ(ec_cloud_wait_event(cloud_.get(), 30'000, &raw), EC_OK);
+        EventPtr ev(raw);
+        if (ev->type == EC_EVENT_STREAM_CHUNK) {
+            audio.append(ev->text, ev->text_len);
+            continue;
+        }
+        ASSERT_EQ(ev->type, EC_EVENT_STREAM_END);
+        EXPECT_EQ(ev->status, EC_OK) << ev->message;
+        end.assign(ev->json, ev->json_len);
+        break;
+    }
+    EXPECT_EQ(audio.size(), 16u);
+    EXPECT_EQ(audio[8], '\0');
+    EXPECT_TRUE(has(end, R"("bytes":16)")) << end;
+    EXPECT_EQ(ec_cloud_call_stream(cloud_.get(), "voices.tts", R"({"text":""})", &id),
+              EC_ERR_INVALID_ARGUMENT);
+}
+
 INSTANTIATE_TEST_SUITE_P(Generations, Request, ::testing::Values("milady", "eliza"));
 
 }  // namespace

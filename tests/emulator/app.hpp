@@ -8,9 +8,9 @@
 
 #include "faults.hpp"
 #include "options.hpp"
+#include "rate_limits.hpp"
 #include "records.hpp"
 #include "router.hpp"
-#include "rate_limits.hpp"
 #include "state.hpp"
 #include "util.hpp"
 

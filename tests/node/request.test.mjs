@@ -123,6 +123,27 @@ for (const generation of ['milady', 'eliza']) {
         });
     });
 
+    test(`${generation}: inference streams give deltas, then the whole answer`, async () => {
+        await withCloud(generation, async (cloud) => {
+            const stream = await cloud.chatCompletions.stream('openai/gpt-5-mini',
+                [{ role: 'user', content: 'one two' }]);
+            assert.ok(stream instanceof ec.InferenceStream);
+            const deltas = [];
+            for await (const delta of stream) deltas.push(delta);
+            assert.ok(deltas.length > 1);
+            assert.equal(deltas.join(''), 'echo: one two');
+            assert.equal(stream.result.finishReason, 'stop');
+            const message = await (await cloud.messages.stream('anthropic/claude-haiku-4.5', 32,
+                [{ role: 'user', content: 'hi' }])).final();
+            assert.deepEqual(message.content, [{ type: 'text', text: 'echo: hi' }]);
+            const audio = await cloud.voices.tts('hello');
+            const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ec-tts-'));
+            assert.equal(await audio.writeTo(path.join(dir, 'a.mp3')), BINARY.length);
+            assert.equal(audio.result.bytes, BINARY.length);
+            fs.rmSync(dir, { recursive: true });
+        });
+    });
+
     test(`${generation}: routes lists the catalogue`, async () => {
         await withCloud(generation, async (cloud) => {
             const catalogue = await cloud.routes();

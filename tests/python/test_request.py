@@ -214,3 +214,29 @@ def test_cli_inference_media_and_voice_commands(gen_emulator, tmp_path):
     run("voices", "tts", "hello", "-o", str(tmp_path / "out.mp3"))
     assert (tmp_path / "out.mp3").read_bytes() == BINARY
     assert "voices" in json.loads(run("voices", "list", "--json"))
+
+
+def test_typed_inference_and_audio_streams(gen_cloud, tmp_path):
+    stream = gen_cloud.chat_completions.stream("openai/gpt-5-mini", [{"role": "user", "content": "x y"}])
+    deltas = list(stream)
+    assert len(deltas) > 1 and "".join(deltas) == "echo: x y" == stream.text
+    assert stream.final()["finishReason"] == "stop"
+    with gen_cloud.messages.stream("anthropic/claude-haiku-4.5", 32,
+                                   [{"role": "user", "content": "hi"}]) as message:
+        assert message.final()["content"] == [{"type": "text", "text": "echo: hi"}]
+    audio = gen_cloud.voices.tts("hello")
+    assert audio.write_to(tmp_path / "a.mp3") == len(BINARY)
+    assert (tmp_path / "a.mp3").read_bytes() == BINARY and audio.result["bytes"] == len(BINARY)
+
+
+def test_async_typed_stream(gen_emulator, tmp_path):
+    async def main() -> None:
+        kwargs = cloud_kwargs(gen_emulator, tmp_path, api_key=gen_emulator.create_key()["apiKey"])
+        async with AsyncCloud(gen_emulator.url, **kwargs) as cloud:
+            stream = await cloud.chat_completions.stream(
+                "openai/gpt-5-mini", [{"role": "user", "content": "a b"}]
+            )
+            assert "".join([d async for d in stream]) == "echo: a b"
+            assert (await stream.final())["text"] == "echo: a b"
+
+    asyncio.run(main())

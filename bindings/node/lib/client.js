@@ -106,6 +106,11 @@ class Cloud extends CloudBase {
         return this.#begin('request', params);
     }
 
+    /** Starts operation `method` (a streaming one: operations.js) and returns its id. */
+    _beginCall(method, params) {
+        return this.#begin(method, params);
+    }
+
     #begin(method, params) {
         this.#check();
         const api = this.#api;

@@ -14,6 +14,7 @@
 
 const native = require('./native');
 const { fromStatus, Status, invalid } = require('./errors');
+const { InferenceStream, AudioStream } = require('./streaming');
 
 const CLIENT = Symbol('elizacloud.client');
 
@@ -59,6 +60,14 @@ function readCatalogue(api) {
     return catalogue;
 }
 
+// The streaming rows' iterators, by the catalogue's streaming mode (the agent's stream is the
+// proxy's).
+const STREAMS = {
+    'openai-sse': InferenceStream,
+    'anthropic-sse': InferenceStream,
+    binary: AudioStream,
+};
+
 /** One operation as a method of a resource (or of the client itself). */
 function makeMethod(op) {
     const required = op.params.filter((p) => p.required);
@@ -94,6 +103,8 @@ function makeMethod(op) {
             }
         }
         const { signal, timeout, onProgress } = options;
+        const StreamClass = STREAMS[op.streaming];
+        if (StreamClass) return new StreamClass(client, () => client._beginCall(op.name, params), signal);
         const progress = op.followsJob ? onProgress : undefined;
         const result = await client._request(op.name, params, { signal, timeout, onEvent: progress });
         return op.result === 'Empty' ? undefined : result;

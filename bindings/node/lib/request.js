@@ -3,9 +3,8 @@
 // client's key, URL policy, errors, retries and limits (the core's "request" operation). A plain
 // call resolves with a Response; a streamed one (stream: 'sse' | 'bytes') with a RequestStream.
 
-const fs = require('node:fs');
 const { invalid } = require('./errors');
-const { ChunkIterator } = require('./streaming');
+const { ChunkIterator, writeChunks } = require('./streaming');
 
 /** What a route answered (2xx only: other statuses reject with their error). */
 class Response {
@@ -98,23 +97,9 @@ class RequestStream extends ChunkIterator {
      * line); resolves with the bytes written. A failure leaves no partial file behind.
      */
     async writeTo(path) {
-        const tmp = `${path}.part`;
-        const out = await fs.promises.open(tmp, 'w');
-        let written = 0;
-        try {
-            for await (const item of this) {
-                const chunk = Buffer.isBuffer(item) ? item : Buffer.from(`${item.data}\n`);
-                await out.write(chunk);
-                written += chunk.length;
-            }
-            await out.close();
-            await fs.promises.rename(tmp, path);
-        } catch (err) {
-            await out.close().catch(() => {});
-            await fs.promises.rm(tmp, { force: true });
-            throw err;
-        }
-        return written;
+        return writeChunks(this, path, (item) =>
+            Buffer.isBuffer(item) ? item : Buffer.from(`${item.data}\n`),
+        );
     }
 }
 

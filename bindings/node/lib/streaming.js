@@ -229,4 +229,84 @@ class EventIterator {
     }
 }
 
-module.exports = { ChunkIterator, Stream, EventIterator, abortError };
+/**
+ * The text deltas of a chat-completion or message stream (`for await (const delta of stream)`);
+ * `text` is what arrived; `final()` waits for the end and resolves with the whole answer (the
+ * completion or the final message, tool-use input parsed). An error event mid-stream rejects.
+ */
+class InferenceStream extends ChunkIterator {
+    #text = '';
+    /** The accumulated answer, once the stream ended. */
+    result = null;
+
+    get text() {
+        return this.#text;
+    }
+
+    _item(ev) {
+        this.#text += ev.text;
+        return ev.text;
+    }
+
+    _end(ev) {
+        this.result = ev.data && typeof ev.data === 'object' ? ev.data : {};
+    }
+
+    async final() {
+        for await (const _ of this) {
+            // deltas are accumulated in text
+        }
+        return this.result ?? {};
+    }
+}
+
+/** The bytes of a binary answer (text to speech) as Buffers; writeTo(path) saves them. */
+class AudioStream extends ChunkIterator {
+    /** {bytes, contentType}, once the stream ended. */
+    result = null;
+
+    _item(ev) {
+        return ev.raw ?? Buffer.from(ev.text);
+    }
+
+    _end(ev) {
+        this.result = ev.data && typeof ev.data === 'object' ? ev.data : {};
+    }
+
+    /** Writes the remaining bytes to a file (no partial file on failure); resolves with the count. */
+    async writeTo(path) {
+        return writeChunks(this, path, (chunk) => chunk);
+    }
+}
+
+/** Writes every remaining item of an iterator to path via path.part, renamed when complete. */
+async function writeChunks(iterator, path, toBuffer) {
+    const fs = require('node:fs');
+    const tmp = `${path}.part`;
+    const out = await fs.promises.open(tmp, 'w');
+    let written = 0;
+    try {
+        for await (const item of iterator) {
+            const chunk = toBuffer(item);
+            await out.write(chunk);
+            written += chunk.length;
+        }
+        await out.close();
+        await fs.promises.rename(tmp, path);
+    } catch (err) {
+        await out.close().catch(() => {});
+        await fs.promises.rm(tmp, { force: true });
+        throw err;
+    }
+    return written;
+}
+
+module.exports = {
+    ChunkIterator,
+    Stream,
+    InferenceStream,
+    AudioStream,
+    EventIterator,
+    abortError,
+    writeChunks,
+};

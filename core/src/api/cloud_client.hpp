@@ -160,6 +160,12 @@ public:
     // on_chunk the stream is collected into the result (events, or base64).
     using RawChunkCallback = std::function<void(std::string_view text, std::string_view json)>;
     OperationId request_async(api::RawCall call, RawChunkCallback on_chunk, OpCallback done);
+    // A streaming row other than the agent's (api/inference_stream.cpp): OpenAI or Anthropic SSE
+    // (text deltas to on_chunk; the result is the accumulated completion or final message) or
+    // binary (bytes to on_chunk; the result {bytes, contentType}). Empty on_chunk: only the
+    // result (a synchronous caller).
+    OperationId stream_call(const api::OperationSpec &op, const json::Document &params,
+                            RawChunkCallback on_chunk, OpCallback done);
     // The cloud's API generation: configured, detected, or Unknown (not yet detected).
     api::Generation generation() const { return generation_.load(); }
     // Tells the generation and keeps it for the client's life (json = {"apiGeneration"}): GET

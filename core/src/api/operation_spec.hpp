@@ -70,7 +70,11 @@ enum class Surface { Plain, Custom };
 enum class Scope { None, Account, Connected };
 enum class Body { None, Params, Passthrough };
 enum class ErrorFamily { Cloud, Bridge, Local };
-enum class Streaming { None, AgentSse };
+// How a streaming row answers (its chunks are EC_EVENT_STREAM_CHUNK, its end EC_EVENT_STREAM_END):
+// an agent's reply (AgentSse), an OpenAI chat-completion stream (text deltas; the end carries the
+// accumulated completion), an Anthropic message stream (text deltas; tool-use input accumulated;
+// the end carries the final message), or raw bytes (audio).
+enum class Streaming { None, AgentSse, OpenAiSse, AnthropicSse, Binary };
 // Where a successful answer's result is: the "data" of the cloud's {success, data} envelope; the
 // whole JSON body (bare answers: the OpenAI- and Anthropic-compatible routes, and the routes that
 // put their sections at the top level, {success, app, apiKey}); or a JSON-RPC 2.0 call, whose body

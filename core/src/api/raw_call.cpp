@@ -40,7 +40,6 @@ void check_encoded_segment(std::string_view segment, std::string_view path) {
     }
 }
 
-
 // Fills the {placeholders} of a template path from pathParams (each value one encoded segment;
 // a last "{path}"-like catch-all keeps its '/' between encoded segments).
 std::string fill_template(std::string_view path, const json::Value *path_params) {

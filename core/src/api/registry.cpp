@@ -158,6 +158,21 @@ bool known_field_type(std::string_view type, const std::set<std::string_view> &t
     return primitives.count(type) > 0 || type_names.count(type) > 0;
 }
 
+std::string_view streaming_name(Streaming s) {
+    switch (s) {
+        case Streaming::AgentSse:
+            return "agent-sse";
+        case Streaming::OpenAiSse:
+            return "openai-sse";
+        case Streaming::AnthropicSse:
+            return "anthropic-sse";
+        case Streaming::Binary:
+            return "binary";
+        default:
+            return "none";
+    }
+}
+
 json::Value text(std::string_view s, Allocator &alloc) {
     return json::string_value(s, alloc);
 }
@@ -220,8 +235,7 @@ json::Value operation_json(const OperationSpec &op, Allocator &alloc) {
     json::set(v, "errorFamily", text(errors_name(op.errors), alloc), alloc);
     json::set(v, "answer", text(answer_name(op.answer), alloc), alloc);
     json::set(v, "idempotent", json::Value(op.idempotent), alloc);
-    json::set(v, "streaming",
-              text(op.streaming == Streaming::AgentSse ? "agent-sse" : "none", alloc), alloc);
+    json::set(v, "streaming", text(streaming_name(op.streaming), alloc), alloc);
     json::set(v, "followsJob", json::Value(op.follows_job), alloc);
     const int32_t timeout = default_timeout_ms(op.timing);
     json::set(v, "timeoutMs", timeout > 0 ? json::Value(timeout) : json::Value(), alloc);

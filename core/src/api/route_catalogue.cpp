@@ -16,7 +16,6 @@ extern const std::string_view kRoutesExtra;
 namespace elizacloud::api {
 namespace {
 
-
 Route route_from(const json::Value &entry) {
     Route r;
     r.method = json::get_string(entry, "method").value_or("");

@@ -117,7 +117,7 @@ private:
     CancelFn launch_status(uint64_t id);
     CancelFn launch_credits(uint64_t id, bool fresh);
     CancelFn launch_identity(uint64_t id);
-    CancelFn launch_http(const Request &request, uint64_t id);
+    CancelFn launch_http(const Request &request, uint64_t id, bool sync);
     CancelFn launch_request(const Request &request, uint64_t id, bool sync);
     CancelFn launch_routes(const Request &request, uint64_t id);
     CancelFn launch_connect(const Request &request, uint64_t id);

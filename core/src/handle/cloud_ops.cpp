@@ -108,7 +108,7 @@ void Cloud::when_generation_known(std::function<void(const ErrorInfo &)> then) {
 Cloud::CancelFn Cloud::launch_now(const Request &r, uint64_t id, bool sync) {
     switch (r.op->handler) {
         case Method::Http:
-            return launch_http(r, id);
+            return launch_http(r, id, sync);
         case Method::Login:
             return launch_login(id);
         case Method::LoginSessionCreate:
@@ -146,7 +146,7 @@ Cloud::CancelFn Cloud::launch_now(const Request &r, uint64_t id, bool sync) {
 
 // ---- rows of the generic executor -------------------------------------------------------------
 
-Cloud::CancelFn Cloud::launch_http(const Request &r, uint64_t id) {
+Cloud::CancelFn Cloud::launch_http(const Request &r, uint64_t id, bool sync) {
     // Public routes (health, the model list, discovery, the A2A card) need no key.
     auto c = r.op->scope == api::Scope::None ? client_ : client();
     ProgressCallback progress;
@@ -160,6 +160,14 @@ Cloud::CancelFn Cloud::launch_http(const Request &r, uint64_t id) {
             event.json = progress_json(p.agent_id, p.job_id, p.status, p.polls);
             events_.publish(std::move(event));
         });
+    }
+    if (r.op->streaming != api::Streaming::None) {
+        CloudClient::RawChunkCallback on_chunk;
+        if (!sync)
+            on_chunk = gated([this, id](std::string_view text, std::string_view json) {
+                operations_.chunk(id, text, json);
+            });
+        return cancel_of(c, c->stream_call(*r.op, *r.params, std::move(on_chunk), op_done(id)));
     }
     const OperationId op = c->call_checked(*r.op, *r.params, op_done(id), std::move(progress));
     return cancel_of(c, op);

@@ -9,8 +9,16 @@ from __future__ import annotations
 import builtins
 from typing import Any, Literal, Mapping, NotRequired, Required, TypedDict, cast
 
-from ._base import AsyncProgressCallback, AsyncResource, SyncProgressCallback, SyncResource
-from ..types import A2ATask, Agent, AgentAction, AgentCard, AgentCreated, AgentState, AgentSummary, Alive, AnthropicMessage, ApiKeyAnswer, ApiKeyCreated, ApiKeyList, AppAnalytics, AppAnswer, AppCreated, AppDomainAnswer, AppDomains, AppEarnings, AppKey, AppList, AppMonetization, AppNameCheck, AppUsers, AppWithdrawal, Backup, BackupInfo, BillingSettings, ChatCompletion, Checkout, CheckoutVerified, Container, ContainerDeployment, ContainerLogs, ContainerMetrics, ContainerQuota, Credits, CreditsSummary, DiscoveryResults, Done, EmbeddingList, Health, Identity, ImageGeneration, Job, KnowledgeAdded, KnowledgeList, KnowledgeResults, LoginPoll, LoginSession, Model, ModelList, ModelResponse, Reply, Restored, RouteCatalogue, Status, TopUp, Transactions, User, VideoGeneration, VoiceAnswer, VoiceList
+from ._base import (
+    AsyncProgressCallback,
+    AsyncResource,
+    S,
+    StreamClass,
+    SyncProgressCallback,
+    SyncResource,
+)
+from .._streaming import AsyncAudioStream, AsyncInferenceStream, AudioStream, InferenceStream
+from ..types import A2ATask, Agent, AgentAction, AgentCard, AgentCreated, AgentState, AgentSummary, Alive, AnthropicMessage, ApiKeyAnswer, ApiKeyCreated, ApiKeyList, AppAnalytics, AppAnswer, AppCreated, AppDomainAnswer, AppDomains, AppEarnings, AppKey, AppList, AppMonetization, AppNameCheck, AppUsers, AppWithdrawal, AudioEnd, Backup, BackupInfo, BillingSettings, ChatCompletion, Checkout, CheckoutVerified, CompletionStreamEnd, Container, ContainerDeployment, ContainerLogs, ContainerMetrics, ContainerQuota, Credits, CreditsSummary, DiscoveryResults, Done, EmbeddingList, Health, Identity, ImageGeneration, Job, KnowledgeAdded, KnowledgeList, KnowledgeResults, LoginPoll, LoginSession, Model, ModelList, ModelResponse, Reply, Restored, RouteCatalogue, Status, TopUp, Transactions, User, VideoGeneration, VoiceAnswer, VoiceList
 
 
 class A2aCancelTaskParams(TypedDict):
@@ -456,6 +464,29 @@ class ChatCompletionsCreateParams(TypedDict):
     payment: NotRequired[str]
 
 
+class ChatCompletionsStreamParams(TypedDict):
+    """Parameters of ``chat.completions.stream`` (wire names)."""
+
+    #: the model, gateway style: provider/model (openai/gpt-5-mini)
+    model: Required[str]
+    #: the conversation: [{role: system|user|assistant, content}]
+    messages: Required[Any]
+    #: sampling temperature
+    temperature: NotRequired[float]
+    #: the most tokens to generate
+    max_tokens: NotRequired[int]
+    #: nucleus sampling
+    top_p: NotRequired[float]
+    #: a stop string or an array of them
+    stop: NotRequired[Any]
+    #: bill the call to this app's credits (X-App-Id)
+    appId: NotRequired[str]
+    #: an affiliate code (X-Affiliate-Code)
+    affiliateCode: NotRequired[str]
+    #: an x402 payment proof, for a call paid per request (X-PAYMENT)
+    payment: NotRequired[str]
+
+
 class ConnectParams(TypedDict):
     """Parameters of ``connect`` (wire names)."""
 
@@ -725,6 +756,29 @@ class MessagesCreateParams(TypedDict):
     payment: NotRequired[str]
 
 
+class MessagesStreamParams(TypedDict):
+    """Parameters of ``messages.stream`` (wire names)."""
+
+    #: the model (a bare claude-… name means anthropic/claude-…)
+    model: Required[str]
+    #: the most tokens to generate
+    max_tokens: Required[int]
+    #: the conversation: [{role: user|assistant, content}]
+    messages: Required[Any]
+    #: the system prompt (a string or blocks)
+    system: NotRequired[Any]
+    #: [{name, description?, input_schema}]
+    tools: NotRequired[Any]
+    #: sampling temperature
+    temperature: NotRequired[float]
+    #: bill the call to this app's credits (X-App-Id)
+    appId: NotRequired[str]
+    #: an affiliate code (X-Affiliate-Code)
+    affiliateCode: NotRequired[str]
+    #: an x402 payment proof, for a call paid per request (X-PAYMENT)
+    payment: NotRequired[str]
+
+
 class ModelsGetParams(TypedDict):
     """Parameters of ``models.get`` (wire names)."""
 
@@ -874,6 +928,17 @@ class VoicesListParams(TypedDict):
     limit: NotRequired[int]
     #: skip this many
     offset: NotRequired[int]
+
+
+class VoicesTtsParams(TypedDict):
+    """Parameters of ``voices.tts`` (wire names)."""
+
+    #: what to say (at most 5000 characters)
+    text: Required[str]
+    #: a voice (default: the cloud's)
+    voiceId: NotRequired[str]
+    #: the speech model (default eleven_flash_v2_5)
+    modelId: NotRequired[str]
 
 
 class A2aResource(SyncResource):
@@ -2989,6 +3054,53 @@ class ChatCompletionsResource(SyncResource):
         result = self._client._call_operation("chat.completions.create", params, timeout=timeout)
         return cast("ChatCompletion", result)
 
+    def stream(
+        self,
+        model: str,
+        messages: Any,
+        *,
+        temperature: float | None = None,
+        max_tokens: int | None = None,
+        top_p: float | None = None,
+        stop: Any | None = None,
+        app_id: str | None = None,
+        affiliate_code: str | None = None,
+        payment: str | None = None,
+        timeout: float | None = None,
+    ) -> InferenceStream:
+        """An OpenAI-compatible chat completion, streamed: text deltas as they come, then the accumulated completion (text, finish reason, tool calls, usage).
+
+        ``chat.completions.stream``: POST /api/v1/chat/completions.
+
+        :param model: the model, gateway style: provider/model (openai/gpt-5-mini)
+        :param messages: the conversation: [{role: system|user|assistant, content}]
+        :param temperature: sampling temperature
+        :param max_tokens: the most tokens to generate
+        :param top_p: nucleus sampling
+        :param stop: a stop string or an array of them
+        :param app_id: bill the call to this app's credits (X-App-Id)
+        :param affiliate_code: an affiliate code (X-Affiliate-Code)
+        :param payment: an x402 payment proof, for a call paid per request (X-PAYMENT)
+        """
+        params: dict[str, Any] = {"model": model, "messages": messages}
+        if temperature is not None:
+            params["temperature"] = temperature
+        if max_tokens is not None:
+            params["max_tokens"] = max_tokens
+        if top_p is not None:
+            params["top_p"] = top_p
+        if stop is not None:
+            params["stop"] = stop
+        if app_id is not None:
+            params["appId"] = app_id
+        if affiliate_code is not None:
+            params["affiliateCode"] = affiliate_code
+        if payment is not None:
+            params["payment"] = payment
+        return self._client._stream_operation(
+            "chat.completions.stream", params, InferenceStream, timeout=timeout
+        )
+
 
 class AsyncChatCompletionsResource(AsyncResource):
     """``cloud.chat_completions`` (asyncio)."""
@@ -3040,6 +3152,53 @@ class AsyncChatCompletionsResource(AsyncResource):
             "chat.completions.create", params, timeout=timeout
         )
         return cast("ChatCompletion", result)
+
+    async def stream(
+        self,
+        model: str,
+        messages: Any,
+        *,
+        temperature: float | None = None,
+        max_tokens: int | None = None,
+        top_p: float | None = None,
+        stop: Any | None = None,
+        app_id: str | None = None,
+        affiliate_code: str | None = None,
+        payment: str | None = None,
+        timeout: float | None = None,
+    ) -> AsyncInferenceStream:
+        """An OpenAI-compatible chat completion, streamed: text deltas as they come, then the accumulated completion (text, finish reason, tool calls, usage).
+
+        ``chat.completions.stream``: POST /api/v1/chat/completions.
+
+        :param model: the model, gateway style: provider/model (openai/gpt-5-mini)
+        :param messages: the conversation: [{role: system|user|assistant, content}]
+        :param temperature: sampling temperature
+        :param max_tokens: the most tokens to generate
+        :param top_p: nucleus sampling
+        :param stop: a stop string or an array of them
+        :param app_id: bill the call to this app's credits (X-App-Id)
+        :param affiliate_code: an affiliate code (X-Affiliate-Code)
+        :param payment: an x402 payment proof, for a call paid per request (X-PAYMENT)
+        """
+        params: dict[str, Any] = {"model": model, "messages": messages}
+        if temperature is not None:
+            params["temperature"] = temperature
+        if max_tokens is not None:
+            params["max_tokens"] = max_tokens
+        if top_p is not None:
+            params["top_p"] = top_p
+        if stop is not None:
+            params["stop"] = stop
+        if app_id is not None:
+            params["appId"] = app_id
+        if affiliate_code is not None:
+            params["affiliateCode"] = affiliate_code
+        if payment is not None:
+            params["payment"] = payment
+        return self._client._stream_operation(
+            "chat.completions.stream", params, AsyncInferenceStream, timeout=timeout
+        )
 
 
 class ContainersResource(SyncResource):
@@ -4075,6 +4234,51 @@ class MessagesResource(SyncResource):
         result = self._client._call_operation("messages.create", params, timeout=timeout)
         return cast("AnthropicMessage", result)
 
+    def stream(
+        self,
+        model: str,
+        max_tokens: int,
+        messages: Any,
+        *,
+        system: Any | None = None,
+        tools: Any | None = None,
+        temperature: float | None = None,
+        app_id: str | None = None,
+        affiliate_code: str | None = None,
+        payment: str | None = None,
+        timeout: float | None = None,
+    ) -> InferenceStream:
+        """An Anthropic-compatible message, streamed: text deltas as they come, then the final message (text and tool-use blocks with their input parsed, stop reason, usage).
+
+        ``messages.stream``: POST /api/v1/messages.
+
+        :param model: the model (a bare claude-… name means anthropic/claude-…)
+        :param max_tokens: the most tokens to generate
+        :param messages: the conversation: [{role: user|assistant, content}]
+        :param system: the system prompt (a string or blocks)
+        :param tools: [{name, description?, input_schema}]
+        :param temperature: sampling temperature
+        :param app_id: bill the call to this app's credits (X-App-Id)
+        :param affiliate_code: an affiliate code (X-Affiliate-Code)
+        :param payment: an x402 payment proof, for a call paid per request (X-PAYMENT)
+        """
+        params: dict[str, Any] = {"model": model, "max_tokens": max_tokens, "messages": messages}
+        if system is not None:
+            params["system"] = system
+        if tools is not None:
+            params["tools"] = tools
+        if temperature is not None:
+            params["temperature"] = temperature
+        if app_id is not None:
+            params["appId"] = app_id
+        if affiliate_code is not None:
+            params["affiliateCode"] = affiliate_code
+        if payment is not None:
+            params["payment"] = payment
+        return self._client._stream_operation(
+            "messages.stream", params, InferenceStream, timeout=timeout
+        )
+
 
 class AsyncMessagesResource(AsyncResource):
     """``cloud.messages`` (asyncio)."""
@@ -4122,6 +4326,51 @@ class AsyncMessagesResource(AsyncResource):
             params["payment"] = payment
         result = await self._client._call_operation("messages.create", params, timeout=timeout)
         return cast("AnthropicMessage", result)
+
+    async def stream(
+        self,
+        model: str,
+        max_tokens: int,
+        messages: Any,
+        *,
+        system: Any | None = None,
+        tools: Any | None = None,
+        temperature: float | None = None,
+        app_id: str | None = None,
+        affiliate_code: str | None = None,
+        payment: str | None = None,
+        timeout: float | None = None,
+    ) -> AsyncInferenceStream:
+        """An Anthropic-compatible message, streamed: text deltas as they come, then the final message (text and tool-use blocks with their input parsed, stop reason, usage).
+
+        ``messages.stream``: POST /api/v1/messages.
+
+        :param model: the model (a bare claude-… name means anthropic/claude-…)
+        :param max_tokens: the most tokens to generate
+        :param messages: the conversation: [{role: user|assistant, content}]
+        :param system: the system prompt (a string or blocks)
+        :param tools: [{name, description?, input_schema}]
+        :param temperature: sampling temperature
+        :param app_id: bill the call to this app's credits (X-App-Id)
+        :param affiliate_code: an affiliate code (X-Affiliate-Code)
+        :param payment: an x402 payment proof, for a call paid per request (X-PAYMENT)
+        """
+        params: dict[str, Any] = {"model": model, "max_tokens": max_tokens, "messages": messages}
+        if system is not None:
+            params["system"] = system
+        if tools is not None:
+            params["tools"] = tools
+        if temperature is not None:
+            params["temperature"] = temperature
+        if app_id is not None:
+            params["appId"] = app_id
+        if affiliate_code is not None:
+            params["affiliateCode"] = affiliate_code
+        if payment is not None:
+            params["payment"] = payment
+        return self._client._stream_operation(
+            "messages.stream", params, AsyncInferenceStream, timeout=timeout
+        )
 
 
 class ModelsResource(SyncResource):
@@ -4487,6 +4736,31 @@ class VoicesResource(SyncResource):
         result = self._client._call_operation("voices.list", params, timeout=timeout)
         return cast("VoiceList", result)
 
+    def tts(
+        self,
+        text: str,
+        *,
+        voice_id: str | None = None,
+        model_id: str | None = None,
+        timeout: float | None = None,
+    ) -> AudioStream:
+        """Text to speech: the audio (audio/mpeg) streamed as bytes, then its size and type.
+
+        ``voices.tts``: POST /api/v1/voice/tts.
+
+        :param text: what to say (at most 5000 characters)
+        :param voice_id: a voice (default: the cloud's)
+        :param model_id: the speech model (default eleven_flash_v2_5)
+        """
+        params: dict[str, Any] = {"text": text}
+        if voice_id is not None:
+            params["voiceId"] = voice_id
+        if model_id is not None:
+            params["modelId"] = model_id
+        return self._client._stream_operation(
+            "voices.tts", params, AudioStream, timeout=timeout
+        )
+
 
 class AsyncVoicesResource(AsyncResource):
     """``cloud.voices`` (asyncio)."""
@@ -4553,6 +4827,31 @@ class AsyncVoicesResource(AsyncResource):
         result = await self._client._call_operation("voices.list", params, timeout=timeout)
         return cast("VoiceList", result)
 
+    async def tts(
+        self,
+        text: str,
+        *,
+        voice_id: str | None = None,
+        model_id: str | None = None,
+        timeout: float | None = None,
+    ) -> AsyncAudioStream:
+        """Text to speech: the audio (audio/mpeg) streamed as bytes, then its size and type.
+
+        ``voices.tts``: POST /api/v1/voice/tts.
+
+        :param text: what to say (at most 5000 characters)
+        :param voice_id: a voice (default: the cloud's)
+        :param model_id: the speech model (default eleven_flash_v2_5)
+        """
+        params: dict[str, Any] = {"text": text}
+        if voice_id is not None:
+            params["voiceId"] = voice_id
+        if model_id is not None:
+            params["modelId"] = model_id
+        return self._client._stream_operation(
+            "voices.tts", params, AsyncAudioStream, timeout=timeout
+        )
+
 
 class ClientOperations:
     """Generated part of the blocking client."""
@@ -4615,6 +4914,18 @@ class ClientOperations:
         on_progress: SyncProgressCallback | None = None,
     ) -> Any:
         """Runs one operation of the catalogue by name (the client implements it)."""
+        raise NotImplementedError
+
+    def _stream_operation(
+        self,
+        name: str,
+        params: dict[str, Any],
+        cls: StreamClass[S],
+        *,
+        timeout: float | None = None,
+    ) -> S:
+        """Runs one streaming operation as a stream of class cls (the client implements
+        it)."""
         raise NotImplementedError
 
     def credits(
@@ -4790,6 +5101,18 @@ class AsyncClientOperations:
         on_progress: AsyncProgressCallback | None = None,
     ) -> Any:
         """Runs one operation of the catalogue by name (the client implements it)."""
+        raise NotImplementedError
+
+    def _stream_operation(
+        self,
+        name: str,
+        params: dict[str, Any],
+        cls: StreamClass[S],
+        *,
+        timeout: float | None = None,
+    ) -> S:
+        """Runs one streaming operation as a stream of class cls (the client implements
+        it)."""
         raise NotImplementedError
 
     async def credits(
@@ -6220,6 +6543,81 @@ OPERATIONS: list[dict[str, Any]] = [
         ]
     },
     {
+        "name": "chat.completions.stream",
+        "resource": "chat.completions",
+        "action": "stream",
+        "summary": "An OpenAI-compatible chat completion, streamed: text deltas as they come, then the accumulated completion (text, finish reason, tool calls, usage)",
+        "surface": "plain",
+        "scope": "account",
+        "result": "CompletionStreamEnd",
+        "followsJob": False,
+        "params": [
+            {
+                "name": "model",
+                "arg": "model",
+                "type": "string",
+                "required": True,
+                "doc": "the model, gateway style: provider/model (openai/gpt-5-mini)"
+            },
+            {
+                "name": "messages",
+                "arg": "messages",
+                "type": "json",
+                "required": True,
+                "doc": "the conversation: [{role: system|user|assistant, content}]"
+            },
+            {
+                "name": "temperature",
+                "arg": "temperature",
+                "type": "number",
+                "required": False,
+                "doc": "sampling temperature"
+            },
+            {
+                "name": "max_tokens",
+                "arg": "max_tokens",
+                "type": "integer",
+                "required": False,
+                "doc": "the most tokens to generate"
+            },
+            {
+                "name": "top_p",
+                "arg": "top_p",
+                "type": "number",
+                "required": False,
+                "doc": "nucleus sampling"
+            },
+            {
+                "name": "stop",
+                "arg": "stop",
+                "type": "json",
+                "required": False,
+                "doc": "a stop string or an array of them"
+            },
+            {
+                "name": "appId",
+                "arg": "app_id",
+                "type": "string",
+                "required": False,
+                "doc": "bill the call to this app's credits (X-App-Id)"
+            },
+            {
+                "name": "affiliateCode",
+                "arg": "affiliate_code",
+                "type": "string",
+                "required": False,
+                "doc": "an affiliate code (X-Affiliate-Code)"
+            },
+            {
+                "name": "payment",
+                "arg": "payment",
+                "type": "string",
+                "required": False,
+                "doc": "an x402 payment proof, for a call paid per request (X-PAYMENT)"
+            }
+        ]
+    },
+    {
         "name": "connect",
         "resource": "",
         "action": "connect",
@@ -7037,6 +7435,81 @@ OPERATIONS: list[dict[str, Any]] = [
         ]
     },
     {
+        "name": "messages.stream",
+        "resource": "messages",
+        "action": "stream",
+        "summary": "An Anthropic-compatible message, streamed: text deltas as they come, then the final message (text and tool-use blocks with their input parsed, stop reason, usage)",
+        "surface": "plain",
+        "scope": "account",
+        "result": "AnthropicMessage",
+        "followsJob": False,
+        "params": [
+            {
+                "name": "model",
+                "arg": "model",
+                "type": "string",
+                "required": True,
+                "doc": "the model (a bare claude-… name means anthropic/claude-…)"
+            },
+            {
+                "name": "max_tokens",
+                "arg": "max_tokens",
+                "type": "integer",
+                "required": True,
+                "doc": "the most tokens to generate"
+            },
+            {
+                "name": "messages",
+                "arg": "messages",
+                "type": "json",
+                "required": True,
+                "doc": "the conversation: [{role: user|assistant, content}]"
+            },
+            {
+                "name": "system",
+                "arg": "system",
+                "type": "json",
+                "required": False,
+                "doc": "the system prompt (a string or blocks)"
+            },
+            {
+                "name": "tools",
+                "arg": "tools",
+                "type": "json",
+                "required": False,
+                "doc": "[{name, description?, input_schema}]"
+            },
+            {
+                "name": "temperature",
+                "arg": "temperature",
+                "type": "number",
+                "required": False,
+                "doc": "sampling temperature"
+            },
+            {
+                "name": "appId",
+                "arg": "app_id",
+                "type": "string",
+                "required": False,
+                "doc": "bill the call to this app's credits (X-App-Id)"
+            },
+            {
+                "name": "affiliateCode",
+                "arg": "affiliate_code",
+                "type": "string",
+                "required": False,
+                "doc": "an affiliate code (X-Affiliate-Code)"
+            },
+            {
+                "name": "payment",
+                "arg": "payment",
+                "type": "string",
+                "required": False,
+                "doc": "an x402 payment proof, for a call paid per request (X-PAYMENT)"
+            }
+        ]
+    },
+    {
         "name": "models.get",
         "resource": "models",
         "action": "get",
@@ -7541,6 +8014,39 @@ OPERATIONS: list[dict[str, Any]] = [
                 "doc": "skip this many"
             }
         ]
+    },
+    {
+        "name": "voices.tts",
+        "resource": "voices",
+        "action": "tts",
+        "summary": "Text to speech: the audio (audio/mpeg) streamed as bytes, then its size and type",
+        "surface": "plain",
+        "scope": "account",
+        "result": "AudioEnd",
+        "followsJob": False,
+        "params": [
+            {
+                "name": "text",
+                "arg": "text",
+                "type": "string",
+                "required": True,
+                "doc": "what to say (at most 5000 characters)"
+            },
+            {
+                "name": "voiceId",
+                "arg": "voice_id",
+                "type": "string",
+                "required": False,
+                "doc": "a voice (default: the cloud's)"
+            },
+            {
+                "name": "modelId",
+                "arg": "model_id",
+                "type": "string",
+                "required": False,
+                "doc": "the speech model (default eleven_flash_v2_5)"
+            }
+        ]
     }
 ]
 
@@ -7553,11 +8059,14 @@ CLI_WRITTEN_BY_HAND = frozenset(
         "backups.list",
         "backups.restore",
         "backups.snapshot",
+        "chat.completions.stream",
         "credits",
         "images.generate",
         "login",
         "logout",
+        "messages.stream",
         "status",
+        "voices.tts",
     ]
 )
 
@@ -7611,6 +8120,7 @@ __all__ = [
     "BillingUpdateSettingsParams",
     "BillingVerifyParams",
     "ChatCompletionsCreateParams",
+    "ChatCompletionsStreamParams",
     "ConnectParams",
     "ContainersCreateParams",
     "ContainersDeleteParams",
@@ -7638,6 +8148,7 @@ __all__ = [
     "LoginSessionPollParams",
     "LogoutParams",
     "MessagesCreateParams",
+    "MessagesStreamParams",
     "ModelsGetParams",
     "ModelsListParams",
     "RequestParams",
@@ -7651,6 +8162,7 @@ __all__ = [
     "VoicesDeleteParams",
     "VoicesGetParams",
     "VoicesListParams",
+    "VoicesTtsParams",
     "AsyncA2aResource",
     "A2aResource",
     "AsyncAgentResource",

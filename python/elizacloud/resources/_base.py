@@ -1,9 +1,10 @@
 """What the generated resources stand on (hand-written): a resource holds its client and calls the
-client's one runtime entry, ``_call_operation(name, params, timeout=, on_progress=)``."""
+client's runtime entries, ``_call_operation(name, params, timeout=, on_progress=)`` and, for the
+streaming rows, ``_stream_operation(name, params, cls, timeout=)``."""
 
 from __future__ import annotations
 
-from typing import Any, Callable, Protocol
+from typing import Any, Callable, Protocol, TypeVar
 
 from ..events import Event
 
@@ -11,6 +12,10 @@ from ..events import Event
 # coroutine function (it is awaited).
 SyncProgressCallback = Callable[[Event], object]
 AsyncProgressCallback = Callable[[Event], Any]
+
+# A stream class of _streaming.py: made from the client, how to start the call and the timeout.
+S = TypeVar("S")
+StreamClass = Callable[[Any, Callable[[], int], "float | None"], S]
 
 
 class SyncCaller(Protocol):
@@ -23,6 +28,15 @@ class SyncCaller(Protocol):
         on_progress: SyncProgressCallback | None = None,
     ) -> Any: ...
 
+    def _stream_operation(
+        self,
+        name: str,
+        params: dict[str, Any],
+        cls: StreamClass[S],
+        *,
+        timeout: float | None = None,
+    ) -> S: ...
+
 
 class AsyncCaller(Protocol):
     async def _call_operation(
@@ -33,6 +47,15 @@ class AsyncCaller(Protocol):
         timeout: float | None = None,
         on_progress: AsyncProgressCallback | None = None,
     ) -> Any: ...
+
+    def _stream_operation(
+        self,
+        name: str,
+        params: dict[str, Any],
+        cls: StreamClass[S],
+        *,
+        timeout: float | None = None,
+    ) -> S: ...
 
 
 class SyncResource:

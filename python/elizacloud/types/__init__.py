@@ -342,6 +342,32 @@ class ResponseRecord(TypedDict):
     rateLimit: Required[RateLimit | None]
 
 
+class CompletionStreamEnd(TypedDict):
+    """Result record ``CompletionStreamEnd``."""
+
+    #: chatcmpl-…
+    id: Required[str | None]
+    #: the model
+    model: Required[str | None]
+    #: every content delta, joined
+    text: Required[str]
+    #: stop, length, tool_calls … (null if none came)
+    finishReason: Required[str | None]
+    #: [{id, type, function: {name, arguments}}], arguments joined
+    toolCalls: Required[Any]
+    #: when the stream carried it
+    usage: NotRequired[Any]
+
+
+class AudioEnd(TypedDict):
+    """Result record ``AudioEnd``."""
+
+    #: audio bytes received
+    bytes: Required[int]
+    #: e.g. audio/mpeg
+    contentType: Required[str | None]
+
+
 class ChatCompletion(TypedDict):
     """Result record ``ChatCompletion``. The cloud may send more fields."""
 
@@ -962,6 +988,8 @@ __all__ = [
     "RouteCatalogue",
     "SseFrame",
     "ResponseRecord",
+    "CompletionStreamEnd",
+    "AudioEnd",
     "ChatCompletion",
     "AnthropicMessage",
     "ModelResponse",

@@ -27,6 +27,20 @@ constexpr std::array<FieldSpec, 7> kAnthropicMessage{{
     {"usage", "json", false, "{input_tokens, output_tokens}"},
 }};
 
+constexpr std::array<FieldSpec, 6> kCompletionStreamEnd{{
+    {"id", "string|null", true, "chatcmpl-…"},
+    {"model", "string|null", true, "the model"},
+    {"text", "string", true, "every content delta, joined"},
+    {"finishReason", "string|null", true, "stop, length, tool_calls … (null if none came)"},
+    {"toolCalls", "json", true, "[{id, type, function: {name, arguments}}], arguments joined"},
+    {"usage", "json", false, "when the stream carried it"},
+}};
+
+constexpr std::array<FieldSpec, 2> kAudioEnd{{
+    {"bytes", "integer", true, "audio bytes received"},
+    {"contentType", "string|null", true, "e.g. audio/mpeg"},
+}};
+
 constexpr std::array<FieldSpec, 6> kModelResponse{{
     {"id", "string", true, "resp_…"},
     {"object", "string", false, "response"},
@@ -333,7 +347,9 @@ constexpr std::array<FieldSpec, 5> kHealth{{
     {"schemaCompatibility", "json", false, "eliza: schema markers"},
 }};
 
-constexpr std::array<TypeSpec, 49> kTypes{{
+constexpr std::array<TypeSpec, 51> kTypes{{
+    {"CompletionStreamEnd", kCompletionStreamEnd, false},
+    {"AudioEnd", kAudioEnd, false},
     {"ChatCompletion", kChatCompletion, true},
     {"AnthropicMessage", kAnthropicMessage, true},
     {"ModelResponse", kModelResponse, true},

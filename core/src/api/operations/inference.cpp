@@ -88,7 +88,7 @@ constexpr std::array<ParamSpec, 1> kModelId{{
      .doc = "the model id, e.g. openai/gpt-5-mini"},
 }};
 
-constexpr std::array<OperationSpec, 6> kRows{{
+constexpr std::array<OperationSpec, 8> kRows{{
     {.name = "chat.completions.create",
      .summary = "An OpenAI-compatible chat completion (one answer, not streamed)",
      .http_method = "POST",
@@ -98,6 +98,29 @@ constexpr std::array<OperationSpec, 6> kRows{{
      .body = Body::Passthrough,  // any other OpenAI field is forwarded as it is
      .result = "ChatCompletion",
      .answer = Answer::Whole},
+    {.name = "chat.completions.stream",
+     .summary = "An OpenAI-compatible chat completion, streamed: text deltas as they come, then "
+                "the accumulated completion (text, finish reason, tool calls, usage)",
+     .http_method = "POST",
+     .milady_path = "/api/v1/chat/completions",
+     .eliza_path = "/api/v1/chat/completions",
+     .params = kChat,
+     .body = Body::Passthrough,
+     .result = "CompletionStreamEnd",
+     .streaming = Streaming::OpenAiSse,
+     .timing = Timing::Stream},
+    {.name = "messages.stream",
+     .summary = "An Anthropic-compatible message, streamed: text deltas as they come, then the "
+                "final message (text and tool-use blocks with their input parsed, stop reason, "
+                "usage)",
+     .http_method = "POST",
+     .milady_path = "/api/v1/messages",
+     .eliza_path = "/api/v1/messages",
+     .params = kMessages,
+     .body = Body::Passthrough,
+     .result = "AnthropicMessage",
+     .streaming = Streaming::AnthropicSse,
+     .timing = Timing::Stream},
     {.name = "messages.create",
      .summary = "An Anthropic-compatible message, with tool use (one answer, not streamed)",
      .http_method = "POST",

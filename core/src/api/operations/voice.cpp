@@ -1,5 +1,5 @@
-// Voices (contract §6): the organisation's cloned voices, JSON routes only (text-to-speech is a
-// binary stream, speech-to-text and cloning are uploads: other calls).
+// Voices (contract §6): text to speech (a binary stream) and the organisation's cloned voices
+// (speech-to-text and cloning are uploads: other calls).
 #include <array>
 
 #include "api/operations/common_params.hpp"
@@ -24,7 +24,27 @@ constexpr std::array<ParamSpec, 4> kList{{
     {.name = "offset", .type = ParamType::Integer, .in = ParamIn::Query, .doc = "skip this many"},
 }};
 
-constexpr std::array<OperationSpec, 3> kRows{{
+constexpr std::array<ParamSpec, 3> kTts{{
+    {.name = "text",
+     .required = true,
+     .min_length = 1,
+     .max_length = 5000,
+     .doc = "what to say (at most 5000 characters)"},
+    {.name = "voiceId", .max_length = 256, .doc = "a voice (default: the cloud's)"},
+    {.name = "modelId", .max_length = 256, .doc = "the speech model (default eleven_flash_v2_5)"},
+}};
+
+constexpr std::array<OperationSpec, 4> kRows{{
+    {.name = "voices.tts",
+     .summary = "Text to speech: the audio (audio/mpeg) streamed as bytes, then its size and type",
+     .http_method = "POST",
+     .milady_path = "/api/v1/voice/tts",
+     .eliza_path = "/api/v1/voice/tts",
+     .params = kTts,
+     .body = Body::Params,
+     .result = "AudioEnd",
+     .streaming = Streaming::Binary,
+     .timing = Timing::Stream},
     {.name = "voices.list",
      .summary = "The organisation's cloned voices",
      .http_method = "GET",
