@@ -193,6 +193,7 @@ class RequestStream(ChunkStream[Any]):
                 out.write(_chunk_bytes(item))
         except BaseException:
             out.discard()
+            self.close()  # a failed write (disk full, Ctrl-C) must not leave the request running
             raise
         return out.commit()
 
@@ -226,6 +227,7 @@ class AsyncRequestStream(AsyncChunkStream[Any]):
                 out.write(_chunk_bytes(item))
         except BaseException:
             out.discard()
+            self.cancel()
             raise
         return out.commit()
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import os
 import queue
+import tempfile
 from typing import TYPE_CHECKING, Any, AsyncIterator, Callable, Iterable, Iterator, TypeVar
 
 from . import _core
@@ -256,12 +257,16 @@ class AsyncEventIterator(AsyncIterator[Event]):
 
 
 class _PartFile:
-    """A file written as path.part and renamed into place only when complete."""
+    """A file written under a fresh temporary name beside path (created exclusively, so it
+    follows no symlink and two writers never share it) and renamed into place only when
+    complete."""
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self.path = path
-        self.tmp = f"{os.fspath(path)}.part"
-        self.file = open(self.tmp, "wb")
+        target = os.fspath(path)
+        folder, name = os.path.dirname(target) or ".", os.path.basename(target)
+        fd, self.tmp = tempfile.mkstemp(dir=folder, prefix=name + ".", suffix=".part")
+        self.file = os.fdopen(fd, "wb")
         self.written = 0
 
     def write(self, chunk: bytes) -> None:
@@ -305,7 +310,11 @@ class InferenceStream(ChunkStream[str]):
     def final(self) -> dict[str, Any]:
         for _ in self:
             pass
-        return self.result or {}
+        if self.result is None:  # closed, or its error was raised already
+            raise CancelledError(
+                "the stream ended without its answer", status=_core.EC_ERR_CANCELLED
+            )
+        return self.result
 
     def __enter__(self) -> InferenceStream:
         return self
@@ -332,6 +341,7 @@ class AudioStream(ChunkStream[bytes]):
                 out.write(chunk)
         except BaseException:
             out.discard()
+            self.close()  # a failed write (disk full, Ctrl-C) must not leave the request running
             raise
         return out.commit()
 
@@ -361,7 +371,11 @@ class AsyncInferenceStream(AsyncChunkStream[str]):
     async def final(self) -> dict[str, Any]:
         async for _ in self:
             pass
-        return self.result or {}
+        if self.result is None:  # cancelled, or its error was raised already
+            raise CancelledError(
+                "the stream ended without its answer", status=_core.EC_ERR_CANCELLED
+            )
+        return self.result
 
 
 class AsyncAudioStream(AsyncChunkStream[bytes]):
@@ -384,5 +398,6 @@ class AsyncAudioStream(AsyncChunkStream[bytes]):
                 out.write(chunk)
         except BaseException:
             out.discard()
+            self.cancel()
             raise
         return out.commit()

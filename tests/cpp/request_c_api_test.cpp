@@ -448,6 +448,77 @@ TEST_P(Request, TextToSpeechStreamsBytes) {
               EC_ERR_INVALID_ARGUMENT);
 }
 
+// Review findings, each a test that failed before its fix.
+TEST_P(Request, DotSegmentsNeverReachThePathInAnyForm) {
+    std::string out;
+    // A value a URL parser resolves (. or ..) would move the request to another route.
+    EXPECT_EQ(sync("GET", "/api/v1/advertising/campaigns/{id}/analytics",
+                   R"({"pathParams":{"id":".."}})", out),
+              EC_ERR_INVALID_ARGUMENT);
+    EXPECT_TRUE(has(out, "must not be . or ..")) << out;
+    // Percent-encoded dots are dot segments to most servers.
+    EXPECT_EQ(sync("GET", "/api/v1/advertising/campaigns/%2e%2e/analytics", nullptr, out),
+              EC_ERR_INVALID_ARGUMENT);
+    EXPECT_EQ(sync("GET", "/api/v1/advertising/campaigns/.%2E/analytics", nullptr, out),
+              EC_ERR_INVALID_ARGUMENT);
+    // Typed rows too.
+    Owned job;
+    EXPECT_EQ(ec_cloud_call_sync(cloud_.get(), "jobs.get", R"({"jobId":".."})", 10'000, &job.p),
+              EC_ERR_INVALID_ARGUMENT);
+    EXPECT_EQ(count("GET (unmatched)"), 0);
+}
+
+TEST_P(Request, HeadersThatWouldConflictAreRefused) {
+    std::string out;
+    EXPECT_EQ(sync("POST", "/api/v1/advertising/campaigns",
+                   R"({"json":{},"headers":{"Content-Type":"text/plain"}})", out),
+              EC_ERR_INVALID_ARGUMENT);
+    EXPECT_TRUE(has(out, "contentType")) << out;
+    EXPECT_EQ(sync("GET", "/api/v1/models", R"({"headers":{"X-App-Id":""}})", out),
+              EC_ERR_INVALID_ARGUMENT);
+    // The caller's Accept replaces the client's (one Accept header goes out).
+    ASSERT_EQ(sync("GET", "/api/v1/models", R"({"headers":{"Accept":"application/json"}})", out),
+              EC_OK)
+        << out;
+}
+
+TEST_P(Request, ASynchronousTextToSpeechKeepsTheAudio) {
+    Owned out;
+    ASSERT_EQ(ec_cloud_call_sync(cloud_.get(), "voices.tts", R"({"text":"hello"})", 30'000, &out.p),
+              EC_OK)
+        << ec_last_error_message();
+    EXPECT_TRUE(has(out.str(), R"("base64":"iUVNVQ0KGgoAAQID/v9/gA==")")) << out.str();
+}
+
+TEST_P(Request, AStreamAnsweredInOnePieceIsNotANetworkFailure) {
+    const char *params =
+        R"({"model":"openai/gpt-5-mini","messages":[{"role":"user","content":"a"}]})";
+    fault(
+        R"({"method":"POST","path":"/api/v1/chat/completions","times":1,"action":"status",)"
+        R"("status":200,"body":{"error":{"message":"bad model","type":"invalid_request_error"}}})");
+    Owned out;
+    EXPECT_EQ(ec_cloud_call_sync(cloud_.get(), "chat.completions.stream", params, 30'000, &out.p),
+              EC_ERR_INVALID_REQUEST);
+    EXPECT_TRUE(has(ec_last_error_message(), "bad model")) << ec_last_error_message();
+    fault(R"({"method":"POST","path":"/api/v1/chat/completions","times":1,"action":"status",)"
+          R"("status":200,"body":{"id":"chatcmpl-1","choices":[]}})");
+    EXPECT_EQ(ec_cloud_call_sync(cloud_.get(), "chat.completions.stream", params, 30'000, &out.p),
+              EC_ERR_PROTOCOL);
+}
+
+TEST_P(Request, AHugeRetryAfterInTheBodyIsIgnored) {
+    fault(R"({"method":"GET","path":"/api/v1/models","times":1,"action":"status","status":429,)"
+          R"("body":{"success":false,"error":"slow down","retryAfter":1e300}})");
+    uint64_t id = 0;
+    ASSERT_EQ(ec_cloud_request(cloud_.get(), "GET", "/api/v1/models", R"({"maxRetries":0})", &id),
+              EC_OK);
+    ec_event *raw = nullptr;
+    ASSERT_EQ(ec_cloud_wait_event(cloud_.get(), 30'000, &raw), EC_OK);
+    EventPtr ev(raw);
+    EXPECT_EQ(ev->status, EC_ERR_RATE_LIMITED);
+    EXPECT_FALSE(has(std::string(ev->json, ev->json_len), "retryAfterMs"));
+}
+
 INSTANTIATE_TEST_SUITE_P(Generations, Request, ::testing::Values("milady", "eliza"));
 
 }  // namespace

@@ -121,7 +121,7 @@ def test_binary_answers_as_content_and_as_a_byte_stream(gen_cloud, tmp_path):
     out = tmp_path / "speech.bin"
     stream = gen_cloud.request("POST", "/api/elevenlabs/tts", json={"text": "hi"}, stream="bytes")
     assert stream.write_to(out) == len(BINARY)
-    assert out.read_bytes() == BINARY and not (tmp_path / "speech.bin.part").exists()
+    assert out.read_bytes() == BINARY and not list(tmp_path.glob("*.part"))
 
 
 def test_routes_lists_the_generation(gen_cloud):
@@ -240,3 +240,10 @@ def test_async_typed_stream(gen_emulator, tmp_path):
             assert (await stream.final())["text"] == "echo: a b"
 
     asyncio.run(main())
+
+
+def test_final_of_a_closed_stream_raises(gen_cloud):
+    stream = gen_cloud.chat_completions.stream("openai/gpt-5-mini", [{"role": "user", "content": "x"}])
+    stream.close()
+    with pytest.raises(elizacloud.CancelledError):
+        stream.final()

@@ -256,7 +256,11 @@ class InferenceStream extends ChunkIterator {
         for await (const _ of this) {
             // deltas are accumulated in text
         }
-        return this.result ?? {};
+        // Cancelled, or its error was reported already: there is no answer to give.
+        if (this.result === null) {
+            throw new CancelledError('the stream ended without its answer', { status: Status.CANCELLED });
+        }
+        return this.result;
     }
 }
 
@@ -282,8 +286,10 @@ class AudioStream extends ChunkIterator {
 /** Writes every remaining item of an iterator to path via path.part, renamed when complete. */
 async function writeChunks(iterator, path, toBuffer) {
     const fs = require('node:fs');
-    const tmp = `${path}.part`;
-    const out = await fs.promises.open(tmp, 'w');
+    const crypto = require('node:crypto');
+    // A fresh name, created exclusively: it follows no symlink and two writers never share it.
+    const tmp = `${path}.${crypto.randomBytes(6).toString('hex')}.part`;
+    const out = await fs.promises.open(tmp, 'wx');
     let written = 0;
     try {
         for await (const item of iterator) {

@@ -189,9 +189,12 @@ HttpRequest CloudClient::request_for(const api::OperationSpec &op,
                 value = it->second;
             if (!value.empty()) headers.emplace_back(std::string(p.header), std::move(value));
         } else if (p.in == api::ParamIn::Path) {
-            // Encoded as one segment, so "/" or ".." in a value can never change the path.
+            // Encoded as one segment, so a "/" in a value can never change the path; a value that
+            // is a dot segment would (a URL parser resolves it): refused.
             if (!given || !v->IsString())
                 throw Error(Status::InvalidArgument, std::string(p.name) + " is required");
+            if (is_dot_segment(param_text(*v)))
+                throw Error(Status::InvalidArgument, std::string(p.name) + " must not be . or ..");
             const std::string hole = "{" + std::string(p.name) + "}";
             path.replace(path.find(hole), hole.size(), encode_path_segment(param_text(*v)));
         } else if (p.in == api::ParamIn::Query && given) {
@@ -207,7 +210,7 @@ HttpRequest CloudClient::request_for(const api::OperationSpec &op,
         path.replace(hole, 9, encode_path_segment(*id));
     }
     // A public route (Scope::None) goes without a key when there is none.
-    const bool key_optional = op.scope == api::Scope::None;
+    const bool key_optional = op.kind == api::Kind::Http && op.scope == api::Scope::None;
     HttpRequest request =
         op.body == api::Body::None
             ? make_request(op.http_method, path + query, timeout_of(op), key_optional)

@@ -9,6 +9,7 @@
 #include <ctime>
 #include <utility>
 
+#include "util/encoding.hpp"
 #include "util/log.hpp"
 
 namespace elizacloud {
@@ -198,7 +199,9 @@ ErrorInfo error_from_response(const HttpResponse &response, ErrorFamily family) 
         const json::Value *details = json::member(doc, "details");
         std::optional<double> retry = number_member(doc, "retryAfter");
         if (!retry && details) retry = number_member(*details, "retryAfter");
-        if (retry && *retry >= 0) info.retry_after_ms = static_cast<int64_t>(*retry * 1000.0);
+        // Beyond 1000 days a wait is nonsense (and would overflow as ms): ignored.
+        if (retry && *retry >= 0 && *retry <= 86'400'000.0)
+            info.retry_after_ms = static_cast<int64_t>(*retry * 1000.0);
         read_extras(doc, info);
     }
     if (info.message.empty()) info.message = "HTTP " + std::to_string(code);
@@ -237,7 +240,8 @@ std::string rate_limit_json(const Headers &headers) {
     integer("limit", limit);
     integer("remaining", remaining);
     json::set(doc, "reset",
-              reset ? json::string_value(bounded_message(*reset, 64), alloc) : json::Value(),
+              reset && valid_utf8(*reset) ? json::string_value(bounded_message(*reset, 64), alloc)
+                                          : json::Value(),
               alloc);
     return json::stringify(doc);
 }

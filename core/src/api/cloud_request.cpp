@@ -1,6 +1,8 @@
 // The generic request's executor (SPEC §2.8, §2.9): any route, the client's key and limits, one
 // error model, retries of transient failures for requests that are safe to repeat, and the
 // answer as a Response record — or as chunks while it streams.
+#include <strings.h>
+
 #include <memory>
 #include <utility>
 
@@ -41,9 +43,10 @@ json::Value route_json(const api::Route *route, json::Document::AllocatorType &a
     return r;
 }
 
+// {"event","id"}; names and ids that are not UTF-8 cannot be JSON strings: left out.
 std::string frame_json(const SseEvent &event) {
-    std::string out = R"({"event":)" + json::quote(event.type);
-    if (!event.id.empty()) out += R"(,"id":)" + json::quote(event.id);
+    std::string out = R"({"event":)" + json::quote(valid_utf8(event.type) ? event.type : "message");
+    if (!event.id.empty() && valid_utf8(event.id)) out += R"(,"id":)" + json::quote(event.id);
     return out + "}";
 }
 
@@ -138,7 +141,7 @@ struct RawAttempt : std::enable_shared_from_this<RawAttempt> {
             std::string lower = name;
             for (char &c : lower)
                 c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-            if (lower == "set-cookie" || !valid_utf8(value)) continue;
+            if (lower == "set-cookie" || !valid_utf8(lower) || !valid_utf8(value)) continue;
             if (lower == "content-type") content_type = value;
             json::set(headers, lower, json::string_value(value, alloc), alloc);
         }
@@ -172,11 +175,18 @@ struct RawAttempt : std::enable_shared_from_this<RawAttempt> {
             SseParser collect;
             auto add = [&](SseEvent &&event) {
                 json::Value e(rapidjson::kObjectType);
-                json::set(e, "event", json::string_value(event.type, alloc), alloc);
-                json::set(e, "data",
-                          json::string_value(valid_utf8(event.data) ? event.data : "", alloc),
-                          alloc);
-                if (!event.id.empty())
+                json::set(
+                    e, "event",
+                    json::string_value(valid_utf8(event.type) ? event.type : "message", alloc),
+                    alloc);
+                // Data that is not UTF-8 cannot be a JSON string: it goes as base64.
+                if (valid_utf8(event.data)) {
+                    json::set(e, "data", json::string_value(event.data, alloc), alloc);
+                } else {
+                    json::set(e, "base64", json::string_value(base64_encode(event.data), alloc),
+                              alloc);
+                }
+                if (!event.id.empty() && valid_utf8(event.id))
                     json::set(e, "id", json::string_value(event.id, alloc), alloc);
                 list.PushBack(std::move(e), alloc);
             };
@@ -187,7 +197,8 @@ struct RawAttempt : std::enable_shared_from_this<RawAttempt> {
                 return;
             }
         }
-        if (is_json_type(content_type) || content_type.empty()) {
+        // JSON that is not UTF-8 would make the record itself invalid: it goes as base64.
+        if ((is_json_type(content_type) || content_type.empty()) && valid_utf8(body)) {
             json::Document parsed;
             if (json::parse(body, parsed)) {
                 json::set(doc, "json", json::Value(parsed, alloc), alloc);
@@ -222,7 +233,17 @@ OperationId CloudClient::request_async(api::RawCall call, RawChunkCallback on_ch
             if (h.first == "Accept") h.second = "*/*";
     }
     if (streamed) request.idle_timeout_ms = options_.stream_idle_timeout_ms;
-    for (auto &h : call.headers) request.headers.push_back(h);
+    for (auto &h : call.headers) {
+        // The caller's Accept replaces the client's.
+        bool replaced = false;
+        if (h.first.size() == 6 && strncasecmp(h.first.c_str(), "Accept", 6) == 0)
+            for (auto &mine : request.headers)
+                if (mine.first == "Accept") {
+                    mine.second = h.second;
+                    replaced = true;
+                }
+        if (!replaced) request.headers.push_back(h);
+    }
     if (call.has_body) request.body = call.body;
 
     auto attempt = std::make_shared<RawAttempt>();

@@ -11,6 +11,7 @@
 #include "api/cloud_client.hpp"
 #include "api/cloud_errors.hpp"
 #include "net/sse_parser.hpp"
+#include "util/encoding.hpp"
 #include "util/json.hpp"
 
 namespace elizacloud {
@@ -47,6 +48,9 @@ struct StreamState {
     Chunk on_chunk;  // empty: a synchronous caller, who takes the result only
     SseParser parser;
     size_t bytes = 0;
+    bool framed = false;  // an event arrived: the answer is an event stream
+    std::string head;     // the body's start while no event came (a JSON answer instead)
+    std::string audio;    // binary without on_chunk: the bytes, for the result
     // OpenAI
     std::string id, model, text, finish_reason, usage_json;
     struct ToolCall {
@@ -210,13 +214,24 @@ struct StreamState {
 
     void frame(SseEvent &&event) {
         if (op->finished()) return;
+        framed = true;
         if (mode == api::Streaming::OpenAiSse) return openai_frame(event);
         anthropic_frame(event);
     }
 
     void data(std::string_view bytes_in) {
         bytes += bytes_in.size();
-        if (mode == api::Streaming::Binary) return chunk(bytes_in);
+        if (mode == api::Streaming::Binary) {
+            if (on_chunk) {
+                on_chunk(bytes_in, {});
+            } else {
+                audio.append(bytes_in);  // a synchronous caller gets the audio in the result
+            }
+            return;
+        }
+        constexpr size_t kHeadBytes = 64 * 1024;
+        if (!framed && head.size() < kHeadBytes)
+            head.append(bytes_in.substr(0, kHeadBytes - head.size()));
         if (!parser.feed(bytes_in, [this](SseEvent &&e) { frame(std::move(e)); }) &&
             !op->finished())
             op->fail(ErrorInfo::make(Status::Protocol, "stream line exceeds the size limit"));
@@ -231,14 +246,28 @@ struct StreamState {
         if (mode == api::Streaming::Binary) {
             const std::string *type = find_header(response.headers, "Content-Type");
             std::string out = R"({"bytes":)" + std::to_string(bytes) + R"(,"contentType":)" +
-                              (type ? json::quote(*type) : std::string("null")) + "}";
-            return op->succeed(std::move(out));
+                              (type ? json::quote(*type) : std::string("null"));
+            if (!on_chunk) out += R"(,"base64":)" + json::quote(base64_encode(audio));
+            return op->succeed(out + "}");
         }
         parser.finish([this](SseEvent &&e) { frame(std::move(e)); });
-        if (!op->finished())
-            op->fail(ErrorInfo::make(Status::Network,
-                                     "the stream ended before its end marker (part of the "
-                                     "answer was lost)"));
+        if (op->finished()) return;
+        if (!framed) {
+            // Not an event stream at all: the cloud's JSON error (sent with a 2xx), or an answer
+            // in one piece. Neither is a cut stream, and neither is worth sending again.
+            json::Document doc;
+            if (json::parse(head, doc) && doc.IsObject())
+                if (const json::Value *sent = json::member(doc, "error"); sent && sent->IsObject())
+                    return op->fail(stream_error(*sent));
+            const std::string *type = find_header(response.headers, "Content-Type");
+            return op->fail(ErrorInfo::make(
+                Status::Protocol, "the cloud answered " +
+                                      (type ? bounded_message(*type, 64) : std::string("a body")) +
+                                      " instead of an event stream"));
+        }
+        op->fail(ErrorInfo::make(Status::Network,
+                                 "the stream ended before its end marker (part of the answer "
+                                 "was lost)"));
     }
 };
 

@@ -20,8 +20,8 @@ bool is_hex(char c) {
 
 // A segment of a concrete path, as it will be sent: RFC 3986 pchar, with '%' only as %XX.
 void check_encoded_segment(std::string_view segment, std::string_view path) {
-    if (segment == "." || segment == "..")
-        invalid("the path " + std::string(path) + " has a dot segment");
+    if (is_dot_segment(segment))
+        invalid("the path " + std::string(path) + " has a dot segment (. or .., also encoded)");
     for (size_t i = 0; i < segment.size(); ++i) {
         const auto c = static_cast<unsigned char>(segment[i]);
         if (c == '%') {
@@ -66,6 +66,8 @@ std::string fill_template(std::string_view path, const json::Value *path_params)
         const bool catch_all =
             i + 1 == segments.size() && (name == "path" || name == "[...path]" || name == "model");
         if (!catch_all) {
+            if (is_dot_segment(value))
+                invalid("pathParams." + std::string(name) + " must not be . or ..");
             out += encode_path_segment(value);
             continue;
         }
@@ -76,7 +78,7 @@ std::string fill_template(std::string_view path, const json::Value *path_params)
             size_t end = value.find('/', start);
             if (end == std::string_view::npos) end = value.size();
             std::string_view part = value.substr(start, end - start);
-            if (part.empty() || part == "." || part == "..")
+            if (part.empty() || is_dot_segment(part))
                 invalid("pathParams." + std::string(name) +
                         " has an empty or dot segment: " + std::string(value));
             if (!first) out += '/';
@@ -158,6 +160,9 @@ Headers build_headers(const json::Value *headers) {
             if (same_name(name, reserved)) invalid("the " + name + " header is set by the client");
         if (value.find_first_of(std::string_view("\r\n\0", 3)) != std::string::npos)
             invalid("header " + name + " has a CR, LF or NUL in its value");
+        if (value.empty()) invalid("header " + name + " has an empty value");
+        if (same_name(name, "Content-Type"))
+            invalid("give the body's type as contentType, not as a header");
         out.emplace_back(std::move(name), std::move(value));
     }
     return out;
@@ -219,9 +224,6 @@ RawCall build_raw_call(const json::Value &params, Generation generation) {
         call.headers.emplace_back("Content-Type",
                                   content_type.value_or("text/plain; charset=utf-8"));
     }
-    for (const auto &h : call.headers)
-        if (same_name(h.first, "Content-Type") && !call.has_body)
-            invalid("a Content-Type header goes with a body");
 
     const std::string stream = json::get_string(params, "stream").value_or("none");
     call.stream = stream == "sse"     ? StreamMode::Sse

@@ -61,6 +61,22 @@ std::string BaseUrl::top_up_url() const {
     return (browser_url.empty() ? site_url : browser_url) + "/dashboard/settings?tab=billing";
 }
 
+bool is_dot_segment(std::string_view segment) {
+    size_t dots = 0;
+    for (size_t i = 0; i < segment.size(); ++i) {
+        if (segment[i] == '.') {
+            ++dots;
+        } else if (segment[i] == '%' && i + 2 < segment.size() && segment[i + 1] == '2' &&
+                   (segment[i + 2] == 'e' || segment[i + 2] == 'E')) {
+            ++dots;
+            i += 2;
+        } else {
+            return false;
+        }
+    }
+    return dots == 1 || dots == 2;
+}
+
 std::string encode_path_segment(std::string_view segment) {
     static constexpr char kHex[] = "0123456789ABCDEF";
     std::string out;

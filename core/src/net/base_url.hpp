@@ -43,6 +43,10 @@ std::string normalise_site_url(std::string_view configured);
 // (A-Z a-z 0-9 - . _ ~) becomes %XX, so "/" or ".." can never change the path.
 std::string encode_path_segment(std::string_view segment);
 
+// "." or "..", written as is or percent-encoded (%2e): a path segment a URL parser removes or
+// resolves against its parent, so a value that is one would change the route it is put in.
+bool is_dot_segment(std::string_view segment);
+
 // Same for a query-string value (identical set; spaces become %20).
 inline std::string encode_query_value(std::string_view value) {
     return encode_path_segment(value);

@@ -36,9 +36,10 @@ constexpr std::array<FieldSpec, 6> kCompletionStreamEnd{{
     {"usage", "json", false, "when the stream carried it"},
 }};
 
-constexpr std::array<FieldSpec, 2> kAudioEnd{{
+constexpr std::array<FieldSpec, 3> kAudioEnd{{
     {"bytes", "integer", true, "audio bytes received"},
     {"contentType", "string|null", true, "e.g. audio/mpeg"},
+    {"base64", "string", false, "a synchronous call (no chunks): the audio itself"},
 }};
 
 constexpr std::array<FieldSpec, 6> kModelResponse{{
