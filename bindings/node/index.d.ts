@@ -886,6 +886,8 @@ export interface AudioEnd {
     bytes: number;
     /** e.g. audio/mpeg */
     contentType: string | null;
+    /** a synchronous call (no chunks): the audio itself */
+    base64?: string;
 }
 
 /** Result record `ChatCompletion`. The cloud may send more fields. */

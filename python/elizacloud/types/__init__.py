@@ -366,6 +366,8 @@ class AudioEnd(TypedDict):
     bytes: Required[int]
     #: e.g. audio/mpeg
     contentType: Required[str | None]
+    #: a synchronous call (no chunks): the audio itself
+    base64: NotRequired[str]
 
 
 class ChatCompletion(TypedDict):
