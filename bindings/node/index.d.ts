@@ -234,7 +234,7 @@ export declare class CloudEvent {
     readonly text: string;
     /** Parsed JSON record (identity, job, snapshot, result), or null. */
     readonly data: any;
-    /** STREAM_CHUNK only: the chunk's bytes as they came (a binary stream's bytes); else null. */
+    /** STREAM_CHUNK of a stream that hands out bytes (stream: 'bytes', text to speech): the bytes as they came; else null. */
     readonly raw: Buffer | null;
     readonly agentId: string | null;
     /** 'state' events: the new and the previous state. */

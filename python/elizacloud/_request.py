@@ -9,15 +9,12 @@ import base64
 import json as _json
 import os
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Callable, Literal, Mapping, TypedDict
+from typing import Any, Callable, Literal, Mapping, TypedDict
 
 from . import _core
-from ._streaming import AsyncChunkStream, ChunkStream, _PartFile
+from ._streaming import AsyncChunkStream, ChunkStream, write_all, write_all_async
 from .errors import InvalidArgumentError
 from .events import Event
-
-if TYPE_CHECKING:
-    from ._client import AsyncCloud, Cloud
 
 StreamMode = Literal["sse", "bytes"]
 
@@ -164,72 +161,45 @@ def _chunk_bytes(item: SseFrame | bytes) -> bytes:
     return item if isinstance(item, bytes) else (item.data + "\n").encode()
 
 
-class RequestStream(ChunkStream[Any]):
+class _RequestParts:
+    """What both streams of a generic request keep: the mode, and the record at the end."""
+
+    def __init__(self, cloud: Any, begin: Callable[[], int], mode: StreamMode,
+                 timeout: float | None) -> None:
+        self._mode: StreamMode = mode
+        self.response: Response | None = None
+        super().__init__(cloud, begin, timeout)  # type: ignore[call-arg]
+
+    def _chunk(self, ev: Event) -> Any:
+        return _item(ev, self._mode)
+
+    def _ended(self, ev: Event) -> None:
+        if isinstance(ev.data, dict):
+            self.response = Response.from_record(ev.data)
+
+
+class RequestStream(_RequestParts, ChunkStream[Any]):
     """The chunks of a streamed request: :class:`SseFrame` (``stream="sse"``) or ``bytes``
     (``stream="bytes"``), in order. Iterating raises the request's error if it fails;
     :meth:`close` (or leaving a ``with`` block) cancels it. ``response`` (status, headers, route,
     attempts, rate limit) is set once the stream ended."""
 
-    def __init__(
-        self, cloud: Cloud, begin: Callable[[], int], mode: StreamMode, timeout: float | None
-    ) -> None:
-        self._mode: StreamMode = mode
-        self.response: Response | None = None
-        super().__init__(cloud, begin, timeout)
-
-    def _chunk(self, ev: Event) -> Any:
-        return _item(ev, self._mode)
-
-    def _ended(self, ev: Event) -> None:
-        if isinstance(ev.data, dict):
-            self.response = Response.from_record(ev.data)
-
     def write_to(self, path: str | os.PathLike[str]) -> int:
         """Writes every remaining chunk to a file (bytes as they come; SSE frames as their data,
         one per line); returns the bytes written. A failure leaves no partial file behind."""
-        out = _PartFile(path)
-        try:
-            for item in self:
-                out.write(_chunk_bytes(item))
-        except BaseException:
-            out.discard()
-            self.close()  # a failed write (disk full, Ctrl-C) must not leave the request running
-            raise
-        return out.commit()
+        return write_all(self, path, _chunk_bytes)
 
     def __enter__(self) -> RequestStream:
         return self
 
 
-class AsyncRequestStream(AsyncChunkStream[Any]):
+class AsyncRequestStream(_RequestParts, AsyncChunkStream[Any]):
     """``async for chunk in await cloud.request(..., stream="sse")``: the asyncio twin of
     :class:`RequestStream`."""
 
-    def __init__(
-        self, cloud: AsyncCloud, begin: Callable[[], int], mode: StreamMode, timeout: float | None
-    ) -> None:
-        self._mode: StreamMode = mode
-        self.response: Response | None = None
-        super().__init__(cloud, begin, timeout)
-
-    def _chunk(self, ev: Event) -> Any:
-        return _item(ev, self._mode)
-
-    def _ended(self, ev: Event) -> None:
-        if isinstance(ev.data, dict):
-            self.response = Response.from_record(ev.data)
-
     async def write_to(self, path: str | os.PathLike[str]) -> int:
         """Writes every remaining chunk to a file; see :meth:`RequestStream.write_to`."""
-        out = _PartFile(path)
-        try:
-            async for item in self:
-                out.write(_chunk_bytes(item))
-        except BaseException:
-            out.discard()
-            self.cancel()
-            raise
-        return out.commit()
+        return await write_all_async(self, path, _chunk_bytes)
 
     async def __aenter__(self) -> AsyncRequestStream:
         return self

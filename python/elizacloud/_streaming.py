@@ -284,17 +284,42 @@ class _PartFile:
             os.unlink(self.tmp)
 
 
-class InferenceStream(ChunkStream[str]):
-    """The text deltas of a chat-completion or message stream, in order (``for delta in
-    stream``); ``text`` is what arrived; :meth:`final` waits for the end and returns the whole
-    answer: the completion (``text``, ``finishReason``, ``toolCalls``, ``usage``) or the final
-    message (``content`` blocks with tool-use ``input`` parsed, ``stop_reason``, ``usage``). An
-    error event mid-stream is raised."""
+def write_all(stream: ChunkStream[Any], path: str | os.PathLike[str],
+              to_bytes: Callable[[Any], bytes]) -> int:
+    """Writes every remaining chunk of stream to path (no partial file on failure, and a failed
+    write such as a full disk or Ctrl-C cancels the stream); returns the bytes written."""
+    out = _PartFile(path)
+    try:
+        for item in stream:
+            out.write(to_bytes(item))
+    except BaseException:
+        out.discard()
+        stream.close()
+        raise
+    return out.commit()
 
-    def __init__(self, cloud: Cloud, begin: Callable[[], int], timeout: float | None) -> None:
+
+async def write_all_async(stream: AsyncChunkStream[Any], path: str | os.PathLike[str],
+                          to_bytes: Callable[[Any], bytes]) -> int:
+    """The asyncio twin of :func:`write_all`."""
+    out = _PartFile(path)
+    try:
+        async for item in stream:
+            out.write(to_bytes(item))
+    except BaseException:
+        out.discard()
+        stream.cancel()
+        raise
+    return out.commit()
+
+
+class _InferenceParts:
+    """What both inference streams keep: the text deltas and, at the end, the whole answer."""
+
+    def __init__(self, *args: Any) -> None:
         self.chunks: list[str] = []
         self.result: dict[str, Any] | None = None
-        super().__init__(cloud, begin, timeout)
+        super().__init__(*args)
 
     @property
     def text(self) -> str:
@@ -307,26 +332,20 @@ class InferenceStream(ChunkStream[str]):
     def _ended(self, ev: Event) -> None:
         self.result = ev.data if isinstance(ev.data, dict) else {}
 
-    def final(self) -> dict[str, Any]:
-        for _ in self:
-            pass
+    def _answer(self) -> dict[str, Any]:
         if self.result is None:  # closed, or its error was raised already
             raise CancelledError(
                 "the stream ended without its answer", status=_core.EC_ERR_CANCELLED
             )
         return self.result
 
-    def __enter__(self) -> InferenceStream:
-        return self
 
+class _AudioParts:
+    """What both audio streams keep: the bytes as they came and, at the end, their size."""
 
-class AudioStream(ChunkStream[bytes]):
-    """The bytes of a binary answer (text to speech) as they come; :meth:`write_to` saves them
-    (no partial file on failure); ``result`` (``bytes``, ``contentType``) once it ended."""
-
-    def __init__(self, cloud: Cloud, begin: Callable[[], int], timeout: float | None) -> None:
+    def __init__(self, *args: Any) -> None:
         self.result: dict[str, Any] | None = None
-        super().__init__(cloud, begin, timeout)
+        super().__init__(*args)
 
     def _chunk(self, ev: Event) -> bytes:
         return ev.raw if ev.raw is not None else ev.text.encode()
@@ -334,70 +353,45 @@ class AudioStream(ChunkStream[bytes]):
     def _ended(self, ev: Event) -> None:
         self.result = ev.data if isinstance(ev.data, dict) else {}
 
+
+class InferenceStream(_InferenceParts, ChunkStream[str]):
+    """The text deltas of a chat-completion or message stream, in order (``for delta in
+    stream``); ``text`` is what arrived; :meth:`final` waits for the end and returns the whole
+    answer: the completion (``text``, ``finishReason``, ``toolCalls``, ``usage``) or the final
+    message (``content`` blocks with tool-use ``input`` parsed, ``stop_reason``, ``usage``). An
+    error event mid-stream is raised."""
+
+    def final(self) -> dict[str, Any]:
+        for _ in self:
+            pass
+        return self._answer()
+
+    def __enter__(self) -> InferenceStream:
+        return self
+
+
+class AudioStream(_AudioParts, ChunkStream[bytes]):
+    """The bytes of a binary answer (text to speech) as they come; :meth:`write_to` saves them
+    (no partial file on failure); ``result`` (``bytes``, ``contentType``) once it ended."""
+
     def write_to(self, path: str | os.PathLike[str]) -> int:
-        out = _PartFile(path)
-        try:
-            for chunk in self:
-                out.write(chunk)
-        except BaseException:
-            out.discard()
-            self.close()  # a failed write (disk full, Ctrl-C) must not leave the request running
-            raise
-        return out.commit()
+        return write_all(self, path, bytes)
 
     def __enter__(self) -> AudioStream:
         return self
 
 
-class AsyncInferenceStream(AsyncChunkStream[str]):
+class AsyncInferenceStream(_InferenceParts, AsyncChunkStream[str]):
     """The asyncio twin of :class:`InferenceStream` (``async for``, ``await final()``)."""
-
-    def __init__(self, cloud: AsyncCloud, begin: Callable[[], int], timeout: float | None) -> None:
-        self.chunks: list[str] = []
-        self.result: dict[str, Any] | None = None
-        super().__init__(cloud, begin, timeout)
-
-    @property
-    def text(self) -> str:
-        return "".join(self.chunks)
-
-    def _chunk(self, ev: Event) -> str:
-        self.chunks.append(ev.text)
-        return ev.text
-
-    def _ended(self, ev: Event) -> None:
-        self.result = ev.data if isinstance(ev.data, dict) else {}
 
     async def final(self) -> dict[str, Any]:
         async for _ in self:
             pass
-        if self.result is None:  # cancelled, or its error was raised already
-            raise CancelledError(
-                "the stream ended without its answer", status=_core.EC_ERR_CANCELLED
-            )
-        return self.result
+        return self._answer()
 
 
-class AsyncAudioStream(AsyncChunkStream[bytes]):
+class AsyncAudioStream(_AudioParts, AsyncChunkStream[bytes]):
     """The asyncio twin of :class:`AudioStream`."""
 
-    def __init__(self, cloud: AsyncCloud, begin: Callable[[], int], timeout: float | None) -> None:
-        self.result: dict[str, Any] | None = None
-        super().__init__(cloud, begin, timeout)
-
-    def _chunk(self, ev: Event) -> bytes:
-        return ev.raw if ev.raw is not None else ev.text.encode()
-
-    def _ended(self, ev: Event) -> None:
-        self.result = ev.data if isinstance(ev.data, dict) else {}
-
     async def write_to(self, path: str | os.PathLike[str]) -> int:
-        out = _PartFile(path)
-        try:
-            async for chunk in self:
-                out.write(chunk)
-        except BaseException:
-            out.discard()
-            self.cancel()
-            raise
-        return out.commit()
+        return await write_all_async(self, path, bytes)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import enum
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from . import _core
@@ -70,8 +70,6 @@ class Event:
     status: int = _core.EC_OK
     message: str = ""
     text: str = ""
-    #: STREAM_CHUNK only: the chunk's bytes as they came (a binary stream's bytes)
-    raw: bytes | None = None
     data: Any = None
     agent_id: str | None = None
     state: State | None = None
@@ -80,6 +78,8 @@ class Event:
     next_delay_ms: int | None = None
     log_level: int = 0
     dropped: int = 0
+    # A chunk's library event, kept so that its bytes are copied only when asked for (raw).
+    _chunk: Any = field(default=None, repr=False, compare=False)
 
     @classmethod
     def from_core(cls, ev: _core.Event) -> Event:
@@ -101,7 +101,6 @@ class Event:
             status=ev.status,
             message=ev.message,
             text=ev.text,
-            raw=ev.raw if kind == EventType.STREAM_CHUNK else None,
             data=data,
             agent_id=ev.agent_id or None,
             state=_state(ev.state) if changed else None,
@@ -110,7 +109,14 @@ class Event:
             next_delay_ms=ev.next_delay_ms if ev.next_delay_ms >= 0 else None,
             log_level=ev.log_level,
             dropped=ev.dropped,
+            _chunk=ev if kind == EventType.STREAM_CHUNK else None,
         )
+
+    @property
+    def raw(self) -> bytes | None:
+        """STREAM_CHUNK only: the chunk's bytes as they came (a binary stream's bytes); ``text``
+        is their UTF-8 reading. Copied from the library's event only when read."""
+        return None if self._chunk is None else self._chunk.raw
 
     @property
     def ok(self) -> bool:

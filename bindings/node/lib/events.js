@@ -106,8 +106,11 @@ function bytes(koffi, ptr, len) {
     return ptr && n > 0 ? Buffer.from(koffi.decode(ptr, 'uint8_t', n)) : Buffer.alloc(0);
 }
 
-/** Converts a raw ec_event (decoded struct) into a CloudEvent. */
-function fromRaw(koffi, raw) {
+/**
+ * Converts a raw ec_event (decoded struct) into a CloudEvent. withBytes: a chunk's bytes are
+ * copied as `raw` too (only for the streams that hand out bytes: a copy per chunk otherwise).
+ */
+function fromRaw(koffi, raw, withBytes = false) {
     const type = raw.type;
     const jsonText = str(koffi, raw.json, raw.json_len);
     let data = null;
@@ -128,7 +131,7 @@ function fromRaw(koffi, raw) {
         message: str(koffi, raw.message),
         text: str(koffi, raw.text, raw.text_len),
         // A chunk's bytes as they came (a generic request's binary stream).
-        raw: type === EventType.STREAM_CHUNK ? bytes(koffi, raw.text, raw.text_len) : null,
+        raw: withBytes && type === EventType.STREAM_CHUNK ? bytes(koffi, raw.text, raw.text_len) : null,
         data,
         agentId: str(koffi, raw.agent_id) || null,
         state: changed ? stateName(raw.state) : null,

@@ -121,7 +121,9 @@ class EventHub {
             const ptr = out[0];
             let event;
             try {
-                event = fromRaw(koffi, koffi.decode(ptr, api.ec_event));
+                const raw = koffi.decode(ptr, api.ec_event);
+                const waiter = this.#waiters.get(Number(raw.request_id));
+                event = fromRaw(koffi, raw, waiter?.wantsBytes === true);
             } finally {
                 api.ec_event_free(ptr);
             }

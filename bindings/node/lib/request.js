@@ -82,6 +82,10 @@ class RequestStream extends ChunkIterator {
         this.#mode = wire.stream;
     }
 
+    _wantsBytes() {
+        return this.#mode === 'bytes';
+    }
+
     _item(ev) {
         if (this.#mode === 'bytes') return ev.raw ?? Buffer.from(ev.text);
         const details = ev.data && typeof ev.data === 'object' ? ev.data : {};

@@ -33,9 +33,14 @@ class ChunkIterator {
         this.#cloud = cloud;
         if (signal?.aborted) throw abortError(signal);
         this.#id = begin();
+        const self = this;
         cloud._register(this.#id, {
             deliver: (ev) => this.#deliver(ev),
             fail: (err) => this.#finish(err),
+            // Whether chunk events must carry their bytes (CloudEvent.raw).
+            get wantsBytes() {
+                return self._wantsBytes();
+            },
         });
         if (signal) {
             this.#signal = signal;
@@ -56,6 +61,10 @@ class ChunkIterator {
 
     _item(ev) {
         return ev.text;
+    }
+
+    _wantsBytes() {
+        return false;
     }
 
     _end(_ev) {}
@@ -268,6 +277,10 @@ class InferenceStream extends ChunkIterator {
 class AudioStream extends ChunkIterator {
     /** {bytes, contentType}, once the stream ended. */
     result = null;
+
+    _wantsBytes() {
+        return true;
+    }
 
     _item(ev) {
         return ev.raw ?? Buffer.from(ev.text);

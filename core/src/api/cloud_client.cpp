@@ -115,7 +115,7 @@ OperationId CloudClient::envelope_call(HttpRequest request, DataKind kind, int m
             Operation *o = &op;
             std::string what = request.method + " " + request.url.substr(0, request.url.find('?'));
             send_with_retries(op, request, max_retries, ErrorFamily::Cloud, std::move(what),
-                              [o, kind](HttpResponse &&response, ErrorInfo &&) {
+                              [o, kind](HttpResponse &&response, ErrorInfo &&, int) {
                                   json::Document doc;
                                   ErrorInfo error = parse_cloud_envelope(response, doc);
                                   if (!error.ok()) return o->fail(std::move(error));
@@ -471,7 +471,7 @@ OperationId CloudClient::bridge_call(std::string_view agent_id, std::string body
         std::move(done), [request = std::move(request), kind, max_retries](Operation &op) {
             Operation *o = &op;
             send_with_retries(op, request, max_retries, ErrorFamily::JsonRpc, "the bridge",
-                              [o, kind](HttpResponse &&response, ErrorInfo &&error) {
+                              [o, kind](HttpResponse &&response, ErrorInfo &&error, int) {
                                   OpResult result =
                                       read_bridge_answer(kind, response, std::move(error));
                                   if (!result.error.ok()) return o->fail(std::move(result.error));

@@ -8,10 +8,10 @@
 
 #include "api/cloud_client.hpp"
 #include "api/cloud_errors.hpp"
+#include "api/retrying_request.hpp"
 #include "net/sse_parser.hpp"
 #include "util/encoding.hpp"
 #include "util/json.hpp"
-#include "util/log.hpp"
 
 namespace elizacloud {
 namespace {
@@ -56,7 +56,7 @@ struct RawAttempt : std::enable_shared_from_this<RawAttempt> {
     api::RawCall call;
     CloudClient::RawChunkCallback on_chunk;  // empty: collect
     int max_retries = 0;
-    int attempts = 0;
+    int attempts = 0;  // requests sent, for the result
     // This attempt's stream.
     SseParser parser;
     bool delivered = false;  // a chunk reached the caller: the request is no longer repeatable
@@ -72,58 +72,52 @@ struct RawAttempt : std::enable_shared_from_this<RawAttempt> {
         on_chunk(event.data, frame_json(event));
     }
 
+    // Each attempt starts a fresh stream; one is repeated only before its first byte (what
+    // arrived was handed on), and only when the call is idempotent.
     void send() {
-        ++attempts;
-        HttpRequest req = request;
-        parser = SseParser();
-        bytes = 0;
-        unparsed.clear();
-        events = 0;
-        if (streaming()) {
-            req.on_data = [self = shared_from_this()](std::string_view data) {
-                Operation &o = *self->op;
-                if (o.finished()) return;
-                self->bytes += data.size();
-                o.guarded([&] {
-                    if (self->call.stream == api::StreamMode::Bytes) {
-                        self->delivered = true;
-                        self->on_chunk(data, {});
-                        return;
-                    }
-                    if (self->events == 0 && self->unparsed.size() < kMaxUnparsedStreamBytes)
-                        self->unparsed.append(
-                            data.substr(0, kMaxUnparsedStreamBytes - self->unparsed.size()));
-                    const bool ok = self->parser.feed(
-                        data, [&](SseEvent &&event) { self->deliver(std::move(event)); });
-                    if (!ok && !o.finished())
-                        o.fail(ErrorInfo::make(Status::Protocol,
-                                               "stream line exceeds the size limit"));
-                });
-            };
-        }
-        op->request(std::move(req), [self = shared_from_this()](HttpResponse &&r) {
-            self->on_answer(std::move(r));
+        auto self = shared_from_this();
+        RetryHooks hooks;
+        hooks.before_each = [self](HttpRequest &req) {
+            self->parser = SseParser();
+            self->bytes = 0;
+            self->unparsed.clear();
+            self->events = 0;
+            if (self->streaming())
+                req.on_data = [self](std::string_view data) { self->data(data); };
+        };
+        hooks.may_retry = [self] { return !self->delivered && self->bytes == 0; };
+        const std::string what =
+            call.method + " " + (call.route ? call.route->path : std::string("(uncatalogued)"));
+        send_with_retries(
+            *op, request, call.idempotent ? max_retries : 0, ErrorFamily::Cloud, what,
+            [self](HttpResponse &&response, ErrorInfo &&error, int sent) {
+                self->attempts = sent;
+                self->on_answer(std::move(response), std::move(error));
+            },
+            std::move(hooks));
+    }
+
+    void data(std::string_view data) {
+        Operation &o = *op;
+        if (o.finished()) return;
+        bytes += data.size();
+        o.guarded([&] {
+            if (call.stream == api::StreamMode::Bytes) {
+                delivered = true;
+                on_chunk(data, {});
+                return;
+            }
+            if (events == 0 && unparsed.size() < kMaxUnparsedStreamBytes)
+                unparsed.append(data.substr(0, kMaxUnparsedStreamBytes - unparsed.size()));
+            const bool ok = parser.feed(data, [&](SseEvent &&event) { deliver(std::move(event)); });
+            if (!ok && !o.finished())
+                o.fail(ErrorInfo::make(Status::Protocol, "stream line exceeds the size limit"));
         });
     }
 
-    void on_answer(HttpResponse &&response) {
+    void on_answer(HttpResponse &&response, ErrorInfo &&error) {
         Operation &o = *op;
         if (o.finished()) return;
-        ErrorInfo error = error_from_response(response, ErrorFamily::Cloud);
-        // A stream is repeated only before its first byte (what arrived was handed on).
-        if (!delivered && bytes == 0 && call.idempotent) {
-            const int64_t wait = retry_delay_ms(error, attempts - 1, max_retries);
-            if (wait >= 0) {
-                log::info("{} {} failed ({}{}): retry {} of {} in {} ms", call.method,
-                          call.route ? call.route->path : std::string("(uncatalogued)"),
-                          error.http_status ? "HTTP " + std::to_string(error.http_status)
-                                            : std::string(status_name(error.status)),
-                          error.cloud_code.empty() ? "" : ", " + error.cloud_code, attempts,
-                          max_retries, wait);
-                auto self = shared_from_this();
-                return o.after(wait, [self] { self->send(); });
-            }
-        }
         if (!error.ok()) return o.fail(std::move(error));
         if (streaming() && call.stream == api::StreamMode::Sse)
             parser.finish([&](SseEvent &&event) { deliver(std::move(event)); });

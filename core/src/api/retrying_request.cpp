@@ -14,13 +14,17 @@ struct Attempt : std::enable_shared_from_this<Attempt> {
     int max_retries = 0;
     ErrorFamily family = ErrorFamily::Cloud;
     std::string what;
-    std::function<void(HttpResponse &&, ErrorInfo &&)> answer;
+    std::function<void(HttpResponse &&, ErrorInfo &&, int)> answer;
+    RetryHooks hooks;
     int retries = 0;
 
     void send() {
-        op->request(request, [self = shared_from_this()](HttpResponse &&response) {
+        HttpRequest req = request;
+        if (hooks.before_each) hooks.before_each(req);
+        op->request(std::move(req), [self = shared_from_this()](HttpResponse &&response) {
             ErrorInfo error = error_from_response(response, self->family);
-            const int64_t wait = retry_delay_ms(error, self->retries, self->max_retries);
+            const bool may = !self->hooks.may_retry || self->hooks.may_retry();
+            const int64_t wait = may ? retry_delay_ms(error, self->retries, self->max_retries) : -1;
             if (wait >= 0) {
                 ++self->retries;
                 log::info("{} failed ({}{}): retry {} of {} in {} ms", self->what,
@@ -30,7 +34,7 @@ struct Attempt : std::enable_shared_from_this<Attempt> {
                           self->max_retries, wait);
                 return self->op->after(wait, [self] { self->send(); });
             }
-            self->answer(std::move(response), std::move(error));
+            self->answer(std::move(response), std::move(error), self->retries + 1);
         });
     }
 };
@@ -39,7 +43,8 @@ struct Attempt : std::enable_shared_from_this<Attempt> {
 
 void send_with_retries(Operation &op, HttpRequest request, int max_retries, ErrorFamily family,
                        std::string what,
-                       std::function<void(HttpResponse &&, ErrorInfo &&)> answer) {
+                       std::function<void(HttpResponse &&, ErrorInfo &&, int)> answer,
+                       RetryHooks hooks) {
     auto attempt = std::make_shared<Attempt>();
     attempt->op = &op;
     attempt->request = std::move(request);
@@ -47,6 +52,7 @@ void send_with_retries(Operation &op, HttpRequest request, int max_retries, Erro
     attempt->family = family;
     attempt->what = std::move(what);
     attempt->answer = std::move(answer);
+    attempt->hooks = std::move(hooks);
     attempt->send();
 }
 
