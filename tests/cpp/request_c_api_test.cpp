@@ -519,6 +519,16 @@ TEST_P(Request, AHugeRetryAfterInTheBodyIsIgnored) {
     EXPECT_FALSE(has(std::string(ev->json, ev->json_len), "retryAfterMs"));
 }
 
+// Rows whose answer is a bare body (the inference catalogue, health …) retry like the others.
+TEST_P(Request, IdempotentRowsWithBareAnswersAreRetriedToo) {
+    fault(R"({"method":"GET","path":"/api/v1/models","times":2,"action":"status","status":503,)"
+          R"("headers":{"Retry-After":"0"}})");
+    Owned models;
+    ASSERT_EQ(ec_cloud_call_sync(cloud_.get(), "models.list", nullptr, 30'000, &models.p), EC_OK)
+        << ec_last_error_message();
+    EXPECT_EQ(count("GET /api/v1/models"), 3);
+}
+
 INSTANTIATE_TEST_SUITE_P(Generations, Request, ::testing::Values("milady", "eliza"));
 
 }  // namespace

@@ -350,23 +350,28 @@ OperationId CloudClient::call_checked(const api::OperationSpec &op, const json::
         return follow_job_call(op, agent_id, std::move(request), std::move(done),
                                std::move(progress));
     }
+    // Reads and idempotent writes are sent again after a transient failure (SPEC §2.9).
+    const int max_retries = op.idempotent ? options_.max_retries : 0;
     if (op.answer != api::Answer::Data) {
         // A bare body or a JSON-RPC answer (api/answers.hpp) instead of the {success, data} one.
-        return ops_.start(std::move(done), [request = std::move(request), row = &op](Operation &o) {
-            Operation *op_ptr = &o;
-            o.request(request, [op_ptr, row](HttpResponse &&response) {
-                api::Answered answer = api::read_answer(*row, response);
-                if (!answer.error.ok()) return op_ptr->fail(std::move(answer.error));
-                op_ptr->succeed(std::move(answer.json));
+        return ops_.start(
+            std::move(done), [request = std::move(request), row = &op, max_retries](Operation &o) {
+                Operation *op_ptr = &o;
+                const ErrorFamily family =
+                    row->answer == api::Answer::JsonRpc ? ErrorFamily::JsonRpc : ErrorFamily::Cloud;
+                send_with_retries(o, request, max_retries, family, std::string(row->name),
+                                  [op_ptr, row](HttpResponse &&response, ErrorInfo &&, int) {
+                                      api::Answered answer = api::read_answer(*row, response);
+                                      if (!answer.error.ok())
+                                          return op_ptr->fail(std::move(answer.error));
+                                      op_ptr->succeed(std::move(answer.json));
+                                  });
             });
-        });
     }
     const DataKind kind = op.shape == api::ResultShape::Array      ? DataKind::Array
                           : op.shape == api::ResultShape::Optional ? DataKind::Optional
                                                                    : DataKind::Object;
-    // Reads and idempotent writes are sent again after a transient failure (SPEC §2.9).
-    return envelope_call(std::move(request), kind, op.idempotent ? options_.max_retries : 0,
-                         std::move(done));
+    return envelope_call(std::move(request), kind, max_retries, std::move(done));
 }
 
 OperationId CloudClient::call_async(std::string_view op_name, std::string_view params_json,
