@@ -529,6 +529,28 @@ TEST_P(Request, IdempotentRowsWithBareAnswersAreRetriedToo) {
     EXPECT_EQ(count("GET /api/v1/models"), 3);
 }
 
+// A key the cloud echoes in a stream's error reaches the host as its prefix only.
+TEST_P(Request, AStreamErrorNeverCarriesAKey) {
+    const std::string key = "eliza_" + std::string(64, 'a');
+    fault(R"({"method":"POST","path":"/api/v1/chat/completions","times":1,"action":"status",)"
+          R"("status":200,"body":{"error":{"message":"key )" +
+          key + R"( is revoked","type":"authentication_error"}}})");
+    uint64_t id = 0;
+    ASSERT_EQ(
+        ec_cloud_call_stream(
+            cloud_.get(), "chat.completions.stream",
+            R"({"model":"openai/gpt-5-mini","messages":[{"role":"user","content":"a"}]})", &id),
+        EC_OK);
+    ec_event *raw = nullptr;
+    ASSERT_EQ(ec_cloud_wait_event(cloud_.get(), 30'000, &raw), EC_OK);
+    EventPtr ev(raw);
+    ASSERT_EQ(ev->type, EC_EVENT_STREAM_END);
+    EXPECT_EQ(ev->status, EC_ERR_UNAUTHORIZED);
+    const std::string message = ev->message;
+    EXPECT_EQ(message.find(key), std::string::npos) << message;
+    EXPECT_NE(message.find(key.substr(0, 12)), std::string::npos) << message;
+}
+
 INSTANTIATE_TEST_SUITE_P(Generations, Request, ::testing::Values("milady", "eliza"));
 
 }  // namespace

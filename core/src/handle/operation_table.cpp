@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "util/json.hpp"
+#include "util/log.hpp"
 
 namespace elizacloud {
 
@@ -132,7 +133,9 @@ void OperationTable::deliver_locked(uint64_t id, Pending &pending, ErrorInfo err
     event.request_id = id;
     event.status = error.status;
     event.json = error.ok() ? std::move(json) : failure_details_json(error);
-    event.message = std::move(error.message);
+    // Every failure a host is told passes the log lines' redaction, whatever produced its text
+    // (a cloud that echoes a key in a stream's error event, …), as ec_last_error_message does.
+    event.message = log::redact(error.message);
     hub_.deliver(std::move(event));
 }
 
