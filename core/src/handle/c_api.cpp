@@ -160,6 +160,26 @@ Request credits(int32_t fresh) {
     return elizacloud::parse_request("credits", fresh ? R"({"fresh":true})" : "{}");
 }
 
+// The "request" operation's parameters: options_json with method and path added.
+Request generic_request(const char *method, const char *path, const char *options_json) {
+    require(method, "method is NULL");
+    require(path, "path is NULL");
+    elizacloud::json::Document params;
+    const std::string_view options = options_json ? options_json : "";
+    if (options.empty()) {
+        params.SetObject();
+    } else if (!elizacloud::json::parse(options, params) || !params.IsObject()) {
+        throw Error(Status::InvalidArgument, "request: options must be a JSON object");
+    }
+    if (params.HasMember("method") || params.HasMember("path"))
+        throw Error(Status::InvalidArgument, "request: method and path are arguments, not options");
+    auto &alloc = params.GetAllocator();
+    elizacloud::json::set(params, "method", elizacloud::json::string_value(method, alloc), alloc);
+    elizacloud::json::set(params, "path", elizacloud::json::string_value(path, alloc), alloc);
+    const std::string text = elizacloud::json::stringify(params);
+    return elizacloud::parse_request("request", text.c_str());
+}
+
 }  // namespace
 
 extern "C" {
@@ -366,30 +386,6 @@ EC_API ec_status ec_cloud_call_sync(ec_cloud *cloud, const char *method, const c
         return elizacloud::parse_request(method, params_json);
     });
 }
-
-namespace {
-
-// The "request" operation's parameters: options_json with method and path added.
-Request generic_request(const char *method, const char *path, const char *options_json) {
-    require(method, "method is NULL");
-    require(path, "path is NULL");
-    elizacloud::json::Document params;
-    const std::string_view options = options_json ? options_json : "";
-    if (options.empty()) {
-        params.SetObject();
-    } else if (!elizacloud::json::parse(options, params) || !params.IsObject()) {
-        throw Error(Status::InvalidArgument, "request: options must be a JSON object");
-    }
-    if (params.HasMember("method") || params.HasMember("path"))
-        throw Error(Status::InvalidArgument, "request: method and path are arguments, not options");
-    auto &alloc = params.GetAllocator();
-    elizacloud::json::set(params, "method", elizacloud::json::string_value(method, alloc), alloc);
-    elizacloud::json::set(params, "path", elizacloud::json::string_value(path, alloc), alloc);
-    const std::string text = elizacloud::json::stringify(params);
-    return elizacloud::parse_request("request", text.c_str());
-}
-
-}  // namespace
 
 EC_API ec_status ec_cloud_request(ec_cloud *cloud, const char *method, const char *path,
                                   const char *options_json, uint64_t *request_id) noexcept {
