@@ -48,7 +48,9 @@ PY_SCALARS = {
     "json": "Any",
     "null": "None",
 }
-PY_INPUT_SCALARS = {**PY_SCALARS, "object": "Mapping[str, Any]", "string-map": "Mapping[str, str]"}
+# A file to upload: a path, a File, or (filename, bytes[, content type]) (elizacloud/_files.py).
+PY_INPUT_SCALARS = {**PY_SCALARS, "object": "Mapping[str, Any]", "string-map": "Mapping[str, str]",
+                    "file": "FileInput"}
 TS_SCALARS = {
     "string": "string",
     "uuid": "string",
@@ -59,6 +61,7 @@ TS_SCALARS = {
     "string-map": "Record<string, string>",
     "json": "unknown",
     "null": "null",
+    "file": "FileInput",
 }
 
 
@@ -80,7 +83,7 @@ def load_catalogue(source: str | None) -> dict[str, Any]:
     return catalogue
 
 
-WORDS = set(PY_SCALARS) | {"enum"}
+WORDS = set(PY_SCALARS) | {"enum", "file"}
 
 
 def validate(cat: dict[str, Any]) -> None:
@@ -193,6 +196,9 @@ def py_type(t: str, *, enum: list[str] | None = None, input: bool = False) -> st
             word = "Literal[" + ", ".join(json.dumps(v) for v in enum or []) + "]"
         else:
             word = scalars.get(base, base)  # else a type name of the catalogue
+        if array and input:  # a list argument may be any sequence
+            out.append(f"Sequence[{word}]")
+            continue
         out.append(f"builtins.list[{word}]" if array else word)
     return " | ".join(out)
 
@@ -334,6 +340,10 @@ def py_method(op: dict[str, Any], is_async: bool, caller: str, progress: str) ->
 
     def value(p: dict[str, Any]) -> str:
         arg = py_ident(p["arg"])
+        if p["type"] == "file":
+            return f"file_param({arg})"
+        if p["type"] == "file[]":
+            return f"[file_param(f) for f in {arg}]"
         return f"dict({arg})" if p["type"] in ("object", "string-map") else arg
 
     req = ", ".join(f'"{p["name"]}": {value(p)}' for p in required(op))
@@ -375,6 +385,10 @@ def py_header(doc: str, ops: list[dict[str, Any]], extra_imports: list[str]) -> 
         typing_names.append("Literal")
     if "Mapping[" in body_needs:
         typing_names.append("Mapping")
+    if "Sequence[" in body_needs:
+        typing_names.append("Sequence")
+    if "file_param(" in body_needs:
+        extra_imports = [*extra_imports, "from .._files import FileInput, file_param"]
     lines = [PY_MARK, f'"""{doc}"""', "", "from __future__ import annotations", ""]
     if "builtins." in body_needs:
         lines.append("import builtins")
@@ -505,7 +519,7 @@ def gen_py_resources(cat: dict[str, Any]) -> str:
         ],
     )
     header_text = "\n".join(out)
-    for word in ("Literal", "Mapping", "NotRequired", "Required", "TypedDict"):
+    for word in ("Literal", "Mapping", "NotRequired", "Required", "Sequence", "TypedDict"):
         if word not in header_text.split("from typing import", 1)[1].split("\n", 1)[0]:
             out = [
                 (line.rstrip() + f", {word}") if line.startswith("from typing import") else line
@@ -611,7 +625,7 @@ def ts_method(op: dict[str, Any]) -> list[str]:
     sig = ", ".join(args + [f"options?: {opts}"])
     lines = [f"    /** {op['summary']} (`{op['name']}`) */", f"    {op['action']}({sig}): Promise<{ts_result(op)}>;"]
     first = required(op)[0] if required(op) else None
-    if first and first["type"] not in ("object", "string-map", "json"):
+    if first and first["type"] not in ("object", "string-map", "json", "file"):
         # The same call with the params object of ec_cloud_call (wire names).
         # (its options hold only the call's own: signal, timeout, onProgress)
         call_opts = "ProgressOptions" if op["followsJob"] else "CallOptions"
@@ -674,6 +688,11 @@ def splice_ts(current: str, section: str) -> str:
 # ---- docs/operations.md --------------------------------------------------------------------------
 
 
+def md_bytes(n: int) -> str:
+    mb = 1024 * 1024
+    return f"{n // mb} MB" if n % mb == 0 else f"{n} bytes"
+
+
 def md_escape(text: str) -> str:
     return text.replace("|", "\\|")
 
@@ -730,6 +749,10 @@ CLI_BY_HAND = {
 def cli_metavar(p: dict[str, Any]) -> str:
     if p["type"] in ("object", "json"):
         return "JSON"
+    if p["type"] == "file":
+        return "FILE"
+    if p["type"] == "file[]":
+        return "FILE…"
     if p["type"] == "string-map":
         return "KEY=VALUE"
     if p["type"] == "enum":
@@ -830,6 +853,17 @@ def gen_docs(cat: dict[str, Any]) -> str:
                     notes.append(f"min length {p['minLength']}")
                 if "maxLength" in p:
                     notes.append(f"max length {p['maxLength']}")
+                if "maxItems" in p:
+                    notes.append(f"at most {p['maxItems']} files")
+                if "maxBytes" in p:
+                    each = " each" if p["type"] == "file[]" else ""
+                    notes.append(f"at most {md_bytes(p['maxBytes'])}{each}")
+                if "maxTotalBytes" in p:
+                    notes.append(f"at most {md_bytes(p['maxTotalBytes'])} in all")
+                if "accept" in p:
+                    notes.append("types " + " ".join("." + e for e in p["accept"]))
+                if "part" in p:
+                    notes.append(f"parts named `{p['part']}`")
                 doc = md_escape(p.get("doc", "")) + (f" ({', '.join(notes)})" if notes else "")
                 out.append(f"| `{p['name']}` | {md_type(p['type'], p.get('enum'))} | {p['in']} | "
                            f"{'yes' if p['required'] else 'no'} | {doc} |")
@@ -845,7 +879,11 @@ def gen_docs(cat: dict[str, Any]) -> str:
                            f"{'yes' if f['required'] else 'no'} | {md_escape(f.get('doc', ''))} |")
         if t and t.get("open") and base != "Empty":
             out += ["", "The cloud may send more fields."]
-        example = json.dumps({p["name"]: "…" for p in required(op)}, ensure_ascii=False)
+        def example_value(p: dict[str, Any]) -> Any:
+            return {"file": "/path/to/file", "file[]": ["/path/to/file"]}.get(p["type"], "…")
+
+        example = json.dumps({p["name"]: example_value(p) for p in required(op)},
+                             ensure_ascii=False)
         c_string = '"' + example.replace('"', '\\"') + '"'
         out += ["", "```c", f'ec_cloud_call(cloud, "{op["name"]}", {c_string}, &request_id);', "```"]
         if op["surface"] == "plain" and op["name"] in CONNECTED_CALLS:

@@ -339,6 +339,17 @@ export interface CallOptions {
 }
 
 /** Options of `cloud.request()` (docs/requests.md). */
+/**
+ * A file to upload: a path (streamed from disk while sending), `{path, filename?, contentType?}`,
+ * or bytes `{data, filename, contentType?}`. The library checks the route's limits (count, size,
+ * accepted types) before anything is sent.
+ */
+export type FileInput =
+    | string
+    | URL
+    | { path: string | URL; filename?: string; contentType?: string }
+    | { data: Uint8Array | ArrayBuffer; filename: string; contentType?: string };
+
 export interface RequestOptions extends CallOptions {
     /** Values of the path's {placeholders}, each percent-encoded (a catch-all keeps its '/'). */
     pathParams?: Record<string, string>;
@@ -349,6 +360,10 @@ export interface RequestOptions extends CallOptions {
     /** A text body, sent as contentType (default text/plain; charset=utf-8). */
     body?: string;
     contentType?: string;
+    /** A multipart/form-data body: {field: file or files} (instead of json or body). */
+    files?: Record<string, FileInput | FileInput[]>;
+    /** Text fields of the multipart body (with files). */
+    form?: Record<string, string>;
     /** Extra request headers (X-App-Id, X-PAYMENT …); the key, Host and framing cannot be set. */
     headers?: Record<string, string>;
     /** Retries of a transient failure (default: the client's max_retries, 2). */
@@ -520,7 +535,7 @@ export declare class ReentrantError extends ElizaCloudError {}
 export declare class BusyError extends ElizaCloudError {}
 /** A bounded event queue overflowed (streams pause instead while the queue is full). */
 export declare class EventOverflowError extends ElizaCloudError {}
-/** Local file I/O (config store). */
+/** Local file I/O (config store, a file to upload). */
 export declare class ConfigIOError extends ElizaCloudError {}
 /** ABI / plugin version negotiation refused. */
 export declare class IncompatibleError extends ElizaCloudError {}
@@ -1089,6 +1104,53 @@ export interface KnowledgeResults {
     query: string;
     /** [{id, content, similarity, metadata?}], best first */
     results: unknown;
+    [key: string]: unknown;
+}
+
+/** Result record `KnowledgeUploaded`. The cloud may send more fields. */
+export interface KnowledgeUploaded {
+    /** whether at least one file was taken */
+    success: boolean;
+    /** what happened */
+    message?: string;
+    /** files taken */
+    successCount?: number;
+    /** files refused */
+    failedCount?: number;
+    /** milady: files sent */
+    totalCount?: number;
+    /** milady: [{id, filename, type, size, uploadedAt, status, fragmentCount?, error?}] */
+    data?: unknown;
+    /** eliza: [{id, content: {text}, createdAt, metadata}] */
+    documents?: unknown;
+    [key: string]: unknown;
+}
+
+/** Result record `Transcript`. The cloud may send more fields. */
+export interface Transcript {
+    /** the text heard */
+    transcript: string;
+    /** the audio's length */
+    duration_ms?: number;
+    /** eliza, some providers: [{text, startMs, endMs}] */
+    segments?: unknown;
+    /** eliza, some providers: [{text, startMs, endMs}] */
+    words?: unknown;
+    [key: string]: unknown;
+}
+
+/** Result record `VoiceCloned`. The cloud may send more fields. */
+export interface VoiceCloned {
+    /** true */
+    success?: boolean;
+    /** {id, elevenlabsVoiceId, name, description, cloneType, status, sampleCount, createdAt} */
+    voice: unknown;
+    /** the cloning job: {id, status, progress} */
+    job?: unknown;
+    /** what it cost */
+    creditsDeducted?: number;
+    /** e.g. "30 seconds" */
+    estimatedCompletionTime?: string;
     [key: string]: unknown;
 }
 
@@ -1951,6 +2013,36 @@ export interface ContainersDeleteParams {
     id: string;
 }
 
+/** Parameters of `containers.deploy` (wire names). */
+export interface ContainersDeployParams {
+    /** its name */
+    name: string;
+    /** the project it belongs to */
+    project_name: string;
+    /** the image to run */
+    ecr_image_uri: string;
+    /** a description */
+    description?: string;
+    /** the port it listens on (3000) */
+    port?: number;
+    /** instances, 1 to 10 */
+    desired_count?: number;
+    /** CPU units, 256 to 2048 (1792) */
+    cpu?: number;
+    /** memory in MB, 256 to 2048 (1792) */
+    memory?: number;
+    /** environment variables */
+    environment_vars?: Record<string, string>;
+    /** the health check's path (/health) */
+    health_check_path?: string;
+    /** the image's repository */
+    ecr_repository_uri?: string;
+    /** the image's tag */
+    image_tag?: string;
+    /** the CPU architecture */
+    architecture?: 'arm64' | 'x86_64';
+}
+
 /** Parameters of `containers.deployments` (wire names). */
 export interface ContainersDeploymentsParams {
     /** the record's id */
@@ -2119,6 +2211,14 @@ export interface KnowledgeQueryParams {
     characterId?: string;
 }
 
+/** Parameters of `knowledge.upload` (wire names). */
+export interface KnowledgeUploadParams {
+    /** the documents */
+    files: FileInput[];
+    /** the character they belong to */
+    characterId?: string;
+}
+
 /** Parameters of `login` (wire names). */
 export interface LoginParams {
 }
@@ -2207,6 +2307,10 @@ export interface RequestParams {
     body?: string;
     /** the Content-Type of body (default text/plain; charset=utf-8) */
     contentType?: string;
+    /** a multipart/form-data body: {field: file or [files]}, a file being a path or {path | data (base64), filename, contentType}; files on disk are streamed */
+    files?: Record<string, unknown>;
+    /** text fields of the multipart body (with files) */
+    form?: Record<string, string>;
     /** extra request headers (X-App-Id, X-PAYMENT …); the key's header, Host and framing headers cannot be set */
     headers?: Record<string, string>;
     /** sse: each Server-Sent Event is a chunk (text = data, json = {event, id}); bytes: the body's bytes as chunks; none: the whole body in the result */
@@ -2297,6 +2401,20 @@ export interface VideoGenerateParams {
     appId?: string;
 }
 
+/** Parameters of `voices.clone` (wire names). */
+export interface VoicesCloneParams {
+    /** the voice's name */
+    name: string;
+    /** instant (seconds) or professional (about an hour) */
+    cloneType: 'instant' | 'professional';
+    /** the voice samples (audio files) */
+    files: FileInput[];
+    /** what the voice is */
+    description?: string;
+    /** the provider's voice settings */
+    settings?: Record<string, unknown>;
+}
+
 /** Parameters of `voices.delete` (wire names). */
 export interface VoicesDeleteParams {
     /** the record's id */
@@ -2319,6 +2437,14 @@ export interface VoicesListParams {
     limit?: number;
     /** skip this many */
     offset?: number;
+}
+
+/** Parameters of `voices.transcribe` (wire names). */
+export interface VoicesTranscribeParams {
+    /** the recording */
+    audio: FileInput;
+    /** the spoken language, e.g. en */
+    languageCode?: string;
 }
 
 /** Parameters of `voices.tts` (wire names). */
@@ -2597,6 +2723,30 @@ export interface ContainersCreateOptions extends CallOptions {
     architecture?: 'arm64' | 'x86_64';
 }
 
+/** Options of `containers.deploy`. */
+export interface ContainersDeployOptions extends ProgressOptions {
+    /** a description */
+    description?: string;
+    /** the port it listens on (3000) */
+    port?: number;
+    /** instances, 1 to 10 */
+    desiredCount?: number;
+    /** CPU units, 256 to 2048 (1792) */
+    cpu?: number;
+    /** memory in MB, 256 to 2048 (1792) */
+    memory?: number;
+    /** environment variables */
+    environment?: Record<string, string>;
+    /** the health check's path (/health) */
+    healthCheckPath?: string;
+    /** the image's repository */
+    ecrRepositoryUri?: string;
+    /** the image's tag */
+    imageTag?: string;
+    /** the CPU architecture */
+    architecture?: 'arm64' | 'x86_64';
+}
+
 /** Options of `containers.logs`. */
 export interface ContainersLogsOptions extends CallOptions {
     /** at most this many */
@@ -2701,6 +2851,12 @@ export interface KnowledgeQueryOptions extends CallOptions {
     characterId?: string;
 }
 
+/** Options of `knowledge.upload`. */
+export interface KnowledgeUploadOptions extends CallOptions {
+    /** the character they belong to */
+    characterId?: string;
+}
+
 /** Options of `messages.create`. */
 export interface MessagesCreateOptions extends CallOptions {
     /** the system prompt (a string or blocks) */
@@ -2787,6 +2943,14 @@ export interface VideoGenerateOptions extends CallOptions {
     appId?: string;
 }
 
+/** Options of `voices.clone`. */
+export interface VoicesCloneOptions extends CallOptions {
+    /** what the voice is */
+    description?: string;
+    /** the provider's voice settings */
+    settings?: Record<string, unknown>;
+}
+
 /** Options of `voices.list`. */
 export interface VoicesListOptions extends CallOptions {
     /** list inactive voices too */
@@ -2797,6 +2961,12 @@ export interface VoicesListOptions extends CallOptions {
     limit?: number;
     /** skip this many */
     offset?: number;
+}
+
+/** Options of `voices.transcribe`. */
+export interface VoicesTranscribeOptions extends CallOptions {
+    /** the spoken language, e.g. en */
+    languageCode?: string;
 }
 
 /** Options of `voices.tts`. */
@@ -2981,12 +3151,15 @@ export interface ChatCompletionsResource {
 
 /** `cloud.containers`. */
 export interface ContainersResource {
-    /** Deploys a container (202: it deploys on its own; containers.get follows it) (`containers.create`) */
+    /** Starts a container's deployment (202: it deploys on its own; containers.deploy waits for it) (`containers.create`) */
     create(name: string, projectName: string, ecrImageUri: string, options?: ContainersCreateOptions): Promise<Container>;
     create(params: ContainersCreateParams, options?: CallOptions): Promise<Container>;
     /** Deletes a container (`containers.delete`) */
     delete(id: string, options?: CallOptions): Promise<void>;
     delete(params: ContainersDeleteParams, options?: CallOptions): Promise<void>;
+    /** Deploys a container and follows it until it runs (progress: each status) (`containers.deploy`) */
+    deploy(name: string, projectName: string, ecrImageUri: string, options?: ContainersDeployOptions): Promise<Container>;
+    deploy(params: ContainersDeployParams, options?: ProgressOptions): Promise<Container>;
     /** A container's deployments, newest first (milady only) (`containers.deployments`) */
     deployments(id: string, options?: CallOptions): Promise<ContainerDeployment[]>;
     deployments(params: ContainersDeploymentsParams, options?: CallOptions): Promise<ContainerDeployment[]>;
@@ -3048,6 +3221,9 @@ export interface KnowledgeResource {
     /** Searches the knowledge base (`knowledge.query`) */
     query(query: string, options?: KnowledgeQueryOptions): Promise<KnowledgeResults>;
     query(params: KnowledgeQueryParams, options?: CallOptions): Promise<KnowledgeResults>;
+    /** Uploads files to the knowledge base (at most 5, 5 MB in all) (`knowledge.upload`) */
+    upload(files: FileInput[], options?: KnowledgeUploadOptions): Promise<KnowledgeUploaded>;
+    upload(params: KnowledgeUploadParams, options?: CallOptions): Promise<KnowledgeUploaded>;
 }
 
 /** `cloud.login_session`. */
@@ -3100,6 +3276,9 @@ export interface VideoResource {
 
 /** `cloud.voices`. */
 export interface VoicesResource {
+    /** Clones a voice from audio samples (`voices.clone`) */
+    clone(name: string, cloneType: 'instant' | 'professional', files: FileInput[], options?: VoicesCloneOptions): Promise<VoiceCloned>;
+    clone(params: VoicesCloneParams, options?: CallOptions): Promise<VoiceCloned>;
     /** Deletes a cloned voice (`voices.delete`) */
     delete(id: string, options?: CallOptions): Promise<Done>;
     delete(params: VoicesDeleteParams, options?: CallOptions): Promise<Done>;
@@ -3108,6 +3287,8 @@ export interface VoicesResource {
     get(params: VoicesGetParams, options?: CallOptions): Promise<VoiceAnswer>;
     /** The organisation's cloned voices (`voices.list`) */
     list(options?: VoicesListOptions): Promise<VoiceList>;
+    /** Speech to text: the transcript of a recording (`voices.transcribe`) */
+    transcribe(audio: FileInput, options?: VoicesTranscribeOptions): Promise<Transcript>;
     /** Text to speech: the audio (audio/mpeg) streamed as bytes, then its size and type (`voices.tts`) */
     tts(text: string, options?: VoicesTtsOptions): Promise<AudioStream<AudioEnd>>;
     tts(params: VoicesTtsParams, options?: CallOptions): Promise<AudioStream<AudioEnd>>;

@@ -19,6 +19,7 @@ from .errors import ElizaCloudError, error_class
 from .events import Event, EventType, State
 from .proxy import Proxy, Stream
 from ._request import AsyncRequestStream, RequestStream, Response, SseFrame
+from ._files import File, FileInput
 
 __version__ = _core.version_string()
 
@@ -32,6 +33,8 @@ __all__ = [
     "RequestStream",
     "AsyncRequestStream",
     "SseFrame",
+    "File",
+    "FileInput",
     "LoginHandle",
     "EventIterator",
     "AsyncCloud",

@@ -291,8 +291,8 @@ class Cloud(_ClientState, Closing, ClientOperations):
         ``path`` is the route from the origin: a template (``/api/v1/apps/{id}``, values in
         ``path_params``, each percent-encoded) or a concrete, already encoded path; it must be a
         route of the cloud's generation (:meth:`routes` lists them) unless ``uncatalogued``.
-        Options: ``path_params``, ``query``, ``json`` or ``body`` + ``content_type``,
-        ``headers``, ``max_retries``, ``idempotent``, ``timeout_ms``, ``uncatalogued``. Returns
+        Options: ``path_params``, ``query``, ``json`` or ``body`` + ``content_type`` or
+        ``files`` + ``form`` (multipart), ``headers``, ``max_retries``, ``idempotent``, ``timeout_ms``, ``uncatalogued``. Returns
         a :class:`Response`; with ``stream="sse"`` or ``"bytes"`` a stream of
         :class:`SseFrame` or ``bytes`` (``timeout`` then bounds each chunk's wait)."""
         params = request_params(method, path, stream, options)
@@ -712,8 +712,8 @@ class AsyncCloud(_ClientState, AsyncClientOperations):
         ``path`` is the route from the origin: a template (``/api/v1/apps/{id}``, values in
         ``path_params``, each percent-encoded) or a concrete, already encoded path; it must be a
         route of the cloud's generation (:meth:`routes` lists them) unless ``uncatalogued``.
-        Options: ``path_params``, ``query``, ``json`` or ``body`` + ``content_type``,
-        ``headers``, ``max_retries``, ``idempotent``, ``timeout_ms``, ``uncatalogued``. Returns
+        Options: ``path_params``, ``query``, ``json`` or ``body`` + ``content_type`` or
+        ``files`` + ``form`` (multipart), ``headers``, ``max_retries``, ``idempotent``, ``timeout_ms``, ``uncatalogued``. Returns
         a :class:`Response`; with ``stream="sse"`` or ``"bytes"`` a stream of
         :class:`SseFrame` or ``bytes`` (``timeout`` then bounds each chunk's wait)."""
         params = request_params(method, path, stream, options)

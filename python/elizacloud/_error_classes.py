@@ -168,7 +168,7 @@ class EventOverflowError(ElizaCloudError):
 
 
 class ConfigIOError(ElizaCloudError):
-    """Local file I/O (config store)."""
+    """Local file I/O (config store, a file to upload)."""
 
     status = _core.EC_ERR_IO
 

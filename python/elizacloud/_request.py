@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Literal, Mapping, TypedDict
 
 from . import _core
+from ._files import files_param
 from ._streaming import AsyncChunkStream, ChunkStream, write_all, write_all_async
 from .errors import InvalidArgumentError
 from .events import Event
@@ -103,6 +104,11 @@ class RequestOptions(TypedDict, total=False):
     #: a text body, sent as content_type
     body: str | None
     content_type: str | None
+    #: a multipart body: {field: file or [files]}, a file being a path, a File or
+    #: (filename, data[, content_type])
+    files: Mapping[str, Any] | None
+    #: the multipart body's text fields (with files)
+    form: Mapping[str, str] | None
     #: extra headers (X-App-Id, X-PAYMENT …)
     headers: Mapping[str, str] | None
     #: retries of a transient failure (default: the client's)
@@ -122,6 +128,8 @@ _WIRE = {
     "json": "json",
     "body": "body",
     "content_type": "contentType",
+    "files": "files",
+    "form": "form",
     "headers": "headers",
     "max_retries": "maxRetries",
     "idempotent": "idempotent",
@@ -145,6 +153,9 @@ def request_params(
         params["stream"] = stream
     for name, value in options.items():
         if value is None or (name == "uncatalogued" and not value):
+            continue
+        if name == "files":
+            params["files"] = files_param(value)
             continue
         params[_WIRE[name]] = dict(value) if isinstance(value, Mapping) else value
     return _json.dumps(params)

@@ -318,6 +318,8 @@ def _cli_value(param: dict[str, Any], value: Any) -> Any:
             raise InvalidArgumentError(f"{param['arg']} is not valid JSON: {exc}") from None
     if kind == "string-map":
         return _parse_env(value)
+    if kind == "file[]":  # paths: the core streams each file from disk
+        return list(value)
     return value
 
 
@@ -354,6 +356,10 @@ def _add_param(p: argparse.ArgumentParser, param: dict[str, Any]) -> None:
         options.update(action="append", metavar="KEY=VALUE")
     elif kind in ("object", "json"):
         options["metavar"] = "JSON"
+    elif kind in ("file", "file[]"):
+        options["metavar"] = "FILE"
+        if kind == "file[]":
+            options.update(action="extend", nargs="+")
     if param["required"]:
         options["metavar"] = options.get("metavar") or str(param["arg"]).upper()
         if kind == "string-map":
@@ -501,6 +507,24 @@ def _pairs(items: Sequence[str], sep: str, what: str) -> dict[str, str]:
     return out
 
 
+def _files(items: Sequence[str]) -> dict[str, Any]:
+    # --file files=a.txt --file files=b.txt sends two parts named files.
+    out: dict[str, Any] = {}
+    for field, path in _pairs_list(items, "--file"):
+        out.setdefault(field, []).append(path)
+    return {k: v[0] if len(v) == 1 else v for k, v in out.items()}
+
+
+def _pairs_list(items: Sequence[str], what: str) -> list[tuple[str, str]]:
+    out = []
+    for item in items:
+        key, found, value = item.partition("=")
+        if not found or not key.strip() or not value:
+            raise SystemExit(f"error: {what} must look like FIELD=PATH: {item!r}")
+        out.append((key.strip(), value))
+    return out
+
+
 def _query(items: Sequence[str]) -> dict[str, Any]:
     # --query tag=a --query tag=b sends tag twice.
     out: dict[str, Any] = {}
@@ -538,6 +562,8 @@ def cmd_api(args: argparse.Namespace, out: Output) -> int:
             json=data,
             body=args.body,
             content_type=args.content_type,
+            files=_files(args.file) or None,
+            form=_pairs(args.form, "=", "--form") or None,
             headers=_pairs(args.header, ":", "--header") or None,
             max_retries=args.max_retries,
             idempotent=True if args.idempotent else None,
@@ -741,6 +767,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--data", metavar="JSON", help="a JSON object body, or @file")
     p.add_argument("--body", help="a text body (with --content-type)")
     p.add_argument("--content-type", help="the Content-Type of --body")
+    p.add_argument("--file", action="append", default=[], metavar="FIELD=PATH",
+                   help="a file part of a multipart body (repeat for more files)")
+    p.add_argument("--form", action="append", default=[], metavar="KEY=VALUE",
+                   help="a text field of the multipart body (with --file)")
     p.add_argument("--header", action="append", default=[], metavar="NAME: VALUE",
                    help="an extra request header (X-App-Id, X-PAYMENT …)")
     p.add_argument("--stream", choices=["sse", "bytes"], help="print the answer as it streams")
@@ -757,6 +787,7 @@ def build_parser() -> argparse.ArgumentParser:
         "  elizacloud api POST /api/v1/chat/completions --data "
         "'{\"model\":\"openai/gpt-5-mini\",\"messages\":"
         "[{\"role\":\"user\",\"content\":\"hi\"}]}'\n"
+        "  elizacloud api POST /api/v1/voice/stt --file audio=memo.mp3 --form languageCode=en\n"
         "  elizacloud routes --json   # every route the generation has"
     )
     p.formatter_class = argparse.RawDescriptionHelpFormatter

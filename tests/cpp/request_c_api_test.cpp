@@ -5,6 +5,7 @@
 // errors, and streams come as chunk events. Links libelizacloud.so only, like a real host.
 #include <elizacloud/elizacloud.h>
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <cstdlib>
 #include <memory>
@@ -549,6 +550,43 @@ TEST_P(Request, AStreamErrorNeverCarriesAKey) {
     const std::string message = ev->message;
     EXPECT_EQ(message.find(key), std::string::npos) << message;
     EXPECT_NE(message.find(key.substr(0, 12)), std::string::npos) << message;
+}
+
+TEST_P(Request, FilesGoAsAMultipartBodyAndARetrySendsThemAgain) {
+    char path[] = "/tmp/ec-request-XXXXXX";
+    const int fd = mkstemp(path);
+    ASSERT_GE(fd, 0);
+    const std::string mp3 = "ID3\x04 some audio frames";
+    ASSERT_EQ(write(fd, mp3.data(), mp3.size()), static_cast<ssize_t>(mp3.size()));
+    close(fd);
+    const std::string files = std::string(R"({"files":{"audio":{"path":")") + path +
+                              R"(","filename":"memo.mp3"}},"form":{"languageCode":"de"}})";
+    std::string out;
+    ASSERT_EQ(sync("POST", "/api/v1/voice/stt", files.c_str(), out), EC_OK) << out;
+    EXPECT_TRUE(has(out, R"(from memo.mp3 (de))")) << out;
+
+    // A transient failure of a request marked idempotent: the parts are built again for the
+    // second attempt (a curl_mime is consumed by the first).
+    fault(R"({"method":"POST","path":"/api/v1/voice/stt","times":1,"action":"status",)"
+          R"("status":503,"headers":{"Retry-After":"0"}})");
+    const std::string again = files.substr(0, files.size() - 1) + R"(,"idempotent":true})";
+    ASSERT_EQ(sync("POST", "/api/v1/voice/stt", again.c_str(), out), EC_OK) << out;
+    EXPECT_TRUE(has(out, R"("attempts":2)")) << out;
+    EXPECT_TRUE(has(out, std::to_string(mp3.size()) + " bytes of audio/mpeg audio")) << out;
+    unlink(path);
+
+    // A multipart body goes alone, and never with GET.
+    EXPECT_EQ(sync("POST", "/api/v1/voice/stt",
+                   R"({"files":{"audio":"/tmp/x.mp3"},"json":{"a":1}})", out),
+              EC_ERR_INVALID_ARGUMENT);
+    EXPECT_TRUE(has(out, "not several")) << out;
+    EXPECT_EQ(sync("POST", "/api/v1/voice/stt", R"({"form":{"a":"b"}})", out),
+              EC_ERR_INVALID_ARGUMENT);
+    EXPECT_EQ(sync("GET", "/api/v1/models", R"({"files":{"a":"/tmp/x"}})", out),
+              EC_ERR_INVALID_ARGUMENT);
+    EXPECT_EQ(sync("POST", "/api/v1/voice/stt", R"({"files":{"audio":"/no/such.mp3"}})", out),
+              EC_ERR_IO);
+    EXPECT_EQ(count("POST /api/v1/voice/stt"), 3);
 }
 
 INSTANTIATE_TEST_SUITE_P(Generations, Request, ::testing::Values("milady", "eliza"));

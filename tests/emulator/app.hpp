@@ -53,6 +53,7 @@ void register_control_routes(App &app);
 void register_media_routes(App &app);
 void register_voice_routes(App &app);
 void register_knowledge_routes(App &app);
+void register_upload_routes(App &app);  // multipart: speech to text, voice clone, knowledge
 void register_container_routes(App &app);
 void register_a2a_routes(App &app);  // A2A and discovery
 void register_key_routes(App &app);

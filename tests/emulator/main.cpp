@@ -104,6 +104,7 @@ int main(int argc, char **argv) {
     emu::register_media_routes(app);
     emu::register_voice_routes(app);
     emu::register_knowledge_routes(app);
+    emu::register_upload_routes(app);
     emu::register_container_routes(app);
     emu::register_a2a_routes(app);
     emu::register_key_routes(app);
@@ -158,7 +159,8 @@ int main(int argc, char **argv) {
     svr->set_keep_alive_max_count(100000);
     svr->set_keep_alive_timeout(5);
     svr->set_tcp_nodelay(true);
-    svr->set_payload_max_length(16 * 1024 * 1024);
+    // Uploads reach 100 MB (a voice clone, C§7.8); the routes check their own limits.
+    svr->set_payload_max_length(128 * 1024 * 1024);
     // SO_REUSEADDR only: httplib's default also sets SO_REUSEPORT, which would let a second
     // emulator silently share the port.
     svr->set_socket_options([](socket_t sock) {

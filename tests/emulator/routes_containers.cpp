@@ -1,5 +1,6 @@
 // Containers (C§6; E§6): {success, data} answers. A created container deploys on its own: its
-// status is pending, then building, deploying and running, each a third of --provision-ms.
+// status is pending, then building, deploying and running, each a third of --provision-ms; an
+// image whose URI contains "fail" ends failed instead of running (with an error_message).
 // The eliza generation keeps list, create, update and delete only.
 #include "routes_breadth.hpp"
 
@@ -28,7 +29,14 @@ std::string current(const Record &r, const RuntimeConfig &cfg) {
     if (!parse_json(r.json, d) || !d.IsObject()) return r.json;
     const std::string stored = string_or(d, "status", "pending");
     if (stored == "pending" || stored == "building" || stored == "deploying") {
-        const std::string now = status_at(r.created_ms, cfg.provision_ms.load(), now_ms());
+        std::string now = status_at(r.created_ms, cfg.provision_ms.load(), now_ms());
+        if (now == "running" &&
+            string_or(d, "ecr_image_uri", "").find("fail") != std::string::npos) {
+            set_member(d, "status", std::string("failed"));
+            set_member(d, "error_message",
+                       std::string("health check failed: the container exited with code 1"));
+            return to_json(d);
+        }
         set_member(d, "status", now);
         if (now == "running")
             set_member(d, "load_balancer_url",

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Emulator, cloudOptions, loadPackage } from './support.mjs';
+import { Emulator, loadPackage, requestsSeen, withKeyedCloud } from './support.mjs';
 
 const ec = loadPackage();
 const BINARY = Buffer.from([0x89, 0x45, 0x4d, 0x55, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x01, 0x02, 0x03,
@@ -22,20 +22,11 @@ after(async () => {
     await emulators.eliza?.stop();
 });
 
-async function withCloud(generation, fn) {
-    const emu = emulators[generation];
-    const cloud = new ec.Cloud(cloudOptions(emu, { apiKey: await emu.createKey() }));
-    try {
-        await fn(cloud, emu);
-    } finally {
-        await cloud.close();
-    }
+function withCloud(generation, fn) {
+    return withKeyedCloud(ec, emulators[generation], fn);
 }
 
-async function seen(emu, route) {
-    const state = await emu.control('GET', 'state');
-    return Number(state.requests[route] ?? 0);
-}
+const seen = requestsSeen;
 
 for (const generation of ['milady', 'eliza']) {
     test(`${generation}: a catalogued route answers with a Response`, async () => {

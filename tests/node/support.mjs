@@ -218,3 +218,19 @@ export async function waitFor(predicate, timeoutMs = 5000, what = 'condition') {
         await new Promise((r) => setTimeout(r, 20));
     }
 }
+
+/** Runs fn(cloud, emu) with a Cloud of a fresh key of emu, closed afterwards. */
+export async function withKeyedCloud(ec, emu, fn) {
+    const cloud = new ec.Cloud(cloudOptions(emu, { apiKey: await emu.createKey() }));
+    try {
+        await fn(cloud, emu);
+    } finally {
+        await cloud.close();
+    }
+}
+
+/** How many requests the emulator saw on a route ("GET /api/v1/models"). */
+export async function requestsSeen(emu, route) {
+    const state = await emu.control('GET', 'state');
+    return Number(state.requests[route] ?? 0);
+}

@@ -15,6 +15,7 @@
 const native = require('./native');
 const { fromStatus, Status, invalid } = require('./errors');
 const { InferenceStream, AudioStream } = require('./streaming');
+const { convertFileParams } = require('./files');
 
 const CLIENT = Symbol('elizacloud.client');
 
@@ -74,7 +75,7 @@ function makeMethod(op) {
     const optional = op.params.filter((p) => !p.required);
     // A params object can stand in for the positional arguments unless the first one is itself
     // an object.
-    const paramsForm = required.length > 0 && !['object', 'string-map', 'json'].includes(required[0].type);
+    const paramsForm = required.length > 0 && !['object', 'string-map', 'json', 'file'].includes(required[0].type);
     const method = async function (...args) {
         const client = this[CLIENT] ?? this;
         let params = {};
@@ -102,6 +103,7 @@ function makeMethod(op) {
                     throw invalid(`${op.name}: unknown option "${key}" (known: ${[...known].join(', ')})`);
             }
         }
+        convertFileParams(op, params);
         const { signal, timeout, onProgress } = options;
         const StreamClass = STREAMS[op.streaming];
         if (StreamClass) return new StreamClass(client, () => client._beginCall(op.name, params), signal);

@@ -5,6 +5,7 @@
 
 const { invalid } = require('./errors');
 const { ChunkIterator, writeChunks } = require('./streaming');
+const { filesParam } = require('./files');
 
 /** What a route answered (2xx only: other statuses reject with their error). */
 class Response {
@@ -52,6 +53,8 @@ const OPTION_NAMES = {
     json: 'json',
     body: 'body',
     contentType: 'contentType',
+    files: 'files',
+    form: 'form',
     headers: 'headers',
     stream: 'stream',
     maxRetries: 'maxRetries',
@@ -66,7 +69,7 @@ function params(method, path, options) {
     const out = { method: method.toUpperCase(), path };
     for (const [option, wire] of Object.entries(OPTION_NAMES)) {
         const value = options[option];
-        if (value !== undefined && value !== null) out[wire] = value;
+        if (value !== undefined && value !== null) out[wire] = option === 'files' ? filesParam(value) : value;
     }
     return out;
 }

@@ -31,7 +31,7 @@ module.exports = [
     ["REENTRANT", -24, "ReentrantError", "Call not allowed from inside a library callback."],
     ["BUSY", -25, "BusyError", "An operation of that kind is already running."],
     ["OVERFLOW", -26, "EventOverflowError", "A bounded event queue overflowed. Streams are paused while the queue is full, so only a stream past the queue's hard limit (capacity + 65536 chunks) ends with this."],
-    ["IO", -27, "ConfigIOError", "Local file I/O (config store)."],
+    ["IO", -27, "ConfigIOError", "Local file I/O (config store, a file to upload)."],
     ["INCOMPATIBLE", -28, "IncompatibleError", "ABI / plugin version negotiation refused."],
     ["PROVISION_FAILED", -29, "ProvisionFailedError", "The provisioning job ended as failed."],
     ["AGENT", -30, "AgentError", "The agent answered with a JSON-RPC error (e.g. ``Sandbox is not running``)."],

@@ -83,7 +83,7 @@ extern "C" {
     XX(ERR_REENTRANT, Reentrant, -24, "call not allowed from inside a library callback") \
     XX(ERR_BUSY, Busy, -25, "an operation of that kind is already running") \
     XX(ERR_OVERFLOW, Overflow, -26, "a bounded queue overflowed") \
-    XX(ERR_IO, Io, -27, "local file I/O (config store)") \
+    XX(ERR_IO, Io, -27, "local file I/O (config store, a file to upload)") \
     XX(ERR_INCOMPATIBLE, Incompatible, -28, "ABI / plugin version negotiation refused") \
     XX(ERR_PROVISION_FAILED, ProvisionFailed, -29, "the provisioning job ended as failed") \
     XX(ERR_AGENT, Agent, -30, "the agent answered a JSON-RPC error") \

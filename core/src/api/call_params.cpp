@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "api/upload_files.hpp"
 #include "util/error.hpp"
 #include "util/uuid.hpp"
 
@@ -83,6 +84,9 @@ void check_value(const ParamSpec &p, const json::Value &v) {
             return;
         case ParamType::Json:
             return;
+        case ParamType::File:
+        case ParamType::Files:
+            return check_file_value(p, v);
     }
 }
 

@@ -1,5 +1,6 @@
 #include "api/cloud_client.hpp"
 
+#include <algorithm>
 #include <array>
 #include <utility>
 
@@ -8,6 +9,7 @@
 #include "api/cloud_errors.hpp"
 #include "api/registry.hpp"
 #include "api/retrying_request.hpp"
+#include "api/upload_files.hpp"
 #include "util/json.hpp"
 #include "util/log.hpp"
 #include "util/uuid.hpp"
@@ -158,6 +160,8 @@ int CloudClient::timeout_of(const api::OperationSpec &op) const {
             return options_.credits_timeout_ms;
         case api::Timing::Stream:
             return 0;  // the idle timeout bounds a stream
+        case api::Timing::Upload:
+            return std::max(options_.crud_timeout_ms, api::default_timeout_ms(api::Timing::Upload));
         default:
             return options_.crud_timeout_ms;  // per request; a job has its own overall bound
     }
@@ -211,6 +215,14 @@ HttpRequest CloudClient::request_for(const api::OperationSpec &op,
     }
     // A public route (Scope::None) goes without a key when there is none.
     const bool key_optional = op.kind == api::Kind::Http && op.scope == api::Scope::None;
+    if (op.body == api::Body::Multipart) {
+        // libcurl writes the multipart Content-Type with its boundary.
+        HttpRequest request =
+            make_request(op.http_method, path + query, timeout_of(op), key_optional);
+        request.form = api::multipart_parts(op, params);
+        for (auto &header : headers) request.headers.push_back(std::move(header));
+        return request;
+    }
     HttpRequest request =
         op.body == api::Body::None
             ? make_request(op.http_method, path + query, timeout_of(op), key_optional)
@@ -345,6 +357,8 @@ OperationId CloudClient::call_checked(const api::OperationSpec &op, const json::
             if (done) done(std::move(result));
         };
     }
+    if (op.follows_container)
+        return follow_container_call(op, std::move(request), std::move(done), std::move(progress));
     if (op.follows_job) {
         const std::string agent_id = api::string_param(op, params, "agentId").value_or("");
         return follow_job_call(op, agent_id, std::move(request), std::move(done),

@@ -212,6 +212,10 @@ private:
     OperationId envelope_call(HttpRequest request, DataKind kind, int max_retries, OpCallback done);
     OperationId follow_job_call(const api::OperationSpec &spec, std::string agent_id,
                                 HttpRequest first, OpCallback done, ProgressCallback progress);
+    struct ContainerFollower;  // container_follower.cpp: following a container's deployment
+    friend struct ContainerFollower;
+    OperationId follow_container_call(const api::OperationSpec &spec, HttpRequest first,
+                                      OpCallback done, ProgressCallback progress);
     OperationId bridge_call(std::string_view agent_id, std::string body, BridgeKind kind,
                             OpCallback done);
 

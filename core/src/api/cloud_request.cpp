@@ -239,6 +239,7 @@ OperationId CloudClient::request_async(api::RawCall call, RawChunkCallback on_ch
         if (!replaced) request.headers.push_back(h);
     }
     if (call.has_body) request.body = call.body;
+    request.form = std::move(call.form);
 
     auto attempt = std::make_shared<RawAttempt>();
     attempt->request = std::move(request);

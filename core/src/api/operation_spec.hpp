@@ -43,7 +43,22 @@ enum class Generation { Unknown, Milady, Eliza };
 std::string_view generation_name(Generation g);  // "milady", "eliza", "" (Unknown)
 
 // Json: any JSON value, passed as it is (OpenAI's messages, an embedding's string-or-array input).
-enum class ParamType { String, Uuid, Boolean, Integer, Number, Object, StringMap, Enum, Json };
+// File, Files: one file or a list of files to upload, in a multipart body (Body::Multipart). A
+// file is given as a path ("/tmp/a.txt" or {"path", "filename"?, "contentType"?}) or as bytes
+// ({"data": base64, "filename", "contentType"?}); see api/upload_files.hpp.
+enum class ParamType {
+    String,
+    Uuid,
+    Boolean,
+    Integer,
+    Number,
+    Object,
+    StringMap,
+    Enum,
+    Json,
+    File,
+    Files
+};
 // Where a parameter goes: into the path template, the query string, the JSON body, a request
 // header (ParamSpec::header), or to the session handler only (an optional agent id that
 // defaults to the connected agent).
@@ -57,10 +72,16 @@ struct ParamSpec {
     std::string_view arg = {};           // the SDKs' argument name; empty = snake_case(name)
     std::string_view enum_values = {};   // ParamType::Enum: "DM|GROUP|VOICE_DM"
     std::string_view default_json = {};  // applied when absent, e.g. "\"web-chat\"" or "false"
-    int32_t min_length = -1;             // strings, in UTF-8 bytes; -1 = no limit
-    int32_t max_length = -1;
+    int32_t min_length = -1;             // strings, in characters; -1 = no limit
+    int32_t max_length = -1;             // strings: characters; File(s): bytes of each file
     std::string_view doc = {};
     std::string_view header = {};  // ParamIn::Header: the header's name
+    int32_t max_items = -1;        // Files: how many at most
+    int64_t max_total_bytes = -1;  // Files: all of them together
+    std::string_view accept = {};  // File(s): the file name extensions taken, "mp3|wav"
+    // Files: each file's multipart field name when it is not `name`; "{n}" is its index
+    // (the voice clone route takes file0, file1, …).
+    std::string_view part = {};
 };
 
 enum class Kind { Http, Session };
@@ -68,7 +89,10 @@ enum class Kind { Http, Session };
 // generated. Custom: the SDKs keep a hand-written method (callbacks, connections, streams).
 enum class Surface { Plain, Custom };
 enum class Scope { None, Account, Connected };
-enum class Body { None, Params, Passthrough };
+// Params: the body parameters as a JSON object. Passthrough: those and whatever else the caller
+// gives. Multipart: the body parameters as multipart/form-data parts, files as file parts (a
+// JSON-valued parameter goes as its JSON text).
+enum class Body { None, Params, Passthrough, Multipart };
 enum class ErrorFamily { Cloud, Bridge, Local };
 // How a streaming row answers (its chunks are EC_EVENT_STREAM_CHUNK, its end EC_EVENT_STREAM_END):
 // an agent's reply (AgentSse), an OpenAI chat-completion stream (text deltas; the end carries the
@@ -88,7 +112,20 @@ enum class ResultShape { Object, Array, Optional };
 // the first answer's data (suspend, delete: the job only has to have finished).
 enum class JobEnd { Agent, JobResult, StartData };
 // Which of the client's configurable timeouts bounds the operation (ClientOptions).
-enum class Timing { Crud, Bridge, Heartbeat, Credits, Job, Stream, Login, LoginStep, Local };
+// Upload: the cloud's own limit for its upload routes (300 s, contract §7.8), or the CRUD
+// timeout when that is longer.
+enum class Timing {
+    Crud,
+    Bridge,
+    Heartbeat,
+    Credits,
+    Job,
+    Stream,
+    Login,
+    LoginStep,
+    Local,
+    Upload
+};
 
 struct OperationSpec {
     std::string_view name;  // "agents.create": resource "agents", action "create"
@@ -114,6 +151,9 @@ struct OperationSpec {
     JobEnd job_end = JobEnd::Agent;
     // A job-following call whose immediate 200 is not the agent record (resume): fetch it.
     bool fetch_agent_after = false;
+    // A container deployment (202 with the container record and polling hints) followed until
+    // the container runs (the call returns its record) or stops short of it (fails).
+    bool follows_container = false;
     Timing timing = Timing::Crud;
     Answer answer = Answer::Data;
     std::string_view rpc_method = {};  // Answer::JsonRpc: the JSON-RPC method, e.g. "tasks/get"

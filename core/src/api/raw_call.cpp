@@ -4,6 +4,7 @@
 #include <array>
 #include <cctype>
 
+#include "api/upload_files.hpp"
 #include "net/base_url.hpp"
 #include "util/error.hpp"
 
@@ -170,6 +171,31 @@ Headers build_headers(const json::Value *headers) {
 
 }  // namespace
 
+// files: {field: file | [file, …]}; form: {field: text}. Text fields go first.
+static std::vector<FormPart> multipart_body(const json::Value &files, const json::Value *form) {
+    std::vector<FormPart> parts;
+    if (form)
+        for (auto it = form->MemberBegin(); it != form->MemberEnd(); ++it) {
+            FormPart field;
+            field.name.assign(it->name.GetString(), it->name.GetStringLength());
+            field.data.assign(it->value.GetString(), it->value.GetStringLength());
+            if (field.name.empty()) invalid("form: a field name must not be empty");
+            parts.push_back(std::move(field));
+        }
+    if (files.MemberCount() == 0) invalid("files must name at least one file");
+    for (auto it = files.MemberBegin(); it != files.MemberEnd(); ++it) {
+        const std::string_view field(it->name.GetString(), it->name.GetStringLength());
+        if (field.empty()) invalid("files: a field name must not be empty");
+        if (it->value.IsArray()) {
+            if (it->value.Empty()) invalid("files." + std::string(field) + " is an empty list");
+            for (const auto &file : it->value.GetArray()) parts.push_back(file_part(field, file));
+        } else {
+            parts.push_back(file_part(field, it->value));
+        }
+    }
+    return parts;
+}
+
 RawCall build_raw_call(const json::Value &params, Generation generation) {
     RawCall call;
     call.method = json::get_string(params, "method").value_or("GET");
@@ -205,15 +231,23 @@ RawCall build_raw_call(const json::Value &params, Generation generation) {
     const json::Value *body_json = json::member(params, "json");
     const auto body_text = json::get_string(params, "body");
     const auto content_type = json::get_string(params, "contentType");
+    const json::Value *files = json::member(params, "files");
+    const json::Value *form = json::member(params, "form");
+    if (files && files->IsNull()) files = nullptr;
+    if (form && form->IsNull()) form = nullptr;
     if (body_json && !body_json->IsNull() && body_text) invalid("give json or body, not both");
+    if (files && ((body_json && !body_json->IsNull()) || body_text))
+        invalid("give files (a multipart body) or json or body, not several");
+    if (form && !files) invalid("form goes with files (a multipart body)");
     if (content_type && !body_text) invalid("contentType goes with body");
     if (content_type &&
         content_type->find_first_of(std::string_view("\r\n\0", 3)) != std::string::npos)
         invalid("contentType has a CR, LF or NUL");
     call.headers = build_headers(json::member(params, "headers"));
     if ((call.method == "GET" || call.method == "HEAD") &&
-        ((body_json && !body_json->IsNull()) || body_text))
+        ((body_json && !body_json->IsNull()) || body_text || files))
         invalid(call.method + " requests carry no body");
+    if (files) call.form = multipart_body(*files, form);
     if (body_json && !body_json->IsNull()) {
         call.has_body = true;
         call.body = json::stringify(*body_json);

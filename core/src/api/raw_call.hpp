@@ -7,6 +7,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "api/operation_spec.hpp"
 #include "api/route_catalogue.hpp"
@@ -23,6 +24,7 @@ struct RawCall {
     Headers headers;             // the caller's extra headers (Content-Type included with body)
     bool has_body = false;
     std::string body;
+    std::vector<FormPart> form;  // a multipart body (files, form) instead of body
     StreamMode stream = StreamMode::None;
     int max_retries = -1;          // -1: the client's
     int timeout_ms = -1;           // -1: the client's

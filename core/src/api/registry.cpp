@@ -45,6 +45,8 @@ std::string_view body_name(Body b) {
             return "params";
         case Body::Passthrough:
             return "passthrough";
+        case Body::Multipart:
+            return "multipart";
     }
     return "?";
 }
@@ -146,6 +148,9 @@ bool default_matches(const ParamSpec &p) {
             return doc.IsObject();
         case ParamType::Json:
             return true;
+        case ParamType::File:
+        case ParamType::Files:
+            return false;  // a file has no default
     }
     return false;
 }
@@ -199,8 +204,19 @@ json::Value param_json(const ParamSpec &p, Allocator &alloc) {
         json::parse(p.default_json, d);
         json::set(v, "default", json::Value(d, alloc), alloc);
     }
+    const bool file = p.type == ParamType::File || p.type == ParamType::Files;
     if (p.min_length >= 0) json::set(v, "minLength", json::Value(p.min_length), alloc);
-    if (p.max_length >= 0) json::set(v, "maxLength", json::Value(p.max_length), alloc);
+    if (p.max_length >= 0)
+        json::set(v, file ? "maxBytes" : "maxLength", json::Value(p.max_length), alloc);
+    if (p.max_items >= 0) json::set(v, "maxItems", json::Value(p.max_items), alloc);
+    if (p.max_total_bytes >= 0)
+        json::set(v, "maxTotalBytes", json::Value(static_cast<int64_t>(p.max_total_bytes)), alloc);
+    if (!p.accept.empty()) {
+        json::Value values(rapidjson::kArrayType);
+        for (auto e : split_enum(p.accept)) values.PushBack(text(e, alloc), alloc);
+        json::set(v, "accept", std::move(values), alloc);
+    }
+    if (!p.part.empty()) json::set(v, "part", text(p.part, alloc), alloc);
     json::set(v, "doc", text(p.doc, alloc), alloc);
     if (p.in == ParamIn::Header) json::set(v, "header", text(p.header, alloc), alloc);
     return v;
@@ -236,7 +252,8 @@ json::Value operation_json(const OperationSpec &op, Allocator &alloc) {
     json::set(v, "answer", text(answer_name(op.answer), alloc), alloc);
     json::set(v, "idempotent", json::Value(op.idempotent), alloc);
     json::set(v, "streaming", text(streaming_name(op.streaming), alloc), alloc);
-    json::set(v, "followsJob", json::Value(op.follows_job), alloc);
+    // Both kinds of following report progress (on_progress, EC_EVENT_PROVISION_PROGRESS).
+    json::set(v, "followsJob", json::Value(op.follows_job || op.follows_container), alloc);
     const int32_t timeout = default_timeout_ms(op.timing);
     json::set(v, "timeoutMs", timeout > 0 ? json::Value(timeout) : json::Value(), alloc);
     return v;
@@ -367,6 +384,10 @@ std::string_view param_type_name(ParamType type) {
             return "enum";
         case ParamType::Json:
             return "json";
+        case ParamType::File:
+            return "file";
+        case ParamType::Files:
+            return "file[]";
     }
     return "?";
 }
@@ -384,6 +405,7 @@ int32_t default_timeout_ms(Timing timing) {
             return 10'000;
         case Timing::Job:
         case Timing::Login:
+        case Timing::Upload:
             return 300'000;
         case Timing::Stream:
             return 120'000;
@@ -417,6 +439,8 @@ std::vector<std::string> check_rows(std::span<const OperationSpec *const> rows,
         if (op->kind == Kind::Http &&
             (op->http_method.empty() || (op->milady_path.empty() && op->eliza_path.empty())))
             defects.push_back(where + "an HTTP row needs a method and a path");
+        if (op->follows_job && op->follows_container)
+            defects.push_back(where + "follows a job or a container, not both");
         if (op->job_end != JobEnd::Agent && !op->follows_job)
             defects.push_back(where + "a job end goes with rows that follow jobs");
         if ((op->answer == Answer::JsonRpc) != !op->rpc_method.empty())
@@ -458,7 +482,22 @@ std::vector<std::string> check_rows(std::span<const OperationSpec *const> rows,
             if (p.min_length >= 0 && p.max_length >= 0 && p.min_length > p.max_length)
                 defects.push_back(pw + "minLength is above maxLength");
             if (p.doc.empty()) defects.push_back(pw + "no doc");
+            const bool file = p.type == ParamType::File || p.type == ParamType::Files;
+            if (file != (p.in == ParamIn::Body && op->body == Body::Multipart && file))
+                defects.push_back(pw + "files go in a multipart body");
+            if (!file && (p.max_items >= 0 || p.max_total_bytes >= 0 || !p.accept.empty()))
+                defects.push_back(pw + "file limits go with file parameters only");
+            if (!p.part.empty() && p.type != ParamType::Files)
+                defects.push_back(pw + "a part name pattern goes with a list of files only");
+            if (op->body == Body::Multipart && p.in == ParamIn::Body &&
+                (p.type == ParamType::StringMap))
+                defects.push_back(pw + "a multipart field is a text, a JSON value or a file");
         }
+        if (op->body == Body::Multipart &&
+            std::none_of(op->params.begin(), op->params.end(), [](const ParamSpec &p) {
+                return p.type == ParamType::File || p.type == ParamType::Files;
+            }))
+            defects.push_back(where + "a multipart body has a file parameter");
         // Every placeholder of each path is a path parameter and every path parameter is used.
         for (std::string_view path : {op->milady_path, op->eliza_path}) {
             if (path.empty()) continue;

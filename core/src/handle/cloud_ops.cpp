@@ -150,7 +150,7 @@ Cloud::CancelFn Cloud::launch_http(const Request &r, uint64_t id, bool sync) {
     // Public routes (health, the model list, discovery, the A2A card) need no key.
     auto c = r.op->scope == api::Scope::None ? client_ : client();
     ProgressCallback progress;
-    if (r.op->follows_job) {
+    if (r.op->follows_job || r.op->follows_container) {
         progress = gated([this, id](const JobProgress &p) {
             Event event;
             event.type = EC_EVENT_PROVISION_PROGRESS;

@@ -52,9 +52,12 @@ Status status_from_curl(CURLcode code) {
             return Status::InvalidArgument;
         case CURLE_OUT_OF_MEMORY:
             return Status::NoMemory;
+        // Only an upload reads (a multipart file part, from disk while sending): the file went
+        // away or became unreadable after it was checked.
+        case CURLE_READ_ERROR:
+            return Status::Io;
         case CURLE_ABORTED_BY_CALLBACK:
         case CURLE_WRITE_ERROR:
-        case CURLE_READ_ERROR:
         case CURLE_FAILED_INIT:
         case CURLE_UNKNOWN_OPTION:
         case CURLE_NOT_BUILT_IN:

@@ -21,6 +21,17 @@ const std::string *find_header(const Headers &headers, std::string_view name);
 
 using RequestId = uint64_t;  // one submitted request of an engine
 
+// One part of a multipart/form-data body (HttpRequest::form): a text field, or a file sent from
+// disk (path: read by libcurl while sending, never loaded whole) or from memory (data).
+struct FormPart {
+    std::string name;
+    std::string data;          // a text field's value, or a file's bytes when path is empty
+    std::string path;          // a file on disk
+    std::string filename;      // a file's name as the server sees it; empty for a text field
+    std::string content_type;  // a file's media type; empty = libcurl's guess
+    bool is_file() const { return !path.empty() || !filename.empty(); }
+};
+
 constexpr size_t kDefaultMaxResponseBytes = 16u * 1024u * 1024u;
 
 struct HttpRequest {
@@ -28,6 +39,9 @@ struct HttpRequest {
     std::string url;
     Headers headers;
     std::string body;
+    // A multipart/form-data body instead of `body` (libcurl's curl_mime writes the boundary and
+    // the Content-Type header). Kept here, not in a libcurl object, so a retry can send it again.
+    std::vector<FormPart> form;
     // The timeouts start when the request runs, after any wait for a slot of its host (see
     // EngineOptions::max_host_connections).
     int connect_timeout_ms = 10'000;

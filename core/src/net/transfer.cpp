@@ -125,6 +125,7 @@ void pause_current_transfer(std::function<bool()> ready) {
 
 Transfer::~Transfer() {
     if (easy) curl_easy_cleanup(easy);
+    curl_mime_free(mime);  // after the easy handle: it may still refer to the parts until then
     curl_slist_free_all(header_list);
     curl_slist_free_all(resolve_list);
 }
@@ -154,8 +155,43 @@ std::optional<ErrorInfo> precheck_request(const HttpRequest &r, const UrlPolicy 
             return ErrorInfo::make(Status::InvalidArgument,
                                    "invalid HTTP header \"" + log::redact(name) + "\"");
     }
+    // Names, file names and types end up in the parts' headers; c_str() would cut at a NUL.
+    auto unsafe = [](const std::string &s) {
+        return has_line_break(s) || s.find('\0') != std::string::npos;
+    };
+    for (const FormPart &p : r.form) {
+        if (p.name.empty() || unsafe(p.name) || unsafe(p.filename) || unsafe(p.content_type) ||
+            unsafe(p.path))
+            return ErrorInfo::make(Status::InvalidArgument,
+                                   "invalid multipart part \"" + log::redact(p.name) + "\"");
+    }
     return std::nullopt;
 }
+
+namespace {
+
+// HttpRequest::form as a curl_mime. File parts from disk are read by libcurl while it sends.
+CURLcode build_form(Transfer &t) {
+    t.mime = curl_mime_init(t.easy);
+    if (!t.mime) return CURLE_OUT_OF_MEMORY;
+    for (const FormPart &p : t.request.form) {
+        curl_mimepart *part = curl_mime_addpart(t.mime);
+        if (!part) return CURLE_OUT_OF_MEMORY;
+        CURLcode rc = curl_mime_name(part, p.name.c_str());
+        if (rc == CURLE_OK && !p.path.empty()) rc = curl_mime_filedata(part, p.path.c_str());
+        if (rc == CURLE_OK && p.path.empty())
+            rc = curl_mime_data(part, p.data.data(), p.data.size());
+        // After filedata, which sets the file's own base name: the caller's name wins.
+        if (rc == CURLE_OK && !p.filename.empty())
+            rc = curl_mime_filename(part, p.filename.c_str());
+        if (rc == CURLE_OK && !p.content_type.empty())
+            rc = curl_mime_type(part, p.content_type.c_str());
+        if (rc != CURLE_OK) return rc;
+    }
+    return CURLE_OK;
+}
+
+}  // namespace
 
 CURLcode configure_transfer(Transfer &t, const std::string &user_agent,
                             const std::string &ca_file) {
@@ -213,7 +249,11 @@ CURLcode configure_transfer(Transfer &t, const std::string &user_agent,
     if (!has_expect) t.header_list = curl_slist_append(t.header_list, "Expect:");
     set(CURLOPT_HTTPHEADER, t.header_list);
 
-    if (iequals(r.method, "GET") && r.body.empty()) {
+    if (!r.form.empty()) {
+        rc = rc == CURLE_OK ? build_form(t) : rc;
+        set(CURLOPT_MIMEPOST, t.mime);
+        if (!iequals(r.method, "POST")) set(CURLOPT_CUSTOMREQUEST, r.method.c_str());
+    } else if (iequals(r.method, "GET") && r.body.empty()) {
         set(CURLOPT_HTTPGET, 1L);
     } else if (iequals(r.method, "HEAD")) {
         set(CURLOPT_NOBODY, 1L);

@@ -25,6 +25,7 @@ struct Transfer {
     bool holds_slot = false;  // counts against its host's connection cap (HostQueue)
     curl_slist *header_list = nullptr;
     curl_slist *resolve_list = nullptr;
+    curl_mime *mime = nullptr;  // HttpRequest::form, built for this attempt
     char error_buffer[CURL_ERROR_SIZE] = {};
 
     HttpResponse response;

@@ -63,4 +63,43 @@ std::string base64_encode(std::string_view bytes) {
     return out;
 }
 
+std::optional<std::string> base64_decode(std::string_view text) {
+    // Padding only completes the last group of four: "Zg==", never "Zg=".
+    if (!text.empty() && text.size() % 4 == 0)
+        for (int pad = 0; pad < 2 && text.back() == '='; ++pad) text.remove_suffix(1);
+    if (text.size() % 4 == 1) return std::nullopt;
+    auto value = [](char c) -> int {
+        if (c >= 'A' && c <= 'Z') return c - 'A';
+        if (c >= 'a' && c <= 'z') return c - 'a' + 26;
+        if (c >= '0' && c <= '9') return c - '0' + 52;
+        if (c == '+') return 62;
+        if (c == '/') return 63;
+        return -1;
+    };
+    std::string out;
+    out.reserve(text.size() / 4 * 3 + 2);
+    uint32_t bits = 0;
+    int count = 0;
+    for (char c : text) {
+        const int v = value(c);
+        if (v < 0) return std::nullopt;
+        bits = (bits << 6) | static_cast<uint32_t>(v);
+        if (++count == 4) {
+            out += static_cast<char>((bits >> 16) & 0xFF);
+            out += static_cast<char>((bits >> 8) & 0xFF);
+            out += static_cast<char>(bits & 0xFF);
+            bits = 0, count = 0;
+        }
+    }
+    if (count == 2) {
+        if (bits & 0xF) return std::nullopt;  // the unused bits of a canonical encoding are 0
+        out += static_cast<char>((bits >> 4) & 0xFF);
+    } else if (count == 3) {
+        if (bits & 0x3) return std::nullopt;
+        out += static_cast<char>((bits >> 10) & 0xFF);
+        out += static_cast<char>((bits >> 2) & 0xFF);
+    }
+    return out;
+}
+
 }  // namespace elizacloud

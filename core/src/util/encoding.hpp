@@ -2,6 +2,7 @@
 // generic request's text answers) and base64 (binary answers carried in JSON).
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -13,5 +14,8 @@ bool valid_utf8(std::string_view text);
 
 // RFC 4648 base64 with padding.
 std::string base64_encode(std::string_view bytes);
+// The bytes of RFC 4648 base64 (padding optional; no whitespace, no URL alphabet); nullopt when
+// text is not base64.
+std::optional<std::string> base64_decode(std::string_view text);
 
 }  // namespace elizacloud

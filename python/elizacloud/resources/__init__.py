@@ -7,7 +7,7 @@ the clients (ClientOperations) and the catalogue as a table for the CLI."""
 from __future__ import annotations
 
 import builtins
-from typing import Any, Literal, Mapping, NotRequired, Required, TypedDict, cast
+from typing import Any, Literal, Mapping, NotRequired, Required, Sequence, TypedDict, cast
 
 from ._base import (
     AsyncProgressCallback,
@@ -17,8 +17,9 @@ from ._base import (
     SyncProgressCallback,
     SyncResource,
 )
+from .._files import FileInput, file_param
 from .._streaming import AsyncAudioStream, AsyncInferenceStream, AudioStream, InferenceStream
-from ..types import A2ATask, Agent, AgentAction, AgentCard, AgentCreated, AgentState, AgentSummary, Alive, AnthropicMessage, ApiKeyAnswer, ApiKeyCreated, ApiKeyList, AppAnalytics, AppAnswer, AppCreated, AppDomainAnswer, AppDomains, AppEarnings, AppKey, AppList, AppMonetization, AppNameCheck, AppUsers, AppWithdrawal, AudioEnd, Backup, BackupInfo, BillingSettings, ChatCompletion, Checkout, CheckoutVerified, CompletionStreamEnd, Container, ContainerDeployment, ContainerLogs, ContainerMetrics, ContainerQuota, Credits, CreditsSummary, DiscoveryResults, Done, EmbeddingList, Health, Identity, ImageGeneration, Job, KnowledgeAdded, KnowledgeList, KnowledgeResults, LoginPoll, LoginSession, Model, ModelList, ModelResponse, Reply, Restored, RouteCatalogue, Status, TopUp, Transactions, User, VideoGeneration, VoiceAnswer, VoiceList
+from ..types import A2ATask, Agent, AgentAction, AgentCard, AgentCreated, AgentState, AgentSummary, Alive, AnthropicMessage, ApiKeyAnswer, ApiKeyCreated, ApiKeyList, AppAnalytics, AppAnswer, AppCreated, AppDomainAnswer, AppDomains, AppEarnings, AppKey, AppList, AppMonetization, AppNameCheck, AppUsers, AppWithdrawal, AudioEnd, Backup, BackupInfo, BillingSettings, ChatCompletion, Checkout, CheckoutVerified, CompletionStreamEnd, Container, ContainerDeployment, ContainerLogs, ContainerMetrics, ContainerQuota, Credits, CreditsSummary, DiscoveryResults, Done, EmbeddingList, Health, Identity, ImageGeneration, Job, KnowledgeAdded, KnowledgeList, KnowledgeResults, KnowledgeUploaded, LoginPoll, LoginSession, Model, ModelList, ModelResponse, Reply, Restored, RouteCatalogue, Status, TopUp, Transactions, Transcript, User, VideoGeneration, VoiceAnswer, VoiceCloned, VoiceList
 
 
 class A2aCancelTaskParams(TypedDict):
@@ -532,6 +533,37 @@ class ContainersDeleteParams(TypedDict):
     id: Required[str]
 
 
+class ContainersDeployParams(TypedDict):
+    """Parameters of ``containers.deploy`` (wire names)."""
+
+    #: its name
+    name: Required[str]
+    #: the project it belongs to
+    project_name: Required[str]
+    #: the image to run
+    ecr_image_uri: Required[str]
+    #: a description
+    description: NotRequired[str]
+    #: the port it listens on (3000)
+    port: NotRequired[int]
+    #: instances, 1 to 10
+    desired_count: NotRequired[int]
+    #: CPU units, 256 to 2048 (1792)
+    cpu: NotRequired[int]
+    #: memory in MB, 256 to 2048 (1792)
+    memory: NotRequired[int]
+    #: environment variables
+    environment_vars: NotRequired[Mapping[str, str]]
+    #: the health check's path (/health)
+    health_check_path: NotRequired[str]
+    #: the image's repository
+    ecr_repository_uri: NotRequired[str]
+    #: the image's tag
+    image_tag: NotRequired[str]
+    #: the CPU architecture
+    architecture: NotRequired[Literal["arm64", "x86_64"]]
+
+
 class ContainersDeploymentsParams(TypedDict):
     """Parameters of ``containers.deployments`` (wire names)."""
 
@@ -714,6 +746,15 @@ class KnowledgeQueryParams(TypedDict):
     characterId: NotRequired[str]
 
 
+class KnowledgeUploadParams(TypedDict):
+    """Parameters of ``knowledge.upload`` (wire names)."""
+
+    #: the documents
+    files: Required[Sequence[FileInput]]
+    #: the character they belong to
+    characterId: NotRequired[str]
+
+
 class LoginParams(TypedDict):
     """Parameters of ``login`` (wire names)."""
 
@@ -807,6 +848,10 @@ class RequestParams(TypedDict):
     body: NotRequired[str]
     #: the Content-Type of body (default text/plain; charset=utf-8)
     contentType: NotRequired[str]
+    #: a multipart/form-data body: {field: file or [files]}, a file being a path or {path | data (base64), filename, contentType}; files on disk are streamed
+    files: NotRequired[Mapping[str, Any]]
+    #: text fields of the multipart body (with files)
+    form: NotRequired[Mapping[str, str]]
     #: extra request headers (X-App-Id, X-PAYMENT …); the key's header, Host and framing headers cannot be set
     headers: NotRequired[Mapping[str, str]]
     #: sse: each Server-Sent Event is a chunk (text = data, json = {event, id}); bytes: the body's bytes as chunks; none: the whole body in the result
@@ -903,6 +948,21 @@ class VideoGenerateParams(TypedDict):
     appId: NotRequired[str]
 
 
+class VoicesCloneParams(TypedDict):
+    """Parameters of ``voices.clone`` (wire names)."""
+
+    #: the voice's name
+    name: Required[str]
+    #: instant (seconds) or professional (about an hour)
+    cloneType: Required[Literal["instant", "professional"]]
+    #: the voice samples (audio files)
+    files: Required[Sequence[FileInput]]
+    #: what the voice is
+    description: NotRequired[str]
+    #: the provider's voice settings
+    settings: NotRequired[Mapping[str, Any]]
+
+
 class VoicesDeleteParams(TypedDict):
     """Parameters of ``voices.delete`` (wire names)."""
 
@@ -928,6 +988,15 @@ class VoicesListParams(TypedDict):
     limit: NotRequired[int]
     #: skip this many
     offset: NotRequired[int]
+
+
+class VoicesTranscribeParams(TypedDict):
+    """Parameters of ``voices.transcribe`` (wire names)."""
+
+    #: the recording
+    audio: Required[FileInput]
+    #: the spoken language, e.g. en
+    languageCode: NotRequired[str]
 
 
 class VoicesTtsParams(TypedDict):
@@ -3222,7 +3291,7 @@ class ContainersResource(SyncResource):
         architecture: Literal["arm64", "x86_64"] | None = None,
         timeout: float | None = None,
     ) -> Container:
-        """Deploys a container (202: it deploys on its own; containers.get follows it).
+        """Starts a container's deployment (202: it deploys on its own; containers.deploy waits for it).
 
         ``containers.create``: POST /api/v1/containers.
 
@@ -3278,6 +3347,70 @@ class ContainersResource(SyncResource):
         """
         params: dict[str, Any] = {"id": id}
         self._client._call_operation("containers.delete", params, timeout=timeout)
+
+    def deploy(
+        self,
+        name: str,
+        project_name: str,
+        ecr_image_uri: str,
+        *,
+        description: str | None = None,
+        port: int | None = None,
+        desired_count: int | None = None,
+        cpu: int | None = None,
+        memory: int | None = None,
+        environment: Mapping[str, str] | None = None,
+        health_check_path: str | None = None,
+        ecr_repository_uri: str | None = None,
+        image_tag: str | None = None,
+        architecture: Literal["arm64", "x86_64"] | None = None,
+        on_progress: SyncProgressCallback | None = None,
+        timeout: float | None = None,
+    ) -> Container:
+        """Deploys a container and follows it until it runs (progress: each status).
+
+        ``containers.deploy``: POST /api/v1/containers.
+        Follows the provisioning job; ``on_progress`` receives its events.
+
+        :param name: its name
+        :param project_name: the project it belongs to
+        :param ecr_image_uri: the image to run
+        :param description: a description
+        :param port: the port it listens on (3000)
+        :param desired_count: instances, 1 to 10
+        :param cpu: CPU units, 256 to 2048 (1792)
+        :param memory: memory in MB, 256 to 2048 (1792)
+        :param environment: environment variables
+        :param health_check_path: the health check's path (/health)
+        :param ecr_repository_uri: the image's repository
+        :param image_tag: the image's tag
+        :param architecture: the CPU architecture
+        """
+        params: dict[str, Any] = {"name": name, "project_name": project_name, "ecr_image_uri": ecr_image_uri}
+        if description is not None:
+            params["description"] = description
+        if port is not None:
+            params["port"] = port
+        if desired_count is not None:
+            params["desired_count"] = desired_count
+        if cpu is not None:
+            params["cpu"] = cpu
+        if memory is not None:
+            params["memory"] = memory
+        if environment is not None:
+            params["environment_vars"] = dict(environment)
+        if health_check_path is not None:
+            params["health_check_path"] = health_check_path
+        if ecr_repository_uri is not None:
+            params["ecr_repository_uri"] = ecr_repository_uri
+        if image_tag is not None:
+            params["image_tag"] = image_tag
+        if architecture is not None:
+            params["architecture"] = architecture
+        result = self._client._call_operation(
+            "containers.deploy", params, timeout=timeout, on_progress=on_progress
+        )
+        return cast("Container", result)
 
     def deployments(
         self,
@@ -3427,7 +3560,7 @@ class AsyncContainersResource(AsyncResource):
         architecture: Literal["arm64", "x86_64"] | None = None,
         timeout: float | None = None,
     ) -> Container:
-        """Deploys a container (202: it deploys on its own; containers.get follows it).
+        """Starts a container's deployment (202: it deploys on its own; containers.deploy waits for it).
 
         ``containers.create``: POST /api/v1/containers.
 
@@ -3483,6 +3616,70 @@ class AsyncContainersResource(AsyncResource):
         """
         params: dict[str, Any] = {"id": id}
         await self._client._call_operation("containers.delete", params, timeout=timeout)
+
+    async def deploy(
+        self,
+        name: str,
+        project_name: str,
+        ecr_image_uri: str,
+        *,
+        description: str | None = None,
+        port: int | None = None,
+        desired_count: int | None = None,
+        cpu: int | None = None,
+        memory: int | None = None,
+        environment: Mapping[str, str] | None = None,
+        health_check_path: str | None = None,
+        ecr_repository_uri: str | None = None,
+        image_tag: str | None = None,
+        architecture: Literal["arm64", "x86_64"] | None = None,
+        on_progress: AsyncProgressCallback | None = None,
+        timeout: float | None = None,
+    ) -> Container:
+        """Deploys a container and follows it until it runs (progress: each status).
+
+        ``containers.deploy``: POST /api/v1/containers.
+        Follows the provisioning job; ``on_progress`` receives its events.
+
+        :param name: its name
+        :param project_name: the project it belongs to
+        :param ecr_image_uri: the image to run
+        :param description: a description
+        :param port: the port it listens on (3000)
+        :param desired_count: instances, 1 to 10
+        :param cpu: CPU units, 256 to 2048 (1792)
+        :param memory: memory in MB, 256 to 2048 (1792)
+        :param environment: environment variables
+        :param health_check_path: the health check's path (/health)
+        :param ecr_repository_uri: the image's repository
+        :param image_tag: the image's tag
+        :param architecture: the CPU architecture
+        """
+        params: dict[str, Any] = {"name": name, "project_name": project_name, "ecr_image_uri": ecr_image_uri}
+        if description is not None:
+            params["description"] = description
+        if port is not None:
+            params["port"] = port
+        if desired_count is not None:
+            params["desired_count"] = desired_count
+        if cpu is not None:
+            params["cpu"] = cpu
+        if memory is not None:
+            params["memory"] = memory
+        if environment is not None:
+            params["environment_vars"] = dict(environment)
+        if health_check_path is not None:
+            params["health_check_path"] = health_check_path
+        if ecr_repository_uri is not None:
+            params["ecr_repository_uri"] = ecr_repository_uri
+        if image_tag is not None:
+            params["image_tag"] = image_tag
+        if architecture is not None:
+            params["architecture"] = architecture
+        result = await self._client._call_operation(
+            "containers.deploy", params, timeout=timeout, on_progress=on_progress
+        )
+        return cast("Container", result)
 
     async def deployments(
         self,
@@ -4018,6 +4215,26 @@ class KnowledgeResource(SyncResource):
         result = self._client._call_operation("knowledge.query", params, timeout=timeout)
         return cast("KnowledgeResults", result)
 
+    def upload(
+        self,
+        files: Sequence[FileInput],
+        *,
+        character_id: str | None = None,
+        timeout: float | None = None,
+    ) -> KnowledgeUploaded:
+        """Uploads files to the knowledge base (at most 5, 5 MB in all).
+
+        ``knowledge.upload``: POST /api/v1/knowledge/upload-file.
+
+        :param files: the documents
+        :param character_id: the character they belong to
+        """
+        params: dict[str, Any] = {"files": [file_param(f) for f in files]}
+        if character_id is not None:
+            params["characterId"] = character_id
+        result = self._client._call_operation("knowledge.upload", params, timeout=timeout)
+        return cast("KnowledgeUploaded", result)
+
 
 class AsyncKnowledgeResource(AsyncResource):
     """``cloud.knowledge`` (asyncio)."""
@@ -4119,6 +4336,26 @@ class AsyncKnowledgeResource(AsyncResource):
             params["characterId"] = character_id
         result = await self._client._call_operation("knowledge.query", params, timeout=timeout)
         return cast("KnowledgeResults", result)
+
+    async def upload(
+        self,
+        files: Sequence[FileInput],
+        *,
+        character_id: str | None = None,
+        timeout: float | None = None,
+    ) -> KnowledgeUploaded:
+        """Uploads files to the knowledge base (at most 5, 5 MB in all).
+
+        ``knowledge.upload``: POST /api/v1/knowledge/upload-file.
+
+        :param files: the documents
+        :param character_id: the character they belong to
+        """
+        params: dict[str, Any] = {"files": [file_param(f) for f in files]}
+        if character_id is not None:
+            params["characterId"] = character_id
+        result = await self._client._call_operation("knowledge.upload", params, timeout=timeout)
+        return cast("KnowledgeUploaded", result)
 
 
 class LoginSessionResource(SyncResource):
@@ -4674,6 +4911,34 @@ class AsyncVideoResource(AsyncResource):
 class VoicesResource(SyncResource):
     """``cloud.voices`` (blocking)."""
 
+    def clone(
+        self,
+        name: str,
+        clone_type: Literal["instant", "professional"],
+        files: Sequence[FileInput],
+        *,
+        description: str | None = None,
+        settings: Mapping[str, Any] | None = None,
+        timeout: float | None = None,
+    ) -> VoiceCloned:
+        """Clones a voice from audio samples.
+
+        ``voices.clone``: POST /api/v1/voice/clone.
+
+        :param name: the voice's name
+        :param clone_type: instant (seconds) or professional (about an hour)
+        :param files: the voice samples (audio files)
+        :param description: what the voice is
+        :param settings: the provider's voice settings
+        """
+        params: dict[str, Any] = {"name": name, "cloneType": clone_type, "files": [file_param(f) for f in files]}
+        if description is not None:
+            params["description"] = description
+        if settings is not None:
+            params["settings"] = dict(settings)
+        result = self._client._call_operation("voices.clone", params, timeout=timeout)
+        return cast("VoiceCloned", result)
+
     def delete(
         self,
         id: str,
@@ -4736,6 +5001,26 @@ class VoicesResource(SyncResource):
         result = self._client._call_operation("voices.list", params, timeout=timeout)
         return cast("VoiceList", result)
 
+    def transcribe(
+        self,
+        audio: FileInput,
+        *,
+        language_code: str | None = None,
+        timeout: float | None = None,
+    ) -> Transcript:
+        """Speech to text: the transcript of a recording.
+
+        ``voices.transcribe``: POST /api/v1/voice/stt.
+
+        :param audio: the recording
+        :param language_code: the spoken language, e.g. en
+        """
+        params: dict[str, Any] = {"audio": file_param(audio)}
+        if language_code is not None:
+            params["languageCode"] = language_code
+        result = self._client._call_operation("voices.transcribe", params, timeout=timeout)
+        return cast("Transcript", result)
+
     def tts(
         self,
         text: str,
@@ -4764,6 +5049,34 @@ class VoicesResource(SyncResource):
 
 class AsyncVoicesResource(AsyncResource):
     """``cloud.voices`` (asyncio)."""
+
+    async def clone(
+        self,
+        name: str,
+        clone_type: Literal["instant", "professional"],
+        files: Sequence[FileInput],
+        *,
+        description: str | None = None,
+        settings: Mapping[str, Any] | None = None,
+        timeout: float | None = None,
+    ) -> VoiceCloned:
+        """Clones a voice from audio samples.
+
+        ``voices.clone``: POST /api/v1/voice/clone.
+
+        :param name: the voice's name
+        :param clone_type: instant (seconds) or professional (about an hour)
+        :param files: the voice samples (audio files)
+        :param description: what the voice is
+        :param settings: the provider's voice settings
+        """
+        params: dict[str, Any] = {"name": name, "cloneType": clone_type, "files": [file_param(f) for f in files]}
+        if description is not None:
+            params["description"] = description
+        if settings is not None:
+            params["settings"] = dict(settings)
+        result = await self._client._call_operation("voices.clone", params, timeout=timeout)
+        return cast("VoiceCloned", result)
 
     async def delete(
         self,
@@ -4826,6 +5139,26 @@ class AsyncVoicesResource(AsyncResource):
             params["offset"] = offset
         result = await self._client._call_operation("voices.list", params, timeout=timeout)
         return cast("VoiceList", result)
+
+    async def transcribe(
+        self,
+        audio: FileInput,
+        *,
+        language_code: str | None = None,
+        timeout: float | None = None,
+    ) -> Transcript:
+        """Speech to text: the transcript of a recording.
+
+        ``voices.transcribe``: POST /api/v1/voice/stt.
+
+        :param audio: the recording
+        :param language_code: the spoken language, e.g. en
+        """
+        params: dict[str, Any] = {"audio": file_param(audio)}
+        if language_code is not None:
+            params["languageCode"] = language_code
+        result = await self._client._call_operation("voices.transcribe", params, timeout=timeout)
+        return cast("Transcript", result)
 
     async def tts(
         self,
@@ -6640,7 +6973,7 @@ OPERATIONS: list[dict[str, Any]] = [
         "name": "containers.create",
         "resource": "containers",
         "action": "create",
-        "summary": "Deploys a container (202: it deploys on its own; containers.get follows it)",
+        "summary": "Starts a container's deployment (202: it deploys on its own; containers.deploy waits for it)",
         "surface": "plain",
         "scope": "account",
         "result": "Container",
@@ -6759,6 +7092,113 @@ OPERATIONS: list[dict[str, Any]] = [
                 "type": "uuid",
                 "required": True,
                 "doc": "the record's id"
+            }
+        ]
+    },
+    {
+        "name": "containers.deploy",
+        "resource": "containers",
+        "action": "deploy",
+        "summary": "Deploys a container and follows it until it runs (progress: each status)",
+        "surface": "plain",
+        "scope": "account",
+        "result": "Container",
+        "followsJob": True,
+        "params": [
+            {
+                "name": "name",
+                "arg": "name",
+                "type": "string",
+                "required": True,
+                "doc": "its name"
+            },
+            {
+                "name": "project_name",
+                "arg": "project_name",
+                "type": "string",
+                "required": True,
+                "doc": "the project it belongs to"
+            },
+            {
+                "name": "ecr_image_uri",
+                "arg": "ecr_image_uri",
+                "type": "string",
+                "required": True,
+                "doc": "the image to run"
+            },
+            {
+                "name": "description",
+                "arg": "description",
+                "type": "string",
+                "required": False,
+                "doc": "a description"
+            },
+            {
+                "name": "port",
+                "arg": "port",
+                "type": "integer",
+                "required": False,
+                "doc": "the port it listens on (3000)"
+            },
+            {
+                "name": "desired_count",
+                "arg": "desired_count",
+                "type": "integer",
+                "required": False,
+                "doc": "instances, 1 to 10"
+            },
+            {
+                "name": "cpu",
+                "arg": "cpu",
+                "type": "integer",
+                "required": False,
+                "doc": "CPU units, 256 to 2048 (1792)"
+            },
+            {
+                "name": "memory",
+                "arg": "memory",
+                "type": "integer",
+                "required": False,
+                "doc": "memory in MB, 256 to 2048 (1792)"
+            },
+            {
+                "name": "environment_vars",
+                "arg": "environment",
+                "type": "string-map",
+                "required": False,
+                "doc": "environment variables"
+            },
+            {
+                "name": "health_check_path",
+                "arg": "health_check_path",
+                "type": "string",
+                "required": False,
+                "doc": "the health check's path (/health)"
+            },
+            {
+                "name": "ecr_repository_uri",
+                "arg": "ecr_repository_uri",
+                "type": "string",
+                "required": False,
+                "doc": "the image's repository"
+            },
+            {
+                "name": "image_tag",
+                "arg": "image_tag",
+                "type": "string",
+                "required": False,
+                "doc": "the image's tag"
+            },
+            {
+                "name": "architecture",
+                "arg": "architecture",
+                "type": "enum",
+                "required": False,
+                "enum": [
+                    "arm64",
+                    "x86_64"
+                ],
+                "doc": "the CPU architecture"
             }
         ]
     },
@@ -7308,6 +7748,32 @@ OPERATIONS: list[dict[str, Any]] = [
         ]
     },
     {
+        "name": "knowledge.upload",
+        "resource": "knowledge",
+        "action": "upload",
+        "summary": "Uploads files to the knowledge base (at most 5, 5 MB in all)",
+        "surface": "plain",
+        "scope": "account",
+        "result": "KnowledgeUploaded",
+        "followsJob": False,
+        "params": [
+            {
+                "name": "files",
+                "arg": "files",
+                "type": "file[]",
+                "required": True,
+                "doc": "the documents"
+            },
+            {
+                "name": "characterId",
+                "arg": "character_id",
+                "type": "uuid",
+                "required": False,
+                "doc": "the character they belong to"
+            }
+        ]
+    },
+    {
         "name": "login",
         "resource": "",
         "action": "login",
@@ -7605,6 +8071,20 @@ OPERATIONS: list[dict[str, Any]] = [
                 "type": "string",
                 "required": False,
                 "doc": "the Content-Type of body (default text/plain; charset=utf-8)"
+            },
+            {
+                "name": "files",
+                "arg": "files",
+                "type": "object",
+                "required": False,
+                "doc": "a multipart/form-data body: {field: file or [files]}, a file being a path or {path | data (base64), filename, contentType}; files on disk are streamed"
+            },
+            {
+                "name": "form",
+                "arg": "form",
+                "type": "string-map",
+                "required": False,
+                "doc": "text fields of the multipart body (with files)"
             },
             {
                 "name": "headers",
@@ -7934,6 +8414,57 @@ OPERATIONS: list[dict[str, Any]] = [
         ]
     },
     {
+        "name": "voices.clone",
+        "resource": "voices",
+        "action": "clone",
+        "summary": "Clones a voice from audio samples",
+        "surface": "plain",
+        "scope": "account",
+        "result": "VoiceCloned",
+        "followsJob": False,
+        "params": [
+            {
+                "name": "name",
+                "arg": "name",
+                "type": "string",
+                "required": True,
+                "doc": "the voice's name"
+            },
+            {
+                "name": "cloneType",
+                "arg": "clone_type",
+                "type": "enum",
+                "required": True,
+                "enum": [
+                    "instant",
+                    "professional"
+                ],
+                "doc": "instant (seconds) or professional (about an hour)"
+            },
+            {
+                "name": "files",
+                "arg": "files",
+                "type": "file[]",
+                "required": True,
+                "doc": "the voice samples (audio files)"
+            },
+            {
+                "name": "description",
+                "arg": "description",
+                "type": "string",
+                "required": False,
+                "doc": "what the voice is"
+            },
+            {
+                "name": "settings",
+                "arg": "settings",
+                "type": "object",
+                "required": False,
+                "doc": "the provider's voice settings"
+            }
+        ]
+    },
+    {
         "name": "voices.delete",
         "resource": "voices",
         "action": "delete",
@@ -8012,6 +8543,32 @@ OPERATIONS: list[dict[str, Any]] = [
                 "type": "integer",
                 "required": False,
                 "doc": "skip this many"
+            }
+        ]
+    },
+    {
+        "name": "voices.transcribe",
+        "resource": "voices",
+        "action": "transcribe",
+        "summary": "Speech to text: the transcript of a recording",
+        "surface": "plain",
+        "scope": "account",
+        "result": "Transcript",
+        "followsJob": False,
+        "params": [
+            {
+                "name": "audio",
+                "arg": "audio",
+                "type": "file",
+                "required": True,
+                "doc": "the recording"
+            },
+            {
+                "name": "languageCode",
+                "arg": "language_code",
+                "type": "string",
+                "required": False,
+                "doc": "the spoken language, e.g. en"
             }
         ]
     },
@@ -8124,6 +8681,7 @@ __all__ = [
     "ConnectParams",
     "ContainersCreateParams",
     "ContainersDeleteParams",
+    "ContainersDeployParams",
     "ContainersDeploymentsParams",
     "ContainersGetParams",
     "ContainersListParams",
@@ -8143,6 +8701,7 @@ __all__ = [
     "KnowledgeDeleteParams",
     "KnowledgeListParams",
     "KnowledgeQueryParams",
+    "KnowledgeUploadParams",
     "LoginParams",
     "LoginSessionCreateParams",
     "LoginSessionPollParams",
@@ -8159,9 +8718,11 @@ __all__ = [
     "StreamParams",
     "UserUpdateParams",
     "VideoGenerateParams",
+    "VoicesCloneParams",
     "VoicesDeleteParams",
     "VoicesGetParams",
     "VoicesListParams",
+    "VoicesTranscribeParams",
     "VoicesTtsParams",
     "AsyncA2aResource",
     "A2aResource",

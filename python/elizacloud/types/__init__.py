@@ -572,6 +572,53 @@ class KnowledgeResults(TypedDict):
     results: Required[Any]
 
 
+class KnowledgeUploaded(TypedDict):
+    """Result record ``KnowledgeUploaded``. The cloud may send more fields."""
+
+    #: whether at least one file was taken
+    success: Required[bool]
+    #: what happened
+    message: NotRequired[str]
+    #: files taken
+    successCount: NotRequired[int]
+    #: files refused
+    failedCount: NotRequired[int]
+    #: milady: files sent
+    totalCount: NotRequired[int]
+    #: milady: [{id, filename, type, size, uploadedAt, status, fragmentCount?, error?}]
+    data: NotRequired[Any]
+    #: eliza: [{id, content: {text}, createdAt, metadata}]
+    documents: NotRequired[Any]
+
+
+class Transcript(TypedDict):
+    """Result record ``Transcript``. The cloud may send more fields."""
+
+    #: the text heard
+    transcript: Required[str]
+    #: the audio's length
+    duration_ms: NotRequired[float]
+    #: eliza, some providers: [{text, startMs, endMs}]
+    segments: NotRequired[Any]
+    #: eliza, some providers: [{text, startMs, endMs}]
+    words: NotRequired[Any]
+
+
+class VoiceCloned(TypedDict):
+    """Result record ``VoiceCloned``. The cloud may send more fields."""
+
+    #: true
+    success: NotRequired[bool]
+    #: {id, elevenlabsVoiceId, name, description, cloneType, status, sampleCount, createdAt}
+    voice: Required[Any]
+    #: the cloning job: {id, status, progress}
+    job: NotRequired[Any]
+    #: what it cost
+    creditsDeducted: NotRequired[float]
+    #: e.g. "30 seconds"
+    estimatedCompletionTime: NotRequired[str]
+
+
 class Container(TypedDict):
     """Result record ``Container``. The cloud may send more fields."""
 
@@ -1008,6 +1055,9 @@ __all__ = [
     "KnowledgeList",
     "KnowledgeAdded",
     "KnowledgeResults",
+    "KnowledgeUploaded",
+    "Transcript",
+    "VoiceCloned",
     "Container",
     "ContainerLogs",
     "ContainerMetrics",

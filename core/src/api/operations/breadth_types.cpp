@@ -103,6 +103,22 @@ constexpr std::array<FieldSpec, 2> kVoiceAnswer{{
     {"voice", "Voice", true, "the voice"},
 }};
 
+constexpr std::array<FieldSpec, 4> kTranscript{{
+    {"transcript", "string", true, "the text heard"},
+    {"duration_ms", "number", false, "the audio's length"},
+    {"segments", "json", false, "eliza, some providers: [{text, startMs, endMs}]"},
+    {"words", "json", false, "eliza, some providers: [{text, startMs, endMs}]"},
+}};
+
+constexpr std::array<FieldSpec, 5> kVoiceCloned{{
+    {"success", "boolean", false, "true"},
+    {"voice", "json", true,
+     "{id, elevenlabsVoiceId, name, description, cloneType, status, sampleCount, createdAt}"},
+    {"job", "json", false, "the cloning job: {id, status, progress}"},
+    {"creditsDeducted", "number", false, "what it cost"},
+    {"estimatedCompletionTime", "string", false, "e.g. \"30 seconds\""},
+}};
+
 constexpr std::array<FieldSpec, 2> kDone{{
     {"success", "boolean", false, "true"},
     {"message", "string", false, "what was done"},
@@ -130,6 +146,17 @@ constexpr std::array<FieldSpec, 2> kKnowledgeAdded{{
 constexpr std::array<FieldSpec, 2> kKnowledgeResults{{
     {"query", "string", true, "the query"},
     {"results", "json", true, "[{id, content, similarity, metadata?}], best first"},
+}};
+
+constexpr std::array<FieldSpec, 7> kKnowledgeUploaded{{
+    {"success", "boolean", true, "whether at least one file was taken"},
+    {"message", "string", false, "what happened"},
+    {"successCount", "integer", false, "files taken"},
+    {"failedCount", "integer", false, "files refused"},
+    {"totalCount", "integer", false, "milady: files sent"},
+    {"data", "json", false,
+     "milady: [{id, filename, type, size, uploadedAt, status, fragmentCount?, error?}]"},
+    {"documents", "json", false, "eliza: [{id, content: {text}, createdAt, metadata}]"},
 }};
 
 constexpr std::array<FieldSpec, 7> kContainer{{
@@ -348,7 +375,7 @@ constexpr std::array<FieldSpec, 5> kHealth{{
     {"schemaCompatibility", "json", false, "eliza: schema markers"},
 }};
 
-constexpr std::array<TypeSpec, 51> kTypes{{
+constexpr std::array<TypeSpec, 54> kTypes{{
     {"CompletionStreamEnd", kCompletionStreamEnd, false},
     {"AudioEnd", kAudioEnd, false},
     {"ChatCompletion", kChatCompletion, true},
@@ -367,6 +394,9 @@ constexpr std::array<TypeSpec, 51> kTypes{{
     {"KnowledgeList", kKnowledgeList, true},
     {"KnowledgeAdded", kKnowledgeAdded, true},
     {"KnowledgeResults", kKnowledgeResults, true},
+    {"KnowledgeUploaded", kKnowledgeUploaded, true},
+    {"Transcript", kTranscript, true},
+    {"VoiceCloned", kVoiceCloned, true},
     {"Container", kContainer, true},
     {"ContainerLogs", kContainerLogs, true},
     {"ContainerMetrics", kContainerMetrics, true},

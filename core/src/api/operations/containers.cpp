@@ -53,15 +53,26 @@ constexpr std::array<ParamSpec, 2> kLogs{{
     {.name = "limit", .type = ParamType::Integer, .in = ParamIn::Query, .doc = "at most this many"},
 }};
 
-constexpr std::array<OperationSpec, 9> kRows{{
+constexpr std::array<OperationSpec, 10> kRows{{
     {.name = "containers.create",
-     .summary = "Deploys a container (202: it deploys on its own; containers.get follows it)",
+     .summary = "Starts a container's deployment (202: it deploys on its own; containers.deploy "
+                "waits for it)",
      .http_method = "POST",
      .milady_path = "/api/v1/containers",
      .eliza_path = "/api/v1/containers",
      .params = kCreate,
      .body = Body::Params,
      .result = "Container"},
+    {.name = "containers.deploy",
+     .summary = "Deploys a container and follows it until it runs (progress: each status)",
+     .http_method = "POST",
+     .milady_path = "/api/v1/containers",
+     .eliza_path = "/api/v1/containers",
+     .params = kCreate,
+     .body = Body::Params,
+     .result = "Container",
+     .follows_container = true,
+     .timing = Timing::Job},
     {.name = "containers.list",
      .summary = "The organisation's containers",
      .http_method = "GET",

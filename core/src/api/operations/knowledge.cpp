@@ -1,5 +1,5 @@
-// Knowledge (contract §6; eliza E§6 renamed it documents): JSON routes only (file uploads are
-// multipart: another call).
+// Knowledge (contract §6; eliza E§6 renamed it documents): text documents, searches, and file
+// uploads (multipart, at most 5 files of 5 MB in all, §7.8).
 #include <array>
 
 #include "api/operations/common_params.hpp"
@@ -51,7 +51,19 @@ constexpr std::array<ParamSpec, 3> kQuery{{
 
 constexpr std::array<ParamSpec, 2> kDelete{kIdInPath, kCharacterQuery};
 
-constexpr std::array<OperationSpec, 4> kRows{{
+constexpr std::array<ParamSpec, 2> kUpload{{
+    {.name = "files",
+     .type = ParamType::Files,
+     .required = true,
+     .max_length = 5 * 1024 * 1024,
+     .doc = "the documents",
+     .max_items = 5,
+     .max_total_bytes = 5 * 1024 * 1024,
+     .accept = "pdf|txt|md|doc|docx|json|xml|yaml|yml|csv"},
+    {.name = "characterId", .type = ParamType::Uuid, .doc = "the character they belong to"},
+}};
+
+constexpr std::array<OperationSpec, 5> kRows{{
     {.name = "knowledge.list",
      .summary = "The knowledge documents",
      .http_method = "GET",
@@ -69,6 +81,16 @@ constexpr std::array<OperationSpec, 4> kRows{{
      .params = kAdd,
      .body = Body::Params,
      .result = "KnowledgeAdded",
+     .answer = Answer::Whole},
+    {.name = "knowledge.upload",
+     .summary = "Uploads files to the knowledge base (at most 5, 5 MB in all)",
+     .http_method = "POST",
+     .milady_path = "/api/v1/knowledge/upload-file",
+     .eliza_path = "/api/v1/documents/upload-file",
+     .params = kUpload,
+     .body = Body::Multipart,
+     .result = "KnowledgeUploaded",
+     .timing = Timing::Upload,
      .answer = Answer::Whole},
     {.name = "knowledge.query",
      .summary = "Searches the knowledge base",

@@ -8,7 +8,7 @@
 namespace elizacloud::api {
 namespace {
 
-constexpr std::array<ParamSpec, 13> kRequest{{
+constexpr std::array<ParamSpec, 15> kRequest{{
     {.name = "method",
      .type = ParamType::Enum,
      .in = ParamIn::Local,
@@ -42,6 +42,15 @@ constexpr std::array<ParamSpec, 13> kRequest{{
      .in = ParamIn::Local,
      .max_length = 200,
      .doc = "the Content-Type of body (default text/plain; charset=utf-8)"},
+    {.name = "files",
+     .type = ParamType::Object,
+     .in = ParamIn::Local,
+     .doc = "a multipart/form-data body: {field: file or [files]}, a file being a path or "
+            "{path | data (base64), filename, contentType}; files on disk are streamed"},
+    {.name = "form",
+     .type = ParamType::StringMap,
+     .in = ParamIn::Local,
+     .doc = "text fields of the multipart body (with files)"},
     {.name = "headers",
      .type = ParamType::StringMap,
      .in = ParamIn::Local,

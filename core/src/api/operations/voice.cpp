@@ -1,5 +1,5 @@
-// Voices (contract §6): text to speech (a binary stream) and the organisation's cloned voices
-// (speech-to-text and cloning are uploads: other calls).
+// Voices (contract §6): text to speech (a binary stream), speech to text and cloning (multipart
+// uploads, limits of §7.8), and the organisation's cloned voices.
 #include <array>
 
 #include "api/operations/common_params.hpp"
@@ -34,7 +34,60 @@ constexpr std::array<ParamSpec, 3> kTts{{
     {.name = "modelId", .max_length = 256, .doc = "the speech model (default eleven_flash_v2_5)"},
 }};
 
-constexpr std::array<OperationSpec, 4> kRows{{
+constexpr std::array<ParamSpec, 2> kTranscribe{{
+    {.name = "audio",
+     .type = ParamType::File,
+     .required = true,
+     .max_length = 25 * 1024 * 1024,
+     .doc = "the recording",
+     .accept = "mp3|mpeg|mp4|m4a|wav|webm|ogg"},
+    {.name = "languageCode", .max_length = 32, .doc = "the spoken language, e.g. en"},
+}};
+
+constexpr std::array<ParamSpec, 5> kClone{{
+    {.name = "name",
+     .required = true,
+     .min_length = 1,
+     .max_length = 100,
+     .doc = "the voice's name"},
+    {.name = "cloneType",
+     .type = ParamType::Enum,
+     .required = true,
+     .enum_values = "instant|professional",
+     .doc = "instant (seconds) or professional (about an hour)"},
+    {.name = "files",
+     .type = ParamType::Files,
+     .required = true,
+     .max_length = 10 * 1024 * 1024,
+     .doc = "the voice samples (audio files)",
+     .max_items = 10,
+     .max_total_bytes = 100 * 1024 * 1024,
+     .part = "file{n}"},
+    {.name = "description", .max_length = 1000, .doc = "what the voice is"},
+    {.name = "settings", .type = ParamType::Object, .doc = "the provider's voice settings"},
+}};
+
+constexpr std::array<OperationSpec, 6> kRows{{
+    {.name = "voices.transcribe",
+     .summary = "Speech to text: the transcript of a recording",
+     .http_method = "POST",
+     .milady_path = "/api/v1/voice/stt",
+     .eliza_path = "/api/v1/voice/stt",
+     .params = kTranscribe,
+     .body = Body::Multipart,
+     .result = "Transcript",
+     .timing = Timing::Upload,
+     .answer = Answer::Whole},
+    {.name = "voices.clone",
+     .summary = "Clones a voice from audio samples",
+     .http_method = "POST",
+     .milady_path = "/api/v1/voice/clone",
+     .eliza_path = "/api/v1/voice/clone",
+     .params = kClone,
+     .body = Body::Multipart,
+     .result = "VoiceCloned",
+     .timing = Timing::Upload,
+     .answer = Answer::Whole},
     {.name = "voices.tts",
      .summary = "Text to speech: the audio (audio/mpeg) streamed as bytes, then its size and type",
      .http_method = "POST",
