@@ -305,6 +305,12 @@ def py_stream_class(op: dict[str, Any], is_async: bool) -> str | None:
     return None if cls is None else ("Async" + cls if is_async else cls)
 
 
+def takes_call_options(op: dict[str, Any]) -> bool:
+    """Whether a call may carry its own max_retries (ec_cloud_call_with): the one-answer cloud
+    operations."""
+    return bool(op["kind"] == "http" and op["streaming"] == "none")
+
+
 def py_method(op: dict[str, Any], is_async: bool, caller: str, progress: str) -> list[str]:
     """One operation as a method; the async and the blocking rendering of the same description.
     caller: the expression that has _call_operation (self._client, or self for the client);
@@ -321,6 +327,8 @@ def py_method(op: dict[str, Any], is_async: bool, caller: str, progress: str) ->
         sig.append(f"{py_ident(p['arg'])}: {t} | None = None")
     if op["followsJob"]:
         sig.append(f"on_progress: {progress} | None = None")
+    if takes_call_options(op):
+        sig.append("max_retries: int | None = None")
     sig.append("timeout: float | None = None")
     stream_cls = py_stream_class(op, is_async)
     returns = stream_cls or py_result(op)
@@ -335,6 +343,11 @@ def py_method(op: dict[str, Any], is_async: bool, caller: str, progress: str) ->
         for p in op["params"]:
             extra = f" (default {json.dumps(p['default'])})" if "default" in p else ""
             doc.append(f"        :param {py_ident(p['arg'])}: {p.get('doc', '')}{extra}")
+    if takes_call_options(op):
+        if not op["params"]:
+            doc.append("")
+        doc.append("        :param max_retries: retries of a transient failure for this call (default: the")
+        doc.append("            client's; only idempotent operations are retried)")
     doc.append('        """')
     lines += doc
 
@@ -357,7 +370,8 @@ def py_method(op: dict[str, Any], is_async: bool, caller: str, progress: str) ->
         lines.append("        )")
         return lines
     progress = ", on_progress=on_progress" if op["followsJob"] else ""
-    args = f'"{op["name"]}", params, timeout=timeout{progress}'
+    retries = ", max_retries=max_retries" if takes_call_options(op) else ""
+    args = f'"{op["name"]}", params, timeout=timeout{progress}{retries}'
     target = "" if op["result"] == "Empty" else "result = "
     call = f"        {target}{aw}{caller}._call_operation({args})"
     if len(call) > 100:  # the project's line length

@@ -336,6 +336,12 @@ export interface CallOptions {
     signal?: AbortSignal;
     /** Milliseconds; then the operation is cancelled and rejects with TimeoutError. */
     timeout?: number;
+    /**
+     * Retries of a transient failure for this call, 0–10 (default: the client's maxRetries; only
+     * idempotent operations are retried). One-answer cloud operations only: a stream or a
+     * session operation rejects it with InvalidArgumentError.
+     */
+    maxRetries?: number;
 }
 
 /** Options of `cloud.request()` (docs/requests.md). */

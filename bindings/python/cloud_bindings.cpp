@@ -120,6 +120,15 @@ void bind_lifecycle(CloudClass &c) {
         },
         py::arg("method"), py::arg("params_json") = "{}", Release());
     c.def(
+        "call_with",
+        [](CloudHandle &h, const std::string &method, const std::string &params,
+           const std::string &options) {
+            return start(h, [&](ec_cloud *x, uint64_t *id) {
+                return ec_cloud_call_with(x, c_arg(method), c_arg(params), c_arg(options), id);
+            });
+        },
+        py::arg("method"), py::arg("params_json"), py::arg("options_json"), Release());
+    c.def(
         "call_sync",
         [](CloudHandle &h, const std::string &method, const std::string &params, int32_t t) {
             return result(h, [&](ec_cloud *x, char **out) {

@@ -77,6 +77,15 @@ def _credentials_observer(core: _core.Cloud, export_env: bool) -> Callable[[Even
     return observe
 
 
+def _starter(core: _core.Cloud, name: str, params: str, max_retries: int | None) -> Callable[[], int]:
+    """How a generated method starts its request: ``ec_cloud_call``, or ``ec_cloud_call_with``
+    when the call carries its own options."""
+    if max_retries is None:
+        return lambda: core.call(name, params)
+    options = json.dumps({"maxRetries": max_retries})
+    return lambda: core.call_with(name, params, options)
+
+
 class _ClientState:
     """What the blocking and the asyncio clients share and is not a wait: the handle's state
     read from the library, without blocking."""
@@ -224,12 +233,14 @@ class Cloud(_ClientState, Closing, ClientOperations):
         *,
         timeout: float | None = None,
         on_progress: SyncProgressCallback | None = None,
+        max_retries: int | None = None,
     ) -> Any:
         """The one runtime entry of every generated method: ``ec_cloud_call(name, params)``,
-        waited for like any request; progress events of the request go to ``on_progress``."""
+        waited for like any request; progress events of the request go to ``on_progress``;
+        ``max_retries`` replaces the client's for this call (``ec_cloud_call_with``)."""
         text = json.dumps(params)
         return self._request(
-            lambda: self._core.call(name, text),
+            _starter(self._core, name, text, max_retries),
             timeout=timeout,
             on_event=on_progress,
         )
@@ -646,12 +657,14 @@ class AsyncCloud(_ClientState, AsyncClientOperations):
         *,
         timeout: float | None = None,
         on_progress: AsyncProgressCallback | None = None,
+        max_retries: int | None = None,
     ) -> Any:
         """The one runtime entry of every generated method: ``ec_cloud_call(name, params)``,
-        awaited like any request; progress events of the request go to ``on_progress``."""
+        awaited like any request; progress events of the request go to ``on_progress``;
+        ``max_retries`` replaces the client's for this call (``ec_cloud_call_with``)."""
         text = json.dumps(params)
         return await self._request(
-            lambda: self._core.call(name, text),
+            _starter(self._core, name, text, max_retries),
             timeout=timeout,
             on_event=on_progress,
         )

@@ -552,6 +552,61 @@ TEST_P(Request, AStreamErrorNeverCarriesAKey) {
     EXPECT_NE(message.find(key.substr(0, 12)), std::string::npos) << message;
 }
 
+TEST_P(Request, APathTwoTemplatesMatchGoesToTheOneWithTheEarlierLiteral) {
+    // /api/v1/oauth/{platform}/callback and /api/v1/oauth/connections/{id} both match; at the
+    // first difference the literal "connections" beats {platform}, whichever comes first.
+    std::string out;
+    ASSERT_EQ(sync("GET", "/api/v1/oauth/connections/callback", nullptr, out), EC_OK) << out;
+    EXPECT_TRUE(has(out, R"("path":"/api/v1/oauth/connections/{id}")")) << out;
+    ASSERT_EQ(sync("GET", "/api/v1/oauth/token/callback", nullptr, out), EC_OK) << out;
+    EXPECT_TRUE(has(out, R"("path":"/api/v1/oauth/token/{platform}")")) << out;
+    ASSERT_EQ(sync("GET", "/api/v1/oauth/google/callback", nullptr, out), EC_OK) << out;
+    EXPECT_TRUE(has(out, R"("path":"/api/v1/oauth/{platform}/callback")")) << out;
+}
+
+TEST_P(Request, PerCallOptionsReplaceTheHandlesForOneCall) {
+    auto call = [&](const char *options, Owned &out) {
+        return ec_cloud_call_with_sync(cloud_.get(), "models.list", nullptr, options, 30'000,
+                                       &out.p);
+    };
+    // The handle retries twice; this call not at all.
+    fault(R"({"method":"GET","path":"/api/v1/models","times":1,"action":"status","status":503,)"
+          R"("headers":{"Retry-After":"0"}})");
+    Owned once;
+    EXPECT_EQ(call(R"({"maxRetries":0})", once), EC_ERR_SERVER);
+    EXPECT_EQ(count("GET /api/v1/models"), 1);
+    // This one three times.
+    fault(R"({"method":"GET","path":"/api/v1/models","times":3,"action":"status","status":503,)"
+          R"("headers":{"Retry-After":"0"}})");
+    Owned thrice;
+    EXPECT_EQ(call(R"({"maxRetries":3})", thrice), EC_OK) << ec_last_error_message();
+    EXPECT_EQ(count("GET /api/v1/models"), 5);
+    // A per-call timeout bounds the request (the handle's CRUD timeout is 30 s).
+    fault(R"({"method":"GET","path":"/api/v1/models","times":1,"action":"delay","delayMs":3000})");
+    Owned slow;
+    EXPECT_EQ(call(R"({"timeoutMs":200,"maxRetries":0})", slow), EC_ERR_TIMEOUT);
+    EXPECT_TRUE(has(ec_last_error_message(), "total timeout 200 ms")) << ec_last_error_message();
+    // No options is ec_cloud_call_sync; bad ones are refused before any request.
+    Owned plain;
+    EXPECT_EQ(call(nullptr, plain), EC_OK);
+    Owned bad;
+    EXPECT_EQ(call(R"({"retries":1})", bad), EC_ERR_INVALID_ARGUMENT);
+    EXPECT_TRUE(has(ec_last_error_message(), "unknown call option")) << ec_last_error_message();
+    EXPECT_EQ(call(R"({"maxRetries":11})", bad), EC_ERR_INVALID_ARGUMENT);
+    EXPECT_EQ(call(R"({"timeoutMs":0})", bad), EC_ERR_INVALID_ARGUMENT);
+    EXPECT_EQ(call("[1]", bad), EC_ERR_INVALID_ARGUMENT);
+    EXPECT_EQ(ec_cloud_call_with_sync(cloud_.get(), "messages.stream",
+                                      R"({"model":"m","max_tokens":1,"messages":[]})",
+                                      R"({"maxRetries":1})", 30'000, &bad.p),
+              EC_ERR_INVALID_ARGUMENT);
+    EXPECT_EQ(count("GET /api/v1/models"), 7);
+    // The asynchronous form.
+    uint64_t id = 0;
+    EXPECT_EQ(ec_cloud_call_with(cloud_.get(), "models.list", nullptr, R"({"maxRetries":1})", &id),
+              EC_OK);
+    EXPECT_NE(id, 0u);
+}
+
 TEST_P(Request, FilesGoAsAMultipartBodyAndARetrySendsThemAgain) {
     char path[] = "/tmp/ec-request-XXXXXX";
     const int fd = mkstemp(path);

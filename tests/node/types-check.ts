@@ -95,7 +95,7 @@ async function main(): Promise<void> {
     await cloud.restore();
     const raw: unknown = await cloud.call('agents.list', {});
     const sample: FileInput = { data: new Uint8Array([73, 68, 51]), filename: 'a.mp3' };
-    const heard: string = (await cloud.voices.transcribe('memo.mp3', { languageCode: 'en' })).transcript;
+    const heard: string = (await cloud.voices.transcribe('memo.mp3', { languageCode: 'en', maxRetries: 0 })).transcript;
     const uploaded = await cloud.knowledge.upload(['a.txt', { path: 'b.md', contentType: 'text/markdown' }]);
     const cloned = await cloud.voices.clone('v', 'instant', [sample]);
     const multipart = await cloud.request('POST', '/api/v1/voice/stt', { files: { audio: sample }, form: { languageCode: 'en' } });

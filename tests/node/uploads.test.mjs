@@ -78,3 +78,23 @@ test('files are refused before sending', async () => {
         assert.equal(await seen(emu, 'POST /api/v1/knowledge/upload-file'), uploads);
     });
 });
+
+test('maxRetries per call replaces the client maxRetries for one call', async () => {
+    await withCloud('milady', async (cloud, emu) => {
+        const before = await seen(emu, 'GET /api/v1/models');
+        await emu.control('POST', 'faults', {
+            method: 'GET', path: '/api/v1/models', times: 1, action: 'status', status: 503,
+            headers: { 'Retry-After': '0' },
+        });
+        await assert.rejects(cloud.models.list({ maxRetries: 0 }), ec.ServerError);
+        assert.equal(await seen(emu, 'GET /api/v1/models'), before + 1);
+        await emu.control('POST', 'faults', {
+            method: 'GET', path: '/api/v1/models', times: 3, action: 'status', status: 503,
+            headers: { 'Retry-After': '0' },
+        });
+        assert.ok((await cloud.models.list({ maxRetries: 3 })).data.length > 0);
+        assert.equal(await seen(emu, 'GET /api/v1/models'), before + 5);
+        await assert.rejects(cloud.models.list({ maxRetries: 11 }), /maxRetries must be 0 to 10/);
+        await assert.rejects(cloud.messages.stream('m', 1, [], { maxRetries: 1 }), /unknown option "maxRetries"/);
+    });
+});

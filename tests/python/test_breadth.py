@@ -125,3 +125,31 @@ def test_checkout_verify_and_settings(cloud, emulator):
     assert settings["settings"]["autoTopUp"]["amount"] == 5
     with pytest.raises(elizacloud.InvalidRequestError, match="payment method"):
         cloud.billing.update_settings(auto_top_up={"enabled": True})
+
+
+def test_max_retries_per_call(cloud, emulator):
+    def fail_models(times: int) -> None:
+        emulator.add_fault(method="GET", path="/api/v1/models", times=times, action="status",
+                           status=503, headers={"Retry-After": "0"})
+
+    fail_models(1)
+    with pytest.raises(elizacloud.ServerError):
+        cloud.models.list(max_retries=0)  # the client would have retried twice
+    assert emulator.request_count("GET /api/v1/models") == 1
+    fail_models(3)
+    assert cloud.models.list(max_retries=3)["data"]
+    assert emulator.request_count("GET /api/v1/models") == 5
+    with pytest.raises(elizacloud.InvalidArgumentError, match="maxRetries must be 0 to 10"):
+        cloud.models.list(max_retries=11)
+
+
+@pytest.mark.emulator_args("--provision-ms", "120")
+def test_containers_deploy_follows_the_deployment(make_cloud, api_key):
+    cloud = make_cloud(api_key=api_key, timings={"job_poll_interval_ms": 10})
+    seen: list[str] = []
+    container = cloud.containers.deploy("web", "site", "repo/web:1",
+                                        on_progress=lambda ev: seen.append(ev.text))
+    assert container["status"] == "running" and container["load_balancer_url"]
+    assert seen[0] == "pending" and seen[-1] == "running"
+    with pytest.raises(elizacloud.ProvisionFailedError, match="ended failed: health check"):
+        cloud.containers.deploy("bad", "site", "repo/fail:1")

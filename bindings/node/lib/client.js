@@ -111,11 +111,15 @@ class Cloud extends CloudBase {
         return this.#begin(method, params);
     }
 
-    #begin(method, params) {
+    #begin(method, params, callOptions = null) {
         this.#check();
         const api = this.#api;
         const out = [0];
-        const status = api.ec_cloud_call(this.#handle, method, JSON.stringify(params ?? {}), out);
+        const text = JSON.stringify(params ?? {});
+        // Per-call options (maxRetries) go through ec_cloud_call_with.
+        const status = callOptions
+            ? api.ec_cloud_call_with(this.#handle, method, text, JSON.stringify(callOptions), out)
+            : api.ec_cloud_call(this.#handle, method, text, out);
         if (status !== Status.OK) throw fromStatus(status, api.ec_last_error_message());
         return Number(out[0]);
     }
@@ -149,7 +153,8 @@ class Cloud extends CloudBase {
             if (timeout !== undefined && timeout !== null && !(timeout >= 0)) {
                 throw invalid('timeout must be a non-negative number of milliseconds');
             }
-            const id = this.#begin(method, params);
+            const { maxRetries } = options;
+            const id = this.#begin(method, params, maxRetries === undefined || maxRetries === null ? null : { maxRetries });
             this.#hub.register(id, new RequestWaiter(this, id, method, options, resolve, reject));
         });
     }

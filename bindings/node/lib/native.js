@@ -155,6 +155,9 @@ function load() {
         ec_cloud_call: f(
             'int32_t ec_cloud_call(ec_cloud_ptr cloud, const char *method, const char *params_json, _Out_ uint64_t *request_id)',
         ),
+        ec_cloud_call_with: f(
+            'int32_t ec_cloud_call_with(ec_cloud_ptr cloud, const char *method, const char *params_json, const char *options_json, _Out_ uint64_t *request_id)',
+        ),
         ec_cloud_api_key: f('int32_t ec_cloud_api_key(ec_cloud_ptr cloud, _Out_ void **out)'),
         ec_cloud_config_path: f('int32_t ec_cloud_config_path(ec_cloud_ptr cloud, _Out_ void **out)'),
         ec_cloud_event_stats: f('int32_t ec_cloud_event_stats(ec_cloud_ptr cloud, _Out_ void **out)'),

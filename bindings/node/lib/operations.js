@@ -69,6 +69,11 @@ const STREAMS = {
     binary: AudioStream,
 };
 
+/** Whether a call may carry its own maxRetries (ec_cloud_call_with): one-answer cloud operations. */
+function takesCallOptions(op) {
+    return op.kind === 'http' && op.streaming === 'none';
+}
+
 /** One operation as a method of a resource (or of the client itself). */
 function makeMethod(op) {
     const required = op.params.filter((p) => p.required);
@@ -91,7 +96,8 @@ function makeMethod(op) {
             if (!isPlainObject(options)) throw invalid(`${op.name}: the options must be an object`);
             // Each optional parameter by its camelCase argument name (or its wire name); a key
             // that is neither is a mistake the caller must hear about, not a silent default.
-            const known = new Set(['signal', 'timeout', ...(op.followsJob ? ['onProgress'] : [])]);
+            const known = new Set(['signal', 'timeout', ...(op.followsJob ? ['onProgress'] : []),
+                ...(takesCallOptions(op) ? ['maxRetries'] : [])]);
             for (const p of optional) {
                 known.add(lowerCamel(p.arg));
                 known.add(p.name);
@@ -104,11 +110,11 @@ function makeMethod(op) {
             }
         }
         convertFileParams(op, params);
-        const { signal, timeout, onProgress } = options;
+        const { signal, timeout, onProgress, maxRetries } = options;
         const StreamClass = STREAMS[op.streaming];
         if (StreamClass) return new StreamClass(client, () => client._beginCall(op.name, params), signal);
         const progress = op.followsJob ? onProgress : undefined;
-        const result = await client._request(op.name, params, { signal, timeout, onEvent: progress });
+        const result = await client._request(op.name, params, { signal, timeout, onEvent: progress, maxRetries });
         return op.result === 'Empty' ? undefined : result;
     };
     Object.defineProperty(method, 'name', { value: op.action });

@@ -357,6 +357,17 @@ EC_API ec_status ec_cloud_call_stream(ec_cloud *cloud, const char *method, const
  * *result_json (free with ec_free). A streaming operation returns {"text": <all chunks>}. */
 EC_API ec_status ec_cloud_call_sync(ec_cloud *cloud, const char *method, const char *params_json,
                                     int32_t timeout_ms, char **result_json) EC_NOEXCEPT;
+/* ec_cloud_call and ec_cloud_call_sync with per-call options: options_json (NULL or "" = none)
+ * is {"maxRetries": 0-10, "timeoutMs": 1-3600000}. maxRetries replaces the handle's max_retries
+ * for this call (only idempotent operations retry at all); timeoutMs bounds each request of the
+ * call (a followed job keeps job_timeout_ms overall). They apply to the one-answer cloud
+ * operations ("kind": "http", "streaming": "none"); anything else, an unknown option or a value
+ * out of range is EC_ERR_INVALID_ARGUMENT. */
+EC_API ec_status ec_cloud_call_with(ec_cloud *cloud, const char *method, const char *params_json,
+                                    const char *options_json, uint64_t *request_id) EC_NOEXCEPT;
+EC_API ec_status ec_cloud_call_with_sync(ec_cloud *cloud, const char *method,
+                                         const char *params_json, const char *options_json,
+                                         int32_t timeout_ms, char **result_json) EC_NOEXCEPT;
 /* [any thread, no handle needed] The operation catalogue as JSON in *out (free with ec_free):
  * {"version":1, "generations":[...], "operations":[{name, summary, kind, surface, scope, method,
  * paths:{milady, eliza}, params:[{name, arg, type, in, required, enum?, default?, minLength?,

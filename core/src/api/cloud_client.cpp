@@ -333,8 +333,10 @@ OperationId CloudClient::call_async(const api::OperationSpec &op, std::string_vi
 }
 
 OperationId CloudClient::call_checked(const api::OperationSpec &op, const json::Document &params,
-                                      OpCallback done, ProgressCallback progress) {
+                                      OpCallback done, ProgressCallback progress,
+                                      CallOverrides overrides) {
     HttpRequest request = request_for(op, params);
+    if (overrides.timeout_ms > 0) request.total_timeout_ms = overrides.timeout_ms;
     if (api::depends_on_generation(op)) {
         // The router's own 404 ("Not found", resource_not_found) for a route of this generation
         // means the cloud speaks the other one: say so instead of "Not found".
@@ -365,7 +367,9 @@ OperationId CloudClient::call_checked(const api::OperationSpec &op, const json::
                                std::move(progress));
     }
     // Reads and idempotent writes are sent again after a transient failure (SPEC §2.9).
-    const int max_retries = op.idempotent ? options_.max_retries : 0;
+    const int max_retries = !op.idempotent ? 0
+                                           : (overrides.max_retries >= 0 ? overrides.max_retries
+                                                                         : options_.max_retries);
     if (op.answer != api::Answer::Data) {
         // A bare body or a JSON-RPC answer (api/answers.hpp) instead of the {success, data} one.
         return ops_.start(

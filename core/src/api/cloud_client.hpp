@@ -55,6 +55,14 @@ struct Identity {
 Identity identity_from_json(std::string_view data_json);
 
 // The client is the AgentOps of the orchestration layer (CloudManager, proxy, scheduler) itself.
+// Per-call overrides of the client's options (ec_cloud_call_with); -1 = the client's.
+// max_retries applies to the rows that retry (idempotent ones); timeout_ms bounds each request of
+// the call (a followed job keeps its overall job timeout).
+struct CallOverrides {
+    int max_retries = -1;
+    int timeout_ms = -1;
+};
+
 class CloudClient final : public AgentOps {
 public:
     // The key to send now; throws Error(NotConnected) when there is none. A handle's one client
@@ -149,7 +157,8 @@ public:
                            OpCallback done, ProgressCallback progress = {});
     // The same with parameters already checked against op (api::check_params).
     OperationId call_checked(const api::OperationSpec &op, const json::Document &params,
-                             OpCallback done, ProgressCallback progress = {});
+                             OpCallback done, ProgressCallback progress = {},
+                             CallOverrides overrides = {});
     OperationId call_async(std::string_view op_name, std::string_view params_json, OpCallback done,
                            ProgressCallback progress = {});
     // The generic request (the "request" row, api/raw_call.hpp): sends call with the key, maps a

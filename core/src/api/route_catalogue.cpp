@@ -60,31 +60,37 @@ std::vector<Route> load(Generation g) {
 
 // How well route matches the concrete segments: -1 when it does not, else a score that prefers
 // literal segments over parameters, and parameters over a catch-all.
-int match_score(const Route &route, const std::vector<std::string> &segments) {
+// How route matches the request's segments, one rank per request segment: 3 a literal, 2 a
+// placeholder, 1 a segment taken by the catch-all; empty when it does not match. Ranks compare
+// from the left, as Next.js orders its routes: at the first difference a literal beats a
+// placeholder, which beats a catch-all ("/a/b/{y}" wins over "/a/{x}/c" for /a/b/c).
+std::vector<int> match_ranks(const Route &route, const std::vector<std::string> &segments) {
     const size_t n = route.segments.size();
     if (route.catch_all) {
         const size_t fixed = n - 1;
-        if (segments.size() < fixed + (route.catch_all_optional ? 0 : 1)) return -1;
+        if (segments.size() < fixed + (route.catch_all_optional ? 0 : 1)) return {};
     } else if (segments.size() != n) {
-        return -1;
+        return {};
     }
-    int score = 0;
+    std::vector<int> ranks;
+    ranks.reserve(segments.size());
     for (size_t i = 0; i < n; ++i) {
         if (route.catch_all && i == n - 1) {
-            for (size_t j = i; j < segments.size(); ++j)
-                if (segments[j].empty()) return -1;
+            for (size_t j = i; j < segments.size(); ++j) {
+                if (segments[j].empty()) return {};
+                ranks.push_back(1);
+            }
             break;
         }
-        const std::string &templ = route.segments[i];
         if (is_placeholder(route, i)) {
-            if (segments[i].empty()) return -1;
-            score += 2;
+            if (segments[i].empty()) return {};
+            ranks.push_back(2);
         } else {
-            if (templ != segments[i]) return -1;
-            score += 3;
+            if (route.segments[i] != segments[i]) return {};
+            ranks.push_back(3);
         }
     }
-    return route.catch_all ? score : score + 1;
+    return ranks;
 }
 
 }  // namespace
@@ -140,20 +146,22 @@ const Route *find_route(Generation g, std::string_view method, std::string_view 
     if (path.empty() || path.front() != '/') return nullptr;
     const std::vector<std::string> segments = split_path(path);
     const Route *best = nullptr;
-    int best_score = -1;
+    std::vector<int> best_ranks;
     std::vector<std::string_view> methods;
     for (const Route &r : routes(g)) {
-        const int score = match_score(r, segments);
-        if (score < 0) continue;
+        std::vector<int> ranks = match_ranks(r, segments);
+        if (ranks.empty()) continue;
         if (r.method != method) {
             bool seen = false;
             for (std::string_view m : methods) seen = seen || m == r.method;
             if (!seen) methods.push_back(r.method);
             continue;
         }
-        if (score > best_score) {
+        // Equal ranks (the same route twice) keep the first.
+        if (!best || ranks > best_ranks ||
+            (ranks == best_ranks && !r.catch_all && best->catch_all)) {
             best = &r;
-            best_score = score;
+            best_ranks = std::move(ranks);
         }
     }
     if (!best && allowed) {

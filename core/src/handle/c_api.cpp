@@ -387,6 +387,27 @@ EC_API ec_status ec_cloud_call_sync(ec_cloud *cloud, const char *method, const c
     });
 }
 
+EC_API ec_status ec_cloud_call_with(ec_cloud *cloud, const char *method, const char *params_json,
+                                    const char *options_json, uint64_t *request_id) noexcept {
+    return start(cloud, request_id, [&] {
+        require(method, "method is NULL");
+        Request r = elizacloud::parse_request(method, params_json);
+        elizacloud::apply_call_options(r, options_json);
+        return r;
+    });
+}
+
+EC_API ec_status ec_cloud_call_with_sync(ec_cloud *cloud, const char *method,
+                                         const char *params_json, const char *options_json,
+                                         int32_t timeout_ms, char **result_json) noexcept {
+    return run(cloud, timeout_ms, result_json, [&] {
+        require(method, "method is NULL");
+        Request r = elizacloud::parse_request(method, params_json);
+        elizacloud::apply_call_options(r, options_json);
+        return r;
+    });
+}
+
 EC_API ec_status ec_cloud_request(ec_cloud *cloud, const char *method, const char *path,
                                   const char *options_json, uint64_t *request_id) noexcept {
     return start(cloud, request_id, [&] { return generic_request(method, path, options_json); });

@@ -169,7 +169,8 @@ Cloud::CancelFn Cloud::launch_http(const Request &r, uint64_t id, bool sync) {
             });
         return cancel_of(c, c->stream_call(*r.op, *r.params, std::move(on_chunk), op_done(id)));
     }
-    const OperationId op = c->call_checked(*r.op, *r.params, op_done(id), std::move(progress));
+    const OperationId op = c->call_checked(*r.op, *r.params, op_done(id), std::move(progress),
+                                           {r.max_retries, r.timeout_ms});
     return cancel_of(c, op);
 }
 

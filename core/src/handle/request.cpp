@@ -31,6 +31,40 @@ Request parse_request(std::string_view name, const char *params_json) {
     return r;
 }
 
+void apply_call_options(Request &r, const char *options_json) {
+    if (!options_json || !*options_json) return;
+    json::Document doc;
+    std::string why;
+    if (!json::parse(options_json, doc, &why))
+        throw Error(Status::InvalidArgument, "call options are not valid JSON: " + why);
+    if (!doc.IsObject()) throw Error(Status::InvalidArgument, "call options must be a JSON object");
+    for (auto it = doc.MemberBegin(); it != doc.MemberEnd(); ++it) {
+        const std::string key(it->name.GetString(), it->name.GetStringLength());
+        const json::Value &v = it->value;
+        if (v.IsNull()) continue;
+        if (key != "maxRetries" && key != "timeoutMs")
+            throw Error(Status::InvalidArgument,
+                        "unknown call option \"" + key + "\" (known: maxRetries, timeoutMs)");
+        if (!v.IsInt64()) throw Error(Status::InvalidArgument, key + " must be an integer");
+        const int64_t n = v.GetInt64();
+        if (key == "maxRetries") {
+            if (n < 0 || n > 10) throw Error(Status::InvalidArgument, "maxRetries must be 0 to 10");
+            r.max_retries = static_cast<int>(n);
+        } else {
+            if (n < 1 || n > 3'600'000)
+                throw Error(Status::InvalidArgument, "timeoutMs must be 1 to 3600000");
+            r.timeout_ms = static_cast<int>(n);
+        }
+    }
+    if ((r.max_retries >= 0 || r.timeout_ms >= 0) &&
+        (r.op->kind != api::Kind::Http || r.op->streaming != api::Streaming::None))
+        throw Error(Status::InvalidArgument,
+                    std::string(r.op->name) +
+                        ": per-call options apply to the one-answer cloud operations (a stream "
+                        "or a session operation uses the handle's; the generic request takes "
+                        "maxRetries and timeoutMs as parameters)");
+}
+
 Request make_request(std::string_view name, StringParams params) {
     json::Document doc(rapidjson::kObjectType);
     auto &alloc = doc.GetAllocator();

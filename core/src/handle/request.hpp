@@ -30,7 +30,15 @@ struct Request {
     // The operation answers with chunks and ends with STREAM_END: a streaming row, or a generic
     // request with stream sse or bytes.
     bool streams = false;
+    // ec_cloud_call_with's per-call options; -1 = the handle's.
+    int max_retries = -1;
+    int timeout_ms = -1;
 };
+
+// ec_cloud_call_with's options_json ({"maxRetries": 0–10, "timeoutMs": 1–3600000}; NULL or ""
+// = none) applied to r. Throws Error(InvalidArgument) for anything else, and for operations the
+// options do not apply to (streaming and session operations).
+void apply_call_options(Request &r, const char *options_json);
 
 // ec_cloud_call: the operation by name, parameters as a JSON object (NULL or "" = {}). Throws
 // Error(InvalidArgument) for an unknown name or bad parameters.

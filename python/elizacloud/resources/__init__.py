@@ -1017,6 +1017,7 @@ class A2aResource(SyncResource):
         self,
         task_id: str,
         *,
+        max_retries: int | None = None,
         timeout: float | None = None,
     ) -> A2ATask:
         """Cancels an A2A task (JSON-RPC tasks/cancel).
@@ -1024,22 +1025,32 @@ class A2aResource(SyncResource):
         ``a2a.cancel_task``: POST /api/a2a.
 
         :param task_id: the task's id
+        :param max_retries: retries of a transient failure for this call (default: the
+            client's; only idempotent operations are retried)
         """
         params: dict[str, Any] = {"id": task_id}
-        result = self._client._call_operation("a2a.cancel_task", params, timeout=timeout)
+        result = self._client._call_operation(
+            "a2a.cancel_task", params, timeout=timeout, max_retries=max_retries
+        )
         return cast("A2ATask", result)
 
     def card(
         self,
         *,
+        max_retries: int | None = None,
         timeout: float | None = None,
     ) -> AgentCard:
         """The cloud's A2A card: name, protocol version, methods and skills.
 
         ``a2a.card``: GET /api/a2a.
+
+        :param max_retries: retries of a transient failure for this call (default: the
+            client's; only idempotent operations are retried)
         """
         params: dict[str, Any] = {}
-        result = self._client._call_operation("a2a.card", params, timeout=timeout)
+        result = self._client._call_operation(
+            "a2a.card", params, timeout=timeout, max_retries=max_retries
+        )
         return cast("AgentCard", result)
 
     def get_task(
@@ -1047,6 +1058,7 @@ class A2aResource(SyncResource):
         task_id: str,
         *,
         history_length: int | None = None,
+        max_retries: int | None = None,
         timeout: float | None = None,
     ) -> A2ATask:
         """One A2A task (JSON-RPC tasks/get).
@@ -1055,11 +1067,15 @@ class A2aResource(SyncResource):
 
         :param task_id: the task's id
         :param history_length: how many messages of the history to include
+        :param max_retries: retries of a transient failure for this call (default: the
+            client's; only idempotent operations are retried)
         """
         params: dict[str, Any] = {"id": task_id}
         if history_length is not None:
             params["historyLength"] = history_length
-        result = self._client._call_operation("a2a.get_task", params, timeout=timeout)
+        result = self._client._call_operation(
+            "a2a.get_task", params, timeout=timeout, max_retries=max_retries
+        )
         return cast("A2ATask", result)
 
     def send(
@@ -1068,6 +1084,7 @@ class A2aResource(SyncResource):
         *,
         configuration: Mapping[str, Any] | None = None,
         metadata: Mapping[str, Any] | None = None,
+        max_retries: int | None = None,
         timeout: float | None = None,
     ) -> A2ATask:
         """Sends an A2A message to the cloud (JSON-RPC message/send); answers the task or message.
@@ -1077,13 +1094,17 @@ class A2aResource(SyncResource):
         :param message: the A2A message: {role: "user", parts: [{kind: "text", text}], messageId}
         :param configuration: A2A send configuration
         :param metadata: metadata for the task
+        :param max_retries: retries of a transient failure for this call (default: the
+            client's; only idempotent operations are retried)
         """
         params: dict[str, Any] = {"message": dict(message)}
         if configuration is not None:
             params["configuration"] = dict(configuration)
         if metadata is not None:
             params["metadata"] = dict(metadata)
-        result = self._client._call_operation("a2a.send", params, timeout=timeout)
+        result = self._client._call_operation(
+            "a2a.send", params, timeout=timeout, max_retries=max_retries
+        )
         return cast("A2ATask", result)
 
 
@@ -1094,6 +1115,7 @@ class AsyncA2aResource(AsyncResource):
         self,
         task_id: str,
         *,
+        max_retries: int | None = None,
         timeout: float | None = None,
     ) -> A2ATask:
         """Cancels an A2A task (JSON-RPC tasks/cancel).
@@ -1101,22 +1123,32 @@ class AsyncA2aResource(AsyncResource):
         ``a2a.cancel_task``: POST /api/a2a.
 
         :param task_id: the task's id
+        :param max_retries: retries of a transient failure for this call (default: the
+            client's; only idempotent operations are retried)
         """
         params: dict[str, Any] = {"id": task_id}
-        result = await self._client._call_operation("a2a.cancel_task", params, timeout=timeout)
+        result = await self._client._call_operation(
+            "a2a.cancel_task", params, timeout=timeout, max_retries=max_retries
+        )
         return cast("A2ATask", result)
 
     async def card(
         self,
         *,
+        max_retries: int | None = None,
         timeout: float | None = None,
     ) -> AgentCard:
         """The cloud's A2A card: name, protocol version, methods and skills.
 
         ``a2a.card``: GET /api/a2a.
+
+        :param max_retries: retries of a transient failure for this call (default: the
+            client's; only idempotent operations are retried)
         """
         params: dict[str, Any] = {}
-        result = await self._client._call_operation("a2a.card", params, timeout=timeout)
+        result = await self._client._call_operation(
+            "a2a.card", params, timeout=timeout, max_retries=max_retries
+        )
         return cast("AgentCard", result)
 
     async def get_task(
@@ -1124,6 +1156,7 @@ class AsyncA2aResource(AsyncResource):
         task_id: str,
         *,
         history_length: int | None = None,
+        max_retries: int | None = None,
         timeout: float | None = None,
     ) -> A2ATask:
         """One A2A task (JSON-RPC tasks/get).
@@ -1132,11 +1165,15 @@ class AsyncA2aResource(AsyncResource):
 
         :param task_id: the task's id
         :param history_length: how many messages of the history to include
+        :param max_retries: retries of a transient failure for this call (default: the
+            client's; only idempotent operations are retried)
         """
         params: dict[str, Any] = {"id": task_id}
         if history_length is not None:
             params["historyLength"] = history_length
-        result = await self._client._call_operation("a2a.get_task", params, timeout=timeout)
+        result = await self._client._call_operation(
+            "a2a.get_task", params, timeout=timeout, max_retries=max_retries
+        )
         return cast("A2ATask", result)
 
     async def send(
@@ -1145,6 +1182,7 @@ class AsyncA2aResource(AsyncResource):
         *,
         configuration: Mapping[str, Any] | None = None,
         metadata: Mapping[str, Any] | None = None,
+        max_retries: int | None = None,
         timeout: float | None = None,
     ) -> A2ATask:
         """Sends an A2A message to the cloud (JSON-RPC message/send); answers the task or message.
@@ -1154,13 +1192,17 @@ class AsyncA2aResource(AsyncResource):
         :param message: the A2A message: {role: "user", parts: [{kind: "text", text}], messageId}
         :param configuration: A2A send configuration
         :param metadata: metadata for the task
+        :param max_retries: retries of a transient failure for this call (default: the
+            client's; only idempotent operations are retried)
         """
         params: dict[str, Any] = {"message": dict(message)}
         if configuration is not None:
             params["configuration"] = dict(configuration)
         if metadata is not None:
             params["metadata"] = dict(metadata)
-        result = await self._client._call_operation("a2a.send", params, timeout=timeout)
+        result = await self._client._call_operation(
+            "a2a.send", params, timeout=timeout, max_retries=max_retries
+        )
         return cast("A2ATask", result)
 
 
@@ -1240,6 +1282,7 @@ class AgentsResource(SyncResource):
         always_on: bool | None = None,
         confirm_price: str | None = None,
         on_progress: SyncProgressCallback | None = None,
+        max_retries: int | None = None,
         timeout: float | None = None,
     ) -> AgentCreated:
         """Creates an agent (milady: it starts when provisioned; eliza: an eager tier is started too, and its provisioning job followed).
@@ -1256,6 +1299,8 @@ class AgentsResource(SyncResource):
         :param docker_image: eliza: a custom image (digest-pinned, from an allowed registry)
         :param always_on: eliza: ask for a dedicated, always-on agent
         :param confirm_price: the dedicated price the user accepted (pricing.acceptanceValue of a PriceConfirmation error)
+        :param max_retries: retries of a transient failure for this call (default: the
+            client's; only idempotent operations are retried)
         """
         params: dict[str, Any] = {"agentName": name}
         if character_id is not None:
@@ -1275,7 +1320,7 @@ class AgentsResource(SyncResource):
         if confirm_price is not None:
             params["confirmPrice"] = confirm_price
         result = self._client._call_operation(
-            "agents.create", params, timeout=timeout, on_progress=on_progress
+            "agents.create", params, timeout=timeout, on_progress=on_progress, max_retries=max_retries
         )
         return cast("AgentCreated", result)
 
@@ -1284,6 +1329,7 @@ class AgentsResource(SyncResource):
         agent_id: str,
         *,
         on_progress: SyncProgressCallback | None = None,
+        max_retries: int | None = None,
         timeout: float | None = None,
     ) -> None:
         """Deletes an agent and its backups.
@@ -1292,16 +1338,19 @@ class AgentsResource(SyncResource):
         Follows the provisioning job; ``on_progress`` receives its events.
 
         :param agent_id: the agent's id
+        :param max_retries: retries of a transient failure for this call (default: the
+            client's; only idempotent operations are retried)
         """
         params: dict[str, Any] = {"agentId": agent_id}
         self._client._call_operation(
-            "agents.delete", params, timeout=timeout, on_progress=on_progress
+            "agents.delete", params, timeout=timeout, on_progress=on_progress, max_retries=max_retries
         )
 
     def get(
         self,
         agent_id: str,
         *,
+        max_retries: int | None = None,
         timeout: float | None = None,
     ) -> Agent:
         """One agent's details.
@@ -1309,22 +1358,32 @@ class AgentsResource(SyncResource):
         ``agents.get``: GET /api/v1/milady/agents/{agentId}.
 
         :param agent_id: the agent's id
+        :param max_retries: retries of a transient failure for this call (default: the
+            client's; only idempotent operations are retried)
         """
         params: dict[str, Any] = {"agentId": agent_id}
-        result = self._client._call_operation("agents.get", params, timeout=timeout)
+        result = self._client._call_operation(
+            "agents.get", params, timeout=timeout, max_retries=max_retries
+        )
         return cast("Agent", result)
 
     def list(
         self,
         *,
+        max_retries: int | None = None,
         timeout: float | None = None,
     ) -> builtins.list[AgentSummary]:
         """Lists the organisation's agents, newest first.
 
         ``agents.list``: GET /api/v1/milady/agents.
+
+        :param max_retries: retries of a transient failure for this call (default: the
+            client's; only idempotent operations are retried)
         """
         params: dict[str, Any] = {}
-        result = self._client._call_operation("agents.list", params, timeout=timeout)
+        result = self._client._call_operation(
+            "agents.list", params, timeout=timeout, max_retries=max_retries
+        )
         return cast("builtins.list[AgentSummary]", result)
 
     def provision(
@@ -1333,6 +1392,7 @@ class AgentsResource(SyncResource):
         *,
         confirm_price: str | None = None,
         on_progress: SyncProgressCallback | None = None,
+        max_retries: int | None = None,
         timeout: float | None = None,
     ) -> Agent:
         """Starts an agent and follows its provisioning job to the end.
@@ -1342,12 +1402,14 @@ class AgentsResource(SyncResource):
 
         :param agent_id: the agent's id
         :param confirm_price: the dedicated price the user accepted (pricing.acceptanceValue of a PriceConfirmation error)
+        :param max_retries: retries of a transient failure for this call (default: the
+            client's; only idempotent operations are retried)
         """
         params: dict[str, Any] = {"agentId": agent_id}
         if confirm_price is not None:
             params["confirmPrice"] = confirm_price
         result = self._client._call_operation(
-            "agents.provision", params, timeout=timeout, on_progress=on_progress
+            "agents.provision", params, timeout=timeout, on_progress=on_progress, max_retries=max_retries
         )
         return cast("Agent", result)
 
@@ -1357,6 +1419,7 @@ class AgentsResource(SyncResource):
         *,
         confirm_price: str | None = None,
         on_progress: SyncProgressCallback | None = None,
+        max_retries: int | None = None,
         timeout: float | None = None,
     ) -> Agent:
         """Restarts a suspended agent from its latest backup, following the job.
@@ -1366,12 +1429,14 @@ class AgentsResource(SyncResource):
 
         :param agent_id: the agent's id
         :param confirm_price: the dedicated price the user accepted (pricing.acceptanceValue of a PriceConfirmation error)
+        :param max_retries: retries of a transient failure for this call (default: the
+            client's; only idempotent operations are retried)
         """
         params: dict[str, Any] = {"agentId": agent_id}
         if confirm_price is not None:
             params["confirmPrice"] = confirm_price
         result = self._client._call_operation(
-            "agents.resume", params, timeout=timeout, on_progress=on_progress
+            "agents.resume", params, timeout=timeout, on_progress=on_progress, max_retries=max_retries
         )
         return cast("Agent", result)
 
@@ -1380,6 +1445,7 @@ class AgentsResource(SyncResource):
         agent_id: str,
         *,
         on_progress: SyncProgressCallback | None = None,
+        max_retries: int | None = None,
         timeout: float | None = None,
     ) -> Agent:
         """Backs an agent's state up and removes its container (status sleeping, no compute cost), following the job.
@@ -1388,10 +1454,12 @@ class AgentsResource(SyncResource):
         Follows the provisioning job; ``on_progress`` receives its events.
 
         :param agent_id: the agent's id
+        :param max_retries: retries of a transient failure for this call (default: the
+            client's; only idempotent operations are retried)
         """
         params: dict[str, Any] = {"agentId": agent_id}
         result = self._client._call_operation(
-            "agents.sleep", params, timeout=timeout, on_progress=on_progress
+            "agents.sleep", params, timeout=timeout, on_progress=on_progress, max_retries=max_retries
         )
         return cast("Agent", result)
 
@@ -1400,6 +1468,7 @@ class AgentsResource(SyncResource):
         agent_id: str,
         *,
         on_progress: SyncProgressCallback | None = None,
+        max_retries: int | None = None,
         timeout: float | None = None,
     ) -> AgentAction:
         """Stops an agent after a pre-shutdown backup.
@@ -1408,10 +1477,12 @@ class AgentsResource(SyncResource):
         Follows the provisioning job; ``on_progress`` receives its events.
 
         :param agent_id: the agent's id
+        :param max_retries: retries of a transient failure for this call (default: the
+            client's; only idempotent operations are retried)
         """
         params: dict[str, Any] = {"agentId": agent_id}
         result = self._client._call_operation(
-            "agents.suspend", params, timeout=timeout, on_progress=on_progress
+            "agents.suspend", params, timeout=timeout, on_progress=on_progress, max_retries=max_retries
         )
         return cast("AgentAction", result)
 
@@ -1423,6 +1494,7 @@ class AgentsResource(SyncResource):
         restore_backup_id: str | None = None,
         force_fresh_boot: bool | None = None,
         on_progress: SyncProgressCallback | None = None,
+        max_retries: int | None = None,
         timeout: float | None = None,
     ) -> Agent:
         """Wakes a sleeping agent in a new container from its latest (or a chosen) backup, following the job.
@@ -1434,6 +1506,8 @@ class AgentsResource(SyncResource):
         :param confirm_price: the dedicated price the user accepted (pricing.acceptanceValue of a PriceConfirmation error)
         :param restore_backup_id: wake from this (validated) backup instead of the latest
         :param force_fresh_boot: boot empty, accepting the loss of the agent's saved state
+        :param max_retries: retries of a transient failure for this call (default: the
+            client's; only idempotent operations are retried)
         """
         params: dict[str, Any] = {"agentId": agent_id}
         if confirm_price is not None:
@@ -1443,7 +1517,7 @@ class AgentsResource(SyncResource):
         if force_fresh_boot is not None:
             params["forceFreshBoot"] = force_fresh_boot
         result = self._client._call_operation(
-            "agents.wake", params, timeout=timeout, on_progress=on_progress
+            "agents.wake", params, timeout=timeout, on_progress=on_progress, max_retries=max_retries
         )
         return cast("Agent", result)
 
@@ -1464,6 +1538,7 @@ class AsyncAgentsResource(AsyncResource):
         always_on: bool | None = None,
         confirm_price: str | None = None,
         on_progress: AsyncProgressCallback | None = None,
+        max_retries: int | None = None,
         timeout: float | None = None,
     ) -> AgentCreated:
         """Creates an agent (milady: it starts when provisioned; eliza: an eager tier is started too, and its provisioning job followed).
@@ -1480,6 +1555,8 @@ class AsyncAgentsResource(AsyncResource):
         :param docker_image: eliza: a custom image (digest-pinned, from an allowed registry)
         :param always_on: eliza: ask for a dedicated, always-on agent
         :param confirm_price: the dedicated price the user accepted (pricing.acceptanceValue of a PriceConfirmation error)
+        :param max_retries: retries of a transient failure for this call (default: the
+            client's; only idempotent operations are retried)
         """
         params: dict[str, Any] = {"agentName": name}
         if character_id is not None:
@@ -1499,7 +1576,7 @@ class AsyncAgentsResource(AsyncResource):
         if confirm_price is not None:
             params["confirmPrice"] = confirm_price
         result = await self._client._call_operation(
-            "agents.create", params, timeout=timeout, on_progress=on_progress
+            "agents.create", params, timeout=timeout, on_progress=on_progress, max_retries=max_retries
         )
         return cast("AgentCreated", result)
 
@@ -1508,6 +1585,7 @@ class AsyncAgentsResource(AsyncResource):
         agent_id: str,
         *,
         on_progress: AsyncProgressCallback | None = None,
+        max_retries: int | None = None,
         timeout: float | None = None,
     ) -> None:
         """Deletes an agent and its backups.
@@ -1516,16 +1594,19 @@ class AsyncAgentsResource(AsyncResource):
         Follows the provisioning job; ``on_progress`` receives its events.
 
         :param agent_id: the agent's id
+        :param max_retries: retries of a transient failure for this call (default: the
+            client's; only idempotent operations are retried)
         """
         params: dict[str, Any] = {"agentId": agent_id}
         await self._client._call_operation(
-            "agents.delete", params, timeout=timeout, on_progress=on_progress
+            "agents.delete", params, timeout=timeout, on_progress=on_progress, max_retries=max_retries
         )
 
     async def get(
         self,
         agent_id: str,
         *,
+        max_retries: int | None = None,
         timeout: float | None = None,
     ) -> Agent:
         """One agent's details.
@@ -1533,22 +1614,32 @@ class AsyncAgentsResource(AsyncResource):
         ``agents.get``: GET /api/v1/milady/agents/{agentId}.
 
         :param agent_id: the agent's id
+        :param max_retries: retries of a transient failure for this call (default: the
+            client's; only idempotent operations are retried)
         """
         params: dict[str, Any] = {"agentId": agent_id}
-        result = await self._client._call_operation("agents.get", params, timeout=timeout)
+        result = await self._client._call_operation(
+            "agents.get", params, timeout=timeout, max_retries=max_retries
+        )
         return cast("Agent", result)
 
     async def list(
         self,
         *,
+        max_retries: int | None = None,
         timeout: float | None = None,
     ) -> builtins.list[AgentSummary]:
         """Lists the organisation's agents, newest first.
 
         ``agents.list``: GET /api/v1/milady/agents.
+
+        :param max_retries: retries of a transient failure for this call (default: the
+            client's; only idempotent operations are retried)
         """
         params: dict[str, Any] = {}
-        result = await self._client._call_operation("agents.list", params, timeout=timeout)
+        result = await self._client._call_operation(
+            "agents.list", params, timeout=timeout, max_retries=max_retries
+        )
         return cast("builtins.list[AgentSummary]", result)
 
     async def provision(
@@ -1557,6 +1648,7 @@ class AsyncAgentsResource(AsyncResource):
         *,
         confirm_price: str | None = None,
         on_progress: AsyncProgressCallback | None = None,
+        max_retries: int | None = None,
         timeout: float | None = None,
     ) -> Agent:
         """Starts an agent and follows its provisioning job to the end.
@@ -1566,12 +1658,14 @@ class AsyncAgentsResource(AsyncResource):
 
         :param agent_id: the agent's id
         :param confirm_price: the dedicated price the user accepted (pricing.acceptanceValue of a PriceConfirmation error)
+        :param max_retries: retries of a transient failure for this call (default: the
+            client's; only idempotent operations are retried)
         """
         params: dict[str, Any] = {"agentId": agent_id}
         if confirm_price is not None:
             params["confirmPrice"] = confirm_price
         result = await self._client._call_operation(
-            "agents.provision", params, timeout=timeout, on_progress=on_progress
+            "agents.provision", params, timeout=timeout, on_progress=on_progress, max_retries=max_retries
         )
         return cast("Agent", result)
 
@@ -1581,6 +1675,7 @@ class AsyncAgentsResource(AsyncResource):
         *,
         confirm_price: str | None = None,
         on_progress: AsyncProgressCallback | None = None,
+        max_retries: int | None = None,
         timeout: float | None = None,
     ) -> Agent:
         """Restarts a suspended agent from its latest backup, following the job.
@@ -1590,12 +1685,14 @@ class AsyncAgentsResource(AsyncResource):
 
         :param agent_id: the agent's id
         :param confirm_price: the dedicated price the user accepted (pricing.acceptanceValue of a PriceConfirmation error)
+        :param max_retries: retries of a transient failure for this call (default: the
+            client's; only idempotent operations are retried)
         """
         params: dict[str, Any] = {"agentId": agent_id}
         if confirm_price is not None:
             params["confirmPrice"] = confirm_price
         result = await self._client._call_operation(
-            "agents.resume", params, timeout=timeout, on_progress=on_progress
+            "agents.resume", params, timeout=timeout, on_progress=on_progress, max_retries=max_retries
         )
         return cast("Agent", result)
 
@@ -1604,6 +1701,7 @@ class AsyncAgentsResource(AsyncResource):
         agent_id: str,
         *,
         on_progress: AsyncProgressCallback | None = None,
+        max_retries: int | None = None,
         timeout: float | None = None,
     ) -> Agent:
         """Backs an agent's state up and removes its container (status sleeping, no compute cost), following the job.
@@ -1612,10 +1710,12 @@ class AsyncAgentsResource(AsyncResource):
         Follows the provisioning job; ``on_progress`` receives its events.
 
         :param agent_id: the agent's id
+        :param max_retries: retries of a transient failure for this call (default: the
+            client's; only idempotent operations are retried)
         """
         params: dict[str, Any] = {"agentId": agent_id}
         result = await self._client._call_operation(
-            "agents.sleep", params, timeout=timeout, on_progress=on_progress
+            "agents.sleep", params, timeout=timeout, on_progress=on_progress, max_retries=max_retries
         )
         return cast("Agent", result)
 
@@ -1624,6 +1724,7 @@ class AsyncAgentsResource(AsyncResource):
         agent_id: str,
         *,
         on_progress: AsyncProgressCallback | None = None,
+        max_retries: int | None = None,
         timeout: float | None = None,
     ) -> AgentAction:
         """Stops an agent after a pre-shutdown backup.
@@ -1632,10 +1733,12 @@ class AsyncAgentsResource(AsyncResource):
         Follows the provisioning job; ``on_progress`` receives its events.
 
         :param agent_id: the agent's id
+        :param max_retries: retries of a transient failure for this call (default: the
+            client's; only idempotent operations are retried)
         """
         params: dict[str, Any] = {"agentId": agent_id}
         result = await self._client._call_operation(
-            "agents.suspend", params, timeout=timeout, on_progress=on_progress
+            "agents.suspend", params, timeout=timeout, on_progress=on_progress, max_retries=max_retries
         )
         return cast("AgentAction", result)
 
@@ -1647,6 +1750,7 @@ class AsyncAgentsResource(AsyncResource):
         restore_backup_id: str | None = None,
         force_fresh_boot: bool | None = None,
         on_progress: AsyncProgressCallback | None = None,
+        max_retries: int | None = None,
         timeout: float | None = None,
     ) -> Agent:
         """Wakes a sleeping agent in a new container from its latest (or a chosen) backup, following the job.
@@ -1658,6 +1762,8 @@ class AsyncAgentsResource(AsyncResource):
         :param confirm_price: the dedicated price the user accepted (pricing.acceptanceValue of a PriceConfirmation error)
         :param restore_backup_id: wake from this (validated) backup instead of the latest
         :param force_fresh_boot: boot empty, accepting the loss of the agent's saved state
+        :param max_retries: retries of a transient failure for this call (default: the
+            client's; only idempotent operations are retried)
         """
         params: dict[str, Any] = {"agentId": agent_id}
         if confirm_price is not None:
@@ -1667,7 +1773,7 @@ class AsyncAgentsResource(AsyncResource):
         if force_fresh_boot is not None:
             params["forceFreshBoot"] = force_fresh_boot
         result = await self._client._call_operation(
-            "agents.wake", params, timeout=timeout, on_progress=on_progress
+            "agents.wake", params, timeout=timeout, on_progress=on_progress, max_retries=max_retries
         )
         return cast("Agent", result)
 
@@ -1683,6 +1789,7 @@ class ApiKeysResource(SyncResource):
         permissions: Any | None = None,
         rate_limit: int | None = None,
         expires_at: str | None = None,
+        max_retries: int | None = None,
         timeout: float | None = None,
     ) -> ApiKeyCreated:
         """Creates an API key; the key itself is in the answer once (plainKey).
@@ -1694,6 +1801,8 @@ class ApiKeysResource(SyncResource):
         :param permissions: at most 50 permission names (chat, agents, images…)
         :param rate_limit: requests per minute, 1 to 100000 (1000)
         :param expires_at: ISO time it stops working (never when absent)
+        :param max_retries: retries of a transient failure for this call (default: the
+            client's; only idempotent operations are retried)
         """
         params: dict[str, Any] = {"name": name}
         if description is not None:
@@ -1704,13 +1813,16 @@ class ApiKeysResource(SyncResource):
             params["rate_limit"] = rate_limit
         if expires_at is not None:
             params["expires_at"] = expires_at
-        result = self._client._call_operation("api_keys.create", params, timeout=timeout)
+        result = self._client._call_operation(
+            "api_keys.create", params, timeout=timeout, max_retries=max_retries
+        )
         return cast("ApiKeyCreated", result)
 
     def delete(
         self,
         id: str,
         *,
+        max_retries: int | None = None,
         timeout: float | None = None,
     ) -> Done:
         """Deletes an API key.
@@ -1718,28 +1830,39 @@ class ApiKeysResource(SyncResource):
         ``api_keys.delete``: DELETE /api/v1/api-keys/{id}.
 
         :param id: the record's id
+        :param max_retries: retries of a transient failure for this call (default: the
+            client's; only idempotent operations are retried)
         """
         params: dict[str, Any] = {"id": id}
-        result = self._client._call_operation("api_keys.delete", params, timeout=timeout)
+        result = self._client._call_operation(
+            "api_keys.delete", params, timeout=timeout, max_retries=max_retries
+        )
         return cast("Done", result)
 
     def list(
         self,
         *,
+        max_retries: int | None = None,
         timeout: float | None = None,
     ) -> ApiKeyList:
         """The organisation's API keys (needs a browser session on the real cloud).
 
         ``api_keys.list``: GET /api/v1/api-keys.
+
+        :param max_retries: retries of a transient failure for this call (default: the
+            client's; only idempotent operations are retried)
         """
         params: dict[str, Any] = {}
-        result = self._client._call_operation("api_keys.list", params, timeout=timeout)
+        result = self._client._call_operation(
+            "api_keys.list", params, timeout=timeout, max_retries=max_retries
+        )
         return cast("ApiKeyList", result)
 
     def regenerate(
         self,
         id: str,
         *,
+        max_retries: int | None = None,
         timeout: float | None = None,
     ) -> ApiKeyCreated:
         """Replaces an API key's secret; the new key is in the answer once (plainKey).
@@ -1747,9 +1870,13 @@ class ApiKeysResource(SyncResource):
         ``api_keys.regenerate``: POST /api/v1/api-keys/{id}/regenerate.
 
         :param id: the record's id
+        :param max_retries: retries of a transient failure for this call (default: the
+            client's; only idempotent operations are retried)
         """
         params: dict[str, Any] = {"id": id}
-        result = self._client._call_operation("api_keys.regenerate", params, timeout=timeout)
+        result = self._client._call_operation(
+            "api_keys.regenerate", params, timeout=timeout, max_retries=max_retries
+        )
         return cast("ApiKeyCreated", result)
 
     def update(
@@ -1762,6 +1889,7 @@ class ApiKeysResource(SyncResource):
         rate_limit: int | None = None,
         expires_at: str | None = None,
         is_active: bool | None = None,
+        max_retries: int | None = None,
         timeout: float | None = None,
     ) -> ApiKeyAnswer:
         """Changes an API key's settings.
@@ -1775,6 +1903,8 @@ class ApiKeysResource(SyncResource):
         :param rate_limit: requests per minute, 1 to 100000 (1000)
         :param expires_at: ISO time it stops working (never when absent)
         :param is_active: false disables the key
+        :param max_retries: retries of a transient failure for this call (default: the
+            client's; only idempotent operations are retried)
         """
         params: dict[str, Any] = {"id": id}
         if name is not None:
@@ -1789,7 +1919,9 @@ class ApiKeysResource(SyncResource):
             params["expires_at"] = expires_at
         if is_active is not None:
             params["is_active"] = is_active
-        result = self._client._call_operation("api_keys.update", params, timeout=timeout)
+        result = self._client._call_operation(
+            "api_keys.update", params, timeout=timeout, max_retries=max_retries
+        )
         return cast("ApiKeyAnswer", result)
 
 
@@ -1804,6 +1936,7 @@ class AsyncApiKeysResource(AsyncResource):
         permissions: Any | None = None,
         rate_limit: int | None = None,
         expires_at: str | None = None,
+        max_retries: int | None = None,
         timeout: float | None = None,
     ) -> ApiKeyCreated:
         """Creates an API key; the key itself is in the answer once (plainKey).
@@ -1815,6 +1948,8 @@ class AsyncApiKeysResource(AsyncResource):
         :param permissions: at most 50 permission names (chat, agents, images…)
         :param rate_limit: requests per minute, 1 to 100000 (1000)
         :param expires_at: ISO time it stops working (never when absent)
+        :param max_retries: retries of a transient failure for this call (default: the
+            client's; only idempotent operations are retried)
         """
         params: dict[str, Any] = {"name": name}
         if description is not None:
@@ -1825,13 +1960,16 @@ class AsyncApiKeysResource(AsyncResource):
             params["rate_limit"] = rate_limit
         if expires_at is not None:
             params["expires_at"] = expires_at
-        result = await self._client._call_operation("api_keys.create", params, timeout=timeout)
+        result = await self._client._call_operation(
+            "api_keys.create", params, timeout=timeout, max_retries=max_retries
+        )
         return cast("ApiKeyCreated", result)
 
     async def delete(
         self,
         id: str,
         *,
+        max_retries: int | None = None,
         timeout: float | None = None,
     ) -> Done:
         """Deletes an API key.
@@ -1839,28 +1977,39 @@ class AsyncApiKeysResource(AsyncResource):
         ``api_keys.delete``: DELETE /api/v1/api-keys/{id}.
 
         :param id: the record's id
+        :param max_retries: retries of a transient failure for this call (default: the
+            client's; only idempotent operations are retried)
         """
         params: dict[str, Any] = {"id": id}
-        result = await self._client._call_operation("api_keys.delete", params, timeout=timeout)
+        result = await self._client._call_operation(
+            "api_keys.delete", params, timeout=timeout, max_retries=max_retries
+        )
         return cast("Done", result)
 
     async def list(
         self,
         *,
+        max_retries: int | None = None,
         timeout: float | None = None,
     ) -> ApiKeyList:
         """The organisation's API keys (needs a browser session on the real cloud).
 
         ``api_keys.list``: GET /api/v1/api-keys.
+
+        :param max_retries: retries of a transient failure for this call (default: the
+            client's; only idempotent operations are retried)
         """
         params: dict[str, Any] = {}
-        result = await self._client._call_operation("api_keys.list", params, timeout=timeout)
+        result = await self._client._call_operation(
+            "api_keys.list", params, timeout=timeout, max_retries=max_retries
+        )
         return cast("ApiKeyList", result)
 
     async def regenerate(
         self,
         id: str,
         *,
+        max_retries: int | None = None,
         timeout: float | None = None,
     ) -> ApiKeyCreated:
         """Replaces an API key's secret; the new key is in the answer once (plainKey).
@@ -1868,9 +2017,13 @@ class AsyncApiKeysResource(AsyncResource):
         ``api_keys.regenerate``: POST /api/v1/api-keys/{id}/regenerate.
 
         :param id: the record's id
+        :param max_retries: retries of a transient failure for this call (default: the
+            client's; only idempotent operations are retried)
         """
         params: dict[str, Any] = {"id": id}
-        result = await self._client._call_operation("api_keys.regenerate", params, timeout=timeout)
+        result = await self._client._call_operation(
+            "api_keys.regenerate", params, timeout=timeout, max_retries=max_retries
+        )
         return cast("ApiKeyCreated", result)
 
     async def update(
@@ -1883,6 +2036,7 @@ class AsyncApiKeysResource(AsyncResource):
         rate_limit: int | None = None,
         expires_at: str | None = None,
         is_active: bool | None = None,
+        max_retries: int | None = None,
         timeout: float | None = None,
     ) -> ApiKeyAnswer:
         """Changes an API key's settings.
@@ -1896,6 +2050,8 @@ class AsyncApiKeysResource(AsyncResource):
         :param rate_limit: requests per minute, 1 to 100000 (1000)
         :param expires_at: ISO time it stops working (never when absent)
         :param is_active: false disables the key
+        :param max_retries: retries of a transient failure for this call (default: the
+            client's; only idempotent operations are retried)
         """
         params: dict[str, Any] = {"id": id}
         if name is not None:
@@ -1910,7 +2066,9 @@ class AsyncApiKeysResource(AsyncResource):
             params["expires_at"] = expires_at
         if is_active is not None:
             params["is_active"] = is_active
-        result = await self._client._call_operation("api_keys.update", params, timeout=timeout)
+        result = await self._client._call_operation(
+            "api_keys.update", params, timeout=timeout, max_retries=max_retries
+        )
         return cast("ApiKeyAnswer", result)
 
 
@@ -1924,6 +2082,7 @@ class AppsResource(SyncResource):
         period: Literal["hourly", "daily", "monthly"] | None = None,
         start_date: str | None = None,
         end_date: str | None = None,
+        max_retries: int | None = None,
         timeout: float | None = None,
     ) -> AppAnalytics:
         """An app's usage over a period.
@@ -1934,6 +2093,8 @@ class AppsResource(SyncResource):
         :param period: the buckets
         :param start_date: ISO start
         :param end_date: ISO end
+        :param max_retries: retries of a transient failure for this call (default: the
+            client's; only idempotent operations are retried)
         """
         params: dict[str, Any] = {"id": id}
         if period is not None:
@@ -1942,13 +2103,16 @@ class AppsResource(SyncResource):
             params["start_date"] = start_date
         if end_date is not None:
             params["end_date"] = end_date
-        result = self._client._call_operation("apps.analytics", params, timeout=timeout)
+        result = self._client._call_operation(
+            "apps.analytics", params, timeout=timeout, max_retries=max_retries
+        )
         return cast("AppAnalytics", result)
 
     def check_name(
         self,
         name: str,
         *,
+        max_retries: int | None = None,
         timeout: float | None = None,
     ) -> AppNameCheck:
         """Whether an app name is free (and a suggestion when it is not).
@@ -1956,9 +2120,13 @@ class AppsResource(SyncResource):
         ``apps.check_name``: POST /api/v1/apps/check-name.
 
         :param name: the name
+        :param max_retries: retries of a transient failure for this call (default: the
+            client's; only idempotent operations are retried)
         """
         params: dict[str, Any] = {"name": name}
-        result = self._client._call_operation("apps.check_name", params, timeout=timeout)
+        result = self._client._call_operation(
+            "apps.check_name", params, timeout=timeout, max_retries=max_retries
+        )
         return cast("AppNameCheck", result)
 
     def create(
@@ -1972,6 +2140,7 @@ class AppsResource(SyncResource):
         allowed_origins: Any | None = None,
         logo_url: str | None = None,
         skip_git_hub_repo: bool | None = None,
+        max_retries: int | None = None,
         timeout: float | None = None,
     ) -> AppCreated:
         """Creates an app; its API key is in the answer once.
@@ -1986,6 +2155,8 @@ class AppsResource(SyncResource):
         :param allowed_origins: origins allowed to call it
         :param logo_url: its logo
         :param skip_git_hub_repo: do not create a GitHub repository for it
+        :param max_retries: retries of a transient failure for this call (default: the
+            client's; only idempotent operations are retried)
         """
         params: dict[str, Any] = {"name": name, "app_url": app_url}
         if description is not None:
@@ -2000,13 +2171,16 @@ class AppsResource(SyncResource):
             params["logo_url"] = logo_url
         if skip_git_hub_repo is not None:
             params["skipGitHubRepo"] = skip_git_hub_repo
-        result = self._client._call_operation("apps.create", params, timeout=timeout)
+        result = self._client._call_operation(
+            "apps.create", params, timeout=timeout, max_retries=max_retries
+        )
         return cast("AppCreated", result)
 
     def delete(
         self,
         id: str,
         *,
+        max_retries: int | None = None,
         timeout: float | None = None,
     ) -> Done:
         """Deletes an app.
@@ -2014,9 +2188,13 @@ class AppsResource(SyncResource):
         ``apps.delete``: DELETE /api/v1/apps/{id}.
 
         :param id: the record's id
+        :param max_retries: retries of a transient failure for this call (default: the
+            client's; only idempotent operations are retried)
         """
         params: dict[str, Any] = {"id": id}
-        result = self._client._call_operation("apps.delete", params, timeout=timeout)
+        result = self._client._call_operation(
+            "apps.delete", params, timeout=timeout, max_retries=max_retries
+        )
         return cast("Done", result)
 
     def earnings(
@@ -2024,6 +2202,7 @@ class AppsResource(SyncResource):
         id: str,
         *,
         days: int | None = None,
+        max_retries: int | None = None,
         timeout: float | None = None,
     ) -> AppEarnings:
         """An app's earnings: total, pending, available.
@@ -2032,17 +2211,22 @@ class AppsResource(SyncResource):
 
         :param id: the record's id
         :param days: the period in days
+        :param max_retries: retries of a transient failure for this call (default: the
+            client's; only idempotent operations are retried)
         """
         params: dict[str, Any] = {"id": id}
         if days is not None:
             params["days"] = days
-        result = self._client._call_operation("apps.earnings", params, timeout=timeout)
+        result = self._client._call_operation(
+            "apps.earnings", params, timeout=timeout, max_retries=max_retries
+        )
         return cast("AppEarnings", result)
 
     def get(
         self,
         id: str,
         *,
+        max_retries: int | None = None,
         timeout: float | None = None,
     ) -> AppAnswer:
         """One app.
@@ -2050,28 +2234,39 @@ class AppsResource(SyncResource):
         ``apps.get``: GET /api/v1/apps/{id}.
 
         :param id: the record's id
+        :param max_retries: retries of a transient failure for this call (default: the
+            client's; only idempotent operations are retried)
         """
         params: dict[str, Any] = {"id": id}
-        result = self._client._call_operation("apps.get", params, timeout=timeout)
+        result = self._client._call_operation(
+            "apps.get", params, timeout=timeout, max_retries=max_retries
+        )
         return cast("AppAnswer", result)
 
     def list(
         self,
         *,
+        max_retries: int | None = None,
         timeout: float | None = None,
     ) -> AppList:
         """The organisation's apps.
 
         ``apps.list``: GET /api/v1/apps.
+
+        :param max_retries: retries of a transient failure for this call (default: the
+            client's; only idempotent operations are retried)
         """
         params: dict[str, Any] = {}
-        result = self._client._call_operation("apps.list", params, timeout=timeout)
+        result = self._client._call_operation(
+            "apps.list", params, timeout=timeout, max_retries=max_retries
+        )
         return cast("AppList", result)
 
     def regenerate_api_key(
         self,
         id: str,
         *,
+        max_retries: int | None = None,
         timeout: float | None = None,
     ) -> AppKey:
         """Replaces an app's API key; the new key is in the answer once.
@@ -2079,9 +2274,13 @@ class AppsResource(SyncResource):
         ``apps.regenerate_api_key``: POST /api/v1/apps/{id}/regenerate-api-key.
 
         :param id: the record's id
+        :param max_retries: retries of a transient failure for this call (default: the
+            client's; only idempotent operations are retried)
         """
         params: dict[str, Any] = {"id": id}
-        result = self._client._call_operation("apps.regenerate_api_key", params, timeout=timeout)
+        result = self._client._call_operation(
+            "apps.regenerate_api_key", params, timeout=timeout, max_retries=max_retries
+        )
         return cast("AppKey", result)
 
     def update(
@@ -2096,6 +2295,7 @@ class AppsResource(SyncResource):
         allowed_origins: Any | None = None,
         is_active: bool | None = None,
         linked_character_ids: Any | None = None,
+        max_retries: int | None = None,
         timeout: float | None = None,
     ) -> AppAnswer:
         """Changes an app (only the fields given).
@@ -2111,6 +2311,8 @@ class AppsResource(SyncResource):
         :param allowed_origins: origins allowed to call it
         :param is_active: false disables it
         :param linked_character_ids: at most 4 character ids
+        :param max_retries: retries of a transient failure for this call (default: the
+            client's; only idempotent operations are retried)
         """
         params: dict[str, Any] = {"id": id}
         if name is not None:
@@ -2129,7 +2331,9 @@ class AppsResource(SyncResource):
             params["is_active"] = is_active
         if linked_character_ids is not None:
             params["linked_character_ids"] = linked_character_ids
-        result = self._client._call_operation("apps.update", params, timeout=timeout)
+        result = self._client._call_operation(
+            "apps.update", params, timeout=timeout, max_retries=max_retries
+        )
         return cast("AppAnswer", result)
 
     def users(
@@ -2137,6 +2341,7 @@ class AppsResource(SyncResource):
         id: str,
         *,
         limit: int | None = None,
+        max_retries: int | None = None,
         timeout: float | None = None,
     ) -> AppUsers:
         """An app's users.
@@ -2145,11 +2350,15 @@ class AppsResource(SyncResource):
 
         :param id: the record's id
         :param limit: at most this many
+        :param max_retries: retries of a transient failure for this call (default: the
+            client's; only idempotent operations are retried)
         """
         params: dict[str, Any] = {"id": id}
         if limit is not None:
             params["limit"] = limit
-        result = self._client._call_operation("apps.users", params, timeout=timeout)
+        result = self._client._call_operation(
+            "apps.users", params, timeout=timeout, max_retries=max_retries
+        )
         return cast("AppUsers", result)
 
     def withdraw(
@@ -2157,6 +2366,7 @@ class AppsResource(SyncResource):
         id: str,
         amount: float,
         *,
+        max_retries: int | None = None,
         timeout: float | None = None,
     ) -> AppWithdrawal:
         """Withdraws from an app's available earnings.
@@ -2165,9 +2375,13 @@ class AppsResource(SyncResource):
 
         :param id: the record's id
         :param amount: US dollars to withdraw from the available earnings
+        :param max_retries: retries of a transient failure for this call (default: the
+            client's; only idempotent operations are retried)
         """
         params: dict[str, Any] = {"id": id, "amount": amount}
-        result = self._client._call_operation("apps.withdraw", params, timeout=timeout)
+        result = self._client._call_operation(
+            "apps.withdraw", params, timeout=timeout, max_retries=max_retries
+        )
         return cast("AppWithdrawal", result)
 
 
@@ -2181,6 +2395,7 @@ class AsyncAppsResource(AsyncResource):
         period: Literal["hourly", "daily", "monthly"] | None = None,
         start_date: str | None = None,
         end_date: str | None = None,
+        max_retries: int | None = None,
         timeout: float | None = None,
     ) -> AppAnalytics:
         """An app's usage over a period.
@@ -2191,6 +2406,8 @@ class AsyncAppsResource(AsyncResource):
         :param period: the buckets
         :param start_date: ISO start
         :param end_date: ISO end
+        :param max_retries: retries of a transient failure for this call (default: the
+            client's; only idempotent operations are retried)
         """
         params: dict[str, Any] = {"id": id}
         if period is not None:
@@ -2199,13 +2416,16 @@ class AsyncAppsResource(AsyncResource):
             params["start_date"] = start_date
         if end_date is not None:
             params["end_date"] = end_date
-        result = await self._client._call_operation("apps.analytics", params, timeout=timeout)
+        result = await self._client._call_operation(
+            "apps.analytics", params, timeout=timeout, max_retries=max_retries
+        )
         return cast("AppAnalytics", result)
 
     async def check_name(
         self,
         name: str,
         *,
+        max_retries: int | None = None,
         timeout: float | None = None,
     ) -> AppNameCheck:
         """Whether an app name is free (and a suggestion when it is not).
@@ -2213,9 +2433,13 @@ class AsyncAppsResource(AsyncResource):
         ``apps.check_name``: POST /api/v1/apps/check-name.
 
         :param name: the name
+        :param max_retries: retries of a transient failure for this call (default: the
+            client's; only idempotent operations are retried)
         """
         params: dict[str, Any] = {"name": name}
-        result = await self._client._call_operation("apps.check_name", params, timeout=timeout)
+        result = await self._client._call_operation(
+            "apps.check_name", params, timeout=timeout, max_retries=max_retries
+        )
         return cast("AppNameCheck", result)
 
     async def create(
@@ -2229,6 +2453,7 @@ class AsyncAppsResource(AsyncResource):
         allowed_origins: Any | None = None,
         logo_url: str | None = None,
         skip_git_hub_repo: bool | None = None,
+        max_retries: int | None = None,
         timeout: float | None = None,
     ) -> AppCreated:
         """Creates an app; its API key is in the answer once.
@@ -2243,6 +2468,8 @@ class AsyncAppsResource(AsyncResource):
         :param allowed_origins: origins allowed to call it
         :param logo_url: its logo
         :param skip_git_hub_repo: do not create a GitHub repository for it
+        :param max_retries: retries of a transient failure for this call (default: the
+            client's; only idempotent operations are retried)
         """
         params: dict[str, Any] = {"name": name, "app_url": app_url}
         if description is not None:
@@ -2257,13 +2484,16 @@ class AsyncAppsResource(AsyncResource):
             params["logo_url"] = logo_url
         if skip_git_hub_repo is not None:
             params["skipGitHubRepo"] = skip_git_hub_repo
-        result = await self._client._call_operation("apps.create", params, timeout=timeout)
+        result = await self._client._call_operation(
+            "apps.create", params, timeout=timeout, max_retries=max_retries
+        )
         return cast("AppCreated", result)
 
     async def delete(
         self,
         id: str,
         *,
+        max_retries: int | None = None,
         timeout: float | None = None,
     ) -> Done:
         """Deletes an app.
@@ -2271,9 +2501,13 @@ class AsyncAppsResource(AsyncResource):
         ``apps.delete``: DELETE /api/v1/apps/{id}.
 
         :param id: the record's id
+        :param max_retries: retries of a transient failure for this call (default: the
+            client's; only idempotent operations are retried)
         """
         params: dict[str, Any] = {"id": id}
-        result = await self._client._call_operation("apps.delete", params, timeout=timeout)
+        result = await self._client._call_operation(
+            "apps.delete", params, timeout=timeout, max_retries=max_retries
+        )
         return cast("Done", result)
 
     async def earnings(
@@ -2281,6 +2515,7 @@ class AsyncAppsResource(AsyncResource):
         id: str,
         *,
         days: int | None = None,
+        max_retries: int | None = None,
         timeout: float | None = None,
     ) -> AppEarnings:
         """An app's earnings: total, pending, available.
@@ -2289,17 +2524,22 @@ class AsyncAppsResource(AsyncResource):
 
         :param id: the record's id
         :param days: the period in days
+        :param max_retries: retries of a transient failure for this call (default: the
+            client's; only idempotent operations are retried)
         """
         params: dict[str, Any] = {"id": id}
         if days is not None:
             params["days"] = days
-        result = await self._client._call_operation("apps.earnings", params, timeout=timeout)
+        result = await self._client._call_operation(
+            "apps.earnings", params, timeout=timeout, max_retries=max_retries
+        )
         return cast("AppEarnings", result)
 
     async def get(
         self,
         id: str,
         *,
+        max_retries: int | None = None,
         timeout: float | None = None,
     ) -> AppAnswer:
         """One app.
@@ -2307,28 +2547,39 @@ class AsyncAppsResource(AsyncResource):
         ``apps.get``: GET /api/v1/apps/{id}.
 
         :param id: the record's id
+        :param max_retries: retries of a transient failure for this call (default: the
+            client's; only idempotent operations are retried)
         """
         params: dict[str, Any] = {"id": id}
-        result = await self._client._call_operation("apps.get", params, timeout=timeout)
+        result = await self._client._call_operation(
+            "apps.get", params, timeout=timeout, max_retries=max_retries
+        )
         return cast("AppAnswer", result)
 
     async def list(
         self,
         *,
+        max_retries: int | None = None,
         timeout: float | None = None,
     ) -> AppList:
         """The organisation's apps.
 
         ``apps.list``: GET /api/v1/apps.
+
+        :param max_retries: retries of a transient failure for this call (default: the
+            client's; only idempotent operations are retried)
         """
         params: dict[str, Any] = {}
-        result = await self._client._call_operation("apps.list", params, timeout=timeout)
+        result = await self._client._call_operation(
+            "apps.list", params, timeout=timeout, max_retries=max_retries
+        )
         return cast("AppList", result)
 
     async def regenerate_api_key(
         self,
         id: str,
         *,
+        max_retries: int | None = None,
         timeout: float | None = None,
     ) -> AppKey:
         """Replaces an app's API key; the new key is in the answer once.
@@ -2336,10 +2587,12 @@ class AsyncAppsResource(AsyncResource):
         ``apps.regenerate_api_key``: POST /api/v1/apps/{id}/regenerate-api-key.
 
         :param id: the record's id
+        :param max_retries: retries of a transient failure for this call (default: the
+            client's; only idempotent operations are retried)
         """
         params: dict[str, Any] = {"id": id}
         result = await self._client._call_operation(
-            "apps.regenerate_api_key", params, timeout=timeout
+            "apps.regenerate_api_key", params, timeout=timeout, max_retries=max_retries
         )
         return cast("AppKey", result)
 
@@ -2355,6 +2608,7 @@ class AsyncAppsResource(AsyncResource):
         allowed_origins: Any | None = None,
         is_active: bool | None = None,
         linked_character_ids: Any | None = None,
+        max_retries: int | None = None,
         timeout: float | None = None,
     ) -> AppAnswer:
         """Changes an app (only the fields given).
@@ -2370,6 +2624,8 @@ class AsyncAppsResource(AsyncResource):
         :param allowed_origins: origins allowed to call it
         :param is_active: false disables it
         :param linked_character_ids: at most 4 character ids
+        :param max_retries: retries of a transient failure for this call (default: the
+            client's; only idempotent operations are retried)
         """
         params: dict[str, Any] = {"id": id}
         if name is not None:
@@ -2388,7 +2644,9 @@ class AsyncAppsResource(AsyncResource):
             params["is_active"] = is_active
         if linked_character_ids is not None:
             params["linked_character_ids"] = linked_character_ids
-        result = await self._client._call_operation("apps.update", params, timeout=timeout)
+        result = await self._client._call_operation(
+            "apps.update", params, timeout=timeout, max_retries=max_retries
+        )
         return cast("AppAnswer", result)
 
     async def users(
@@ -2396,6 +2654,7 @@ class AsyncAppsResource(AsyncResource):
         id: str,
         *,
         limit: int | None = None,
+        max_retries: int | None = None,
         timeout: float | None = None,
     ) -> AppUsers:
         """An app's users.
@@ -2404,11 +2663,15 @@ class AsyncAppsResource(AsyncResource):
 
         :param id: the record's id
         :param limit: at most this many
+        :param max_retries: retries of a transient failure for this call (default: the
+            client's; only idempotent operations are retried)
         """
         params: dict[str, Any] = {"id": id}
         if limit is not None:
             params["limit"] = limit
-        result = await self._client._call_operation("apps.users", params, timeout=timeout)
+        result = await self._client._call_operation(
+            "apps.users", params, timeout=timeout, max_retries=max_retries
+        )
         return cast("AppUsers", result)
 
     async def withdraw(
@@ -2416,6 +2679,7 @@ class AsyncAppsResource(AsyncResource):
         id: str,
         amount: float,
         *,
+        max_retries: int | None = None,
         timeout: float | None = None,
     ) -> AppWithdrawal:
         """Withdraws from an app's available earnings.
@@ -2424,9 +2688,13 @@ class AsyncAppsResource(AsyncResource):
 
         :param id: the record's id
         :param amount: US dollars to withdraw from the available earnings
+        :param max_retries: retries of a transient failure for this call (default: the
+            client's; only idempotent operations are retried)
         """
         params: dict[str, Any] = {"id": id, "amount": amount}
-        result = await self._client._call_operation("apps.withdraw", params, timeout=timeout)
+        result = await self._client._call_operation(
+            "apps.withdraw", params, timeout=timeout, max_retries=max_retries
+        )
         return cast("AppWithdrawal", result)
 
 
@@ -2438,6 +2706,7 @@ class AppsDomainsResource(SyncResource):
         id: str,
         domain: str,
         *,
+        max_retries: int | None = None,
         timeout: float | None = None,
     ) -> AppDomainAnswer:
         """Adds a custom domain to an app (verify it with apps.domains.verify).
@@ -2446,15 +2715,20 @@ class AppsDomainsResource(SyncResource):
 
         :param id: the record's id
         :param domain: the domain, ASCII only (e.g. app.example.com)
+        :param max_retries: retries of a transient failure for this call (default: the
+            client's; only idempotent operations are retried)
         """
         params: dict[str, Any] = {"id": id, "domain": domain}
-        result = self._client._call_operation("apps.domains.add", params, timeout=timeout)
+        result = self._client._call_operation(
+            "apps.domains.add", params, timeout=timeout, max_retries=max_retries
+        )
         return cast("AppDomainAnswer", result)
 
     def list(
         self,
         id: str,
         *,
+        max_retries: int | None = None,
         timeout: float | None = None,
     ) -> AppDomains:
         """An app's custom domains.
@@ -2462,9 +2736,13 @@ class AppsDomainsResource(SyncResource):
         ``apps.domains.list``: GET /api/v1/apps/{id}/domains.
 
         :param id: the record's id
+        :param max_retries: retries of a transient failure for this call (default: the
+            client's; only idempotent operations are retried)
         """
         params: dict[str, Any] = {"id": id}
-        result = self._client._call_operation("apps.domains.list", params, timeout=timeout)
+        result = self._client._call_operation(
+            "apps.domains.list", params, timeout=timeout, max_retries=max_retries
+        )
         return cast("AppDomains", result)
 
     def remove(
@@ -2472,6 +2750,7 @@ class AppsDomainsResource(SyncResource):
         id: str,
         domain: str,
         *,
+        max_retries: int | None = None,
         timeout: float | None = None,
     ) -> Done:
         """Removes a custom domain from an app.
@@ -2480,9 +2759,13 @@ class AppsDomainsResource(SyncResource):
 
         :param id: the record's id
         :param domain: the domain, ASCII only (e.g. app.example.com)
+        :param max_retries: retries of a transient failure for this call (default: the
+            client's; only idempotent operations are retried)
         """
         params: dict[str, Any] = {"id": id, "domain": domain}
-        result = self._client._call_operation("apps.domains.remove", params, timeout=timeout)
+        result = self._client._call_operation(
+            "apps.domains.remove", params, timeout=timeout, max_retries=max_retries
+        )
         return cast("Done", result)
 
     def verify(
@@ -2490,6 +2773,7 @@ class AppsDomainsResource(SyncResource):
         id: str,
         domain: str,
         *,
+        max_retries: int | None = None,
         timeout: float | None = None,
     ) -> AppDomainAnswer:
         """Checks a custom domain's DNS and marks it verified when it points at the app.
@@ -2498,9 +2782,13 @@ class AppsDomainsResource(SyncResource):
 
         :param id: the record's id
         :param domain: the domain, ASCII only (e.g. app.example.com)
+        :param max_retries: retries of a transient failure for this call (default: the
+            client's; only idempotent operations are retried)
         """
         params: dict[str, Any] = {"id": id, "domain": domain}
-        result = self._client._call_operation("apps.domains.verify", params, timeout=timeout)
+        result = self._client._call_operation(
+            "apps.domains.verify", params, timeout=timeout, max_retries=max_retries
+        )
         return cast("AppDomainAnswer", result)
 
 
@@ -2512,6 +2800,7 @@ class AsyncAppsDomainsResource(AsyncResource):
         id: str,
         domain: str,
         *,
+        max_retries: int | None = None,
         timeout: float | None = None,
     ) -> AppDomainAnswer:
         """Adds a custom domain to an app (verify it with apps.domains.verify).
@@ -2520,15 +2809,20 @@ class AsyncAppsDomainsResource(AsyncResource):
 
         :param id: the record's id
         :param domain: the domain, ASCII only (e.g. app.example.com)
+        :param max_retries: retries of a transient failure for this call (default: the
+            client's; only idempotent operations are retried)
         """
         params: dict[str, Any] = {"id": id, "domain": domain}
-        result = await self._client._call_operation("apps.domains.add", params, timeout=timeout)
+        result = await self._client._call_operation(
+            "apps.domains.add", params, timeout=timeout, max_retries=max_retries
+        )
         return cast("AppDomainAnswer", result)
 
     async def list(
         self,
         id: str,
         *,
+        max_retries: int | None = None,
         timeout: float | None = None,
     ) -> AppDomains:
         """An app's custom domains.
@@ -2536,9 +2830,13 @@ class AsyncAppsDomainsResource(AsyncResource):
         ``apps.domains.list``: GET /api/v1/apps/{id}/domains.
 
         :param id: the record's id
+        :param max_retries: retries of a transient failure for this call (default: the
+            client's; only idempotent operations are retried)
         """
         params: dict[str, Any] = {"id": id}
-        result = await self._client._call_operation("apps.domains.list", params, timeout=timeout)
+        result = await self._client._call_operation(
+            "apps.domains.list", params, timeout=timeout, max_retries=max_retries
+        )
         return cast("AppDomains", result)
 
     async def remove(
@@ -2546,6 +2844,7 @@ class AsyncAppsDomainsResource(AsyncResource):
         id: str,
         domain: str,
         *,
+        max_retries: int | None = None,
         timeout: float | None = None,
     ) -> Done:
         """Removes a custom domain from an app.
@@ -2554,9 +2853,13 @@ class AsyncAppsDomainsResource(AsyncResource):
 
         :param id: the record's id
         :param domain: the domain, ASCII only (e.g. app.example.com)
+        :param max_retries: retries of a transient failure for this call (default: the
+            client's; only idempotent operations are retried)
         """
         params: dict[str, Any] = {"id": id, "domain": domain}
-        result = await self._client._call_operation("apps.domains.remove", params, timeout=timeout)
+        result = await self._client._call_operation(
+            "apps.domains.remove", params, timeout=timeout, max_retries=max_retries
+        )
         return cast("Done", result)
 
     async def verify(
@@ -2564,6 +2867,7 @@ class AsyncAppsDomainsResource(AsyncResource):
         id: str,
         domain: str,
         *,
+        max_retries: int | None = None,
         timeout: float | None = None,
     ) -> AppDomainAnswer:
         """Checks a custom domain's DNS and marks it verified when it points at the app.
@@ -2572,9 +2876,13 @@ class AsyncAppsDomainsResource(AsyncResource):
 
         :param id: the record's id
         :param domain: the domain, ASCII only (e.g. app.example.com)
+        :param max_retries: retries of a transient failure for this call (default: the
+            client's; only idempotent operations are retried)
         """
         params: dict[str, Any] = {"id": id, "domain": domain}
-        result = await self._client._call_operation("apps.domains.verify", params, timeout=timeout)
+        result = await self._client._call_operation(
+            "apps.domains.verify", params, timeout=timeout, max_retries=max_retries
+        )
         return cast("AppDomainAnswer", result)
 
 
@@ -2585,6 +2893,7 @@ class AppsMonetizationResource(SyncResource):
         self,
         id: str,
         *,
+        max_retries: int | None = None,
         timeout: float | None = None,
     ) -> AppMonetization:
         """An app's monetisation settings.
@@ -2592,9 +2901,13 @@ class AppsMonetizationResource(SyncResource):
         ``apps.monetization.get``: GET /api/v1/apps/{id}/monetization.
 
         :param id: the record's id
+        :param max_retries: retries of a transient failure for this call (default: the
+            client's; only idempotent operations are retried)
         """
         params: dict[str, Any] = {"id": id}
-        result = self._client._call_operation("apps.monetization.get", params, timeout=timeout)
+        result = self._client._call_operation(
+            "apps.monetization.get", params, timeout=timeout, max_retries=max_retries
+        )
         return cast("AppMonetization", result)
 
     def update(
@@ -2604,6 +2917,7 @@ class AppsMonetizationResource(SyncResource):
         monetization_enabled: bool | None = None,
         inference_markup_percentage: float | None = None,
         purchase_share_percentage: float | None = None,
+        max_retries: int | None = None,
         timeout: float | None = None,
     ) -> AppMonetization:
         """Changes an app's monetisation settings.
@@ -2614,6 +2928,8 @@ class AppsMonetizationResource(SyncResource):
         :param monetization_enabled: earn from the app's use
         :param inference_markup_percentage: markup on inference, 0 to 1000 %
         :param purchase_share_percentage: share of purchases, 0 to 100 %
+        :param max_retries: retries of a transient failure for this call (default: the
+            client's; only idempotent operations are retried)
         """
         params: dict[str, Any] = {"id": id}
         if monetization_enabled is not None:
@@ -2622,7 +2938,9 @@ class AppsMonetizationResource(SyncResource):
             params["inferenceMarkupPercentage"] = inference_markup_percentage
         if purchase_share_percentage is not None:
             params["purchaseSharePercentage"] = purchase_share_percentage
-        result = self._client._call_operation("apps.monetization.update", params, timeout=timeout)
+        result = self._client._call_operation(
+            "apps.monetization.update", params, timeout=timeout, max_retries=max_retries
+        )
         return cast("AppMonetization", result)
 
 
@@ -2633,6 +2951,7 @@ class AsyncAppsMonetizationResource(AsyncResource):
         self,
         id: str,
         *,
+        max_retries: int | None = None,
         timeout: float | None = None,
     ) -> AppMonetization:
         """An app's monetisation settings.
@@ -2640,10 +2959,12 @@ class AsyncAppsMonetizationResource(AsyncResource):
         ``apps.monetization.get``: GET /api/v1/apps/{id}/monetization.
 
         :param id: the record's id
+        :param max_retries: retries of a transient failure for this call (default: the
+            client's; only idempotent operations are retried)
         """
         params: dict[str, Any] = {"id": id}
         result = await self._client._call_operation(
-            "apps.monetization.get", params, timeout=timeout
+            "apps.monetization.get", params, timeout=timeout, max_retries=max_retries
         )
         return cast("AppMonetization", result)
 
@@ -2654,6 +2975,7 @@ class AsyncAppsMonetizationResource(AsyncResource):
         monetization_enabled: bool | None = None,
         inference_markup_percentage: float | None = None,
         purchase_share_percentage: float | None = None,
+        max_retries: int | None = None,
         timeout: float | None = None,
     ) -> AppMonetization:
         """Changes an app's monetisation settings.
@@ -2664,6 +2986,8 @@ class AsyncAppsMonetizationResource(AsyncResource):
         :param monetization_enabled: earn from the app's use
         :param inference_markup_percentage: markup on inference, 0 to 1000 %
         :param purchase_share_percentage: share of purchases, 0 to 100 %
+        :param max_retries: retries of a transient failure for this call (default: the
+            client's; only idempotent operations are retried)
         """
         params: dict[str, Any] = {"id": id}
         if monetization_enabled is not None:
@@ -2673,7 +2997,7 @@ class AsyncAppsMonetizationResource(AsyncResource):
         if purchase_share_percentage is not None:
             params["purchaseSharePercentage"] = purchase_share_percentage
         result = await self._client._call_operation(
-            "apps.monetization.update", params, timeout=timeout
+            "apps.monetization.update", params, timeout=timeout, max_retries=max_retries
         )
         return cast("AppMonetization", result)
 
@@ -2824,14 +3148,20 @@ class BillingResource(SyncResource):
     def auto_top_up(
         self,
         *,
+        max_retries: int | None = None,
         timeout: float | None = None,
     ) -> TopUp:
         """Runs the auto top-up now if the balance is below the threshold (milady only).
 
         ``billing.auto_top_up``: POST /api/auto-top-up/trigger.
+
+        :param max_retries: retries of a transient failure for this call (default: the
+            client's; only idempotent operations are retried)
         """
         params: dict[str, Any] = {}
-        result = self._client._call_operation("billing.auto_top_up", params, timeout=timeout)
+        result = self._client._call_operation(
+            "billing.auto_top_up", params, timeout=timeout, max_retries=max_retries
+        )
         return cast("TopUp", result)
 
     def checkout(
@@ -2841,6 +3171,7 @@ class BillingResource(SyncResource):
         cancel_url: str,
         *,
         affiliate_code: str | None = None,
+        max_retries: int | None = None,
         timeout: float | None = None,
     ) -> Checkout:
         """Starts a Stripe checkout for credits; answers the page the user pays on.
@@ -2851,37 +3182,53 @@ class BillingResource(SyncResource):
         :param success_url: where Stripe sends the user after paying (an allowed origin)
         :param cancel_url: where Stripe sends the user after cancelling (an allowed origin)
         :param affiliate_code: an affiliate code (X-Affiliate-Code)
+        :param max_retries: retries of a transient failure for this call (default: the
+            client's; only idempotent operations are retried)
         """
         params: dict[str, Any] = {"credits": credits, "success_url": success_url, "cancel_url": cancel_url}
         if affiliate_code is not None:
             params["affiliateCode"] = affiliate_code
-        result = self._client._call_operation("billing.checkout", params, timeout=timeout)
+        result = self._client._call_operation(
+            "billing.checkout", params, timeout=timeout, max_retries=max_retries
+        )
         return cast("Checkout", result)
 
     def settings(
         self,
         *,
+        max_retries: int | None = None,
         timeout: float | None = None,
     ) -> BillingSettings:
         """The auto top-up settings and their limits.
 
         ``billing.settings``: GET /api/v1/billing/settings.
+
+        :param max_retries: retries of a transient failure for this call (default: the
+            client's; only idempotent operations are retried)
         """
         params: dict[str, Any] = {}
-        result = self._client._call_operation("billing.settings", params, timeout=timeout)
+        result = self._client._call_operation(
+            "billing.settings", params, timeout=timeout, max_retries=max_retries
+        )
         return cast("BillingSettings", result)
 
     def summary(
         self,
         *,
+        max_retries: int | None = None,
         timeout: float | None = None,
     ) -> CreditsSummary:
         """The organisation's credits, agents' budgets, apps, earnings and recent transactions.
 
         ``billing.summary``: GET /api/v1/credits/summary.
+
+        :param max_retries: retries of a transient failure for this call (default: the
+            client's; only idempotent operations are retried)
         """
         params: dict[str, Any] = {}
-        result = self._client._call_operation("billing.summary", params, timeout=timeout)
+        result = self._client._call_operation(
+            "billing.summary", params, timeout=timeout, max_retries=max_retries
+        )
         return cast("CreditsSummary", result)
 
     def transactions(
@@ -2889,6 +3236,7 @@ class BillingResource(SyncResource):
         *,
         limit: int | None = None,
         hours: int | None = None,
+        max_retries: int | None = None,
         timeout: float | None = None,
     ) -> Transactions:
         """The organisation's credit transactions, newest first (milady only).
@@ -2897,13 +3245,17 @@ class BillingResource(SyncResource):
 
         :param limit: the most recent N (100)
         :param hours: only those of the last N hours (among the most recent `limit`)
+        :param max_retries: retries of a transient failure for this call (default: the
+            client's; only idempotent operations are retried)
         """
         params: dict[str, Any] = {}
         if limit is not None:
             params["limit"] = limit
         if hours is not None:
             params["hours"] = hours
-        result = self._client._call_operation("billing.transactions", params, timeout=timeout)
+        result = self._client._call_operation(
+            "billing.transactions", params, timeout=timeout, max_retries=max_retries
+        )
         return cast("Transactions", result)
 
     def update_settings(
@@ -2911,6 +3263,7 @@ class BillingResource(SyncResource):
         *,
         auto_top_up: Mapping[str, Any] | None = None,
         pay_as_you_go_from_earnings: bool | None = None,
+        max_retries: int | None = None,
         timeout: float | None = None,
     ) -> BillingSettings:
         """Changes the auto top-up settings (enabling needs a saved payment method).
@@ -2919,19 +3272,24 @@ class BillingResource(SyncResource):
 
         :param auto_top_up: {enabled?, amount? 1–1000, threshold? 0–1000}
         :param pay_as_you_go_from_earnings: pay usage from earnings first
+        :param max_retries: retries of a transient failure for this call (default: the
+            client's; only idempotent operations are retried)
         """
         params: dict[str, Any] = {}
         if auto_top_up is not None:
             params["autoTopUp"] = dict(auto_top_up)
         if pay_as_you_go_from_earnings is not None:
             params["payAsYouGoFromEarnings"] = pay_as_you_go_from_earnings
-        result = self._client._call_operation("billing.update_settings", params, timeout=timeout)
+        result = self._client._call_operation(
+            "billing.update_settings", params, timeout=timeout, max_retries=max_retries
+        )
         return cast("BillingSettings", result)
 
     def verify(
         self,
         session_id: str,
         *,
+        max_retries: int | None = None,
         timeout: float | None = None,
     ) -> CheckoutVerified:
         """Whether a checkout was paid, and how much it added.
@@ -2939,9 +3297,13 @@ class BillingResource(SyncResource):
         ``billing.verify``: GET /api/v1/credits/verify.
 
         :param session_id: the checkout session (billing.checkout's sessionId)
+        :param max_retries: retries of a transient failure for this call (default: the
+            client's; only idempotent operations are retried)
         """
         params: dict[str, Any] = {"session_id": session_id}
-        result = self._client._call_operation("billing.verify", params, timeout=timeout)
+        result = self._client._call_operation(
+            "billing.verify", params, timeout=timeout, max_retries=max_retries
+        )
         return cast("CheckoutVerified", result)
 
 
@@ -2951,14 +3313,20 @@ class AsyncBillingResource(AsyncResource):
     async def auto_top_up(
         self,
         *,
+        max_retries: int | None = None,
         timeout: float | None = None,
     ) -> TopUp:
         """Runs the auto top-up now if the balance is below the threshold (milady only).
 
         ``billing.auto_top_up``: POST /api/auto-top-up/trigger.
+
+        :param max_retries: retries of a transient failure for this call (default: the
+            client's; only idempotent operations are retried)
         """
         params: dict[str, Any] = {}
-        result = await self._client._call_operation("billing.auto_top_up", params, timeout=timeout)
+        result = await self._client._call_operation(
+            "billing.auto_top_up", params, timeout=timeout, max_retries=max_retries
+        )
         return cast("TopUp", result)
 
     async def checkout(
@@ -2968,6 +3336,7 @@ class AsyncBillingResource(AsyncResource):
         cancel_url: str,
         *,
         affiliate_code: str | None = None,
+        max_retries: int | None = None,
         timeout: float | None = None,
     ) -> Checkout:
         """Starts a Stripe checkout for credits; answers the page the user pays on.
@@ -2978,37 +3347,53 @@ class AsyncBillingResource(AsyncResource):
         :param success_url: where Stripe sends the user after paying (an allowed origin)
         :param cancel_url: where Stripe sends the user after cancelling (an allowed origin)
         :param affiliate_code: an affiliate code (X-Affiliate-Code)
+        :param max_retries: retries of a transient failure for this call (default: the
+            client's; only idempotent operations are retried)
         """
         params: dict[str, Any] = {"credits": credits, "success_url": success_url, "cancel_url": cancel_url}
         if affiliate_code is not None:
             params["affiliateCode"] = affiliate_code
-        result = await self._client._call_operation("billing.checkout", params, timeout=timeout)
+        result = await self._client._call_operation(
+            "billing.checkout", params, timeout=timeout, max_retries=max_retries
+        )
         return cast("Checkout", result)
 
     async def settings(
         self,
         *,
+        max_retries: int | None = None,
         timeout: float | None = None,
     ) -> BillingSettings:
         """The auto top-up settings and their limits.
 
         ``billing.settings``: GET /api/v1/billing/settings.
+
+        :param max_retries: retries of a transient failure for this call (default: the
+            client's; only idempotent operations are retried)
         """
         params: dict[str, Any] = {}
-        result = await self._client._call_operation("billing.settings", params, timeout=timeout)
+        result = await self._client._call_operation(
+            "billing.settings", params, timeout=timeout, max_retries=max_retries
+        )
         return cast("BillingSettings", result)
 
     async def summary(
         self,
         *,
+        max_retries: int | None = None,
         timeout: float | None = None,
     ) -> CreditsSummary:
         """The organisation's credits, agents' budgets, apps, earnings and recent transactions.
 
         ``billing.summary``: GET /api/v1/credits/summary.
+
+        :param max_retries: retries of a transient failure for this call (default: the
+            client's; only idempotent operations are retried)
         """
         params: dict[str, Any] = {}
-        result = await self._client._call_operation("billing.summary", params, timeout=timeout)
+        result = await self._client._call_operation(
+            "billing.summary", params, timeout=timeout, max_retries=max_retries
+        )
         return cast("CreditsSummary", result)
 
     async def transactions(
@@ -3016,6 +3401,7 @@ class AsyncBillingResource(AsyncResource):
         *,
         limit: int | None = None,
         hours: int | None = None,
+        max_retries: int | None = None,
         timeout: float | None = None,
     ) -> Transactions:
         """The organisation's credit transactions, newest first (milady only).
@@ -3024,13 +3410,17 @@ class AsyncBillingResource(AsyncResource):
 
         :param limit: the most recent N (100)
         :param hours: only those of the last N hours (among the most recent `limit`)
+        :param max_retries: retries of a transient failure for this call (default: the
+            client's; only idempotent operations are retried)
         """
         params: dict[str, Any] = {}
         if limit is not None:
             params["limit"] = limit
         if hours is not None:
             params["hours"] = hours
-        result = await self._client._call_operation("billing.transactions", params, timeout=timeout)
+        result = await self._client._call_operation(
+            "billing.transactions", params, timeout=timeout, max_retries=max_retries
+        )
         return cast("Transactions", result)
 
     async def update_settings(
@@ -3038,6 +3428,7 @@ class AsyncBillingResource(AsyncResource):
         *,
         auto_top_up: Mapping[str, Any] | None = None,
         pay_as_you_go_from_earnings: bool | None = None,
+        max_retries: int | None = None,
         timeout: float | None = None,
     ) -> BillingSettings:
         """Changes the auto top-up settings (enabling needs a saved payment method).
@@ -3046,6 +3437,8 @@ class AsyncBillingResource(AsyncResource):
 
         :param auto_top_up: {enabled?, amount? 1–1000, threshold? 0–1000}
         :param pay_as_you_go_from_earnings: pay usage from earnings first
+        :param max_retries: retries of a transient failure for this call (default: the
+            client's; only idempotent operations are retried)
         """
         params: dict[str, Any] = {}
         if auto_top_up is not None:
@@ -3053,7 +3446,7 @@ class AsyncBillingResource(AsyncResource):
         if pay_as_you_go_from_earnings is not None:
             params["payAsYouGoFromEarnings"] = pay_as_you_go_from_earnings
         result = await self._client._call_operation(
-            "billing.update_settings", params, timeout=timeout
+            "billing.update_settings", params, timeout=timeout, max_retries=max_retries
         )
         return cast("BillingSettings", result)
 
@@ -3061,6 +3454,7 @@ class AsyncBillingResource(AsyncResource):
         self,
         session_id: str,
         *,
+        max_retries: int | None = None,
         timeout: float | None = None,
     ) -> CheckoutVerified:
         """Whether a checkout was paid, and how much it added.
@@ -3068,9 +3462,13 @@ class AsyncBillingResource(AsyncResource):
         ``billing.verify``: GET /api/v1/credits/verify.
 
         :param session_id: the checkout session (billing.checkout's sessionId)
+        :param max_retries: retries of a transient failure for this call (default: the
+            client's; only idempotent operations are retried)
         """
         params: dict[str, Any] = {"session_id": session_id}
-        result = await self._client._call_operation("billing.verify", params, timeout=timeout)
+        result = await self._client._call_operation(
+            "billing.verify", params, timeout=timeout, max_retries=max_retries
+        )
         return cast("CheckoutVerified", result)
 
 
@@ -3089,6 +3487,7 @@ class ChatCompletionsResource(SyncResource):
         app_id: str | None = None,
         affiliate_code: str | None = None,
         payment: str | None = None,
+        max_retries: int | None = None,
         timeout: float | None = None,
     ) -> ChatCompletion:
         """An OpenAI-compatible chat completion (one answer, not streamed).
@@ -3104,6 +3503,8 @@ class ChatCompletionsResource(SyncResource):
         :param app_id: bill the call to this app's credits (X-App-Id)
         :param affiliate_code: an affiliate code (X-Affiliate-Code)
         :param payment: an x402 payment proof, for a call paid per request (X-PAYMENT)
+        :param max_retries: retries of a transient failure for this call (default: the
+            client's; only idempotent operations are retried)
         """
         params: dict[str, Any] = {"model": model, "messages": messages}
         if temperature is not None:
@@ -3120,7 +3521,9 @@ class ChatCompletionsResource(SyncResource):
             params["affiliateCode"] = affiliate_code
         if payment is not None:
             params["payment"] = payment
-        result = self._client._call_operation("chat.completions.create", params, timeout=timeout)
+        result = self._client._call_operation(
+            "chat.completions.create", params, timeout=timeout, max_retries=max_retries
+        )
         return cast("ChatCompletion", result)
 
     def stream(
@@ -3186,6 +3589,7 @@ class AsyncChatCompletionsResource(AsyncResource):
         app_id: str | None = None,
         affiliate_code: str | None = None,
         payment: str | None = None,
+        max_retries: int | None = None,
         timeout: float | None = None,
     ) -> ChatCompletion:
         """An OpenAI-compatible chat completion (one answer, not streamed).
@@ -3201,6 +3605,8 @@ class AsyncChatCompletionsResource(AsyncResource):
         :param app_id: bill the call to this app's credits (X-App-Id)
         :param affiliate_code: an affiliate code (X-Affiliate-Code)
         :param payment: an x402 payment proof, for a call paid per request (X-PAYMENT)
+        :param max_retries: retries of a transient failure for this call (default: the
+            client's; only idempotent operations are retried)
         """
         params: dict[str, Any] = {"model": model, "messages": messages}
         if temperature is not None:
@@ -3218,7 +3624,7 @@ class AsyncChatCompletionsResource(AsyncResource):
         if payment is not None:
             params["payment"] = payment
         result = await self._client._call_operation(
-            "chat.completions.create", params, timeout=timeout
+            "chat.completions.create", params, timeout=timeout, max_retries=max_retries
         )
         return cast("ChatCompletion", result)
 
@@ -3289,6 +3695,7 @@ class ContainersResource(SyncResource):
         ecr_repository_uri: str | None = None,
         image_tag: str | None = None,
         architecture: Literal["arm64", "x86_64"] | None = None,
+        max_retries: int | None = None,
         timeout: float | None = None,
     ) -> Container:
         """Starts a container's deployment (202: it deploys on its own; containers.deploy waits for it).
@@ -3308,83 +3715,8 @@ class ContainersResource(SyncResource):
         :param ecr_repository_uri: the image's repository
         :param image_tag: the image's tag
         :param architecture: the CPU architecture
-        """
-        params: dict[str, Any] = {"name": name, "project_name": project_name, "ecr_image_uri": ecr_image_uri}
-        if description is not None:
-            params["description"] = description
-        if port is not None:
-            params["port"] = port
-        if desired_count is not None:
-            params["desired_count"] = desired_count
-        if cpu is not None:
-            params["cpu"] = cpu
-        if memory is not None:
-            params["memory"] = memory
-        if environment is not None:
-            params["environment_vars"] = dict(environment)
-        if health_check_path is not None:
-            params["health_check_path"] = health_check_path
-        if ecr_repository_uri is not None:
-            params["ecr_repository_uri"] = ecr_repository_uri
-        if image_tag is not None:
-            params["image_tag"] = image_tag
-        if architecture is not None:
-            params["architecture"] = architecture
-        result = self._client._call_operation("containers.create", params, timeout=timeout)
-        return cast("Container", result)
-
-    def delete(
-        self,
-        id: str,
-        *,
-        timeout: float | None = None,
-    ) -> None:
-        """Deletes a container.
-
-        ``containers.delete``: DELETE /api/v1/containers/{id}.
-
-        :param id: the record's id
-        """
-        params: dict[str, Any] = {"id": id}
-        self._client._call_operation("containers.delete", params, timeout=timeout)
-
-    def deploy(
-        self,
-        name: str,
-        project_name: str,
-        ecr_image_uri: str,
-        *,
-        description: str | None = None,
-        port: int | None = None,
-        desired_count: int | None = None,
-        cpu: int | None = None,
-        memory: int | None = None,
-        environment: Mapping[str, str] | None = None,
-        health_check_path: str | None = None,
-        ecr_repository_uri: str | None = None,
-        image_tag: str | None = None,
-        architecture: Literal["arm64", "x86_64"] | None = None,
-        on_progress: SyncProgressCallback | None = None,
-        timeout: float | None = None,
-    ) -> Container:
-        """Deploys a container and follows it until it runs (progress: each status).
-
-        ``containers.deploy``: POST /api/v1/containers.
-        Follows the provisioning job; ``on_progress`` receives its events.
-
-        :param name: its name
-        :param project_name: the project it belongs to
-        :param ecr_image_uri: the image to run
-        :param description: a description
-        :param port: the port it listens on (3000)
-        :param desired_count: instances, 1 to 10
-        :param cpu: CPU units, 256 to 2048 (1792)
-        :param memory: memory in MB, 256 to 2048 (1792)
-        :param environment: environment variables
-        :param health_check_path: the health check's path (/health)
-        :param ecr_repository_uri: the image's repository
-        :param image_tag: the image's tag
-        :param architecture: the CPU architecture
+        :param max_retries: retries of a transient failure for this call (default: the
+            client's; only idempotent operations are retried)
         """
         params: dict[str, Any] = {"name": name, "project_name": project_name, "ecr_image_uri": ecr_image_uri}
         if description is not None:
@@ -3408,7 +3740,94 @@ class ContainersResource(SyncResource):
         if architecture is not None:
             params["architecture"] = architecture
         result = self._client._call_operation(
-            "containers.deploy", params, timeout=timeout, on_progress=on_progress
+            "containers.create", params, timeout=timeout, max_retries=max_retries
+        )
+        return cast("Container", result)
+
+    def delete(
+        self,
+        id: str,
+        *,
+        max_retries: int | None = None,
+        timeout: float | None = None,
+    ) -> None:
+        """Deletes a container.
+
+        ``containers.delete``: DELETE /api/v1/containers/{id}.
+
+        :param id: the record's id
+        :param max_retries: retries of a transient failure for this call (default: the
+            client's; only idempotent operations are retried)
+        """
+        params: dict[str, Any] = {"id": id}
+        self._client._call_operation(
+            "containers.delete", params, timeout=timeout, max_retries=max_retries
+        )
+
+    def deploy(
+        self,
+        name: str,
+        project_name: str,
+        ecr_image_uri: str,
+        *,
+        description: str | None = None,
+        port: int | None = None,
+        desired_count: int | None = None,
+        cpu: int | None = None,
+        memory: int | None = None,
+        environment: Mapping[str, str] | None = None,
+        health_check_path: str | None = None,
+        ecr_repository_uri: str | None = None,
+        image_tag: str | None = None,
+        architecture: Literal["arm64", "x86_64"] | None = None,
+        on_progress: SyncProgressCallback | None = None,
+        max_retries: int | None = None,
+        timeout: float | None = None,
+    ) -> Container:
+        """Deploys a container and follows it until it runs (progress: each status).
+
+        ``containers.deploy``: POST /api/v1/containers.
+        Follows the provisioning job; ``on_progress`` receives its events.
+
+        :param name: its name
+        :param project_name: the project it belongs to
+        :param ecr_image_uri: the image to run
+        :param description: a description
+        :param port: the port it listens on (3000)
+        :param desired_count: instances, 1 to 10
+        :param cpu: CPU units, 256 to 2048 (1792)
+        :param memory: memory in MB, 256 to 2048 (1792)
+        :param environment: environment variables
+        :param health_check_path: the health check's path (/health)
+        :param ecr_repository_uri: the image's repository
+        :param image_tag: the image's tag
+        :param architecture: the CPU architecture
+        :param max_retries: retries of a transient failure for this call (default: the
+            client's; only idempotent operations are retried)
+        """
+        params: dict[str, Any] = {"name": name, "project_name": project_name, "ecr_image_uri": ecr_image_uri}
+        if description is not None:
+            params["description"] = description
+        if port is not None:
+            params["port"] = port
+        if desired_count is not None:
+            params["desired_count"] = desired_count
+        if cpu is not None:
+            params["cpu"] = cpu
+        if memory is not None:
+            params["memory"] = memory
+        if environment is not None:
+            params["environment_vars"] = dict(environment)
+        if health_check_path is not None:
+            params["health_check_path"] = health_check_path
+        if ecr_repository_uri is not None:
+            params["ecr_repository_uri"] = ecr_repository_uri
+        if image_tag is not None:
+            params["image_tag"] = image_tag
+        if architecture is not None:
+            params["architecture"] = architecture
+        result = self._client._call_operation(
+            "containers.deploy", params, timeout=timeout, on_progress=on_progress, max_retries=max_retries
         )
         return cast("Container", result)
 
@@ -3416,6 +3835,7 @@ class ContainersResource(SyncResource):
         self,
         id: str,
         *,
+        max_retries: int | None = None,
         timeout: float | None = None,
     ) -> builtins.list[ContainerDeployment]:
         """A container's deployments, newest first (milady only).
@@ -3423,15 +3843,20 @@ class ContainersResource(SyncResource):
         ``containers.deployments``: GET /api/v1/containers/{id}/deployments.
 
         :param id: the record's id
+        :param max_retries: retries of a transient failure for this call (default: the
+            client's; only idempotent operations are retried)
         """
         params: dict[str, Any] = {"id": id}
-        result = self._client._call_operation("containers.deployments", params, timeout=timeout)
+        result = self._client._call_operation(
+            "containers.deployments", params, timeout=timeout, max_retries=max_retries
+        )
         return cast("builtins.list[ContainerDeployment]", result)
 
     def get(
         self,
         id: str,
         *,
+        max_retries: int | None = None,
         timeout: float | None = None,
     ) -> Container:
         """One container (milady only).
@@ -3439,22 +3864,32 @@ class ContainersResource(SyncResource):
         ``containers.get``: GET /api/v1/containers/{id}.
 
         :param id: the record's id
+        :param max_retries: retries of a transient failure for this call (default: the
+            client's; only idempotent operations are retried)
         """
         params: dict[str, Any] = {"id": id}
-        result = self._client._call_operation("containers.get", params, timeout=timeout)
+        result = self._client._call_operation(
+            "containers.get", params, timeout=timeout, max_retries=max_retries
+        )
         return cast("Container", result)
 
     def list(
         self,
         *,
+        max_retries: int | None = None,
         timeout: float | None = None,
     ) -> builtins.list[Container]:
         """The organisation's containers.
 
         ``containers.list``: GET /api/v1/containers.
+
+        :param max_retries: retries of a transient failure for this call (default: the
+            client's; only idempotent operations are retried)
         """
         params: dict[str, Any] = {}
-        result = self._client._call_operation("containers.list", params, timeout=timeout)
+        result = self._client._call_operation(
+            "containers.list", params, timeout=timeout, max_retries=max_retries
+        )
         return cast("builtins.list[Container]", result)
 
     def logs(
@@ -3462,6 +3897,7 @@ class ContainersResource(SyncResource):
         id: str,
         *,
         limit: int | None = None,
+        max_retries: int | None = None,
         timeout: float | None = None,
     ) -> ContainerLogs:
         """A container's recent log lines (milady only).
@@ -3470,17 +3906,22 @@ class ContainersResource(SyncResource):
 
         :param id: the record's id
         :param limit: at most this many
+        :param max_retries: retries of a transient failure for this call (default: the
+            client's; only idempotent operations are retried)
         """
         params: dict[str, Any] = {"id": id}
         if limit is not None:
             params["limit"] = limit
-        result = self._client._call_operation("containers.logs", params, timeout=timeout)
+        result = self._client._call_operation(
+            "containers.logs", params, timeout=timeout, max_retries=max_retries
+        )
         return cast("ContainerLogs", result)
 
     def metrics(
         self,
         id: str,
         *,
+        max_retries: int | None = None,
         timeout: float | None = None,
     ) -> ContainerMetrics:
         """A container's resource use (milady only).
@@ -3488,22 +3929,32 @@ class ContainersResource(SyncResource):
         ``containers.metrics``: GET /api/v1/containers/{id}/metrics.
 
         :param id: the record's id
+        :param max_retries: retries of a transient failure for this call (default: the
+            client's; only idempotent operations are retried)
         """
         params: dict[str, Any] = {"id": id}
-        result = self._client._call_operation("containers.metrics", params, timeout=timeout)
+        result = self._client._call_operation(
+            "containers.metrics", params, timeout=timeout, max_retries=max_retries
+        )
         return cast("ContainerMetrics", result)
 
     def quota(
         self,
         *,
+        max_retries: int | None = None,
         timeout: float | None = None,
     ) -> ContainerQuota:
         """How many containers the organisation may run (milady only).
 
         ``containers.quota``: GET /api/v1/containers/quota.
+
+        :param max_retries: retries of a transient failure for this call (default: the
+            client's; only idempotent operations are retried)
         """
         params: dict[str, Any] = {}
-        result = self._client._call_operation("containers.quota", params, timeout=timeout)
+        result = self._client._call_operation(
+            "containers.quota", params, timeout=timeout, max_retries=max_retries
+        )
         return cast("ContainerQuota", result)
 
     def update(
@@ -3514,6 +3965,7 @@ class ContainersResource(SyncResource):
         environment: Mapping[str, str] | None = None,
         description: str | None = None,
         ecr_image_uri: str | None = None,
+        max_retries: int | None = None,
         timeout: float | None = None,
     ) -> Container:
         """Changes a container's settings.
@@ -3525,6 +3977,8 @@ class ContainersResource(SyncResource):
         :param environment: environment variables
         :param description: a description
         :param ecr_image_uri: a new image to deploy
+        :param max_retries: retries of a transient failure for this call (default: the
+            client's; only idempotent operations are retried)
         """
         params: dict[str, Any] = {"id": id}
         if desired_count is not None:
@@ -3535,7 +3989,9 @@ class ContainersResource(SyncResource):
             params["description"] = description
         if ecr_image_uri is not None:
             params["ecr_image_uri"] = ecr_image_uri
-        result = self._client._call_operation("containers.update", params, timeout=timeout)
+        result = self._client._call_operation(
+            "containers.update", params, timeout=timeout, max_retries=max_retries
+        )
         return cast("Container", result)
 
 
@@ -3558,6 +4014,7 @@ class AsyncContainersResource(AsyncResource):
         ecr_repository_uri: str | None = None,
         image_tag: str | None = None,
         architecture: Literal["arm64", "x86_64"] | None = None,
+        max_retries: int | None = None,
         timeout: float | None = None,
     ) -> Container:
         """Starts a container's deployment (202: it deploys on its own; containers.deploy waits for it).
@@ -3577,6 +4034,8 @@ class AsyncContainersResource(AsyncResource):
         :param ecr_repository_uri: the image's repository
         :param image_tag: the image's tag
         :param architecture: the CPU architecture
+        :param max_retries: retries of a transient failure for this call (default: the
+            client's; only idempotent operations are retried)
         """
         params: dict[str, Any] = {"name": name, "project_name": project_name, "ecr_image_uri": ecr_image_uri}
         if description is not None:
@@ -3599,13 +4058,16 @@ class AsyncContainersResource(AsyncResource):
             params["image_tag"] = image_tag
         if architecture is not None:
             params["architecture"] = architecture
-        result = await self._client._call_operation("containers.create", params, timeout=timeout)
+        result = await self._client._call_operation(
+            "containers.create", params, timeout=timeout, max_retries=max_retries
+        )
         return cast("Container", result)
 
     async def delete(
         self,
         id: str,
         *,
+        max_retries: int | None = None,
         timeout: float | None = None,
     ) -> None:
         """Deletes a container.
@@ -3613,9 +4075,13 @@ class AsyncContainersResource(AsyncResource):
         ``containers.delete``: DELETE /api/v1/containers/{id}.
 
         :param id: the record's id
+        :param max_retries: retries of a transient failure for this call (default: the
+            client's; only idempotent operations are retried)
         """
         params: dict[str, Any] = {"id": id}
-        await self._client._call_operation("containers.delete", params, timeout=timeout)
+        await self._client._call_operation(
+            "containers.delete", params, timeout=timeout, max_retries=max_retries
+        )
 
     async def deploy(
         self,
@@ -3634,6 +4100,7 @@ class AsyncContainersResource(AsyncResource):
         image_tag: str | None = None,
         architecture: Literal["arm64", "x86_64"] | None = None,
         on_progress: AsyncProgressCallback | None = None,
+        max_retries: int | None = None,
         timeout: float | None = None,
     ) -> Container:
         """Deploys a container and follows it until it runs (progress: each status).
@@ -3654,6 +4121,8 @@ class AsyncContainersResource(AsyncResource):
         :param ecr_repository_uri: the image's repository
         :param image_tag: the image's tag
         :param architecture: the CPU architecture
+        :param max_retries: retries of a transient failure for this call (default: the
+            client's; only idempotent operations are retried)
         """
         params: dict[str, Any] = {"name": name, "project_name": project_name, "ecr_image_uri": ecr_image_uri}
         if description is not None:
@@ -3677,7 +4146,7 @@ class AsyncContainersResource(AsyncResource):
         if architecture is not None:
             params["architecture"] = architecture
         result = await self._client._call_operation(
-            "containers.deploy", params, timeout=timeout, on_progress=on_progress
+            "containers.deploy", params, timeout=timeout, on_progress=on_progress, max_retries=max_retries
         )
         return cast("Container", result)
 
@@ -3685,6 +4154,7 @@ class AsyncContainersResource(AsyncResource):
         self,
         id: str,
         *,
+        max_retries: int | None = None,
         timeout: float | None = None,
     ) -> builtins.list[ContainerDeployment]:
         """A container's deployments, newest first (milady only).
@@ -3692,10 +4162,12 @@ class AsyncContainersResource(AsyncResource):
         ``containers.deployments``: GET /api/v1/containers/{id}/deployments.
 
         :param id: the record's id
+        :param max_retries: retries of a transient failure for this call (default: the
+            client's; only idempotent operations are retried)
         """
         params: dict[str, Any] = {"id": id}
         result = await self._client._call_operation(
-            "containers.deployments", params, timeout=timeout
+            "containers.deployments", params, timeout=timeout, max_retries=max_retries
         )
         return cast("builtins.list[ContainerDeployment]", result)
 
@@ -3703,6 +4175,7 @@ class AsyncContainersResource(AsyncResource):
         self,
         id: str,
         *,
+        max_retries: int | None = None,
         timeout: float | None = None,
     ) -> Container:
         """One container (milady only).
@@ -3710,22 +4183,32 @@ class AsyncContainersResource(AsyncResource):
         ``containers.get``: GET /api/v1/containers/{id}.
 
         :param id: the record's id
+        :param max_retries: retries of a transient failure for this call (default: the
+            client's; only idempotent operations are retried)
         """
         params: dict[str, Any] = {"id": id}
-        result = await self._client._call_operation("containers.get", params, timeout=timeout)
+        result = await self._client._call_operation(
+            "containers.get", params, timeout=timeout, max_retries=max_retries
+        )
         return cast("Container", result)
 
     async def list(
         self,
         *,
+        max_retries: int | None = None,
         timeout: float | None = None,
     ) -> builtins.list[Container]:
         """The organisation's containers.
 
         ``containers.list``: GET /api/v1/containers.
+
+        :param max_retries: retries of a transient failure for this call (default: the
+            client's; only idempotent operations are retried)
         """
         params: dict[str, Any] = {}
-        result = await self._client._call_operation("containers.list", params, timeout=timeout)
+        result = await self._client._call_operation(
+            "containers.list", params, timeout=timeout, max_retries=max_retries
+        )
         return cast("builtins.list[Container]", result)
 
     async def logs(
@@ -3733,6 +4216,7 @@ class AsyncContainersResource(AsyncResource):
         id: str,
         *,
         limit: int | None = None,
+        max_retries: int | None = None,
         timeout: float | None = None,
     ) -> ContainerLogs:
         """A container's recent log lines (milady only).
@@ -3741,17 +4225,22 @@ class AsyncContainersResource(AsyncResource):
 
         :param id: the record's id
         :param limit: at most this many
+        :param max_retries: retries of a transient failure for this call (default: the
+            client's; only idempotent operations are retried)
         """
         params: dict[str, Any] = {"id": id}
         if limit is not None:
             params["limit"] = limit
-        result = await self._client._call_operation("containers.logs", params, timeout=timeout)
+        result = await self._client._call_operation(
+            "containers.logs", params, timeout=timeout, max_retries=max_retries
+        )
         return cast("ContainerLogs", result)
 
     async def metrics(
         self,
         id: str,
         *,
+        max_retries: int | None = None,
         timeout: float | None = None,
     ) -> ContainerMetrics:
         """A container's resource use (milady only).
@@ -3759,22 +4248,32 @@ class AsyncContainersResource(AsyncResource):
         ``containers.metrics``: GET /api/v1/containers/{id}/metrics.
 
         :param id: the record's id
+        :param max_retries: retries of a transient failure for this call (default: the
+            client's; only idempotent operations are retried)
         """
         params: dict[str, Any] = {"id": id}
-        result = await self._client._call_operation("containers.metrics", params, timeout=timeout)
+        result = await self._client._call_operation(
+            "containers.metrics", params, timeout=timeout, max_retries=max_retries
+        )
         return cast("ContainerMetrics", result)
 
     async def quota(
         self,
         *,
+        max_retries: int | None = None,
         timeout: float | None = None,
     ) -> ContainerQuota:
         """How many containers the organisation may run (milady only).
 
         ``containers.quota``: GET /api/v1/containers/quota.
+
+        :param max_retries: retries of a transient failure for this call (default: the
+            client's; only idempotent operations are retried)
         """
         params: dict[str, Any] = {}
-        result = await self._client._call_operation("containers.quota", params, timeout=timeout)
+        result = await self._client._call_operation(
+            "containers.quota", params, timeout=timeout, max_retries=max_retries
+        )
         return cast("ContainerQuota", result)
 
     async def update(
@@ -3785,6 +4284,7 @@ class AsyncContainersResource(AsyncResource):
         environment: Mapping[str, str] | None = None,
         description: str | None = None,
         ecr_image_uri: str | None = None,
+        max_retries: int | None = None,
         timeout: float | None = None,
     ) -> Container:
         """Changes a container's settings.
@@ -3796,6 +4296,8 @@ class AsyncContainersResource(AsyncResource):
         :param environment: environment variables
         :param description: a description
         :param ecr_image_uri: a new image to deploy
+        :param max_retries: retries of a transient failure for this call (default: the
+            client's; only idempotent operations are retried)
         """
         params: dict[str, Any] = {"id": id}
         if desired_count is not None:
@@ -3806,7 +4308,9 @@ class AsyncContainersResource(AsyncResource):
             params["description"] = description
         if ecr_image_uri is not None:
             params["ecr_image_uri"] = ecr_image_uri
-        result = await self._client._call_operation("containers.update", params, timeout=timeout)
+        result = await self._client._call_operation(
+            "containers.update", params, timeout=timeout, max_retries=max_retries
+        )
         return cast("Container", result)
 
 
@@ -3824,6 +4328,7 @@ class DiscoveryResource(SyncResource):
         active_only: bool | None = None,
         limit: int | None = None,
         offset: int | None = None,
+        max_retries: int | None = None,
         timeout: float | None = None,
     ) -> DiscoveryResults:
         """Public services (agents, MCP servers, A2A endpoints, apps) to discover.
@@ -3838,6 +4343,8 @@ class DiscoveryResource(SyncResource):
         :param active_only: only active services (the cloud's default)
         :param limit: 1 to 100 (50)
         :param offset: skip this many
+        :param max_retries: retries of a transient failure for this call (default: the
+            client's; only idempotent operations are retried)
         """
         params: dict[str, Any] = {}
         if query is not None:
@@ -3856,7 +4363,9 @@ class DiscoveryResource(SyncResource):
             params["limit"] = limit
         if offset is not None:
             params["offset"] = offset
-        result = self._client._call_operation("discovery.search", params, timeout=timeout)
+        result = self._client._call_operation(
+            "discovery.search", params, timeout=timeout, max_retries=max_retries
+        )
         return cast("DiscoveryResults", result)
 
 
@@ -3874,6 +4383,7 @@ class AsyncDiscoveryResource(AsyncResource):
         active_only: bool | None = None,
         limit: int | None = None,
         offset: int | None = None,
+        max_retries: int | None = None,
         timeout: float | None = None,
     ) -> DiscoveryResults:
         """Public services (agents, MCP servers, A2A endpoints, apps) to discover.
@@ -3888,6 +4398,8 @@ class AsyncDiscoveryResource(AsyncResource):
         :param active_only: only active services (the cloud's default)
         :param limit: 1 to 100 (50)
         :param offset: skip this many
+        :param max_retries: retries of a transient failure for this call (default: the
+            client's; only idempotent operations are retried)
         """
         params: dict[str, Any] = {}
         if query is not None:
@@ -3906,7 +4418,9 @@ class AsyncDiscoveryResource(AsyncResource):
             params["limit"] = limit
         if offset is not None:
             params["offset"] = offset
-        result = await self._client._call_operation("discovery.search", params, timeout=timeout)
+        result = await self._client._call_operation(
+            "discovery.search", params, timeout=timeout, max_retries=max_retries
+        )
         return cast("DiscoveryResults", result)
 
 
@@ -3921,6 +4435,7 @@ class EmbeddingsResource(SyncResource):
         app_id: str | None = None,
         affiliate_code: str | None = None,
         payment: str | None = None,
+        max_retries: int | None = None,
         timeout: float | None = None,
     ) -> EmbeddingList:
         """OpenAI-compatible embeddings of a text or a list of texts.
@@ -3932,6 +4447,8 @@ class EmbeddingsResource(SyncResource):
         :param app_id: bill the call to this app's credits (X-App-Id)
         :param affiliate_code: an affiliate code (X-Affiliate-Code)
         :param payment: an x402 payment proof, for a call paid per request (X-PAYMENT)
+        :param max_retries: retries of a transient failure for this call (default: the
+            client's; only idempotent operations are retried)
         """
         params: dict[str, Any] = {"model": model, "input": input}
         if app_id is not None:
@@ -3940,7 +4457,9 @@ class EmbeddingsResource(SyncResource):
             params["affiliateCode"] = affiliate_code
         if payment is not None:
             params["payment"] = payment
-        result = self._client._call_operation("embeddings.create", params, timeout=timeout)
+        result = self._client._call_operation(
+            "embeddings.create", params, timeout=timeout, max_retries=max_retries
+        )
         return cast("EmbeddingList", result)
 
 
@@ -3955,6 +4474,7 @@ class AsyncEmbeddingsResource(AsyncResource):
         app_id: str | None = None,
         affiliate_code: str | None = None,
         payment: str | None = None,
+        max_retries: int | None = None,
         timeout: float | None = None,
     ) -> EmbeddingList:
         """OpenAI-compatible embeddings of a text or a list of texts.
@@ -3966,6 +4486,8 @@ class AsyncEmbeddingsResource(AsyncResource):
         :param app_id: bill the call to this app's credits (X-App-Id)
         :param affiliate_code: an affiliate code (X-Affiliate-Code)
         :param payment: an x402 payment proof, for a call paid per request (X-PAYMENT)
+        :param max_retries: retries of a transient failure for this call (default: the
+            client's; only idempotent operations are retried)
         """
         params: dict[str, Any] = {"model": model, "input": input}
         if app_id is not None:
@@ -3974,7 +4496,9 @@ class AsyncEmbeddingsResource(AsyncResource):
             params["affiliateCode"] = affiliate_code
         if payment is not None:
             params["payment"] = payment
-        result = await self._client._call_operation("embeddings.create", params, timeout=timeout)
+        result = await self._client._call_operation(
+            "embeddings.create", params, timeout=timeout, max_retries=max_retries
+        )
         return cast("EmbeddingList", result)
 
 
@@ -3992,6 +4516,7 @@ class ImagesResource(SyncResource):
         model: str | None = None,
         webhook_url: str | None = None,
         app_id: str | None = None,
+        max_retries: int | None = None,
         timeout: float | None = None,
     ) -> ImageGeneration:
         """Generates images from a prompt (URLs, or base64 when the upload failed).
@@ -4006,6 +4531,8 @@ class ImagesResource(SyncResource):
         :param model: an allowed image model
         :param webhook_url: a URL the cloud notifies when the generation is done (x-webhook-url)
         :param app_id: bill the call to this app's credits (X-App-Id)
+        :param max_retries: retries of a transient failure for this call (default: the
+            client's; only idempotent operations are retried)
         """
         params: dict[str, Any] = {"prompt": prompt}
         if num_images is not None:
@@ -4022,7 +4549,9 @@ class ImagesResource(SyncResource):
             params["webhookUrl"] = webhook_url
         if app_id is not None:
             params["appId"] = app_id
-        result = self._client._call_operation("images.generate", params, timeout=timeout)
+        result = self._client._call_operation(
+            "images.generate", params, timeout=timeout, max_retries=max_retries
+        )
         return cast("ImageGeneration", result)
 
 
@@ -4040,6 +4569,7 @@ class AsyncImagesResource(AsyncResource):
         model: str | None = None,
         webhook_url: str | None = None,
         app_id: str | None = None,
+        max_retries: int | None = None,
         timeout: float | None = None,
     ) -> ImageGeneration:
         """Generates images from a prompt (URLs, or base64 when the upload failed).
@@ -4054,6 +4584,8 @@ class AsyncImagesResource(AsyncResource):
         :param model: an allowed image model
         :param webhook_url: a URL the cloud notifies when the generation is done (x-webhook-url)
         :param app_id: bill the call to this app's credits (X-App-Id)
+        :param max_retries: retries of a transient failure for this call (default: the
+            client's; only idempotent operations are retried)
         """
         params: dict[str, Any] = {"prompt": prompt}
         if num_images is not None:
@@ -4070,7 +4602,9 @@ class AsyncImagesResource(AsyncResource):
             params["webhookUrl"] = webhook_url
         if app_id is not None:
             params["appId"] = app_id
-        result = await self._client._call_operation("images.generate", params, timeout=timeout)
+        result = await self._client._call_operation(
+            "images.generate", params, timeout=timeout, max_retries=max_retries
+        )
         return cast("ImageGeneration", result)
 
 
@@ -4081,6 +4615,7 @@ class JobsResource(SyncResource):
         self,
         job_id: str,
         *,
+        max_retries: int | None = None,
         timeout: float | None = None,
     ) -> Job:
         """One job's state (pending, in_progress, completed, failed) and result.
@@ -4088,9 +4623,13 @@ class JobsResource(SyncResource):
         ``jobs.get``: GET /api/v1/jobs/{jobId}.
 
         :param job_id: the job's id
+        :param max_retries: retries of a transient failure for this call (default: the
+            client's; only idempotent operations are retried)
         """
         params: dict[str, Any] = {"jobId": job_id}
-        result = self._client._call_operation("jobs.get", params, timeout=timeout)
+        result = self._client._call_operation(
+            "jobs.get", params, timeout=timeout, max_retries=max_retries
+        )
         return cast("Job", result)
 
 
@@ -4101,6 +4640,7 @@ class AsyncJobsResource(AsyncResource):
         self,
         job_id: str,
         *,
+        max_retries: int | None = None,
         timeout: float | None = None,
     ) -> Job:
         """One job's state (pending, in_progress, completed, failed) and result.
@@ -4108,9 +4648,13 @@ class AsyncJobsResource(AsyncResource):
         ``jobs.get``: GET /api/v1/jobs/{jobId}.
 
         :param job_id: the job's id
+        :param max_retries: retries of a transient failure for this call (default: the
+            client's; only idempotent operations are retried)
         """
         params: dict[str, Any] = {"jobId": job_id}
-        result = await self._client._call_operation("jobs.get", params, timeout=timeout)
+        result = await self._client._call_operation(
+            "jobs.get", params, timeout=timeout, max_retries=max_retries
+        )
         return cast("Job", result)
 
 
@@ -4125,6 +4669,7 @@ class KnowledgeResource(SyncResource):
         *,
         metadata: Mapping[str, Any] | None = None,
         character_id: str | None = None,
+        max_retries: int | None = None,
         timeout: float | None = None,
     ) -> KnowledgeAdded:
         """Adds a text document to the knowledge base.
@@ -4136,13 +4681,17 @@ class KnowledgeResource(SyncResource):
         :param filename: its file name
         :param metadata: metadata kept with it
         :param character_id: the character it belongs to
+        :param max_retries: retries of a transient failure for this call (default: the
+            client's; only idempotent operations are retried)
         """
         params: dict[str, Any] = {"content": content, "contentType": content_type, "filename": filename}
         if metadata is not None:
             params["metadata"] = dict(metadata)
         if character_id is not None:
             params["characterId"] = character_id
-        result = self._client._call_operation("knowledge.add", params, timeout=timeout)
+        result = self._client._call_operation(
+            "knowledge.add", params, timeout=timeout, max_retries=max_retries
+        )
         return cast("KnowledgeAdded", result)
 
     def delete(
@@ -4150,6 +4699,7 @@ class KnowledgeResource(SyncResource):
         id: str,
         *,
         character_id: str | None = None,
+        max_retries: int | None = None,
         timeout: float | None = None,
     ) -> Done:
         """Deletes a knowledge document.
@@ -4158,11 +4708,15 @@ class KnowledgeResource(SyncResource):
 
         :param id: the record's id
         :param character_id: the character the documents belong to
+        :param max_retries: retries of a transient failure for this call (default: the
+            client's; only idempotent operations are retried)
         """
         params: dict[str, Any] = {"id": id}
         if character_id is not None:
             params["characterId"] = character_id
-        result = self._client._call_operation("knowledge.delete", params, timeout=timeout)
+        result = self._client._call_operation(
+            "knowledge.delete", params, timeout=timeout, max_retries=max_retries
+        )
         return cast("Done", result)
 
     def list(
@@ -4171,6 +4725,7 @@ class KnowledgeResource(SyncResource):
         character_id: str | None = None,
         count: int | None = None,
         offset: int | None = None,
+        max_retries: int | None = None,
         timeout: float | None = None,
     ) -> KnowledgeList:
         """The knowledge documents.
@@ -4180,6 +4735,8 @@ class KnowledgeResource(SyncResource):
         :param character_id: the character the documents belong to
         :param count: how many
         :param offset: skip this many
+        :param max_retries: retries of a transient failure for this call (default: the
+            client's; only idempotent operations are retried)
         """
         params: dict[str, Any] = {}
         if character_id is not None:
@@ -4188,7 +4745,9 @@ class KnowledgeResource(SyncResource):
             params["count"] = count
         if offset is not None:
             params["offset"] = offset
-        result = self._client._call_operation("knowledge.list", params, timeout=timeout)
+        result = self._client._call_operation(
+            "knowledge.list", params, timeout=timeout, max_retries=max_retries
+        )
         return cast("KnowledgeList", result)
 
     def query(
@@ -4197,6 +4756,7 @@ class KnowledgeResource(SyncResource):
         *,
         limit: int | None = None,
         character_id: str | None = None,
+        max_retries: int | None = None,
         timeout: float | None = None,
     ) -> KnowledgeResults:
         """Searches the knowledge base.
@@ -4206,13 +4766,17 @@ class KnowledgeResource(SyncResource):
         :param query: what to look for
         :param limit: at most this many results (5)
         :param character_id: search this character's documents
+        :param max_retries: retries of a transient failure for this call (default: the
+            client's; only idempotent operations are retried)
         """
         params: dict[str, Any] = {"query": query}
         if limit is not None:
             params["limit"] = limit
         if character_id is not None:
             params["characterId"] = character_id
-        result = self._client._call_operation("knowledge.query", params, timeout=timeout)
+        result = self._client._call_operation(
+            "knowledge.query", params, timeout=timeout, max_retries=max_retries
+        )
         return cast("KnowledgeResults", result)
 
     def upload(
@@ -4220,6 +4784,7 @@ class KnowledgeResource(SyncResource):
         files: Sequence[FileInput],
         *,
         character_id: str | None = None,
+        max_retries: int | None = None,
         timeout: float | None = None,
     ) -> KnowledgeUploaded:
         """Uploads files to the knowledge base (at most 5, 5 MB in all).
@@ -4228,11 +4793,15 @@ class KnowledgeResource(SyncResource):
 
         :param files: the documents
         :param character_id: the character they belong to
+        :param max_retries: retries of a transient failure for this call (default: the
+            client's; only idempotent operations are retried)
         """
         params: dict[str, Any] = {"files": [file_param(f) for f in files]}
         if character_id is not None:
             params["characterId"] = character_id
-        result = self._client._call_operation("knowledge.upload", params, timeout=timeout)
+        result = self._client._call_operation(
+            "knowledge.upload", params, timeout=timeout, max_retries=max_retries
+        )
         return cast("KnowledgeUploaded", result)
 
 
@@ -4247,6 +4816,7 @@ class AsyncKnowledgeResource(AsyncResource):
         *,
         metadata: Mapping[str, Any] | None = None,
         character_id: str | None = None,
+        max_retries: int | None = None,
         timeout: float | None = None,
     ) -> KnowledgeAdded:
         """Adds a text document to the knowledge base.
@@ -4258,13 +4828,17 @@ class AsyncKnowledgeResource(AsyncResource):
         :param filename: its file name
         :param metadata: metadata kept with it
         :param character_id: the character it belongs to
+        :param max_retries: retries of a transient failure for this call (default: the
+            client's; only idempotent operations are retried)
         """
         params: dict[str, Any] = {"content": content, "contentType": content_type, "filename": filename}
         if metadata is not None:
             params["metadata"] = dict(metadata)
         if character_id is not None:
             params["characterId"] = character_id
-        result = await self._client._call_operation("knowledge.add", params, timeout=timeout)
+        result = await self._client._call_operation(
+            "knowledge.add", params, timeout=timeout, max_retries=max_retries
+        )
         return cast("KnowledgeAdded", result)
 
     async def delete(
@@ -4272,6 +4846,7 @@ class AsyncKnowledgeResource(AsyncResource):
         id: str,
         *,
         character_id: str | None = None,
+        max_retries: int | None = None,
         timeout: float | None = None,
     ) -> Done:
         """Deletes a knowledge document.
@@ -4280,11 +4855,15 @@ class AsyncKnowledgeResource(AsyncResource):
 
         :param id: the record's id
         :param character_id: the character the documents belong to
+        :param max_retries: retries of a transient failure for this call (default: the
+            client's; only idempotent operations are retried)
         """
         params: dict[str, Any] = {"id": id}
         if character_id is not None:
             params["characterId"] = character_id
-        result = await self._client._call_operation("knowledge.delete", params, timeout=timeout)
+        result = await self._client._call_operation(
+            "knowledge.delete", params, timeout=timeout, max_retries=max_retries
+        )
         return cast("Done", result)
 
     async def list(
@@ -4293,6 +4872,7 @@ class AsyncKnowledgeResource(AsyncResource):
         character_id: str | None = None,
         count: int | None = None,
         offset: int | None = None,
+        max_retries: int | None = None,
         timeout: float | None = None,
     ) -> KnowledgeList:
         """The knowledge documents.
@@ -4302,6 +4882,8 @@ class AsyncKnowledgeResource(AsyncResource):
         :param character_id: the character the documents belong to
         :param count: how many
         :param offset: skip this many
+        :param max_retries: retries of a transient failure for this call (default: the
+            client's; only idempotent operations are retried)
         """
         params: dict[str, Any] = {}
         if character_id is not None:
@@ -4310,7 +4892,9 @@ class AsyncKnowledgeResource(AsyncResource):
             params["count"] = count
         if offset is not None:
             params["offset"] = offset
-        result = await self._client._call_operation("knowledge.list", params, timeout=timeout)
+        result = await self._client._call_operation(
+            "knowledge.list", params, timeout=timeout, max_retries=max_retries
+        )
         return cast("KnowledgeList", result)
 
     async def query(
@@ -4319,6 +4903,7 @@ class AsyncKnowledgeResource(AsyncResource):
         *,
         limit: int | None = None,
         character_id: str | None = None,
+        max_retries: int | None = None,
         timeout: float | None = None,
     ) -> KnowledgeResults:
         """Searches the knowledge base.
@@ -4328,13 +4913,17 @@ class AsyncKnowledgeResource(AsyncResource):
         :param query: what to look for
         :param limit: at most this many results (5)
         :param character_id: search this character's documents
+        :param max_retries: retries of a transient failure for this call (default: the
+            client's; only idempotent operations are retried)
         """
         params: dict[str, Any] = {"query": query}
         if limit is not None:
             params["limit"] = limit
         if character_id is not None:
             params["characterId"] = character_id
-        result = await self._client._call_operation("knowledge.query", params, timeout=timeout)
+        result = await self._client._call_operation(
+            "knowledge.query", params, timeout=timeout, max_retries=max_retries
+        )
         return cast("KnowledgeResults", result)
 
     async def upload(
@@ -4342,6 +4931,7 @@ class AsyncKnowledgeResource(AsyncResource):
         files: Sequence[FileInput],
         *,
         character_id: str | None = None,
+        max_retries: int | None = None,
         timeout: float | None = None,
     ) -> KnowledgeUploaded:
         """Uploads files to the knowledge base (at most 5, 5 MB in all).
@@ -4350,11 +4940,15 @@ class AsyncKnowledgeResource(AsyncResource):
 
         :param files: the documents
         :param character_id: the character they belong to
+        :param max_retries: retries of a transient failure for this call (default: the
+            client's; only idempotent operations are retried)
         """
         params: dict[str, Any] = {"files": [file_param(f) for f in files]}
         if character_id is not None:
             params["characterId"] = character_id
-        result = await self._client._call_operation("knowledge.upload", params, timeout=timeout)
+        result = await self._client._call_operation(
+            "knowledge.upload", params, timeout=timeout, max_retries=max_retries
+        )
         return cast("KnowledgeUploaded", result)
 
 
@@ -4439,6 +5033,7 @@ class MessagesResource(SyncResource):
         app_id: str | None = None,
         affiliate_code: str | None = None,
         payment: str | None = None,
+        max_retries: int | None = None,
         timeout: float | None = None,
     ) -> AnthropicMessage:
         """An Anthropic-compatible message, with tool use (one answer, not streamed).
@@ -4454,6 +5049,8 @@ class MessagesResource(SyncResource):
         :param app_id: bill the call to this app's credits (X-App-Id)
         :param affiliate_code: an affiliate code (X-Affiliate-Code)
         :param payment: an x402 payment proof, for a call paid per request (X-PAYMENT)
+        :param max_retries: retries of a transient failure for this call (default: the
+            client's; only idempotent operations are retried)
         """
         params: dict[str, Any] = {"model": model, "max_tokens": max_tokens, "messages": messages}
         if system is not None:
@@ -4468,7 +5065,9 @@ class MessagesResource(SyncResource):
             params["affiliateCode"] = affiliate_code
         if payment is not None:
             params["payment"] = payment
-        result = self._client._call_operation("messages.create", params, timeout=timeout)
+        result = self._client._call_operation(
+            "messages.create", params, timeout=timeout, max_retries=max_retries
+        )
         return cast("AnthropicMessage", result)
 
     def stream(
@@ -4532,6 +5131,7 @@ class AsyncMessagesResource(AsyncResource):
         app_id: str | None = None,
         affiliate_code: str | None = None,
         payment: str | None = None,
+        max_retries: int | None = None,
         timeout: float | None = None,
     ) -> AnthropicMessage:
         """An Anthropic-compatible message, with tool use (one answer, not streamed).
@@ -4547,6 +5147,8 @@ class AsyncMessagesResource(AsyncResource):
         :param app_id: bill the call to this app's credits (X-App-Id)
         :param affiliate_code: an affiliate code (X-Affiliate-Code)
         :param payment: an x402 payment proof, for a call paid per request (X-PAYMENT)
+        :param max_retries: retries of a transient failure for this call (default: the
+            client's; only idempotent operations are retried)
         """
         params: dict[str, Any] = {"model": model, "max_tokens": max_tokens, "messages": messages}
         if system is not None:
@@ -4561,7 +5163,9 @@ class AsyncMessagesResource(AsyncResource):
             params["affiliateCode"] = affiliate_code
         if payment is not None:
             params["payment"] = payment
-        result = await self._client._call_operation("messages.create", params, timeout=timeout)
+        result = await self._client._call_operation(
+            "messages.create", params, timeout=timeout, max_retries=max_retries
+        )
         return cast("AnthropicMessage", result)
 
     async def stream(
@@ -4617,6 +5221,7 @@ class ModelsResource(SyncResource):
         self,
         model: str,
         *,
+        max_retries: int | None = None,
         timeout: float | None = None,
     ) -> Model:
         """One model's details.
@@ -4624,22 +5229,32 @@ class ModelsResource(SyncResource):
         ``models.get``: GET /api/v1/models/{model}.
 
         :param model: the model id, e.g. openai/gpt-5-mini
+        :param max_retries: retries of a transient failure for this call (default: the
+            client's; only idempotent operations are retried)
         """
         params: dict[str, Any] = {"model": model}
-        result = self._client._call_operation("models.get", params, timeout=timeout)
+        result = self._client._call_operation(
+            "models.get", params, timeout=timeout, max_retries=max_retries
+        )
         return cast("Model", result)
 
     def list(
         self,
         *,
+        max_retries: int | None = None,
         timeout: float | None = None,
     ) -> ModelList:
         """The models inference can use.
 
         ``models.list``: GET /api/v1/models.
+
+        :param max_retries: retries of a transient failure for this call (default: the
+            client's; only idempotent operations are retried)
         """
         params: dict[str, Any] = {}
-        result = self._client._call_operation("models.list", params, timeout=timeout)
+        result = self._client._call_operation(
+            "models.list", params, timeout=timeout, max_retries=max_retries
+        )
         return cast("ModelList", result)
 
 
@@ -4650,6 +5265,7 @@ class AsyncModelsResource(AsyncResource):
         self,
         model: str,
         *,
+        max_retries: int | None = None,
         timeout: float | None = None,
     ) -> Model:
         """One model's details.
@@ -4657,22 +5273,32 @@ class AsyncModelsResource(AsyncResource):
         ``models.get``: GET /api/v1/models/{model}.
 
         :param model: the model id, e.g. openai/gpt-5-mini
+        :param max_retries: retries of a transient failure for this call (default: the
+            client's; only idempotent operations are retried)
         """
         params: dict[str, Any] = {"model": model}
-        result = await self._client._call_operation("models.get", params, timeout=timeout)
+        result = await self._client._call_operation(
+            "models.get", params, timeout=timeout, max_retries=max_retries
+        )
         return cast("Model", result)
 
     async def list(
         self,
         *,
+        max_retries: int | None = None,
         timeout: float | None = None,
     ) -> ModelList:
         """The models inference can use.
 
         ``models.list``: GET /api/v1/models.
+
+        :param max_retries: retries of a transient failure for this call (default: the
+            client's; only idempotent operations are retried)
         """
         params: dict[str, Any] = {}
-        result = await self._client._call_operation("models.list", params, timeout=timeout)
+        result = await self._client._call_operation(
+            "models.list", params, timeout=timeout, max_retries=max_retries
+        )
         return cast("ModelList", result)
 
 
@@ -4688,6 +5314,7 @@ class ResponsesResource(SyncResource):
         app_id: str | None = None,
         affiliate_code: str | None = None,
         payment: str | None = None,
+        max_retries: int | None = None,
         timeout: float | None = None,
     ) -> ModelResponse:
         """An OpenAI Responses API call (one answer, not streamed).
@@ -4700,6 +5327,8 @@ class ResponsesResource(SyncResource):
         :param app_id: bill the call to this app's credits (X-App-Id)
         :param affiliate_code: an affiliate code (X-Affiliate-Code)
         :param payment: an x402 payment proof, for a call paid per request (X-PAYMENT)
+        :param max_retries: retries of a transient failure for this call (default: the
+            client's; only idempotent operations are retried)
         """
         params: dict[str, Any] = {"model": model, "input": input}
         if instructions is not None:
@@ -4710,7 +5339,9 @@ class ResponsesResource(SyncResource):
             params["affiliateCode"] = affiliate_code
         if payment is not None:
             params["payment"] = payment
-        result = self._client._call_operation("responses.create", params, timeout=timeout)
+        result = self._client._call_operation(
+            "responses.create", params, timeout=timeout, max_retries=max_retries
+        )
         return cast("ModelResponse", result)
 
 
@@ -4726,6 +5357,7 @@ class AsyncResponsesResource(AsyncResource):
         app_id: str | None = None,
         affiliate_code: str | None = None,
         payment: str | None = None,
+        max_retries: int | None = None,
         timeout: float | None = None,
     ) -> ModelResponse:
         """An OpenAI Responses API call (one answer, not streamed).
@@ -4738,6 +5370,8 @@ class AsyncResponsesResource(AsyncResource):
         :param app_id: bill the call to this app's credits (X-App-Id)
         :param affiliate_code: an affiliate code (X-Affiliate-Code)
         :param payment: an x402 payment proof, for a call paid per request (X-PAYMENT)
+        :param max_retries: retries of a transient failure for this call (default: the
+            client's; only idempotent operations are retried)
         """
         params: dict[str, Any] = {"model": model, "input": input}
         if instructions is not None:
@@ -4748,7 +5382,9 @@ class AsyncResponsesResource(AsyncResource):
             params["affiliateCode"] = affiliate_code
         if payment is not None:
             params["payment"] = payment
-        result = await self._client._call_operation("responses.create", params, timeout=timeout)
+        result = await self._client._call_operation(
+            "responses.create", params, timeout=timeout, max_retries=max_retries
+        )
         return cast("ModelResponse", result)
 
 
@@ -4765,6 +5401,7 @@ class UserResource(SyncResource):
         preferences: str | None = None,
         response_notifications: bool | None = None,
         email_notifications: bool | None = None,
+        max_retries: int | None = None,
         timeout: float | None = None,
     ) -> User:
         """Updates the user's profile (only the fields given).
@@ -4778,6 +5415,8 @@ class UserResource(SyncResource):
         :param preferences: free-text preferences
         :param response_notifications: notify on responses
         :param email_notifications: e-mail notifications
+        :param max_retries: retries of a transient failure for this call (default: the
+            client's; only idempotent operations are retried)
         """
         params: dict[str, Any] = {}
         if name is not None:
@@ -4794,7 +5433,9 @@ class UserResource(SyncResource):
             params["response_notifications"] = response_notifications
         if email_notifications is not None:
             params["email_notifications"] = email_notifications
-        result = self._client._call_operation("user.update", params, timeout=timeout)
+        result = self._client._call_operation(
+            "user.update", params, timeout=timeout, max_retries=max_retries
+        )
         return cast("User", result)
 
 
@@ -4811,6 +5452,7 @@ class AsyncUserResource(AsyncResource):
         preferences: str | None = None,
         response_notifications: bool | None = None,
         email_notifications: bool | None = None,
+        max_retries: int | None = None,
         timeout: float | None = None,
     ) -> User:
         """Updates the user's profile (only the fields given).
@@ -4824,6 +5466,8 @@ class AsyncUserResource(AsyncResource):
         :param preferences: free-text preferences
         :param response_notifications: notify on responses
         :param email_notifications: e-mail notifications
+        :param max_retries: retries of a transient failure for this call (default: the
+            client's; only idempotent operations are retried)
         """
         params: dict[str, Any] = {}
         if name is not None:
@@ -4840,7 +5484,9 @@ class AsyncUserResource(AsyncResource):
             params["response_notifications"] = response_notifications
         if email_notifications is not None:
             params["email_notifications"] = email_notifications
-        result = await self._client._call_operation("user.update", params, timeout=timeout)
+        result = await self._client._call_operation(
+            "user.update", params, timeout=timeout, max_retries=max_retries
+        )
         return cast("User", result)
 
 
@@ -4854,6 +5500,7 @@ class VideoResource(SyncResource):
         model: str | None = None,
         webhook_url: str | None = None,
         app_id: str | None = None,
+        max_retries: int | None = None,
         timeout: float | None = None,
     ) -> VideoGeneration:
         """Generates a video from a prompt (synchronous; answers the video's URL).
@@ -4864,6 +5511,8 @@ class VideoResource(SyncResource):
         :param model: an allowed video model (fal-ai/veo3 by default)
         :param webhook_url: a URL the cloud notifies when the generation is done (x-webhook-url)
         :param app_id: bill the call to this app's credits (X-App-Id)
+        :param max_retries: retries of a transient failure for this call (default: the
+            client's; only idempotent operations are retried)
         """
         params: dict[str, Any] = {"prompt": prompt}
         if model is not None:
@@ -4872,7 +5521,9 @@ class VideoResource(SyncResource):
             params["webhookUrl"] = webhook_url
         if app_id is not None:
             params["appId"] = app_id
-        result = self._client._call_operation("video.generate", params, timeout=timeout)
+        result = self._client._call_operation(
+            "video.generate", params, timeout=timeout, max_retries=max_retries
+        )
         return cast("VideoGeneration", result)
 
 
@@ -4886,6 +5537,7 @@ class AsyncVideoResource(AsyncResource):
         model: str | None = None,
         webhook_url: str | None = None,
         app_id: str | None = None,
+        max_retries: int | None = None,
         timeout: float | None = None,
     ) -> VideoGeneration:
         """Generates a video from a prompt (synchronous; answers the video's URL).
@@ -4896,6 +5548,8 @@ class AsyncVideoResource(AsyncResource):
         :param model: an allowed video model (fal-ai/veo3 by default)
         :param webhook_url: a URL the cloud notifies when the generation is done (x-webhook-url)
         :param app_id: bill the call to this app's credits (X-App-Id)
+        :param max_retries: retries of a transient failure for this call (default: the
+            client's; only idempotent operations are retried)
         """
         params: dict[str, Any] = {"prompt": prompt}
         if model is not None:
@@ -4904,7 +5558,9 @@ class AsyncVideoResource(AsyncResource):
             params["webhookUrl"] = webhook_url
         if app_id is not None:
             params["appId"] = app_id
-        result = await self._client._call_operation("video.generate", params, timeout=timeout)
+        result = await self._client._call_operation(
+            "video.generate", params, timeout=timeout, max_retries=max_retries
+        )
         return cast("VideoGeneration", result)
 
 
@@ -4919,6 +5575,7 @@ class VoicesResource(SyncResource):
         *,
         description: str | None = None,
         settings: Mapping[str, Any] | None = None,
+        max_retries: int | None = None,
         timeout: float | None = None,
     ) -> VoiceCloned:
         """Clones a voice from audio samples.
@@ -4930,19 +5587,24 @@ class VoicesResource(SyncResource):
         :param files: the voice samples (audio files)
         :param description: what the voice is
         :param settings: the provider's voice settings
+        :param max_retries: retries of a transient failure for this call (default: the
+            client's; only idempotent operations are retried)
         """
         params: dict[str, Any] = {"name": name, "cloneType": clone_type, "files": [file_param(f) for f in files]}
         if description is not None:
             params["description"] = description
         if settings is not None:
             params["settings"] = dict(settings)
-        result = self._client._call_operation("voices.clone", params, timeout=timeout)
+        result = self._client._call_operation(
+            "voices.clone", params, timeout=timeout, max_retries=max_retries
+        )
         return cast("VoiceCloned", result)
 
     def delete(
         self,
         id: str,
         *,
+        max_retries: int | None = None,
         timeout: float | None = None,
     ) -> Done:
         """Deletes a cloned voice.
@@ -4950,15 +5612,20 @@ class VoicesResource(SyncResource):
         ``voices.delete``: DELETE /api/v1/voice/{id}.
 
         :param id: the record's id
+        :param max_retries: retries of a transient failure for this call (default: the
+            client's; only idempotent operations are retried)
         """
         params: dict[str, Any] = {"id": id}
-        result = self._client._call_operation("voices.delete", params, timeout=timeout)
+        result = self._client._call_operation(
+            "voices.delete", params, timeout=timeout, max_retries=max_retries
+        )
         return cast("Done", result)
 
     def get(
         self,
         id: str,
         *,
+        max_retries: int | None = None,
         timeout: float | None = None,
     ) -> VoiceAnswer:
         """One cloned voice.
@@ -4966,9 +5633,13 @@ class VoicesResource(SyncResource):
         ``voices.get``: GET /api/v1/voice/{id}.
 
         :param id: the record's id
+        :param max_retries: retries of a transient failure for this call (default: the
+            client's; only idempotent operations are retried)
         """
         params: dict[str, Any] = {"id": id}
-        result = self._client._call_operation("voices.get", params, timeout=timeout)
+        result = self._client._call_operation(
+            "voices.get", params, timeout=timeout, max_retries=max_retries
+        )
         return cast("VoiceAnswer", result)
 
     def list(
@@ -4978,6 +5649,7 @@ class VoicesResource(SyncResource):
         clone_type: Literal["instant", "professional"] | None = None,
         limit: int | None = None,
         offset: int | None = None,
+        max_retries: int | None = None,
         timeout: float | None = None,
     ) -> VoiceList:
         """The organisation's cloned voices.
@@ -4988,6 +5660,8 @@ class VoicesResource(SyncResource):
         :param clone_type: only voices of this clone type
         :param limit: at most 100
         :param offset: skip this many
+        :param max_retries: retries of a transient failure for this call (default: the
+            client's; only idempotent operations are retried)
         """
         params: dict[str, Any] = {}
         if include_inactive is not None:
@@ -4998,7 +5672,9 @@ class VoicesResource(SyncResource):
             params["limit"] = limit
         if offset is not None:
             params["offset"] = offset
-        result = self._client._call_operation("voices.list", params, timeout=timeout)
+        result = self._client._call_operation(
+            "voices.list", params, timeout=timeout, max_retries=max_retries
+        )
         return cast("VoiceList", result)
 
     def transcribe(
@@ -5006,6 +5682,7 @@ class VoicesResource(SyncResource):
         audio: FileInput,
         *,
         language_code: str | None = None,
+        max_retries: int | None = None,
         timeout: float | None = None,
     ) -> Transcript:
         """Speech to text: the transcript of a recording.
@@ -5014,11 +5691,15 @@ class VoicesResource(SyncResource):
 
         :param audio: the recording
         :param language_code: the spoken language, e.g. en
+        :param max_retries: retries of a transient failure for this call (default: the
+            client's; only idempotent operations are retried)
         """
         params: dict[str, Any] = {"audio": file_param(audio)}
         if language_code is not None:
             params["languageCode"] = language_code
-        result = self._client._call_operation("voices.transcribe", params, timeout=timeout)
+        result = self._client._call_operation(
+            "voices.transcribe", params, timeout=timeout, max_retries=max_retries
+        )
         return cast("Transcript", result)
 
     def tts(
@@ -5058,6 +5739,7 @@ class AsyncVoicesResource(AsyncResource):
         *,
         description: str | None = None,
         settings: Mapping[str, Any] | None = None,
+        max_retries: int | None = None,
         timeout: float | None = None,
     ) -> VoiceCloned:
         """Clones a voice from audio samples.
@@ -5069,19 +5751,24 @@ class AsyncVoicesResource(AsyncResource):
         :param files: the voice samples (audio files)
         :param description: what the voice is
         :param settings: the provider's voice settings
+        :param max_retries: retries of a transient failure for this call (default: the
+            client's; only idempotent operations are retried)
         """
         params: dict[str, Any] = {"name": name, "cloneType": clone_type, "files": [file_param(f) for f in files]}
         if description is not None:
             params["description"] = description
         if settings is not None:
             params["settings"] = dict(settings)
-        result = await self._client._call_operation("voices.clone", params, timeout=timeout)
+        result = await self._client._call_operation(
+            "voices.clone", params, timeout=timeout, max_retries=max_retries
+        )
         return cast("VoiceCloned", result)
 
     async def delete(
         self,
         id: str,
         *,
+        max_retries: int | None = None,
         timeout: float | None = None,
     ) -> Done:
         """Deletes a cloned voice.
@@ -5089,15 +5776,20 @@ class AsyncVoicesResource(AsyncResource):
         ``voices.delete``: DELETE /api/v1/voice/{id}.
 
         :param id: the record's id
+        :param max_retries: retries of a transient failure for this call (default: the
+            client's; only idempotent operations are retried)
         """
         params: dict[str, Any] = {"id": id}
-        result = await self._client._call_operation("voices.delete", params, timeout=timeout)
+        result = await self._client._call_operation(
+            "voices.delete", params, timeout=timeout, max_retries=max_retries
+        )
         return cast("Done", result)
 
     async def get(
         self,
         id: str,
         *,
+        max_retries: int | None = None,
         timeout: float | None = None,
     ) -> VoiceAnswer:
         """One cloned voice.
@@ -5105,9 +5797,13 @@ class AsyncVoicesResource(AsyncResource):
         ``voices.get``: GET /api/v1/voice/{id}.
 
         :param id: the record's id
+        :param max_retries: retries of a transient failure for this call (default: the
+            client's; only idempotent operations are retried)
         """
         params: dict[str, Any] = {"id": id}
-        result = await self._client._call_operation("voices.get", params, timeout=timeout)
+        result = await self._client._call_operation(
+            "voices.get", params, timeout=timeout, max_retries=max_retries
+        )
         return cast("VoiceAnswer", result)
 
     async def list(
@@ -5117,6 +5813,7 @@ class AsyncVoicesResource(AsyncResource):
         clone_type: Literal["instant", "professional"] | None = None,
         limit: int | None = None,
         offset: int | None = None,
+        max_retries: int | None = None,
         timeout: float | None = None,
     ) -> VoiceList:
         """The organisation's cloned voices.
@@ -5127,6 +5824,8 @@ class AsyncVoicesResource(AsyncResource):
         :param clone_type: only voices of this clone type
         :param limit: at most 100
         :param offset: skip this many
+        :param max_retries: retries of a transient failure for this call (default: the
+            client's; only idempotent operations are retried)
         """
         params: dict[str, Any] = {}
         if include_inactive is not None:
@@ -5137,7 +5836,9 @@ class AsyncVoicesResource(AsyncResource):
             params["limit"] = limit
         if offset is not None:
             params["offset"] = offset
-        result = await self._client._call_operation("voices.list", params, timeout=timeout)
+        result = await self._client._call_operation(
+            "voices.list", params, timeout=timeout, max_retries=max_retries
+        )
         return cast("VoiceList", result)
 
     async def transcribe(
@@ -5145,6 +5846,7 @@ class AsyncVoicesResource(AsyncResource):
         audio: FileInput,
         *,
         language_code: str | None = None,
+        max_retries: int | None = None,
         timeout: float | None = None,
     ) -> Transcript:
         """Speech to text: the transcript of a recording.
@@ -5153,11 +5855,15 @@ class AsyncVoicesResource(AsyncResource):
 
         :param audio: the recording
         :param language_code: the spoken language, e.g. en
+        :param max_retries: retries of a transient failure for this call (default: the
+            client's; only idempotent operations are retried)
         """
         params: dict[str, Any] = {"audio": file_param(audio)}
         if language_code is not None:
             params["languageCode"] = language_code
-        result = await self._client._call_operation("voices.transcribe", params, timeout=timeout)
+        result = await self._client._call_operation(
+            "voices.transcribe", params, timeout=timeout, max_retries=max_retries
+        )
         return cast("Transcript", result)
 
     async def tts(
@@ -5282,14 +5988,18 @@ class ClientOperations:
     def health(
         self,
         *,
+        max_retries: int | None = None,
         timeout: float | None = None,
     ) -> Health:
         """Whether the cloud is up (eliza adds its environment and schema markers).
 
         ``health``: GET /api/health.
+
+        :param max_retries: retries of a transient failure for this call (default: the
+            client's; only idempotent operations are retried)
         """
         params: dict[str, Any] = {}
-        result = self._call_operation("health", params, timeout=timeout)
+        result = self._call_operation("health", params, timeout=timeout, max_retries=max_retries)
         return cast("Health", result)
 
     def identity(
@@ -5469,14 +6179,20 @@ class AsyncClientOperations:
     async def health(
         self,
         *,
+        max_retries: int | None = None,
         timeout: float | None = None,
     ) -> Health:
         """Whether the cloud is up (eliza adds its environment and schema markers).
 
         ``health``: GET /api/health.
+
+        :param max_retries: retries of a transient failure for this call (default: the
+            client's; only idempotent operations are retried)
         """
         params: dict[str, Any] = {}
-        result = await self._call_operation("health", params, timeout=timeout)
+        result = await self._call_operation(
+            "health", params, timeout=timeout, max_retries=max_retries
+        )
         return cast("Health", result)
 
     async def identity(

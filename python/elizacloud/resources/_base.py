@@ -26,6 +26,7 @@ class SyncCaller(Protocol):
         *,
         timeout: float | None = None,
         on_progress: SyncProgressCallback | None = None,
+        max_retries: int | None = None,
     ) -> Any: ...
 
     def _stream_operation(
@@ -46,6 +47,7 @@ class AsyncCaller(Protocol):
         *,
         timeout: float | None = None,
         on_progress: AsyncProgressCallback | None = None,
+        max_retries: int | None = None,
     ) -> Any: ...
 
     def _stream_operation(
