@@ -477,6 +477,7 @@ def gen_py_client_ops(cat: dict[str, Any]) -> str:
             "        *,",
             "        timeout: float | None = None,",
             f"        on_progress: {cb} | None = None,",
+            "        max_retries: int | None = None,",
             "    ) -> Any:",
             '        """Runs one operation of the catalogue by name (the client implements it)."""',
             "        raise NotImplementedError",

@@ -53,6 +53,19 @@ TYPED_TEST(Breadth, DeployFollowsTheContainerUntilItRuns) {
     EXPECT_EQ(this->count("POST /api/v1/containers"), 1);
 }
 
+TYPED_TEST(Breadth, AClientThatDoesNotKnowTheGenerationYetFollowsThroughTheList) {
+    ClientOptions options;
+    options.generation = api::Generation::Unknown;  // nothing has needed to tell it yet
+    options.job_poll_interval_ms = 10;
+    CloudClient client(this->engine_, test::emulator_base(this->emulator()), this->key_, options);
+    std::vector<std::string> statuses;
+    const int64_t listed = this->count("GET /api/v1/containers");
+    OpResult r = deploy(client, kWeb, statuses);
+    ASSERT_TRUE(r.error.ok()) << r.error.message;
+    EXPECT_NE(r.json.find(R"("status":"running")"), std::string::npos) << r.json;
+    EXPECT_GT(this->count("GET /api/v1/containers"), listed);
+}
+
 TYPED_TEST(Breadth, ADeploymentThatFailsFailsTheCallWithTheCloudsReason) {
     ClientOptions options;
     options.generation = TypeParam::kGeneration;

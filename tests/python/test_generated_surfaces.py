@@ -102,6 +102,7 @@ GENERIC_CORE = {
     "RestServer",
     "RestResponse",
     "call",
+    "call_with",
     "cancel",
     "close",
     "closed",

@@ -3,8 +3,8 @@
 // expectedDurationMs}; the container then moves through building and deploying to running, or
 // ends failed, stopped or suspended. The record is read again every interval — GET
 // /api/v1/containers/{id} on milady, the list on eliza (which has no single-container route) —
-// until it runs, under the client's job timeout. Each status is reported as progress (the
-// container's id as the job id).
+// until it runs, under the client's job timeout; the list too while the generation is unknown.
+// Each status is reported as progress (the container's id as the job id).
 #include <memory>
 #include <optional>
 #include <utility>
@@ -87,7 +87,9 @@ struct CloudClient::ContainerFollower : std::enable_shared_from_this<ContainerFo
 
     void poll() {
         auto self = shared_from_this();
-        const bool eliza = client->generation_.load() == api::Generation::Eliza;
+        // The list exists on both generations: used when the generation is not known (a handle
+        // on "auto" has not needed to tell yet).
+        const bool eliza = client->generation_.load() != api::Generation::Milady;
         HttpRequest request = eliza ? client->request_for(api::operation("containers.list"),
                                                           json::Document(rapidjson::kObjectType))
                                     : client->request_for("containers.get", "id", id);

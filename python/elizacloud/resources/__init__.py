@@ -5951,6 +5951,7 @@ class ClientOperations:
         *,
         timeout: float | None = None,
         on_progress: SyncProgressCallback | None = None,
+        max_retries: int | None = None,
     ) -> Any:
         """Runs one operation of the catalogue by name (the client implements it)."""
         raise NotImplementedError
@@ -6142,6 +6143,7 @@ class AsyncClientOperations:
         *,
         timeout: float | None = None,
         on_progress: AsyncProgressCallback | None = None,
+        max_retries: int | None = None,
     ) -> Any:
         """Runs one operation of the catalogue by name (the client implements it)."""
         raise NotImplementedError
