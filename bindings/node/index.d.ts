@@ -276,9 +276,9 @@ export interface CloudTimings {
 }
 
 export interface CloudOptions {
-    /** Default: config cloud.baseUrl, else https://www.elizacloud.ai. */
+    /** Default: ELIZACLOUD_BASE_URL, else config cloud.baseUrl, else https://www.elizacloud.ai. */
     baseUrl?: string;
-    /** Default: config cloud.apiKey (if any). */
+    /** Default: ELIZACLOUD_API_KEY, else ELIZAOS_CLOUD_API_KEY, else config cloud.apiKey (if any). */
     apiKey?: string;
     /** Default: MILADY_CONFIG_PATH, else $MILADY_STATE_DIR/milady.json, else ~/.milady/milady.json. */
     configPath?: string;

@@ -20,6 +20,30 @@ def clear_key() -> None:
     os.environ.pop(ENABLED_VAR, None)
 
 
+# Read when the caller did not pass the option (an explicit argument wins; SPEC 8, docs/python.md).
+BASE_URL_VAR = "ELIZACLOUD_BASE_URL"
+API_KEY_VARS = ("ELIZACLOUD_API_KEY", KEY_VAR)  # the first set wins; login exports the second
+LOG_VAR = "ELIZACLOUD_LOG"
+
+
+def text(name: str) -> str | None:
+    """An environment variable's value, or None when it is unset or blank."""
+    value = os.environ.get(name, "").strip()
+    return value or None
+
+
+def base_url() -> str | None:
+    return text(BASE_URL_VAR)
+
+
+def api_key() -> str | None:
+    for name in API_KEY_VARS:
+        value = text(name)
+        if value:
+            return value
+    return None
+
+
 def flag(name: str) -> bool:
     """True when an environment flag is set to 1/true/yes/on."""
     return os.environ.get(name, "").strip().lower() in ("1", "true", "yes", "on")

@@ -23,6 +23,12 @@ def core_options(
     site_url: str | None = None,
     max_retries: int | None = None,
 ) -> dict[str, Any]:
+    # The environment fills what the caller left out: ELIZACLOUD_BASE_URL, ELIZACLOUD_API_KEY
+    # (else ELIZAOS_CLOUD_API_KEY, which login exports), then the config file, then the defaults.
+    if base_url is None:
+        base_url = _env.base_url()
+    if api_key is None:
+        api_key = _env.api_key()
     if insecure_local is None and _env.flag("ELIZACLOUD_INSECURE_LOCAL"):
         # The documented development opt-in (1/true/yes/on). An explicit False wins over it;
         # the library logs a warning once per process whenever the mode is on.

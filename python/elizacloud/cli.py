@@ -22,7 +22,6 @@ import threading
 import webbrowser
 from typing import Any, Callable, Sequence
 
-from . import _env
 from .resources import CLI_WRITTEN_BY_HAND, OPERATIONS
 from ._cli_output import Output, table
 from .cloud import Cloud
@@ -33,13 +32,12 @@ Handler = Callable[[argparse.Namespace, Output], int]
 
 
 def _open_cloud(args: argparse.Namespace) -> Cloud:
-    base_url = args.base_url or os.environ.get("ELIZACLOUD_BASE_URL") or None
-    config = args.config or os.environ.get("MILADY_CONFIG_PATH") or None
-    insecure = True if args.insecure_local or _env.flag("ELIZACLOUD_INSECURE_LOCAL") else None
+    # What is not given here, Cloud takes from the environment (ELIZACLOUD_BASE_URL,
+    # ELIZACLOUD_API_KEY, ELIZACLOUD_INSECURE_LOCAL, MILADY_CONFIG_PATH), then the config file.
     return Cloud(
-        base_url,
-        config_path=config,
-        insecure_local=insecure,
+        args.base_url or None,
+        config_path=args.config or None,
+        insecure_local=True if args.insecure_local else None,
         ca_file=args.ca_file,
         api_generation=args.api_generation,
         # The commands that can start paid compute take --confirm-price (the generated ones from

@@ -68,6 +68,10 @@ export function loadPackage() {
     if (!process.env.ELIZACLOUD_LIBRARY_PATH && !fs.existsSync(PREBUILD)) {
         process.env.ELIZACLOUD_LIBRARY_PATH = libraryPath();
     }
+    // Clouds read these when an option is not given: the developer's own must not leak in.
+    for (const name of ['ELIZACLOUD_API_KEY', 'ELIZACLOUD_BASE_URL', 'ELIZAOS_CLOUD_API_KEY']) {
+        delete process.env[name];
+    }
     const ec = createRequire(import.meta.url)(PACKAGE_DIR);
     // The library logs to stderr at 'info' by default: keep test output to warnings.
     ec.setLogLevel(process.env.EC_NODE_TEST_LOG_LEVEL ?? 'warn');

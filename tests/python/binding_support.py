@@ -66,6 +66,9 @@ def _clean_env(monkeypatch):
     # Login exports the key to os.environ; no test may see another test's key.
     monkeypatch.delenv("ELIZAOS_CLOUD_API_KEY", raising=False)
     monkeypatch.delenv("ELIZAOS_CLOUD_ENABLED", raising=False)
+    # Clouds read these when an option is not given: the developer's own must not leak in.
+    for name in ("ELIZACLOUD_API_KEY", "ELIZACLOUD_BASE_URL", "ELIZACLOUD_LOG"):
+        monkeypatch.delenv(name, raising=False)
 
 
 def wait_until(

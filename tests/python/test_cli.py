@@ -25,7 +25,8 @@ class Cli:
             "DISPLAY": "",  # never try to open a real browser
             "WAYLAND_DISPLAY": "",
         }
-        self.env.pop("ELIZAOS_CLOUD_API_KEY", None)
+        for name in ("ELIZAOS_CLOUD_API_KEY", "ELIZACLOUD_API_KEY", "ELIZACLOUD_LOG"):
+            self.env.pop(name, None)
 
     def run(
         self, *args: str, code: int = 0, stdin: str | None = None
@@ -139,6 +140,17 @@ def test_global_options_before_or_after_the_command(cli, emulator, tmp_path):
         cli.run("status", "--base-url", emulator.url, "--config", str(other), "--json").stdout
     )
     assert a == b and a["hasApiKey"] is False
+
+
+def test_the_key_from_the_environment(cli, emulator):
+    key = emulator.create_key()["apiKey"]
+    cli.env["ELIZACLOUD_API_KEY"] = key
+    status = cli.json("status")
+    assert status["connected"] is True and status["hasApiKey"] is True
+    assert not cli.config.exists() or "apiKey" not in cli.config.read_text()
+    del cli.env["ELIZACLOUD_API_KEY"]
+    cli.env["ELIZAOS_CLOUD_API_KEY"] = key  # what login exports to the shell's children
+    assert cli.json("status")["connected"] is True
 
 
 def test_serve_refuses_a_public_address_without_a_token(cli):

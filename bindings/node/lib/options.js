@@ -2,7 +2,7 @@
 // The options of new Cloud(options) as the C library's ec_cloud_options struct.
 
 const { cString, invalid } = require('./errors');
-const { envFlag } = require('./env');
+const { envFlag, envBaseUrl, envApiKey } = require('./env');
 
 // Timing options (camelCase) → ec_cloud_options fields.
 const TIMINGS = Object.freeze({
@@ -34,8 +34,10 @@ function buildOptions(api, options) {
     const o = {};
     api.ec_cloud_options_init(o, api.koffi.sizeof(api.ec_cloud_options));
     const { timings = {} } = options;
-    o.base_url = optionalString(options.baseUrl, 'baseUrl');
-    o.api_key = optionalString(options.apiKey, 'apiKey');
+    // The environment fills what the caller left out: ELIZACLOUD_BASE_URL, ELIZACLOUD_API_KEY
+    // (else ELIZAOS_CLOUD_API_KEY, which login exports), then the config file, then the defaults.
+    o.base_url = optionalString(options.baseUrl ?? envBaseUrl(), 'baseUrl');
+    o.api_key = optionalString(options.apiKey ?? envApiKey(), 'apiKey');
     o.config_path = optionalString(options.configPath, 'configPath');
     o.ca_file = optionalString(options.caFile, 'caFile');
     let hosts = options.allowedHosts;
