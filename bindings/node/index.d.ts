@@ -146,7 +146,7 @@ export interface Catalogue {
 
 /** The operation catalogue of the loaded library (`ec_cloud_operations_json`). Loads the library. */
 export declare function catalogue(): Catalogue;
-/** Minimum level of the library's log lines (process-wide; default 'info', written to stderr). */
+/** Minimum level of the library's log lines (process-wide; written to stderr). Default: ELIZACLOUD_LOG, else 'warn'. */
 export declare function setLogLevel(level: LogLevelName | (typeof LogLevel)[keyof typeof LogLevel]): void;
 /** Stable name of a status, e.g. "EC_ERR_TIMEOUT". */
 export declare function statusName(status: number): string;

@@ -683,7 +683,11 @@ def _common(suppress: bool) -> argparse.ArgumentParser:
         help="seconds to wait (default: the library's limits)",
     )
     p.add_argument(
-        "-v", "--verbose", action="count", default=default(0), help="log more (-v info, -vv debug)"
+        "-v",
+        "--verbose",
+        action="count",
+        default=default(0),
+        help="log more (-v info, -vv debug; env ELIZACLOUD_LOG=debug|info|warn|error)",
     )
     return p
 
@@ -875,6 +879,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command != "demo":  # the demo shows the library's log lines in its own timeline
         level = [logging.WARNING, logging.INFO, logging.DEBUG][min(args.verbose, 2)]
         logging.basicConfig(level=level, format="elizacloud: %(levelname)s: %(message)s")
+        if args.verbose:  # -v/-vv win over ELIZACLOUD_LOG
+            logging.getLogger("elizacloud").setLevel(level)
     try:
         result: int = args.func(args, out)
         return result

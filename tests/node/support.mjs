@@ -73,7 +73,7 @@ export function loadPackage() {
         delete process.env[name];
     }
     const ec = createRequire(import.meta.url)(PACKAGE_DIR);
-    // The library logs to stderr at 'info' by default: keep test output to warnings.
+    // The package's default is 'warn' (ELIZACLOUD_LOG changes it); EC_NODE_TEST_LOG_LEVEL here.
     ec.setLogLevel(process.env.EC_NODE_TEST_LOG_LEVEL ?? 'warn');
     return ec;
 }

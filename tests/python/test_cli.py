@@ -153,6 +153,14 @@ def test_the_key_from_the_environment(cli, emulator):
     assert cli.json("status")["connected"] is True
 
 
+def test_log_level_from_the_environment_and_verbose_wins(cli):
+    warning = "insecure_local"  # the library's warning when http:// is allowed
+    assert warning in cli.run("status").stderr  # the command line shows warnings
+    cli.env["ELIZACLOUD_LOG"] = "error"
+    assert warning not in cli.run("status").stderr
+    assert warning in cli.run("status", "-v").stderr  # an explicit -v wins
+
+
 def test_serve_refuses_a_public_address_without_a_token(cli):
     # The server itself is tested in test_rest_serve.py.
     proc = cli.run("serve", "--host", "0.0.0.0", "--port", "0", code=1)

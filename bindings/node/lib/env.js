@@ -33,6 +33,24 @@ function envApiKey() {
     return undefined;
 }
 
+// ELIZACLOUD_LOG's names → the library's levels (EC_LOG_*).
+const LOG_LEVELS = Object.freeze({ trace: 0, debug: 1, info: 2, warn: 3, warning: 3, error: 4, off: 6 });
+const DEFAULT_LOG_LEVEL = LOG_LEVELS.warn; // quiet by default: warnings and errors only
+
+/** The library's log level from ELIZACLOUD_LOG, else the default (warn). */
+function envLogLevel() {
+    const name = envText(LOG_VAR);
+    if (name === undefined) return DEFAULT_LOG_LEVEL;
+    const level = LOG_LEVELS[name.toLowerCase()];
+    if (level !== undefined) return level;
+    process.emitWarning(
+        `${LOG_VAR}=${JSON.stringify(name)} is not one of trace, debug, info, warn, error, off; ` +
+            'using warn',
+        { code: 'ELIZACLOUD_LOG' },
+    );
+    return DEFAULT_LOG_LEVEL;
+}
+
 function exportKey(key) {
     if (key) {
         process.env[KEY_VAR] = key;
@@ -45,4 +63,13 @@ function clearKey() {
     delete process.env[ENABLED_VAR];
 }
 
-module.exports = { envFlag, envText, envBaseUrl, envApiKey, exportKey, clearKey, LOG_VAR };
+module.exports = {
+    envFlag,
+    envText,
+    envBaseUrl,
+    envApiKey,
+    envLogLevel,
+    exportKey,
+    clearKey,
+    LOG_VAR,
+};

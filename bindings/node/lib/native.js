@@ -8,6 +8,7 @@
 
 const fs = require('node:fs');
 const path = require('node:path');
+const { envLogLevel } = require('./env');
 
 // The ABI this package was written for (EC_VERSION_* of elizacloud.h).
 const ABI_MAJOR = 0;
@@ -199,6 +200,9 @@ function load() {
             // already closed
         }
     };
+
+    // Quiet by default (warnings and errors), or ELIZACLOUD_LOG; setLogLevel() changes it later.
+    api.ec_log_set_level(envLogLevel());
 
     cached = api;
     return api;
