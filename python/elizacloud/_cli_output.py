@@ -5,17 +5,56 @@ stays parseable in JSON mode."""
 from __future__ import annotations
 
 import json
+import logging
 import sys
+import threading
 from typing import Any, Callable
 
 from .errors import ElizaCloudError
 from .events import Event
 
 
+class HeldErrors(logging.Filter):
+    """Holds the library's ERROR lines until the command prints something else or ends, so that a
+    line restating the error the command then reports ("Connect to agent … failed: X" before
+    "error: …: X") is not printed as well: an error is printed once."""
+
+    def __init__(self, handler: logging.Handler) -> None:
+        super().__init__()
+        self._handler = handler
+        self._pending: list[logging.LogRecord] = []
+        self._lock = threading.Lock()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno >= logging.ERROR and record.name == "elizacloud":
+            with self._lock:
+                self._pending.append(record)
+            return False
+        return True
+
+    def release(self, unless: str | None = None) -> None:
+        """Prints the held lines, but those that contain ``unless`` (the reported error)."""
+        with self._lock:
+            pending, self._pending = self._pending, []
+        for record in pending:
+            if unless and unless in record.getMessage():
+                continue
+            self._handler.acquire()
+            try:
+                self._handler.emit(record)
+            finally:
+                self._handler.release()
+
+
 class Output:
-    def __init__(self, as_json: bool) -> None:
+    def __init__(self, as_json: bool, held: HeldErrors | None = None) -> None:
         self.as_json = as_json
         self._progress_open = False
+        self.held = held
+
+    def release_logs(self, unless: str | None = None) -> None:
+        if self.held is not None:
+            self.held.release(unless)
 
     def result(self, data: Any, human: Callable[[Any], str] | None = None) -> None:
         self.end_progress()
@@ -42,15 +81,29 @@ class Output:
         if self._progress_open:
             sys.stderr.write("\n")
             self._progress_open = False
+        self.release_logs()
 
     def event(self, ev: Event) -> None:
-        self.info(f"[event] {ev.describe()}")
+        # Held library errors stay held: a failing connect's events come before its error.
+        if self._progress_open:
+            sys.stderr.write("\n")
+            self._progress_open = False
+        print(f"[event] {ev.describe()}", file=sys.stderr, flush=True)
 
-    def error(self, exc: ElizaCloudError) -> None:
-        self.end_progress()
+    def error(self, exc: ElizaCloudError, hints: list[str] | None = None) -> None:
+        """The error, once (library lines restating it are dropped), then what to do about it."""
+        self.release_logs(unless=exc.message or None)
+        if self._progress_open:
+            sys.stderr.write("\n")
+            self._progress_open = False
         if self.as_json:
-            print(json.dumps({"error": exc.to_dict()}, indent=2, sort_keys=True))
+            data = exc.to_dict()
+            if hints:
+                data["hints"] = hints
+            print(json.dumps({"error": data}, indent=2, sort_keys=True))
         print(f"error: {exc.status_name}: {exc.message}", file=sys.stderr, flush=True)
+        for hint in hints or []:
+            print(hint, file=sys.stderr, flush=True)
         pricing = getattr(exc, "pricing", None)
         if isinstance(pricing, dict) and pricing.get("acceptanceValue"):
             # The quote, and the explicit way to accept it: never accepted on the user's behalf.

@@ -5,8 +5,13 @@ Every plain operation of the catalogue is a command, ``elizacloud [RESOURCE] ACT
 predate the catalogue (login, agents create…) and the session ones (connect, chat, serve…) are
 written here.
 
-Exit codes: 0 success; 1 a library error (its status name is printed, e.g. EC_ERR_UNAUTHORIZED);
-2 bad usage; 130 interrupted."""
+Exit codes: 0 success; 1 a library error (its status name is printed, e.g. EC_ERR_UNAUTHORIZED,
+then what to do about it), a declined confirmation or ``auth status`` when logged out; 2 bad
+usage; 130 interrupted.
+
+Destructive commands (``logout``, ``agents delete``, ``backups restore`` and the generated
+``… delete`` ones) ask for confirmation when stdin is a terminal; ``--yes``/``-y`` skips the
+question, and so does a stdin that is not a terminal (scripts, pipes), as scripts expect."""
 
 from __future__ import annotations
 
@@ -16,16 +21,28 @@ import dataclasses
 import json
 import logging
 import os
+import re
 import signal
 import sys
 import threading
 import webbrowser
+from importlib import metadata
 from typing import Any, Callable, Sequence
+from urllib.parse import urlsplit
 
+from . import _core, _env
 from .resources import CLI_WRITTEN_BY_HAND, OPERATIONS
-from ._cli_output import Output, table
+from ._cli_output import HeldErrors, Output, table
 from .cloud import Cloud
-from .errors import ElizaCloudError, InvalidArgumentError
+from .errors import (
+    AuthError,
+    ElizaCloudError,
+    InsufficientCreditsError,
+    InvalidArgumentError,
+    NotConnectedError,
+    RateLimitedError,
+    UrlBlockedError,
+)
 from .events import Event
 
 Handler = Callable[[argparse.Namespace, Output], int]
@@ -51,6 +68,28 @@ def _has_display() -> bool:
     return sys.platform == "darwin" or bool(
         os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
     )
+
+
+def _add_yes(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "-y", "--yes", action="store_true",
+        help="do not ask for confirmation (it is asked only when stdin is a terminal)",
+    )  # fmt: skip
+
+
+def _confirmed(args: argparse.Namespace, question: str) -> bool:
+    """Asks ``question`` on a terminal; True with --yes or when stdin is not a terminal."""
+    if getattr(args, "yes", False) or not sys.stdin.isatty():
+        return True
+    sys.stderr.write(f"{question} [y/N] ")
+    sys.stderr.flush()
+    answer = sys.stdin.readline().strip().lower()
+    return answer in ("y", "yes")
+
+
+def _declined(out: Output) -> int:
+    out.info("aborted: nothing was changed (pass --yes to skip the question)")
+    return 1
 
 
 # ---- account ------------------------------------------------------------------------------------
@@ -81,10 +120,81 @@ def cmd_login(args: argparse.Namespace, out: Output) -> int:
 
 
 def cmd_logout(args: argparse.Namespace, out: Output) -> int:
+    if not _confirmed(args, "Log out and remove the saved API key?"):
+        return _declined(out)
     with _open_cloud(args) as cloud:
         cloud.logout(timeout=args.timeout)
     out.result({"loggedOut": True}, lambda _: "Logged out: the API key was removed.")
     return 0
+
+
+DEFAULT_BASE_URL = "https://www.elizacloud.ai"
+
+
+def _config_cloud(path: str) -> dict[str, Any]:
+    try:
+        with open(path, encoding="utf-8") as f:
+            data = json.load(f)
+    except (OSError, ValueError):
+        return {}
+    cloud = data.get("cloud") if isinstance(data, dict) else None
+    return cloud if isinstance(cloud, dict) else {}
+
+
+def _base_url_shown(url: str) -> str:
+    url = url.strip().rstrip("/")
+    return url[: -len("/api/v1")] if url.endswith("/api/v1") else url
+
+
+def cmd_auth_status(args: argparse.Namespace, out: Output) -> int:
+    """Where the configuration comes from, and whether a key is there (its prefix only)."""
+    with _open_cloud(args) as cloud:
+        path = cloud.config_path
+        config = _config_cloud(path) if path else {}
+        base_url = args.base_url or _env.base_url()
+        base_source = "--base-url" if args.base_url else _env.BASE_URL_VAR if base_url else None
+        if not base_url and config.get("baseUrl"):
+            base_url, base_source = str(config["baseUrl"]), "config"
+        key = cloud.api_key
+        key_source = next((v for v in _env.API_KEY_VARS if _env.text(v)), None) if key else None
+        info: dict[str, Any] = {
+            "loggedIn": bool(key),
+            "configPath": path or None,
+            "baseUrl": _base_url_shown(base_url or DEFAULT_BASE_URL),
+            "baseUrlSource": base_source or "default",
+            "apiGeneration": args.api_generation or config.get("apiGeneration") or "auto",
+            "keyPrefix": key[:12] if key else None,
+            "keySource": (key_source or "config") if key else None,
+        }
+        if key:
+            status = cloud.status(timeout=args.timeout)
+            info["loggedIn"] = bool(status.get("connected"))
+            info["apiGeneration"] = status.get("apiGeneration") or info["apiGeneration"]
+            for name in ("userId", "organizationId", "reason"):
+                if status.get(name):
+                    info[name] = status[name]
+
+    def human(r: dict[str, Any]) -> str:
+        generation = r["apiGeneration"]
+        if generation == "auto":
+            generation += " (detected at the first call that needs it)"
+        lines = [
+            f"config:          {r['configPath'] or '(none)'}",
+            f"base URL:        {r['baseUrl']} ({r['baseUrlSource']})",
+            f"API generation:  {generation}",
+        ]
+        if r["keyPrefix"]:
+            lines.append(f"API key:         {r['keyPrefix']}… ({r['keySource']})")
+            state = f"yes (user {r.get('userId')})" if r["loggedIn"] else "no: the key is refused"
+            lines.append(f"logged in:       {state}")
+        else:
+            lines.append("logged in:       no (run: elizacloud login)")
+        return "\n".join(lines)
+
+    out.result(info, human)
+    if not info["loggedIn"] and key:
+        out.info("run: elizacloud login")
+    return 0 if info["loggedIn"] else 1
 
 
 def cmd_status(args: argparse.Namespace, out: Output) -> int:
@@ -171,6 +281,8 @@ def cmd_agents_create(args: argparse.Namespace, out: Output) -> int:
 
 
 def cmd_agents_delete(args: argparse.Namespace, out: Output) -> int:
+    if not _confirmed(args, f"Delete agent {args.agent_id}? This cannot be undone."):
+        return _declined(out)
     with _open_cloud(args) as cloud:
         cloud.agents.delete(args.agent_id, timeout=args.timeout)
     out.result({"deleted": args.agent_id}, lambda r: f"Deleted agent {r['deleted']}.")
@@ -194,15 +306,20 @@ def _wait_for_signal(seconds: float | None) -> None:
 
 def cmd_connect(args: argparse.Namespace, out: Output) -> int:
     events: list[str] = []
+    connected = threading.Event()
 
     def on_state(ev: Event) -> None:
         events.append(ev.describe())
+        if connected.is_set():  # later errors (reconnects…) show as they come
+            out.release_logs()
         if not out.as_json:
             out.event(ev)
 
     with _open_cloud(args) as cloud:
         cloud.on_state_change(on_state)
         cloud.connect(args.agent_id, on_progress=_progress_printer(out), timeout=args.timeout)
+        connected.set()
+        out.release_logs()
         if args.duration is None:
             out.info(f"Connected to {args.agent_id}. Press Ctrl-C to disconnect.")
         _wait_for_signal(args.duration)
@@ -292,6 +409,10 @@ def cmd_backups_snapshot(args: argparse.Namespace, out: Output) -> int:
 
 
 def cmd_backups_restore(args: argparse.Namespace, out: Output) -> int:
+    backup = f"backup {args.backup_id}" if args.backup_id else "its latest backup"
+    question = f"Restore agent {args.agent_id} from {backup}? Its current state is replaced."
+    if not _confirmed(args, question):
+        return _declined(out)
     with _open_cloud(args) as cloud:
         done = cloud.restore(args.backup_id, agent_id=args.agent_id, timeout=args.timeout)
     restored = done.get("restoredFromBackupId", args.backup_id or "latest")
@@ -321,6 +442,10 @@ def _cli_value(param: dict[str, Any], value: Any) -> Any:
     return value
 
 
+def _destructive(op: dict[str, Any]) -> bool:
+    return bool(op["action"] == "delete")
+
+
 def _operation_command(op: dict[str, Any]) -> Handler:
     def run(args: argparse.Namespace, out: Output) -> int:
         params = {}
@@ -328,6 +453,11 @@ def _operation_command(op: dict[str, Any]) -> Handler:
             value = getattr(args, _dest(param))
             if value is not None and value != []:
                 params[param["name"]] = _cli_value(param, value)
+        if _destructive(op):
+            what = " ".join(str(params[p["name"]]) for p in op["params"]
+                            if p["required"] and p["name"] in params)
+            if not _confirmed(args, f"{op['name']} {what}".rstrip() + "? This cannot be undone."):
+                return _declined(out)
         progress = _progress_printer(out) if op["followsJob"] else None
         with _open_cloud(args) as cloud:
             result = cloud._call_operation(
@@ -393,6 +523,8 @@ def _add_operation_commands(
         p = add(op["action"], _operation_command(op), op["summary"], parent)
         for param in op["params"]:
             _add_param(p, param)
+        if _destructive(op):
+            _add_yes(p)
 
 
 # ---- inference and media --------------------------------------------------------------------
@@ -698,6 +830,7 @@ def build_parser() -> argparse.ArgumentParser:
         parents=[_common(False)],
         description="Connect to Eliza Cloud: login, agents, chat, backups, local emulator.",
     )
+    parser.add_argument("--version", action="version", version=_version())
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     common = [_common(True)]
 
@@ -711,7 +844,14 @@ def build_parser() -> argparse.ArgumentParser:
     add("login", cmd_login, "log in through the browser").add_argument(
         "--no-browser", action="store_true", help="only print the URL"
     )
-    add("logout", cmd_logout, "disconnect and remove the API key")
+    _add_yes(add("logout", cmd_logout, "disconnect and remove the API key"))
+    auth = sub.add_parser(
+        "auth", help="status: where the key and the cloud come from"
+    ).add_subparsers(dest="auth_command", metavar="ACTION", required=True)
+    add(
+        "status", cmd_auth_status,
+        "config path, base URL, API generation and key prefix (exit 1 when logged out)", auth,
+    )  # fmt: skip
     add("status", cmd_status, "connection status of the stored key")
     add("credits", cmd_credits, "credit balance").add_argument(
         "--fresh", action="store_true", help="bypass the cache"
@@ -729,7 +869,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--provision", action="store_true", help="also start it and wait until it runs")
     _add_confirm_price(p)
-    add("delete", cmd_agents_delete, "delete an agent", agents).add_argument("agent_id")
+    p = add("delete", cmd_agents_delete, "delete an agent", agents)
+    p.add_argument("agent_id")
+    _add_yes(p)
 
     p = add("connect", cmd_connect, "connect to an agent until Ctrl-C (heartbeat, backups)")
     p.add_argument("agent_id")
@@ -752,6 +894,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("restore", cmd_backups_restore, "restore a backup (latest by default)", backups)
     p.add_argument("agent_id")
     p.add_argument("--backup-id")
+    _add_yes(p)
 
     p = add(
         "api",
@@ -875,18 +1018,86 @@ def main(argv: Sequence[str] | None = None) -> int:
             args.message = [*args.message, *extra]
         else:
             parser.error(f"unrecognized arguments: {' '.join(extra)}")
-    out = Output(args.json)
+    held = None
     if args.command != "demo":  # the demo shows the library's log lines in its own timeline
         level = [logging.WARNING, logging.INFO, logging.DEBUG][min(args.verbose, 2)]
         logging.basicConfig(level=level, format="elizacloud: %(levelname)s: %(message)s")
         if args.verbose:  # -v/-vv win over ELIZACLOUD_LOG
             logging.getLogger("elizacloud").setLevel(level)
+        handlers = logging.getLogger().handlers
+        if args.command != "serve" and handlers:  # serve prints nothing else: lines go out now
+            held = HeldErrors(handlers[0])
+            handlers[0].addFilter(held)
+    out = Output(args.json, held)
     try:
         result: int = args.func(args, out)
         return result
     except ElizaCloudError as exc:
-        out.error(exc)
+        out.error(exc, _hints(exc, args))
         return 1
     except KeyboardInterrupt:
         out.info("interrupted")
         return 130
+    finally:
+        out.release_logs()
+
+
+def _version() -> str:
+    library = _core.version_string()
+    try:
+        package = metadata.version("elizacloud")
+    except metadata.PackageNotFoundError:
+        package = library
+    return f"elizacloud {package} (library {library})"
+
+
+def _loopback(url: str) -> bool:
+    try:
+        host = urlsplit(url).hostname or ""
+    except ValueError:
+        return False
+    return host in ("localhost", "::1") or host.startswith("127.") or host.endswith(".localhost")
+
+
+def _money(value: float | None) -> str:
+    return "unknown" if value is None else f"${value:.2f}"
+
+
+def _top_up_url(args: argparse.Namespace) -> str | None:
+    try:
+        with _open_cloud(args) as cloud:
+            url = cloud.status(timeout=5).get("topUpUrl")
+    except ElizaCloudError:
+        return None
+    return str(url) if url else None
+
+
+def _hints(exc: ElizaCloudError, args: argparse.Namespace) -> list[str]:
+    """What to do about an error, as lines to print after it."""
+    if isinstance(exc, UrlBlockedError):
+        urls = re.findall(r'"([a-zA-Z][a-zA-Z0-9+.-]*://[^"]*)"', exc.message)
+        url = urls[-1] if urls else ""
+        if _loopback(url):
+            return [
+                "hint: for a local cloud (such as `elizacloud emulator`), pass --insecure-local "
+                "or set ELIZACLOUD_INSECURE_LOCAL=1 (development only)"
+            ]
+        if url.startswith("http:"):
+            return ["hint: use the https:// address of the cloud (--base-url or "
+                    "ELIZACLOUD_BASE_URL)"]
+        return []
+    if isinstance(exc, RateLimitedError):
+        if exc.retry_after is not None:
+            return [f"retry in {max(exc.retry_after, 0):g} s (the cloud's rate limit)"]
+        return ["retry later (the cloud's rate limit)"]
+    if isinstance(exc, InsufficientCreditsError):
+        top_up = _top_up_url(args)
+        return [
+            f"required balance: {_money(exc.required)}, current balance: {_money(exc.current)}",
+            f"top up: {top_up}" if top_up else "top up: `elizacloud credits` shows the page",
+        ]
+    if isinstance(exc, NotConnectedError) and "API key" in exc.message:
+        return ["run: elizacloud login (or set ELIZACLOUD_API_KEY)"]
+    if isinstance(exc, AuthError):
+        return ["the API key was refused; run: elizacloud login (or check ELIZACLOUD_API_KEY)"]
+    return []

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import pty
 import shutil
 import subprocess
 import sys
@@ -35,6 +36,8 @@ class Cli:
             [sys.executable, "-m", "elizacloud", *args],
             env=self.env,
             input=stdin,
+            # never the terminal pytest may run in: destructive commands would ask there
+            stdin=subprocess.DEVNULL if stdin is None else None,
             capture_output=True,
             text=True,
             timeout=60,
@@ -46,6 +49,30 @@ class Cli:
 
     def json(self, *args: str, code: int = 0, stdin: str | None = None) -> Any:
         return json.loads(self.run(*args, "--json", code=code, stdin=stdin).stdout)
+
+    def on_terminal(self, *args: str, answer: str | None, code: int = 0) -> tuple[str, str]:
+        """Runs with a terminal (a pty) as stdin, typing ``answer`` (None: types nothing)."""
+        master, slave = pty.openpty()
+        try:
+            proc = subprocess.Popen(
+                [sys.executable, "-m", "elizacloud", *args],
+                env=self.env,
+                stdin=slave,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            os.close(slave)
+            slave = -1
+            if answer is not None:
+                os.write(master, answer.encode() + b"\n")
+            out, err = proc.communicate(timeout=60)
+        finally:
+            if slave >= 0:
+                os.close(slave)
+            os.close(master)
+        assert proc.returncode == code, f"{args}: exit {proc.returncode}\n{out}\n{err}"
+        return out, err
 
 
 @pytest.fixture
@@ -190,3 +217,114 @@ def test_console_script_is_installed(cli):
         pytest.skip("console script not on PATH")
     proc = subprocess.run([script, "--help"], capture_output=True, text=True, timeout=30)
     assert proc.returncode == 0 and "login" in proc.stdout
+
+
+def test_version(cli):
+    import elizacloud
+
+    proc = cli.run("--version")
+    assert proc.stdout.startswith("elizacloud ") and elizacloud.__version__ in proc.stdout
+
+
+def test_auth_status_shows_where_things_come_from_never_the_key(cli, emulator):
+    # logged out: exit 1, and what to do
+    proc = cli.run("auth", "status", code=1)
+    assert "run: elizacloud login" in proc.stdout and str(cli.config) in proc.stdout
+    logged_out = cli.json("auth", "status", code=1)
+    assert logged_out["loggedIn"] is False and logged_out["keyPrefix"] is None
+    assert logged_out["baseUrl"] == emulator.url
+    assert logged_out["baseUrlSource"] == "ELIZACLOUD_BASE_URL"
+
+    key = emulator.create_key()["apiKey"]
+    cli.env["ELIZACLOUD_API_KEY"] = key
+    proc = cli.run("auth", "status")
+    assert key[:12] in proc.stdout and key not in proc.stdout + proc.stderr
+    status = cli.json("auth", "status")
+    assert status["loggedIn"] is True and status["keyPrefix"] == key[:12]
+    assert status["keySource"] == "ELIZACLOUD_API_KEY" and status["configPath"] == str(cli.config)
+    assert key not in json.dumps(status)
+
+    # a key the cloud refuses: logged out too
+    emulator.revoke_key(key)
+    refused = cli.run("auth", "status", code=1)
+    assert "refused" in refused.stdout and "run: elizacloud login" in refused.stderr
+
+
+@pytest.mark.emulator_args("--auto-approve")
+def test_auth_status_after_login_reads_the_config(cli, emulator):
+    cli.run("login")
+    key = json.loads(cli.config.read_text())["cloud"]["apiKey"]
+    status = cli.json("auth", "status")
+    assert status["loggedIn"] is True and status["keySource"] == "config"
+    assert status["keyPrefix"] == key[:12]
+
+
+def test_destructive_commands_ask_on_a_terminal(cli, emulator):
+    cli.env["ELIZACLOUD_API_KEY"] = emulator.create_key()["apiKey"]
+    agent_id = cli.json("agents", "create", "keep-me")["id"]
+    # "no" (or nothing) changes nothing
+    out, err = cli.on_terminal("agents", "delete", agent_id, answer="n", code=1)
+    assert f"Delete agent {agent_id}?" in err and "aborted" in err
+    cli.on_terminal("agents", "delete", agent_id, answer="", code=1)
+    assert any(a["id"] == agent_id for a in cli.json("agents", "list"))
+    cli.run("connect", agent_id, "--duration", "0.1")  # provisions it; a backup at disconnect
+    out, err = cli.on_terminal("backups", "restore", agent_id, answer="no", code=1)
+    assert "Restore agent" in err and "aborted" in err
+    out, err = cli.on_terminal("logout", answer="n", code=1)
+    assert "Log out" in err
+    # "y" does it; --yes / -y do not ask
+    out, err = cli.on_terminal("backups", "restore", agent_id, answer="y")
+    assert "Restored from backup" in out
+    out, err = cli.on_terminal("backups", "restore", agent_id, "--yes", answer=None)
+    assert "Restore agent" not in err and "Restored" in out
+    out, err = cli.on_terminal("agents", "delete", agent_id, "-y", answer=None)
+    assert "Delete agent" not in err and "Deleted agent" in out
+    # a generated delete asks too
+    voice = "11111111-1111-4111-8111-111111111111"
+    out, err = cli.on_terminal("voices", "delete", voice, answer="n", code=1)
+    assert f"voices.delete {voice}? This cannot be undone." in err
+    # stdin that is not a terminal (a script): no question (the other tests run that way)
+    other = cli.json("agents", "create", "x")["id"]
+    assert "Deleted agent" in cli.run("agents", "delete", other).stdout
+
+
+def test_errors_say_what_to_do(cli, emulator):
+    proc = cli.run("agents", "list", code=1)
+    assert "run: elizacloud login" in proc.stderr
+    assert cli.json("agents", "list", code=1)["error"]["hints"]
+
+    cli.env["ELIZACLOUD_INSECURE_LOCAL"] = "0"
+    proc = cli.run("status", code=1)
+    assert "EC_ERR_URL_BLOCKED" in proc.stderr and "--insecure-local" in proc.stderr
+    proc = cli.run("--base-url", "http://www.elizacloud.ai", "status", code=1)
+    assert "https://" in proc.stderr and "--insecure-local" not in proc.stderr
+    cli.env["ELIZACLOUD_INSECURE_LOCAL"] = "1"
+
+    cli.env["ELIZACLOUD_API_KEY"] = emulator.create_key()["apiKey"]
+    emulator.add_fault(
+        method="GET", path="/api/v1/milady/agents", action="status", status=429,
+        headers={"Retry-After": "7"}, always=True,
+    )  # fmt: skip
+    proc = cli.run("agents", "list", code=1)
+    assert "EC_ERR_RATE_LIMITED" in proc.stderr and "retry in 7 s" in proc.stderr
+    emulator.clear_faults()
+    emulator.add_fault(
+        method="GET", path="/api/v1/milady/agents", action="status", status=402, always=True,
+        body={"success": False, "error": "Insufficient credits", "code": "insufficient_credits",
+              "requiredBalance": 5, "currentBalance": 0.5},
+    )  # fmt: skip
+    proc = cli.run("agents", "list", code=1)
+    assert "required balance: $5.00, current balance: $0.50" in proc.stderr
+    assert "top up: " + emulator.url in proc.stderr
+    emulator.clear_faults()
+
+
+def test_an_error_is_printed_once(cli, emulator):
+    cli.env["ELIZACLOUD_API_KEY"] = emulator.create_key()["apiKey"]
+    agent_id = cli.json("agents", "create", "down")["id"]
+    emulator.add_fault(path="/api/v1/milady/agents/**", action="status", status=503, always=True)
+    for command in (["connect", agent_id, "--duration", "0.1"], ["chat", agent_id, "hi"]):
+        proc = cli.run(*command, code=1)
+        assert proc.stderr.count("error: ") == 1, proc.stderr
+        assert "failed: Service Unavailable" not in proc.stderr  # the library's own line
+    emulator.clear_faults()
