@@ -24,6 +24,39 @@ function run(cmd, args, options = {}) {
     return r.stdout;
 }
 
+/** The section names of a 64-bit little-endian ELF file. */
+function elfSections(buf) {
+    assert.equal(buf.toString('latin1', 1, 4), 'ELF');
+    const shoff = Number(buf.readBigUInt64LE(0x28));
+    const shentsize = buf.readUInt16LE(0x3a);
+    const shnum = buf.readUInt16LE(0x3c);
+    const strtab = Number(buf.readBigUInt64LE(shoff + buf.readUInt16LE(0x3e) * shentsize + 0x18));
+    const names = [];
+    for (let i = 0; i < shnum; i++) {
+        const start = strtab + buf.readUInt32LE(shoff + i * shentsize);
+        names.push(buf.toString('latin1', start, buf.indexOf(0, start)));
+    }
+    return names;
+}
+
+test('package.json declares the platform its prebuild is for', () => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(PACKAGE_DIR, 'package.json'), 'utf8'));
+    assert.deepEqual(pkg.os, ['linux']);
+    assert.deepEqual(pkg.cpu, ['x64']);
+    assert.equal(pkg.scripts.prepack, 'node scripts/prepack.js');
+});
+
+test('npm pack fails when the native library is missing', () => {
+    const copy = tempDir('elizacloud-nolib-');
+    for (const name of ['package.json', 'index.js', 'index.mjs', 'index.d.ts', 'README.md', 'lib', 'scripts']) {
+        fs.cpSync(path.join(PACKAGE_DIR, name), path.join(copy, name), { recursive: true });
+    }
+    const r = spawnSync('npm', ['pack', '--pack-destination', tempDir()], { cwd: copy, encoding: 'utf8', timeout: 180000 });
+    assert.notEqual(r.status, 0, r.stdout);
+    assert.match(r.stderr, /prebuilds\/linux-x64\/libelizacloud\.so\.0 is missing/);
+    assert.equal(fs.readdirSync(copy).filter((f) => f.endsWith('.tgz')).length, 0);
+});
+
 test('the ESM entry exports the same objects as the CommonJS one', async () => {
     const cjs = loadPackage();
     const esm = await import(path.join(PACKAGE_DIR, 'index.mjs'));
@@ -70,6 +103,7 @@ test('npm pack → install the tarball into an empty directory → it works', as
         assert.ok(files.includes(f), `${f} in the tarball (${files.join(', ')})`);
     }
     assert.ok(!files.some((f) => f.startsWith('node_modules/')));
+    assert.ok(!files.some((f) => f.startsWith('scripts/')), 'the pack script stays out');
     const tarball = path.join(dest, packed[0].filename);
 
     const app = tempDir('elizacloud-app-');
@@ -109,6 +143,10 @@ try {
     assert.equal(result.reply, 'echo: from the tarball');
     assert.equal(result.streamed, 'echo: streamed');
     assert.equal(result.env, 'true');
+    // The packed library is stripped: no symbol table, no debug info (the dynamic symbols stay).
+    const sections = elfSections(fs.readFileSync(result.lib));
+    assert.ok(sections.includes('.dynsym'), sections.join(' '));
+    assert.ok(!sections.includes('.symtab') && !sections.some((s) => s.startsWith('.debug')), sections.join(' '));
     // CommonJS consumers get the same package.
     const cjs = run(process.execPath, ['-e', "console.log(typeof require('elizacloud').Cloud)"], { cwd: app, env });
     assert.equal(cjs.trim(), 'function');
