@@ -8,7 +8,9 @@
 // Prints ROW lines (bench_util.hpp). Exit 1 only when a call fails.
 //
 // Usage: send_bench [--rounds N] [--calls N] [--inflight-calls N]
+//        send_bench --profile N   (N sequential library calls only, for strace -c or perf)
 #include <curl/curl.h>
+#include <sys/resource.h>
 
 #include <cstdio>
 #include <cstdlib>
@@ -81,6 +83,15 @@ double ec_sequential(ec_cloud *cloud, int calls) {
 
 constexpr int kInFlight = 64;
 
+// CPU time of this process (every thread) in µs: less sensitive to a busy machine than the
+// wall clock, so the stderr lines show it next to each round for diagnosis.
+double cpu_us() {
+    rusage u{};
+    getrusage(RUSAGE_SELF, &u);
+    return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) * 1e6 +
+           static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec);
+}
+
 // Sends per second.
 double raw_in_flight(RawClient &raw, int calls) {
     CURLM *multi = curl_multi_init();
@@ -148,7 +159,9 @@ double ec_in_flight(ec_cloud *cloud, int calls) {
 
 int main(int argc, char **argv) {
     int rounds = 15, calls = 500, inflight_calls = 3000;
+    int profile = 0;
     for (int i = 1; i + 1 < argc; i += 2) {
+        if (!std::strcmp(argv[i], "--profile")) profile = std::atoi(argv[i + 1]);
         if (!std::strcmp(argv[i], "--rounds")) rounds = std::atoi(argv[i + 1]);
         if (!std::strcmp(argv[i], "--calls")) calls = std::atoi(argv[i + 1]);
         if (!std::strcmp(argv[i], "--inflight-calls")) inflight_calls = std::atoi(argv[i + 1]);
@@ -159,17 +172,27 @@ int main(int argc, char **argv) {
     ec_cloud *cloud = bench::make_cloud(emulator);
     const std::string agent = bench::connect_agent(cloud);
     RawClient raw(emulator, agent);
+    if (profile > 0) {
+        // Only the library's sequential calls, for strace -c / perf: no baseline, no table.
+        std::fprintf(stderr, "profile: %.1f us per call\n", ec_sequential(cloud, profile));
+        ec_cloud_destroy(cloud);
+        return 0;
+    }
 
     // Warm-up: connections open, caches and allocators settled on both sides.
     raw_sequential(raw, calls / 10);
     ec_sequential(cloud, calls / 10);
     std::vector<double> raw_us, ec_us, seq_ratio;
     for (int r = 0; r < rounds; ++r) {
+        const double c0 = cpu_us();
         raw_us.push_back(raw_sequential(raw, calls));
+        const double c1 = cpu_us();
         ec_us.push_back(ec_sequential(cloud, calls));
+        const double c2 = cpu_us();
         seq_ratio.push_back(ec_us.back() / raw_us.back());
-        std::fprintf(stderr, "sequential round %d: raw %.1f us, elizacloud %.1f us\n", r,
-                     raw_us.back(), ec_us.back());
+        std::fprintf(stderr,
+                     "sequential round %d: raw %.1f us (cpu %.1f), elizacloud %.1f us (cpu %.1f)\n",
+                     r, raw_us.back(), (c1 - c0) / calls, ec_us.back(), (c2 - c1) / calls);
     }
     const bench::Figures seq = bench::figures(seq_ratio);
     bench::print_row("sequential bridge send, us/call (C ABI sync vs curl easy keep-alive)",

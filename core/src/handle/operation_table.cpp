@@ -121,12 +121,11 @@ std::string OperationTable::run(Request request, int32_t timeout_ms,
     return std::move(outcome.json);
 }
 
-void OperationTable::deliver_locked(uint64_t id, Pending &pending, ErrorInfo error,
+bool OperationTable::deliver_locked(uint64_t id, Pending &pending, ErrorInfo error,
                                     std::string json) {
     if (pending.sync) {
         pending.outcome = Outcome{std::move(error), std::move(json)};
-        done_.notify_all();
-        return;
+        return true;
     }
     Event event;
     event.type = pending.streams ? EC_EVENT_STREAM_END : EC_EVENT_REQUEST_COMPLETED;
@@ -137,20 +136,28 @@ void OperationTable::deliver_locked(uint64_t id, Pending &pending, ErrorInfo err
     // (a cloud that echoes a key in a stream's error event, …), as ec_last_error_message does.
     event.message = log::redact(error.message);
     hub_.deliver(std::move(event));
+    return false;
 }
 
 void OperationTable::finish(uint64_t id, ErrorInfo error, std::string json) {
     std::shared_ptr<Pending> pending;
-    std::lock_guard<std::mutex> lock(mutex_);
-    auto it = ops_.find(id);
-    if (it == ops_.end()) return;  // already cancelled or timed out: the first outcome counts
-    pending = std::move(it->second);
-    ops_.erase(it);
-    deliver_locked(id, *pending, std::move(error), std::move(json));
+    bool wake_waiter = false;
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        auto it = ops_.find(id);
+        if (it == ops_.end()) return;  // already cancelled or timed out: the first outcome counts
+        pending = std::move(it->second);
+        ops_.erase(it);
+        wake_waiter = deliver_locked(id, *pending, std::move(error), std::move(json));
+    }
+    // After unlocking: a waiter woken under the lock would at once block on it again. The table
+    // outlives this call (component callbacks run inside the cloud's gate).
+    if (wake_waiter) done_.notify_all();
 }
 
 void OperationTable::abort(uint64_t id, ErrorInfo reason) {
     std::shared_ptr<Pending> pending;
+    bool wake_waiter = false;
     {
         std::lock_guard<std::mutex> lock(mutex_);
         auto it = ops_.find(id);
@@ -158,8 +165,9 @@ void OperationTable::abort(uint64_t id, ErrorInfo reason) {
         pending = std::move(it->second);
         ops_.erase(it);
         pending->aborted = true;
-        deliver_locked(id, *pending, std::move(reason), {});
+        wake_waiter = deliver_locked(id, *pending, std::move(reason), {});
     }
+    if (wake_waiter) done_.notify_all();
     if (aborted_) aborted_(*pending->op, id);
     // Outside the lock: the component may complete inline, which lands in finish() and is
     // ignored there because the outcome is already decided.

@@ -63,7 +63,8 @@ private:
         std::string json;
     };
     uint64_t begin(Request request, bool sync, std::shared_ptr<Pending> &pending);
-    void deliver_locked(uint64_t id, Pending &pending, ErrorInfo error, std::string json);
+    // Records the outcome; true when a synchronous waiter must be woken (after unlocking).
+    bool deliver_locked(uint64_t id, Pending &pending, ErrorInfo error, std::string json);
 
     EventHub &hub_;
     std::shared_ptr<Engine> engine_;

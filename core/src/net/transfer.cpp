@@ -159,7 +159,7 @@ std::optional<ErrorInfo> precheck_request(const HttpRequest &r, const UrlPolicy 
 
 CURLcode configure_transfer(Transfer &t, const std::string &user_agent,
                             const std::string &ca_file) {
-    t.easy = curl_easy_init();
+    if (!t.easy) t.easy = curl_easy_init();  // else a reset handle of the engine's pool
     if (!t.easy) return CURLE_OUT_OF_MEMORY;
     CURL *e = t.easy;
     CURLcode rc = CURLE_OK;
