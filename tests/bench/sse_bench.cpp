@@ -4,9 +4,12 @@
 // stream request (and forwards everything else to the emulator, so the cloud handle connects as
 // usual). Per round: raw curl reads the stream and counts its events (a scan for the blank lines
 // that end them, the least a consumer can do); elizacloud runs ec_cloud_stream and pulls every
-// event until STREAM_END. Figure = chunk events per second; ratio = elizacloud / curl.
+// event until STREAM_END (ec_cloud_next_events batches, ec_cloud_wait_event when the queue is
+// empty; --single 1: ec_cloud_wait_event for every event). Figure = chunk events per second;
+// ratio = elizacloud / curl.
 //
-// Usage: sse_bench [--rounds N] [--chars N]
+// Usage: sse_bench [--rounds N] [--chars N] [--single 0|1]
+//        sse_bench --profile N   (N library streams only, for perf or strace)
 #include <curl/curl.h>
 
 #include <cstdio>
@@ -96,20 +99,37 @@ double raw_stream(Raw &raw, size_t chunks, size_t expected_events) {
     return static_cast<double>(chunks) / (static_cast<double>(end - start) / 1e9);
 }
 
+bool g_single = false;
+size_t g_waits = 0;  // blocking waits: how often the consumer found the queue empty  // --single:
+                     // one ec_cloud_wait_event per event instead of batches
+
+// Counts one event; true at the stream's end.
+bool take(ec_event *ev, size_t &got) {
+    const int type = ev->type;
+    if (type == EC_EVENT_STREAM_CHUNK) ++got;
+    if (type == EC_EVENT_STREAM_END && ev->status != EC_OK)
+        bench::die(std::string("stream end: ") + ev->message);
+    ec_event_free(ev);
+    return type == EC_EVENT_STREAM_END;
+}
+
 double ec_stream(ec_cloud *cloud, const std::string &text, size_t chunks) {
     uint64_t id = 0;
     size_t got = 0;
     const int64_t start = bench::now_ns();
     bench::check(ec_cloud_stream(cloud, text.c_str(), nullptr, nullptr, &id), "stream");
-    while (true) {
+    for (bool end = false; !end;) {
+        // Batches while events are queued (ec_cloud_next_events), a blocking wait when none.
+        ec_event *batch[256];
+        size_t n = 0;
+        if (!g_single && ec_cloud_next_events(cloud, batch, 256, &n) == EC_OK) {
+            for (size_t i = 0; i < n; ++i) end = take(batch[i], got) || end;
+            continue;
+        }
         ec_event *ev = nullptr;
+        ++g_waits;
         bench::check(ec_cloud_wait_event(cloud, 30'000, &ev), "wait_event");
-        const int type = ev->type;
-        if (type == EC_EVENT_STREAM_CHUNK) ++got;
-        if (type == EC_EVENT_STREAM_END && ev->status != EC_OK)
-            bench::die(std::string("stream end: ") + ev->message);
-        ec_event_free(ev);
-        if (type == EC_EVENT_STREAM_END) break;
+        end = take(ev, got);
     }
     const int64_t end = bench::now_ns();
     if (got != chunks) bench::die("elizacloud stream: wrong chunk count");
@@ -119,11 +139,13 @@ double ec_stream(ec_cloud *cloud, const std::string &text, size_t chunks) {
 }  // namespace
 
 int main(int argc, char **argv) {
-    int rounds = 9;
+    int rounds = 9, profile = 0;
     size_t chars = 100'000;
     for (int i = 1; i + 1 < argc; i += 2) {
         if (!std::strcmp(argv[i], "--rounds")) rounds = std::atoi(argv[i + 1]);
         if (!std::strcmp(argv[i], "--chars")) chars = std::strtoul(argv[i + 1], nullptr, 10);
+        if (!std::strcmp(argv[i], "--profile")) profile = std::atoi(argv[i + 1]);
+        if (!std::strcmp(argv[i], "--single")) g_single = std::atoi(argv[i + 1]) != 0;
     }
     curl_global_init(CURL_GLOBAL_DEFAULT);
     bench::Emulator emulator(EC_EMULATOR_PATH, {"--provision-ms", "30", "--job-poll-interval-ms",
@@ -160,6 +182,19 @@ int main(int argc, char **argv) {
     Raw raw;
     raw.setup(proxy.url(), emulator.key, agent, text);
 
+    if (profile > 0) {
+        // Only the library's streams, for perf or strace: no baseline, no table.
+        for (int i = 0; i < profile; ++i) {
+            g_waits = 0;
+            const double rate = ec_stream(cloud, text, chunks);
+            char *stats = nullptr;
+            ec_cloud_event_stats(cloud, &stats);
+            std::fprintf(stderr, "profile: %.3f M/s, %zu waits, %s\n", rate / 1e6, g_waits, stats);
+            ec_free(stats);
+        }
+        ec_cloud_destroy(cloud);
+        return 0;
+    }
     raw_stream(raw, chunks, events);
     ec_stream(cloud, text, chunks);
     std::vector<double> raw_rate, ec_rate, ratio;

@@ -630,6 +630,68 @@ std::pair<std::string, ec_status> collect_stream(ec_cloud *c, uint64_t id, size_
     return {text, EC_ERR_TIMEOUT};
 }
 
+TEST(CApi, NextEventsChecksItsArguments) {
+    auto c = offline_cloud();
+    ec_event *events[4] = {};
+    size_t n = 99;
+    EXPECT_EQ(ec_cloud_next_events(nullptr, events, 4, &n), EC_ERR_INVALID_ARGUMENT);
+    EXPECT_EQ(ec_cloud_next_events(c.get(), nullptr, 4, &n), EC_ERR_INVALID_ARGUMENT);
+    EXPECT_EQ(n, 0u);
+    EXPECT_EQ(ec_cloud_next_events(c.get(), events, 4, nullptr), EC_ERR_INVALID_ARGUMENT);
+    n = 99;
+    EXPECT_EQ(ec_cloud_next_events(c.get(), events, 0, &n), EC_ERR_INVALID_ARGUMENT);
+    EXPECT_EQ(n, 0u);
+    EXPECT_EQ(ec_cloud_next_events(c.get(), events, 4, &n), EC_ERR_EMPTY);
+    EXPECT_EQ(n, 0u);
+}
+
+// A stream drained in small batches: every chunk once, in order, the end last, and each event
+// the caller's own (freed one by one, in another order than taken; ASan checks the ownership).
+TEST_F(CApiEmulator, StreamDrainedInBatchesArrivesWholeAndInOrder) {
+    auto c = cloud();
+    connected_agent(c.get());
+    while (auto ev = wait_event(c.get(), 200)) {
+    }
+    const std::string text(500, 'y');
+    uint64_t id = 0;
+    ASSERT_EQ(ec_cloud_stream(c.get(), text.c_str(), nullptr, nullptr, &id), EC_OK);
+    std::string got;
+    size_t chunks = 0, batches = 0;
+    bool ended = false;
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    while (!ended && std::chrono::steady_clock::now() < deadline) {
+        ec_event *batch[7] = {};
+        size_t n = 0;
+        const ec_status s = ec_cloud_next_events(c.get(), batch, 7, &n);
+        if (s == EC_ERR_EMPTY) {
+            EXPECT_EQ(n, 0u);
+            pollfd p{ec_cloud_event_fd(c.get()), POLLIN, 0};
+            ::poll(&p, 1, 1000);
+            continue;
+        }
+        ASSERT_EQ(s, EC_OK) << ec_last_error_message();
+        ASSERT_GE(n, 1u);
+        ASSERT_LE(n, 7u);
+        ++batches;
+        for (size_t i = 0; i < n; ++i) {
+            ASSERT_FALSE(ended) << "an event after STREAM_END";
+            if (batch[i]->request_id != id) continue;
+            if (batch[i]->type == EC_EVENT_STREAM_CHUNK) {
+                got.append(batch[i]->text, batch[i]->text_len);
+                ++chunks;
+            } else if (batch[i]->type == EC_EVENT_STREAM_END) {
+                EXPECT_EQ(batch[i]->status, EC_OK) << batch[i]->message;
+                ended = true;
+            }
+        }
+        for (size_t i = n; i-- > 0;) ec_event_free(batch[i]);
+    }
+    EXPECT_TRUE(ended);
+    EXPECT_EQ(got, "echo: " + text);
+    EXPECT_EQ(chunks, got.size());  // one character per chunk
+    EXPECT_GT(batches, 1u);
+}
+
 TEST_F(CApiEmulator, StreamThatOutrunsTheConsumerIsPausedNotCancelled) {
     auto c = cloud(8);
     connected_agent(c.get());

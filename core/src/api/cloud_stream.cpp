@@ -6,7 +6,14 @@
 // serves the route for shared-runtime agents only (a dedicated agent gets 404 "Not a
 // shared-runtime agent": the reply then comes through the bridge, as one chunk), and marks a cold
 // cache's 503 retryable: the same request (same clientMessageId) is sent again.
+#include <rapidjson/encodedstream.h>
+#include <rapidjson/memorystream.h>
+#include <rapidjson/reader.h>
+
 #include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
 #include <utility>
 
 #include "api/cloud_client.hpp"
@@ -28,6 +35,66 @@ struct StreamState {
     int retries = 0;
 };
 
+// The "text" member of a chunk frame's JSON object, read with RapidJSON's SAX reader: a chunk
+// is often one token, and building a DOM for it cost more than everything else the frame needs.
+// Same acceptance as json::parse: the whole frame must be valid JSON; nullopt when it is not, is
+// not an object, or has no string "text" at its top level.
+class TopLevelText : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, TopLevelText> {
+public:
+    std::optional<std::string> text;
+
+    bool Default() {
+        want_ = false;
+        return true;
+    }
+    bool String(const char *str, rapidjson::SizeType length, bool) {
+        if (want_ && !text) text.emplace(str, length);
+        want_ = false;
+        return true;
+    }
+    bool Key(const char *str, rapidjson::SizeType length, bool) {
+        // The first top-level "text" only, as the DOM's member lookup found it.
+        want_ = depth_ == 1 && !seen_ && std::string_view(str, length) == "text";
+        seen_ = seen_ || want_;
+        return true;
+    }
+    bool StartObject() {
+        if (depth_ == 0) object_ = true;
+        ++depth_;
+        want_ = false;
+        return true;
+    }
+    bool EndObject(rapidjson::SizeType) {
+        --depth_;
+        return true;
+    }
+    bool StartArray() {
+        ++depth_;
+        want_ = false;
+        return true;
+    }
+    bool EndArray(rapidjson::SizeType) {
+        --depth_;
+        return true;
+    }
+    bool is_object() const { return object_; }
+
+private:
+    int depth_ = 0;
+    bool want_ = false;
+    bool seen_ = false;
+    bool object_ = false;
+};
+
+std::optional<std::string> chunk_text(std::string_view data) {
+    TopLevelText handler;
+    rapidjson::MemoryStream memory(data.data(), data.size());
+    rapidjson::EncodedInputStream<rapidjson::UTF8<>, rapidjson::MemoryStream> in(memory);
+    rapidjson::Reader reader;
+    if (reader.Parse(in, handler).IsError() || !handler.is_object()) return std::nullopt;
+    return std::move(handler.text);
+}
+
 // The frame's kind: its event name, or for unnamed frames the JSON "type" (E§2.11).
 std::string frame_kind(const SseEvent &event) {
     if (!event.type.empty() && event.type != "message") return event.type;
@@ -41,9 +108,7 @@ void handle_event(Operation &op, StreamState &state, SseEvent &&event) {
     if (op.finished()) return;
     const std::string kind = frame_kind(event);
     if (kind == "chunk") {
-        json::Document doc;
-        std::optional<std::string> text;
-        if (json::parse(event.data, doc)) text = json::get_string(doc, "text");
+        std::optional<std::string> text = chunk_text(event.data);
         if (!text) {
             return op.fail(
                 ErrorInfo::make(Status::Protocol, "stream chunk event without a text field"));

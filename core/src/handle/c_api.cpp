@@ -311,6 +311,30 @@ EC_API ec_status ec_cloud_next_event(ec_cloud *cloud, ec_event **out) noexcept {
     });
 }
 
+EC_API ec_status ec_cloud_next_events(ec_cloud *cloud, ec_event **events, size_t max,
+                                      size_t *count) noexcept {
+    return guard([&] {
+        Cloud &c = get(cloud);
+        require(count, "count is NULL");
+        *count = 0;
+        require(events, "events is NULL");
+        if (max == 0) invalid("max must be at least 1");
+        size_t made = 0;
+        try {
+            c.queue().try_pop_many(max, [&](const elizacloud::Event &event) {
+                events[made] = elizacloud::make_owned_event(event);
+                ++made;
+            });
+        } catch (const std::bad_alloc &) {
+            // The event that could not be copied and the later ones are still queued; the ones
+            // already copied have left the queue, so they are returned rather than lost.
+            if (made == 0) throw;
+        }
+        if (made == 0) throw Error(Status::Empty, "no event queued");
+        *count = made;
+    });
+}
+
 EC_API ec_status ec_cloud_wait_event(ec_cloud *cloud, int32_t timeout_ms, ec_event **out) noexcept {
     return guard([&] {
         Cloud &c = get(cloud);

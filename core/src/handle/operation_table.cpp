@@ -5,6 +5,7 @@
 #include <utility>
 #include <vector>
 
+#include "net/data_callback.hpp"
 #include "util/json.hpp"
 #include "util/log.hpp"
 
@@ -52,10 +53,11 @@ std::string failure_details_json(const ErrorInfo &error) {
 
 }  // namespace
 
-OperationTable::OperationTable(EventHub &hub, std::shared_ptr<Engine> engine, Launch launch,
-                               Aborted aborted)
+OperationTable::OperationTable(EventHub &hub, std::shared_ptr<Engine> engine,
+                               std::shared_ptr<Gate> gate, Launch launch, Aborted aborted)
     : hub_(hub),
       engine_(std::move(engine)),
+      gate_(std::move(gate)),
       launch_(std::move(launch)),
       aborted_(std::move(aborted)) {}
 
@@ -123,6 +125,7 @@ std::string OperationTable::run(Request request, int32_t timeout_ms,
 
 bool OperationTable::deliver_locked(uint64_t id, Pending &pending, ErrorInfo error,
                                     std::string json) {
+    flush_chunks_locked();  // every chunk held back goes before any outcome
     if (pending.sync) {
         pending.outcome = Outcome{std::move(error), std::move(json)};
         return true;
@@ -175,32 +178,56 @@ void OperationTable::abort(uint64_t id, ErrorInfo reason) {
 }
 
 void OperationTable::chunk(uint64_t id, std::string_view text, std::string_view json) {
-    CancelFn cancel;
+    const bool defer = in_data_callback();
+    bool schedule = false;
     {
         std::lock_guard<std::mutex> lock(mutex_);
         auto it = ops_.find(id);
         if (it == ops_.end() || it->second->sync) return;  // ended, or a sync stream (no events)
-        Event event;
+        Event &event = held_chunks_.emplace_back();
         event.type = EC_EVENT_STREAM_CHUNK;
         event.request_id = id;
         event.text.assign(text);
         event.json.assign(json);
-        const PushResult pushed = hub_.deliver(std::move(event));
-        if (pushed == PushResult::Backlogged) {
-            // The host is behind: the stream's transfer takes no more bytes until it catches up
-            // (this runs inside that transfer's on_data).
-            pause_current_transfer([queue = hub_.weak_queue()] {
-                auto q = queue.lock();
-                return !q || q->has_room();
-            });
-        } else if (pushed == PushResult::StreamOverflow) {
-            cancel = it->second->cancel;
+        if (!defer) {
+            flush_chunks_locked();
+            return;
         }
+        schedule = !std::exchange(flush_scheduled_, true);
+    }
+    if (!schedule) return;
+    // Through the gate like the callback that brought the chunk: the cloud may be shutting down
+    // by the time the data callback returns.
+    after_current_data([this, gate = gate_] {
+        GateScope scope(*gate);
+        if (scope) flush_chunks();
+    });
+}
+
+void OperationTable::flush_chunks() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    flush_scheduled_ = false;
+    flush_chunks_locked();
+}
+
+void OperationTable::flush_chunks_locked() {
+    if (held_chunks_.empty()) return;
+    const EventQueue::BatchResult pushed = hub_.queue().push_batch(held_chunks_);
+    if (pushed.backlogged) {
+        // The host is behind: the stream's transfer takes no more bytes until it catches up
+        // (outside the transfer's data callback this does nothing; its next chunk pauses it).
+        pause_current_transfer([queue = hub_.weak_queue()] {
+            auto q = queue.lock();
+            return !q || q->has_room();
+        });
     }
     // Past the queue's hard limit only (a stream that was not paused): the stream ends
-    // Cancelled, which the queue reports as EC_ERR_OVERFLOW. Posted rather than run here: this is
-    // the stream's own chunk callback.
-    if (cancel) engine_->post(std::move(cancel));
+    // Cancelled, which the queue reports as EC_ERR_OVERFLOW. Posted rather than run here: this
+    // may be the stream's own chunk callback.
+    for (uint64_t id : pushed.overflowed) {
+        auto it = ops_.find(id);
+        if (it != ops_.end() && it->second->cancel) engine_->post(it->second->cancel);
+    }
 }
 
 void OperationTable::close(const ErrorInfo &reason) {
