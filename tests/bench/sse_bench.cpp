@@ -11,6 +11,7 @@
 // Usage: sse_bench [--rounds N] [--chars N] [--single 0|1]
 //        sse_bench --profile N   (N library streams only, for perf or strace)
 #include <curl/curl.h>
+#include <sys/resource.h>
 
 #include <cstdio>
 #include <cstdlib>
@@ -186,7 +187,16 @@ int main(int argc, char **argv) {
         // Only the library's streams, for perf or strace: no baseline, no table.
         for (int i = 0; i < profile; ++i) {
             g_waits = 0;
+            rusage before{}, after{};
+            getrusage(RUSAGE_SELF, &before);
             const double rate = ec_stream(cloud, text, chunks);
+            getrusage(RUSAGE_SELF, &after);
+            auto us = [](const rusage &u) {
+                return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) * 1e6 +
+                       static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec);
+            };
+            std::fprintf(stderr, "cpu %.0f ns per event; ",
+                         (us(after) - us(before)) * 1e3 / static_cast<double>(chunks));
             char *stats = nullptr;
             ec_cloud_event_stats(cloud, &stats);
             std::fprintf(stderr, "profile: %.3f M/s, %zu waits, %s\n", rate / 1e6, g_waits, stats);

@@ -10,6 +10,7 @@
 #include <rapidjson/memorystream.h>
 #include <rapidjson/reader.h>
 
+#include <algorithm>
 #include <memory>
 #include <optional>
 #include <string>
@@ -86,7 +87,27 @@ private:
     bool object_ = false;
 };
 
+// The frames the cloud sends, {"text":"…"} (milady) and {"text":"…","type":"token"} (eliza),
+// when the text needs no unescaping: read directly. The parser would give the same bytes (it
+// copies a string without escapes as is), so this changes nothing but the cost.
+std::optional<std::string> plain_chunk_text(std::string_view data) {
+    constexpr std::string_view kStart = R"({"text":")";
+    if (data.substr(0, kStart.size()) != kStart) return std::nullopt;
+    data.remove_prefix(kStart.size());
+    for (std::string_view end :
+         {std::string_view(R"("})"), std::string_view(R"(","type":"token"})")}) {
+        if (data.size() < end.size() || data.substr(data.size() - end.size()) != end) continue;
+        const std::string_view text = data.substr(0, data.size() - end.size());
+        const bool plain = std::none_of(text.begin(), text.end(), [](char c) {
+            return c == '"' || c == '\\' || static_cast<unsigned char>(c) < 0x20;
+        });
+        if (plain) return std::string(text);
+    }
+    return std::nullopt;
+}
+
 std::optional<std::string> chunk_text(std::string_view data) {
+    if (auto plain = plain_chunk_text(data)) return plain;
     TopLevelText handler;
     rapidjson::MemoryStream memory(data.data(), data.size());
     rapidjson::EncodedInputStream<rapidjson::UTF8<>, rapidjson::MemoryStream> in(memory);

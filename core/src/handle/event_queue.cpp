@@ -126,7 +126,8 @@ PushResult EventQueue::push_locked(Event event) {
         if (closed_) return PushResult::Dropped;
         const bool full = events_.size() >= capacity_;
         if (event.type == EC_EVENT_STREAM_CHUNK) {
-            if (overflowed_streams_.count(event.request_id)) return PushResult::Dropped;
+            if (!overflowed_streams_.empty() && overflowed_streams_.count(event.request_id))
+                return PushResult::Dropped;
             if (events_.size() >= capacity_ + kStreamHeadroom) {
                 // A producer that ignored Backlogged: cancelled rather than the queue grown
                 // without bound while the host is not draining.
