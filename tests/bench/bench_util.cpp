@@ -70,12 +70,12 @@ Emulator::~Emulator() {
     emu_stop(&e);
 }
 
-ec_cloud *make_cloud(const Emulator &emulator, uint32_t queue_capacity) {
+ec_cloud *make_cloud(const Emulator &emulator, uint32_t queue_capacity, bool with_key) {
     ec_cloud_options o;
     check(ec_cloud_options_init(&o, sizeof o), "options_init");
     o.no_config_file = 1;
     o.base_url = emulator.e.url;
-    o.api_key = emulator.key.c_str();
+    o.api_key = with_key ? emulator.key.c_str() : nullptr;
     o.insecure_local = 1;
     o.job_poll_interval_ms = 10;
     o.event_queue_capacity = queue_capacity;

@@ -47,7 +47,7 @@ struct Emulator {
 };
 
 // A cloud handle on the emulator (no config file, plain http allowed), and its connected agent.
-ec_cloud *make_cloud(const Emulator &emulator, uint32_t queue_capacity = 0);
+ec_cloud *make_cloud(const Emulator &emulator, uint32_t queue_capacity = 0, bool with_key = true);
 std::string connect_agent(ec_cloud *cloud);  // creates one agent, connects, drains the events
 void drain_events(ec_cloud *cloud, int32_t quiet_ms);
 

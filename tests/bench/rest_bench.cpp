@@ -3,7 +3,7 @@
 // 64 easy handles (one connection each), re-issued as soon as they complete. Figures: requests
 // per second and the 99th percentile latency of the round; no baseline (the target is absolute).
 //
-// Usage: rest_bench [--rounds N] [--seconds S]
+// Usage: rest_bench [--rounds N] [--seconds S] [--key 0|1]
 #include <curl/curl.h>
 
 #include <algorithm>
@@ -90,13 +90,17 @@ Round run_round(const std::string &url, double seconds) {
 int main(int argc, char **argv) {
     int rounds = 5;
     double seconds = 2;
+    bool key = true;
     for (int i = 1; i + 1 < argc; i += 2) {
         if (!std::strcmp(argv[i], "--rounds")) rounds = std::atoi(argv[i + 1]);
         if (!std::strcmp(argv[i], "--seconds")) seconds = std::atof(argv[i + 1]);
+        if (!std::strcmp(argv[i], "--key")) key = std::atoi(argv[i + 1]) != 0;
     }
     curl_global_init(CURL_GLOBAL_DEFAULT);
     bench::Emulator emulator(EC_EMULATOR_PATH, {});
-    ec_cloud *cloud = bench::make_cloud(emulator);
+    // With a key (the default) every status asks the cloud whether it still accepts it
+    // (GET /api/v1/user); --key 0 measures the server alone.
+    ec_cloud *cloud = bench::make_cloud(emulator, 0, key);
     ec_rest_server_options so;
     bench::check(ec_rest_server_options_init(&so, sizeof so), "options_init");
     so.port = EC_REST_PORT_EPHEMERAL;

@@ -6,10 +6,6 @@
 // serves the route for shared-runtime agents only (a dedicated agent gets 404 "Not a
 // shared-runtime agent": the reply then comes through the bridge, as one chunk), and marks a cold
 // cache's 503 retryable: the same request (same clientMessageId) is sent again.
-#include <rapidjson/encodedstream.h>
-#include <rapidjson/memorystream.h>
-#include <rapidjson/reader.h>
-
 #include <algorithm>
 #include <memory>
 #include <optional>
@@ -21,6 +17,7 @@
 #include "api/cloud_errors.hpp"
 #include "net/sse_parser.hpp"
 #include "util/json.hpp"
+#include "util/json_scan.hpp"
 #include "util/log.hpp"
 #include "util/uuid.hpp"
 
@@ -34,57 +31,6 @@ struct StreamState {
     bool started = false;    // body bytes arrived: the agent's stream was open
     bool delivered = false;  // a chunk reached the caller: the request is no longer repeatable
     int retries = 0;
-};
-
-// The "text" member of a chunk frame's JSON object, read with RapidJSON's SAX reader: a chunk
-// is often one token, and building a DOM for it cost more than everything else the frame needs.
-// Same acceptance as json::parse: the whole frame must be valid JSON; nullopt when it is not, is
-// not an object, or has no string "text" at its top level.
-class TopLevelText : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, TopLevelText> {
-public:
-    std::optional<std::string> text;
-
-    bool Default() {
-        want_ = false;
-        return true;
-    }
-    bool String(const char *str, rapidjson::SizeType length, bool) {
-        if (want_ && !text) text.emplace(str, length);
-        want_ = false;
-        return true;
-    }
-    bool Key(const char *str, rapidjson::SizeType length, bool) {
-        // The first top-level "text" only, as the DOM's member lookup found it.
-        want_ = depth_ == 1 && !seen_ && std::string_view(str, length) == "text";
-        seen_ = seen_ || want_;
-        return true;
-    }
-    bool StartObject() {
-        if (depth_ == 0) object_ = true;
-        ++depth_;
-        want_ = false;
-        return true;
-    }
-    bool EndObject(rapidjson::SizeType) {
-        --depth_;
-        return true;
-    }
-    bool StartArray() {
-        ++depth_;
-        want_ = false;
-        return true;
-    }
-    bool EndArray(rapidjson::SizeType) {
-        --depth_;
-        return true;
-    }
-    bool is_object() const { return object_; }
-
-private:
-    int depth_ = 0;
-    bool want_ = false;
-    bool seen_ = false;
-    bool object_ = false;
 };
 
 // The frames the cloud sends, {"text":"…"} (milady) and {"text":"…","type":"token"} (eliza),
@@ -106,14 +52,11 @@ std::optional<std::string> plain_chunk_text(std::string_view data) {
     return std::nullopt;
 }
 
+// The "text" of a chunk frame: a chunk is often one token, and building a DOM for it cost more
+// than everything else the frame needs.
 std::optional<std::string> chunk_text(std::string_view data) {
     if (auto plain = plain_chunk_text(data)) return plain;
-    TopLevelText handler;
-    rapidjson::MemoryStream memory(data.data(), data.size());
-    rapidjson::EncodedInputStream<rapidjson::UTF8<>, rapidjson::MemoryStream> in(memory);
-    rapidjson::Reader reader;
-    if (reader.Parse(in, handler).IsError() || !handler.is_object()) return std::nullopt;
-    return std::move(handler.text);
+    return json::top_level_string(data, "text");
 }
 
 // The frame's kind: its event name, or for unnamed frames the JSON "type" (E§2.11).

@@ -20,6 +20,7 @@
 #include "rest/rest_mount.hpp"
 #include "util/error.hpp"
 #include "util/json.hpp"
+#include "util/json_scan.hpp"
 #include "util/log.hpp"
 #include "util/log_fanout.hpp"
 
@@ -588,11 +589,7 @@ EC_API ec_status ec_cloud_send_sync(ec_cloud *cloud, const char *text, const cha
         if (reply) *reply = nullptr;
         const std::string result = c.run(chat("send", text, room_id, channel_type), timeout_ms);
         // The typed form hands back the reply text itself; ec_cloud_call gives {"text": …}.
-        elizacloud::json::Document doc;
-        std::string text_out;
-        if (elizacloud::json::parse(result, doc))
-            text_out = elizacloud::json::get_string(doc, "text").value_or("");
-        give(reply, text_out);
+        give(reply, elizacloud::json::top_level_string(result, "text").value_or(""));
     });
 }
 
