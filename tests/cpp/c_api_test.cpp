@@ -10,6 +10,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstddef>
+#include <cstdlib>
 #include <cstring>
 #include <mutex>
 #include <string>
@@ -693,6 +694,49 @@ TEST_F(CApiEmulator, StreamDrainedInBatchesArrivesWholeAndInOrder) {
     for (const char ch : got) characters += (static_cast<unsigned char>(ch) & 0xC0) != 0x80;
     EXPECT_EQ(chunks, characters);
     EXPECT_GT(batches, 1u);
+}
+
+// How many requests the emulator's first fault rule has seen ("matched").
+int fault_matches(emu &e) {
+    char *body = nullptr;
+    EXPECT_EQ(emu_request(&e, "GET", "/__emulator/faults", nullptr, &body), 200);
+    const std::string json = body ? body : "";
+    std::free(body);
+    const size_t at = json.find("\"matched\":");
+    return at == std::string::npos ? -1 : std::stoi(json.substr(at + 10));
+}
+
+// Status calls that arrive while an identity check is in flight share it: every one is
+// answered from it, and the cloud is asked once. A later call asks again.
+TEST_F(CApiEmulator, ConcurrentStatusCallsShareTheIdentityCheckInFlight) {
+    auto c = cloud();
+    char *body = nullptr;
+    ASSERT_EQ(emu_request(&emu_, "POST", "/__emulator/faults",
+                          R"({"method":"GET","path":"/api/v1/user","always":true,)"
+                          R"("action":"delay","delayMs":500})",
+                          &body),
+              201);
+    std::free(body);
+    uint64_t id = 0;
+    ASSERT_EQ(ec_cloud_status(c.get(), &id), EC_OK);
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (fault_matches(emu_) < 1 && std::chrono::steady_clock::now() < deadline)
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    ASSERT_EQ(fault_matches(emu_), 1);  // the first check is in flight (delayed)
+    for (int i = 0; i < 10; ++i) ASSERT_EQ(ec_cloud_status(c.get(), &id), EC_OK);
+    int completed = 0;
+    while (completed < 11) {
+        auto ev = wait_event(c.get(), 30'000);
+        ASSERT_NE(ev, nullptr);
+        if (ev->type != EC_EVENT_REQUEST_COMPLETED) continue;
+        ++completed;
+        EXPECT_EQ(ev->status, EC_OK) << ev->message;
+        EXPECT_NE(std::string(ev->json).find("\"userId\""), std::string::npos) << ev->json;
+    }
+    EXPECT_EQ(fault_matches(emu_), 1);
+    Owned again;
+    ASSERT_EQ(ec_cloud_status_sync(c.get(), 30'000, &again.p), EC_OK);
+    EXPECT_EQ(fault_matches(emu_), 2);
 }
 
 TEST_F(CApiEmulator, StreamThatOutrunsTheConsumerIsPausedNotCancelled) {
