@@ -42,6 +42,7 @@ run() {  # name, args...: keeps the ROW lines, shows the rest on stderr
 run send_bench "${send_args[@]}"
 run sse_bench "${sse_args[@]}"
 run rest_bench "${rest_args[@]}"
+run rest_bench "${rest_args[@]}" --key 0
 
 # manager_scale_bench prints a report of its own; the table takes its memory, threads and
 # failures. Structural failures make it exit 1, which the row shows rather than aborting.

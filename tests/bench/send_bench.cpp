@@ -2,13 +2,15 @@
 // (same URL, headers and body size) on the same emulator, in interleaved rounds.
 //   sequential: ec_cloud_send_sync, one at a time, vs one curl easy handle with keep-alive;
 //               figure = µs per call, ratio = elizacloud / curl (lower is better).
-//   in flight:  ec_cloud_send with 64 outstanding (pull queue) vs curl multi with 64 easy
-//               handles; both capped at 32 connections to the host (the engine's default cap);
+//   in flight:  ec_cloud_send with 64 outstanding (pull queue, drained in batches) vs curl
+//               multi with 64 easy handles; both capped at 32 connections to the host (the
+//               engine's default cap);
 //               figure = sends per second, ratio = elizacloud / curl (higher is better).
 // Prints ROW lines (bench_util.hpp). Exit 1 only when a call fails.
 //
 // Usage: send_bench [--rounds N] [--calls N] [--inflight-calls N]
 //        send_bench --profile N   (N sequential library calls only, for strace -c or perf)
+//        --single 1: one ec_cloud_wait_event per completion instead of ec_cloud_next_events
 #include <curl/curl.h>
 #include <sys/resource.h>
 
@@ -82,6 +84,8 @@ double ec_sequential(ec_cloud *cloud, int calls) {
 }
 
 constexpr int kInFlight = 64;
+// --single 1: ec_cloud_wait_event for every completion (a library without ec_cloud_next_events).
+bool g_single = false;
 
 // CPU time of this process (every thread) in µs: less sensitive to a busy machine than the
 // wall clock, so the stderr lines show it next to each round for diagnosis.
@@ -139,9 +143,7 @@ double ec_in_flight(ec_cloud *cloud, int calls) {
     const int64_t start = bench::now_ns();
     for (; issued < kInFlight && issued < calls; ++issued)
         bench::check(ec_cloud_send(cloud, "hello", nullptr, nullptr, &id), "send");
-    while (done < calls) {
-        ec_event *ev = nullptr;
-        bench::check(ec_cloud_wait_event(cloud, 30'000, &ev), "wait_event");
+    auto take = [&](ec_event *ev) {
         if (ev->type == EC_EVENT_REQUEST_COMPLETED) {
             if (ev->status != EC_OK) bench::die(std::string("async send: ") + ev->message);
             ++done;
@@ -151,6 +153,18 @@ double ec_in_flight(ec_cloud *cloud, int calls) {
             }
         }
         ec_event_free(ev);
+    };
+    while (done < calls) {
+        // The completions queued so far in one batch; a blocking wait only when there are none.
+        ec_event *batch[kInFlight];
+        size_t n = 0;
+        if (!g_single && ec_cloud_next_events(cloud, batch, kInFlight, &n) == EC_OK) {
+            for (size_t i = 0; i < n; ++i) take(batch[i]);
+            continue;
+        }
+        ec_event *ev = nullptr;
+        bench::check(ec_cloud_wait_event(cloud, 30'000, &ev), "wait_event");
+        take(ev);
     }
     return calls / (static_cast<double>(bench::now_ns() - start) / 1e9);
 }
@@ -162,6 +176,7 @@ int main(int argc, char **argv) {
     int profile = 0;
     for (int i = 1; i + 1 < argc; i += 2) {
         if (!std::strcmp(argv[i], "--profile")) profile = std::atoi(argv[i + 1]);
+        if (!std::strcmp(argv[i], "--single")) g_single = std::atoi(argv[i + 1]) != 0;
         if (!std::strcmp(argv[i], "--rounds")) rounds = std::atoi(argv[i + 1]);
         if (!std::strcmp(argv[i], "--calls")) calls = std::atoi(argv[i + 1]);
         if (!std::strcmp(argv[i], "--inflight-calls")) inflight_calls = std::atoi(argv[i + 1]);
