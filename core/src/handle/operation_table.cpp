@@ -18,6 +18,9 @@ struct OperationTable::Pending {
     bool aborted = false;            // cancelled (or timed out) before launch returned its cancel
     CancelFn cancel;                 // the component's cancel; set once launch returned
     std::optional<Outcome> outcome;  // sync: the result the waiting caller takes
+    // sync: its caller waits here (with the table's mutex), so a completion wakes that caller
+    // only, not every synchronous caller of the table (a REST server's workers).
+    std::condition_variable done;
 };
 
 namespace {
@@ -108,14 +111,14 @@ std::string OperationTable::run(Request request, int32_t timeout_ms,
     std::unique_lock<std::mutex> lock(mutex_);
     auto ready = [&pending] { return pending->outcome.has_value(); };
     if (timeout_ms <= 0) {
-        done_.wait(lock, ready);
-    } else if (!done_.wait_for(lock, std::chrono::milliseconds(timeout_ms), ready)) {
+        pending->done.wait(lock, ready);
+    } else if (!pending->done.wait_for(lock, std::chrono::milliseconds(timeout_ms), ready)) {
         lock.unlock();
         abort(id, ErrorInfo::make(Status::Timeout, std::string(pending->op->name) +
                                                        " timed out after " +
                                                        std::to_string(timeout_ms) + " ms"));
         lock.lock();
-        done_.wait(lock, ready);  // set by abort, or by a completion that won the race
+        pending->done.wait(lock, ready);  // set by abort, or by a completion that won the race
     }
     Outcome outcome = std::move(*pending->outcome);
     lock.unlock();
@@ -153,9 +156,9 @@ void OperationTable::finish(uint64_t id, ErrorInfo error, std::string json) {
         ops_.erase(it);
         wake_waiter = deliver_locked(id, *pending, std::move(error), std::move(json));
     }
-    // After unlocking: a waiter woken under the lock would at once block on it again. The table
-    // outlives this call (component callbacks run inside the cloud's gate).
-    if (wake_waiter) done_.notify_all();
+    // After unlocking: a waiter woken under the lock would at once block on it again. pending
+    // (and its condition variable) is kept alive by this reference.
+    if (wake_waiter) pending->done.notify_one();
 }
 
 void OperationTable::abort(uint64_t id, ErrorInfo reason) {
@@ -170,7 +173,7 @@ void OperationTable::abort(uint64_t id, ErrorInfo reason) {
         pending->aborted = true;
         wake_waiter = deliver_locked(id, *pending, std::move(reason), {});
     }
-    if (wake_waiter) done_.notify_all();
+    if (wake_waiter) pending->done.notify_one();
     if (aborted_) aborted_(*pending->op, id);
     // Outside the lock: the component may complete inline, which lands in finish() and is
     // ignored there because the outcome is already decided.

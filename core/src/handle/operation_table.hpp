@@ -84,7 +84,6 @@ private:
 
     // Events of an operation are queued under mutex_, so a chunk never follows its stream's end.
     std::mutex mutex_;
-    std::condition_variable done_;
     std::unordered_map<uint64_t, std::shared_ptr<Pending>> ops_;
     uint64_t next_id_ = 1;
     bool closed_ = false;
