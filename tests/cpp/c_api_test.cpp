@@ -10,6 +10,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstddef>
+#include <cstdlib>
 #include <cstring>
 #include <mutex>
 #include <string>
@@ -628,6 +629,114 @@ std::pair<std::string, ec_status> collect_stream(ec_cloud *c, uint64_t id, size_
     }
     ADD_FAILURE() << "no STREAM_END";
     return {text, EC_ERR_TIMEOUT};
+}
+
+TEST(CApi, NextEventsChecksItsArguments) {
+    auto c = offline_cloud();
+    ec_event *events[4] = {};
+    size_t n = 99;
+    EXPECT_EQ(ec_cloud_next_events(nullptr, events, 4, &n), EC_ERR_INVALID_ARGUMENT);
+    EXPECT_EQ(ec_cloud_next_events(c.get(), nullptr, 4, &n), EC_ERR_INVALID_ARGUMENT);
+    EXPECT_EQ(n, 0u);
+    EXPECT_EQ(ec_cloud_next_events(c.get(), events, 4, nullptr), EC_ERR_INVALID_ARGUMENT);
+    n = 99;
+    EXPECT_EQ(ec_cloud_next_events(c.get(), events, 0, &n), EC_ERR_INVALID_ARGUMENT);
+    EXPECT_EQ(n, 0u);
+    EXPECT_EQ(ec_cloud_next_events(c.get(), events, 4, &n), EC_ERR_EMPTY);
+    EXPECT_EQ(n, 0u);
+}
+
+// A stream drained in small batches: every chunk once, in order, the end last, and each event
+// the caller's own (freed one by one, in another order than taken; ASan checks the ownership).
+TEST_F(CApiEmulator, StreamDrainedInBatchesArrivesWholeAndInOrder) {
+    auto c = cloud();
+    connected_agent(c.get());
+    while (auto ev = wait_event(c.get(), 200)) {
+    }
+    // Plain characters (read without a parser) and ones JSON escapes (read by the parser).
+    const std::string text = std::string(300, 'y') + "say \"hi\" \\ back\n\ttab \u00e9 \u2713";
+    uint64_t id = 0;
+    ASSERT_EQ(ec_cloud_stream(c.get(), text.c_str(), nullptr, nullptr, &id), EC_OK);
+    std::string got;
+    size_t chunks = 0, batches = 0;
+    bool ended = false;
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    while (!ended && std::chrono::steady_clock::now() < deadline) {
+        ec_event *batch[7] = {};
+        size_t n = 0;
+        const ec_status s = ec_cloud_next_events(c.get(), batch, 7, &n);
+        if (s == EC_ERR_EMPTY) {
+            EXPECT_EQ(n, 0u);
+            pollfd p{ec_cloud_event_fd(c.get()), POLLIN, 0};
+            ::poll(&p, 1, 1000);
+            continue;
+        }
+        ASSERT_EQ(s, EC_OK) << ec_last_error_message();
+        ASSERT_GE(n, 1u);
+        ASSERT_LE(n, 7u);
+        ++batches;
+        for (size_t i = 0; i < n; ++i) {
+            ASSERT_FALSE(ended) << "an event after STREAM_END";
+            if (batch[i]->request_id != id) continue;
+            if (batch[i]->type == EC_EVENT_STREAM_CHUNK) {
+                got.append(batch[i]->text, batch[i]->text_len);
+                ++chunks;
+            } else if (batch[i]->type == EC_EVENT_STREAM_END) {
+                EXPECT_EQ(batch[i]->status, EC_OK) << batch[i]->message;
+                ended = true;
+            }
+        }
+        for (size_t i = n; i-- > 0;) ec_event_free(batch[i]);
+    }
+    EXPECT_TRUE(ended);
+    EXPECT_EQ(got, "echo: " + text);
+    size_t characters = 0;  // one per chunk: UTF-8 lead bytes
+    for (const char ch : got) characters += (static_cast<unsigned char>(ch) & 0xC0) != 0x80;
+    EXPECT_EQ(chunks, characters);
+    EXPECT_GT(batches, 1u);
+}
+
+// How many requests the emulator's first fault rule has seen ("matched").
+int fault_matches(emu &e) {
+    char *body = nullptr;
+    EXPECT_EQ(emu_request(&e, "GET", "/__emulator/faults", nullptr, &body), 200);
+    const std::string json = body ? body : "";
+    std::free(body);
+    const size_t at = json.find("\"matched\":");
+    return at == std::string::npos ? -1 : std::stoi(json.substr(at + 10));
+}
+
+// Status calls that arrive while an identity check is in flight share it: every one is
+// answered from it, and the cloud is asked once. A later call asks again.
+TEST_F(CApiEmulator, ConcurrentStatusCallsShareTheIdentityCheckInFlight) {
+    auto c = cloud();
+    char *body = nullptr;
+    ASSERT_EQ(emu_request(&emu_, "POST", "/__emulator/faults",
+                          R"({"method":"GET","path":"/api/v1/user","always":true,)"
+                          R"("action":"delay","delayMs":500})",
+                          &body),
+              201);
+    std::free(body);
+    uint64_t id = 0;
+    ASSERT_EQ(ec_cloud_status(c.get(), &id), EC_OK);
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (fault_matches(emu_) < 1 && std::chrono::steady_clock::now() < deadline)
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    ASSERT_EQ(fault_matches(emu_), 1);  // the first check is in flight (delayed)
+    for (int i = 0; i < 10; ++i) ASSERT_EQ(ec_cloud_status(c.get(), &id), EC_OK);
+    int completed = 0;
+    while (completed < 11) {
+        auto ev = wait_event(c.get(), 30'000);
+        ASSERT_NE(ev, nullptr);
+        if (ev->type != EC_EVENT_REQUEST_COMPLETED) continue;
+        ++completed;
+        EXPECT_EQ(ev->status, EC_OK) << ev->message;
+        EXPECT_NE(std::string(ev->json).find("\"userId\""), std::string::npos) << ev->json;
+    }
+    EXPECT_EQ(fault_matches(emu_), 1);
+    Owned again;
+    ASSERT_EQ(ec_cloud_status_sync(c.get(), 30'000, &again.p), EC_OK);
+    EXPECT_EQ(fault_matches(emu_), 2);
 }
 
 TEST_F(CApiEmulator, StreamThatOutrunsTheConsumerIsPausedNotCancelled) {

@@ -11,6 +11,7 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <functional>
 #include <future>
 #include <mutex>
 #include <stdexcept>
@@ -665,6 +666,51 @@ TEST_F(EngineTest, CancelAfterAWaitEndsTheRequest) {
     EXPECT_EQ(engine_->active_requests(), 0u);
 }
 
+// Easy handles are reused: whatever a request set (method, body, headers, a cancel mid-body, a
+// refused address) must not leak into the next request that gets its handle.
+TEST_F(EngineTest, ReusedHandlesCarryNothingOfTheirPreviousRequest) {
+    HttpRequest post = get(server_.url("/echo"));
+    post.method = "POST";
+    post.body = "first";
+    post.headers = {{"X-Custom", "value-1"}};
+    HttpResponse r = test::perform(*engine_, post, 10'000);
+    ASSERT_TRUE(r.ok()) << r.error.message;
+    EXPECT_EQ(r.body, "POST:first");
+
+    HttpRequest stall = get(server_.url("/stall"));
+    stall.total_timeout_ms = 0;
+    Gate got_data;
+    stall.on_data = [&](std::string_view) { got_data.open(); };
+    Completions cancelled;
+    RequestId id = engine_->submit(std::move(stall), cancelled.callback());
+    ASSERT_TRUE(got_data.wait(10'000));
+    engine_->cancel(id);
+    ASSERT_TRUE(cancelled.wait_for(1, 10'000));
+    EXPECT_EQ(cancelled.take()[0].error.status, Status::Cancelled);
+
+    r = test::perform(*engine_, get("http://169.254.169.254:80/"), 10'000);
+    EXPECT_EQ(r.error.status, Status::UrlBlocked) << r.error.message;
+    EXPECT_GE(engine_->idle_handles(), 1u);
+
+    HttpRequest bare_post = get(server_.url("/echo"));
+    bare_post.method = "POST";
+    r = test::perform(*engine_, bare_post, 10'000);
+    ASSERT_TRUE(r.ok()) << r.error.message;
+    EXPECT_EQ(r.body, "POST:");
+    const std::string *seen = find_header(r.headers, "X-Seen");
+    EXPECT_TRUE(seen == nullptr || seen->empty()) << *seen;
+    r = test::perform(*engine_, get(server_.url("/ok")), 10'000);
+    ASSERT_TRUE(r.ok()) << r.error.message;
+    EXPECT_EQ(r.body, "hello");
+    r = test::perform(*engine_, get(server_.url("/ua")), 10'000);
+    EXPECT_EQ(r.body, std::string("elizacloud/") + EC_VERSION_STRING);
+
+    // One request at a time takes the handle the previous one left: the pool does not grow.
+    const size_t idle = engine_->idle_handles();
+    for (int i = 0; i < 5; ++i) test::perform(*engine_, get(server_.url("/ok")), 10'000);
+    EXPECT_EQ(engine_->idle_handles(), idle);
+}
+
 TEST_F(EngineTest, ConnectionRefusedIsANetworkError) {
     int fd = ::socket(AF_INET, SOCK_STREAM, 0);
     ASSERT_GE(fd, 0);
@@ -879,6 +925,23 @@ TEST(EngineTasks, PostedTasksRunInOrderOnTheIoThread) {
     ASSERT_EQ(order.size(), 100u);
     for (int i = 0; i < 100; ++i) EXPECT_EQ(order[static_cast<size_t>(i)], i);
     EXPECT_TRUE(all_on_io.load());
+}
+
+// The loop is running whatever hands work in from its own thread (an operation's next step, a
+// request of a completion), so that work must not cost a wake-up: before, each one did.
+TEST(EngineTasks, WorkHandedInOnTheIoThreadDoesNotWakeTheLoop) {
+    auto engine = Engine::create();
+    engine->drain();
+    std::promise<void> done;
+    std::function<void(int)> chain = [&](int left) {
+        if (left == 0) return done.set_value();
+        engine->post([&chain, left] { chain(left - 1); });
+        engine->set_timer(0, [] {});
+    };
+    const uint64_t before = engine->wakeups();
+    engine->post([&chain] { chain(50); });  // the one hand-in from another thread
+    done.get_future().wait();
+    EXPECT_LE(engine->wakeups() - before, 1u);
 }
 
 TEST(EngineTasks, ExceptionsInCallbacksDoNotStopTheLoop) {

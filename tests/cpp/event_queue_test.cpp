@@ -11,6 +11,8 @@
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
+#include <new>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -170,6 +172,57 @@ TEST(EventQueue, StreamEndKeepsARealFailure) {
     std::optional<Event> last;
     while (auto e = q.try_pop()) last = std::move(e);
     EXPECT_EQ(last->status, Status::Network);
+}
+
+// The chunks of one network read are queued together (push_batch) and taken together
+// (try_pop_many): same order and rules as one at a time, the wake pipe written once.
+TEST(EventQueue, BatchesKeepOrderAndTheWakePipeLevel) {
+    EventQueue q(16);
+    std::vector<Event> batch;
+    for (int i = 0; i < 5; ++i) batch.push_back(make(EC_EVENT_STREAM_CHUNK, 7, std::to_string(i)));
+    EventQueue::BatchResult r = q.push_batch(batch);
+    EXPECT_TRUE(batch.empty());
+    EXPECT_FALSE(r.backlogged);
+    EXPECT_TRUE(r.overflowed.empty());
+    EXPECT_TRUE(readable(q.fd()));
+    std::vector<std::string> seen;
+    auto take = [&seen](const Event &e) { seen.push_back(e.text); };
+    EXPECT_EQ(q.try_pop_many(3, take), 3u);
+    EXPECT_TRUE(readable(q.fd()));
+    EXPECT_EQ(q.try_pop_many(10, take), 2u);
+    EXPECT_EQ(seen, (std::vector<std::string>{"0", "1", "2", "3", "4"}));
+    EXPECT_FALSE(readable(q.fd()));
+    EXPECT_EQ(q.try_pop_many(10, take), 0u);
+}
+
+TEST(EventQueue, ABatchIsBackloggedAndOverflowsLikeSingleChunks) {
+    int rooms = 0;
+    EventQueue q(4, [&rooms] { ++rooms; });
+    std::vector<Event> batch;
+    for (int i = 0; i < 6; ++i) batch.push_back(make(EC_EVENT_STREAM_CHUNK, 1));
+    EXPECT_TRUE(q.push_batch(batch).backlogged);
+    EXPECT_EQ(q.size(), 6u);  // chunks are never dropped, only paused
+    EXPECT_EQ(q.try_pop_many(4, [](const Event &) {}), 4u);
+    EXPECT_EQ(rooms, 1);  // half the capacity reached: the paused stream may resume
+
+    for (size_t i = 0; i < 4 + EventQueue::kStreamHeadroom + 2; ++i)
+        batch.push_back(make(EC_EVENT_STREAM_CHUNK, 2));
+    EventQueue::BatchResult r = q.push_batch(batch);
+    EXPECT_EQ(r.overflowed, std::vector<uint64_t>{2});  // once, however many chunks followed
+}
+
+TEST(EventQueue, AnEventThatCannotBeTakenStaysQueued) {
+    EventQueue q(16);
+    for (int i = 0; i < 4; ++i) q.push(make(EC_EVENT_STREAM_CHUNK, 1, std::to_string(i)));
+    int calls = 0;
+    EXPECT_THROW(q.try_pop_many(10,
+                                [&calls](const Event &) {
+                                    if (++calls == 3) throw std::bad_alloc();
+                                }),
+                 std::bad_alloc);
+    ASSERT_EQ(q.size(), 2u);  // the two copied left; the one that failed and the next stay
+    EXPECT_EQ(q.try_pop()->text, "2");
+    EXPECT_TRUE(readable(q.fd()));
 }
 
 TEST(EventQueue, OwnedEventCopiesEverything) {

@@ -301,6 +301,14 @@ typedef struct ec_event {
 
 /* [any thread] Takes the next event without blocking; EC_ERR_EMPTY when there is none. */
 EC_API ec_status ec_cloud_next_event(ec_cloud *cloud, ec_event **out) EC_NOEXCEPT;
+/* [any thread] Takes up to max queued events at once without blocking, in queue order, into
+ * events[0 .. *count - 1]; each is the caller's and is freed with ec_event_free. EC_OK with
+ * *count >= 1, or EC_ERR_EMPTY with *count = 0 when none is queued. One call drains what one
+ * network read produced (a stream's chunks) with one lock instead of one call per event.
+ * max >= 1. Out of memory part-way, the events copied so far are returned (EC_OK) and the rest
+ * stay queued; EC_ERR_NO_MEMORY (*count = 0) only when not even one could be copied. */
+EC_API ec_status ec_cloud_next_events(ec_cloud *cloud, ec_event **events, size_t max,
+                                      size_t *count) EC_NOEXCEPT;
 /* [any thread] Waits up to timeout_ms (-1 = forever) for an event; EC_ERR_TIMEOUT if none. */
 EC_API ec_status ec_cloud_wait_event(ec_cloud *cloud, int32_t timeout_ms,
                                      ec_event **out) EC_NOEXCEPT;

@@ -531,6 +531,8 @@ OpResult CloudClient::read_bridge_answer(BridgeKind kind, const HttpResponse &re
         return done(json::stringify(*result));
     }
     // message.send: the reply text is always present ("(no response)" as R125).
+    if (result && result->IsObject() && json::get_string(*result, "text"))
+        return done(json::stringify(*result));  // as it is: no copy needed
     json::Document out;
     if (result && result->IsObject()) {
         out.CopyFrom(*result, out.GetAllocator());

@@ -20,6 +20,7 @@
 #include "rest/rest_mount.hpp"
 #include "util/error.hpp"
 #include "util/json.hpp"
+#include "util/json_scan.hpp"
 #include "util/log.hpp"
 #include "util/log_fanout.hpp"
 
@@ -311,6 +312,30 @@ EC_API ec_status ec_cloud_next_event(ec_cloud *cloud, ec_event **out) noexcept {
     });
 }
 
+EC_API ec_status ec_cloud_next_events(ec_cloud *cloud, ec_event **events, size_t max,
+                                      size_t *count) noexcept {
+    return guard([&] {
+        Cloud &c = get(cloud);
+        require(count, "count is NULL");
+        *count = 0;
+        require(events, "events is NULL");
+        if (max == 0) invalid("max must be at least 1");
+        size_t made = 0;
+        try {
+            c.queue().try_pop_many(max, [&](const elizacloud::Event &event) {
+                events[made] = elizacloud::make_owned_event(event);
+                ++made;
+            });
+        } catch (const std::bad_alloc &) {
+            // The event that could not be copied and the later ones are still queued; the ones
+            // already copied have left the queue, so they are returned rather than lost.
+            if (made == 0) throw;
+        }
+        if (made == 0) throw Error(Status::Empty, "no event queued");
+        *count = made;
+    });
+}
+
 EC_API ec_status ec_cloud_wait_event(ec_cloud *cloud, int32_t timeout_ms, ec_event **out) noexcept {
     return guard([&] {
         Cloud &c = get(cloud);
@@ -585,11 +610,7 @@ EC_API ec_status ec_cloud_send_sync(ec_cloud *cloud, const char *text, const cha
         if (reply) *reply = nullptr;
         const std::string result = c.run(chat("send", text, room_id, channel_type), timeout_ms);
         // The typed form hands back the reply text itself; ec_cloud_call gives {"text": …}.
-        elizacloud::json::Document doc;
-        std::string text_out;
-        if (elizacloud::json::parse(result, doc))
-            text_out = elizacloud::json::get_string(doc, "text").value_or("");
-        give(reply, text_out);
+        give(reply, elizacloud::json::top_level_string(result, "text").value_or(""));
     });
 }
 

@@ -30,7 +30,7 @@ Cloud::Cloud(ResolvedOptions o)
           },
           this, o.forward_logs),
       operations_(
-          events_, o.engine,
+          events_, o.engine, gate_,
           [this](const Request &request, uint64_t id, bool sync) {
               return launch(request, id, sync);
           },

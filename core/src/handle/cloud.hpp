@@ -162,6 +162,12 @@ private:
     // request, so it survives login and logout; it is also the manager's AgentOps.
     std::shared_ptr<CloudClient> client_;
 
+    // The status check in flight (GET /api/v1/user): status calls that arrive meanwhile with the
+    // same key share its answer instead of each asking the cloud (cloud_account.cpp).
+    struct StatusCheck;
+    std::mutex status_mutex_;
+    std::shared_ptr<StatusCheck> status_check_;
+
     // Generation detection (api_generation auto): one probe in flight for the handle; the calls
     // that need it wait here and are launched (or failed) from its outcome.
     std::mutex detection_mutex_;

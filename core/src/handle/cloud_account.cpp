@@ -1,6 +1,10 @@
 // The account operations of a Cloud: login and logout (with the config file writes moved to the
 // worker thread), and status, credits and identity. The account's state lives in Account.
+#include <memory>
+#include <optional>
+#include <string>
 #include <utility>
+#include <vector>
 
 #include "handle/cloud.hpp"
 #include "handle/status_report.hpp"
@@ -297,9 +301,18 @@ void Cloud::complete_logout(uint64_t id) {
 
 // ---- status, credits, identity --------------------------------------------------------------
 
+// A status call waits for one identity check. Concurrent calls with the same key (a dashboard's
+// tabs, the REST API under load) share the check in flight: its answer is at most one round trip
+// older than their own would have been, and the cloud is asked once instead of once each.
+struct Cloud::StatusCheck {
+    std::string key;
+    std::vector<std::pair<uint64_t, StatusFacts>> waiters;
+};
+
 Cloud::CancelFn Cloud::launch_status(uint64_t id) {
     StatusFacts facts;
-    facts.has_api_key = account_.has_key();
+    const std::string key = account_.key();
+    facts.has_api_key = !key.empty();
     facts.enabled = account_.enabled();
     {
         std::lock_guard<std::mutex> lock(connection_mutex_);
@@ -311,25 +324,63 @@ Cloud::CancelFn Cloud::launch_status(uint64_t id) {
         finish(id, {}, status_json(facts));
         return {};
     }
+    auto check = std::make_shared<StatusCheck>();
+    {
+        std::lock_guard<std::mutex> lock(status_mutex_);
+        if (status_check_ && status_check_->key == key) {
+            // Cancelling one waiter must not cancel the check the others wait for: the table has
+            // decided its outcome already, and the check's answer to it is ignored.
+            status_check_->waiters.emplace_back(id, std::move(facts));
+            return {};
+        }
+        check->key = key;
+        check->waiters.emplace_back(id, std::move(facts));
+        status_check_ = check;
+    }
     // "connected" means the cloud accepted the key just now.
-    const OperationId op =
-        client_->get_user_async(gated([this, id, facts](OpResult &&result) mutable {
+    auto answer = [this, check](OpResult &&result) {
+        std::vector<std::pair<uint64_t, StatusFacts>> waiters;
+        {
+            std::lock_guard<std::mutex> lock(status_mutex_);
+            if (status_check_ == check) status_check_.reset();
+            waiters.swap(check->waiters);
+        }
+        std::optional<Identity> identity;
+        if (result.error.ok()) {
+            try {
+                identity = identity_from_json(result.json);
+            } catch (const Error &e) {
+                log::warn("[cloud] status: {}", e.what());
+            }
+        }
+        for (auto &[waiter, waiter_facts] : waiters) {
             if (result.error.status == Status::Cancelled) {
-                finish(id, std::move(result.error), {});
-                return;
+                finish(waiter, result.error, {});
+                continue;
             }
-            if (result.error.ok()) {
-                try {
-                    Identity identity = identity_from_json(result.json);
-                    facts.user_id = identity.user_id;
-                    facts.organization_id = identity.organization_id;
-                } catch (const Error &e) {
-                    log::warn("[cloud] status: {}", e.what());
-                }
+            if (identity) {
+                waiter_facts.user_id = identity->user_id;
+                waiter_facts.organization_id = identity->organization_id;
             }
-            finish(id, {}, status_json(facts));
-        }));
-    return cancel_of(client_, op);
+            finish(waiter, {}, status_json(waiter_facts));
+        }
+    };
+    try {
+        client_->get_user_async(gated(std::move(answer)));
+    } catch (const Error &e) {
+        // Not started: whoever joined meanwhile gets the failure too; this call's own outcome
+        // is the exception.
+        std::vector<std::pair<uint64_t, StatusFacts>> waiters;
+        {
+            std::lock_guard<std::mutex> lock(status_mutex_);
+            if (status_check_ == check) status_check_.reset();
+            waiters.swap(check->waiters);
+        }
+        for (auto &waiter : waiters)
+            if (waiter.first != id) finish(waiter.first, e.info(), {});
+        throw;
+    }
+    return {};
 }
 
 Cloud::CancelFn Cloud::launch_credits(uint64_t id, bool fresh) {

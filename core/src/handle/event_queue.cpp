@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
+#include <exception>
 #include <new>
 #include <utility>
 
@@ -82,13 +83,51 @@ EventQueue::~EventQueue() {
 }
 
 PushResult EventQueue::push(Event event) {
-    PushResult result = PushResult::Queued;
+    PushResult result;
     {
         std::lock_guard<std::mutex> lock(mutex_);
+        result = push_locked(std::move(event));
+    }
+    if (result == PushResult::Queued || result == PushResult::Backlogged) cv_.notify_all();
+    return result;
+}
+
+EventQueue::BatchResult EventQueue::push_batch(std::vector<Event> &events) {
+    BatchResult out;
+    bool queued = false;
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        for (Event &event : events) {
+            const uint64_t id = event.request_id;
+            switch (push_locked(std::move(event))) {
+                case PushResult::Backlogged:
+                    out.backlogged = true;
+                    queued = true;
+                    break;
+                case PushResult::Queued:
+                    queued = true;
+                    break;
+                case PushResult::StreamOverflow:
+                    out.overflowed.push_back(id);
+                    break;
+                case PushResult::Dropped:
+                    break;
+            }
+        }
+    }
+    events.clear();
+    if (queued) cv_.notify_all();
+    return out;
+}
+
+PushResult EventQueue::push_locked(Event event) {
+    PushResult result = PushResult::Queued;
+    {
         if (closed_) return PushResult::Dropped;
         const bool full = events_.size() >= capacity_;
         if (event.type == EC_EVENT_STREAM_CHUNK) {
-            if (overflowed_streams_.count(event.request_id)) return PushResult::Dropped;
+            if (!overflowed_streams_.empty() && overflowed_streams_.count(event.request_id))
+                return PushResult::Dropped;
             if (events_.size() >= capacity_ + kStreamHeadroom) {
                 // A producer that ignored Backlogged: cancelled rather than the queue grown
                 // without bound while the host is not draining.
@@ -115,7 +154,6 @@ PushResult EventQueue::push(Event event) {
         }
         append_locked(std::move(event));
     }
-    cv_.notify_all();
     return result;
 }
 
@@ -189,6 +227,37 @@ std::optional<Event> EventQueue::try_pop() {
     }
     notify_room(room);
     return event;
+}
+
+size_t EventQueue::try_pop_many(size_t max, const std::function<void(const Event &)> &take) {
+    bool room = false;
+    size_t taken = 0;
+    std::exception_ptr error;
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        // Each event is handed to take before it leaves the queue: if take throws (no memory),
+        // that event and the rest stay queued rather than being lost.
+        try {
+            while (taken < max && !events_.empty()) {
+                take(events_.front());
+                events_.pop_front();
+                ++taken;
+            }
+        } catch (...) {
+            error = std::current_exception();  // rethrown once the queue is consistent
+        }
+        if (taken > 0) {
+            report_drops_locked();
+            update_signal_locked();
+            if (stalled_ && events_.size() <= capacity_ / 2) {
+                stalled_ = false;
+                room = true;
+            }
+        }
+    }
+    notify_room(room);
+    if (error) std::rethrow_exception(error);
+    return taken;
 }
 
 std::optional<Event> EventQueue::wait_pop(int32_t timeout_ms) {

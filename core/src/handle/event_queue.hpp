@@ -18,6 +18,7 @@
 #include <string>
 #include <unordered_set>
 #include <utility>
+#include <vector>
 
 #include "handle/host_callback.hpp"
 #include "util/error.hpp"
@@ -84,6 +85,13 @@ public:
     // [any thread] Never blocks and never logs (a log line may itself become an event).
     // A STREAM_END for a stream whose chunks overflowed is rewritten to EC_ERR_OVERFLOW.
     PushResult push(Event event);
+    // [any thread] push() for each event in order, under one lock with one notify and at most one
+    // wake-pipe write (a stream's chunks from one network read). Empties events.
+    struct BatchResult {
+        bool backlogged = false;           // a chunk met a full queue: pause the stream
+        std::vector<uint64_t> overflowed;  // streams past the hard limit: cancel them
+    };
+    BatchResult push_batch(std::vector<Event> &events);
 
     // [any thread] True while the queue is below capacity; otherwise false, and the room listener
     // will be called once the consumer has made room. A paused stream asks before resuming.
@@ -91,6 +99,10 @@ public:
 
     // [any thread] Takes the next event; nullopt when empty.
     std::optional<Event> try_pop();
+    // [any thread] Takes up to max events in order under one lock, handing each to take (under
+    // the queue's lock: it must only copy) before removing it. Returns how many were taken; an
+    // exception from take leaves that event and the following ones queued.
+    size_t try_pop_many(size_t max, const std::function<void(const Event &)> &take);
     // [any thread] Waits up to timeout_ms (< 0 = forever); nullopt on timeout or after close().
     std::optional<Event> wait_pop(int32_t timeout_ms);
 
@@ -114,6 +126,7 @@ public:
     uint64_t stream_pauses() const;
 
 private:
+    PushResult push_locked(Event event);
     // Sets room when the room listener must be called (after unlocking).
     std::optional<Event> take_locked(bool &room);
     void notify_room(bool room);

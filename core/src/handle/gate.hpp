@@ -2,6 +2,7 @@
 // closes it and waits for the callbacks inside, so no callback touches a Cloud being destroyed.
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <exception>
 #include <memory>
@@ -13,31 +14,42 @@ namespace elizacloud {
 // Logs a failure that escaped a completion or an observer; nothing else can be done there.
 void report_callback_failure(const char *what) noexcept;
 
+// Entering and leaving are two atomic operations, no lock: every stream chunk passes the gate.
+// The lock and the condition variable serve close() only. Sequentially consistent order makes
+// "a scope counted itself before it saw the gate open" and "close() marked the gate closed before
+// it read the count" exclusive in the bad case: either the scope sees closed and backs out, or
+// close() sees the scope and waits for it.
 struct Gate {
     std::mutex mutex;
     std::condition_variable idle;
-    int active = 0;
-    bool closed = false;
+    std::atomic<int> active{0};
+    std::atomic<bool> closed{false};
 
     // After close() returns no scope opens and none is open.
     void close() {
+        closed.store(true);
         std::unique_lock<std::mutex> lock(mutex);
-        closed = true;
-        idle.wait(lock, [this] { return active == 0; });
+        idle.wait(lock, [this] { return active.load() == 0; });
+    }
+    void leave() {
+        // The last one out wakes a close() in progress; under the lock, so that close() cannot
+        // miss it between checking the count and waiting.
+        if (active.fetch_sub(1) == 1 && closed.load()) {
+            std::lock_guard<std::mutex> lock(mutex);
+            idle.notify_all();
+        }
     }
 };
 
 class GateScope {
 public:
     explicit GateScope(Gate &gate) : gate_(gate) {
-        std::lock_guard<std::mutex> lock(gate_.mutex);
-        open_ = !gate_.closed;
-        if (open_) ++gate_.active;
+        gate_.active.fetch_add(1);
+        open_ = !gate_.closed.load();
+        if (!open_) gate_.leave();
     }
     ~GateScope() {
-        if (!open_) return;
-        std::lock_guard<std::mutex> lock(gate_.mutex);
-        if (--gate_.active == 0) gate_.idle.notify_all();
+        if (open_) gate_.leave();
     }
     GateScope(const GateScope &) = delete;
     GateScope &operator=(const GateScope &) = delete;

@@ -5,6 +5,7 @@
 #include <utility>
 #include <vector>
 
+#include "net/data_callback.hpp"
 #include "util/json.hpp"
 #include "util/log.hpp"
 
@@ -17,6 +18,9 @@ struct OperationTable::Pending {
     bool aborted = false;            // cancelled (or timed out) before launch returned its cancel
     CancelFn cancel;                 // the component's cancel; set once launch returned
     std::optional<Outcome> outcome;  // sync: the result the waiting caller takes
+    // sync: its caller waits here (with the table's mutex), so a completion wakes that caller
+    // only, not every synchronous caller of the table (a REST server's workers).
+    std::condition_variable done;
 };
 
 namespace {
@@ -52,10 +56,11 @@ std::string failure_details_json(const ErrorInfo &error) {
 
 }  // namespace
 
-OperationTable::OperationTable(EventHub &hub, std::shared_ptr<Engine> engine, Launch launch,
-                               Aborted aborted)
+OperationTable::OperationTable(EventHub &hub, std::shared_ptr<Engine> engine,
+                               std::shared_ptr<Gate> gate, Launch launch, Aborted aborted)
     : hub_(hub),
       engine_(std::move(engine)),
+      gate_(std::move(gate)),
       launch_(std::move(launch)),
       aborted_(std::move(aborted)) {}
 
@@ -106,14 +111,14 @@ std::string OperationTable::run(Request request, int32_t timeout_ms,
     std::unique_lock<std::mutex> lock(mutex_);
     auto ready = [&pending] { return pending->outcome.has_value(); };
     if (timeout_ms <= 0) {
-        done_.wait(lock, ready);
-    } else if (!done_.wait_for(lock, std::chrono::milliseconds(timeout_ms), ready)) {
+        pending->done.wait(lock, ready);
+    } else if (!pending->done.wait_for(lock, std::chrono::milliseconds(timeout_ms), ready)) {
         lock.unlock();
         abort(id, ErrorInfo::make(Status::Timeout, std::string(pending->op->name) +
                                                        " timed out after " +
                                                        std::to_string(timeout_ms) + " ms"));
         lock.lock();
-        done_.wait(lock, ready);  // set by abort, or by a completion that won the race
+        pending->done.wait(lock, ready);  // set by abort, or by a completion that won the race
     }
     Outcome outcome = std::move(*pending->outcome);
     lock.unlock();
@@ -121,12 +126,12 @@ std::string OperationTable::run(Request request, int32_t timeout_ms,
     return std::move(outcome.json);
 }
 
-void OperationTable::deliver_locked(uint64_t id, Pending &pending, ErrorInfo error,
+bool OperationTable::deliver_locked(uint64_t id, Pending &pending, ErrorInfo error,
                                     std::string json) {
+    flush_chunks_locked();  // every chunk held back goes before any outcome
     if (pending.sync) {
         pending.outcome = Outcome{std::move(error), std::move(json)};
-        done_.notify_all();
-        return;
+        return true;
     }
     Event event;
     event.type = pending.streams ? EC_EVENT_STREAM_END : EC_EVENT_REQUEST_COMPLETED;
@@ -137,20 +142,28 @@ void OperationTable::deliver_locked(uint64_t id, Pending &pending, ErrorInfo err
     // (a cloud that echoes a key in a stream's error event, …), as ec_last_error_message does.
     event.message = log::redact(error.message);
     hub_.deliver(std::move(event));
+    return false;
 }
 
 void OperationTable::finish(uint64_t id, ErrorInfo error, std::string json) {
     std::shared_ptr<Pending> pending;
-    std::lock_guard<std::mutex> lock(mutex_);
-    auto it = ops_.find(id);
-    if (it == ops_.end()) return;  // already cancelled or timed out: the first outcome counts
-    pending = std::move(it->second);
-    ops_.erase(it);
-    deliver_locked(id, *pending, std::move(error), std::move(json));
+    bool wake_waiter = false;
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        auto it = ops_.find(id);
+        if (it == ops_.end()) return;  // already cancelled or timed out: the first outcome counts
+        pending = std::move(it->second);
+        ops_.erase(it);
+        wake_waiter = deliver_locked(id, *pending, std::move(error), std::move(json));
+    }
+    // After unlocking: a waiter woken under the lock would at once block on it again. pending
+    // (and its condition variable) is kept alive by this reference.
+    if (wake_waiter) pending->done.notify_one();
 }
 
 void OperationTable::abort(uint64_t id, ErrorInfo reason) {
     std::shared_ptr<Pending> pending;
+    bool wake_waiter = false;
     {
         std::lock_guard<std::mutex> lock(mutex_);
         auto it = ops_.find(id);
@@ -158,8 +171,9 @@ void OperationTable::abort(uint64_t id, ErrorInfo reason) {
         pending = std::move(it->second);
         ops_.erase(it);
         pending->aborted = true;
-        deliver_locked(id, *pending, std::move(reason), {});
+        wake_waiter = deliver_locked(id, *pending, std::move(reason), {});
     }
+    if (wake_waiter) pending->done.notify_one();
     if (aborted_) aborted_(*pending->op, id);
     // Outside the lock: the component may complete inline, which lands in finish() and is
     // ignored there because the outcome is already decided.
@@ -167,32 +181,56 @@ void OperationTable::abort(uint64_t id, ErrorInfo reason) {
 }
 
 void OperationTable::chunk(uint64_t id, std::string_view text, std::string_view json) {
-    CancelFn cancel;
+    const bool defer = in_data_callback();
+    bool schedule = false;
     {
         std::lock_guard<std::mutex> lock(mutex_);
         auto it = ops_.find(id);
         if (it == ops_.end() || it->second->sync) return;  // ended, or a sync stream (no events)
-        Event event;
+        Event &event = held_chunks_.emplace_back();
         event.type = EC_EVENT_STREAM_CHUNK;
         event.request_id = id;
         event.text.assign(text);
         event.json.assign(json);
-        const PushResult pushed = hub_.deliver(std::move(event));
-        if (pushed == PushResult::Backlogged) {
-            // The host is behind: the stream's transfer takes no more bytes until it catches up
-            // (this runs inside that transfer's on_data).
-            pause_current_transfer([queue = hub_.weak_queue()] {
-                auto q = queue.lock();
-                return !q || q->has_room();
-            });
-        } else if (pushed == PushResult::StreamOverflow) {
-            cancel = it->second->cancel;
+        if (!defer) {
+            flush_chunks_locked();
+            return;
         }
+        schedule = !std::exchange(flush_scheduled_, true);
+    }
+    if (!schedule) return;
+    // Through the gate like the callback that brought the chunk: the cloud may be shutting down
+    // by the time the data callback returns.
+    after_current_data([this, gate = gate_] {
+        GateScope scope(*gate);
+        if (scope) flush_chunks();
+    });
+}
+
+void OperationTable::flush_chunks() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    flush_scheduled_ = false;
+    flush_chunks_locked();
+}
+
+void OperationTable::flush_chunks_locked() {
+    if (held_chunks_.empty()) return;
+    const EventQueue::BatchResult pushed = hub_.queue().push_batch(held_chunks_);
+    if (pushed.backlogged) {
+        // The host is behind: the stream's transfer takes no more bytes until it catches up
+        // (outside the transfer's data callback this does nothing; its next chunk pauses it).
+        pause_current_transfer([queue = hub_.weak_queue()] {
+            auto q = queue.lock();
+            return !q || q->has_room();
+        });
     }
     // Past the queue's hard limit only (a stream that was not paused): the stream ends
-    // Cancelled, which the queue reports as EC_ERR_OVERFLOW. Posted rather than run here: this is
-    // the stream's own chunk callback.
-    if (cancel) engine_->post(std::move(cancel));
+    // Cancelled, which the queue reports as EC_ERR_OVERFLOW. Posted rather than run here: this
+    // may be the stream's own chunk callback.
+    for (uint64_t id : pushed.overflowed) {
+        auto it = ops_.find(id);
+        if (it != ops_.end() && it->second->cancel) engine_->post(it->second->cancel);
+    }
 }
 
 void OperationTable::close(const ErrorInfo &reason) {

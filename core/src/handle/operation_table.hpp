@@ -13,8 +13,10 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 #include "handle/event_hub.hpp"
+#include "handle/gate.hpp"
 #include "handle/request.hpp"
 #include "net/engine.hpp"
 #include "util/error.hpp"
@@ -30,7 +32,9 @@ public:
     // Told when an operation's outcome was decided by abort() rather than by its component.
     using Aborted = std::function<void(const api::OperationSpec &op, uint64_t id)>;
 
-    OperationTable(EventHub &hub, std::shared_ptr<Engine> engine, Launch launch, Aborted aborted);
+    // gate: the cloud's, which deferred chunk deliveries pass like every library callback.
+    OperationTable(EventHub &hub, std::shared_ptr<Engine> engine, std::shared_ptr<Gate> gate,
+                   Launch launch, Aborted aborted);
     OperationTable(const OperationTable &) = delete;
     OperationTable &operator=(const OperationTable &) = delete;
 
@@ -50,6 +54,9 @@ public:
     void abort(uint64_t id, ErrorInfo reason);
     // A stream chunk (from inside the stream's transfer); dropped once the stream has ended.
     // json: the chunk's details (a generic request's SSE frame: {"event","id"}), or empty.
+    // Inside a data callback the chunks are queued together once it returns (one lock, one
+    // notify, one wake for all the chunks of one network read); an outcome of any operation
+    // queues them first, so a chunk never follows its stream's end.
     void chunk(uint64_t id, std::string_view text, std::string_view json = {});
 
     // Refuses new operations (Cancelled) from now on, then aborts every one in flight with
@@ -63,19 +70,25 @@ private:
         std::string json;
     };
     uint64_t begin(Request request, bool sync, std::shared_ptr<Pending> &pending);
-    void deliver_locked(uint64_t id, Pending &pending, ErrorInfo error, std::string json);
+    // Records the outcome; true when a synchronous waiter must be woken (after unlocking).
+    bool deliver_locked(uint64_t id, Pending &pending, ErrorInfo error, std::string json);
+    // Queues the chunks held back (see chunk()); pauses or cancels streams as the queue says.
+    void flush_chunks_locked();
+    void flush_chunks();
 
     EventHub &hub_;
     std::shared_ptr<Engine> engine_;
+    std::shared_ptr<Gate> gate_;
     Launch launch_;
     Aborted aborted_;
 
     // Events of an operation are queued under mutex_, so a chunk never follows its stream's end.
     std::mutex mutex_;
-    std::condition_variable done_;
     std::unordered_map<uint64_t, std::shared_ptr<Pending>> ops_;
     uint64_t next_id_ = 1;
     bool closed_ = false;
+    std::vector<Event> held_chunks_;  // of live streams, in order; queued by flush_chunks_locked
+    bool flush_scheduled_ = false;    // a flush waits for the end of the data callback
 };
 
 }  // namespace elizacloud

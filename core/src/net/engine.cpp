@@ -24,6 +24,8 @@ namespace {
 // Upper bound of one idle wait. Wake-ups and timers always end a wait earlier; the bound only
 // keeps a lost wake-up (a bug) from hanging the engine for ever.
 constexpr int kIdleWaitMs = 3'600'000;
+// Idle easy handles an engine keeps for reuse: as many as requests run to one host by default.
+constexpr size_t kMaxIdleEasies = kDefaultMaxHostConnections;
 
 void global_init() {
     static std::once_flag once;
@@ -90,6 +92,7 @@ struct Engine::Impl {
     std::atomic<size_t> request_count{0};
     std::atomic<size_t> timer_count{0};
     std::atomic<bool> resume_posted{false};  // a resume_paused() task is waiting to run
+    std::atomic<uint64_t> wakeups{0};        // curl_multi_wakeup calls made by hand_in()
 
     // The inbox: everything other threads (and I/O-thread callbacks) hand to the loop.
     std::mutex mutex;
@@ -107,10 +110,38 @@ struct Engine::Impl {
     int64_t queue_timeout_ms = kDefaultQueueTimeoutMs;
     std::deque<std::unique_ptr<Transfer>> ready;  // given a slot, to be launched (in order)
     bool launching = false;
+    // Easy handles of finished transfers, reset, for the next ones: a new handle per request
+    // costs its allocations, and freeing its buffers made glibc return memory to the kernel
+    // (one madvise per call). Bounded: a burst leaves at most this many behind.
+    std::vector<CURL *> idle_easies;
+    std::atomic<size_t> idle_easy_count{0};
 
     ~Impl() {
         waker->close();
+        for (CURL *easy : idle_easies) curl_easy_cleanup(easy);
         if (multi) curl_multi_cleanup(multi);
+    }
+
+    CURL *take_easy() {
+        if (idle_easies.empty()) return nullptr;
+        CURL *easy = idle_easies.back();
+        idle_easies.pop_back();
+        idle_easy_count.store(idle_easies.size(), std::memory_order_relaxed);
+        return easy;
+    }
+
+    // Takes t's handle back (t no longer uses it). Reset here rather than when taken, so that
+    // an idle handle points at none of the freed transfer's buffers or lists.
+    void recycle_easy(Transfer &t) {
+        CURL *easy = std::exchange(t.easy, nullptr);
+        if (!easy) return;
+        if (idle_easies.size() >= kMaxIdleEasies) {
+            curl_easy_cleanup(easy);
+            return;
+        }
+        curl_easy_reset(easy);
+        idle_easies.push_back(easy);
+        idle_easy_count.store(idle_easies.size(), std::memory_order_relaxed);
     }
 
     bool on_io_thread() const { return io_thread_id.load() == std::this_thread::get_id(); }
@@ -130,7 +161,13 @@ struct Engine::Impl {
             wake = inbox_empty_locked();
             add();
         }
-        if (wake) waker->wake();
+        // On the I/O thread the loop is not waiting: it is running this very callback, and
+        // wait_ms() answers 0 while the inbox is non-empty, so a wake-up would only cost a
+        // write, a spurious poll return and a read (an operation's own first step is posted).
+        if (wake && !on_io_thread()) {
+            wakeups.fetch_add(1, std::memory_order_relaxed);
+            waker->wake();
+        }
         return true;
     }
 
@@ -193,6 +230,7 @@ struct Engine::Impl {
 
     void launch(std::unique_ptr<Transfer> t) {
         t->policy = policy.get();
+        t->easy = take_easy();  // configure_transfer makes one when the pool is empty
         CURLcode rc = configure_transfer(*t, user_agent, ca_file);
         if (rc != CURLE_OK) {
             ErrorInfo error = curl_error(rc, t->error_buffer);
@@ -216,6 +254,7 @@ struct Engine::Impl {
     void complete(std::unique_ptr<Transfer> t, ErrorInfo error) {
         if (t->added) curl_multi_remove_handle(multi, t->easy);
         t->added = false;
+        recycle_easy(*t);
         if (t->holds_slot) {
             t->holds_slot = false;
             if (auto next = hosts.release(t->request.url)) ready.push_back(std::move(next));
@@ -565,6 +604,14 @@ size_t Engine::active_requests() const {
 
 size_t Engine::active_timers() const {
     return impl_->timer_count.load();
+}
+
+size_t Engine::idle_handles() const {
+    return impl_->idle_easy_count.load(std::memory_order_relaxed);
+}
+
+uint64_t Engine::wakeups() const {
+    return impl_->wakeups.load();
 }
 
 }  // namespace elizacloud

@@ -84,6 +84,10 @@ public:
     // Figures for tests and benchmarks.
     size_t active_requests() const;
     size_t active_timers() const;
+    // libcurl easy handles kept for the next requests.
+    size_t idle_handles() const;
+    // How often a request, task or timer handed in from another thread woke the loop.
+    uint64_t wakeups() const;
 
 private:
     struct Impl;

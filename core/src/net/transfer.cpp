@@ -4,9 +4,13 @@
 
 #include <algorithm>
 #include <cctype>
+#include <exception>
+#include <functional>
 #include <limits>
+#include <vector>
 
 #include "net/curl_errors.hpp"
+#include "net/data_callback.hpp"
 #include "util/clock.hpp"
 #include "util/log.hpp"
 #include "util/strings.hpp"
@@ -62,8 +66,23 @@ size_t on_header(char *data, size_t size, size_t count, void *user) {
     return len;
 }
 
-// The transfer whose on_data runs on this (I/O) thread, for pause_current_transfer().
+// The transfer whose on_data runs on this (I/O) thread, for pause_current_transfer(), and the
+// work to run once that call returns (after_current_data()).
 thread_local Transfer *t_delivering = nullptr;
+thread_local std::vector<std::function<void()>> *t_after_data = nullptr;
+
+void run_after_data(std::vector<std::function<void()>> &after) {
+    // Index loop: a deferred step may defer another.
+    for (size_t i = 0; i < after.size(); ++i) {
+        try {
+            after[i]();
+        } catch (const std::exception &e) {
+            log::error("deferred data step threw: {}", e.what());
+        } catch (...) {
+            log::error("deferred data step threw");
+        }
+    }
+}
 
 size_t on_body(char *data, size_t size, size_t count, void *user) {
     auto *t = static_cast<Transfer *>(user);
@@ -86,7 +105,9 @@ size_t on_body(char *data, size_t size, size_t count, void *user) {
         t->response.body.append(data, len);
         return len;
     }
+    std::vector<std::function<void()>> after;
     t_delivering = t;
+    t_after_data = &after;
     try {
         t->request.on_data(std::string_view(data, len));
     } catch (const std::exception &e) {
@@ -95,6 +116,8 @@ size_t on_body(char *data, size_t size, size_t count, void *user) {
     } catch (...) {
         t->abort = ErrorInfo::make(Status::Internal, "stream consumer threw");
     }
+    run_after_data(after);
+    t_after_data = nullptr;
     t_delivering = nullptr;
     return t->abort ? 0 : len;  // on_data may have cancelled the request
 }
@@ -115,6 +138,18 @@ curl_socket_t on_open_socket(void *user, curlsocktype purpose, curl_sockaddr *ad
 }
 
 }  // namespace
+
+bool in_data_callback() {
+    return t_after_data != nullptr;
+}
+
+void after_current_data(std::function<void()> fn) {
+    if (t_after_data) {
+        t_after_data->push_back(std::move(fn));
+    } else {
+        fn();
+    }
+}
 
 void pause_current_transfer(std::function<bool()> ready) {
     // Every chunk of a block may ask once the queue is full: the first request stands.
@@ -195,7 +230,7 @@ CURLcode build_form(Transfer &t) {
 
 CURLcode configure_transfer(Transfer &t, const std::string &user_agent,
                             const std::string &ca_file) {
-    t.easy = curl_easy_init();
+    if (!t.easy) t.easy = curl_easy_init();  // else a reset handle of the engine's pool
     if (!t.easy) return CURLE_OUT_OF_MEMORY;
     CURL *e = t.easy;
     CURLcode rc = CURLE_OK;

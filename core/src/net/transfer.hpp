@@ -57,7 +57,8 @@ struct Transfer {
 // when the request may start.
 std::optional<ErrorInfo> precheck_request(const HttpRequest &request, const UrlPolicy &policy);
 
-// Creates and configures the easy handle. ca_file may be empty (system CAs).
+// Configures t.easy (a reset handle, or a new one when it is null). ca_file may be empty (system
+// CAs).
 CURLcode configure_transfer(Transfer &t, const std::string &user_agent, const std::string &ca_file);
 
 // The result of a transfer libcurl reports as done with `code`; fills response.http_status.

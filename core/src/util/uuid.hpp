@@ -7,7 +7,8 @@
 
 namespace elizacloud {
 
-// A fresh random UUID v4 in lower-case 8-4-4-4-12 form, from the kernel CSPRNG (getrandom).
+// A fresh random UUID v4 in lower-case 8-4-4-4-12 form, from the kernel CSPRNG (getrandom, read
+// for several UUIDs at once per thread; a forked child never reuses its parent's bytes).
 // Throws Error(Internal) only if the kernel refuses randomness.
 std::string uuid_v4();
 
