@@ -1,9 +1,9 @@
 """The ``elizacloud`` command line (also ``python -m elizacloud``).
 
 Every plain operation of the catalogue is a command, ``elizacloud [RESOURCE] ACTION [ARGS]
-[--param VALUE]`` (generated from the table in ``resources``; see docs/operations.md); the commands that
-predate the catalogue (login, agents create…) and the session ones (connect, chat, serve…) are
-written here.
+[--param VALUE]`` (generated from the table in ``resources``; see docs/operations.md); the
+commands that predate the catalogue (login, agents create…) and the session ones (connect,
+chat, serve…) are written here.
 
 Exit codes: 0 success; 1 a library error (its status name is printed, e.g. EC_ERR_UNAUTHORIZED,
 then what to do about it), a declined confirmation or ``auth status`` when logged out; 2 bad
@@ -46,6 +46,8 @@ from .errors import (
 from .events import Event
 
 Handler = Callable[[argparse.Namespace, Output], int]
+
+_UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 
 
 def _open_cloud(args: argparse.Namespace) -> Cloud:
@@ -317,6 +319,7 @@ def cmd_connect(args: argparse.Namespace, out: Output) -> int:
 
     with _open_cloud(args) as cloud:
         cloud.on_state_change(on_state)
+        args.agent_id = _agent_id(cloud, args.agent_id, args.timeout)
         cloud.connect(args.agent_id, on_progress=_progress_printer(out), timeout=args.timeout)
         connected.set()
         out.release_logs()
@@ -351,38 +354,64 @@ def _messages(args: argparse.Namespace, out: Output) -> Any:
 
 def cmd_chat(args: argparse.Namespace, out: Output) -> int:
     exchanges: list[dict[str, Any]] = []
+    # The "agent> " prompt is for a person; piped output carries the replies alone.
+    prefix = "agent> " if sys.stdout.isatty() else ""
     with _open_cloud(args) as cloud:
-        proxy = cloud.connect(
-            args.agent_id, on_progress=_progress_printer(out), timeout=args.timeout
-        )
+        agent_id = _agent_id(cloud, args.agent_id, args.timeout)
+        proxy = cloud.connect(agent_id, on_progress=_progress_printer(out), timeout=args.timeout)
         try:
             for text in _messages(args, out):
                 if args.stream:
                     chunks = []
                     if not out.as_json:
-                        sys.stdout.write("agent> ")
+                        sys.stdout.write(prefix)
                     for chunk in proxy.stream(
                         text, room_id=args.room, channel_type=args.channel, timeout=args.timeout
                     ):
                         chunks.append(chunk)
-                        if not out.as_json:
+                        if out.as_json:  # JSON lines as the reply streams, then the message
+                            print(json.dumps({"delta": chunk}), flush=True)
+                        else:
                             sys.stdout.write(chunk)
                             sys.stdout.flush()
-                    if not out.as_json:
+                    reply = "".join(chunks)
+                    if out.as_json:
+                        print(json.dumps({"agentId": agent_id, "text": text, "reply": reply}),
+                              flush=True)
+                    else:
                         sys.stdout.write("\n")
-                    exchanges.append({"text": text, "reply": "".join(chunks), "chunks": chunks})
+                    exchanges.append({"text": text, "reply": reply, "chunks": chunks})
                 else:
                     reply = proxy.send(
                         text, room_id=args.room, channel_type=args.channel, timeout=args.timeout
                     )
                     if not out.as_json:
-                        print(f"agent> {reply}", flush=True)
+                        print(f"{prefix}{reply}", flush=True)
                     exchanges.append({"text": text, "reply": reply})
         finally:
             cloud.disconnect(timeout=args.timeout)
-    if out.as_json:
-        out.result({"agentId": args.agent_id, "messages": exchanges})
+    if out.as_json and not args.stream:
+        out.result({"agentId": agent_id, "messages": exchanges})
     return 0
+
+
+def _agent_id(cloud: Cloud, ref: str, timeout: float | None) -> str:
+    """An agent given by id or by name: a UUID is taken as it is; a name must name exactly one
+    of the organisation's agents (exactly as written, else ignoring case)."""
+    if _UUID.fullmatch(ref):
+        return ref
+    agents = cloud.agents.list(timeout=timeout)
+    named = [a for a in agents if a.get("agentName") == ref] or [
+        a for a in agents if str(a.get("agentName", "")).casefold() == ref.casefold()
+    ]
+    if not named:
+        raise InvalidArgumentError(
+            f"no agent is named {ref!r} (give its id or name; elizacloud agents list shows them)"
+        )
+    if len(named) > 1:
+        ids = ", ".join(str(a.get("id")) for a in named)
+        raise InvalidArgumentError(f"{len(named)} agents are named {ref!r} ({ids}): give the id")
+    return str(named[0]["id"])
 
 
 # ---- backups ------------------------------------------------------------------------------------
@@ -390,7 +419,7 @@ def cmd_chat(args: argparse.Namespace, out: Output) -> int:
 
 def cmd_backups_list(args: argparse.Namespace, out: Output) -> int:
     with _open_cloud(args) as cloud:
-        backups = cloud.backups(args.agent_id, timeout=args.timeout)
+        backups = cloud.backups(_agent_id(cloud, args.agent_id, args.timeout), timeout=args.timeout)
     columns = [
         ("id", "ID"),
         ("snapshotType", "TYPE"),
@@ -403,7 +432,7 @@ def cmd_backups_list(args: argparse.Namespace, out: Output) -> int:
 
 def cmd_backups_snapshot(args: argparse.Namespace, out: Output) -> int:
     with _open_cloud(args) as cloud:
-        snap = cloud.snapshot(args.agent_id, timeout=args.timeout)
+        snap = cloud.snapshot(_agent_id(cloud, args.agent_id, args.timeout), timeout=args.timeout)
     out.result(snap, lambda s: f"Backup {s.get('backupId', s.get('id'))} taken.")
     return 0
 
@@ -874,23 +903,26 @@ def build_parser() -> argparse.ArgumentParser:
     _add_yes(p)
 
     p = add("connect", cmd_connect, "connect to an agent until Ctrl-C (heartbeat, backups)")
-    p.add_argument("agent_id")
+    p.add_argument("agent_id", metavar="AGENT", help="the agent's id or name")
     p.add_argument(
         "--duration", type=float, help="stay connected this many seconds, then disconnect"
     )
     _add_confirm_price(p)
     p = add("chat", cmd_chat, "chat with an agent (message from the arguments or stdin)")
-    p.add_argument("agent_id")
+    p.add_argument("agent_id", metavar="AGENT", help="the agent's id or name")
     p.add_argument("message", nargs="*")
-    p.add_argument("--stream", action="store_true", help="print the reply as it streams")
+    p.add_argument("--stream", action="store_true",
+                   help="print the reply as it streams (--json: a {\"delta\"} line per chunk)")
     p.add_argument("--room", default="web-chat", help="room id (default web-chat)")
     p.add_argument("--channel", default="DM", help="channel type (default DM)")
 
     backups = sub.add_parser("backups", help="list, take, restore backups").add_subparsers(
         dest="backups_command", metavar="ACTION", required=True
     )
-    add("list", cmd_backups_list, "list an agent's backups", backups).add_argument("agent_id")
-    add("snapshot", cmd_backups_snapshot, "take a backup now", backups).add_argument("agent_id")
+    add("list", cmd_backups_list, "list an agent's backups", backups).add_argument(
+        "agent_id", metavar="AGENT", help="the agent's id or name")
+    add("snapshot", cmd_backups_snapshot, "take a backup now", backups).add_argument(
+        "agent_id", metavar="AGENT", help="the agent's id or name")
     p = add("restore", cmd_backups_restore, "restore a backup (latest by default)", backups)
     p.add_argument("agent_id")
     p.add_argument("--backup-id")

@@ -111,11 +111,22 @@ def test_every_command_end_to_end(cli, emulator):
         "connected" in e for e in connected["events"]
     )
 
-    assert "agent> echo: hello there" in cli.run("chat", agent_id, "hello", "there").stdout
-    streamed = cli.json("chat", agent_id, "--stream", "stream me")
-    assert streamed["messages"][0]["reply"] == "echo: stream me"
-    assert len(streamed["messages"][0]["chunks"]) > 3
-    assert "agent> echo: streaming" in cli.run("chat", agent_id, "--stream", "streaming").stdout
+    # Piped output carries the replies alone (the "agent> " prompt is for a terminal).
+    assert cli.run("chat", agent_id, "hello", "there").stdout == "echo: hello there\n"
+    lines = cli.run("chat", agent_id, "--stream", "stream me", "--json").stdout.splitlines()
+    deltas = [json.loads(line) for line in lines[:-1]]
+    assert len(deltas) > 3 and all(set(d) == {"delta"} for d in deltas)
+    assert "".join(d["delta"] for d in deltas) == "echo: stream me"
+    assert json.loads(lines[-1]) == {"agentId": agent_id, "text": "stream me",
+                                     "reply": "echo: stream me"}
+    assert cli.run("chat", agent_id, "--stream", "streaming").stdout == "echo: streaming\n"
+    # An agent by its name; a name that fits none, or several, is refused with what to do.
+    assert cli.run("chat", "cli-bot-2", "by name").stdout == "echo: by name\n"
+    assert cli.run("chat", "CLI-BOT-2", "any case").stdout == "echo: any case\n"
+    assert "no agent is named 'nobody'" in cli.run("chat", "nobody", "x", code=1).stderr
+    cli.run("agents", "create", "cli-bot-2")
+    twice = cli.run("chat", "cli-bot-2", "x", code=1).stderr
+    assert "2 agents are named 'cli-bot-2'" in twice and agent_id in twice
     from_stdin = cli.json("chat", agent_id, stdin="one\ntwo\n")
     assert [m["reply"] for m in from_stdin["messages"]] == ["echo: one", "echo: two"]
 
