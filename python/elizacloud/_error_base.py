@@ -77,19 +77,20 @@ class ElizaCloudError(Exception):
         return (_rebuild, (type(self), self.message, dict(self.__dict__)))
 
     def to_dict(self) -> dict[str, Any]:
-        """The error as a JSON-ready dict (the CLI's ``--json`` error output)."""
+        """The error as a JSON-ready dict (the CLI's ``--json`` error output), with the records'
+        camelCase keys (the Node package's ``toJSON()`` has the same)."""
         out: dict[str, Any] = {"status": self.status_name, "message": self.message}
-        for key in (
-            "http_status",
-            "code",
-            "retry_after",
-            "required_balance",
-            "current_balance",
-            "pricing",
-            "details",
-            "rate_limit",
+        for attr, key in (
+            ("http_status", "httpStatus"),
+            ("code", "code"),
+            ("retry_after", "retryAfter"),
+            ("required_balance", "requiredBalance"),
+            ("current_balance", "currentBalance"),
+            ("pricing", "pricing"),
+            ("details", "details"),
+            ("rate_limit", "rateLimit"),
         ):
-            value = getattr(self, key)
+            value = getattr(self, attr)
             if value is not None:
                 out[key] = value
         if self.retryable:

@@ -307,11 +307,11 @@ def _wait_for_signal(seconds: float | None) -> None:
 
 
 def cmd_connect(args: argparse.Namespace, out: Output) -> int:
-    events: list[str] = []
+    events: list[dict[str, Any]] = []
     connected = threading.Event()
 
     def on_state(ev: Event) -> None:
-        events.append(ev.describe())
+        events.append(ev.to_dict())
         if connected.is_set():  # later errors (reconnects…) show as they come
             out.release_logs()
         if not out.as_json:

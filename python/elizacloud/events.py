@@ -133,6 +133,29 @@ class Event:
             return None
         return _from_core(self.status, self.message, self.data if self.data is not None else "")
 
+    def to_dict(self) -> dict[str, Any]:
+        """The event as a JSON-ready record (the CLI's ``--json`` output): camelCase keys, the
+        fields that are set."""
+        out: dict[str, Any] = {"type": str(self.type)}
+        for attr, key in (
+            ("request_id", "requestId"),
+            ("agent_id", "agentId"),
+            ("state", "state"),
+            ("previous_state", "previousState"),
+            ("attempt", "attempt"),
+            ("next_delay_ms", "nextDelayMs"),
+            ("message", "message"),
+            ("text", "text"),
+            ("data", "data"),
+        ):
+            value = getattr(self, attr)
+            if value is None or value == "" or (attr in ("request_id", "attempt") and not value):
+                continue
+            out[key] = str(value) if attr in ("state", "previous_state") else value
+        if self.status != _core.EC_OK:
+            out["status"] = self.status
+        return out
+
     def describe(self) -> str:
         """A one-line human description (what the CLI and the demo print)."""
         if self.type == EventType.STATE_CHANGED:

@@ -258,9 +258,9 @@ def test_error_objects_pickle_and_describe_themselves():
     assert copy.to_dict() == {
         "status": "EC_ERR_RATE_LIMITED",
         "message": "slow down",
-        "http_status": 429,
+        "httpStatus": 429,
         "code": "rate_limited",
-        "retry_after": 1.5,
+        "retryAfter": 1.5,
     }
     credits = errors._from_core(
         _core.EC_ERR_INSUFFICIENT_CREDITS, "pay", {"requiredBalance": 5, "currentBalance": 1.5}

@@ -107,9 +107,10 @@ def test_every_command_end_to_end(cli, emulator):
     proc = cli.run("connect", agent_id, "--duration", "0.3")
     assert "state disconnected -> connecting" in proc.stderr and "Disconnected" in proc.stdout
     connected = cli.json("connect", agent_id, "--duration", "0.1")
-    assert connected["state"] == "disconnected" and any(
-        "connected" in e for e in connected["events"]
-    )
+    assert connected["state"] == "disconnected"
+    states = [(e["previousState"], e["state"]) for e in connected["events"]]
+    assert ("connecting", "connected") in states and states[-1][1] == "disconnected"
+    assert all(e["type"] == "state_changed" for e in connected["events"])
 
     # Piped output carries the replies alone (the "agent> " prompt is for a terminal).
     assert cli.run("chat", agent_id, "hello", "there").stdout == "echo: hello there\n"
