@@ -32,7 +32,7 @@ from urllib.parse import urlsplit
 
 from . import _core, _env
 from .resources import CLI_WRITTEN_BY_HAND, OPERATIONS
-from ._cli_output import HeldErrors, Output, table
+from ._cli_output import HeldErrors, Output, format_value, table
 from .cloud import Cloud
 from .errors import (
     AuthError,
@@ -199,9 +199,33 @@ def cmd_auth_status(args: argparse.Namespace, out: Output) -> int:
     return 0 if info["loggedIn"] else 1
 
 
+# The status record's reason codes (the REST API's, seed 000) as sentences for a person; --json
+# keeps the codes.
+_NO_KEY = "not logged in (no API key): run elizacloud login"
+_KEY_REFUSED = (
+    "an API key is stored but the cloud did not accept it (check the base URL with elizacloud "
+    "auth status, or run elizacloud login for a new key)"
+)
+# The "runtime" of the codes is a host's agent runtime: nothing a person at the shell acts on.
+_STATUS_REASONS = {
+    "not_authenticated": _NO_KEY,
+    "runtime_not_started": _NO_KEY,
+    "api_key_present_not_authenticated": _KEY_REFUSED,
+    "api_key_present_runtime_not_started": _KEY_REFUSED,
+}
+
+
+def _status_text(status: dict[str, Any]) -> str:
+    shown = dict(status)
+    reason = shown.get("reason")
+    if isinstance(reason, str):
+        shown["reason"] = _STATUS_REASONS.get(reason, reason)
+    return format_value(shown)
+
+
 def cmd_status(args: argparse.Namespace, out: Output) -> int:
     with _open_cloud(args) as cloud:
-        out.result(cloud.status(timeout=args.timeout))
+        out.result(cloud.status(timeout=args.timeout), _status_text)
     return 0
 
 

@@ -340,3 +340,13 @@ def test_an_error_is_printed_once(cli, emulator):
         assert proc.stderr.count("error: ") == 1, proc.stderr
         assert "failed: Service Unavailable" not in proc.stderr  # the library's own line
     emulator.clear_faults()
+
+
+def test_status_reasons_are_sentences_for_a_person(cli):
+    # No key: the human output says what to do; --json keeps the code.
+    assert "reason: not logged in (no API key): run elizacloud login" in cli.run("status").stdout
+    assert cli.json("status")["reason"] in ("not_authenticated", "runtime_not_started")
+    cli.env["ELIZACLOUD_API_KEY"] = "eliza_" + "0" * 40  # a key the cloud does not know
+    refused = cli.run("status").stdout
+    assert "reason: an API key is stored but the cloud did not accept it" in refused
+    assert cli.json("status")["reason"].startswith("api_key_present_")
