@@ -235,10 +235,12 @@ static int make_config(char *out, size_t size, const char *url, const char *ca_f
     if (strpbrk(url, "\"\\") != NULL || (ca_file != NULL && strpbrk(ca_file, "\"\\") != NULL)) {
         return 0;
     }
-    /* no_config_file: this host keeps the key itself, through persist_secret. */
-    int n = snprintf(
-        out, size, "{\"base_url\":\"%s\",\"insecure_local\":true,\"no_config_file\":true%s%s%s}",
-        url, ca_file ? ",\"ca_file\":\"" : "", ca_file ? ca_file : "", ca_file ? "\"" : "");
+    /* no_config_file: this host keeps the key itself, through persist_secret. Plain http:// (a
+     * local emulator) is the developer's explicit choice: ELIZACLOUD_INSECURE_LOCAL=1 in the
+     * environment, which the library reads; this host never turns it on by itself. */
+    int n = snprintf(out, size, "{\"base_url\":\"%s\",\"no_config_file\":true%s%s%s}", url,
+                     ca_file ? ",\"ca_file\":\"" : "", ca_file ? ca_file : "",
+                     ca_file ? "\"" : "");
     return n > 0 && (size_t)n < size;
 }
 
@@ -252,7 +254,11 @@ int main(int argc, char **argv) {
     int ok;
 
     if (argc < 3 || argc > 4) {
-        fprintf(stderr, "usage: %s <elizacloud_plugin.so> <base_url> [ca_file]\n", argv[0]);
+        fprintf(stderr,
+                "usage: %s <elizacloud_plugin.so> <base_url> [ca_file]\n"
+                "(a plain http:// base URL, such as a local emulator's, needs "
+                "ELIZACLOUD_INSECURE_LOCAL=1 in the environment)\n",
+                argv[0]);
         return 2;
     }
     if (!make_config(config, sizeof config, argv[2], argc == 4 ? argv[3] : NULL)) {
@@ -285,6 +291,9 @@ int main(int argc, char **argv) {
     table.persist_secret = host_persist_secret;
     if (api->create(&table, config, &plugin) != EC_OK) {
         fprintf(stderr, "create failed: %s\n", api->last_error());
+        if (strncmp(argv[2], "http://", 7) == 0) {
+            fprintf(stderr, "(a local emulator's http:// URL: set ELIZACLOUD_INSECURE_LOCAL=1)\n");
+        }
         return 1;
     }
 
