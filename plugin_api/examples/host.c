@@ -239,8 +239,7 @@ static int make_config(char *out, size_t size, const char *url, const char *ca_f
      * local emulator) is the developer's explicit choice: ELIZACLOUD_INSECURE_LOCAL=1 in the
      * environment, which the library reads; this host never turns it on by itself. */
     int n = snprintf(out, size, "{\"base_url\":\"%s\",\"no_config_file\":true%s%s%s}", url,
-                     ca_file ? ",\"ca_file\":\"" : "", ca_file ? ca_file : "",
-                     ca_file ? "\"" : "");
+                     ca_file ? ",\"ca_file\":\"" : "", ca_file ? ca_file : "", ca_file ? "\"" : "");
     return n > 0 && (size_t)n < size;
 }
 
