@@ -2361,6 +2361,8 @@ export interface SendParams {
     roomId?: string;
     /** the channel type */
     channelType?: 'DM' | 'GROUP' | 'VOICE_DM' | 'VOICE_GROUP' | 'API';
+    /** talk to this running agent without connecting (no heartbeat, no backups); default: the connected agent */
+    agentId?: string;
 }
 
 /** Parameters of `status` (wire names). */
@@ -2375,6 +2377,8 @@ export interface StreamParams {
     roomId?: string;
     /** the channel type */
     channelType?: 'DM' | 'GROUP' | 'VOICE_DM' | 'VOICE_GROUP' | 'API';
+    /** talk to this running agent without connecting (no heartbeat, no backups); default: the connected agent */
+    agentId?: string;
 }
 
 /** Parameters of `user.update` (wire names). */
@@ -2919,6 +2923,8 @@ export interface SendOptions extends CallOptions {
     roomId?: string;
     /** the channel type */
     channelType?: 'DM' | 'GROUP' | 'VOICE_DM' | 'VOICE_GROUP' | 'API';
+    /** talk to this running agent without connecting (no heartbeat, no backups); default: the connected agent */
+    agentId?: string;
 }
 
 /** Options of `user.update`. */

@@ -44,6 +44,7 @@ from .errors import (
     UrlBlockedError,
 )
 from .events import Event
+from .proxy import Proxy
 
 Handler = Callable[[argparse.Namespace, Output], int]
 
@@ -382,7 +383,15 @@ def cmd_chat(args: argparse.Namespace, out: Output) -> int:
     prefix = "agent> " if sys.stdout.isatty() else ""
     with _open_cloud(args) as cloud:
         agent_id = _agent_id(cloud, args.agent_id, args.timeout)
-        proxy = cloud.connect(agent_id, on_progress=_progress_printer(out), timeout=args.timeout)
+        # A running agent is talked to directly: connecting would provision-check it, start
+        # heartbeats and take a backup at the end, for every one-shot chat. Only an agent that
+        # is not running is connected to (which starts it).
+        running = cloud.agents.get(agent_id, timeout=args.timeout).get("status") == "running"
+        proxy = (
+            Proxy(cloud, agent_id, direct=True)
+            if running
+            else cloud.connect(agent_id, on_progress=_progress_printer(out), timeout=args.timeout)
+        )
         try:
             for text in _messages(args, out):
                 if args.stream:
@@ -413,7 +422,8 @@ def cmd_chat(args: argparse.Namespace, out: Output) -> int:
                         print(f"{prefix}{reply}", flush=True)
                     exchanges.append({"text": text, "reply": reply})
         finally:
-            cloud.disconnect(timeout=args.timeout)
+            if not running:
+                cloud.disconnect(timeout=args.timeout)
     if out.as_json and not args.stream:
         out.result({"agentId": agent_id, "messages": exchanges})
     return 0

@@ -19,17 +19,28 @@ DEFAULT_ROOM = "web-chat"
 DEFAULT_CHANNEL = "DM"
 
 
-def message_params(text: str, room_id: str, channel_type: str) -> dict[str, Any]:
-    """The params of ``send`` and ``stream`` (wire names)."""
-    return {"text": text, "roomId": room_id, "channelType": channel_type}
+def message_params(
+    text: str, room_id: str, channel_type: str, agent_id: str | None = None
+) -> dict[str, Any]:
+    """The params of ``send`` and ``stream`` (wire names); an ``agentId`` sends to that agent
+    directly instead of the connected one."""
+    params: dict[str, Any] = {"text": text, "roomId": room_id, "channelType": channel_type}
+    if agent_id is not None:
+        params["agentId"] = agent_id
+    return params
 
 
 class Proxy:
-    """Routes messages to one connected cloud agent (returned by :meth:`Cloud.connect`)."""
+    """Routes messages to one connected cloud agent (returned by :meth:`Cloud.connect`).
 
-    def __init__(self, cloud: Cloud, agent_id: str) -> None:
+    ``Proxy(cloud, agent_id, direct=True)`` talks to a running agent without connecting: each
+    message goes straight to its bridge, with no heartbeat, reconnects or backups (what a
+    one-shot ``elizacloud chat`` uses)."""
+
+    def __init__(self, cloud: Cloud, agent_id: str, *, direct: bool = False) -> None:
         self._cloud = cloud
         self.agent_id = agent_id
+        self._target = agent_id if direct else None
 
     def send(
         self,
@@ -40,7 +51,7 @@ class Proxy:
         timeout: float | None = None,
     ) -> str:
         """Sends a message and returns the agent's reply text (the ``send`` operation)."""
-        params = message_params(text, room_id, channel_type)
+        params = message_params(text, room_id, channel_type, self._target)
         data = self._cloud._call_operation("send", params, timeout=timeout)
         if isinstance(data, dict):
             return str(data.get("text", ""))
@@ -57,11 +68,11 @@ class Proxy:
         """Sends a message and iterates over the reply's text chunks as they arrive.
         ``timeout`` bounds the wait for each chunk (the library also has an idle timeout)."""
         core = self._cloud._core
-        params = json.dumps(message_params(text, room_id, channel_type))
+        params = json.dumps(message_params(text, room_id, channel_type, self._target))
         return Stream(self._cloud, lambda: core.call("stream", params), timeout)
 
     def status(self, *, timeout: float | None = None) -> dict[str, Any]:
-        """``{"state", "agentName"}`` of the agent (the ``agent.status`` operation)."""
+        """``{"state", "agentName"}`` of the connected agent (the ``agent.status`` operation)."""
         data = self._cloud._call_operation("agent.status", {}, timeout=timeout)
         return data if isinstance(data, dict) else {}
 

@@ -564,6 +564,45 @@ TEST_P(Request, APathTwoTemplatesMatchGoesToTheOneWithTheEarlierLiteral) {
     EXPECT_TRUE(has(out, R"("path":"/api/v1/oauth/{platform}/callback")")) << out;
 }
 
+TEST_P(Request, ARunningAgentIsTalkedToWithoutAConnection) {
+    Owned created;
+    ASSERT_EQ(ec_cloud_call_sync(cloud_.get(), "agents.create", R"({"agentName":"direct"})", 30'000,
+                                 &created.p),
+              EC_OK)
+        << ec_last_error_message();
+    char id[64];
+    ASSERT_EQ(emu_json_string(created.str().c_str(), "id", id, sizeof id), 0) << created.str();
+    char *body = nullptr;
+    ASSERT_EQ(
+        emu_request(&emu_, "POST", (std::string("/__emulator/agents/") + id + "/status").c_str(),
+                    R"({"status":"running"})", &body),
+        200);
+    free(body);
+
+    const std::string params = std::string(R"({"agentId":")") + id + R"(","text":"hi there"})";
+    Owned reply;
+    ASSERT_EQ(ec_cloud_call_sync(cloud_.get(), "send", params.c_str(), 30'000, &reply.p), EC_OK)
+        << ec_last_error_message();
+    EXPECT_EQ(reply.str(), R"({"text":"echo: hi there"})");
+    Owned streamed;
+    ASSERT_EQ(ec_cloud_call_sync(cloud_.get(), "stream", params.c_str(), 30'000, &streamed.p),
+              EC_OK)
+        << ec_last_error_message();
+    EXPECT_EQ(streamed.str(), R"({"text":"echo: hi there"})");
+    // Nothing of a connection happened: no heartbeat, no backup, no provisioning.
+    const std::string agents = eliza() ? "/api/v1/eliza/agents" : "/api/v1/milady/agents";
+    // (an eliza agent that is not on the shared runtime streams through its bridge too)
+    EXPECT_EQ(count("POST " + agents + "/{id}/bridge"), eliza() ? 2 : 1);
+    EXPECT_EQ(count("POST " + agents + "/{id}/snapshot"), 0);
+    EXPECT_EQ(count("POST " + agents + "/{id}/provision"), 0);
+    EXPECT_EQ(ec_cloud_state(cloud_.get()), EC_STATE_DISCONNECTED);
+
+    // Without an agent id it is the connected agent's, and there is none.
+    Owned none;
+    EXPECT_EQ(ec_cloud_call_sync(cloud_.get(), "send", R"({"text":"hi"})", 30'000, &none.p),
+              EC_ERR_NOT_CONNECTED);
+}
+
 TEST_P(Request, PerCallOptionsReplaceTheHandlesForOneCall) {
     auto call = [&](const char *options, Owned &out) {
         return ec_cloud_call_with_sync(cloud_.get(), "models.list", nullptr, options, 30'000,

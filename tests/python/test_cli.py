@@ -350,3 +350,24 @@ def test_status_reasons_are_sentences_for_a_person(cli):
     refused = cli.run("status").stdout
     assert "reason: an API key is stored but the cloud did not accept it" in refused
     assert cli.json("status")["reason"].startswith("api_key_present_")
+
+
+@pytest.mark.emulator_args("--auto-approve")
+def test_a_one_shot_chat_with_a_running_agent_does_not_connect(cli, emulator):
+    key = emulator.create_key()["apiKey"]
+    cli.config.write_text(json.dumps({"cloud": {"apiKey": key}}))
+    agent_id = cli.json("agents", "create", "talker")["id"]
+    # The first chat finds the agent stopped: it connects, which starts it (and backs up at the
+    # end, as a connection does).
+    assert cli.run("chat", agent_id, "wake up").stdout == "echo: wake up\n"
+    agents = "/api/v1/milady/agents/{id}"
+    started = emulator.request_count(f"POST {agents}/provision")
+    backups = emulator.request_count(f"POST {agents}/snapshot")
+    assert started == 1
+    # Later chats talk to the running agent directly: no provisioning, heartbeat or backup.
+    for i in range(3):
+        assert cli.run("chat", "talker", f"hi {i}").stdout == f"echo: hi {i}\n"
+    streamed = cli.run("chat", "talker", "--stream", "streamed").stdout
+    assert streamed == "echo: streamed\n"
+    assert emulator.request_count(f"POST {agents}/provision") == started
+    assert emulator.request_count(f"POST {agents}/snapshot") == backups

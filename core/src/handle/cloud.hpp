@@ -123,6 +123,8 @@ private:
     CancelFn launch_connect(const Request &request, uint64_t id);
     CancelFn launch_disconnect(uint64_t id);
     CancelFn launch_proxy_op(const Request &request, uint64_t id, bool sync);
+    // send/stream with an agentId that is not the connected agent: straight to its bridge.
+    CancelFn launch_direct_chat(const Request &request, uint64_t id, bool sync);
     CancelFn launch_backup_op(const Request &request, uint64_t id);
 
     std::shared_ptr<CloudClient> client() const;  // throws NotConnected without a key

@@ -311,6 +311,14 @@ std::shared_ptr<CloudRuntimeProxy> Cloud::proxy() const {
 }
 
 Cloud::CancelFn Cloud::launch_proxy_op(const Request &r, uint64_t id, bool sync) {
+    // A message to a given agent that is not the connected one goes to it directly: no
+    // connection, heartbeat or backup (a one-shot chat with a running agent).
+    const bool chat = r.op->handler == Method::Send || r.op->handler == Method::Stream;
+    if (chat && !r.agent_id.empty()) {
+        std::shared_ptr<CloudManager> m = manager(false);
+        auto active = m ? m->active_agent() : std::nullopt;
+        if (!active || *active != r.agent_id) return launch_direct_chat(r, id, sync);
+    }
     auto p = proxy();
     ChatTarget target;
     target.room_id = r.room_id;
@@ -346,6 +354,33 @@ Cloud::CancelFn Cloud::launch_proxy_op(const Request &r, uint64_t id, bool sync)
             throw Error(Status::Internal, "not a proxy operation");
     }
     return cancel_of(p, op);
+}
+
+Cloud::CancelFn Cloud::launch_direct_chat(const Request &r, uint64_t id, bool sync) {
+    auto c = client();
+    ChatTarget target;
+    target.room_id = r.room_id;
+    target.channel_type = r.channel_type;
+    OperationId op = 0;
+    if (r.op->handler == Method::Stream) {
+        ChunkCallback on_chunk;
+        if (!sync)
+            on_chunk = gated([this, id](std::string_view text) { operations_.chunk(id, text); });
+        op = c->stream_async(r.agent_id, r.text, target, std::move(on_chunk), op_done(id));
+    } else {
+        // The same answer as the connected agent's send: {"text": the reply}.
+        op = c->send_message_async(
+            r.agent_id, r.text, target, [done = op_done(id)](OpResult &&result) mutable {
+                if (result.error.ok()) {
+                    json::Document doc;
+                    std::optional<std::string> text;
+                    if (json::parse(result.json, doc)) text = json::get_string(doc, "text");
+                    result.json = R"({"text":)" + json::quote(text.value_or("(no response)")) + "}";
+                }
+                done(std::move(result));
+            });
+    }
+    return cancel_of(c, op);
 }
 
 Cloud::CancelFn Cloud::launch_backup_op(const Request &r, uint64_t id) {

@@ -899,6 +899,8 @@ class SendParams(TypedDict):
     roomId: NotRequired[str]
     #: the channel type
     channelType: NotRequired[Literal["DM", "GROUP", "VOICE_DM", "VOICE_GROUP", "API"]]
+    #: talk to this running agent without connecting (no heartbeat, no backups); default: the connected agent
+    agentId: NotRequired[str]
 
 
 class StatusParams(TypedDict):
@@ -914,6 +916,8 @@ class StreamParams(TypedDict):
     roomId: NotRequired[str]
     #: the channel type
     channelType: NotRequired[Literal["DM", "GROUP", "VOICE_DM", "VOICE_GROUP", "API"]]
+    #: talk to this running agent without connecting (no heartbeat, no backups); default: the connected agent
+    agentId: NotRequired[str]
 
 
 class UserUpdateParams(TypedDict):
@@ -6052,6 +6056,7 @@ class ClientOperations:
         *,
         room_id: str | None = None,
         channel_type: Literal["DM", "GROUP", "VOICE_DM", "VOICE_GROUP", "API"] | None = None,
+        agent_id: str | None = None,
         timeout: float | None = None,
     ) -> Reply:
         """Sends a message to the connected agent and returns its reply.
@@ -6061,12 +6066,15 @@ class ClientOperations:
         :param text: the message
         :param room_id: the conversation (default "web-chat")
         :param channel_type: the channel type (default "DM")
+        :param agent_id: talk to this running agent without connecting (no heartbeat, no backups); default: the connected agent
         """
         params: dict[str, Any] = {"text": text}
         if room_id is not None:
             params["roomId"] = room_id
         if channel_type is not None:
             params["channelType"] = channel_type
+        if agent_id is not None:
+            params["agentId"] = agent_id
         result = self._call_operation("send", params, timeout=timeout)
         return cast("Reply", result)
 
@@ -6246,6 +6254,7 @@ class AsyncClientOperations:
         *,
         room_id: str | None = None,
         channel_type: Literal["DM", "GROUP", "VOICE_DM", "VOICE_GROUP", "API"] | None = None,
+        agent_id: str | None = None,
         timeout: float | None = None,
     ) -> Reply:
         """Sends a message to the connected agent and returns its reply.
@@ -6255,12 +6264,15 @@ class AsyncClientOperations:
         :param text: the message
         :param room_id: the conversation (default "web-chat")
         :param channel_type: the channel type (default "DM")
+        :param agent_id: talk to this running agent without connecting (no heartbeat, no backups); default: the connected agent
         """
         params: dict[str, Any] = {"text": text}
         if room_id is not None:
             params["roomId"] = room_id
         if channel_type is not None:
             params["channelType"] = channel_type
+        if agent_id is not None:
+            params["agentId"] = agent_id
         result = await self._call_operation("send", params, timeout=timeout)
         return cast("Reply", result)
 
@@ -8967,6 +8979,13 @@ OPERATIONS: list[dict[str, Any]] = [
                     "API"
                 ],
                 "doc": "the channel type"
+            },
+            {
+                "name": "agentId",
+                "arg": "agent_id",
+                "type": "uuid",
+                "required": False,
+                "doc": "talk to this running agent without connecting (no heartbeat, no backups); default: the connected agent"
             }
         ]
     },
@@ -9018,6 +9037,13 @@ OPERATIONS: list[dict[str, Any]] = [
                     "API"
                 ],
                 "doc": "the channel type"
+            },
+            {
+                "name": "agentId",
+                "arg": "agent_id",
+                "type": "uuid",
+                "required": False,
+                "doc": "talk to this running agent without connecting (no heartbeat, no backups); default: the connected agent"
             }
         ]
     },

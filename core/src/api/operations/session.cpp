@@ -16,7 +16,7 @@ constexpr std::array<ParamSpec, 1> kConnect{{
      .doc = "the agent to connect to"},
 }};
 
-constexpr std::array<ParamSpec, 3> kMessage{{
+constexpr std::array<ParamSpec, 4> kMessage{{
     {.name = "text",
      .type = ParamType::String,
      .required = true,
@@ -32,6 +32,11 @@ constexpr std::array<ParamSpec, 3> kMessage{{
      .enum_values = kChannelTypes,
      .default_json = "\"DM\"",
      .doc = "the channel type"},
+    {.name = "agentId",
+     .type = ParamType::Uuid,
+     .in = ParamIn::Local,
+     .doc = "talk to this running agent without connecting (no heartbeat, no backups); "
+            "default: the connected agent"},
 }};
 
 constexpr std::array<OperationSpec, 6> kRows{{
