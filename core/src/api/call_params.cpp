@@ -20,15 +20,6 @@ std::string enum_list(std::string_view values) {
     return out;
 }
 
-bool in_enum(std::string_view value, std::string_view values) {
-    while (true) {
-        const size_t bar = values.find('|');
-        if (values.substr(0, bar) == value) return true;
-        if (bar == std::string_view::npos) return false;
-        values.remove_prefix(bar + 1);
-    }
-}
-
 void check_string(const ParamSpec &p, const json::Value &v) {
     const std::string name(p.name);
     if (!v.IsString()) invalid(name + " must be a string");
@@ -59,7 +50,7 @@ void check_value(const ParamSpec &p, const json::Value &v) {
             return;
         case ParamType::Enum:
             if (!v.IsString() ||
-                !in_enum(std::string_view(v.GetString(), v.GetStringLength()), p.enum_values))
+                !in_bar_list(std::string_view(v.GetString(), v.GetStringLength()), p.enum_values))
                 invalid(name + " must be one of " + enum_list(p.enum_values));
             return;
         case ParamType::Boolean:
@@ -125,6 +116,15 @@ void check_params(const OperationSpec &op, std::string_view params_json, json::D
         if (!p.required) continue;
         const json::Value *v = json::member(doc, p.name);
         if (!v || v->IsNull()) invalid(std::string(p.name) + " is required");
+    }
+}
+
+bool in_bar_list(std::string_view value, std::string_view values) {
+    while (true) {
+        const size_t bar = values.find('|');
+        if (values.substr(0, bar) == value) return true;
+        if (bar == std::string_view::npos) return false;
+        values.remove_prefix(bar + 1);
     }
 }
 

@@ -18,6 +18,9 @@ namespace elizacloud::api {
 // left out is not sent; string_param() and the handlers apply the row's defaults.
 void check_params(const OperationSpec &op, std::string_view params_json, json::Document &doc);
 
+// Whether value is one of a row's "a|b|c" lists (enum values, accepted file extensions).
+bool in_bar_list(std::string_view value, std::string_view values);
+
 // A string parameter's value, else its row default, else nullopt.
 std::optional<std::string> string_param(const OperationSpec &op, const json::Value &params,
                                         std::string_view name);

@@ -7,6 +7,7 @@
 #include <system_error>
 #include <utility>
 
+#include "api/call_params.hpp"
 #include "util/encoding.hpp"
 #include "util/error.hpp"
 
@@ -31,15 +32,6 @@ std::string lower(std::string_view s) {
 std::string extension_of(std::string_view filename) {
     const size_t dot = filename.rfind('.');
     return dot == std::string_view::npos ? std::string() : lower(filename.substr(dot + 1));
-}
-
-bool accepted(std::string_view extension, std::string_view accept) {
-    while (true) {
-        const size_t bar = accept.find('|');
-        if (accept.substr(0, bar) == extension) return true;
-        if (bar == std::string_view::npos) return false;
-        accept.remove_prefix(bar + 1);
-    }
 }
 
 std::string accept_list(std::string_view accept) {
@@ -194,7 +186,7 @@ std::vector<FormPart> multipart_parts(const OperationSpec &op, const json::Value
             if (p.max_length >= 0 && bytes > static_cast<uint64_t>(p.max_length))
                 invalid(what + ": " + part.filename + " has " + std::to_string(bytes) +
                         " bytes; the cloud takes at most " + megabytes(p.max_length) + " per file");
-            if (!p.accept.empty() && !accepted(extension_of(part.filename), p.accept))
+            if (!p.accept.empty() && !in_bar_list(extension_of(part.filename), p.accept))
                 invalid(what + ": " + part.filename + " is not a type the cloud takes (" +
                         accept_list(p.accept) + ")");
             total += bytes;

@@ -370,15 +370,8 @@ Cloud::CancelFn Cloud::launch_direct_chat(const Request &r, uint64_t id, bool sy
     } else {
         // The same answer as the connected agent's send: {"text": the reply}.
         op = c->send_message_async(
-            r.agent_id, r.text, target, [done = op_done(id)](OpResult &&result) mutable {
-                if (result.error.ok()) {
-                    json::Document doc;
-                    std::optional<std::string> text;
-                    if (json::parse(result.json, doc)) text = json::get_string(doc, "text");
-                    result.json = R"({"text":)" + json::quote(text.value_or("(no response)")) + "}";
-                }
-                done(std::move(result));
-            });
+            r.agent_id, r.text, target,
+            [done = op_done(id)](OpResult &&result) mutable { done(reply_of(std::move(result))); });
     }
     return cancel_of(c, op);
 }

@@ -26,16 +26,6 @@ std::string text_json(std::string_view text) {
     return "{\"text\":" + json::quote(text) + "}";
 }
 
-// Bridge result object → {"text": reply}; "(no response)" when the agent sent no text (R125).
-OpResult reply_of(OpResult &&result) {
-    if (!result.error.ok()) return std::move(result);
-    json::Document doc;
-    std::optional<std::string> text;
-    if (json::parse(result.json, doc)) text = json::get_string(doc, "text");
-    result.json = text_json(text ? *text : "(no response)");
-    return std::move(result);
-}
-
 // Agent record → {"state","agentName"} (R143: the cloud's status and name).
 OpResult status_of(OpResult &&result) {
     if (!result.error.ok()) return std::move(result);
@@ -52,6 +42,15 @@ OpResult status_of(OpResult &&result) {
 }
 
 }  // namespace
+
+OpResult reply_of(OpResult &&result) {
+    if (!result.error.ok()) return std::move(result);
+    json::Document doc;
+    std::optional<std::string> text;
+    if (json::parse(result.json, doc)) text = json::get_string(doc, "text");
+    result.json = text_json(text ? *text : "(no response)");
+    return std::move(result);
+}
 
 std::shared_ptr<CloudRuntimeProxy> CloudRuntimeProxy::create(std::shared_ptr<Engine> engine,
                                                              std::shared_ptr<AgentOps> ops,
