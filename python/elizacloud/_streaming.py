@@ -98,8 +98,9 @@ class Stream(ChunkStream[str]):
         return "".join(self.chunks)
 
     def _chunk(self, ev: _core.Event) -> str:
-        self.chunks.append(ev.text)
-        return ev.text
+        text: str = ev.text  # read once: each read decodes the library's bytes
+        self.chunks.append(text)
+        return text
 
     def __enter__(self) -> Stream:
         return self
@@ -219,8 +220,9 @@ class AsyncStream(AsyncChunkStream[str]):
         return "".join(self.chunks)
 
     def _chunk(self, ev: _core.Event) -> str:
-        self.chunks.append(ev.text)
-        return ev.text
+        text: str = ev.text  # read once: each read decodes the library's bytes
+        self.chunks.append(text)
+        return text
 
     async def __aenter__(self) -> AsyncStream:
         return self
@@ -339,8 +341,9 @@ class _InferenceParts:
         return "".join(self.chunks)
 
     def _chunk(self, ev: _core.Event) -> str:
-        self.chunks.append(ev.text)
-        return ev.text
+        text: str = ev.text  # read once: each read decodes the library's bytes
+        self.chunks.append(text)
+        return text
 
     def _ended(self, ev: Event) -> None:
         self.result = ev.data if isinstance(ev.data, dict) else {}
