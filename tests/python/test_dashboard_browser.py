@@ -238,7 +238,8 @@ class Page:
         raise AssertionError(f"unexpected dialog: {alert.text}")
 
     def agent_row(self, name: str) -> WebElement:
-        return self.driver.find_element(By.CSS_SELECTOR, f'tr[data-testid="agent-row"][data-name="{name}"]')
+        return self.driver.find_element(
+            By.CSS_SELECTOR, f'tr[data-testid="agent-row"][data-name="{name}"]')
 
     def agent_names(self) -> list[str]:
         return [str(r.get_attribute("data-name")) for r in
@@ -272,7 +273,9 @@ class Page:
                 if e.get("level") == "SEVERE"]
 
 
-def http_get(port: int, path: str, headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], bytes]:
+def http_get(
+    port: int, path: str, headers: dict[str, str] | None = None
+) -> tuple[int, dict[str, str], bytes]:
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
     try:
         conn.request("GET", path, headers=headers or {})
@@ -520,8 +523,8 @@ def test_the_token_guards_the_page_and_travels_in_the_fragment(serve, emulator, 
     assert USER_ID not in browser.page_source and ORG_ID not in browser.page_source
     assert page.text("status-user") == "—" and page.text("credits-balance") == "—"
     statuses = browser.execute_script(
-        "return performance.getEntriesByType('resource').filter(e => e.name.includes('/api/cloud/'))"
-        ".map(e => e.responseStatus)")
+        "return performance.getEntriesByType('resource')"
+        ".filter(e => e.name.includes('/api/cloud/')).map(e => e.responseStatus)")
     assert statuses and set(statuses) == {401}, statuses
     page.shot("token-form")
 

@@ -74,7 +74,7 @@ async function readJson(response) {
   try {
     return JSON.parse(text);
   } catch {
-    return { error: "The server answered something that is not JSON (HTTP " + response.status + ")" };
+    return { error: `The server answered something that is not JSON (HTTP ${response.status})` };
   }
 }
 

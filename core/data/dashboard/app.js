@@ -317,7 +317,8 @@ function agentRow(agent) {
   const name = agent.name || agent.agentName || agent.id;
   const busy = view.busy.get(agent.id);
   const progress = view.progress.get(agent.id) || [];
-  const nameCell = el("td", { "data-label": "Name" }, el("span", { className: "name", text: name }));
+  const nameCell = el("td", { "data-label": "Name" },
+    el("span", { className: "name", text: name }));
   if (isConnectedAgent(agent.id)) {
     nameCell.append(" ", el("span", { className: "badge ok", text: "connected" }));
   }
@@ -347,7 +348,9 @@ function agentRow(agent) {
   }
   return el("tr", { "data-testid": "agent-row", "data-agent-id": agent.id, "data-name": name },
     nameCell,
-    el("td", { "data-label": "Status", "data-testid": "agent-status", text: agent.status || "—" }),
+    el("td", {
+      "data-label": "Status", "data-testid": "agent-status", text: agent.status || "—",
+    }),
     el("td", { "data-label": "Created", text: formatDate(agent.createdAt) }),
     el("td", { "data-label": "Actions", className: "row-actions" }, connect, shutdown));
 }
@@ -544,7 +547,9 @@ function renderConnection() {
 function logConnection(text, state) {
   const log = $("conn-log");
   const time = new Date().toLocaleTimeString();
-  log.prepend(el("li", { "data-testid": "conn-log-entry", "data-state": state, text: `${time} ${text}` }));
+  log.prepend(el("li", {
+    "data-testid": "conn-log-entry", "data-state": state, text: `${time} ${text}`,
+  }));
   while (log.children.length > 30) {
     log.lastChild.remove();
   }
@@ -598,7 +603,8 @@ function onProgressEvent(data) {
 
 function onBackupEvent(data) {
   if (data.ok === false) {
-    showError("backups-error", `A backup of ${agentName(data.agentId)} failed: ${data.error || "unknown error"}`);
+    const why = data.error || "unknown error";
+    showError("backups-error", `A backup of ${agentName(data.agentId)} failed: ${why}`);
     return;
   }
   if (data.agentId && data.agentId === $("backup-agent").value) {
@@ -662,8 +668,9 @@ function eventsEnded(controller, why, err) {
 function chatMessage(role, text) {
   const who = role === "user" ? "You" : "Agent";
   const body = el("span", { className: "text", "data-testid": "chat-text", text });
-  const item = el("li", { className: `msg ${role}`, "data-testid": "chat-message", "data-role": role },
-    el("span", { className: "who", text: `${who}: ` }), body);
+  const item = el("li", {
+    className: `msg ${role}`, "data-testid": "chat-message", "data-role": role,
+  }, el("span", { className: "who", text: `${who}: ` }), body);
   $("chat-log").append(item);
   item.scrollIntoView({ block: "nearest" });
   return { item, body };
@@ -764,7 +771,8 @@ function followConnectedAgent() {
 }
 
 function renderBackups(backups) {
-  const sorted = [...backups].sort((a, b) => String(b.createdAt).localeCompare(String(a.createdAt)));
+  const newest = (a, b) => String(b.createdAt).localeCompare(String(a.createdAt));
+  const sorted = [...backups].sort(newest);
   $("backups-body").replaceChildren(...sorted.map((backup) => {
     const id = backup.id || backup.backupId;
     const when = formatDate(backup.createdAt);
@@ -891,7 +899,8 @@ function start() {
     view.backupAgentChosen = $("backup-agent").value !== "";
     refreshBackups();
   });
-  $("backups-refresh").addEventListener("click", () => withBusy($("backups-refresh"), refreshBackups));
+  $("backups-refresh").addEventListener("click",
+    () => withBusy($("backups-refresh"), refreshBackups));
   $("snapshot-button").addEventListener("click", snapshotNow);
   $("restore-latest").addEventListener("click", () => restore($("restore-latest"), "", ""));
   $("backups-body").addEventListener("click", onBackupAction);
