@@ -609,3 +609,27 @@ def test_a_360_px_screen_and_the_keyboard_alone(serve, emulator, browser, artifa
 
 def press_tab(driver: WebDriver) -> None:
     ActionChains(driver).send_keys(Keys.TAB).perform()
+
+
+# ---- the event stream after a drop --------------------------------------------------------------
+
+
+def test_the_event_stream_comes_back_after_a_drop(serve, emulator, browser, artifacts):
+    # The server stops and comes back on the same port, now with a key: the page reconnects
+    # its event stream by itself and reloads what it shows.
+    srv = serve()
+    page = Page(browser, f"http://127.0.0.1:{srv.port}", artifacts)
+    page.open()
+    page.wait_text("stream-state", "^Live updates on$")
+    assert page.text("account-state") == "Not logged in."
+    assert srv.stop() == 0
+    page.wait_text("stream-state", r"\. Reconnecting in 3 s…$")
+    page.shot("server-gone")
+    key = emulator.create_key()["apiKey"]
+    again = serve("--port", str(srv.port), config={"cloud": {"apiKey": key, "enabled": True}})
+    assert again.port == srv.port
+    page.wait_text("stream-state", "^Live updates on$", timeout=10)
+    page.wait_text("account-state", "^Logged in to Eliza Cloud")
+    page.wait_text("status-user", USER_ID)
+    assert key not in browser.page_source
+    page.shot("server-back")
