@@ -26,7 +26,7 @@ scripts/fuzz.sh "$clang_asan"
 # Everything with threads of its own or shared between threads: engine, event queue and
 # dispatcher, orchestration, the REST dispatcher and server, login, the config store, the C ABI.
 tsan=$(scripts/build.sh tsan engine_test event_queue_test connection_monitor_test \
-    backup_scheduler_test cloud_manager_test cloud_manager_emulator_test rest_api_test \
+    backup_scheduler_test cloud_manager_test cloud_manager_emulator_test rest_api_test rest_routes_test \
     rest_c_api_test rest_checks_test rest_server_test login_test config_store_test c_api_test)
 echo "== CTest (ThreadSanitizer: engine, events, orchestration, REST, login, config, C ABI)"
 TSAN_OPTIONS="halt_on_error=1 suppressions=$PWD/tests/sanitizers/tsan.supp" \

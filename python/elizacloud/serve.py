@@ -1,7 +1,8 @@
-"""``elizacloud serve``: the local REST API ``/api/cloud/*`` (seed 000, SPEC §3) for a dashboard.
+"""``elizacloud serve``: the local REST API ``/api/cloud/*`` (seed 000, SPEC §3) and the web
+dashboard at ``/``.
 
 The server runs in the library (``ec_rest_server_*``); this module picks the settings, prints
-one line with the address, and on SIGTERM or Ctrl-C stops the server, disconnects the active
+the address and the dashboard's URL, and on SIGTERM or Ctrl-C stops the server, disconnects the active
 agent (with its final backup) and exits 0. Login through the API saves the key to the config
 file and exports ``ELIZAOS_CLOUD_API_KEY`` / ``ELIZAOS_CLOUD_ENABLED`` to this process's
 environment (the :class:`~elizacloud.Cloud` follows the credentials-changed events)."""
@@ -13,6 +14,7 @@ import logging
 import os
 import signal
 import threading
+from urllib.parse import quote
 from typing import Any, Callable
 
 from . import _core
@@ -83,7 +85,11 @@ def serve(
             )
             try:
                 url = f"http://{_url_host(host)}:{server.port}"
-                (announce or _print_line)({"url": url, "host": host, "port": server.port})
+                # The token rides in the fragment: a browser never sends it to the server (nor
+                # does it reach a log); the page reads it and sends it as a bearer token.
+                dashboard = f"{url}/" + (f"#token={quote(token, safe='')}" if token else "")
+                info = {"url": url, "host": host, "port": server.port, "dashboard": dashboard}
+                (announce or _print_line)(info)
                 while not signalled and not stop.wait(0.1):
                     pass
                 log.info("stopping: no new requests; then the final backup")
@@ -101,6 +107,7 @@ def serve(
 
 def _print_line(info: dict[str, Any]) -> None:
     print(f"listening on {info['url']}", flush=True)
+    print(f"dashboard: {info['dashboard']}", flush=True)
 
 
 def print_json(info: dict[str, Any]) -> None:

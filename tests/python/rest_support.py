@@ -12,7 +12,7 @@ import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import Any, Iterable, Iterator, Mapping, Sequence
 
 from emulator import Emulator
 
@@ -25,6 +25,20 @@ class Reply:
 
     def json(self) -> Any:
         return json.loads(self.body)
+
+
+def sse_events(lines: Iterable[bytes]) -> Iterator[tuple[str, Any]]:
+    """(event name, data as JSON) of each Server-Sent Event of a response read line by line."""
+    name, data = "", ""
+    for raw in lines:
+        line = raw.decode().rstrip("\r\n")
+        if line.startswith("event:"):
+            name = line[6:].strip()
+        elif line.startswith("data:"):
+            data = line[5:].strip()
+        elif line == "" and data:
+            yield name, json.loads(data)
+            name, data = "", ""
 
 
 class Serve(Emulator):

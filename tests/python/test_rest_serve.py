@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterator
 
 import pytest
-from rest_support import Reply, Serve, raw_exchange
+from rest_support import Reply, Serve, raw_exchange, sse_events
 
 TOKEN = "0123456789abcdef0123456789abcdef"
 BILLING = "/dashboard/settings?tab=billing"
@@ -95,19 +95,11 @@ class Events(threading.Thread):
         self.start()
 
     def run(self) -> None:
-        name, data = "", ""
         try:
-            for raw in self.resp:
-                line = raw.decode().rstrip("\r\n")
-                if line.startswith("event:"):
-                    name = line[6:].strip()
-                elif line.startswith("data:"):
-                    data = line[5:].strip()
-                elif line == "" and data:
-                    with self.cond:
-                        self.events.append((name, json.loads(data)))
-                        self.cond.notify_all()
-                    name, data = "", ""
+            for event in sse_events(self.resp):
+                with self.cond:
+                    self.events.append(event)
+                    self.cond.notify_all()
         except OSError:
             pass
 

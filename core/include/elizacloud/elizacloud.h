@@ -558,8 +558,9 @@ typedef struct ec_rest_response {
     size_t body_len;
     int32_t handled;     /* 0: the path is not under /api/cloud/ (404); route it elsewhere */
     int32_t credentials; /* EC_REST_CREDENTIALS_* */
-    int32_t streaming;   /* 1: an event stream (GET /api/cloud/events): send the headers, then
-                            what ec_rest_response_read returns until it ends */
+    int32_t streaming;   /* 1: an event stream (GET /api/cloud/events, POST /api/cloud/chat/stream):
+                            send the headers, then what ec_rest_response_read returns until it
+                            ends */
 } ec_rest_response;
 
 /* [not in callback] Applies the settings to the cloud's dispatcher; without this call it uses
@@ -599,6 +600,9 @@ typedef struct ec_rest_server_options {
     int32_t export_env; /* 1 = the server itself setenv/unsetenv's ELIZAOS_CLOUD_API_KEY and
                            ELIZAOS_CLOUD_ENABLED on login and disconnect */
     int32_t threads;    /* requests dispatched at once; 0 = 32 (event streams: half of it) */
+    int32_t dashboard;  /* the web dashboard at "/" and "/dashboard/": 0 = default (served),
+                           1 = served, -1 = not served (then every path outside /api/cloud/ is
+                           a 404) */
 } ec_rest_server_options;
 EC_API ec_status ec_rest_server_options_init(ec_rest_server_options *options,
                                              uint32_t struct_size) EC_NOEXCEPT;

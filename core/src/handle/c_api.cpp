@@ -845,6 +845,7 @@ EC_API ec_status ec_rest_server_start(ec_cloud *cloud, const ec_rest_server_opti
                                                     o.login_session_ttl_ms);
         server.export_env = o.export_env != 0;
         if (o.threads > 0) server.threads = o.threads;
+        server.rest.dashboard = o.dashboard >= 0;
         auto handle = std::make_unique<ec_rest_server>();
         handle->server = cloud->rest->start_server(c, std::move(server));
         *out = handle.release();

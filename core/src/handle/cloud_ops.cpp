@@ -163,7 +163,7 @@ Cloud::CancelFn Cloud::launch_http(const Request &r, uint64_t id, bool sync) {
     }
     if (r.op->streaming != api::Streaming::None) {
         CloudClient::RawChunkCallback on_chunk;
-        if (!sync)
+        if (!sync || r.chunk_sink)
             on_chunk = gated([this, id](std::string_view text, std::string_view json) {
                 operations_.chunk(id, text, json);
             });
@@ -179,7 +179,7 @@ Cloud::CancelFn Cloud::launch_request(const Request &r, uint64_t id, bool sync) 
     api::RawCall call = api::build_raw_call(*r.params, c->generation());
     CloudClient::RawChunkCallback on_chunk;
     // A synchronous caller gets the stream collected in the result (it takes no events).
-    if (r.streams && !sync)
+    if (r.streams && (!sync || r.chunk_sink))
         on_chunk = gated([this, id](std::string_view text, std::string_view json) {
             operations_.chunk(id, text, json);
         });
@@ -330,7 +330,7 @@ Cloud::CancelFn Cloud::launch_proxy_op(const Request &r, uint64_t id, bool sync)
             break;
         case Method::Stream: {
             ChunkCallback on_chunk;
-            if (!sync)
+            if (!sync || r.chunk_sink)
                 on_chunk =
                     gated([this, id](std::string_view text) { operations_.chunk(id, text); });
             op = p->stream_async(r.text, std::move(on_chunk), op_done(id), target);
@@ -364,7 +364,7 @@ Cloud::CancelFn Cloud::launch_direct_chat(const Request &r, uint64_t id, bool sy
     OperationId op = 0;
     if (r.op->handler == Method::Stream) {
         ChunkCallback on_chunk;
-        if (!sync)
+        if (!sync || r.chunk_sink)
             on_chunk = gated([this, id](std::string_view text) { operations_.chunk(id, text); });
         op = c->stream_async(r.agent_id, r.text, target, std::move(on_chunk), op_done(id));
     } else {

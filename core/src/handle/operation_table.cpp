@@ -21,6 +21,8 @@ struct OperationTable::Pending {
     // sync: its caller waits here (with the table's mutex), so a completion wakes that caller
     // only, not every synchronous caller of the table (a REST server's workers).
     std::condition_variable done;
+    // sync: Request::chunk_sink (shared: it runs outside the table's lock).
+    std::shared_ptr<const std::function<bool(std::string_view)>> sink;
 };
 
 namespace {
@@ -69,6 +71,9 @@ uint64_t OperationTable::begin(Request request, bool sync, std::shared_ptr<Pendi
     pending->op = request.op;
     pending->sync = sync;
     pending->streams = request.streams;
+    if (sync && request.chunk_sink)
+        pending->sink = std::make_shared<const std::function<bool(std::string_view)>>(
+            request.chunk_sink);  // a copy: the launch below reads that there is one
     uint64_t id = 0;
     {
         std::lock_guard<std::mutex> lock(mutex_);
@@ -183,10 +188,30 @@ void OperationTable::abort(uint64_t id, ErrorInfo reason) {
 void OperationTable::chunk(uint64_t id, std::string_view text, std::string_view json) {
     const bool defer = in_data_callback();
     bool schedule = false;
+    std::shared_ptr<const std::function<bool(std::string_view)>> sink;
     {
         std::lock_guard<std::mutex> lock(mutex_);
         auto it = ops_.find(id);
-        if (it == ops_.end() || it->second->sync) return;  // ended, or a sync stream (no events)
+        if (it == ops_.end()) return;  // ended
+        if (it->second->sync) {        // no events; its sink, if any, sees the chunk
+            sink = it->second->sink;
+            if (!sink) return;
+        }
+    }
+    if (sink) {
+        if ((*sink)(text)) return;
+        // The sink's reader is gone. Not from inside the transfer's own data callback.
+        if (!defer) return cancel(id);
+        after_current_data([this, gate = gate_, id] {
+            GateScope scope(*gate);
+            if (scope) cancel(id);
+        });
+        return;
+    }
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        auto it = ops_.find(id);
+        if (it == ops_.end()) return;
         Event &event = held_chunks_.emplace_back();
         event.type = EC_EVENT_STREAM_CHUNK;
         event.request_id = id;

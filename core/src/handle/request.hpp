@@ -3,6 +3,7 @@
 // ec_cloud_call by name with JSON, the typed exports and the REST API by name with fields.
 #pragma once
 
+#include <functional>
 #include <initializer_list>
 #include <memory>
 #include <string>
@@ -33,6 +34,10 @@ struct Request {
     // ec_cloud_call_with's per-call options; -1 = the handle's.
     int max_retries = -1;
     int timeout_ms = -1;
+    // A synchronous stream's chunks, for an in-library caller (the REST chat stream); empty =
+    // collected in the result only. Called on a library thread in order: it must be quick and
+    // must not block or call into the cloud. Returning false cancels the operation.
+    std::function<bool(std::string_view text)> chunk_sink;
 };
 
 // ec_cloud_call_with's options_json ({"maxRetries": 0–10, "timeoutMs": 1–3600000}; NULL or ""

@@ -6,7 +6,9 @@
 
 #include "handle/cloud.hpp"
 #include "rest/rest_checks.hpp"
+#include "rest/rest_dashboard.hpp"
 #include "rest/rest_errors.hpp"
+#include "rest/rest_responses.hpp"
 #include "session/login.hpp"
 #include "util/json.hpp"
 #include "util/log.hpp"
@@ -16,8 +18,12 @@
 namespace elizacloud {
 namespace {
 
+using rest::error_response;
+using rest::from_error;
+using rest::json_response;
+using rest::parse_result;
+
 constexpr std::string_view kPrefix = "/api/cloud/";
-constexpr int kMaxBodyDepth = 128;
 constexpr const char *kExpired = "Session not found or expired";
 
 enum class RouteId {
@@ -30,42 +36,13 @@ enum class RouteId {
     Provision,
     Connect,
     Shutdown,
-    Events
+    Events,
+    Chat,
+    ChatStream,
+    Backups,
+    Snapshot,
+    Restore
 };
-
-Headers base_headers(const char *content_type = "application/json") {
-    return {{"Content-Type", content_type},
-            {"Cache-Control", "no-store"},
-            {"X-Content-Type-Options", "nosniff"}};
-}
-
-RestResponse json_response(int status, std::string body) {
-    RestResponse r;
-    r.status = status;
-    r.headers = base_headers();
-    r.body = std::move(body);
-    return r;
-}
-
-// {"error": message}, plus "status": status_field for the login-status route (R49–R53).
-RestResponse error_response(int status, std::string_view message,
-                            const char *status_field = nullptr) {
-    json::Document doc(rapidjson::kObjectType);
-    auto &alloc = doc.GetAllocator();
-    if (status_field) json::set(doc, "status", json::string_value(status_field, alloc), alloc);
-    json::set(doc, "error", json::string_value(message, alloc), alloc);
-    return json_response(status, json::stringify(doc));
-}
-
-RestResponse from_error(const ErrorInfo &error) {
-    // The detail (it may quote the cloud) goes to the log, redacted; the client gets our words.
-    log::warn("[rest] {}: {}", status_name(error.status), error.message);
-    const RestError mapped = rest_error(error.status);
-    RestResponse r = error_response(mapped.http_status, mapped.message);
-    if (error.status == Status::RateLimited && error.retry_after_ms >= 0)
-        r.headers.emplace_back("Retry-After", std::to_string((error.retry_after_ms + 999) / 1000));
-    return r;
-}
 
 RestResponse expired() {
     json::Document doc(rapidjson::kObjectType);
@@ -80,12 +57,6 @@ void add_name(json::Value &agent, json::Document::AllocatorType &alloc) {
     if (!agent.IsObject() || json::member(agent, "name")) return;
     const json::Value *name = json::member(agent, "agentName");
     if (name && name->IsString()) json::set(agent, "name", json::Value(*name, alloc), alloc);
-}
-
-json::Document parse_result(const std::string &text) {
-    json::Document doc;
-    if (!json::parse(text, doc)) throw Error(Status::Protocol, "unparsable result from the core");
-    return doc;
 }
 
 struct Match {
@@ -105,6 +76,8 @@ std::optional<Match> match(std::string_view path) {
     if (rest == "disconnect") return Match{RouteId::Disconnect, "POST", {}};
     if (rest == "agents") return Match{RouteId::Agents, "GET, POST", {}};
     if (rest == "events") return Match{RouteId::Events, "GET", {}};
+    if (rest == "chat") return Match{RouteId::Chat, "POST", {}};
+    if (rest == "chat/stream") return Match{RouteId::ChatStream, "POST", {}};
     constexpr std::string_view kAgents = "agents/";
     if (!rest.starts_with(kAgents)) return std::nullopt;
     const std::string_view tail = rest.substr(kAgents.size());
@@ -115,6 +88,9 @@ std::optional<Match> match(std::string_view path) {
     if (action == "provision") return Match{RouteId::Provision, "POST", id};
     if (action == "connect") return Match{RouteId::Connect, "POST", id};
     if (action == "shutdown") return Match{RouteId::Shutdown, "POST", id};
+    if (action == "backups") return Match{RouteId::Backups, "GET", id};
+    if (action == "snapshot") return Match{RouteId::Snapshot, "POST", id};
+    if (action == "restore") return Match{RouteId::Restore, "POST", id};
     return std::nullopt;
 }
 
@@ -136,7 +112,8 @@ RestApi::RestApi(Cloud &cloud, RestOptions options, std::shared_ptr<LoginSession
       options_(std::move(options)),
       sessions_(sessions ? std::move(sessions)
                          : std::make_shared<LoginSessions>(options_.login_session_ttl_ms)),
-      events_(cloud, options_.max_event_streams) {}
+      events_(cloud, options_.max_event_streams),
+      chat_streams_(options_.max_event_streams) {}
 
 RestApi::~RestApi() {
     shutdown();
@@ -151,6 +128,7 @@ void RestApi::shutdown() {
     }
     for (uint64_t id : operations) cloud_.cancel(id);
     events_.close_all();
+    chat_streams_.join_all();  // their operations were cancelled (or refused) above
 }
 
 RestResponse RestApi::dispatch(const RestRequest &request) {
@@ -159,6 +137,8 @@ RestResponse RestApi::dispatch(const RestRequest &request) {
     const std::string_view path = target.substr(0, question);
     const std::string_view query =
         question == std::string_view::npos ? std::string_view() : target.substr(question + 1);
+    if (options_.dashboard && (path == "/" || path.starts_with("/dashboard/")))
+        return dashboard(request, path);
     if (!path.starts_with(kPrefix) && path != "/api/cloud") {
         RestResponse r = error_response(404, "Not found");
         r.handled = false;
@@ -243,6 +223,16 @@ RestResponse RestApi::route(const RestRequest &request, std::string_view path,
             return with_cors(shutdown_agent(m->agent_id));
         case RouteId::Events:
             return with_cors(events());
+        case RouteId::Chat:
+            return with_cors(chat(request.body));
+        case RouteId::ChatStream:
+            return with_cors(chat_stream(request.body));
+        case RouteId::Backups:
+            return with_cors(backups_list(m->agent_id));
+        case RouteId::Snapshot:
+            return with_cors(backups_snapshot(m->agent_id));
+        case RouteId::Restore:
+            return with_cors(backups_restore(m->agent_id, request.body));
     }
     return with_cors(error_response(404, "Not found"));
 }
@@ -450,11 +440,7 @@ RestResponse RestApi::agents_list() {
 RestResponse RestApi::agents_create(const std::string &body) {
     if (!has_key()) return error_response(401, "Not connected to Eliza Cloud");  // R67
     json::Document input;
-    if (!rest::json_depth_within(body, kMaxBodyDepth) || !json::parse(body, input))
-        return error_response(400, "Invalid JSON in request body");
-    // Bytes that are not text are never forwarded (nor echoed back) to the cloud.
-    if (!rest::valid_utf8(body)) return error_response(400, "Request body must be valid UTF-8");
-    if (!input.IsObject()) return error_response(400, "Request body must be a JSON object");
+    if (auto refused = rest::refuse_body(body, input)) return std::move(*refused);
     const json::Value *name = json::member(input, "agentName");
     if (name && !name->IsNull() && !name->IsString())
         return error_response(400, "agentName must be a string");  // G12
@@ -552,11 +538,32 @@ RestResponse RestApi::shutdown_agent(const std::string &agent_id) {
 RestResponse RestApi::events() {
     auto stream = events_.subscribe();
     if (!stream) return error_response(503, "Too many event streams");
+    return rest::stream_response(std::move(stream));
+}
+
+// ---- dashboard --------------------------------------------------------------------------------
+
+RestResponse RestApi::dashboard(const RestRequest &request, std::string_view path) {
+    // The pages hold no data (no token needed to load them), but a rebinding page must not
+    // be able to load them under its own name either.
+    if (const std::string *host = header(request, "Host");
+        host && !rest::host_allowed(*host, options_.allowed_hosts))
+        return error_response(403, "Forbidden \u2014 invalid Host header");
+    if (request.method != "GET" && request.method != "HEAD") {
+        RestResponse r = error_response(405, "Method not allowed");
+        r.headers.emplace_back("Allow", "GET, HEAD");
+        return r;
+    }
+    auto file = rest::dashboard_file(path);
+    if (!file) return error_response(404, "Not found");
     RestResponse r;
     r.status = 200;
-    r.headers = base_headers("text/event-stream");
-    r.headers.emplace_back("X-Accel-Buffering", "no");  // proxies must not hold frames back
-    r.stream = std::move(stream);
+    r.headers = rest::base_headers(file->content_type);
+    r.headers.emplace_back("Content-Security-Policy", rest::kDashboardCsp);
+    r.headers.emplace_back("Referrer-Policy", "no-referrer");
+    r.headers.emplace_back("X-Frame-Options", "DENY");
+    r.headers.emplace_back("Cross-Origin-Opener-Policy", "same-origin");
+    r.body = std::move(file->content);
     return r;
 }
 

@@ -2,7 +2,8 @@
 // HTTP server can mount: (method, path+query, headers, body) → (status, headers, JSON body).
 // The standalone server (rest_server.hpp) and the C ABI (ec_cloud_rest_dispatch) both use it.
 //
-// Order of checks: paths outside /api/cloud/ are not ours (handled = false, 404); then the Host
+// Order of checks: paths outside /api/cloud/ are not ours (handled = false, 404) — except the
+// dashboard's "/" and "/dashboard/<file>" when RestOptions::dashboard is on; then the Host
 // allow-list (403), the Origin allow-list (403), CORS preflight (204), the bearer token (401), the
 // 1 MiB body cap (413), the route table — exact paths only (404, 405) — and the route itself.
 #pragma once
@@ -11,12 +12,14 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "net/engine.hpp"
+#include "rest/rest_chat_streams.hpp"
 #include "rest/rest_events.hpp"
 #include "rest/rest_login_sessions.hpp"
 
@@ -33,7 +36,16 @@ struct RestOptions {
     std::vector<std::string> allowed_origins;  // Origins accepted besides the loopback ones
     int64_t login_session_ttl_ms = 600'000;    // the cloud's own session lifetime
     int login_request_timeout_ms = 10'000;     // session create and each status poll (R40, R48)
-    size_t max_event_streams = 16;
+    size_t max_event_streams = 16;             // and as many chat streams
+    // Also answer GET "/" and "/dashboard/<file>" with the web dashboard (the standalone
+    // server does; a host mounting the dispatcher serves its own pages).
+    bool dashboard = false;
+};
+
+// A chat message of POST /api/cloud/chat[/stream].
+struct RestChat {
+    std::string text;
+    std::string agent_id;  // "" = the connected agent
 };
 
 struct RestRequest {
@@ -88,6 +100,16 @@ private:
     RestResponse connect(const std::string &agent_id);
     RestResponse shutdown_agent(const std::string &agent_id);
     RestResponse events();
+    RestResponse chat(const std::string &body);
+    RestResponse chat_stream(const std::string &body);
+    RestResponse backups_list(const std::string &agent_id);
+    RestResponse backups_snapshot(const std::string &agent_id);
+    RestResponse backups_restore(const std::string &agent_id, const std::string &body);
+    RestResponse dashboard(const RestRequest &request, std::string_view path);
+
+    // A chat's checks (key, body, a connected agent when none is named): the refusal, or
+    // nullopt with target filled in.
+    std::optional<RestResponse> chat_refusal(const std::string &body, RestChat &target);
 
     // Cloud::run() with the operation cancellable by shutdown(); timeout_ms <= 0: the
     // operation's own timeouts only.
@@ -102,6 +124,8 @@ private:
     std::mutex inflight_mutex_;
     std::set<uint64_t> operations_;  // Cloud operation ids
     bool closing_ = false;
+    // Last: its threads are joined first, while everything they use is still there.
+    RestChatStreams chat_streams_;
 };
 
 }  // namespace elizacloud

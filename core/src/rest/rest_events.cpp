@@ -16,10 +16,41 @@ json::Value text_or_null(const std::string &text, json::Document::AllocatorType 
 }
 
 std::string frame(std::string_view name, const json::Document &doc) {
-    return "event: " + std::string(name) + "\ndata: " + json::stringify(doc) + "\n\n";
+    return sse_frame(name, doc);
+}
+
+// A provisioning job's status while a provision/connect (or a reconnect) follows it.
+std::string progress_frame(const Event &event) {
+    json::Document doc(rapidjson::kObjectType);
+    auto &alloc = doc.GetAllocator();
+    json::set(doc, "agentId", text_or_null(event.agent_id, alloc), alloc);
+    json::set(doc, "status", json::string_value(event.text, alloc), alloc);
+    return frame("progress", doc);
+}
+
+// A backup taken or failed (scheduled, manual or final). The failure in our words.
+std::string backup_frame(const Event &event) {
+    json::Document doc(rapidjson::kObjectType);
+    auto &alloc = doc.GetAllocator();
+    json::set(doc, "agentId", text_or_null(event.agent_id, alloc), alloc);
+    const bool ok = event.type == EC_EVENT_BACKUP_DONE;
+    json::set(doc, "ok", json::Value(ok), alloc);
+    if (ok) {
+        json::Document record;
+        const auto id =
+            json::parse(event.json, record) ? json::get_string(record, "backupId") : std::nullopt;
+        json::set(doc, "backupId", id ? json::string_value(*id, alloc) : json::Value(), alloc);
+    } else {
+        json::set(doc, "error", json::string_value(rest_error(event.status).message, alloc), alloc);
+    }
+    return frame("backup", doc);
 }
 
 }  // namespace
+
+std::string sse_frame(std::string_view event, const json::Document &data) {
+    return "event: " + std::string(event) + "\ndata: " + json::stringify(data) + "\n\n";
+}
 
 const char *rest_state_name(int32_t state) {
     switch (state) {
@@ -167,8 +198,21 @@ void RestEvents::close_all() {
 }
 
 void RestEvents::on_event(const Event &event) {
-    if (event.type != EC_EVENT_STATE_CHANGED) return;
-    const std::string text = state_frame(event);
+    std::string text;
+    switch (event.type) {
+        case EC_EVENT_STATE_CHANGED:
+            text = state_frame(event);
+            break;
+        case EC_EVENT_PROVISION_PROGRESS:
+            text = progress_frame(event);
+            break;
+        case EC_EVENT_BACKUP_DONE:
+        case EC_EVENT_BACKUP_FAILED:
+            text = backup_frame(event);
+            break;
+        default:
+            return;
+    }
     std::lock_guard<std::mutex> lock(mutex_);
     for (auto &weak : streams_)
         if (auto s = weak.lock()) s->push(text);

@@ -2,8 +2,10 @@
 // RestEvents taps the cloud's events and fans each STATE_CHANGED out, already framed as
 //   event: state
 //   data: {"state","previousState","agentId","reason","attempt","nextDelayMs"}
-// to every open RestStream. Streams are pulled (by the HTTP server's connection thread or by a
-// host through ec_rest_response_read), never pushed to, so no library thread waits on a client.
+// to every open RestStream, with provisioning progress (event "progress": {"agentId","status"})
+// and backups (event "backup": {"agentId","ok","backupId"|"error"}). Streams are pulled (by the
+// HTTP server's connection thread or by a host through ec_rest_response_read), never pushed to, so
+// no library thread waits on a client.
 #pragma once
 
 #include <condition_variable>
@@ -14,9 +16,11 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "handle/event_queue.hpp"
+#include "util/json.hpp"
 
 namespace elizacloud {
 
@@ -81,5 +85,7 @@ private:
 const char *rest_state_name(int32_t state);
 // The SSE frame of one STATE_CHANGED event.
 std::string state_frame(const Event &event);
+// "event: <event>\ndata: <data as JSON>\n\n".
+std::string sse_frame(std::string_view event, const json::Document &data);
 
 }  // namespace elizacloud
