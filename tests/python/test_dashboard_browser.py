@@ -119,7 +119,7 @@ def browser(tmp_path: Path) -> Iterator[WebDriver]:
 @pytest.fixture
 def serve(emulator: Any, tmp_path: Path) -> Iterator[Callable[..., Serve]]:
     """Starts `elizacloud serve` against the emulator; .dashboard_line is its second line (the
-    dashboard address with the token) when started with --token."""
+    dashboard's address, with the token in the fragment when started with --token)."""
     started: list[Serve] = []
 
     def start(*args: str, config: dict[str, Any] | None = None) -> Serve:
@@ -128,11 +128,13 @@ def serve(emulator: Any, tmp_path: Path) -> Iterator[Callable[..., Serve]]:
             path.write_text(json.dumps(config))
         srv = Serve(emulator, path, args, expect_start=False)
         started.append(srv)
-        lines = read_lines(srv, 2 if "--token" in args else 1)
+        lines = read_lines(srv, 2)
         srv.line = lines[0]
         assert srv.line.startswith("listening on http://127.0.0.1:"), (lines, srv.stderr_text())
         srv.port = int(srv.line.rsplit(":", 1)[1])
-        srv.dashboard_line = lines[1] if len(lines) > 1 else ""  # type: ignore[attr-defined]
+        srv.dashboard_line = lines[1]  # type: ignore[attr-defined]
+        if "--token" not in args:
+            assert lines[1] == f"dashboard: http://127.0.0.1:{srv.port}/", lines
         return srv
 
     yield start
@@ -237,17 +239,35 @@ class Page:
             return
         raise AssertionError(f"unexpected dialog: {alert.text}")
 
-    def agent_row(self, name: str) -> WebElement:
-        return self.driver.find_element(
-            By.CSS_SELECTOR, f'tr[data-testid="agent-row"][data-name="{name}"]')
+    def click(self, css: str) -> None:
+        """Clicks the element the selector finds; found again if the page re-rendered it."""
+        for _ in range(20):
+            try:
+                self.driver.find_element(By.CSS_SELECTOR, css).click()
+                return
+            except StaleElementReferenceException:
+                time.sleep(0.05)
+        raise AssertionError(f"{css} kept being re-rendered")
+
+    def css_text(self, css: str) -> str:
+        """The text of the element the selector finds, read at once (no stale reference)."""
+        return str(self.driver.execute_script(
+            "const e = document.querySelector(arguments[0]); return e ? e.innerText : ''", css))
+
+    def attributes(self, css: str, name: str) -> list[str]:
+        """An attribute of every element the selector finds, in document order, read at once."""
+        script = ("return [...document.querySelectorAll(arguments[0])]"
+                  ".map(e => e.getAttribute(arguments[1]))")
+        return [str(v) for v in self.driver.execute_script(script, css, name)]
 
     def agent_names(self) -> list[str]:
-        return [str(r.get_attribute("data-name")) for r in
-                self.driver.find_elements(By.CSS_SELECTOR, 'tr[data-testid="agent-row"]')]
+        return self.attributes('tr[data-testid="agent-row"]', "data-name")
 
     def conn_log_states(self) -> list[str]:
-        entries = self.driver.find_elements(By.CSS_SELECTOR, "#conn-log li")
-        return [str(e.get_attribute("data-state")) for e in reversed(entries)]
+        return list(reversed(self.attributes("#conn-log li", "data-state")))
+
+    def backup_ids(self) -> list[str]:
+        return self.attributes("[data-testid=backup-row]", "data-backup-id")
 
     def last_agent_message(self) -> WebElement:
         return self.driver.find_elements(By.CSS_SELECTOR, '#chat-log li[data-role="agent"]')[-1]
@@ -361,21 +381,21 @@ def test_the_whole_lifecycle_through_the_page(serve, emulator, browser, artifact
     assert page.text("create-error") == "" and page.el("agent-name").get_attribute("value") == ""
     agent = emulator.state()["agents"][0]
     assert agent["agentName"] == "dash-agent"
-    agent_id = str(page.agent_row("dash-agent").get_attribute("data-agent-id"))
+    agent_id = page.attributes('tr[data-testid="agent-row"]', "data-agent-id")[0]
     assert agent_id == agent["id"]
     page.shot("agent-created")
 
     # Connect: the provisioning job's progress shows in the row while the request runs.
-    page.agent_row("dash-agent").find_element(By.CSS_SELECTOR, "[data-action=connect]").click()
-    page.wait(lambda: "provisioning:" in page.agent_row("dash-agent").text,
+    row = 'tr[data-testid="agent-row"][data-name="dash-agent"]'
+    page.click(f"{row} [data-action=connect]")
+    page.wait(lambda: "provisioning:" in page.css_text(row),
               "no provisioning progress in the agent's row")
-    assert "Connecting…" in page.agent_row("dash-agent").text
+    assert "Connecting…" in page.css_text(row)
     page.shot("connecting")
     page.wait_text("conn-state", "^connected$")
     page.wait_text("agents-message", "Connected to dash-agent")
-    assert "connected" in page.agent_row("dash-agent").text
-    progress = page.agent_row("dash-agent").find_element(
-        By.CSS_SELECTOR, "[data-testid=agent-progress]").text
+    assert "connected" in page.css_text(f"{row} .badge")
+    progress = page.css_text(f"{row} [data-testid=agent-progress]")
     assert progress.startswith("Last provisioning:"), progress
     assert page.text("conn-agent") == "dash-agent"
     assert page.conn_log_states()[-2:] == ["connecting", "connected"]
@@ -427,25 +447,22 @@ def test_the_whole_lifecycle_through_the_page(serve, emulator, browser, artifact
     # Backups of the connected agent: snapshot now, then it is listed.
     assert page.el("backup-agent").get_attribute("value") == agent_id
     snapshots = emulator.agent_state(agent_id)["snapshots"]
-    before = {str(r.get_attribute("data-backup-id"))
-              for r in browser.find_elements(By.CSS_SELECTOR, "[data-testid=backup-row]")}
+    before = set(page.backup_ids())
     page.el("snapshot-button").click()
-    page.wait_text("backups-message", "Snapshot saved")
-    rows = page.wait(lambda: [r for r in browser.find_elements(
-        By.CSS_SELECTOR, "[data-testid=backup-row]")
-        if r.get_attribute("data-backup-id") not in before], "the snapshot is not listed")
-    backup_id = str(rows[0].get_attribute("data-backup-id"))
-    assert len(rows) == 1 and emulator.agent_state(agent_id)["snapshots"] == snapshots + 1
+    page.wait_text("backups-message", r"^Snapshot saved \(\d+ bytes, ")
+    backup_id = str(page.el("backups-message").get_attribute("data-backup-id"))
+    assert backup_id and backup_id not in before
+    page.wait(lambda: backup_id in page.backup_ids(), "the snapshot is not listed")
+    assert emulator.agent_state(agent_id)["snapshots"] == snapshots + 1
     page.shot("snapshot")
 
     # Restore asks first; dismissing does nothing, accepting restores that backup.
-    restore = browser.find_element(
-        By.CSS_SELECTOR, f'button[data-testid=backup-restore][data-backup-id="{backup_id}"]')
-    restore.click()
+    restore = f'button[data-testid=backup-restore][data-backup-id="{backup_id}"]'
+    page.click(restore)
     assert page.confirm(accept=False).startswith("Restore dash-agent from the backup of")
     time.sleep(0.3)
     assert page.text("backups-message") == ""
-    restore.click()
+    page.click(restore)
     page.confirm(accept=True)
     page.wait_text("backups-message", "^Restored dash-agent from the backup of")
     assert page.el("backups-message").get_attribute("data-backup-id") == backup_id
@@ -455,11 +472,12 @@ def test_the_whole_lifecycle_through_the_page(serve, emulator, browser, artifact
     page.fill("agent-name", "spare")
     page.el("create-button").click()
     page.wait(lambda: "spare" in page.agent_names(), "the spare agent is not listed")
-    page.agent_row("spare").find_element(By.CSS_SELECTOR, "[data-action=shutdown]").click()
+    spare = 'tr[data-testid="agent-row"][data-name="spare"] [data-action=shutdown]'
+    page.click(spare)
     assert page.confirm(accept=False).startswith("Shut down spare?")
     time.sleep(0.3)
     assert "spare" in page.agent_names()
-    page.agent_row("spare").find_element(By.CSS_SELECTOR, "[data-action=shutdown]").click()
+    page.click(spare)
     page.confirm(accept=True)
     page.wait(lambda: "spare" not in page.agent_names(), "the spare agent is still listed")
     page.wait_text("agents-message", "spare was shut down")
@@ -472,6 +490,8 @@ def test_the_whole_lifecycle_through_the_page(serve, emulator, browser, artifact
     page.wait_text("status-connected", "^not connected$")
     assert "apiKey" not in json.loads(srv.config.read_text())["cloud"]
     assert page.text("agents-empty") == "Log in to list and create agents."
+    assert page.el("backup-agent").get_attribute("value") == ""
+    assert page.text("backups-error") == "" and page.text("backups-message") == ""
     page.shot("disconnected")
 
     # Everything came from the server itself, without a console error (CSP violations are).
@@ -510,6 +530,7 @@ def test_the_token_guards_the_page_and_travels_in_the_fragment(serve, emulator, 
         assert headers["content-security-policy"] == CSP, path
         assert headers["x-content-type-options"] == "nosniff"
         assert headers["referrer-policy"] == "no-referrer"
+        assert headers["x-frame-options"] == "DENY"
         assert headers["cache-control"] == "no-store"
     assert http_get(srv.port, "/dashboard/missing.js")[0] == 404
     assert http_get(srv.port, "/api/cloud/status")[0] == 401
@@ -605,6 +626,8 @@ def test_a_360_px_screen_and_the_keyboard_alone(serve, emulator, browser, artifa
     scroll = browser.execute_script("return document.documentElement.scrollWidth")
     assert scroll <= width, (scroll, width)
     page.shot("narrow-with-agent")
+    errors = [e for e in page.console_errors() if not e.startswith(emulator.url)]
+    assert errors == [], errors
 
 
 def press_tab(driver: WebDriver) -> None:

@@ -16,6 +16,7 @@ const view = {
   keyPrefix: "",
   backupAgentChosen: false, // the user picked an agent in Backups (else: the connected one)
   loginTimer: 0,
+  disconnecting: false, // a disconnect is running: its final backup needs no list refresh
   unauthorized: false,
   tokenTried: false,
   events: null, // AbortController of the running events stream
@@ -175,9 +176,8 @@ function renderAccount() {
   if (!view.loginTimer) {
     setText("account-state", text);
   }
-  const loggedIn = Boolean(status && status.hasApiKey);
-  $("login-button").hidden = loggedIn;
-  $("disconnect-button").hidden = !loggedIn;
+  $("login-button").hidden = loggedIn();
+  $("disconnect-button").hidden = !loggedIn();
 }
 
 function stopLoginPoll() {
@@ -252,6 +252,7 @@ async function disconnect() {
   showError("account-error", "");
   stopLoginPoll();
   $("login-link-line").hidden = true;
+  view.disconnecting = true;
   try {
     await withBusy($("disconnect-button"), () => api("POST", "/api/cloud/disconnect"));
     view.keyPrefix = "";
@@ -261,7 +262,13 @@ async function disconnect() {
     if (!isTokenError(err)) {
       showError("account-error", `Could not disconnect: ${messageOf(err)}`);
     }
+  } finally {
+    view.disconnecting = false;
   }
+}
+
+function loggedIn() {
+  return Boolean(view.status && view.status.hasApiKey);
 }
 
 // ---- status and credits -------------------------------------------------------------------------
@@ -271,8 +278,10 @@ function renderStatus(status, credits) {
   setText("status-enabled", yesNo(status.enabled));
   setText("status-user", status.userId || "—");
   setText("status-org", status.organizationId || "—");
-  $("status-reason").hidden = !status.reason;
-  setText("status-reason", status.reason ? `Why: ${status.reason}` : "");
+  // The reason is a code such as not_authenticated; the account line already says "not logged in".
+  const reason = status.hasApiKey && status.reason ? String(status.reason).replace(/_/g, " ") : "";
+  $("status-reason").hidden = !reason;
+  setText("status-reason", reason ? `Why: ${reason}` : "");
 
   const balance = credits && typeof credits.balance === "number" ? credits.balance : null;
   setText("credits-balance", balance === null ? "—" : `$${balance.toFixed(2)}`);
@@ -375,9 +384,14 @@ function renderAgents() {
 }
 
 async function refreshAgents() {
-  if (!view.status || !view.status.hasApiKey) {
+  if (!loggedIn()) {
     view.agents = [];
+    view.progress.clear();
+    view.backupAgentChosen = false;
     setText("agents-empty", "Log in to list and create agents.");
+    for (const id of ["agents-message", "agents-error", "backups-message", "backups-error"]) {
+      setText(id, "");
+    }
     renderAgents();
     return;
   }
@@ -607,7 +621,7 @@ function onBackupEvent(data) {
     showError("backups-error", `A backup of ${agentName(data.agentId)} failed: ${why}`);
     return;
   }
-  if (data.agentId && data.agentId === $("backup-agent").value) {
+  if (!view.disconnecting && data.agentId && data.agentId === $("backup-agent").value) {
     refreshBackups();
   }
 }
@@ -788,13 +802,15 @@ function renderBackups(backups) {
   }));
   $("backups-table").hidden = sorted.length === 0;
   $("backups-empty").hidden = sorted.length > 0;
+  if (!$("backup-agent").value) {
+    setText("backups-empty", "Choose an agent to see its backups.");
+  }
 }
 
 async function refreshBackups() {
   const agentId = $("backup-agent").value;
   showError("backups-error", "");
-  if (!agentId) {
-    setText("backups-empty", "Choose an agent to see its backups.");
+  if (!agentId || !loggedIn()) {
     renderBackups([]);
     return;
   }
@@ -834,6 +850,7 @@ async function snapshotNow() {
     const backup = answer.backup || {};
     setText("backups-message",
       `Snapshot saved (${formatBytes(backup.sizeBytes)}, ${formatDate(backup.createdAt)}).`);
+    $("backups-message").dataset.backupId = backup.backupId || "";
     await refreshBackups();
   } catch (err) {
     if (!isTokenError(err)) {
