@@ -36,7 +36,7 @@ try:
     from selenium.webdriver.common.action_chains import ActionChains
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
-    from selenium.webdriver.remote.webdriver import WebDriver
+    from selenium.webdriver import Chrome
     from selenium.webdriver.remote.webelement import WebElement
     from selenium.webdriver.support.ui import WebDriverWait
 
@@ -79,7 +79,7 @@ def artifacts(request: pytest.FixtureRequest, tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def browser(tmp_path: Path) -> Iterator[WebDriver]:
+def browser(tmp_path: Path) -> Iterator[Chrome]:
     if SELENIUM_ERROR:
         pytest.fail(f"selenium is not installed ({SELENIUM_ERROR}); run scripts/setup.sh")
     chromium = find_program("chromium", "chromium-browser")
@@ -169,7 +169,7 @@ def read_lines(srv: Serve, count: int, timeout: float = 30.0) -> list[str]:
 class Page:
     """The dashboard in the browser: elements by id, waits, screenshots numbered in order."""
 
-    def __init__(self, driver: WebDriver, origin: str, folder: Path) -> None:
+    def __init__(self, driver: Chrome, origin: str, folder: Path) -> None:
         self.driver = driver
         self.origin = origin
         self.folder = folder
@@ -630,7 +630,7 @@ def test_a_360_px_screen_and_the_keyboard_alone(serve, emulator, browser, artifa
     assert errors == [], errors
 
 
-def press_tab(driver: WebDriver) -> None:
+def press_tab(driver: Chrome) -> None:
     ActionChains(driver).send_keys(Keys.TAB).perform()
 
 
