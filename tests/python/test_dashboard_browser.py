@@ -647,11 +647,13 @@ def test_the_event_stream_comes_back_after_a_drop(serve, emulator, browser, arti
     assert page.text("account-state") == "Not logged in."
     assert srv.stop() == 0
     page.wait_text("stream-state", r"\. Reconnecting in 3 s…$")
+    assert page.text("conn-state") == "unknown"  # not the last state it heard of
     page.shot("server-gone")
     key = emulator.create_key()["apiKey"]
     again = serve("--port", str(srv.port), config={"cloud": {"apiKey": key, "enabled": True}})
     assert again.port == srv.port
     page.wait_text("stream-state", "^Live updates on$", timeout=10)
+    page.wait_text("conn-state", "^disconnected$")
     page.wait_text("account-state", "^Logged in to Eliza Cloud")
     page.wait_text("status-user", USER_ID)
     assert key not in browser.page_source

@@ -672,6 +672,9 @@ function eventsEnded(controller, why, err) {
   if (err && err.status === 401 && view.unauthorized) {
     return; // resumed once a token is given
   }
+  // Without the stream the last known state may be stale: say so rather than show it.
+  view.connection = { ...view.connection, state: "unknown" };
+  renderConnection();
   const seconds = Math.round(view.eventsRetryMs / 100) / 10;
   setText("stream-state", `${why}. Reconnecting in ${seconds} s…`);
   setTimeout(startEvents, view.eventsRetryMs);
