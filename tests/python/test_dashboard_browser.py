@@ -92,7 +92,7 @@ def browser(tmp_path: Path) -> Iterator[Chrome]:
     options.binary_location = chromium
     for arg in (
         "--headless=new",
-        "--window-size=1280,1600",
+        "--window-size=1280,1800",
         "--disable-dev-shm-usage",
         "--disable-gpu",
         "--no-first-run",
@@ -432,6 +432,13 @@ def test_the_whole_lifecycle_through_the_page(serve, emulator, browser, artifact
     assert page.text("chat-error") == ""
     assert emulator.agent_state(agent_id)["messages"] == 2
     page.shot("chat-done")
+
+    # A reply that fails: the error shows next to the chat, in our words, not the agent's.
+    emulator.script_replies([{"error": {"code": -32000, "message": "Sandbox exploded"}}], agent_id)
+    page.el("chat-input").send_keys("this one fails", Keys.ENTER)
+    failed = page.wait_text("chat-error", "^The message was not answered: .+")
+    assert "Sandbox exploded" not in failed, failed
+    page.shot("chat-error")
 
     # A reconnect: three failed heartbeats → reconnecting, then connected again, live.
     emulator.heartbeat_failures(3, agentId=agent_id)
