@@ -633,8 +633,14 @@ def test_a_360_px_screen_and_the_keyboard_alone(serve, emulator, browser, artifa
     scroll = browser.execute_script("return document.documentElement.scrollWidth")
     assert scroll <= width, (scroll, width)
     page.shot("narrow-with-agent")
+
+    # No agent is connected: the API's 409 is shown next to the chat, in its words.
+    page.el("chat-input").send_keys("anyone there?", Keys.ENTER)
+    page.wait_text("chat-error", "^The message was not answered: No agent is connected$")
+    assert browser.find_elements(By.CSS_SELECTOR, '#chat-log li[data-role="agent"]') == []
+    page.shot("narrow-chat-error")
     errors = [e for e in page.console_errors() if not e.startswith(emulator.url)]
-    assert errors == [], errors
+    assert len(errors) == 1 and "/api/cloud/chat/stream" in errors[0] and "409" in errors[0], errors
 
 
 def press_tab(driver: Chrome) -> None:
