@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.."
 quick=0
 [ "${1:-}" = "--quick" ] && quick=1
 
-benches=(send_bench sse_bench rest_bench manager_scale_bench)
+benches=(send_bench sse_bench rest_bench manager_scale_bench)  # + python_stream_bench.py
 if [ -n "${BENCH_BUILD_DIR:-}" ]; then
     dir="$BENCH_BUILD_DIR"
 else
@@ -58,7 +58,12 @@ kb=$(awk -v k="${per_kib:-0}" 'BEGIN { printf "%.1f", k * 1.024 }')
 met=$(awk -v k="$kb" -v c="${connect_fail:-1}" -v s="${snap_fail:-1}" \
     'BEGIN { print (k > 0 && k <= 8 && c == 0 && s == 0) ? "met" : "NOT met" }')
 echo "ROW|${managers:-?} managers on one engine: KB each; threads; connect/snapshot failures|-|${kb} KB; threads ${threads:-?}; ${connect_fail:-?}/${snap_fail:-?} failed|-|<= 8 KB, 2 threads, 0 failures|$met" >>"$rows"
-echo "ROW|SSE chunks through the Python async iterator|-|not measured yet|-|>= 440 k/s|-" >>"$rows"
+# The Python iterators, fed by sse_bench's replay server (the installed elizacloud package).
+if [ "$quick" = 1 ]; then py_args=(--rounds 3 --chars 50000); else py_args=(); fi
+echo "== python_stream_bench ${py_args[*]}" >&2
+EC_BUILD_DIR="$dir" python3 tests/bench/python_stream_bench.py "${py_args[@]}" | tee /dev/stderr |
+    grep '^ROW|' >>"$rows" ||
+    echo "ROW|SSE chunks through the Python async iterator|-|failed to run|-|>= 440 k/s|-" >>"$rows"
 
 echo
 {

@@ -97,6 +97,7 @@ void bind_lifecycle(CloudClass &c) {
     c.def_property_readonly("closed", &CloudHandle::closed);
     c.def_property_readonly("event_fd", &CloudHandle::event_fd);
     c.def("next_event", &CloudHandle::next_event, Release());
+    c.def("next_events", &CloudHandle::next_events, py::arg("max") = 4096, Release());
     c.def("wait_event", &CloudHandle::wait_event, py::arg("timeout_ms") = -1, Release());
     c.def(
         "set_event_callback",

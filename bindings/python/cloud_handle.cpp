@@ -182,6 +182,27 @@ std::optional<Event> CloudHandle::next_event() {
     return take_event(lease.get());
 }
 
+std::vector<Event> CloudHandle::next_events(size_t max) {
+    // One ABI call (one queue lock) for up to 256 events at a time.
+    constexpr size_t kBatch = 256;
+    Lease lease(*this);
+    std::vector<Event> out;
+    ec_event *batch[kBatch];
+    while (out.size() < max) {
+        size_t n = 0;
+        const ec_status s =
+            ec_cloud_next_events(lease.get(), batch, std::min(kBatch, max - out.size()), &n);
+        if (s == EC_ERR_EMPTY) break;
+        check(s);
+        out.reserve(out.size() + n);
+        for (size_t i = 0; i < n; ++i) {
+            out.emplace_back(*batch[i]);
+            ec_event_free(batch[i]);
+        }
+    }
+    return out;
+}
+
 std::optional<Event> CloudHandle::wait_event(int32_t timeout_ms) {
     using clock = std::chrono::steady_clock;
     const auto deadline = clock::now() + std::chrono::milliseconds(timeout_ms < 0 ? 0 : timeout_ms);

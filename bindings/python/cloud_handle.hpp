@@ -13,6 +13,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "event.hpp"
 
@@ -58,6 +59,8 @@ public:
     // [GIL released] Next event within timeout_ms (-1 = forever); nullopt on timeout or close.
     std::optional<Event> wait_event(int32_t timeout_ms);
     std::optional<Event> next_event();
+    // What is queued now, up to max events ([] when none).
+    std::vector<Event> next_events(size_t max);
 
 private:
     void destroy_now(ec_cloud *cloud);

@@ -563,11 +563,8 @@ class AsyncCloud(_ClientState, AsyncClientOperations):
 
     def _drain(self) -> None:
         try:
-            while (raw := self._core.next_event()) is not None:
-                try:
-                    self._router.route(raw)
-                except Exception:
-                    _logs.logger.exception("elizacloud: failed to route an event")
+            while batch := self._core.next_events():
+                self._router.route_all(batch)
         except ElizaCloudError:
             pass  # closed meanwhile
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import builtins
+import collections
 import inspect
 import os
 import queue
@@ -42,12 +43,16 @@ _END = object()  # sentinel closing subscriber queues and the callback thread
 _REQUEST_EVENTS = (EventType.STREAM_CHUNK, EventType.STREAM_END, EventType.REQUEST_COMPLETED)
 # Events that end a request: its waiter is forgotten as soon as one is routed.
 _TERMINAL = (EventType.STREAM_END, EventType.REQUEST_COMPLETED)
+_CHUNK = _core.EC_EVENT_STREAM_CHUNK
 
 
 class Waiter(Protocol):
     """Receives the events of one request, or the error that ended it without one."""
 
     def deliver(self, ev: Event) -> None: ...
+
+    def deliver_chunks(self, chunks: list[_core.Event]) -> None:
+        """Stream chunks, in order, as the library's records."""
 
     def fail(self, exc: BaseException) -> None: ...
 
@@ -75,7 +80,35 @@ class Router:
         with self._lock:
             self._pending.pop(request_id, None)
 
+    def route_all(self, raws: list[_core.Event]) -> None:
+        """Routes a batch drained at once; a failure of one event does not lose the others.
+
+        The hot path of a stream: a run of chunks of one request goes to its stream in one call,
+        as the library's records (``type``, ``text``, ``json``, ``raw``), without building an
+        Event per chunk."""
+        i, n = 0, len(raws)
+        while i < n:
+            raw = raws[i]
+            if raw.type == _CHUNK:
+                request_id = raw.request_id
+                j = i + 1
+                while j < n and raws[j].type == _CHUNK and raws[j].request_id == request_id:
+                    j += 1
+                with self._lock:
+                    waiter = self._pending.get(request_id)
+                if waiter is not None:
+                    waiter.deliver_chunks(raws[i:j])
+                i = j
+                continue
+            try:
+                self.route(raw)
+            except Exception:  # a bug here must not kill the delivery of the rest
+                _logs.logger.exception("elizacloud: failed to route an event")
+            i += 1
+
     def route(self, raw: _core.Event) -> None:
+        if raw.type == _CHUNK:
+            return self.route_all([raw])
         if raw.type == _core.EC_EVENT_LOG:
             _logs.logger.log(_logs._LEVELS.get(raw.log_level, 40), "%s", raw.text)
             return
@@ -142,11 +175,8 @@ class SyncHub:
 
     def _drain(self) -> bool:
         try:
-            while (raw := self._core.next_event()) is not None:
-                try:
-                    self.router.route(raw)
-                except Exception:  # a bug here must not kill the pump
-                    _logs.logger.exception("elizacloud: failed to route an event")
+            while batch := self._core.next_events():
+                self.router.route_all(batch)
         except ElizaCloudError:  # the handle closed under us
             return False
         return True
@@ -243,6 +273,10 @@ class QueueWaiter:
     def deliver(self, ev: Event) -> None:
         self._queue.put(ev)
 
+    def deliver_chunks(self, chunks: list[_core.Event]) -> None:
+        for chunk in chunks:
+            self._queue.put(chunk)  # type: ignore[arg-type]  # read by ChunkStream only
+
     def fail(self, exc: BaseException) -> None:
         self._queue.put(exc)
 
@@ -287,32 +321,60 @@ def timeout_ms(timeout: float | None) -> int:
 
 
 class AsyncWaiter:
-    """The events of one request, fed by the router on the loop thread."""
+    """The events of one request, fed by the router on the loop thread (a stream's chunks as the
+    library's records, see Router.route). Items wait in a deque; a reader that finds it empty
+    awaits one future, set by the next item, so a burst of chunks costs no asyncio machinery
+    per chunk (``take_nowait``)."""
 
     def __init__(self, loop: asyncio.AbstractEventLoop | None = None) -> None:
         self._loop = loop if loop is not None else asyncio.get_running_loop()
-        self._queue: asyncio.Queue[Event | BaseException] = asyncio.Queue()
+        # Events, errors, and stream chunks as the library's records (_core.Event).
+        self._items: collections.deque[Any] = collections.deque()
+        self._wakeup: asyncio.Future[None] | None = None
 
     def deliver(self, ev: Event) -> None:
-        self._put(ev)
+        self._append(ev)  # the router runs on the loop thread (loop.add_reader)
+
+    def deliver_chunks(self, chunks: list[_core.Event]) -> None:
+        self._items.extend(chunks)  # read by AsyncChunkStream only
+        wakeup = self._wakeup
+        if wakeup is not None and not wakeup.done():
+            wakeup.set_result(None)
 
     def fail(self, exc: BaseException) -> None:
-        self._put(exc)
-
-    def _put(self, item: Event | BaseException) -> None:
-        # asyncio.Queue is not thread-safe and a put from another thread would not wake the
-        # loop: a close() or cancel() from another thread goes through the loop.
+        # A close() or cancel() may come from another thread: it goes through the loop.
         try:
             on_loop = asyncio.get_running_loop() is self._loop
         except RuntimeError:
             on_loop = False
         if on_loop:
-            self._queue.put_nowait(item)
+            self._append(exc)
         elif not self._loop.is_closed():
-            self._loop.call_soon_threadsafe(self._queue.put_nowait, item)
+            self._loop.call_soon_threadsafe(self._append, exc)
+
+    def _append(self, item: Event | BaseException) -> None:
+        self._items.append(item)
+        wakeup = self._wakeup
+        if wakeup is not None and not wakeup.done():
+            wakeup.set_result(None)
+
+    def take_nowait(self) -> Event | None:
+        """The next item if one is waiting (raising a delivered error), else None."""
+        if not self._items:
+            return None
+        item: Event | BaseException = self._items.popleft()
+        if isinstance(item, BaseException):
+            raise item
+        return item
 
     async def next(self) -> Event:
-        item = await self._queue.get()
+        while not self._items:
+            self._wakeup = self._loop.create_future()
+            try:
+                await self._wakeup
+            finally:
+                self._wakeup = None
+        item: Event | BaseException = self._items.popleft()
         if isinstance(item, BaseException):
             raise item
         return item

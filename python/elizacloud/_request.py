@@ -181,8 +181,10 @@ class _RequestParts:
         self.response: Response | None = None
         super().__init__(cloud, begin, timeout)  # type: ignore[call-arg]
 
-    def _chunk(self, ev: Event) -> Any:
-        return _item(ev, self._mode)
+    def _chunk(self, ev: _core.Event) -> Any:
+        # A chunk arrives as the library's record (the router's fast path): the frame's details
+        # are parsed here, for this stream only.
+        return _item(Event.from_core(ev), self._mode)
 
     def _ended(self, ev: Event) -> None:
         if isinstance(ev.data, dict):

@@ -20,6 +20,10 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 
+# A chunk reaches its stream as the library's own record (_core.Event: type, text, json, raw),
+# not as an Event (see Router.route); _chunk reads those fields only.
+_CHUNK = _core.EC_EVENT_STREAM_CHUNK
+
 
 class ChunkStream(Closing, Iterator[T]):
     """The chunks of one streamed request, in order: what :class:`Stream` (an agent's reply) and
@@ -45,8 +49,8 @@ class ChunkStream(Closing, Iterator[T]):
         except BaseException:
             self.close()
             raise
-        if ev.type == EventType.STREAM_CHUNK:
-            return self._chunk(ev)
+        if ev.type == _CHUNK:
+            return self._chunk(ev)  # type: ignore[arg-type]  # a chunk is a _core.Event
         if ev.type == EventType.STREAM_END:
             self._finish()
             error = ev.error
@@ -55,7 +59,7 @@ class ChunkStream(Closing, Iterator[T]):
             self._ended(ev)
         raise StopIteration
 
-    def _chunk(self, ev: Event) -> T:
+    def _chunk(self, ev: _core.Event) -> T:
         raise NotImplementedError
 
     def _ended(self, ev: Event) -> None:
@@ -93,7 +97,7 @@ class Stream(ChunkStream[str]):
     def text(self) -> str:
         return "".join(self.chunks)
 
-    def _chunk(self, ev: Event) -> str:
+    def _chunk(self, ev: _core.Event) -> str:
         self.chunks.append(ev.text)
         return ev.text
 
@@ -152,13 +156,22 @@ class AsyncChunkStream(AsyncIterator[T]):
     async def __anext__(self) -> T:
         if self._finished:
             raise StopAsyncIteration
+        # The hot path of a long stream: a chunk already here is taken without awaiting.
+        items = self._waiter._items
+        if items:
+            first = items[0]
+            if type(first) is _core.Event and first.type == _CHUNK:
+                items.popleft()
+                return self._chunk(first)
         try:
-            ev: Event = await with_timeout(self._waiter.next(), self._timeout)
+            ev = self._waiter.take_nowait()
+            if ev is None:
+                ev = await with_timeout(self._waiter.next(), self._timeout)
         except BaseException:
             self.cancel()
             raise
-        if ev.type == EventType.STREAM_CHUNK:
-            return self._chunk(ev)
+        if ev.type == _CHUNK:
+            return self._chunk(ev)  # type: ignore[arg-type]  # a chunk is a _core.Event
         self._finish()
         error = ev.error
         if error is not None:
@@ -166,7 +179,7 @@ class AsyncChunkStream(AsyncIterator[T]):
         self._ended(ev)
         raise StopAsyncIteration
 
-    def _chunk(self, ev: Event) -> T:
+    def _chunk(self, ev: _core.Event) -> T:
         raise NotImplementedError
 
     def _ended(self, ev: Event) -> None:
@@ -205,7 +218,7 @@ class AsyncStream(AsyncChunkStream[str]):
     def text(self) -> str:
         return "".join(self.chunks)
 
-    def _chunk(self, ev: Event) -> str:
+    def _chunk(self, ev: _core.Event) -> str:
         self.chunks.append(ev.text)
         return ev.text
 
@@ -325,7 +338,7 @@ class _InferenceParts:
     def text(self) -> str:
         return "".join(self.chunks)
 
-    def _chunk(self, ev: Event) -> str:
+    def _chunk(self, ev: _core.Event) -> str:
         self.chunks.append(ev.text)
         return ev.text
 
@@ -347,7 +360,7 @@ class _AudioParts:
         self.result: dict[str, Any] | None = None
         super().__init__(*args)
 
-    def _chunk(self, ev: Event) -> bytes:
+    def _chunk(self, ev: _core.Event) -> bytes:
         return ev.raw if ev.raw is not None else ev.text.encode()
 
     def _ended(self, ev: Event) -> None:

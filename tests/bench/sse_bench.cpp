@@ -10,6 +10,8 @@
 //
 // Usage: sse_bench [--rounds N] [--chars N] [--single 0|1]
 //        sse_bench --profile N   (N library streams only, for perf or strace)
+//        sse_bench --serve 1 [--chars N]   (records, then prints {"url","apiKey","chunks"} and
+//            serves the replay until stdin closes: the source of python_stream_bench.py)
 #include <curl/curl.h>
 #include <sys/resource.h>
 
@@ -140,13 +142,14 @@ double ec_stream(ec_cloud *cloud, const std::string &text, size_t chunks) {
 }  // namespace
 
 int main(int argc, char **argv) {
-    int rounds = 9, profile = 0;
+    int rounds = 9, profile = 0, serve = 0;
     size_t chars = 100'000;
     for (int i = 1; i + 1 < argc; i += 2) {
         if (!std::strcmp(argv[i], "--rounds")) rounds = std::atoi(argv[i + 1]);
         if (!std::strcmp(argv[i], "--chars")) chars = std::strtoul(argv[i + 1], nullptr, 10);
         if (!std::strcmp(argv[i], "--profile")) profile = std::atoi(argv[i + 1]);
         if (!std::strcmp(argv[i], "--single")) g_single = std::atoi(argv[i + 1]) != 0;
+        if (!std::strcmp(argv[i], "--serve")) serve = std::atoi(argv[i + 1]);
     }
     curl_global_init(CURL_GLOBAL_DEFAULT);
     bench::Emulator emulator(EC_EMULATOR_PATH, {"--provision-ms", "30", "--job-poll-interval-ms",
@@ -170,6 +173,15 @@ int main(int argc, char **argv) {
     if (chunks != chars + 6) bench::die("unexpected recording: " + std::to_string(chunks));
 
     bench::ReplayProxy proxy(emulator.e.url, recording);
+    if (serve) {
+        std::printf("{\"url\":\"%s\",\"apiKey\":\"%s\",\"chunks\":%zu}\n", proxy.url().c_str(),
+                    emulator.key.c_str(), chunks);
+        std::fflush(stdout);
+        char sink[256];
+        while (std::fread(sink, 1, sizeof sink, stdin) > 0) {
+        }
+        return 0;
+    }
     ec_cloud_options o;
     bench::check(ec_cloud_options_init(&o, sizeof o), "options_init");
     o.no_config_file = 1;

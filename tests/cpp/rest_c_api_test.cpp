@@ -129,6 +129,31 @@ TEST(RestCApi, ServerStartsOnAnEphemeralPortAndStops) {
     EXPECT_NE(std::string(ec_last_error_message()).find("token"), std::string::npos);
 }
 
+TEST(RestCApi, TheServerServesTheDashboardUnlessTurnedOff) {
+    Cloud cloud;
+    for (const int32_t dashboard : {0, 1, -1}) {
+        ec_rest_server_options o;
+        ASSERT_EQ(ec_rest_server_options_init(&o, sizeof o), EC_OK);
+        o.port = EC_REST_PORT_EPHEMERAL;
+        o.token = "";
+        o.dashboard = dashboard;
+        ec_rest_server *server = nullptr;
+        ASSERT_EQ(ec_rest_server_start(cloud.handle, &o, &server), EC_OK);
+        httplib::Client client("127.0.0.1", ec_rest_server_port(server));
+        auto res = client.Get("/");
+        ASSERT_TRUE(res);
+        if (dashboard >= 0) {
+            EXPECT_EQ(res->status, 200) << dashboard;
+            EXPECT_EQ(res->get_header_value("Content-Type"), "text/html; charset=utf-8");
+            EXPECT_NE(res->get_header_value("Content-Security-Policy").find("script-src 'self'"),
+                      std::string::npos);
+        } else {
+            EXPECT_EQ(res->status, 404);
+        }
+        ec_rest_server_stop(server);
+    }
+}
+
 TEST(RestCApi, DestroyingTheCloudStopsItsServers) {
     ec_cloud_options co;
     ec_cloud_options_init(&co, sizeof co);

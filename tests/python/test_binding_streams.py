@@ -157,3 +157,37 @@ def test_one_mebibyte_reply_over_https_with_a_small_queue(tls_emulator):
         assert text == EXPECTED
         stats = cloud.event_stats()
         assert stats["capacity"] == 16 and stats["streamPauses"] > 0  # thousands, in practice
+
+
+@pytest.mark.emulator_args("--stream-chunk-chars", "2")
+def test_concurrent_streams_each_get_their_own_chunks_in_order(emulator, api_key, tmp_path):
+    # Chunks of several streams drained in one batch are told apart by request id (the
+    # router hands each run of one stream's chunks over at once).
+    texts = [letter * 3000 for letter in "ABC"]
+
+    async def main() -> None:
+        kwargs = cloud_kwargs(emulator, tmp_path, api_key=api_key)
+        async with AsyncCloud(emulator.url, **kwargs) as cloud:
+            proxy = await cloud.connect((await cloud.agents.create("many"))["id"])
+
+            async def read(text: str) -> str:
+                return "".join([chunk async for chunk in proxy.stream(text, timeout=60)])
+
+            got = await asyncio.gather(*(read(t) for t in texts))
+            assert got == [f"echo: {t}" for t in texts]
+
+    asyncio.run(asyncio.wait_for(main(), 120))
+
+    with elizacloud.Cloud(emulator.url, **cloud_kwargs(emulator, tmp_path, api_key=api_key)) as c:
+        proxy = c.connect(c.agents.create("many-sync")["id"])
+        results: dict[str, str] = {}
+
+        def read_sync(text: str) -> None:
+            results[text] = "".join(proxy.stream(text, timeout=60))
+
+        threads = [threading.Thread(target=read_sync, args=(t,)) for t in texts]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(60)
+        assert results == {t: f"echo: {t}" for t in texts}

@@ -108,6 +108,7 @@ GENERIC_CORE = {
     "closed",
     "event_fd",
     "next_event",
+    "next_events",
     "wait_event",
     "set_event_callback",
     "api_key",
