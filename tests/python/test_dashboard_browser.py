@@ -474,6 +474,13 @@ def test_the_whole_lifecycle_through_the_page(serve, emulator, browser, artifact
     page.wait_text("backups-message", "^Restored dash-agent from the backup of")
     assert page.el("backups-message").get_attribute("data-backup-id") == backup_id
     page.shot("restored")
+    # "Restore latest" sends no id: the newest backup (listed first) is the one restored.
+    page.el("restore-latest").click()
+    assert page.confirm(accept=True) == (
+        "Restore dash-agent from its latest backup? Its current state is replaced.")
+    page.wait(lambda: page.el("backups-message").get_attribute("data-backup-id")
+              == page.backup_ids()[0] and page.text("backups-message").startswith("Restored"),
+              "the latest backup was not restored")
 
     # Shut down asks first too (a second agent, so the connected one stays).
     page.fill("agent-name", "spare")

@@ -831,7 +831,11 @@ async function refreshBackups() {
   }
 }
 
+/** Clears the last action's message and error; the chosen agent's id, or "" after saying so. */
 function backupTarget() {
+  showError("backups-error", "");
+  setText("backups-message", "");
+  delete $("backups-message").dataset.backupId;
   const agentId = $("backup-agent").value;
   if (!agentId) {
     showError("backups-error", "Choose an agent first.");
@@ -841,8 +845,6 @@ function backupTarget() {
 }
 
 async function snapshotNow() {
-  showError("backups-error", "");
-  setText("backups-message", "");
   const agentId = backupTarget();
   if (!agentId) {
     return;
@@ -863,8 +865,6 @@ async function snapshotNow() {
 }
 
 async function restore(button, backupId, when) {
-  showError("backups-error", "");
-  setText("backups-message", "");
   const agentId = backupTarget();
   if (!agentId) {
     return;
