@@ -8,6 +8,7 @@ APT_PACKAGES=(
     build-essential cmake ninja-build pkg-config git
     libcurl4-openssl-dev libssl-dev rapidjson-dev libspdlog-dev libfmt-dev
     libcpp-httplib-dev libmicrohttpd-dev libgtest-dev clang clang-format libclang-rt-14-dev
+    chromium chromium-driver
 )
 
 missing=()
@@ -23,8 +24,9 @@ if ((${#missing[@]})); then
 fi
 
 # Python build and test tools: scikit-build-core and pybind11 build the elizacloud package (built
-# without isolation so its build directory persists), pytest and mypy test it.
-PY_PACKAGES=(pytest scikit-build-core pybind11 mypy)
+# without isolation so its build directory persists), pytest and mypy test it, selenium drives
+# Chromium (the Debian packages above) in the dashboard's browser tests.
+PY_PACKAGES=(pytest scikit-build-core pybind11 mypy selenium)
 py_missing=()
 for pkg in "${PY_PACKAGES[@]}"; do
     python3 -c "import importlib.util,sys; sys.exit(0 if importlib.util.find_spec('${pkg//-/_}') else 1)" \
