@@ -97,7 +97,32 @@ void bind_lifecycle(CloudClass &c) {
     c.def_property_readonly("closed", &CloudHandle::closed);
     c.def_property_readonly("event_fd", &CloudHandle::event_fd);
     c.def("next_event", &CloudHandle::next_event, Release());
-    c.def("next_events", &CloudHandle::next_events, py::arg("max") = 4096, Release());
+    // What is queued now, with each run of one stream's chunks grouped as (request_id, [chunks]):
+    // the router hands a run to its stream without looking at every chunk (the hot path).
+    c.def(
+        "next_events",
+        [](CloudHandle &h, size_t max) {
+            std::vector<Event> events;
+            {
+                py::gil_scoped_release release;
+                events = h.next_events(max);
+            }
+            py::list out;
+            for (size_t i = 0; i < events.size();) {
+                if (events[i].type != EC_EVENT_STREAM_CHUNK) {
+                    out.append(py::cast(std::move(events[i++])));
+                    continue;
+                }
+                const uint64_t id = events[i].request_id;
+                py::list run;
+                while (i < events.size() && events[i].type == EC_EVENT_STREAM_CHUNK &&
+                       events[i].request_id == id)
+                    run.append(py::cast(std::move(events[i++])));
+                out.append(py::make_tuple(id, std::move(run)));
+            }
+            return out;
+        },
+        py::arg("max") = 4096);
     c.def("wait_event", &CloudHandle::wait_event, py::arg("timeout_ms") = -1, Release());
     c.def(
         "set_event_callback",

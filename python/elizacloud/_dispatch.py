@@ -80,35 +80,29 @@ class Router:
         with self._lock:
             self._pending.pop(request_id, None)
 
-    def route_all(self, raws: list[_core.Event]) -> None:
-        """Routes a batch drained at once; a failure of one event does not lose the others.
+    def route_all(self, items: list[_core.Event | tuple[int, list[_core.Event]]]) -> None:
+        """Routes a batch drained at once (``_core.Cloud.next_events``); a failure of one event
+        does not lose the others.
 
-        The hot path of a stream: a run of chunks of one request goes to its stream in one call,
-        as the library's records (``type``, ``text``, ``json``, ``raw``), without building an
-        Event per chunk."""
-        i, n = 0, len(raws)
-        while i < n:
-            raw = raws[i]
-            if raw.type == _CHUNK:
-                request_id = raw.request_id
-                j = i + 1
-                while j < n and raws[j].type == _CHUNK and raws[j].request_id == request_id:
-                    j += 1
+        The hot path of a stream: each run of one stream's chunks comes grouped as
+        ``(request_id, [chunks])`` and goes to its stream in one call, as the library's records
+        (``type``, ``text``, ``json``, ``raw``), without building an Event per chunk."""
+        for item in items:
+            if type(item) is tuple:
+                request_id, chunks = item
                 with self._lock:
                     waiter = self._pending.get(request_id)
                 if waiter is not None:
-                    waiter.deliver_chunks(raws[i:j])
-                i = j
+                    waiter.deliver_chunks(chunks)
                 continue
             try:
-                self.route(raw)
+                self.route(item)  # type: ignore[arg-type]
             except Exception:  # a bug here must not kill the delivery of the rest
                 _logs.logger.exception("elizacloud: failed to route an event")
-            i += 1
 
     def route(self, raw: _core.Event) -> None:
         if raw.type == _CHUNK:
-            return self.route_all([raw])
+            return self.route_all([(raw.request_id, [raw])])
         if raw.type == _core.EC_EVENT_LOG:
             _logs.logger.log(_logs._LEVELS.get(raw.log_level, 40), "%s", raw.text)
             return
