@@ -48,10 +48,17 @@ py_stamp="build/python-package.stamp"
 py_want="$(py_inputs_hash) $(command -v python3)"
 if [ "$(cat "$py_stamp" 2>/dev/null)" != "$py_want" ] \
     || ! (cd / && python3 -c "import elizacloud._core" 2>/dev/null); then
-    echo "setup: building and installing the elizacloud Python package"
-    PIP_ROOT_USER_ACTION=ignore python3 -m pip install -q --no-build-isolation --no-deps . \
-        || { echo "setup: pip install of the Python package failed" >&2; exit 1; }
+    # pip shows a build's output only with -v: the steps ("*** Building project with Ninja...",
+    # "[12/126] Building CXX object …") are shown, the rest goes to the log.
     mkdir -p build
+    pip_log="build/pip-install.log"
+    echo "setup: building and installing the elizacloud Python package (full log: $pip_log)"
+    if ! PIP_ROOT_USER_ACTION=ignore python3 -m pip install -v --no-build-isolation --no-deps . 2>&1 \
+        | tee "$pip_log" | { grep --line-buffered -E '^ *(\*\*\*|\[[0-9]+/[0-9]+\] )' || true; }; then
+        tail -n 40 "$pip_log" >&2
+        echo "setup: pip install of the Python package failed (full log: $pip_log)" >&2
+        exit 1
+    fi
     echo "$py_want" >"$py_stamp"
 fi
 

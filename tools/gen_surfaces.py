@@ -592,6 +592,7 @@ def gen_py_catalogue(cat: dict[str, Any]) -> str:
                     {k: p[k] for k in ("name", "arg", "type", "required", "enum", "doc") if k in p}
                     for p in op["params"]
                 ],
+                "examples": cli_examples(op),
             }
         )
     body = json.dumps(ops, indent=4, ensure_ascii=False)
@@ -787,6 +788,20 @@ def cli_call(op: dict[str, Any]) -> str:
         else:
             words.append(f"[{flag} {cli_metavar(p)}]")
     return " ".join(words)
+
+
+def cli_examples(op: dict[str, Any]) -> list[str]:
+    """The examples of a generated command's --help: the required arguments only, then (when the
+    operation has options) with them all, then --json."""
+    if op["name"] in CLI_BY_HAND:
+        return []
+    words = ["elizacloud"] + ([op["resource"]] if op["resource"] else []) + [op["action"]]
+    words += [cli_metavar(p) for p in required(op)]
+    examples = [" ".join(words)]
+    if optional(op):
+        examples.append(cli_call(op))
+    examples.append(" ".join(words) + " --json")
+    return examples
 
 
 CUSTOM_CALLS = {

@@ -616,6 +616,8 @@ export interface Status {
     apiGeneration: string | null;
     /** why not connected */
     reason?: string;
+    /** the cloud that issued the stored key, when it is not this one (the key is then not sent) */
+    apiKeyBaseUrl?: string;
     [key: string]: unknown;
 }
 

@@ -1,6 +1,11 @@
 """Output of the command line: human text by default, one JSON document with ``--json``.
 Results go to stdout; progress, the login URL and state events go to stderr, so that stdout
-stays parseable in JSON mode."""
+stays parseable in JSON mode.
+
+While the command waits (login in the browser, a provisioning job) a terminal shows a spinner with
+the elapsed seconds and the last status on one line of stderr. It is written here rather than
+taken from a library (rich would do it, with three more packages to install for one line): it
+appears only when stderr is a terminal and not with --json, so redirected output is unchanged."""
 
 from __future__ import annotations
 
@@ -8,7 +13,8 @@ import json
 import logging
 import sys
 import threading
-from typing import Any, Callable
+import time
+from typing import Any, Callable, TextIO
 
 from .errors import ElizaCloudError
 from .events import Event
@@ -46,11 +52,88 @@ class HeldErrors(logging.Filter):
                 self._handler.release()
 
 
+class Spinner:
+    """``⠋ waiting for approval: pending (12s)``, redrawn ten times a second on one line."""
+
+    FRAMES = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
+
+    def __init__(self, stream: TextIO, label: str, detail: str = "") -> None:
+        self._stream = stream
+        self._label = label
+        self._detail = detail
+        self._started = time.monotonic()
+        self._frame = 0
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="elizacloud-spinner", daemon=True)
+        self._draw()
+        self._thread.start()
+
+    @property
+    def label(self) -> str:
+        return self._label
+
+    def update(self, detail: str) -> None:
+        with self._lock:
+            self._detail = detail
+        self._draw()
+
+    def above(self, write: Callable[[], None]) -> None:
+        """Runs ``write`` (that prints whole lines) with the spinner's line cleared first; the
+        spinner comes back below at its next frame."""
+        with self._lock:
+            self._stream.write("\r\x1b[K")
+            write()
+            self._stream.flush()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join()
+        with self._lock:
+            self._stream.write("\r\x1b[K")
+            self._stream.flush()
+
+    def _run(self) -> None:
+        while not self._stop.wait(0.1):
+            self._draw()
+
+    def _draw(self) -> None:
+        with self._lock:
+            if self._stop.is_set():
+                return
+            elapsed = int(time.monotonic() - self._started)
+            frame = self.FRAMES[self._frame % len(self.FRAMES)]
+            self._frame += 1
+            detail = f": {self._detail}" if self._detail else ""
+            self._stream.write(f"\r{frame} {self._label}{detail} ({elapsed}s)\x1b[K")
+            self._stream.flush()
+
+
 class Output:
     def __init__(self, as_json: bool, held: HeldErrors | None = None) -> None:
         self.as_json = as_json
         self._progress_open = False
+        self._spinner: Spinner | None = None
+        self._spinner_lock = threading.Lock()  # progress events come from library threads
         self.held = held
+
+    @property
+    def animated(self) -> bool:
+        """Whether waits are shown by a spinner: stderr is a terminal and the output is not JSON."""
+        return not self.as_json and sys.stderr.isatty()
+
+    def spin(self, label: str, detail: str = "") -> None:
+        """Shows (or updates) the spinner of a wait; nothing when not ``animated``. It ends at the
+        next result, info line or error."""
+        if not self.animated:
+            return
+        with self._spinner_lock:
+            if self._spinner is not None and self._spinner.label == label:
+                self._spinner.update(detail)
+                return
+            if self._spinner is not None:
+                self._spinner.stop()
+            self._spinner = Spinner(sys.stderr, label, detail)
 
     def release_logs(self, unless: str | None = None) -> None:
         if self.held is not None:
@@ -71,31 +154,42 @@ class Output:
         print(text, file=sys.stderr, flush=True)
 
     def progress(self, word: str) -> None:
-        """A dot per poll on a terminal (one line), nothing when redirected."""
-        if sys.stderr.isatty():
+        """A login poll's status: the spinner's detail on a terminal, nothing when redirected."""
+        if self._spinner is not None:
+            self._spinner.update(word)
+        elif sys.stderr.isatty():  # --json on a terminal: a dot per poll, as before
             sys.stderr.write("." if self._progress_open else f"  {word} .")
             sys.stderr.flush()
             self._progress_open = True
 
-    def end_progress(self) -> None:
+    def _stop_spinner(self) -> None:
+        with self._spinner_lock:
+            spinner, self._spinner = self._spinner, None
+        if spinner is not None:
+            spinner.stop()
         if self._progress_open:
             sys.stderr.write("\n")
             self._progress_open = False
+
+    def end_progress(self) -> None:
+        self._stop_spinner()
         self.release_logs()
 
     def event(self, ev: Event) -> None:
         # Held library errors stay held: a failing connect's events come before its error.
+        line = f"[event] {ev.describe()}"
+        if self._spinner is not None:
+            self._spinner.above(lambda: print(line, file=sys.stderr))
+            return
         if self._progress_open:
             sys.stderr.write("\n")
             self._progress_open = False
-        print(f"[event] {ev.describe()}", file=sys.stderr, flush=True)
+        print(line, file=sys.stderr, flush=True)
 
     def error(self, exc: ElizaCloudError, hints: list[str] | None = None) -> None:
         """The error, once (library lines restating it are dropped), then what to do about it."""
+        self._stop_spinner()
         self.release_logs(unless=exc.message or None)
-        if self._progress_open:
-            sys.stderr.write("\n")
-            self._progress_open = False
         if self.as_json:
             data = exc.to_dict()
             if hints:

@@ -108,7 +108,10 @@ def cmd_login(args: argparse.Namespace, out: Output) -> int:
                     webbrowser.open(url)
                 except Exception:  # a failing browser must not fail the login
                     pass
-            out.info("Waiting for approval…")
+            if out.animated:
+                out.spin("waiting for approval in the browser")
+            else:
+                out.info("Waiting for approval…")
 
         result = cloud.login(
             on_browser_url=show_url, on_progress=out.progress, timeout=args.timeout
@@ -176,6 +179,14 @@ def cmd_auth_status(args: argparse.Namespace, out: Output) -> int:
             for name in ("userId", "organizationId", "reason"):
                 if status.get(name):
                     info[name] = status[name]
+        elif isinstance(config.get("apiKey"), str) and config["apiKey"].strip():
+            # A stored key this base URL does not get: the one another cloud issued (status
+            # tells, without sending it anywhere).
+            issued_by = cloud.status(timeout=args.timeout).get("apiKeyBaseUrl")
+            if issued_by:
+                info["keyPrefix"] = config["apiKey"].strip()[:12]
+                info["keySource"] = "config"
+                info["apiKeyBaseUrl"] = issued_by
 
     def human(r: dict[str, Any]) -> str:
         generation = r["apiGeneration"]
@@ -186,7 +197,11 @@ def cmd_auth_status(args: argparse.Namespace, out: Output) -> int:
             f"base URL:        {r['baseUrl']} ({r['baseUrlSource']})",
             f"API generation:  {generation}",
         ]
-        if r["keyPrefix"]:
+        if r.get("apiKeyBaseUrl"):
+            lines.append(f"API key:         {r['keyPrefix']}… (config, issued by "
+                         f"{r['apiKeyBaseUrl']}: not sent to {r['baseUrl']})")
+            lines.append("logged in:       no: the stored key belongs to another cloud")
+        elif r["keyPrefix"]:
             lines.append(f"API key:         {r['keyPrefix']}… ({r['keySource']})")
             state = f"yes (user {r.get('userId')})" if r["loggedIn"] else "no: the key is refused"
             lines.append(f"logged in:       {state}")
@@ -195,7 +210,9 @@ def cmd_auth_status(args: argparse.Namespace, out: Output) -> int:
         return "\n".join(lines)
 
     out.result(info, human)
-    if not info["loggedIn"] and key:
+    if info.get("apiKeyBaseUrl"):
+        out.info(f"run: elizacloud login (or pass --base-url {info['apiKeyBaseUrl']})")
+    elif not info["loggedIn"] and key:
         out.info("run: elizacloud login")
     return 0 if info["loggedIn"] else 1
 
@@ -255,8 +272,13 @@ _AGENT_COLUMNS = [
 
 
 def _progress_printer(out: Output) -> Callable[[Event], None]:
+    # A terminal shows one spinner line with the job's status and the elapsed time; otherwise a
+    # line per status.
     def show(ev: Event) -> None:
-        out.info(f"  provisioning: {ev.text or ev.describe()}")
+        if out.animated:
+            out.spin("provisioning", ev.text or ev.describe())
+        else:
+            out.info(f"  provisioning: {ev.text or ev.describe()}")
 
     return show
 
@@ -534,7 +556,8 @@ def _operation_command(op: dict[str, Any]) -> Handler:
 
 def _add_param(p: argparse.ArgumentParser, param: dict[str, Any]) -> None:
     kind, doc = param["type"], param.get("doc") or None
-    options: dict[str, Any] = {"dest": _dest(param), "help": doc}
+    # argparse formats help with %: a literal one ("0 to 100 %") is written %%.
+    options: dict[str, Any] = {"dest": _dest(param), "help": doc and doc.replace("%", "%%")}
     if kind == "boolean":
         options["action"] = argparse.BooleanOptionalAction
     elif kind == "integer":
@@ -822,6 +845,13 @@ def cmd_emulator(args: argparse.Namespace, out: Output) -> int:
     return _emulator_passthrough(["emulator", *args.emulator_args]) or 0
 
 
+def cmd_completion(args: argparse.Namespace, out: Output) -> int:
+    from ._completion import script
+
+    sys.stdout.write(script(args.shell, build_parser()))
+    return 0
+
+
 def cmd_demo(args: argparse.Namespace, out: Output) -> int:
     from .demo import run
 
@@ -840,13 +870,27 @@ def _add_confirm_price(p: argparse.ArgumentParser) -> None:
     )
 
 
+class _Options(argparse.ArgumentParser):
+    """The global options' parser. In a command's copy (``quiet``) their help is suppressed: they
+    are listed once, in ``elizacloud --help``, and each command's help says so."""
+
+    def __init__(self, quiet: bool) -> None:
+        super().__init__(add_help=False)
+        self.quiet = quiet
+
+    def add_argument(self, *args: Any, **kwargs: Any) -> argparse.Action:
+        if self.quiet:
+            kwargs["help"] = argparse.SUPPRESS
+        return super().add_argument(*args, **kwargs)
+
+
 def _common(suppress: bool) -> argparse.ArgumentParser:
     # The same options before or after the command; after it, only when given (SUPPRESS), so a
     # subcommand never resets what was set before it.
     def default(value: Any) -> Any:
         return argparse.SUPPRESS if suppress else value
 
-    p = argparse.ArgumentParser(add_help=False)
+    p = _Options(quiet=suppress)
     p.add_argument("--base-url", default=default(None), help="cloud URL (env ELIZACLOUD_BASE_URL)")
     p.add_argument("--config", default=default(None), help="config file (env MILADY_CONFIG_PATH)")
     p.add_argument(
@@ -899,7 +943,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     def add(name: str, fn: Handler, help: str, parent: Any = sub) -> argparse.ArgumentParser:
         p: argparse.ArgumentParser = parent.add_parser(
-            name, help=help, parents=common, description=help
+            name, help=help.replace("%", "%%"), parents=common, description=help
         )
         p.set_defaults(func=fn)
         return p
@@ -991,17 +1035,6 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--idempotent", action="store_true", help="the request is safe to repeat")
     p.add_argument("--uncatalogued", action="store_true",
                    help="call a path that is not in the route catalogue")
-    p.epilog = (
-        "examples:\n"
-        "  elizacloud api GET /api/v1/models\n"
-        "  elizacloud api GET /api/v1/apps/{id}/analytics --param id=APP --query period=7d\n"
-        "  elizacloud api POST /api/v1/chat/completions --data "
-        "'{\"model\":\"openai/gpt-5-mini\",\"messages\":"
-        "[{\"role\":\"user\",\"content\":\"hi\"}]}'\n"
-        "  elizacloud api POST /api/v1/voice/stt --file audio=memo.mp3 --form languageCode=en\n"
-        "  elizacloud routes --json   # every route the generation has"
-    )
-    p.formatter_class = argparse.RawDescriptionHelpFormatter
     p = add(
         "chat-completion",
         cmd_chat_completion,
@@ -1050,10 +1083,120 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("emulator", cmd_emulator, "run the bundled local cloud emulator (args are passed on)")
     p.add_argument("emulator_args", nargs=argparse.REMAINDER)
     add("demo", cmd_demo, "run the full lifecycle against the bundled emulator")
+    p = add("completion", cmd_completion, "print the shell completion script for bash, zsh or fish")
+    p.add_argument("shell", choices=("bash", "zsh", "fish"))
     _add_operation_commands(
         sub, {"agents": agents, "backups": backups, "images": images, "voices": voices}, add
     )
+    _add_examples(parser)
     return parser
+
+
+# The examples of the commands written here, by command path; the generated ones come with the
+# catalogue's table (tools/gen_surfaces.py). A group's help shows its actions' first examples.
+_EXAMPLES: dict[str, list[str]] = {
+    "": [
+        "elizacloud login",
+        "elizacloud agents create my-agent --provision",
+        "elizacloud chat my-agent hello",
+        "elizacloud --base-url http://127.0.0.1:8787 --insecure-local status   # an emulator",
+        "elizacloud demo",
+    ],
+    "login": ["elizacloud login", "elizacloud login --no-browser   # print the URL only"],
+    "logout": ["elizacloud logout", "elizacloud logout --yes"],
+    "auth status": ["elizacloud auth status", "elizacloud auth status --json"],
+    "status": ["elizacloud status", "elizacloud status --json"],
+    "credits": ["elizacloud credits", "elizacloud credits --fresh --json"],
+    "agents list": ["elizacloud agents list", "elizacloud agents list --json"],
+    "agents create": [
+        "elizacloud agents create my-agent",
+        "elizacloud agents create my-agent --env OPENAI_API_KEY=sk-… --provision",
+    ],
+    "agents delete": ["elizacloud agents delete my-agent", "elizacloud agents delete AGENT_ID -y"],
+    "connect": [
+        "elizacloud connect my-agent",
+        "elizacloud connect my-agent --duration 60   # then disconnect (final backup)",
+    ],
+    "chat": [
+        "elizacloud chat my-agent hello",
+        "echo hello | elizacloud chat my-agent --stream",
+    ],
+    "backups list": ["elizacloud backups list my-agent"],
+    "backups snapshot": ["elizacloud backups snapshot my-agent"],
+    "backups restore": [
+        "elizacloud backups restore my-agent   # the latest backup",
+        "elizacloud backups restore my-agent --backup-id BACKUP_ID --yes",
+    ],
+    "api": [
+        "elizacloud api GET /api/v1/models",
+        "elizacloud api GET /api/v1/apps/{id}/analytics --param id=APP --query period=7d",
+        "elizacloud api POST /api/v1/chat/completions --data "
+        "'{\"model\":\"openai/gpt-5-mini\",\"messages\":"
+        "[{\"role\":\"user\",\"content\":\"hi\"}]}'",
+        "elizacloud api POST /api/v1/voice/stt --file audio=memo.mp3 --form languageCode=en",
+        "elizacloud routes --json   # every route the generation has",
+    ],
+    "chat-completion": [
+        "elizacloud chat-completion 'What is Eliza Cloud?'",
+        "elizacloud chat-completion --stream --model openai/gpt-5-mini hello",
+    ],
+    "message": [
+        "elizacloud message 'Summarise this' < notes.txt",
+        "elizacloud message --stream hi",
+    ],
+    "images generate": ["elizacloud images generate 'a red fox' -o fox.png"],
+    "voices tts": ["elizacloud voices tts Hello there -o hello.mp3"],
+    "serve": [
+        "elizacloud serve   # http://127.0.0.1:2138/api/cloud/status",
+        "elizacloud serve --port 0 --token SECRET",
+    ],
+    "emulator": [
+        "elizacloud emulator --port 8787 --auto-approve",
+        "elizacloud emulator --help   # the emulator's own options",
+    ],
+    "demo": ["elizacloud demo", "elizacloud demo --json"],
+    "completion": [
+        "elizacloud completion bash > ~/.local/share/bash-completion/completions/elizacloud",
+        "elizacloud completion zsh > \"${fpath[1]}/_elizacloud\"",
+        "elizacloud completion fish > ~/.config/fish/completions/elizacloud.fish",
+    ],
+}
+
+_GLOBAL_NOTE = (
+    "global options (--base-url, --config, --json, --insecure-local, --timeout, -v …) go\n"
+    "before or after the command: elizacloud --help lists them"
+)
+
+
+def _subparsers(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            return dict(action.choices)
+    return {}
+
+
+def _add_examples(parser: argparse.ArgumentParser) -> None:
+    """Every help ends with examples (a group's: its actions' first ones)."""
+    examples = dict(_EXAMPLES)
+    for op in OPERATIONS:
+        path = f"{op['resource']} {op['action']}" if op["resource"] else str(op["action"])
+        examples.setdefault(path, list(op.get("examples") or []))
+
+    def walk(p: argparse.ArgumentParser, path: str) -> list[str]:
+        children = _subparsers(p)
+        mine = list(examples.get(path, []))
+        for name, child in children.items():
+            child_examples = walk(child, f"{path} {name}".strip())
+            if path and child_examples and len(mine) < 4:
+                mine.append(child_examples[0])
+        lines = ["examples:", *(f"  {e}" for e in mine)] if mine else []
+        if path:
+            lines += ["", _GLOBAL_NOTE]
+        p.epilog = "\n".join(lines)
+        p.formatter_class = argparse.RawDescriptionHelpFormatter
+        return mine
+
+    walk(parser, "")
 
 
 def _emulator_passthrough(argv: Sequence[str]) -> int | None:
@@ -1162,6 +1305,8 @@ def _hints(exc: ElizaCloudError, args: argparse.Namespace) -> list[str]:
             f"required balance: {_money(exc.required)}, current balance: {_money(exc.current)}",
             f"top up: {top_up}" if top_up else "top up: `elizacloud credits` shows the page",
         ]
+    if isinstance(exc, NotConnectedError) and "issued by" in exc.message:
+        return []  # the message says which cloud issued the key and what to do
     if isinstance(exc, NotConnectedError) and "API key" in exc.message:
         return ["run: elizacloud login (or set ELIZACLOUD_API_KEY)"]
     if isinstance(exc, AuthError):

@@ -8,6 +8,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -20,6 +21,7 @@
 #include <vector>
 
 #include "blocking_engine.hpp"
+#include "net/transfer.hpp"
 #include "test_server.hpp"
 
 namespace elizacloud {
@@ -972,6 +974,23 @@ TEST(EngineLifetime, DestroyedFromItsOwnIoThread) {
     auto future = cancelled.get_future();
     ASSERT_EQ(future.wait_for(Ms(5'000)), std::future_status::ready);
     EXPECT_EQ(future.get(), Status::Cancelled);
+}
+
+// A libcurl built on one distribution (the wheel's, from Debian) finds the CAs on another.
+TEST(SystemCaFile, LibcurlsOwnBundleWinsWhenItExists) {
+    auto only = [](std::vector<std::string> files) {
+        return [files](const std::string &path) {
+            return std::find(files.begin(), files.end(), path) != files.end();
+        };
+    };
+    const char *debian = "/etc/ssl/certs/ca-certificates.crt";
+    const char *rhel = "/etc/pki/tls/certs/ca-bundle.crt";
+    EXPECT_EQ(fallback_ca_file(debian, only({debian, rhel})), "");
+    EXPECT_EQ(fallback_ca_file(debian, only({rhel})), rhel);
+    EXPECT_EQ(fallback_ca_file(debian, only({"/etc/ssl/cert.pem"})), "/etc/ssl/cert.pem");
+    EXPECT_EQ(fallback_ca_file(debian, only({})), "");       // nothing better: libcurl decides
+    EXPECT_EQ(fallback_ca_file(nullptr, only({rhel})), "");  // no bundle compiled in: its CA path
+    EXPECT_EQ(fallback_ca_file("", only({rhel})), "");
 }
 
 }  // namespace

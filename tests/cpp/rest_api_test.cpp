@@ -15,6 +15,7 @@
 
 #include "cloud_test_env.hpp"
 #include "handle/cloud.hpp"
+#include "handle/request.hpp"
 #include "rest_test_support.hpp"
 #include "util/json.hpp"
 
@@ -279,6 +280,81 @@ TEST_F(RestEmulator, LoginCreatesATrackedSessionAndPersistsTheKey) {  // R45, R5
     ASSERT_TRUE(json::parse(r.body, doc));
     EXPECT_TRUE(json::get_bool(doc, "connected").value_or(false));
     EXPECT_EQ(json::get_string(doc, "userId"), "00000000-0000-4000-8000-000000000001");
+}
+
+// A login saves the cloud that issued the key; a handle for another base URL never sends that key
+// (not even to revoke it) and every operation that needs one says where the key came from.
+TEST_F(RestEmulator, TheKeyGoesOnlyToTheCloudThatIssuedIt) {
+    login();
+    const std::string key = cloud_->api_key();
+    json::Document doc;
+    ASSERT_TRUE(json::parse(config_text(), doc));
+    const json::Value *cloud = json::member(doc, "cloud");
+    ASSERT_NE(cloud, nullptr);
+    EXPECT_EQ(json::get_string(*cloud, "apiKeyBaseUrl"), emulator_->url());
+
+    // Port 9 (discard): nothing there is ever contacted; a request would fail with Network.
+    const std::string elsewhere = "http://127.0.0.1:9";
+    auto other = make_cloud(elsewhere, config_);
+    try {
+        other->api_key();
+        ADD_FAILURE() << "the emulator's key was handed out for another cloud";
+    } catch (const Error &e) {
+        EXPECT_EQ(e.status(), Status::NotConnected);
+        const std::string message = e.what();
+        EXPECT_NE(message.find("issued by " + emulator_->url() + ", not " + elsewhere),
+                  std::string::npos)
+            << message;
+        EXPECT_NE(message.find("elizacloud login"), std::string::npos) << message;
+        EXPECT_EQ(message.find(key), std::string::npos);
+    }
+    for (const char *op : {"agents.list", "credits", "identity"}) {
+        try {
+            other->run(make_request(op), 10'000);
+            ADD_FAILURE() << op << " ran with another cloud's key";
+        } catch (const Error &e) {
+            EXPECT_EQ(e.status(), Status::NotConnected) << op << ": " << e.what();
+            EXPECT_NE(std::string(e.what()).find("issued by " + emulator_->url()),
+                      std::string::npos)
+                << op << ": " << e.what();
+        }
+    }
+    // Status says why it is not connected, without asking the other cloud.
+    RestApi other_api(*other, RestOptions{});
+    RestResponse r = other_api.dispatch(req("GET", "/api/cloud/status"));
+    ASSERT_EQ(r.status, 200) << r.body;
+    ASSERT_TRUE(json::parse(r.body, doc));
+    EXPECT_EQ(json::get_bool(doc, "connected"), false);
+    EXPECT_EQ(json::get_bool(doc, "hasApiKey"), true);
+    EXPECT_EQ(json::get_string(doc, "apiKeyBaseUrl"), emulator_->url());
+    EXPECT_EQ(r.body.find(key), std::string::npos);
+
+    // The same cloud spelled differently is the same cloud; a key given explicitly (or from the
+    // environment, which the bindings pass the same way) is the caller's choice.
+    auto same = make_cloud(emulator_->url() + "/api/v1/", config_);
+    EXPECT_EQ(same->api_key(), key);
+    EXPECT_NO_THROW(same->run(make_request("identity"), 10'000));
+    auto explicit_key = make_cloud(elsewhere, config_, key.c_str());
+    EXPECT_EQ(explicit_key->api_key(), key);
+
+    // Logout on the other handle forgets the stored key and its origin (nothing is revoked
+    // there); the issuing cloud then has no key either.
+    other->run(make_request("logout"), 10'000);
+    ASSERT_TRUE(json::parse(config_text(), doc));
+    cloud = json::member(doc, "cloud");
+    ASSERT_NE(cloud, nullptr);
+    EXPECT_FALSE(json::member(*cloud, "apiKey"));
+    EXPECT_FALSE(json::member(*cloud, "apiKeyBaseUrl"));
+}
+
+// A key saved by hand (or by an older version) has no apiKeyBaseUrl and is sent as before.
+TEST_F(RestEmulator, AKeyWithoutItsOriginIsSentAsBefore) {
+    {
+        std::ofstream out(config_);
+        out << R"({"cloud":{"apiKey":")" << emulator_->create_key() << R"("}})";
+    }
+    auto c = make_cloud(emulator_->url(), config_);
+    EXPECT_NO_THROW(c->run(make_request("identity"), 10'000));
 }
 
 TEST_F(RestEmulator, LoginTracksAndPollsTheSessionIdTheCloudMinted) {

@@ -6,11 +6,14 @@ from __future__ import annotations
 import json
 import os
 import pty
+import re
+import select
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import pytest
 
@@ -73,6 +76,49 @@ class Cli:
             os.close(master)
         assert proc.returncode == code, f"{args}: exit {proc.returncode}\n{out}\n{err}"
         return out, err
+
+
+def on_pty_stderr(
+    cli: Cli,
+    *args: str,
+    when: str | None = None,
+    then: Callable[[re.Match[str]], None] | None = None,
+) -> tuple[int, str, str]:
+    """Runs with stderr on a terminal (a pty); once the terminal shows a match of ``when``,
+    calls ``then`` with it (once). Returns the exit code, stdout and what the terminal showed."""
+    master, slave = pty.openpty()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "elizacloud", *args],
+        env=cli.env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=slave,
+    )  # fmt: skip
+    os.close(slave)
+    shown = b""
+    deadline = time.monotonic() + 60
+    try:
+        while time.monotonic() < deadline:
+            ready, _, _ = select.select([master], [], [], 0.2)
+            if ready:
+                try:
+                    chunk = os.read(master, 65536)
+                except OSError:  # the child closed the terminal
+                    break
+                if not chunk:
+                    break
+                shown += chunk
+                if when and then:
+                    found = re.search(when, shown.decode(errors="replace"))
+                    if found:
+                        then(found)
+                        then = None
+            elif proc.poll() is not None:
+                break
+        out = proc.stdout.read().decode() if proc.stdout else ""
+        code = proc.wait(timeout=10)
+    finally:
+        os.close(master)
+        if proc.poll() is None:
+            proc.kill()
+    return code, out, shown.decode(errors="replace")
 
 
 @pytest.fixture
@@ -269,6 +315,67 @@ def test_auth_status_after_login_reads_the_config(cli, emulator):
     status = cli.json("auth", "status")
     assert status["loggedIn"] is True and status["keySource"] == "config"
     assert status["keyPrefix"] == key[:12]
+
+
+@pytest.mark.emulator_args("--auto-approve")
+def test_a_key_is_never_sent_to_another_cloud(cli, emulator, emulator_factory):
+    # Logged in to one cloud (here an emulator), then pointed at another: the key stays home.
+    cli.run("login")
+    saved = json.loads(cli.config.read_text())["cloud"]
+    assert saved["apiKeyBaseUrl"] == emulator.url
+    other = emulator_factory(["--job-poll-interval-ms", "50"])
+    cli.env["ELIZACLOUD_BASE_URL"] = other.url
+    proc = cli.run("agents", "list", code=1)
+    assert "EC_ERR_NOT_CONNECTED" in proc.stderr
+    assert f"issued by {emulator.url}, not {other.url}" in proc.stderr
+    assert saved["apiKey"] not in proc.stderr
+    assert other.request_count("GET /api/v1/milady/agents") == 0
+
+    status = cli.json("auth", "status", code=1)
+    assert status["loggedIn"] is False and status["apiKeyBaseUrl"] == emulator.url
+    assert status["keyPrefix"] == saved["apiKey"][:12] and status["baseUrl"] == other.url
+    proc = cli.run("auth", "status", code=1)
+    assert f"issued by {emulator.url}: not sent to {other.url}" in proc.stdout
+    assert f"--base-url {emulator.url}" in proc.stderr
+    assert saved["apiKey"] not in proc.stdout + proc.stderr
+
+    # The issuing cloud still gets it; a key from the environment goes wherever it is told.
+    cli.env["ELIZACLOUD_BASE_URL"] = emulator.url
+    cli.run("agents", "list")
+    cli.env["ELIZACLOUD_BASE_URL"] = other.url
+    cli.env["ELIZACLOUD_API_KEY"] = other.create_key()["apiKey"]
+    cli.run("agents", "list")
+
+
+def test_login_waits_with_a_spinner_and_the_elapsed_time_on_a_terminal(cli, emulator):
+    def approve_later(found: re.Match[str]) -> None:
+        time.sleep(2.5)
+        emulator.approve(found.group(1))
+
+    code, out, shown = on_pty_stderr(
+        cli, "login", when=r"cli-login\?session=([0-9A-Za-z-]+)\s", then=approve_later
+    )
+    assert code == 0 and "Logged in" in out, shown
+    # redrawn in place on one line: a frame, the wait, the last poll status, the seconds
+    assert re.search(r"\r[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] waiting for approval in the browser(: \w+)? \(2s\)", shown)
+    assert "Waiting for approval…" not in shown
+    assert shown.rstrip().endswith("\x1b[K") or "\r\x1b[K" in shown  # the line is cleared
+
+
+@pytest.mark.emulator_args("--provision-ms", "2500")
+def test_provisioning_shows_a_spinner_on_a_terminal_and_lines_otherwise(cli, emulator):
+    cli.env["ELIZACLOUD_API_KEY"] = emulator.create_key()["apiKey"]
+    code, out, shown = on_pty_stderr(cli, "agents", "create", "spun", "--provision")
+    assert code == 0, shown
+    assert re.search(r"\r[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] provisioning: \w+ \([12]s\)", shown), shown
+    assert "  provisioning: " not in shown
+    # Redirected (and with --json): the lines as before, no spinner, no carriage return.
+    proc = cli.run("agents", "create", "plain", "--provision")
+    assert "  provisioning: " in proc.stderr
+    assert "\r" not in proc.stderr and "(0s)" not in proc.stderr
+    code, out, shown = on_pty_stderr(cli, "agents", "create", "json", "--provision", "--json")
+    assert code == 0 and json.loads(out)["id"]
+    assert not re.search(r"\r(?!\n)", shown) and "⠋" not in shown  # the pty's \r\n only
 
 
 def test_destructive_commands_ask_on_a_terminal(cli, emulator):

@@ -63,15 +63,15 @@ CloudClient::CloudClient(std::shared_ptr<Engine> engine, BaseUrl base, KeySuppli
 CloudClient::CloudClient(std::shared_ptr<Engine> engine, BaseUrl base, std::string api_key,
                          ClientOptions options)
     : CloudClient(
-          std::move(engine), std::move(base), [key = api_key] { return key; }, options) {
+          std::move(engine), std::move(base), [key = api_key](bool) { return key; }, options) {
     if (api_key.empty()) throw Error(Status::NotConnected, "no Eliza Cloud API key configured");
 }
 
 CloudClient::~CloudClient() = default;
 
 std::string CloudClient::current_key() const {
-    std::string key = key_();
-    if (key.empty()) throw Error(Status::NotConnected, "no API key: log in first");
+    std::string key = key_(true);
+    if (key.empty()) throw no_api_key_error();
     return key;
 }
 
@@ -92,7 +92,7 @@ HttpRequest CloudClient::make_request(std::string_view method, std::string path,
     HttpRequest request;
     request.method = std::string(method);
     request.url = base_.site_url + path;
-    const std::string key = key_optional ? key_() : current_key();
+    const std::string key = key_optional ? key_(false) : current_key();
     if (!key.empty()) request.headers.emplace_back("X-API-Key", key);
     request.headers.emplace_back("Accept", "application/json");
     request.total_timeout_ms = timeout_ms;

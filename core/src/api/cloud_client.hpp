@@ -65,9 +65,10 @@ struct CallOverrides {
 
 class CloudClient final : public AgentOps {
 public:
-    // The key to send now; throws Error(NotConnected) when there is none. A handle's one client
-    // reads its account's key through this, so it survives login and logout.
-    using KeySupplier = std::function<std::string()>;
+    // The key to send now. required: throws Error(NotConnected) saying why when there is none;
+    // not required: "" then. A handle's one client reads its account's key through this, so it
+    // survives login and logout.
+    using KeySupplier = std::function<std::string(bool required)>;
 
     // The API key is sent as X-API-Key on every call and never appears in errors or logs.
     CloudClient(std::shared_ptr<Engine> engine, BaseUrl base, KeySupplier key,
@@ -229,7 +230,7 @@ private:
                             OpCallback done);
 
     BaseUrl base_;
-    std::string current_key() const;  // key_() or NotConnected
+    std::string current_key() const;  // key_(true), or no_api_key_error() when it is empty
     KeySupplier key_;
     ClientOptions options_;
     std::atomic<api::Generation> generation_;

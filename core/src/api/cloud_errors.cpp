@@ -125,6 +125,10 @@ void read_extras(const json::Value &body, ErrorInfo &info) {
 
 }  // namespace
 
+Error no_api_key_error() {
+    return Error(Status::NotConnected, "no API key: log in first");
+}
+
 Status status_for_http(int http_status) {
     switch (http_status) {
         case 400:

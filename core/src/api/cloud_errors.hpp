@@ -28,6 +28,10 @@ enum class ErrorFamily {
 
 inline constexpr size_t kMaxErrorMessageBytes = 512;
 
+// The one error of an operation that needs an API key and has none: NotConnected, "log in first".
+// (A handle whose stored key belongs to another cloud says so instead: Account::require_key.)
+Error no_api_key_error();
+
 // 400/413/422→InvalidRequest, 401→Unauthorized, 402→InsufficientCredits, 403→Forbidden,
 // 404→NotFound, 409→Conflict, 429→RateLimited, anything else→Server.
 Status status_for_http(int http_status);

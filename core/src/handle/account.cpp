@@ -3,6 +3,8 @@
 #include <exception>
 #include <utility>
 
+#include "api/cloud_errors.hpp"
+
 namespace elizacloud {
 namespace {
 
@@ -23,23 +25,45 @@ ErrorInfo try_edit(Edit edit) {
 
 Account::Account(std::optional<ConfigStore> store, std::string key, bool enabled,
                  std::shared_ptr<Engine> engine, BaseUrl base, LoginOptions login_options,
-                 std::string login_session_id)
+                 std::string login_session_id, std::string key_base_url)
     : store_(std::move(store)),
       engine_(std::move(engine)),
       base_(std::move(base)),
       login_options_(login_options),
       key_(std::move(key)),
       login_session_id_(std::move(login_session_id)),
+      key_base_url_(key_base_url.empty() ? std::string() : normalise_site_url(key_base_url)),
       enabled_(enabled) {}
+
+bool Account::foreign_locked() const {
+    return !key_.empty() && !key_base_url_.empty() && key_base_url_ != base_.site_url;
+}
 
 std::string Account::key() const {
     std::lock_guard<std::mutex> lock(mutex_);
-    return key_;
+    return foreign_locked() ? std::string() : key_;
 }
 
 bool Account::has_key() const {
     std::lock_guard<std::mutex> lock(mutex_);
-    return !key_.empty();
+    return !key_.empty() && !foreign_locked();
+}
+
+std::string Account::require_key() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (key_.empty()) throw no_api_key_error();
+    if (foreign_locked())
+        throw Error(Status::NotConnected,
+                    "the stored API key was issued by " + key_base_url_ + ", not " +
+                        base_.site_url + ", so it is not sent there: log in again " +
+                        "(elizacloud login), or use the base URL " + key_base_url_ +
+                        " (--base-url or ELIZACLOUD_BASE_URL)");
+    return key_;
+}
+
+std::string Account::foreign_key_origin() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return foreign_locked() ? key_base_url_ : std::string();
 }
 
 bool Account::enabled() const {
@@ -62,16 +86,21 @@ ErrorInfo Account::adopt(const LoginResult &result, uint64_t logouts) {
                                    "a logout came in meanwhile: the new key was not adopted");
     }
     ErrorInfo saved;
-    if (store_) saved = try_edit([&] { store_->save_login(result.api_key, result.session_id); });
+    if (store_)
+        saved = try_edit(
+            [&] { store_->save_login(result.api_key, result.session_id, base_.site_url); });
     std::lock_guard<std::mutex> lock(mutex_);
     key_ = result.api_key;
     login_session_id_ = result.session_id;
+    key_base_url_ = base_.site_url;
     enabled_ = true;
     return saved;
 }
 
 Account::Revocable Account::revocable() const {
     std::lock_guard<std::mutex> lock(mutex_);
+    // Another cloud's key is not sent here, not even to revoke it.
+    if (foreign_locked()) return {};
     return {login_session_id_, key_};
 }
 
@@ -80,6 +109,7 @@ ErrorInfo Account::forget() {
         std::lock_guard<std::mutex> lock(mutex_);
         key_.clear();
         login_session_id_.clear();
+        key_base_url_.clear();
         enabled_ = false;
     }
     return store_ ? try_edit([&] { store_->clear_login(); }) : ErrorInfo{};

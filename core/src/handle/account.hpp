@@ -22,12 +22,21 @@ public:
     // store: where the key is saved (none with no_config_file); key and enabled: as resolved
     // from the options and the config file.
     // login_session_id: the CLI session that handed `key` out, when known (to revoke it).
+    // key_base_url: the API origin that issued `key` (cloud.apiKeyBaseUrl); "" = not checked.
     Account(std::optional<ConfigStore> store, std::string key, bool enabled,
             std::shared_ptr<Engine> engine, BaseUrl base, LoginOptions login_options,
-            std::string login_session_id = {});
+            std::string login_session_id = {}, std::string key_base_url = {});
 
-    std::string key() const;  // "" when there is none
-    bool has_key() const;
+    // The key to send: "" when there is none, or when it was issued by another cloud than this
+    // handle's base URL (such a key is never sent).
+    std::string key() const;
+    bool has_key() const;  // key() is not empty
+    // key(), or Error(NotConnected) saying why there is none to send: no key (log in first), or
+    // the stored one belongs to another cloud (which, and what to do). Every operation that
+    // needs a key asks this. Never puts the key in the message.
+    std::string require_key() const;
+    // The API origin that issued the stored key when it is not this handle's ("" otherwise).
+    std::string foreign_key_origin() const;
     bool enabled() const;
 
     // The count of logouts begun so far. A login records it when it starts; its key is adopted
@@ -61,6 +70,8 @@ public:
     void cancel_login();
 
 private:
+    bool foreign_locked() const;  // the key was issued by another cloud (mutex_ held)
+
     std::optional<ConfigStore> store_;  // itself safe across threads and processes
     const std::shared_ptr<Engine> engine_;
     const BaseUrl base_;
@@ -69,6 +80,7 @@ private:
     mutable std::mutex mutex_;
     std::string key_;
     std::string login_session_id_;
+    std::string key_base_url_;  // the issuing API origin, normalised; "" = not checked
     bool enabled_ = false;
     std::shared_ptr<CloudLogin> login_;  // created at the first login
     uint64_t login_request_ = 0;         // 0 = no login request in progress

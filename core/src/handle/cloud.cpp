@@ -39,14 +39,14 @@ Cloud::Cloud(ResolvedOptions o)
               if (op.handler == Method::Login) account_.release_login(id);
           }),
       account_(std::move(o.store), std::move(o.api_key), o.enabled, o.engine, o.base, o.login,
-               std::move(o.login_session_id)) {
+               std::move(o.login_session_id), std::move(o.api_key_base_url)) {
     // One client for the handle's life; it reads the account's key for each request.
     client_ = std::make_shared<CloudClient>(
         engine_, base_,
-        [this, gate = gate_] {
+        [this, gate = gate_](bool required) {
             GateScope scope(*gate);
             if (!scope) throw Error(Status::Cancelled, "the cloud handle was destroyed");
-            return account_.key();
+            return required ? account_.require_key() : account_.key();
         },
         client_options_);
 }
@@ -132,9 +132,7 @@ void Cloud::worker_loop() {
 // ---- small accessors ------------------------------------------------------------------------
 
 std::string Cloud::api_key() const {
-    std::string key = account_.key();
-    if (key.empty()) throw Error(Status::NotConnected, "no API key: log in first");
-    return key;
+    return account_.require_key();
 }
 
 int32_t Cloud::state() const {

@@ -38,7 +38,7 @@ std::string identity_result(const Identity &identity) {
 }  // namespace
 
 std::shared_ptr<CloudClient> Cloud::client() const {
-    if (!account_.has_key()) throw Error(Status::NotConnected, "no API key: log in first");
+    account_.require_key();  // or NotConnected saying why there is no key to send
     return client_;
 }
 
@@ -312,7 +312,8 @@ struct Cloud::StatusCheck {
 Cloud::CancelFn Cloud::launch_status(uint64_t id) {
     StatusFacts facts;
     const std::string key = account_.key();
-    facts.has_api_key = !key.empty();
+    facts.foreign_key_origin = account_.foreign_key_origin();  // then key is "": not sent
+    facts.has_api_key = !key.empty() || !facts.foreign_key_origin.empty();
     facts.enabled = account_.enabled();
     {
         std::lock_guard<std::mutex> lock(connection_mutex_);
@@ -320,7 +321,7 @@ Cloud::CancelFn Cloud::launch_status(uint64_t id) {
     }
     facts.top_up_url = base_.top_up_url();
     facts.api_generation = api::generation_name(client_->generation());
-    if (!facts.has_api_key) {
+    if (key.empty()) {
         finish(id, {}, status_json(facts));
         return {};
     }
@@ -384,7 +385,8 @@ Cloud::CancelFn Cloud::launch_status(uint64_t id) {
 }
 
 Cloud::CancelFn Cloud::launch_credits(uint64_t id, bool fresh) {
-    if (!account_.has_key()) {
+    // Another cloud's key fails the call below, saying so (it is not sent here).
+    if (!account_.has_key() && account_.foreign_key_origin().empty()) {
         finish(id, {}, credits_json(false, std::nullopt, base_.top_up_url()));
         return {};
     }

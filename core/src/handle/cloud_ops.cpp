@@ -36,7 +36,7 @@ Cloud::CancelFn Cloud::launch(const Request &r, uint64_t id, bool sync) {
                                    !api::string_param(*r.op, *r.params, "generation").has_value());
     if (!needs_generation || client_->generation() != api::Generation::Unknown)
         return launch_now(r, id, sync);
-    if (!account_.has_key()) throw Error(Status::NotConnected, "no API key: log in first");
+    account_.require_key();  // or NotConnected saying why there is no key to send
     // Launched once the generation is known (on the I/O thread); a cancel before that only
     // keeps it from launching (the request already has its Cancelled outcome), one after it
     // cancels the operation.
@@ -259,7 +259,7 @@ void Cloud::on_backup(const BackupEvent &backup) {
 }
 
 Cloud::CancelFn Cloud::launch_connect(const Request &r, uint64_t id) {
-    if (!account_.has_key()) throw Error(Status::NotConnected, "no API key: log in first");
+    account_.require_key();  // or NotConnected saying why there is no key to send
     auto m = manager(true);
     {
         std::lock_guard<std::mutex> lock(connection_mutex_);

@@ -82,8 +82,11 @@ ResolvedOptions resolve_options(const ec_cloud_options &o) {
                                   o.site_url && *o.site_url ? o.site_url : config.site_url);
 
     r.api_key = std::string(trim(o.api_key ? o.api_key : config.api_key));
-    // The config's login session belongs to the config's key only.
-    if (!o.api_key) r.login_session_id = config.login_session_id;
+    // The config's login session and issuing cloud belong to the config's key only.
+    if (!o.api_key) {
+        r.login_session_id = config.login_session_id;
+        r.api_key_base_url = config.api_key_base_url;
+    }
     r.enabled = config.enabled.value_or(!r.api_key.empty());
 
     r.client.crud_timeout_ms = to_int(pick(o.request_timeout_ms, 0, 30'000));

@@ -25,7 +25,10 @@ struct ResolvedOptions {
     std::optional<ConfigStore> store;  // none with no_config_file
     std::string api_key;               // "" = none
     std::string login_session_id;      // the session that handed out a key from the config
-    bool enabled = false;              // effective cloud.enabled
+    // The API origin that issued a key from the config (cloud.apiKeyBaseUrl); "" for a key
+    // given as an option (the environment's included), which is sent wherever the handle goes.
+    std::string api_key_base_url;
+    bool enabled = false;  // effective cloud.enabled
     ClientOptions client;
     LoginOptions login;
     CloudManagerOptions manager;

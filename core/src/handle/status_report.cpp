@@ -27,6 +27,8 @@ std::string status_json(const StatusFacts &facts) {
                 : (facts.runtime_started ? kReasonNotAuthenticated : kReasonRuntimeNotStarted);
         json::set(doc, "reason", json::string_value(reason, alloc), alloc);
     }
+    if (!facts.foreign_key_origin.empty())
+        json::set(doc, "apiKeyBaseUrl", json::string_value(facts.foreign_key_origin, alloc), alloc);
     return json::stringify(doc);
 }
 

@@ -22,9 +22,13 @@ struct StatusFacts {
     std::string organization_id;  // may be empty when the key has no organization
     std::string top_up_url;
     std::string api_generation;  // "milady" / "eliza"; "" while not yet detected
+    // The API origin that issued the stored key when it is another cloud than the handle's (the
+    // key is then not sent, and status is not connected); "" otherwise.
+    std::string foreign_key_origin;
 };
 
-// {connected, enabled, hasApiKey, userId?, organizationId?, topUpUrl, apiGeneration, reason?}
+// {connected, enabled, hasApiKey, userId?, organizationId?, topUpUrl, apiGeneration, reason?,
+//  apiKeyBaseUrl? (only for a key issued by another cloud)}
 std::string status_json(const StatusFacts &facts);
 
 // Low below $2.00 and critical below $0.50, both strict (R108).

@@ -1,6 +1,7 @@
 #include "net/transfer.hpp"
 
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cctype>
@@ -228,6 +229,32 @@ CURLcode build_form(Transfer &t) {
 
 }  // namespace
 
+std::string fallback_ca_file(const char *builtin,
+                             const std::function<bool(const std::string &)> &exists) {
+    if (!builtin || !*builtin || exists(builtin)) return {};
+    for (const char *candidate : kSystemCaFiles)
+        if (exists(candidate)) return candidate;
+    return {};
+}
+
+namespace {
+
+// Decided once per process: where this libcurl finds the system's CAs.
+const std::string &system_ca_file() {
+    static const std::string file = [] {
+        const curl_version_info_data *info = curl_version_info(CURLVERSION_NOW);
+        std::string found = fallback_ca_file(
+            info ? info->cainfo : nullptr,
+            [](const std::string &path) { return ::access(path.c_str(), R_OK) == 0; });
+        if (!found.empty())
+            log::info("[net] libcurl's CA bundle {} is missing; using {}", info->cainfo, found);
+        return found;
+    }();
+    return file;
+}
+
+}  // namespace
+
 CURLcode configure_transfer(Transfer &t, const std::string &user_agent,
                             const std::string &ca_file) {
     if (!t.easy) t.easy = curl_easy_init();  // else a reset handle of the engine's pool
@@ -246,7 +273,8 @@ CURLcode configure_transfer(Transfer &t, const std::string &user_agent,
     set(CURLOPT_FOLLOWLOCATION, 0L);
     set(CURLOPT_SSL_VERIFYPEER, 1L);
     set(CURLOPT_SSL_VERIFYHOST, 2L);
-    if (!ca_file.empty()) set(CURLOPT_CAINFO, ca_file.c_str());
+    const std::string &ca = ca_file.empty() ? system_ca_file() : ca_file;
+    if (!ca.empty()) set(CURLOPT_CAINFO, ca.c_str());
     set(CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_2TLS));
     // Over TLS, wait for a connection that may multiplex (HTTP/2) rather than open another.
     if (starts_with_ci(r.url, "https://")) set(CURLOPT_PIPEWAIT, 1L);

@@ -58,8 +58,22 @@ struct Transfer {
 std::optional<ErrorInfo> precheck_request(const HttpRequest &request, const UrlPolicy &policy);
 
 // Configures t.easy (a reset handle, or a new one when it is null). ca_file may be empty (system
-// CAs).
+// CAs: libcurl's own bundle, else the first of kSystemCaFiles that exists).
 CURLcode configure_transfer(Transfer &t, const std::string &user_agent, const std::string &ca_file);
+
+// Where Linux distributions keep the system's CA bundle (Debian/Ubuntu, RHEL/Fedora, the RHEL
+// extracted trust store, openSUSE, Alpine/Arch).
+inline constexpr const char *kSystemCaFiles[] = {
+    "/etc/ssl/certs/ca-certificates.crt", "/etc/pki/tls/certs/ca-bundle.crt",
+    "/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem", "/etc/ssl/ca-bundle.pem",
+    "/etc/ssl/cert.pem"};
+
+// The CA file to set when none is configured: "" when libcurl's compiled-in bundle (`builtin`,
+// from curl_version_info) exists or when it has none (it then uses its CA path or the TLS
+// library's store); else the first of kSystemCaFiles that exists. A libcurl built on one
+// distribution (the Python wheel carries Debian's) thus finds the CAs on another.
+std::string fallback_ca_file(const char *builtin,
+                             const std::function<bool(const std::string &)> &exists);
 
 // The result of a transfer libcurl reports as done with `code`; fills response.http_status.
 ErrorInfo transfer_outcome(Transfer &t, CURLcode code);

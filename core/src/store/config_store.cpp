@@ -139,6 +139,7 @@ CloudSettings read_settings(const json::Value *cloud) {
     s.api_generation = json::get_string(*cloud, "apiGeneration").value_or("");
     s.site_url = json::get_string(*cloud, "siteUrl").value_or("");
     s.login_session_id = json::get_string(*cloud, "loginSessionId").value_or("");
+    s.api_key_base_url = json::get_string(*cloud, "apiKeyBaseUrl").value_or("");
     return s;
 }
 
@@ -311,10 +312,11 @@ void ConfigStore::update_cloud(const CloudEdit &edit) {
     replace_file_atomically(target, serialize(doc, raw.HasParseError() ? nullptr : &raw), 0600);
 }
 
-void ConfigStore::save_login(std::string_view api_key, std::string_view login_session_id) {
+void ConfigStore::save_login(std::string_view api_key, std::string_view login_session_id,
+                             std::string_view base_url) {
     if (trim(api_key).empty()) throw Error(Status::InvalidArgument, "API key is empty");
-    update_cloud([api_key, login_session_id](json::Value &cloud,
-                                             json::Document::AllocatorType &alloc) {
+    update_cloud([api_key, login_session_id, base_url](json::Value &cloud,
+                                                       json::Document::AllocatorType &alloc) {
         json::set(cloud, "apiKey", json::string_value(api_key, alloc), alloc);
         json::set(cloud, "enabled", json::Value(true), alloc);
         // The session that handed the key out: what a logout revokes it by (E§1.5).
@@ -322,6 +324,12 @@ void ConfigStore::save_login(std::string_view api_key, std::string_view login_se
         }
         if (!login_session_id.empty())
             json::set(cloud, "loginSessionId", json::string_value(login_session_id, alloc), alloc);
+        // The cloud that issued the key: it is sent to no other (a key minted by a local
+        // emulator never reaches the real cloud).
+        while (cloud.EraseMember("apiKeyBaseUrl")) {
+        }
+        if (!base_url.empty())
+            json::set(cloud, "apiKeyBaseUrl", json::string_value(base_url, alloc), alloc);
     });
     warn_if_directory_open(write_target(path_));
 }
@@ -333,6 +341,8 @@ void ConfigStore::clear_login() {
         while (cloud.EraseMember("apiKey")) {
         }
         while (cloud.EraseMember("loginSessionId")) {
+        }
+        while (cloud.EraseMember("apiKeyBaseUrl")) {
         }
         json::set(cloud, "enabled", json::Value(false), alloc);
     });

@@ -30,6 +30,9 @@ struct CloudSettings {
     std::string api_generation;               // cloud.apiGeneration, verbatim; empty when absent
     std::string site_url;                     // cloud.siteUrl: the browser site; empty = derived
     std::string login_session_id;             // cloud.loginSessionId: the key's CLI session
+    // cloud.apiKeyBaseUrl: the API origin the key was issued by (login saves it); empty when
+    // unknown (a key written by hand or by an older version), which is not checked.
+    std::string api_key_base_url;
 
     // The key is non-empty after trimming whitespace (R92).
     bool has_api_key() const;
@@ -67,11 +70,12 @@ public:
     void update_cloud(const CloudEdit &edit);
 
     // cloud.apiKey = key, cloud.enabled = true, cloud.loginSessionId = the CLI session that
-    // handed the key out (removed when empty); other cloud fields kept. Empty key →
-    // InvalidArgument.
-    void save_login(std::string_view api_key, std::string_view login_session_id = {});
-    // Removes cloud.apiKey and cloud.loginSessionId and sets cloud.enabled = false (so
-    // {"enabled":false} when absent).
+    // handed the key out and cloud.apiKeyBaseUrl = the API origin that issued it (each removed
+    // when empty); other cloud fields kept. Empty key → InvalidArgument.
+    void save_login(std::string_view api_key, std::string_view login_session_id = {},
+                    std::string_view base_url = {});
+    // Removes cloud.apiKey, cloud.loginSessionId and cloud.apiKeyBaseUrl and sets
+    // cloud.enabled = false (so {"enabled":false} when absent).
     void clear_login();
 
 private:

@@ -6308,6 +6308,10 @@ OPERATIONS: list[dict[str, Any]] = [
                 "required": True,
                 "doc": "the task's id"
             }
+        ],
+        "examples": [
+            "elizacloud a2a cancel_task TASK_ID",
+            "elizacloud a2a cancel_task TASK_ID --json"
         ]
     },
     {
@@ -6319,7 +6323,11 @@ OPERATIONS: list[dict[str, Any]] = [
         "scope": "none",
         "result": "AgentCard",
         "followsJob": False,
-        "params": []
+        "params": [],
+        "examples": [
+            "elizacloud a2a card",
+            "elizacloud a2a card --json"
+        ]
     },
     {
         "name": "a2a.get_task",
@@ -6345,6 +6353,11 @@ OPERATIONS: list[dict[str, Any]] = [
                 "required": False,
                 "doc": "how many messages of the history to include"
             }
+        ],
+        "examples": [
+            "elizacloud a2a get_task TASK_ID",
+            "elizacloud a2a get_task TASK_ID [--history-length HISTORY_LENGTH]",
+            "elizacloud a2a get_task TASK_ID --json"
         ]
     },
     {
@@ -6378,6 +6391,11 @@ OPERATIONS: list[dict[str, Any]] = [
                 "required": False,
                 "doc": "metadata for the task"
             }
+        ],
+        "examples": [
+            "elizacloud a2a send JSON",
+            "elizacloud a2a send JSON [--configuration JSON] [--metadata JSON]",
+            "elizacloud a2a send JSON --json"
         ]
     },
     {
@@ -6389,7 +6407,11 @@ OPERATIONS: list[dict[str, Any]] = [
         "scope": "connected",
         "result": "Alive",
         "followsJob": False,
-        "params": []
+        "params": [],
+        "examples": [
+            "elizacloud agent alive",
+            "elizacloud agent alive --json"
+        ]
     },
     {
         "name": "agent.status",
@@ -6400,7 +6422,11 @@ OPERATIONS: list[dict[str, Any]] = [
         "scope": "connected",
         "result": "AgentState",
         "followsJob": False,
-        "params": []
+        "params": [],
+        "examples": [
+            "elizacloud agent status",
+            "elizacloud agent status --json"
+        ]
     },
     {
         "name": "agents.create",
@@ -6475,7 +6501,8 @@ OPERATIONS: list[dict[str, Any]] = [
                 "required": False,
                 "doc": "the dedicated price the user accepted (pricing.acceptanceValue of a PriceConfirmation error)"
             }
-        ]
+        ],
+        "examples": []
     },
     {
         "name": "agents.delete",
@@ -6494,7 +6521,8 @@ OPERATIONS: list[dict[str, Any]] = [
                 "required": True,
                 "doc": "the agent's id"
             }
-        ]
+        ],
+        "examples": []
     },
     {
         "name": "agents.get",
@@ -6513,6 +6541,10 @@ OPERATIONS: list[dict[str, Any]] = [
                 "required": True,
                 "doc": "the agent's id"
             }
+        ],
+        "examples": [
+            "elizacloud agents get AGENT_ID",
+            "elizacloud agents get AGENT_ID --json"
         ]
     },
     {
@@ -6524,7 +6556,8 @@ OPERATIONS: list[dict[str, Any]] = [
         "scope": "account",
         "result": "AgentSummary[]",
         "followsJob": False,
-        "params": []
+        "params": [],
+        "examples": []
     },
     {
         "name": "agents.provision",
@@ -6550,6 +6583,11 @@ OPERATIONS: list[dict[str, Any]] = [
                 "required": False,
                 "doc": "the dedicated price the user accepted (pricing.acceptanceValue of a PriceConfirmation error)"
             }
+        ],
+        "examples": [
+            "elizacloud agents provision AGENT_ID",
+            "elizacloud agents provision AGENT_ID [--confirm-price CONFIRM_PRICE]",
+            "elizacloud agents provision AGENT_ID --json"
         ]
     },
     {
@@ -6576,6 +6614,11 @@ OPERATIONS: list[dict[str, Any]] = [
                 "required": False,
                 "doc": "the dedicated price the user accepted (pricing.acceptanceValue of a PriceConfirmation error)"
             }
+        ],
+        "examples": [
+            "elizacloud agents resume AGENT_ID",
+            "elizacloud agents resume AGENT_ID [--confirm-price CONFIRM_PRICE]",
+            "elizacloud agents resume AGENT_ID --json"
         ]
     },
     {
@@ -6595,6 +6638,10 @@ OPERATIONS: list[dict[str, Any]] = [
                 "required": True,
                 "doc": "the agent's id"
             }
+        ],
+        "examples": [
+            "elizacloud agents sleep AGENT_ID",
+            "elizacloud agents sleep AGENT_ID --json"
         ]
     },
     {
@@ -6614,6 +6661,10 @@ OPERATIONS: list[dict[str, Any]] = [
                 "required": True,
                 "doc": "the agent's id"
             }
+        ],
+        "examples": [
+            "elizacloud agents suspend AGENT_ID",
+            "elizacloud agents suspend AGENT_ID --json"
         ]
     },
     {
@@ -6654,6 +6705,11 @@ OPERATIONS: list[dict[str, Any]] = [
                 "required": False,
                 "doc": "boot empty, accepting the loss of the agent's saved state"
             }
+        ],
+        "examples": [
+            "elizacloud agents wake AGENT_ID",
+            "elizacloud agents wake AGENT_ID [--confirm-price CONFIRM_PRICE] [--restore-backup-id RESTORE_BACKUP_ID] [--force-fresh-boot | --no-force-fresh-boot]",
+            "elizacloud agents wake AGENT_ID --json"
         ]
     },
     {
@@ -6701,6 +6757,11 @@ OPERATIONS: list[dict[str, Any]] = [
                 "required": False,
                 "doc": "ISO time it stops working (never when absent)"
             }
+        ],
+        "examples": [
+            "elizacloud api_keys create NAME",
+            "elizacloud api_keys create NAME [--description DESCRIPTION] [--permissions JSON] [--rate-limit RATE_LIMIT] [--expires-at EXPIRES_AT]",
+            "elizacloud api_keys create NAME --json"
         ]
     },
     {
@@ -6720,6 +6781,10 @@ OPERATIONS: list[dict[str, Any]] = [
                 "required": True,
                 "doc": "the record's id"
             }
+        ],
+        "examples": [
+            "elizacloud api_keys delete ID",
+            "elizacloud api_keys delete ID --json"
         ]
     },
     {
@@ -6731,7 +6796,11 @@ OPERATIONS: list[dict[str, Any]] = [
         "scope": "account",
         "result": "ApiKeyList",
         "followsJob": False,
-        "params": []
+        "params": [],
+        "examples": [
+            "elizacloud api_keys list",
+            "elizacloud api_keys list --json"
+        ]
     },
     {
         "name": "api_keys.regenerate",
@@ -6750,6 +6819,10 @@ OPERATIONS: list[dict[str, Any]] = [
                 "required": True,
                 "doc": "the record's id"
             }
+        ],
+        "examples": [
+            "elizacloud api_keys regenerate ID",
+            "elizacloud api_keys regenerate ID --json"
         ]
     },
     {
@@ -6811,6 +6884,11 @@ OPERATIONS: list[dict[str, Any]] = [
                 "required": False,
                 "doc": "false disables the key"
             }
+        ],
+        "examples": [
+            "elizacloud api_keys update ID",
+            "elizacloud api_keys update ID [--name NAME] [--description DESCRIPTION] [--permissions JSON] [--rate-limit RATE_LIMIT] [--expires-at EXPIRES_AT] [--is-active | --no-is-active]",
+            "elizacloud api_keys update ID --json"
         ]
     },
     {
@@ -6856,6 +6934,11 @@ OPERATIONS: list[dict[str, Any]] = [
                 "required": False,
                 "doc": "ISO end"
             }
+        ],
+        "examples": [
+            "elizacloud apps analytics ID",
+            "elizacloud apps analytics ID [--period {hourly,daily,monthly}] [--start-date START_DATE] [--end-date END_DATE]",
+            "elizacloud apps analytics ID --json"
         ]
     },
     {
@@ -6875,6 +6958,10 @@ OPERATIONS: list[dict[str, Any]] = [
                 "required": True,
                 "doc": "the name"
             }
+        ],
+        "examples": [
+            "elizacloud apps check_name NAME",
+            "elizacloud apps check_name NAME --json"
         ]
     },
     {
@@ -6943,6 +7030,11 @@ OPERATIONS: list[dict[str, Any]] = [
                 "required": False,
                 "doc": "do not create a GitHub repository for it"
             }
+        ],
+        "examples": [
+            "elizacloud apps create NAME APP_URL",
+            "elizacloud apps create NAME APP_URL [--description DESCRIPTION] [--website-url WEBSITE_URL] [--contact-email CONTACT_EMAIL] [--allowed-origins JSON] [--logo-url LOGO_URL] [--skip-git-hub-repo | --no-skip-git-hub-repo]",
+            "elizacloud apps create NAME APP_URL --json"
         ]
     },
     {
@@ -6962,6 +7054,10 @@ OPERATIONS: list[dict[str, Any]] = [
                 "required": True,
                 "doc": "the record's id"
             }
+        ],
+        "examples": [
+            "elizacloud apps delete ID",
+            "elizacloud apps delete ID --json"
         ]
     },
     {
@@ -6988,6 +7084,10 @@ OPERATIONS: list[dict[str, Any]] = [
                 "required": True,
                 "doc": "the domain, ASCII only (e.g. app.example.com)"
             }
+        ],
+        "examples": [
+            "elizacloud apps.domains add ID DOMAIN",
+            "elizacloud apps.domains add ID DOMAIN --json"
         ]
     },
     {
@@ -7007,6 +7107,10 @@ OPERATIONS: list[dict[str, Any]] = [
                 "required": True,
                 "doc": "the record's id"
             }
+        ],
+        "examples": [
+            "elizacloud apps.domains list ID",
+            "elizacloud apps.domains list ID --json"
         ]
     },
     {
@@ -7033,6 +7137,10 @@ OPERATIONS: list[dict[str, Any]] = [
                 "required": True,
                 "doc": "the domain, ASCII only (e.g. app.example.com)"
             }
+        ],
+        "examples": [
+            "elizacloud apps.domains remove ID DOMAIN",
+            "elizacloud apps.domains remove ID DOMAIN --json"
         ]
     },
     {
@@ -7059,6 +7167,10 @@ OPERATIONS: list[dict[str, Any]] = [
                 "required": True,
                 "doc": "the domain, ASCII only (e.g. app.example.com)"
             }
+        ],
+        "examples": [
+            "elizacloud apps.domains verify ID DOMAIN",
+            "elizacloud apps.domains verify ID DOMAIN --json"
         ]
     },
     {
@@ -7085,6 +7197,11 @@ OPERATIONS: list[dict[str, Any]] = [
                 "required": False,
                 "doc": "the period in days"
             }
+        ],
+        "examples": [
+            "elizacloud apps earnings ID",
+            "elizacloud apps earnings ID [--days DAYS]",
+            "elizacloud apps earnings ID --json"
         ]
     },
     {
@@ -7104,6 +7221,10 @@ OPERATIONS: list[dict[str, Any]] = [
                 "required": True,
                 "doc": "the record's id"
             }
+        ],
+        "examples": [
+            "elizacloud apps get ID",
+            "elizacloud apps get ID --json"
         ]
     },
     {
@@ -7115,7 +7236,11 @@ OPERATIONS: list[dict[str, Any]] = [
         "scope": "account",
         "result": "AppList",
         "followsJob": False,
-        "params": []
+        "params": [],
+        "examples": [
+            "elizacloud apps list",
+            "elizacloud apps list --json"
+        ]
     },
     {
         "name": "apps.monetization.get",
@@ -7134,6 +7259,10 @@ OPERATIONS: list[dict[str, Any]] = [
                 "required": True,
                 "doc": "the record's id"
             }
+        ],
+        "examples": [
+            "elizacloud apps.monetization get ID",
+            "elizacloud apps.monetization get ID --json"
         ]
     },
     {
@@ -7174,6 +7303,11 @@ OPERATIONS: list[dict[str, Any]] = [
                 "required": False,
                 "doc": "share of purchases, 0 to 100 %"
             }
+        ],
+        "examples": [
+            "elizacloud apps.monetization update ID",
+            "elizacloud apps.monetization update ID [--monetization-enabled | --no-monetization-enabled] [--inference-markup-percentage INFERENCE_MARKUP_PERCENTAGE] [--purchase-share-percentage PURCHASE_SHARE_PERCENTAGE]",
+            "elizacloud apps.monetization update ID --json"
         ]
     },
     {
@@ -7193,6 +7327,10 @@ OPERATIONS: list[dict[str, Any]] = [
                 "required": True,
                 "doc": "the record's id"
             }
+        ],
+        "examples": [
+            "elizacloud apps regenerate_api_key ID",
+            "elizacloud apps regenerate_api_key ID --json"
         ]
     },
     {
@@ -7268,6 +7406,11 @@ OPERATIONS: list[dict[str, Any]] = [
                 "required": False,
                 "doc": "at most 4 character ids"
             }
+        ],
+        "examples": [
+            "elizacloud apps update ID",
+            "elizacloud apps update ID [--name NAME] [--app-url APP_URL] [--description DESCRIPTION] [--website-url WEBSITE_URL] [--contact-email CONTACT_EMAIL] [--allowed-origins JSON] [--is-active | --no-is-active] [--linked-character-ids JSON]",
+            "elizacloud apps update ID --json"
         ]
     },
     {
@@ -7294,6 +7437,11 @@ OPERATIONS: list[dict[str, Any]] = [
                 "required": False,
                 "doc": "at most this many"
             }
+        ],
+        "examples": [
+            "elizacloud apps users ID",
+            "elizacloud apps users ID [--limit LIMIT]",
+            "elizacloud apps users ID --json"
         ]
     },
     {
@@ -7320,6 +7468,10 @@ OPERATIONS: list[dict[str, Any]] = [
                 "required": True,
                 "doc": "US dollars to withdraw from the available earnings"
             }
+        ],
+        "examples": [
+            "elizacloud apps withdraw ID AMOUNT",
+            "elizacloud apps withdraw ID AMOUNT --json"
         ]
     },
     {
@@ -7339,7 +7491,8 @@ OPERATIONS: list[dict[str, Any]] = [
                 "required": False,
                 "doc": "the agent's id (default: the connected agent)"
             }
-        ]
+        ],
+        "examples": []
     },
     {
         "name": "backups.restore",
@@ -7365,7 +7518,8 @@ OPERATIONS: list[dict[str, Any]] = [
                 "required": False,
                 "doc": "the backup to restore (default: the latest)"
             }
-        ]
+        ],
+        "examples": []
     },
     {
         "name": "backups.snapshot",
@@ -7384,7 +7538,8 @@ OPERATIONS: list[dict[str, Any]] = [
                 "required": False,
                 "doc": "the agent's id (default: the connected agent)"
             }
-        ]
+        ],
+        "examples": []
     },
     {
         "name": "billing.auto_top_up",
@@ -7395,7 +7550,11 @@ OPERATIONS: list[dict[str, Any]] = [
         "scope": "account",
         "result": "TopUp",
         "followsJob": False,
-        "params": []
+        "params": [],
+        "examples": [
+            "elizacloud billing auto_top_up",
+            "elizacloud billing auto_top_up --json"
+        ]
     },
     {
         "name": "billing.checkout",
@@ -7435,6 +7594,11 @@ OPERATIONS: list[dict[str, Any]] = [
                 "required": False,
                 "doc": "an affiliate code (X-Affiliate-Code)"
             }
+        ],
+        "examples": [
+            "elizacloud billing checkout CREDITS SUCCESS_URL CANCEL_URL",
+            "elizacloud billing checkout CREDITS SUCCESS_URL CANCEL_URL [--affiliate-code AFFILIATE_CODE]",
+            "elizacloud billing checkout CREDITS SUCCESS_URL CANCEL_URL --json"
         ]
     },
     {
@@ -7446,7 +7610,11 @@ OPERATIONS: list[dict[str, Any]] = [
         "scope": "account",
         "result": "BillingSettings",
         "followsJob": False,
-        "params": []
+        "params": [],
+        "examples": [
+            "elizacloud billing settings",
+            "elizacloud billing settings --json"
+        ]
     },
     {
         "name": "billing.summary",
@@ -7457,7 +7625,11 @@ OPERATIONS: list[dict[str, Any]] = [
         "scope": "account",
         "result": "CreditsSummary",
         "followsJob": False,
-        "params": []
+        "params": [],
+        "examples": [
+            "elizacloud billing summary",
+            "elizacloud billing summary --json"
+        ]
     },
     {
         "name": "billing.transactions",
@@ -7483,6 +7655,11 @@ OPERATIONS: list[dict[str, Any]] = [
                 "required": False,
                 "doc": "only those of the last N hours (among the most recent `limit`)"
             }
+        ],
+        "examples": [
+            "elizacloud billing transactions",
+            "elizacloud billing transactions [--limit LIMIT] [--hours HOURS]",
+            "elizacloud billing transactions --json"
         ]
     },
     {
@@ -7509,6 +7686,11 @@ OPERATIONS: list[dict[str, Any]] = [
                 "required": False,
                 "doc": "pay usage from earnings first"
             }
+        ],
+        "examples": [
+            "elizacloud billing update_settings",
+            "elizacloud billing update_settings [--auto-top-up JSON] [--pay-as-you-go-from-earnings | --no-pay-as-you-go-from-earnings]",
+            "elizacloud billing update_settings --json"
         ]
     },
     {
@@ -7528,6 +7710,10 @@ OPERATIONS: list[dict[str, Any]] = [
                 "required": True,
                 "doc": "the checkout session (billing.checkout's sessionId)"
             }
+        ],
+        "examples": [
+            "elizacloud billing verify SESSION_ID",
+            "elizacloud billing verify SESSION_ID --json"
         ]
     },
     {
@@ -7603,6 +7789,11 @@ OPERATIONS: list[dict[str, Any]] = [
                 "required": False,
                 "doc": "an x402 payment proof, for a call paid per request (X-PAYMENT)"
             }
+        ],
+        "examples": [
+            "elizacloud chat.completions create MODEL JSON",
+            "elizacloud chat.completions create MODEL JSON [--temperature TEMPERATURE] [--max-tokens MAX_TOKENS] [--top-p TOP_P] [--stop JSON] [--app-id APP_ID] [--affiliate-code AFFILIATE_CODE] [--payment PAYMENT]",
+            "elizacloud chat.completions create MODEL JSON --json"
         ]
     },
     {
@@ -7678,7 +7869,8 @@ OPERATIONS: list[dict[str, Any]] = [
                 "required": False,
                 "doc": "an x402 payment proof, for a call paid per request (X-PAYMENT)"
             }
-        ]
+        ],
+        "examples": []
     },
     {
         "name": "connect",
@@ -7697,6 +7889,10 @@ OPERATIONS: list[dict[str, Any]] = [
                 "required": True,
                 "doc": "the agent to connect to"
             }
+        ],
+        "examples": [
+            "elizacloud connect AGENT_ID",
+            "elizacloud connect AGENT_ID --json"
         ]
     },
     {
@@ -7804,6 +8000,11 @@ OPERATIONS: list[dict[str, Any]] = [
                 ],
                 "doc": "the CPU architecture"
             }
+        ],
+        "examples": [
+            "elizacloud containers create NAME PROJECT_NAME ECR_IMAGE_URI",
+            "elizacloud containers create NAME PROJECT_NAME ECR_IMAGE_URI [--description DESCRIPTION] [--port PORT] [--desired-count DESIRED_COUNT] [--cpu CPU] [--memory MEMORY] [--environment KEY=VALUE] [--health-check-path HEALTH_CHECK_PATH] [--ecr-repository-uri ECR_REPOSITORY_URI] [--image-tag IMAGE_TAG] [--architecture {arm64,x86_64}]",
+            "elizacloud containers create NAME PROJECT_NAME ECR_IMAGE_URI --json"
         ]
     },
     {
@@ -7823,6 +8024,10 @@ OPERATIONS: list[dict[str, Any]] = [
                 "required": True,
                 "doc": "the record's id"
             }
+        ],
+        "examples": [
+            "elizacloud containers delete ID",
+            "elizacloud containers delete ID --json"
         ]
     },
     {
@@ -7930,6 +8135,11 @@ OPERATIONS: list[dict[str, Any]] = [
                 ],
                 "doc": "the CPU architecture"
             }
+        ],
+        "examples": [
+            "elizacloud containers deploy NAME PROJECT_NAME ECR_IMAGE_URI",
+            "elizacloud containers deploy NAME PROJECT_NAME ECR_IMAGE_URI [--description DESCRIPTION] [--port PORT] [--desired-count DESIRED_COUNT] [--cpu CPU] [--memory MEMORY] [--environment KEY=VALUE] [--health-check-path HEALTH_CHECK_PATH] [--ecr-repository-uri ECR_REPOSITORY_URI] [--image-tag IMAGE_TAG] [--architecture {arm64,x86_64}]",
+            "elizacloud containers deploy NAME PROJECT_NAME ECR_IMAGE_URI --json"
         ]
     },
     {
@@ -7949,6 +8159,10 @@ OPERATIONS: list[dict[str, Any]] = [
                 "required": True,
                 "doc": "the record's id"
             }
+        ],
+        "examples": [
+            "elizacloud containers deployments ID",
+            "elizacloud containers deployments ID --json"
         ]
     },
     {
@@ -7968,6 +8182,10 @@ OPERATIONS: list[dict[str, Any]] = [
                 "required": True,
                 "doc": "the record's id"
             }
+        ],
+        "examples": [
+            "elizacloud containers get ID",
+            "elizacloud containers get ID --json"
         ]
     },
     {
@@ -7979,7 +8197,11 @@ OPERATIONS: list[dict[str, Any]] = [
         "scope": "account",
         "result": "Container[]",
         "followsJob": False,
-        "params": []
+        "params": [],
+        "examples": [
+            "elizacloud containers list",
+            "elizacloud containers list --json"
+        ]
     },
     {
         "name": "containers.logs",
@@ -8005,6 +8227,11 @@ OPERATIONS: list[dict[str, Any]] = [
                 "required": False,
                 "doc": "at most this many"
             }
+        ],
+        "examples": [
+            "elizacloud containers logs ID",
+            "elizacloud containers logs ID [--limit LIMIT]",
+            "elizacloud containers logs ID --json"
         ]
     },
     {
@@ -8024,6 +8251,10 @@ OPERATIONS: list[dict[str, Any]] = [
                 "required": True,
                 "doc": "the record's id"
             }
+        ],
+        "examples": [
+            "elizacloud containers metrics ID",
+            "elizacloud containers metrics ID --json"
         ]
     },
     {
@@ -8035,7 +8266,11 @@ OPERATIONS: list[dict[str, Any]] = [
         "scope": "account",
         "result": "ContainerQuota",
         "followsJob": False,
-        "params": []
+        "params": [],
+        "examples": [
+            "elizacloud containers quota",
+            "elizacloud containers quota --json"
+        ]
     },
     {
         "name": "containers.update",
@@ -8082,6 +8317,11 @@ OPERATIONS: list[dict[str, Any]] = [
                 "required": False,
                 "doc": "a new image to deploy"
             }
+        ],
+        "examples": [
+            "elizacloud containers update ID",
+            "elizacloud containers update ID [--desired-count DESIRED_COUNT] [--environment KEY=VALUE] [--description DESCRIPTION] [--ecr-image-uri ECR_IMAGE_URI]",
+            "elizacloud containers update ID --json"
         ]
     },
     {
@@ -8101,7 +8341,8 @@ OPERATIONS: list[dict[str, Any]] = [
                 "required": False,
                 "doc": "read the balance from the database instead of the cloud's cache"
             }
-        ]
+        ],
+        "examples": []
     },
     {
         "name": "disconnect",
@@ -8112,7 +8353,11 @@ OPERATIONS: list[dict[str, Any]] = [
         "scope": "none",
         "result": "Empty",
         "followsJob": False,
-        "params": []
+        "params": [],
+        "examples": [
+            "elizacloud disconnect",
+            "elizacloud disconnect --json"
+        ]
     },
     {
         "name": "discovery.search",
@@ -8180,6 +8425,11 @@ OPERATIONS: list[dict[str, Any]] = [
                 "required": False,
                 "doc": "skip this many"
             }
+        ],
+        "examples": [
+            "elizacloud discovery search",
+            "elizacloud discovery search [--query QUERY] [--types TYPES] [--categories CATEGORIES] [--tags TAGS] [--x402-only | --no-x402-only] [--active-only | --no-active-only] [--limit LIMIT] [--offset OFFSET]",
+            "elizacloud discovery search --json"
         ]
     },
     {
@@ -8227,6 +8477,11 @@ OPERATIONS: list[dict[str, Any]] = [
                 "required": False,
                 "doc": "an x402 payment proof, for a call paid per request (X-PAYMENT)"
             }
+        ],
+        "examples": [
+            "elizacloud embeddings create MODEL JSON",
+            "elizacloud embeddings create MODEL JSON [--app-id APP_ID] [--affiliate-code AFFILIATE_CODE] [--payment PAYMENT]",
+            "elizacloud embeddings create MODEL JSON --json"
         ]
     },
     {
@@ -8238,7 +8493,11 @@ OPERATIONS: list[dict[str, Any]] = [
         "scope": "none",
         "result": "Health",
         "followsJob": False,
-        "params": []
+        "params": [],
+        "examples": [
+            "elizacloud health",
+            "elizacloud health --json"
+        ]
     },
     {
         "name": "identity",
@@ -8249,7 +8508,11 @@ OPERATIONS: list[dict[str, Any]] = [
         "scope": "account",
         "result": "Identity",
         "followsJob": False,
-        "params": []
+        "params": [],
+        "examples": [
+            "elizacloud identity",
+            "elizacloud identity --json"
+        ]
     },
     {
         "name": "images.generate",
@@ -8317,7 +8580,8 @@ OPERATIONS: list[dict[str, Any]] = [
                 "required": False,
                 "doc": "bill the call to this app's credits (X-App-Id)"
             }
-        ]
+        ],
+        "examples": []
     },
     {
         "name": "jobs.get",
@@ -8336,6 +8600,10 @@ OPERATIONS: list[dict[str, Any]] = [
                 "required": True,
                 "doc": "the job's id"
             }
+        ],
+        "examples": [
+            "elizacloud jobs get JOB_ID",
+            "elizacloud jobs get JOB_ID --json"
         ]
     },
     {
@@ -8383,6 +8651,11 @@ OPERATIONS: list[dict[str, Any]] = [
                 "required": False,
                 "doc": "the character it belongs to"
             }
+        ],
+        "examples": [
+            "elizacloud knowledge add CONTENT CONTENT_TYPE FILENAME",
+            "elizacloud knowledge add CONTENT CONTENT_TYPE FILENAME [--metadata JSON] [--character-id CHARACTER_ID]",
+            "elizacloud knowledge add CONTENT CONTENT_TYPE FILENAME --json"
         ]
     },
     {
@@ -8409,6 +8682,11 @@ OPERATIONS: list[dict[str, Any]] = [
                 "required": False,
                 "doc": "the character the documents belong to"
             }
+        ],
+        "examples": [
+            "elizacloud knowledge delete ID",
+            "elizacloud knowledge delete ID [--character-id CHARACTER_ID]",
+            "elizacloud knowledge delete ID --json"
         ]
     },
     {
@@ -8442,6 +8720,11 @@ OPERATIONS: list[dict[str, Any]] = [
                 "required": False,
                 "doc": "skip this many"
             }
+        ],
+        "examples": [
+            "elizacloud knowledge list",
+            "elizacloud knowledge list [--character-id CHARACTER_ID] [--count COUNT] [--offset OFFSET]",
+            "elizacloud knowledge list --json"
         ]
     },
     {
@@ -8475,6 +8758,11 @@ OPERATIONS: list[dict[str, Any]] = [
                 "required": False,
                 "doc": "search this character's documents"
             }
+        ],
+        "examples": [
+            "elizacloud knowledge query QUERY",
+            "elizacloud knowledge query QUERY [--limit LIMIT] [--character-id CHARACTER_ID]",
+            "elizacloud knowledge query QUERY --json"
         ]
     },
     {
@@ -8501,6 +8789,11 @@ OPERATIONS: list[dict[str, Any]] = [
                 "required": False,
                 "doc": "the character they belong to"
             }
+        ],
+        "examples": [
+            "elizacloud knowledge upload FILE…",
+            "elizacloud knowledge upload FILE… [--character-id CHARACTER_ID]",
+            "elizacloud knowledge upload FILE… --json"
         ]
     },
     {
@@ -8512,7 +8805,8 @@ OPERATIONS: list[dict[str, Any]] = [
         "scope": "none",
         "result": "LoginResult",
         "followsJob": False,
-        "params": []
+        "params": [],
+        "examples": []
     },
     {
         "name": "login_session.create",
@@ -8523,7 +8817,11 @@ OPERATIONS: list[dict[str, Any]] = [
         "scope": "none",
         "result": "LoginSession",
         "followsJob": False,
-        "params": []
+        "params": [],
+        "examples": [
+            "elizacloud login_session create",
+            "elizacloud login_session create --json"
+        ]
     },
     {
         "name": "login_session.poll",
@@ -8542,6 +8840,10 @@ OPERATIONS: list[dict[str, Any]] = [
                 "required": True,
                 "doc": "the session login_session.create answered"
             }
+        ],
+        "examples": [
+            "elizacloud login_session poll SESSION_ID",
+            "elizacloud login_session poll SESSION_ID --json"
         ]
     },
     {
@@ -8553,7 +8855,8 @@ OPERATIONS: list[dict[str, Any]] = [
         "scope": "none",
         "result": "Empty",
         "followsJob": False,
-        "params": []
+        "params": [],
+        "examples": []
     },
     {
         "name": "messages.create",
@@ -8628,6 +8931,11 @@ OPERATIONS: list[dict[str, Any]] = [
                 "required": False,
                 "doc": "an x402 payment proof, for a call paid per request (X-PAYMENT)"
             }
+        ],
+        "examples": [
+            "elizacloud messages create MODEL MAX_TOKENS JSON",
+            "elizacloud messages create MODEL MAX_TOKENS JSON [--system JSON] [--tools JSON] [--temperature TEMPERATURE] [--app-id APP_ID] [--affiliate-code AFFILIATE_CODE] [--payment PAYMENT]",
+            "elizacloud messages create MODEL MAX_TOKENS JSON --json"
         ]
     },
     {
@@ -8703,7 +9011,8 @@ OPERATIONS: list[dict[str, Any]] = [
                 "required": False,
                 "doc": "an x402 payment proof, for a call paid per request (X-PAYMENT)"
             }
-        ]
+        ],
+        "examples": []
     },
     {
         "name": "models.get",
@@ -8722,6 +9031,10 @@ OPERATIONS: list[dict[str, Any]] = [
                 "required": True,
                 "doc": "the model id, e.g. openai/gpt-5-mini"
             }
+        ],
+        "examples": [
+            "elizacloud models get MODEL",
+            "elizacloud models get MODEL --json"
         ]
     },
     {
@@ -8733,7 +9046,11 @@ OPERATIONS: list[dict[str, Any]] = [
         "scope": "none",
         "result": "ModelList",
         "followsJob": False,
-        "params": []
+        "params": [],
+        "examples": [
+            "elizacloud models list",
+            "elizacloud models list --json"
+        ]
     },
     {
         "name": "request",
@@ -8863,6 +9180,11 @@ OPERATIONS: list[dict[str, Any]] = [
                 "required": False,
                 "doc": "call a path that is not in the generation's route catalogue (a newer cloud route)"
             }
+        ],
+        "examples": [
+            "elizacloud request {GET,POST,PUT,PATCH,DELETE,HEAD} PATH",
+            "elizacloud request {GET,POST,PUT,PATCH,DELETE,HEAD} PATH [--path-params KEY=VALUE] [--query JSON] [--json JSON] [--body BODY] [--content-type CONTENT_TYPE] [--files JSON] [--form KEY=VALUE] [--headers KEY=VALUE] [--stream {none,sse,bytes}] [--max-retries MAX_RETRIES] [--idempotent | --no-idempotent] [--timeout-ms TIMEOUT_MS] [--uncatalogued | --no-uncatalogued]",
+            "elizacloud request {GET,POST,PUT,PATCH,DELETE,HEAD} PATH --json"
         ]
     },
     {
@@ -8917,6 +9239,11 @@ OPERATIONS: list[dict[str, Any]] = [
                 "required": False,
                 "doc": "an x402 payment proof, for a call paid per request (X-PAYMENT)"
             }
+        ],
+        "examples": [
+            "elizacloud responses create MODEL JSON",
+            "elizacloud responses create MODEL JSON [--instructions INSTRUCTIONS] [--app-id APP_ID] [--affiliate-code AFFILIATE_CODE] [--payment PAYMENT]",
+            "elizacloud responses create MODEL JSON --json"
         ]
     },
     {
@@ -8940,6 +9267,11 @@ OPERATIONS: list[dict[str, Any]] = [
                 ],
                 "doc": "the catalogue of this generation (default: the cloud's, detected when needed)"
             }
+        ],
+        "examples": [
+            "elizacloud routes",
+            "elizacloud routes [--generation {milady,eliza}]",
+            "elizacloud routes --json"
         ]
     },
     {
@@ -8987,6 +9319,11 @@ OPERATIONS: list[dict[str, Any]] = [
                 "required": False,
                 "doc": "talk to this running agent without connecting (no heartbeat, no backups); default: the connected agent"
             }
+        ],
+        "examples": [
+            "elizacloud send TEXT",
+            "elizacloud send TEXT [--room-id ROOM_ID] [--channel-type {DM,GROUP,VOICE_DM,VOICE_GROUP,API}] [--agent-id AGENT_ID]",
+            "elizacloud send TEXT --json"
         ]
     },
     {
@@ -8998,7 +9335,8 @@ OPERATIONS: list[dict[str, Any]] = [
         "scope": "none",
         "result": "Status",
         "followsJob": False,
-        "params": []
+        "params": [],
+        "examples": []
     },
     {
         "name": "stream",
@@ -9045,6 +9383,11 @@ OPERATIONS: list[dict[str, Any]] = [
                 "required": False,
                 "doc": "talk to this running agent without connecting (no heartbeat, no backups); default: the connected agent"
             }
+        ],
+        "examples": [
+            "elizacloud stream TEXT",
+            "elizacloud stream TEXT [--room-id ROOM_ID] [--channel-type {DM,GROUP,VOICE_DM,VOICE_GROUP,API}] [--agent-id AGENT_ID]",
+            "elizacloud stream TEXT --json"
         ]
     },
     {
@@ -9115,6 +9458,11 @@ OPERATIONS: list[dict[str, Any]] = [
                 "required": False,
                 "doc": "e-mail notifications"
             }
+        ],
+        "examples": [
+            "elizacloud user update",
+            "elizacloud user update [--name NAME] [--avatar AVATAR] [--nickname NICKNAME] [--work-function {developer,designer,product,data,marketing,sales,other}] [--preferences PREFERENCES] [--response-notifications | --no-response-notifications] [--email-notifications | --no-email-notifications]",
+            "elizacloud user update --json"
         ]
     },
     {
@@ -9155,6 +9503,11 @@ OPERATIONS: list[dict[str, Any]] = [
                 "required": False,
                 "doc": "bill the call to this app's credits (X-App-Id)"
             }
+        ],
+        "examples": [
+            "elizacloud video generate PROMPT",
+            "elizacloud video generate PROMPT [--model MODEL] [--webhook-url WEBHOOK_URL] [--app-id APP_ID]",
+            "elizacloud video generate PROMPT --json"
         ]
     },
     {
@@ -9206,6 +9559,11 @@ OPERATIONS: list[dict[str, Any]] = [
                 "required": False,
                 "doc": "the provider's voice settings"
             }
+        ],
+        "examples": [
+            "elizacloud voices clone NAME {instant,professional} FILE…",
+            "elizacloud voices clone NAME {instant,professional} FILE… [--description DESCRIPTION] [--settings JSON]",
+            "elizacloud voices clone NAME {instant,professional} FILE… --json"
         ]
     },
     {
@@ -9225,6 +9583,10 @@ OPERATIONS: list[dict[str, Any]] = [
                 "required": True,
                 "doc": "the record's id"
             }
+        ],
+        "examples": [
+            "elizacloud voices delete ID",
+            "elizacloud voices delete ID --json"
         ]
     },
     {
@@ -9244,6 +9606,10 @@ OPERATIONS: list[dict[str, Any]] = [
                 "required": True,
                 "doc": "the record's id"
             }
+        ],
+        "examples": [
+            "elizacloud voices get ID",
+            "elizacloud voices get ID --json"
         ]
     },
     {
@@ -9288,6 +9654,11 @@ OPERATIONS: list[dict[str, Any]] = [
                 "required": False,
                 "doc": "skip this many"
             }
+        ],
+        "examples": [
+            "elizacloud voices list",
+            "elizacloud voices list [--include-inactive | --no-include-inactive] [--clone-type {instant,professional}] [--limit LIMIT] [--offset OFFSET]",
+            "elizacloud voices list --json"
         ]
     },
     {
@@ -9314,6 +9685,11 @@ OPERATIONS: list[dict[str, Any]] = [
                 "required": False,
                 "doc": "the spoken language, e.g. en"
             }
+        ],
+        "examples": [
+            "elizacloud voices transcribe FILE",
+            "elizacloud voices transcribe FILE [--language-code LANGUAGE_CODE]",
+            "elizacloud voices transcribe FILE --json"
         ]
     },
     {
@@ -9347,7 +9723,8 @@ OPERATIONS: list[dict[str, Any]] = [
                 "required": False,
                 "doc": "the speech model (default eleven_flash_v2_5)"
             }
-        ]
+        ],
+        "examples": []
     }
 ]
 

@@ -68,6 +68,8 @@ class Status(TypedDict):
     apiGeneration: Required[str | None]
     #: why not connected
     reason: NotRequired[str]
+    #: the cloud that issued the stored key, when it is not this one (the key is then not sent)
+    apiKeyBaseUrl: NotRequired[str]
 
 
 class Credits(TypedDict):

@@ -30,7 +30,7 @@ constexpr std::array<FieldSpec, 4> kLoginPoll{{
     {"httpStatus", "integer", false, "error: what the cloud answered"},
 }};
 
-constexpr std::array<FieldSpec, 8> kStatus{{
+constexpr std::array<FieldSpec, 9> kStatus{{
     {"connected", "boolean", true, "a key is set and the cloud accepted it just now"},
     {"enabled", "boolean", true, "cloud.enabled of the configuration"},
     {"hasApiKey", "boolean", true, "a key is configured"},
@@ -40,6 +40,8 @@ constexpr std::array<FieldSpec, 8> kStatus{{
     {"apiGeneration", "string|null", true,
      "the cloud's API generation in use (milady or eliza); null until it was needed"},
     {"reason", "string", false, "why not connected"},
+    {"apiKeyBaseUrl", "string", false,
+     "the cloud that issued the stored key, when it is not this one (the key is then not sent)"},
 }};
 
 constexpr std::array<FieldSpec, 5> kCredits{{
