@@ -1072,7 +1072,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", metavar="FILE", required=True, help="e.g. out.mp3")
     p.add_argument("--voice-id")
     p.add_argument("--model-id")
-    p = add("serve", cmd_serve, "serve the local REST API /api/cloud/* until SIGTERM")
+    p = add(
+        "serve", cmd_serve, "serve the local REST API /api/cloud/* and the dashboard until SIGTERM"
+    )
     p.add_argument("--host", help="address to bind (env MILADY_API_BIND; default 127.0.0.1)")
     p.add_argument(
         "--port", type=int, help="port (env MILADY_PORT; default 2138; 0 = any free port)"
@@ -1147,8 +1149,8 @@ _EXAMPLES: dict[str, list[str]] = {
     "images generate": ["elizacloud images generate 'a red fox' -o fox.png"],
     "voices tts": ["elizacloud voices tts Hello there -o hello.mp3"],
     "serve": [
-        "elizacloud serve   # http://127.0.0.1:2138/api/cloud/status",
-        "elizacloud serve --port 0 --token SECRET",
+        "elizacloud serve   # dashboard: http://127.0.0.1:2138/",
+        "elizacloud serve --port 0 --token SECRET   # prints the dashboard URL with the token",
     ],
     "emulator": [
         "elizacloud emulator --port 8787 --auto-approve",
