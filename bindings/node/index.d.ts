@@ -3433,9 +3433,11 @@ export declare class Agents {
     private constructor();
 }
 
-/** Chat with the connected agent (returned by `Cloud.connect`). */
+/** Chat with the connected agent (returned by `Cloud.connect`). `new Proxy(cloud, agentId,
+ * { direct: true })` talks to a running agent without connecting: each message goes straight to
+ * its bridge, with no heartbeat, reconnects or backups. */
 export declare class Proxy {
-    private constructor();
+    constructor(cloud: Cloud, agentId: string, options?: { direct?: boolean });
     readonly agentId: string;
     send(text: string, options?: MessageOptions): Promise<string>;
     stream(text: string, options?: StreamOptions): Stream;

@@ -86,11 +86,14 @@ class Proxy:
 
 
 class AsyncProxy:
-    """Chat with the connected agent (returned by :meth:`AsyncCloud.connect`)."""
+    """Chat with the connected agent (returned by :meth:`AsyncCloud.connect`).
+    ``AsyncProxy(cloud, agent_id, direct=True)`` talks to a running agent without connecting,
+    as :class:`Proxy` does."""
 
-    def __init__(self, cloud: AsyncCloud, agent_id: str) -> None:
+    def __init__(self, cloud: AsyncCloud, agent_id: str, *, direct: bool = False) -> None:
         self._cloud = cloud
         self.agent_id = agent_id
+        self._target = agent_id if direct else None
 
     async def send(
         self,
@@ -100,7 +103,7 @@ class AsyncProxy:
         channel_type: str = DEFAULT_CHANNEL,
         timeout: float | None = None,
     ) -> str:
-        params = message_params(text, room_id, channel_type)
+        params = message_params(text, room_id, channel_type, self._target)
         data = await self._cloud._call_operation("send", params, timeout=timeout)
         if isinstance(data, dict):
             return str(data.get("text", ""))
@@ -116,7 +119,7 @@ class AsyncProxy:
     ) -> AsyncStream:
         """``async for chunk in proxy.stream(text)``; ``timeout`` bounds each chunk's wait."""
         core = self._cloud._core
-        params = json.dumps(message_params(text, room_id, channel_type))
+        params = json.dumps(message_params(text, room_id, channel_type, self._target))
         return AsyncStream(self._cloud, lambda: core.call("stream", params), timeout)
 
     async def status(self, *, timeout: float | None = None) -> dict[str, Any]:

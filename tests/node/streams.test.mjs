@@ -164,3 +164,22 @@ test('a 1 MiB reply in 8-character chunks arrives whole: a full queue pauses the
         await long.close();
     }
 });
+
+test('a direct proxy talks to a running agent without connecting', async () => {
+    // A second handle with the same key: the agent runs (the first handle connected it), this
+    // one never connects.
+    const other = new ec.Cloud({ ...cloudOptions(emu), apiKey: cloud.apiKey, noConfigFile: true });
+    try {
+        const direct = new ec.Proxy(other, agentId, { direct: true });
+        assert.equal(await direct.send('hello direct'), 'echo: hello direct');
+        const chunks = [];
+        for await (const chunk of direct.stream('streamed direct')) chunks.push(chunk);
+        assert.equal(chunks.join(''), 'echo: streamed direct');
+        assert.ok(chunks.length > 1);
+        assert.equal(other.state, 'disconnected');
+        // Without direct, the same proxy needs a connected agent.
+        await assert.rejects(new ec.Proxy(other, agentId).send('hi'));
+    } finally {
+        await other.close();
+    }
+});

@@ -187,3 +187,26 @@ def test_async_user_update(emulator, tmp_path, api_key):
             assert (await cloud.identity())["name"] == "Async Name"
 
     run(main())
+
+
+def test_async_direct_proxy_talks_to_a_running_agent_without_connecting(
+    emulator, tmp_path, api_key
+):
+    agent_id = emulator.running_agent(api_key, "already-up")
+    provisions = emulator.request_count("POST /api/v1/milady/agents/{id}/provision")
+
+    async def main() -> None:
+        async with AsyncCloud(
+            emulator.url, api_key=api_key, **cloud_kwargs(emulator, tmp_path)
+        ) as cloud:
+            proxy = elizacloud.AsyncProxy(cloud, agent_id, direct=True)
+            assert await proxy.send("hi") == "echo: hi"
+            chunks = [chunk async for chunk in proxy.stream("streamed")]
+            assert "".join(chunks) == "echo: streamed"
+            assert cloud.state == State.DISCONNECTED  # no connection was made
+            # Without direct, the same proxy needs a connected agent.
+            with pytest.raises(elizacloud.ElizaCloudError):
+                await elizacloud.AsyncProxy(cloud, agent_id).send("hi")
+
+    run(main())
+    assert emulator.request_count("POST /api/v1/milady/agents/{id}/provision") == provisions

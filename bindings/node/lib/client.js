@@ -138,8 +138,8 @@ class Cloud extends CloudBase {
         if (this.#handle) this.#api.ec_cloud_cancel(this.#handle, id);
     }
 
-    _beginStream(text, roomId, channelType) {
-        return this.#begin('stream', { text, roomId, channelType });
+    _beginStream(text, roomId, channelType, agentId) {
+        return this.#begin('stream', { text, roomId, channelType, agentId });
     }
 
     /**

@@ -146,8 +146,8 @@ class ChunkIterator {
 class Stream extends ChunkIterator {
     #text = '';
 
-    constructor(cloud, text, roomId, channelType, signal) {
-        super(cloud, () => cloud._beginStream(text, roomId, channelType), signal);
+    constructor(cloud, text, roomId, channelType, signal, agentId) {
+        super(cloud, () => cloud._beginStream(text, roomId, channelType, agentId), signal);
     }
 
     /** Every chunk received so far, joined. */
