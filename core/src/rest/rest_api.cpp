@@ -156,13 +156,18 @@ RestResponse RestApi::dispatch(const RestRequest &request) {
     }
 }
 
+std::optional<RestResponse> RestApi::host_refused(const RestRequest &request) const {
+    if (const std::string *host = header(request, "Host");
+        host && !rest::host_allowed(*host, options_.allowed_hosts))
+        return error_response(403, "Forbidden \u2014 invalid Host header");
+    return std::nullopt;
+}
+
 RestResponse RestApi::route(const RestRequest &request, std::string_view path,
                             std::string_view query) {
     // Against DNS rebinding: a page served from evil.example resolving to 127.0.0.1 still says
     // "Host: evil.example".
-    if (const std::string *host = header(request, "Host");
-        host && !rest::host_allowed(*host, options_.allowed_hosts))
-        return error_response(403, "Forbidden \u2014 invalid Host header");
+    if (auto refused = host_refused(request)) return std::move(*refused);
     const std::string *origin = header(request, "Origin");
     if (origin && !rest::origin_allowed(*origin, options_.allowed_origins))
         return error_response(403, "Origin not allowed");
@@ -546,9 +551,7 @@ RestResponse RestApi::events() {
 RestResponse RestApi::dashboard(const RestRequest &request, std::string_view path) {
     // The pages hold no data (no token needed to load them), but a rebinding page must not
     // be able to load them under its own name either.
-    if (const std::string *host = header(request, "Host");
-        host && !rest::host_allowed(*host, options_.allowed_hosts))
-        return error_response(403, "Forbidden \u2014 invalid Host header");
+    if (auto refused = host_refused(request)) return std::move(*refused);
     if (request.method != "GET" && request.method != "HEAD") {
         RestResponse r = error_response(405, "Method not allowed");
         r.headers.emplace_back("Allow", "GET, HEAD");

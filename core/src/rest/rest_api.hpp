@@ -106,6 +106,8 @@ private:
     RestResponse backups_snapshot(const std::string &agent_id);
     RestResponse backups_restore(const std::string &agent_id, const std::string &body);
     RestResponse dashboard(const RestRequest &request, std::string_view path);
+    // Against DNS rebinding: 403 for a Host that is neither loopback, the bind host nor allowed.
+    std::optional<RestResponse> host_refused(const RestRequest &request) const;
 
     // A chat's checks (key, body, a connected agent when none is named): the refusal, or
     // nullopt with target filled in.

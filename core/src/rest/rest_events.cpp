@@ -15,17 +15,13 @@ json::Value text_or_null(const std::string &text, json::Document::AllocatorType 
     return text.empty() ? json::Value() : json::string_value(text, alloc);
 }
 
-std::string frame(std::string_view name, const json::Document &doc) {
-    return sse_frame(name, doc);
-}
-
 // A provisioning job's status while a provision/connect (or a reconnect) follows it.
 std::string progress_frame(const Event &event) {
     json::Document doc(rapidjson::kObjectType);
     auto &alloc = doc.GetAllocator();
     json::set(doc, "agentId", text_or_null(event.agent_id, alloc), alloc);
     json::set(doc, "status", json::string_value(event.text, alloc), alloc);
-    return frame("progress", doc);
+    return sse_frame("progress", doc);
 }
 
 // A backup taken or failed (scheduled, manual or final). The failure in our words.
@@ -43,7 +39,7 @@ std::string backup_frame(const Event &event) {
     } else {
         json::set(doc, "error", json::string_value(rest_error(event.status).message, alloc), alloc);
     }
-    return frame("backup", doc);
+    return sse_frame("backup", doc);
 }
 
 }  // namespace
@@ -85,7 +81,7 @@ std::string state_frame(const Event &event) {
               event.next_delay_ms < 0 ? json::Value()
                                       : json::Value(static_cast<int64_t>(event.next_delay_ms)),
               alloc);
-    return frame("state", doc);
+    return sse_frame("state", doc);
 }
 
 // ---- RestStream ---------------------------------------------------------------------------------
@@ -182,7 +178,7 @@ std::shared_ptr<RestStream> RestEvents::subscribe() {
     }
     json::set(doc, "agentId", text_or_null(agent, alloc), alloc);
     auto stream = std::make_shared<RestStream>(
-        ": elizacloud connection-state events\nretry: 3000\n\n" + frame("snapshot", doc));
+        ": elizacloud connection-state events\nretry: 3000\n\n" + sse_frame("snapshot", doc));
     streams_.push_back(stream);
     return stream;
 }
