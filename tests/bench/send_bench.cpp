@@ -222,11 +222,17 @@ int main(int argc, char **argv) {
     ec_in_flight(cloud, inflight_calls / 10);
     std::vector<double> raw_rate, ec_rate, par_ratio;
     for (int r = 0; r < rounds; ++r) {
+        const double c0 = cpu_us();
         raw_rate.push_back(raw_in_flight(raw, inflight_calls));
+        const double c1 = cpu_us();
         ec_rate.push_back(ec_in_flight(cloud, inflight_calls));
+        const double c2 = cpu_us();
         par_ratio.push_back(ec_rate.back() / raw_rate.back());
-        std::fprintf(stderr, "in-flight round %d: raw %.0f/s, elizacloud %.0f/s\n", r,
-                     raw_rate.back(), ec_rate.back());
+        std::fprintf(stderr,
+                     "in-flight round %d: raw %.0f/s (cpu %.1f us/send), elizacloud %.0f/s "
+                     "(cpu %.1f us/send)\n",
+                     r, raw_rate.back(), (c1 - c0) / inflight_calls, ec_rate.back(),
+                     (c2 - c1) / inflight_calls);
     }
     const bench::Figures par = bench::figures(par_ratio);
     bench::print_row("64 sends in flight, sends/s (C ABI async vs curl multi)",

@@ -1247,6 +1247,59 @@ TEST_F(CApiEmulator, CancelCompletesWithCancelledAndSyncTimeouts) {
     EXPECT_EQ(out.p, nullptr);
 }
 
+// A synchronous send runs on the caller's own thread (Engine::run_inline); its time limit, the
+// retry of a cold bridge and a cancel from another thread keep working there, and the next
+// call finds the connection free again.
+TEST_F(CApiEmulator, SyncSendsKeepTheirTimeLimitAndCancelOnTheCallersThread) {
+    auto c = cloud();
+    const std::string agent = connected_agent(c.get());
+    const std::string bridge = "/api/v1/milady/agents/" + agent + "/bridge";
+    Owned reply;
+    ASSERT_EQ(ec_cloud_send_sync(c.get(), "one", nullptr, nullptr, 10'000, &reply.p), EC_OK)
+        << ec_last_error_message();
+    EXPECT_STREQ(reply.p, "echo: one");
+
+    char *body = nullptr;
+    ASSERT_EQ(emu_request(
+                  &emu_, "POST", "/__emulator/faults",
+                  (R"({"path":")" + bridge + R"(","action":"delay","delayMs":3000,"always":true})")
+                      .c_str(),
+                  &body),
+              201);
+    free(body);
+    Owned late;
+    auto start = std::chrono::steady_clock::now();
+    EXPECT_EQ(ec_cloud_send_sync(c.get(), "two", nullptr, nullptr, 300, &late.p), EC_ERR_TIMEOUT);
+    EXPECT_NE(std::string(ec_last_error_message()).find("timed out after 300 ms"),
+              std::string::npos)
+        << ec_last_error_message();
+    EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(2500));
+
+    // Destroying the handle from another thread cancels a synchronous call that waits: here
+    // the disconnect of another thread ends it as cancelled, long before the delay.
+    std::thread other([&] {
+        std::this_thread::sleep_for(std::chrono::milliseconds(200));
+        EXPECT_EQ(ec_cloud_disconnect_sync(c.get(), 10'000), EC_OK) << ec_last_error_message();
+    });
+    start = std::chrono::steady_clock::now();
+    Owned cut;
+    const ec_status cut_status =
+        ec_cloud_send_sync(c.get(), "three", nullptr, nullptr, 10'000, &cut.p);
+    other.join();
+    EXPECT_EQ(cut_status, EC_ERR_CANCELLED) << ec_last_error_message();
+    EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(2500));
+
+    ASSERT_EQ(emu_request(&emu_, "DELETE", "/__emulator/faults", "", &body), 200);
+    free(body);
+    Owned direct;
+    ASSERT_EQ(ec_cloud_call_sync(c.get(), "send",
+                                 (R"({"agentId":")" + agent + R"(","text":"four"})").c_str(),
+                                 10'000, &direct.p),
+              EC_OK)
+        << ec_last_error_message();
+    EXPECT_NE(std::string(direct.p).find("echo: four"), std::string::npos) << direct.p;
+}
+
 TEST_F(CApiEmulator, DestroyWhileOperationsAreInFlight) {
     auto c = cloud();
     connected_agent(c.get());

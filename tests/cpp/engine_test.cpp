@@ -15,6 +15,7 @@
 #include <functional>
 #include <future>
 #include <mutex>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -991,6 +992,197 @@ TEST(SystemCaFile, LibcurlsOwnBundleWinsWhenItExists) {
     EXPECT_EQ(fallback_ca_file(debian, only({})), "");       // nothing better: libcurl decides
     EXPECT_EQ(fallback_ca_file(nullptr, only({rhel})), "");  // no bundle compiled in: its CA path
     EXPECT_EQ(fallback_ca_file("", only({rhel})), "");
+}
+
+}  // namespace
+}  // namespace elizacloud
+
+// ---- run_inline: a synchronous caller runs its own operation ---------------------------------
+
+namespace elizacloud {
+namespace {
+
+// What one run_inline call saw: its request's response and where the completion ran.
+struct InlineCall {
+    std::mutex mutex;
+    std::optional<HttpResponse> response;
+    std::thread::id completed_on;
+    bool completion_in_io_context = false;
+    std::atomic<RequestId> id{0};
+
+    bool done() {
+        std::lock_guard<std::mutex> lock(mutex);
+        return response.has_value();
+    }
+    // For a completion that runs on the I/O thread.
+    bool wait_done(int ms) {
+        for (int waited = 0; !done() && waited < ms; waited += 10)
+            std::this_thread::sleep_for(Ms(10));
+        return done();
+    }
+};
+
+// run_inline as OperationTable::run uses it: start posts the first step, which submits r.
+void run_inline_request(
+    Engine &engine, HttpRequest r, InlineCall &call, int64_t deadline_ms = 0,
+    std::function<void()> on_deadline = [] {}) {
+    engine.run_inline(
+        [&] {
+            engine.post([&engine, &call, r = std::move(r)]() mutable {
+                call.id = engine.submit(std::move(r), [&](HttpResponse &&response) {
+                    std::lock_guard<std::mutex> lock(call.mutex);
+                    call.completed_on = std::this_thread::get_id();
+                    call.completion_in_io_context = engine.in_io_thread();
+                    call.response = std::move(response);
+                });
+            });
+        },
+        [&] { return call.done(); }, deadline_ms, on_deadline);
+}
+
+TEST_F(EngineTest, InlineRequestRunsOnTheCallersThreadWithoutWakingTheLoop) {
+    engine_->drain();
+    const uint64_t before = engine_->wakeups();
+    InlineCall call;
+    run_inline_request(*engine_, get(server_.url("/ok")), call);
+    ASSERT_TRUE(call.response.has_value());  // done when run_inline returns: no wait needed
+    EXPECT_TRUE(call.response->ok()) << call.response->error.message;
+    EXPECT_EQ(call.response->body, "hello");
+    EXPECT_EQ(call.completed_on, std::this_thread::get_id());
+    EXPECT_TRUE(call.completion_in_io_context);  // its completion runs as the I/O context
+    EXPECT_FALSE(engine_->in_io_thread());       // and only while it runs
+    EXPECT_EQ(engine_->wakeups(), before);
+    EXPECT_EQ(engine_->active_requests(), 0u);
+}
+
+TEST_F(EngineTest, InlineRequestsKeepTheirConnectionOpen) {
+    for (int i = 0; i < 5; ++i) {
+        InlineCall call;
+        run_inline_request(*engine_, get(server_.url("/ok")), call);
+        ASSERT_TRUE(call.response.has_value() && call.response->ok());
+    }
+    EXPECT_EQ(server_.requests(), 5u);
+    EXPECT_EQ(server_.connections(), 1u);
+}
+
+TEST_F(EngineTest, InlineRequestsKeepEveryCheckOfTheLoop) {
+    InlineCall redirect;
+    run_inline_request(*engine_, get(server_.url("/redirect")), redirect);
+    ASSERT_TRUE(redirect.response.has_value());
+    EXPECT_EQ(redirect.response->error.status, Status::RedirectRefused);
+    InlineCall injected;
+    HttpRequest bad = get(server_.url("/ok"));
+    bad.headers.emplace_back("X-Bad", "a\r\nInjected: yes");
+    run_inline_request(*engine_, bad, injected);
+    ASSERT_TRUE(injected.response.has_value());
+    EXPECT_EQ(injected.response->error.status, Status::InvalidArgument);
+    InlineCall big;
+    HttpRequest limited = get(server_.url("/big"));
+    limited.max_response_bytes = 100;
+    run_inline_request(*engine_, limited, big);
+    ASSERT_TRUE(big.response.has_value());
+    EXPECT_EQ(big.response->error.status, Status::ResponseTooLarge);
+}
+
+TEST_F(EngineTest, InlineCallLeavesStreamsToTheIoThread) {
+    HttpRequest r = get(server_.url("/big-chunked"));
+    std::string streamed;
+    r.on_data = [&](std::string_view data) { streamed.append(data); };
+    InlineCall call;
+    run_inline_request(*engine_, r, call);
+    ASSERT_TRUE(call.wait_done(5'000));
+    std::lock_guard<std::mutex> lock(call.mutex);
+    EXPECT_TRUE(call.response->ok()) << call.response->error.message;
+    EXPECT_EQ(streamed.size(), 1000u);
+    EXPECT_NE(call.completed_on, std::this_thread::get_id());
+}
+
+TEST_F(EngineTest, InlineRequestIsCancelledFromAnotherThread) {
+    InlineCall call;
+    std::thread canceller([&] {
+        ASSERT_TRUE(slow_started_.wait_for(1, 10'000));
+        engine_->cancel(call.id);  // set by the first step, before the request began
+    });
+    const auto start = std::chrono::steady_clock::now();
+    run_inline_request(*engine_, get(server_.url("/slow")), call);
+    canceller.join();
+    ASSERT_TRUE(call.response.has_value());
+    EXPECT_EQ(call.response->error.status, Status::Cancelled) << call.response->error.message;
+    EXPECT_LT(elapsed_ms(start), 5'000);
+}
+
+TEST_F(EngineTest, InlineRequestStopsAtTheCallersDeadline) {
+    InlineCall call;
+    bool deadline_ran = false;
+    const auto start = std::chrono::steady_clock::now();
+    run_inline_request(*engine_, get(server_.url("/slow")), call, steady_now_ms() + 300,
+                       [&] { deadline_ran = true; });
+    EXPECT_TRUE(deadline_ran);
+    ASSERT_TRUE(call.response.has_value());
+    EXPECT_EQ(call.response->error.status, Status::Cancelled);
+    EXPECT_GE(elapsed_ms(start), 290);
+    EXPECT_LT(elapsed_ms(start), 5'000);
+}
+
+TEST_F(EngineTest, InlineRequestHasTheIdleTimeout) {
+    HttpRequest r = get(server_.url("/slow"));
+    r.idle_timeout_ms = 300;
+    InlineCall call;
+    run_inline_request(*engine_, r, call);
+    ASSERT_TRUE(call.response.has_value());
+    EXPECT_EQ(call.response->error.status, Status::Timeout);
+    EXPECT_NE(call.response->error.message.find("idle"), std::string::npos);
+}
+
+// One caller at a time has the direct connection; another, meanwhile, is served by the I/O
+// thread as before (and is not held up by the first).
+TEST_F(EngineTest, ASecondInlineCallerMeanwhileGoesThroughTheIoThread) {
+    InlineCall slow;
+    std::thread first([&] { run_inline_request(*engine_, get(server_.url("/slow")), slow); });
+    ASSERT_TRUE(slow_started_.wait_for(1, 10'000));
+    InlineCall quick;
+    run_inline_request(*engine_, get(server_.url("/ok")), quick);
+    ASSERT_TRUE(quick.wait_done(5'000));
+    {
+        std::lock_guard<std::mutex> lock(quick.mutex);
+        EXPECT_TRUE(quick.response->ok());
+        EXPECT_NE(quick.completed_on, std::this_thread::get_id());  // the I/O thread's
+    }
+    engine_->cancel(slow.id);
+    first.join();
+    ASSERT_TRUE(slow.response.has_value());
+    EXPECT_EQ(slow.response->error.status, Status::Cancelled);
+}
+
+// A completion that runs as the I/O context may set timers and post work; the loop, asleep in
+// its wait, is woken for them.
+TEST_F(EngineTest, TimersAndTasksOfAnInlineCompletionRunOnTheIoThread) {
+    Counter fired;
+    std::thread::id timer_thread, task_thread;
+    std::mutex mutex;
+    engine_->run_inline(
+        [&] {
+            engine_->post([&] {
+                engine_->submit(get(server_.url("/ok")), [&](HttpResponse &&) {
+                    engine_->set_timer(20, [&] {
+                        std::lock_guard<std::mutex> lock(mutex);
+                        timer_thread = std::this_thread::get_id();
+                        fired.increment();
+                    });
+                });
+            });
+        },
+        [] { return false; }, 0, [] {});
+    // A task handed in from the caller afterwards: the usual way again.
+    engine_->post([&] {
+        std::lock_guard<std::mutex> lock(mutex);
+        task_thread = std::this_thread::get_id();
+        fired.increment();
+    });
+    ASSERT_TRUE(fired.wait_for(2, 5'000));
+    std::lock_guard<std::mutex> lock(mutex);
+    EXPECT_NE(timer_thread, std::this_thread::get_id());
+    EXPECT_EQ(timer_thread, task_thread);
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "net/data_callback.hpp"
+#include "util/clock.hpp"
 #include "util/json.hpp"
 #include "util/log.hpp"
 
@@ -111,17 +112,35 @@ uint64_t OperationTable::start(Request request) {
 std::string OperationTable::run(Request request, int32_t timeout_ms,
                                 const std::function<void(uint64_t)> &started) {
     std::shared_ptr<Pending> pending;
-    const uint64_t id = begin(std::move(request), true, pending);
-    if (started) started(id);
-    std::unique_lock<std::mutex> lock(mutex_);
-    auto ready = [&pending] { return pending->outcome.has_value(); };
-    if (timeout_ms <= 0) {
-        pending->done.wait(lock, ready);
-    } else if (!pending->done.wait_for(lock, std::chrono::milliseconds(timeout_ms), ready)) {
-        lock.unlock();
+    uint64_t id = 0;
+    const int64_t deadline = timeout_ms > 0 ? SteadyClock().now_ms() + timeout_ms : 0;
+    auto timed_out = [&] {
         abort(id, ErrorInfo::make(Status::Timeout, std::string(pending->op->name) +
                                                        " timed out after " +
                                                        std::to_string(timeout_ms) + " ms"));
+    };
+    // This thread runs the operation's steps and its request itself when it can (no hop to the
+    // I/O thread and back); what it cannot do is left to the I/O thread and waited for below.
+    engine_->run_inline(
+        [&] {
+            id = begin(std::move(request), true, pending);
+            if (started) started(id);
+        },
+        [&] {
+            std::lock_guard<std::mutex> lock(mutex_);
+            return pending && pending->outcome.has_value();
+        },
+        deadline, timed_out);
+    std::unique_lock<std::mutex> lock(mutex_);
+    auto ready = [&pending] { return pending->outcome.has_value(); };
+    if (deadline == 0) {
+        pending->done.wait(lock, ready);
+    } else if (!pending->done.wait_for(lock,
+                                       std::chrono::milliseconds(
+                                           std::max<int64_t>(deadline - SteadyClock().now_ms(), 0)),
+                                       ready)) {
+        lock.unlock();
+        timed_out();
         lock.lock();
         pending->done.wait(lock, ready);  // set by abort, or by a completion that won the race
     }
@@ -133,7 +152,7 @@ std::string OperationTable::run(Request request, int32_t timeout_ms,
 
 bool OperationTable::deliver_locked(uint64_t id, Pending &pending, ErrorInfo error,
                                     std::string json) {
-    flush_chunks_locked();  // every chunk held back goes before any outcome
+    flush_held_locked();  // every chunk held back goes before any outcome
     if (pending.sync) {
         pending.outcome = Outcome{std::move(error), std::move(json)};
         return true;
@@ -146,7 +165,23 @@ bool OperationTable::deliver_locked(uint64_t id, Pending &pending, ErrorInfo err
     // Every failure a host is told passes the log lines' redaction, whatever produced its text
     // (a cloud that echoes a key in a stream's error event, …), as ec_last_error_message does.
     event.message = log::redact(error.message);
-    hub_.deliver(std::move(event));
+    if (!engine_->in_io_thread()) {
+        hub_.deliver(std::move(event));
+        return false;
+    }
+    // In the I/O context: the completions of this turn of the loop (a burst of requests in
+    // flight ends together) reach the queue together at the next turn, with one lock, one
+    // notify and one wake-up of a host waiting for events, instead of one of each per request.
+    held_.push_back(std::move(event));
+    if (!std::exchange(flush_posted_, true)) {
+        engine_->post([this, gate = gate_] {
+            GateScope scope(*gate);
+            if (!scope) return;
+            std::lock_guard<std::mutex> lock(mutex_);
+            flush_posted_ = false;
+            flush_held_locked();
+        });
+    }
     return false;
 }
 
@@ -212,35 +247,36 @@ void OperationTable::chunk(uint64_t id, std::string_view text, std::string_view 
         std::lock_guard<std::mutex> lock(mutex_);
         auto it = ops_.find(id);
         if (it == ops_.end()) return;
-        Event &event = held_chunks_.emplace_back();
+        Event &event = held_.emplace_back();
         event.type = EC_EVENT_STREAM_CHUNK;
         event.request_id = id;
         event.text.assign(text);
         event.json.assign(json);
         if (!defer) {
-            flush_chunks_locked();
+            flush_held_locked();
             return;
         }
-        schedule = !std::exchange(flush_scheduled_, true);
+        schedule = !std::exchange(flush_after_data_, true);
     }
     if (!schedule) return;
     // Through the gate like the callback that brought the chunk: the cloud may be shutting down
-    // by the time the data callback returns.
+    // by the time the data callback returns. Still inside the transfer, so that a full queue
+    // can pause it.
     after_current_data([this, gate = gate_] {
         GateScope scope(*gate);
-        if (scope) flush_chunks();
+        if (scope) flush_after_data();
     });
 }
 
-void OperationTable::flush_chunks() {
+void OperationTable::flush_after_data() {
     std::lock_guard<std::mutex> lock(mutex_);
-    flush_scheduled_ = false;
-    flush_chunks_locked();
+    flush_after_data_ = false;
+    flush_held_locked();
 }
 
-void OperationTable::flush_chunks_locked() {
-    if (held_chunks_.empty()) return;
-    const EventQueue::BatchResult pushed = hub_.queue().push_batch(held_chunks_);
+void OperationTable::flush_held_locked() {
+    if (held_.empty()) return;
+    const EventQueue::BatchResult pushed = hub_.queue().push_batch(held_);
     if (pushed.backlogged) {
         // The host is behind: the stream's transfer takes no more bytes until it catches up
         // (outside the transfer's data callback this does nothing; its next chunk pauses it).

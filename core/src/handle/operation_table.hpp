@@ -72,9 +72,10 @@ private:
     uint64_t begin(Request request, bool sync, std::shared_ptr<Pending> &pending);
     // Records the outcome; true when a synchronous waiter must be woken (after unlocking).
     bool deliver_locked(uint64_t id, Pending &pending, ErrorInfo error, std::string json);
-    // Queues the chunks held back (see chunk()); pauses or cancels streams as the queue says.
-    void flush_chunks_locked();
-    void flush_chunks();
+    // Queues the events held back (see chunk() and deliver_locked()); pauses or cancels streams
+    // as the queue says.
+    void flush_held_locked();
+    void flush_after_data();
 
     EventHub &hub_;
     std::shared_ptr<Engine> engine_;
@@ -87,8 +88,12 @@ private:
     std::unordered_map<uint64_t, std::shared_ptr<Pending>> ops_;
     uint64_t next_id_ = 1;
     bool closed_ = false;
-    std::vector<Event> held_chunks_;  // of live streams, in order; queued by flush_chunks_locked
-    bool flush_scheduled_ = false;    // a flush waits for the end of the data callback
+    // Chunks of live streams and completions, in order, queued together by flush_held_locked: a
+    // network read's chunks at the end of its data callback, the completions of one turn of
+    // the engine's loop at its next turn.
+    std::vector<Event> held_;
+    bool flush_after_data_ = false;  // a flush waits for the end of the data callback
+    bool flush_posted_ = false;      // a flush waits for the next turn of the loop
 };
 
 }  // namespace elizacloud

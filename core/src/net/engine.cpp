@@ -74,6 +74,59 @@ struct TimerOp {
     TimerQueue::Callback fn;
 };
 
+// What a synchronous caller driving its own operation (Engine::run_inline) holds: the tasks and
+// requests its steps handed to the engine, which it runs itself, and whether the loop must look
+// again at its inbox, timers or host queue when the caller lets go of the I/O context.
+struct Inline {
+    const void *impl = nullptr;  // the Engine::Impl it drives
+    bool acting = false;         // holds that engine's I/O context (Impl::loop_mutex)
+    bool wake_loop = false;
+    std::vector<std::function<void()>> tasks;
+    std::vector<std::unique_ptr<Transfer>> transfers;
+};
+thread_local Inline *t_inline = nullptr;
+
+// Sets t_inline for a scope, acting or not.
+class InlineScope {
+public:
+    InlineScope(Inline &state, bool acting) : state_(state), saved_(t_inline) {
+        state_.acting = acting;
+        t_inline = &state_;
+    }
+    ~InlineScope() {
+        state_.acting = false;
+        t_inline = saved_;
+    }
+    InlineScope(const InlineScope &) = delete;
+    InlineScope &operator=(const InlineScope &) = delete;
+
+private:
+    Inline &state_;
+    Inline *saved_;
+};
+
+// The connection a synchronous caller's request runs on when it drives its own operation: one
+// easy handle on a private multi handle, whose connection cache keeps the connection open for
+// the next call. One caller at a time (busy); the others go through the I/O thread.
+struct DirectLane {
+    std::atomic<bool> busy{false};
+    std::mutex mutex;  // current and cancelled, for Engine::cancel from any thread
+    RequestId current = 0;
+    bool cancelled = false;
+    CURLM *multi = nullptr;
+    CURL *easy = nullptr;
+
+    ~DirectLane() {
+        if (easy) curl_easy_cleanup(easy);
+        if (multi) curl_multi_cleanup(multi);
+    }
+};
+
+ErrorInfo idle_timeout_error(int idle_ms) {
+    return ErrorInfo::make(Status::Timeout, "request timed out: no data received for " +
+                                                std::to_string(idle_ms) + " ms (idle timeout)");
+}
+
 }  // namespace
 
 struct Engine::Impl {
@@ -85,6 +138,11 @@ struct Engine::Impl {
     std::shared_ptr<Waker> waker = std::make_shared<Waker>();
     std::thread thread;
     std::atomic<std::thread::id> io_thread_id{};
+    // The I/O context: held by the I/O thread for each turn of its loop (all but its wait in
+    // curl_multi_poll), and by a synchronous caller while it runs its own operation's steps
+    // (run_inline). Everything marked "I/O thread only" below is used under it.
+    std::mutex loop_mutex;
+    DirectLane lane;
     bool self_delete = false;  // destroyed from its own I/O thread: run() frees the Impl
 
     std::atomic<uint64_t> next_request_id{1};
@@ -144,7 +202,15 @@ struct Engine::Impl {
         idle_easy_count.store(idle_easies.size(), std::memory_order_relaxed);
     }
 
-    bool on_io_thread() const { return io_thread_id.load() == std::this_thread::get_id(); }
+    // The I/O thread, or a caller acting as this engine's I/O context (run_inline).
+    bool on_io_thread() const {
+        return io_thread_id.load() == std::this_thread::get_id() || acting_here();
+    }
+    Inline *inline_here() const { return t_inline && t_inline->impl == this ? t_inline : nullptr; }
+    bool acting_here() const {
+        Inline *state = inline_here();
+        return state && state->acting;
+    }
 
     bool inbox_empty_locked() const {
         return submitted.empty() && cancelled.empty() && tasks.empty() && timer_ops.empty();
@@ -164,11 +230,18 @@ struct Engine::Impl {
         // On the I/O thread the loop is not waiting: it is running this very callback, and
         // wait_ms() answers 0 while the inbox is non-empty, so a wake-up would only cost a
         // write, a spurious poll return and a read (an operation's own first step is posted).
-        if (wake && !on_io_thread()) {
-            wakeups.fetch_add(1, std::memory_order_relaxed);
-            waker->wake();
+        if (!wake) return true;
+        if (Inline *state = inline_here(); state && state->acting) {
+            state->wake_loop = true;  // once it lets go of the I/O context
+        } else if (!on_io_thread()) {
+            wake_loop();
         }
         return true;
+    }
+
+    void wake_loop() {
+        wakeups.fetch_add(1, std::memory_order_relaxed);
+        waker->wake();
     }
 
     // ---- timers (I/O thread) ----
@@ -268,6 +341,11 @@ struct Engine::Impl {
         t.reset();
         request_count.fetch_sub(1);
         if (done) run_guarded("request completion", [&] { done(std::move(response)); });
+        if (Inline *state = inline_here(); state && state->acting) {
+            // The multi handle is the I/O thread's: a slot freed here is taken there.
+            if (!ready.empty()) state->wake_loop = true;
+            return;
+        }
         launch_ready();
     }
 
@@ -297,11 +375,7 @@ struct Engine::Impl {
             if (idle > 0 && now - t->last_activity_ms >= idle && !t->abort && !t->paused)
                 expired.emplace_back(id, idle);
         }
-        for (auto [id, idle] : expired) {
-            complete_by_id(id, ErrorInfo::make(Status::Timeout,
-                                               "request timed out: no data received for " +
-                                                   std::to_string(idle) + " ms (idle timeout)"));
-        }
+        for (auto [id, idle] : expired) complete_by_id(id, idle_timeout_error(idle));
         for (auto &t : hosts.take_expired(now - queue_timeout_ms + 1)) {
             std::string host = host_key(t->request.url);
             complete(std::move(t), ErrorInfo::make(Status::Timeout,
@@ -368,6 +442,7 @@ struct Engine::Impl {
 
     void run() {
         io_thread_id.store(std::this_thread::get_id());
+        std::unique_lock<std::mutex> turn(loop_mutex);
         while (true) {
             std::vector<std::unique_ptr<Transfer>> new_transfers;
             std::vector<RequestId> new_cancels;
@@ -383,6 +458,7 @@ struct Engine::Impl {
             for (RequestId id : new_cancels) cancel_now(id);
             for (auto &task : new_tasks) run_guarded("posted task", task);
             new_tasks.clear();  // captured state is released on this thread, before waiting
+            launch_ready();     // slots a synchronous caller's request freed (run_inline)
             run_due_timers();
 
             int running = 0;
@@ -393,12 +469,153 @@ struct Engine::Impl {
 
             int wait = wait_ms();
             if (wait > 0) {
+                // A synchronous caller may take the I/O context meanwhile (run_inline); it
+                // wakes this wait when it leaves work for the loop.
+                turn.unlock();
                 mrc = curl_multi_poll(multi, nullptr, 0, wait, nullptr);
                 if (mrc != CURLM_OK) log::error("curl_multi_poll: {}", curl_multi_strerror(mrc));
+                turn.lock();
             }
         }
         shut_down();
+        turn.unlock();
         if (self_delete) delete this;
+    }
+
+    // ---- a synchronous caller's own operation (run_inline) ----
+
+    // [acting] A request the caller's steps submitted: runs on the caller's connection when it
+    // is the first of this call and collects its whole response; any other goes to the loop.
+    void admit_inline(std::unique_ptr<Transfer> t, Inline &state,
+                      std::unique_ptr<Transfer> &direct) {
+        if (auto problem = precheck_request(t->request, *policy)) {
+            complete(std::move(t), std::move(*problem));
+            return;
+        }
+        if (direct || t->request.on_data) {
+            // A stream's chunks are consumed on the I/O thread, with its back-pressure.
+            std::lock_guard<std::mutex> lock(mutex);
+            state.wake_loop = state.wake_loop || inbox_empty_locked();
+            submitted.push_back(std::move(t));
+            return;
+        }
+        t = hosts.admit(std::move(t), steady_now_ms());
+        if (!t) {
+            state.wake_loop = true;  // waits for a slot of its host; the loop times the wait
+            return;
+        }
+        std::lock_guard<std::mutex> lock(lane.mutex);
+        lane.current = t->id;  // from now on Engine::cancel reaches it
+        lane.cancelled = false;
+        direct = std::move(t);
+    }
+
+    // [caller's thread, not acting] Runs t on the direct lane to its end. At deadline_ms (steady
+    // clock; 0 = none) on_deadline runs and the transfer stops as cancelled.
+    ErrorInfo perform_direct(Transfer &t, int64_t deadline_ms,
+                             const std::function<void()> &on_deadline) {
+        if (!lane.multi) lane.multi = curl_multi_init();
+        if (!lane.multi) return ErrorInfo::make(Status::NoMemory, "curl_multi_init failed");
+        t.policy = policy.get();
+        t.easy = lane.easy;  // configure_transfer makes one the first time
+        lane.easy = nullptr;
+        CURLcode rc = configure_transfer(t, user_agent, ca_file);
+        if (rc != CURLE_OK) return curl_error(rc, t.error_buffer);
+        t.last_activity_ms = steady_now_ms();
+        CURLMcode mrc = curl_multi_add_handle(lane.multi, t.easy);
+        if (mrc != CURLM_OK)
+            return ErrorInfo::make(Status::Internal, std::string("curl_multi_add_handle: ") +
+                                                         curl_multi_strerror(mrc));
+        std::optional<ErrorInfo> outcome;
+        while (!outcome) {
+            int running = 0;
+            curl_multi_perform(lane.multi, &running);
+            int left = 0;
+            while (CURLMsg *msg = curl_multi_info_read(lane.multi, &left)) {
+                if (msg->msg == CURLMSG_DONE) outcome = transfer_outcome(t, msg->data.result);
+            }
+            if (outcome) break;
+            {
+                std::lock_guard<std::mutex> lock(lane.mutex);
+                if (lane.cancelled)
+                    t.abort = ErrorInfo::make(Status::Cancelled, "request cancelled");
+            }
+            if (t.abort) {
+                outcome = *t.abort;
+                break;
+            }
+            const int64_t now = steady_now_ms();
+            if (deadline_ms > 0 && now >= deadline_ms) {
+                on_deadline();
+                outcome = ErrorInfo::make(Status::Cancelled, "request cancelled");
+                break;
+            }
+            int64_t wait = 1000;
+            const int idle = t.request.idle_timeout_ms;
+            if (idle > 0) {
+                if (now - t.last_activity_ms >= idle) {
+                    outcome = idle_timeout_error(idle);
+                    break;
+                }
+                wait = std::min<int64_t>(wait, t.last_activity_ms + idle - now);
+            }
+            if (deadline_ms > 0) wait = std::min<int64_t>(wait, deadline_ms - now);
+            curl_multi_poll(lane.multi, nullptr, 0, static_cast<int>(std::max<int64_t>(wait, 1)),
+                            nullptr);
+        }
+        curl_multi_remove_handle(lane.multi, t.easy);
+        {
+            std::lock_guard<std::mutex> lock(lane.mutex);
+            lane.current = 0;
+        }
+        // The lane keeps the handle (and its multi the connection) for the next call.
+        curl_easy_reset(t.easy);
+        lane.easy = std::exchange(t.easy, nullptr);
+        return std::move(*outcome);
+    }
+
+    // [acting] Runs the tasks and takes the requests the caller's steps handed in, until none
+    // are left; returns the request to perform on the lane, if any.
+    std::unique_ptr<Transfer> run_captured(Inline &state, bool done) {
+        std::unique_ptr<Transfer> direct;
+        for (int round = 0; !state.tasks.empty() || !state.transfers.empty(); ++round) {
+            if (round == 1000) {
+                // Steps that keep posting steps: the loop takes over.
+                hand_over(state);
+                break;
+            }
+            auto steps = std::move(state.tasks);
+            state.tasks.clear();
+            for (auto &step : steps) run_guarded("posted task", step);
+            steps.clear();
+            auto requests = std::move(state.transfers);
+            state.transfers.clear();
+            for (auto &t : requests) {
+                if (done) {
+                    hand_over_transfer(std::move(t), state);  // not the caller's to wait for
+                } else {
+                    admit_inline(std::move(t), state, direct);
+                }
+            }
+        }
+        return direct;
+    }
+
+    void hand_over_transfer(std::unique_ptr<Transfer> t, Inline &state) {
+        std::lock_guard<std::mutex> lock(mutex);
+        state.wake_loop = state.wake_loop || inbox_empty_locked();
+        submitted.push_back(std::move(t));
+    }
+
+    // Whatever the caller captured and did not run goes to the loop.
+    void hand_over(Inline &state) {
+        std::lock_guard<std::mutex> lock(mutex);
+        if (state.tasks.empty() && state.transfers.empty()) return;
+        state.wake_loop = state.wake_loop || inbox_empty_locked();
+        for (auto &t : state.transfers) submitted.push_back(std::move(t));
+        for (auto &task : state.tasks) tasks.push_back(std::move(task));
+        state.transfers.clear();
+        state.tasks.clear();
     }
 
     // Every request still known completes with Cancelled (on this thread, before the join);
@@ -495,6 +712,10 @@ RequestId Engine::submit(HttpRequest request, Completion on_complete) {
     t->on_complete = std::move(on_complete);
     RequestId id = t->id;
     impl_->request_count.fetch_add(1);
+    if (Inline *state = impl_->inline_here(); state && state->acting) {
+        state->transfers.push_back(std::move(t));  // run_inline takes it
+        return id;
+    }
     if (!impl_->hand_in([&] { impl_->submitted.push_back(std::move(t)); })) {
         // Submitted after the engine shut down (a misuse): report it rather than drop it. The
         // inbox refused it, so t still owns the request.
@@ -507,6 +728,16 @@ RequestId Engine::submit(HttpRequest request, Completion on_complete) {
 }
 
 void Engine::cancel(RequestId id) {
+    {
+        DirectLane &lane = impl_->lane;
+        std::lock_guard<std::mutex> lock(lane.mutex);
+        if (id != 0 && lane.current == id) {
+            // Running on a synchronous caller's connection (run_inline): that caller stops it.
+            lane.cancelled = true;
+            if (lane.multi) curl_multi_wakeup(lane.multi);
+            return;
+        }
+    }
     if (impl_->on_io_thread()) {
         // Stop at once: a stream consumer that cancels inside on_data gets no further data.
         auto it = impl_->transfers.find(id);
@@ -521,11 +752,17 @@ TimerId Engine::set_timer(int64_t delay_ms, std::function<void()> fn, int64_t re
     // The deadline is taken now, on the caller's clock reading, so set_timer(100) followed by
     // ManualClock::advance(100) fires even if the loop has not seen the timer yet.
     int64_t due = impl_->clock->now_ms() + std::max<int64_t>(delay_ms, 0);
+    // A real clock reads whole milliseconds: the call may come up to 1 ms after the reading,
+    // and a timer must never fire before its delay has passed (a 500 ms login deadline fired
+    // after 499.4 ms). A manual clock moves in whole steps only.
+    if (!impl_->clock->is_manual() && delay_ms > 0) due += 1;
     auto shared = std::make_shared<std::function<void()>>(std::move(fn));
     repeat_ms = std::max<int64_t>(repeat_ms, 0);
     impl_->timer_count.fetch_add(1);
     if (impl_->on_io_thread()) {
         impl_->timers.insert(id, due, TimerQueue::Kind::User, repeat_ms, std::move(shared));
+        // A caller acting as the I/O context: the loop's wait was computed without this timer.
+        if (Inline *state = impl_->inline_here(); state && state->acting) state->wake_loop = true;
         return id;
     }
     TimerOp op{id, false, due, TimerQueue::Kind::User, repeat_ms, std::move(shared)};
@@ -548,6 +785,10 @@ void Engine::cancel_timer(TimerId id) {
 }
 
 void Engine::post(std::function<void()> fn) {
+    if (Inline *state = impl_->inline_here(); state && state->acting) {
+        state->tasks.push_back(std::move(fn));  // run_inline runs it, in order
+        return;
+    }
     impl_->hand_in([&] { impl_->tasks.push_back(std::move(fn)); });
 }
 
@@ -555,9 +796,13 @@ void Engine::resume_paused() {
     // Called for every stall a consumer works off: one pending task covers them all.
     if (impl_->resume_posted.exchange(true)) return;
     Impl *impl = impl_.get();
-    post([impl] {
-        impl->resume_posted.store(false);
-        impl->resume_paused_now();
+    // To the loop itself, never to a synchronous caller's run_inline: resuming touches the
+    // transfers of the multi handle.
+    impl->hand_in([&] {
+        impl->tasks.push_back([impl] {
+            impl->resume_posted.store(false);
+            impl->resume_paused_now();
+        });
     });
 }
 
@@ -584,6 +829,50 @@ void Engine::drain() {
     // the fence's own task runs after them.
     impl->hand_in([&] { impl->timer_ops.push_back(std::move(fence)); });
     finished.wait();  // also returns when the engine shuts down (broken promise)
+}
+
+void Engine::run_inline(const std::function<void()> &start, const std::function<bool()> &finished,
+                        int64_t deadline_ms, const std::function<void()> &on_deadline) {
+    Impl &impl = *impl_;
+    if (impl.on_io_thread() || impl.inline_here() || impl.lane.busy.exchange(true)) {
+        start();  // the usual way: the I/O thread runs it
+        return;
+    }
+    struct Release {
+        DirectLane &lane;
+        ~Release() { lane.busy.store(false); }
+    } release{impl.lane};
+    Inline state;
+    state.impl = &impl;
+    // Leaves the I/O context: what was not run goes to the loop, which is woken if it must look.
+    auto leave = [&](std::unique_lock<std::mutex> &turn) {
+        impl.hand_over(state);
+        turn.unlock();
+        if (std::exchange(state.wake_loop, false)) impl.wake_loop();
+    };
+    std::unique_ptr<Transfer> direct;
+    {
+        std::unique_lock<std::mutex> turn(impl.loop_mutex);
+        try {
+            InlineScope acting(state, true);
+            start();
+            direct = impl.run_captured(state, finished());
+        } catch (...) {
+            leave(turn);
+            throw;
+        }
+        leave(turn);
+    }
+    while (direct) {
+        ErrorInfo outcome = impl.perform_direct(*direct, deadline_ms, on_deadline);
+        std::unique_lock<std::mutex> turn(impl.loop_mutex);
+        {
+            InlineScope acting(state, true);
+            impl.complete(std::move(direct), std::move(outcome));
+            direct = impl.run_captured(state, finished());
+        }
+        leave(turn);
+    }
 }
 
 bool Engine::in_io_thread() const {

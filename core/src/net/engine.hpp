@@ -1,6 +1,7 @@
 // The HTTP engine: one I/O thread per engine running libcurl's multi interface
 // (curl_multi_poll / curl_multi_wakeup) and a timer heap. All network I/O and all timers of every
-// component sharing the engine run on that thread; nothing there blocks or runs host code.
+// component sharing the engine run in its I/O context: on that thread, or on a synchronous caller
+// that runs its own operation (run_inline); nothing there blocks or runs host code.
 #pragma once
 
 #include <cstddef>
@@ -78,6 +79,22 @@ public:
     // the call has run. Tests use it after ManualClock::advance().
     void drain();
 
+    // [any thread but the I/O thread] For a synchronous caller that would otherwise hand its
+    // operation to the I/O thread and sleep until it is done (two thread hops and their wake-ups
+    // per request): runs start(), which launches the operation, with this thread acting as the
+    // I/O context (Impl::loop_mutex held, in_io_thread() true), then runs the steps it posts and
+    // performs its first plain request (one that collects its whole response) here, on a
+    // connection of the caller's own that stays open for the next call; the completion runs
+    // here too, as the I/O context. It stops once finished() answers true or nothing is left for
+    // it; streams, timers, further requests and whatever another caller runs meanwhile go to the
+    // I/O thread as usual, so the caller then waits for its outcome in the usual way. One
+    // caller at a time takes this way; for the others it only runs start(). At deadline_ms
+    // (steady clock, 0 = none) during the request, on_deadline() runs and the request stops as
+    // cancelled.
+    void run_inline(const std::function<void()> &start, const std::function<bool()> &finished,
+                    int64_t deadline_ms, const std::function<void()> &on_deadline);
+
+    // The I/O thread, or a caller running as the I/O context inside run_inline().
     bool in_io_thread() const;
     const Clock &clock() const;
     const UrlPolicy &policy() const;
