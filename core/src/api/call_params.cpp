@@ -93,6 +93,10 @@ void check_params(const OperationSpec &op, std::string_view params_json, json::D
     std::string why;
     if (params_json.empty()) params_json = "{}";
     if (!json::parse(params_json, doc, &why)) invalid("params are not valid JSON: " + why);
+    check_params(op, doc);
+}
+
+void check_params(const OperationSpec &op, const json::Document &doc) {
     if (!doc.IsObject()) invalid("params must be a JSON object");
     for (auto it = doc.MemberBegin(); it != doc.MemberEnd(); ++it) {
         const std::string_view key(it->name.GetString(), it->name.GetStringLength());

@@ -17,6 +17,8 @@ namespace elizacloud::api {
 // counts as absent. Throws Error(InvalidArgument). Defaults are not inserted: what the caller
 // left out is not sent; string_param() and the handlers apply the row's defaults.
 void check_params(const OperationSpec &op, std::string_view params_json, json::Document &doc);
+// The same for parameters already parsed (or built) into doc.
+void check_params(const OperationSpec &op, const json::Document &doc);
 
 // Whether value is one of a row's "a|b|c" lists (enum values, accepted file extensions).
 bool in_bar_list(std::string_view value, std::string_view values);

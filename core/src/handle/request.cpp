@@ -7,28 +7,42 @@
 
 namespace elizacloud {
 
-Request parse_request(std::string_view name, const char *params_json) {
+namespace {
+
+const api::OperationSpec &operation_named(std::string_view name) {
     const api::OperationSpec *op = api::find_operation(name);
     if (!op)
         throw Error(Status::InvalidArgument,
                     "unknown method \"" + std::string(name) + "\" (see docs/operations.md)");
-    auto checked = std::make_shared<json::Document>();
-    json::Document &params = *checked;
-    api::check_params(*op, params_json ? params_json : "", params);
+    return *op;
+}
+
+// A Request for op with its parameters, already checked against it.
+Request checked_request(const api::OperationSpec &op, std::shared_ptr<json::Document> checked) {
+    const json::Document &params = *checked;
     Request r;
-    r.op = op;
-    r.params = checked;
-    r.agent_id = api::string_param(*op, params, "agentId").value_or("");
-    r.text = api::string_param(*op, params, "text").value_or("");
-    r.room_id = api::string_param(*op, params, "roomId").value_or("");
-    r.channel_type = api::string_param(*op, params, "channelType").value_or("");
-    r.backup_id = api::string_param(*op, params, "backupId").value_or("");
-    r.session_id = api::string_param(*op, params, "sessionId").value_or("");
-    r.fresh = api::bool_param(*op, params, "fresh");
-    r.streams = op->streaming != api::Streaming::None ||
-                (op->handler == Method::Request &&
-                 api::string_param(*op, params, "stream").value_or("none") != "none");
+    r.op = &op;
+    r.agent_id = api::string_param(op, params, "agentId").value_or("");
+    r.text = api::string_param(op, params, "text").value_or("");
+    r.room_id = api::string_param(op, params, "roomId").value_or("");
+    r.channel_type = api::string_param(op, params, "channelType").value_or("");
+    r.backup_id = api::string_param(op, params, "backupId").value_or("");
+    r.session_id = api::string_param(op, params, "sessionId").value_or("");
+    r.fresh = api::bool_param(op, params, "fresh");
+    r.streams = op.streaming != api::Streaming::None ||
+                (op.handler == Method::Request &&
+                 api::string_param(op, params, "stream").value_or("none") != "none");
+    r.params = std::move(checked);
     return r;
+}
+
+}  // namespace
+
+Request parse_request(std::string_view name, const char *params_json) {
+    const api::OperationSpec &op = operation_named(name);
+    auto checked = std::make_shared<json::Document>();
+    api::check_params(op, params_json ? params_json : "", *checked);
+    return checked_request(op, std::move(checked));
 }
 
 void apply_call_options(Request &r, const char *options_json) {
@@ -66,7 +80,10 @@ void apply_call_options(Request &r, const char *options_json) {
 }
 
 Request make_request(std::string_view name, StringParams params) {
-    json::Document doc(rapidjson::kObjectType);
+    const api::OperationSpec &op = operation_named(name);
+    // Built as the document parse_request would make of their JSON, and checked the same way.
+    auto checked = std::make_shared<json::Document>(rapidjson::kObjectType);
+    json::Document &doc = *checked;
     auto &alloc = doc.GetAllocator();
     for (const auto &[key, value] : params) {
         // NULL is "not given"; so is an empty id (the typed exports' "none": the connected
@@ -74,8 +91,8 @@ Request make_request(std::string_view name, StringParams params) {
         if (!value || (!*value && key.ends_with("Id"))) continue;
         json::set(doc, key, json::string_value(value, alloc), alloc);
     }
-    const std::string text = json::stringify(doc);
-    return parse_request(name, text.c_str());
+    api::check_params(op, doc);
+    return checked_request(op, std::move(checked));
 }
 
 }  // namespace elizacloud

@@ -58,6 +58,7 @@ size_t on_header(char *data, size_t size, size_t count, void *user) {
     if (line.substr(0, 5) == "HTTP/") {
         // A new status line (after 1xx interim responses): only the final header block counts.
         t->response.headers.clear();
+        t->response.headers.reserve(16);  // a cloud answer's usual count, without regrowing
         return len;
     }
     size_t colon = line.find(':');

@@ -9,6 +9,7 @@
 
 #include "net/io_wait.hpp"
 #include "util/json.hpp"
+#include "util/json_scan.hpp"
 
 namespace elizacloud {
 
