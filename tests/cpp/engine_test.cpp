@@ -1187,3 +1187,39 @@ TEST_F(EngineTest, TimersAndTasksOfAnInlineCompletionRunOnTheIoThread) {
 
 }  // namespace
 }  // namespace elizacloud
+
+namespace elizacloud {
+namespace {
+
+TEST(EngineTasks, AtTurnEndRunsAfterTheTurnsCallbacksAndOnlyOnTheIoThread) {
+    auto engine = Engine::create();
+    EXPECT_FALSE(engine->at_turn_end([] {}));  // not the I/O thread
+    std::mutex mutex;
+    std::vector<std::string> order;
+    auto note = [&](const char *what) {
+        std::lock_guard<std::mutex> lock(mutex);
+        order.emplace_back(what);
+    };
+    std::promise<void> done;
+    engine->post([&] {
+        EXPECT_TRUE(engine->at_turn_end([&] {
+            note("end of turn");
+            done.set_value();
+        }));
+        note("task");
+    });
+    done.get_future().wait();
+    std::lock_guard<std::mutex> lock(mutex);
+    EXPECT_EQ(order, (std::vector<std::string>{"task", "end of turn"}));
+}
+
+TEST(EngineTasks, AtTurnEndIsRefusedToACallerActingAsTheIoContext) {
+    auto engine = Engine::create();
+    bool accepted = true;
+    engine->run_inline([&] { accepted = engine->at_turn_end([] {}); }, [] { return true; }, 0,
+                       [] {});
+    EXPECT_FALSE(accepted);
+}
+
+}  // namespace
+}  // namespace elizacloud

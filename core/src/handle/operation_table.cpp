@@ -165,23 +165,19 @@ bool OperationTable::deliver_locked(uint64_t id, Pending &pending, ErrorInfo err
     // Every failure a host is told passes the log lines' redaction, whatever produced its text
     // (a cloud that echoes a key in a stream's error event, …), as ec_last_error_message does.
     event.message = log::redact(error.message);
-    if (!engine_->in_io_thread()) {
-        hub_.deliver(std::move(event));
-        return false;
-    }
-    // In the I/O context: the completions of this turn of the loop (a burst of requests in
-    // flight ends together) reach the queue together at the next turn, with one lock, one
-    // notify and one wake-up of a host waiting for events, instead of one of each per request.
+    // On the I/O thread: the completions of this turn of the loop (a burst of requests in
+    // flight ends together) reach the queue together at its end, with one lock, one notify and
+    // one wake-up of a host waiting for events, instead of one of each per request.
     held_.push_back(std::move(event));
-    if (!std::exchange(flush_posted_, true)) {
-        engine_->post([this, gate = gate_] {
-            GateScope scope(*gate);
-            if (!scope) return;
-            std::lock_guard<std::mutex> lock(mutex_);
-            flush_posted_ = false;
-            flush_held_locked();
-        });
-    }
+    if (flush_at_turn_end_) return false;
+    flush_at_turn_end_ = engine_->at_turn_end([this, gate = gate_] {
+        GateScope scope(*gate);
+        if (!scope) return;
+        std::lock_guard<std::mutex> lock(mutex_);
+        flush_at_turn_end_ = false;
+        flush_held_locked();
+    });
+    if (!flush_at_turn_end_) flush_held_locked();  // elsewhere: at once
     return false;
 }
 

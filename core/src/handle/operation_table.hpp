@@ -90,10 +90,10 @@ private:
     bool closed_ = false;
     // Chunks of live streams and completions, in order, queued together by flush_held_locked: a
     // network read's chunks at the end of its data callback, the completions of one turn of
-    // the engine's loop at its next turn.
+    // the engine's loop at its end.
     std::vector<Event> held_;
-    bool flush_after_data_ = false;  // a flush waits for the end of the data callback
-    bool flush_posted_ = false;      // a flush waits for the next turn of the loop
+    bool flush_after_data_ = false;   // a flush waits for the end of the data callback
+    bool flush_at_turn_end_ = false;  // a flush waits for the end of the loop's turn
 };
 
 }  // namespace elizacloud

@@ -173,6 +173,8 @@ struct Engine::Impl {
     // (one madvise per call). Bounded: a burst leaves at most this many behind.
     std::vector<CURL *> idle_easies;
     std::atomic<size_t> idle_easy_count{0};
+    // I/O thread only: what runs once this turn of the loop has run its callbacks (at_turn_end).
+    std::vector<std::function<void()>> turn_end;
 
     ~Impl() {
         waker->close();
@@ -416,6 +418,12 @@ struct Engine::Impl {
         }
     }
 
+    void run_turn_end() {
+        // Index loop: a step may add another.
+        for (size_t i = 0; i < turn_end.size(); ++i) run_guarded("end-of-turn step", turn_end[i]);
+        turn_end.clear();
+    }
+
     // How long the loop may sleep: 0 when work is waiting.
     int wait_ms() {
         {
@@ -466,6 +474,7 @@ struct Engine::Impl {
             if (mrc != CURLM_OK) log::error("curl_multi_perform: {}", curl_multi_strerror(mrc));
             collect_finished();
             expire_idle();
+            run_turn_end();
 
             int wait = wait_ms();
             if (wait > 0) {
@@ -650,6 +659,7 @@ struct Engine::Impl {
             for (auto &t : hosts.take_all()) complete(std::move(t), cancelled_error);
             for (auto &t : new_transfers) complete(std::move(t), cancelled_error);
             while (!transfers.empty()) complete_by_id(transfers.begin()->first, cancelled_error);
+            run_turn_end();
         }
     }
 };
@@ -790,6 +800,12 @@ void Engine::post(std::function<void()> fn) {
         return;
     }
     impl_->hand_in([&] { impl_->tasks.push_back(std::move(fn)); });
+}
+
+bool Engine::at_turn_end(std::function<void()> fn) {
+    if (impl_->io_thread_id.load() != std::this_thread::get_id()) return false;
+    impl_->turn_end.push_back(std::move(fn));
+    return true;
 }
 
 void Engine::resume_paused() {

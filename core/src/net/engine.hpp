@@ -72,6 +72,11 @@ public:
     void cancel_timer(TimerId id);
     // [any thread] Run fn on the I/O thread as soon as possible (FIFO).
     void post(std::function<void()> fn);
+    // [I/O thread] Runs fn once the current turn of the loop has run its callbacks (every
+    // request that finished in it has completed), before the loop waits again: work that is
+    // cheaper done once for all of them (the completions of a burst reach the event queue
+    // together). Returns false, without running fn, anywhere but on the I/O thread itself.
+    bool at_turn_end(std::function<void()> fn);
     // [any thread] Resumes the transfers paused by pause_current_transfer() whose consumer now
     // has room (their `ready` check answers true); the others stay paused.
     void resume_paused();
