@@ -151,6 +151,11 @@ protected:
             server_.wait_for_stop(10'000);
             res.set_content("late", "text/plain");
         });
+        s.Post("/slow", [this](const httplib::Request &, httplib::Response &res) {
+            slow_started_.increment();
+            server_.wait_for_stop(10'000);
+            res.set_content("late", "text/plain");
+        });
         s.Get("/ua", [](const httplib::Request &req, httplib::Response &res) {
             res.set_content(req.get_header_value("User-Agent"), "text/plain");
         });
@@ -1114,14 +1119,54 @@ TEST_F(EngineTest, InlineRequestIsCancelledFromAnotherThread) {
 TEST_F(EngineTest, InlineRequestStopsAtTheCallersDeadline) {
     InlineCall call;
     bool deadline_ran = false;
+    HttpRequest post = get(server_.url("/slow"));
+    post.method = "POST";
+    post.body = "x";
     const auto start = std::chrono::steady_clock::now();
-    run_inline_request(*engine_, get(server_.url("/slow")), call, steady_now_ms() + 300,
-                       [&] { deadline_ran = true; });
+    run_inline_request(*engine_, post, call, steady_now_ms() + 300, [&] { deadline_ran = true; });
     EXPECT_TRUE(deadline_ran);
     ASSERT_TRUE(call.response.has_value());
     EXPECT_EQ(call.response->error.status, Status::Cancelled);
     EXPECT_GE(elapsed_ms(start), 290);
     EXPECT_LT(elapsed_ms(start), 5'000);
+}
+
+// A GET may be what other operations wait for too (a generation detection several calls
+// share): past the caller's time it is not cancelled but starts again on the I/O thread, with the
+// same id and completion.
+TEST_F(EngineTest, AnIdempotentInlineRequestOutlivingItsCallerMovesToTheIoThread) {
+    InlineCall call;
+    bool deadline_ran = false;
+    run_inline_request(*engine_, get(server_.url("/slow")), call, steady_now_ms() + 300,
+                       [&] { deadline_ran = true; });
+    EXPECT_TRUE(deadline_ran);
+    EXPECT_FALSE(call.done());
+    ASSERT_TRUE(slow_started_.wait_for(2, 10'000));  // sent again, by the I/O thread
+    EXPECT_EQ(engine_->active_requests(), 1u);
+    engine_->cancel(call.id);
+    ASSERT_TRUE(call.wait_done(5'000));
+    std::lock_guard<std::mutex> lock(call.mutex);
+    EXPECT_EQ(call.response->error.status, Status::Cancelled);
+    EXPECT_NE(call.completed_on, std::this_thread::get_id());
+}
+
+// A step that cancels the request it has just submitted: nothing is sent.
+TEST_F(EngineTest, AnInlineRequestCancelledBeforeItStartsIsNeverSent) {
+    InlineCall call;
+    engine_->run_inline(
+        [&] {
+            engine_->post([&] {
+                call.id = engine_->submit(get(server_.url("/ok")), [&](HttpResponse &&r) {
+                    std::lock_guard<std::mutex> lock(call.mutex);
+                    call.response = std::move(r);
+                });
+                engine_->cancel(call.id);
+            });
+        },
+        [&] { return call.done(); }, 0, [] {});
+    ASSERT_TRUE(call.done());
+    EXPECT_EQ(call.response->error.status, Status::Cancelled);
+    EXPECT_EQ(server_.requests(), 0u);
 }
 
 TEST_F(EngineTest, InlineRequestHasTheIdleTimeout) {

@@ -152,7 +152,6 @@ std::string OperationTable::run(Request request, int32_t timeout_ms,
 
 bool OperationTable::deliver_locked(uint64_t id, Pending &pending, ErrorInfo error,
                                     std::string json) {
-    flush_held_locked();  // every chunk held back goes before any outcome
     if (pending.sync) {
         pending.outcome = Outcome{std::move(error), std::move(json)};
         return true;
@@ -165,6 +164,7 @@ bool OperationTable::deliver_locked(uint64_t id, Pending &pending, ErrorInfo err
     // Every failure a host is told passes the log lines' redaction, whatever produced its text
     // (a cloud that echoes a key in a stream's error event, …), as ec_last_error_message does.
     event.message = log::redact(error.message);
+    // Queued after the chunks held back, so a chunk never follows its stream's end.
     // On the I/O thread: the completions of this turn of the loop (a burst of requests in
     // flight ends together) reach the queue together at its end, with one lock, one notify and
     // one wake-up of a host waiting for events, instead of one of each per request.

@@ -113,7 +113,7 @@ struct DirectLane {
     std::mutex mutex;  // current and cancelled, for Engine::cancel from any thread
     RequestId current = 0;
     bool cancelled = false;
-    CURLM *multi = nullptr;
+    CURLM *multi = nullptr;  // made with the engine
     CURL *easy = nullptr;
 
     ~DirectLane() {
@@ -497,6 +497,11 @@ struct Engine::Impl {
     // is the first of this call and collects its whole response; any other goes to the loop.
     void admit_inline(std::unique_ptr<Transfer> t, Inline &state,
                       std::unique_ptr<Transfer> &direct) {
+        if (t->abort) {  // cancelled by a step before it was taken (Engine::cancel)
+            ErrorInfo why = *t->abort;
+            complete(std::move(t), std::move(why));
+            return;
+        }
         if (auto problem = precheck_request(t->request, *policy)) {
             complete(std::move(t), std::move(*problem));
             return;
@@ -519,51 +524,65 @@ struct Engine::Impl {
         direct = std::move(t);
     }
 
-    // [caller's thread, not acting] Runs t on the direct lane to its end. At deadline_ms (steady
-    // clock; 0 = none) on_deadline runs and the transfer stops as cancelled.
-    ErrorInfo perform_direct(Transfer &t, int64_t deadline_ms,
+    // How a request on the direct lane ended.
+    struct DirectEnd {
+        ErrorInfo error;
+        // The caller's time ran out before an idempotent request (GET, HEAD) ended: it is
+        // restarted on the I/O thread rather than cancelled, since another operation may be
+        // waiting for it too (a generation detection, a shared identity check).
+        bool hand_over = false;
+    };
+
+    // [caller's thread, not acting] Runs t on the direct lane to its end, or to deadline_ms
+    // (steady clock; 0 = none), where on_deadline runs. lane.current stays set: the caller
+    // clears it when it completes or hands over t.
+    DirectEnd perform_direct(Transfer &t, int64_t deadline_ms,
                              const std::function<void()> &on_deadline) {
-        if (!lane.multi) lane.multi = curl_multi_init();
-        if (!lane.multi) return ErrorInfo::make(Status::NoMemory, "curl_multi_init failed");
+        auto lane_cancelled = [this] {
+            std::lock_guard<std::mutex> lock(lane.mutex);
+            return lane.cancelled;
+        };
+        // A cancel may have come between the admission and now: nothing is sent then.
+        if (lane_cancelled()) return {ErrorInfo::make(Status::Cancelled, "request cancelled")};
         t.policy = policy.get();
         t.easy = lane.easy;  // configure_transfer makes one the first time
         lane.easy = nullptr;
         CURLcode rc = configure_transfer(t, user_agent, ca_file);
-        if (rc != CURLE_OK) return curl_error(rc, t.error_buffer);
+        if (rc != CURLE_OK) return {curl_error(rc, t.error_buffer)};
         t.last_activity_ms = steady_now_ms();
         CURLMcode mrc = curl_multi_add_handle(lane.multi, t.easy);
         if (mrc != CURLM_OK)
-            return ErrorInfo::make(Status::Internal, std::string("curl_multi_add_handle: ") +
-                                                         curl_multi_strerror(mrc));
-        std::optional<ErrorInfo> outcome;
-        while (!outcome) {
+            return {ErrorInfo::make(Status::Internal, std::string("curl_multi_add_handle: ") +
+                                                          curl_multi_strerror(mrc))};
+        DirectEnd end;
+        bool ended = false;
+        while (!ended) {
             int running = 0;
             curl_multi_perform(lane.multi, &running);
             int left = 0;
             while (CURLMsg *msg = curl_multi_info_read(lane.multi, &left)) {
-                if (msg->msg == CURLMSG_DONE) outcome = transfer_outcome(t, msg->data.result);
+                if (msg->msg != CURLMSG_DONE) continue;
+                end.error = transfer_outcome(t, msg->data.result);
+                ended = true;
             }
-            if (outcome) break;
-            {
-                std::lock_guard<std::mutex> lock(lane.mutex);
-                if (lane.cancelled)
-                    t.abort = ErrorInfo::make(Status::Cancelled, "request cancelled");
-            }
+            if (ended) break;
+            if (lane_cancelled()) t.abort = ErrorInfo::make(Status::Cancelled, "request cancelled");
             if (t.abort) {
-                outcome = *t.abort;
+                end.error = *t.abort;
                 break;
             }
             const int64_t now = steady_now_ms();
             if (deadline_ms > 0 && now >= deadline_ms) {
                 on_deadline();
-                outcome = ErrorInfo::make(Status::Cancelled, "request cancelled");
+                end.error = ErrorInfo::make(Status::Cancelled, "request cancelled");
+                end.hand_over = t.request.method == "GET" || t.request.method == "HEAD";
                 break;
             }
             int64_t wait = 1000;
             const int idle = t.request.idle_timeout_ms;
             if (idle > 0) {
                 if (now - t.last_activity_ms >= idle) {
-                    outcome = idle_timeout_error(idle);
+                    end.error = idle_timeout_error(idle);
                     break;
                 }
                 wait = std::min<int64_t>(wait, t.last_activity_ms + idle - now);
@@ -573,14 +592,37 @@ struct Engine::Impl {
                             nullptr);
         }
         curl_multi_remove_handle(lane.multi, t.easy);
-        {
-            std::lock_guard<std::mutex> lock(lane.mutex);
-            lane.current = 0;
-        }
         // The lane keeps the handle (and its multi the connection) for the next call.
         curl_easy_reset(t.easy);
         lane.easy = std::exchange(t.easy, nullptr);
-        return std::move(*outcome);
+        return end;
+    }
+
+    // [acting] Ends the lane's request: its completion runs here, or (hand_over) it starts
+    // again on the I/O thread with the same id and completion. Either way under lane.mutex
+    // first, so that a cancel from another thread finds it on the lane or in the inbox.
+    void finish_direct(std::unique_ptr<Transfer> t, DirectEnd end, Inline &state) {
+        if (!end.hand_over) {
+            {
+                std::lock_guard<std::mutex> lock(lane.mutex);
+                lane.current = 0;
+            }
+            complete(std::move(t), std::move(end.error));
+            return;
+        }
+        if (t->holds_slot) {  // admitted again by the loop
+            t->holds_slot = false;
+            if (auto next = hosts.release(t->request.url)) ready.push_back(std::move(next));
+        }
+        auto again = std::make_unique<Transfer>();
+        again->id = t->id;
+        again->request = std::move(t->request);
+        again->on_complete = std::move(t->on_complete);
+        std::lock_guard<std::mutex> lane_lock(lane.mutex);
+        lane.current = 0;
+        std::lock_guard<std::mutex> lock(mutex);
+        submitted.push_back(std::move(again));
+        state.wake_loop = true;
     }
 
     // [acting] Runs the tasks and takes the requests the caller's steps handed in, until none
@@ -676,6 +718,8 @@ std::shared_ptr<Engine> Engine::create(EngineOptions options) {
                                                   : std::move(options.user_agent);
     impl->multi = curl_multi_init();
     if (!impl->multi) throw Error(Status::NoMemory, "curl_multi_init failed");
+    impl->lane.multi = curl_multi_init();
+    if (!impl->lane.multi) throw Error(Status::NoMemory, "curl_multi_init failed");
     impl->waker->multi = impl->multi;
     impl->hosts = HostQueue(options.max_host_connections);
     impl->queue_timeout_ms = std::max(options.queue_timeout_ms, 1);
@@ -744,7 +788,16 @@ void Engine::cancel(RequestId id) {
         if (id != 0 && lane.current == id) {
             // Running on a synchronous caller's connection (run_inline): that caller stops it.
             lane.cancelled = true;
-            if (lane.multi) curl_multi_wakeup(lane.multi);
+            curl_multi_wakeup(lane.multi);
+            return;
+        }
+    }
+    if (Inline *state = impl_->inline_here(); state && state->acting) {
+        // Submitted by a step of this caller and not taken yet: it is completed as cancelled
+        // when taken (the inbox would not know it).
+        for (auto &t : state->transfers) {
+            if (t->id != id) continue;
+            if (!t->abort) t->abort = ErrorInfo::make(Status::Cancelled, "request cancelled");
             return;
         }
     }
@@ -880,12 +933,19 @@ void Engine::run_inline(const std::function<void()> &start, const std::function<
         leave(turn);
     }
     while (direct) {
-        ErrorInfo outcome = impl.perform_direct(*direct, deadline_ms, on_deadline);
+        Impl::DirectEnd end;
+        try {
+            end = impl.perform_direct(*direct, deadline_ms, on_deadline);
+        } catch (const std::exception &e) {  // out of memory, or on_deadline threw
+            end.error = ErrorInfo::make(Status::Internal, e.what());
+        }
+        const bool handed_over = end.hand_over;
         std::unique_lock<std::mutex> turn(impl.loop_mutex);
         {
             InlineScope acting(state, true);
-            impl.complete(std::move(direct), std::move(outcome));
-            direct = impl.run_captured(state, finished());
+            impl.finish_direct(std::move(direct), std::move(end), state);
+            // Past the caller's time, what is left is the loop's.
+            direct = impl.run_captured(state, handed_over || finished());
         }
         leave(turn);
     }

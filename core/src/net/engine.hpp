@@ -95,7 +95,8 @@ public:
     // I/O thread as usual, so the caller then waits for its outcome in the usual way. One
     // caller at a time takes this way; for the others it only runs start(). At deadline_ms
     // (steady clock, 0 = none) during the request, on_deadline() runs and the request stops as
-    // cancelled.
+    // cancelled — or, a GET or HEAD (which other operations may share), starts again on the
+    // I/O thread with the same id and completion.
     void run_inline(const std::function<void()> &start, const std::function<bool()> &finished,
                     int64_t deadline_ms, const std::function<void()> &on_deadline);
 
