@@ -74,34 +74,27 @@ struct TimerOp {
     TimerQueue::Callback fn;
 };
 
-// What a synchronous caller driving its own operation (Engine::run_inline) holds: the tasks and
-// requests its steps handed to the engine, which it runs itself, and whether the loop must look
-// again at its inbox, timers or host queue when the caller lets go of the I/O context.
+// What a synchronous caller driving its own operation (Engine::run_inline) holds while it acts
+// as the I/O context (Impl::loop_mutex held): the tasks and requests its steps handed to the
+// engine, which it runs itself, and whether the loop must look again at its inbox, timers or
+// host queue when the caller lets go of the I/O context.
 struct Inline {
     const void *impl = nullptr;  // the Engine::Impl it drives
-    bool acting = false;         // holds that engine's I/O context (Impl::loop_mutex)
     bool wake_loop = false;
     std::vector<std::function<void()>> tasks;
     std::vector<std::unique_ptr<Transfer>> transfers;
 };
 thread_local Inline *t_inline = nullptr;
 
-// Sets t_inline for a scope, acting or not.
+// Sets t_inline for a scope: the caller acts as the I/O context within it.
 class InlineScope {
 public:
-    InlineScope(Inline &state, bool acting) : state_(state), saved_(t_inline) {
-        state_.acting = acting;
-        t_inline = &state_;
-    }
-    ~InlineScope() {
-        state_.acting = false;
-        t_inline = saved_;
-    }
+    explicit InlineScope(Inline &state) : saved_(t_inline) { t_inline = &state; }
+    ~InlineScope() { t_inline = saved_; }
     InlineScope(const InlineScope &) = delete;
     InlineScope &operator=(const InlineScope &) = delete;
 
 private:
-    Inline &state_;
     Inline *saved_;
 };
 
@@ -206,13 +199,10 @@ struct Engine::Impl {
 
     // The I/O thread, or a caller acting as this engine's I/O context (run_inline).
     bool on_io_thread() const {
-        return io_thread_id.load() == std::this_thread::get_id() || acting_here();
+        return io_thread_id.load() == std::this_thread::get_id() || inline_here();
     }
+    // The state of a caller acting as this engine's I/O context on this thread, if any.
     Inline *inline_here() const { return t_inline && t_inline->impl == this ? t_inline : nullptr; }
-    bool acting_here() const {
-        Inline *state = inline_here();
-        return state && state->acting;
-    }
 
     bool inbox_empty_locked() const {
         return submitted.empty() && cancelled.empty() && tasks.empty() && timer_ops.empty();
@@ -233,7 +223,7 @@ struct Engine::Impl {
         // wait_ms() answers 0 while the inbox is non-empty, so a wake-up would only cost a
         // write, a spurious poll return and a read (an operation's own first step is posted).
         if (!wake) return true;
-        if (Inline *state = inline_here(); state && state->acting) {
+        if (Inline *state = inline_here()) {
             state->wake_loop = true;  // once it lets go of the I/O context
         } else if (!on_io_thread()) {
             wake_loop();
@@ -343,7 +333,7 @@ struct Engine::Impl {
         t.reset();
         request_count.fetch_sub(1);
         if (done) run_guarded("request completion", [&] { done(std::move(response)); });
-        if (Inline *state = inline_here(); state && state->acting) {
+        if (Inline *state = inline_here()) {
             // The multi handle is the I/O thread's: a slot freed here is taken there.
             if (!ready.empty()) state->wake_loop = true;
             return;
@@ -508,9 +498,7 @@ struct Engine::Impl {
         }
         if (direct || t->request.on_data) {
             // A stream's chunks are consumed on the I/O thread, with its back-pressure.
-            std::lock_guard<std::mutex> lock(mutex);
-            state.wake_loop = state.wake_loop || inbox_empty_locked();
-            submitted.push_back(std::move(t));
+            hand_over_transfer(std::move(t), state);
             return;
         }
         t = hosts.admit(std::move(t), steady_now_ms());
@@ -618,11 +606,9 @@ struct Engine::Impl {
         again->id = t->id;
         again->request = std::move(t->request);
         again->on_complete = std::move(t->on_complete);
-        std::lock_guard<std::mutex> lane_lock(lane.mutex);
+        std::lock_guard<std::mutex> lock(lane.mutex);
         lane.current = 0;
-        std::lock_guard<std::mutex> lock(mutex);
-        submitted.push_back(std::move(again));
-        state.wake_loop = true;
+        hand_over_transfer(std::move(again), state);
     }
 
     // [acting] Runs the tasks and takes the requests the caller's steps handed in, until none
@@ -766,7 +752,7 @@ RequestId Engine::submit(HttpRequest request, Completion on_complete) {
     t->on_complete = std::move(on_complete);
     RequestId id = t->id;
     impl_->request_count.fetch_add(1);
-    if (Inline *state = impl_->inline_here(); state && state->acting) {
+    if (Inline *state = impl_->inline_here()) {
         state->transfers.push_back(std::move(t));  // run_inline takes it
         return id;
     }
@@ -792,7 +778,7 @@ void Engine::cancel(RequestId id) {
             return;
         }
     }
-    if (Inline *state = impl_->inline_here(); state && state->acting) {
+    if (Inline *state = impl_->inline_here()) {
         // Submitted by a step of this caller and not taken yet: it is completed as cancelled
         // when taken (the inbox would not know it).
         for (auto &t : state->transfers) {
@@ -825,7 +811,7 @@ TimerId Engine::set_timer(int64_t delay_ms, std::function<void()> fn, int64_t re
     if (impl_->on_io_thread()) {
         impl_->timers.insert(id, due, TimerQueue::Kind::User, repeat_ms, std::move(shared));
         // A caller acting as the I/O context: the loop's wait was computed without this timer.
-        if (Inline *state = impl_->inline_here(); state && state->acting) state->wake_loop = true;
+        if (Inline *state = impl_->inline_here()) state->wake_loop = true;
         return id;
     }
     TimerOp op{id, false, due, TimerQueue::Kind::User, repeat_ms, std::move(shared)};
@@ -848,7 +834,7 @@ void Engine::cancel_timer(TimerId id) {
 }
 
 void Engine::post(std::function<void()> fn) {
-    if (Inline *state = impl_->inline_here(); state && state->acting) {
+    if (Inline *state = impl_->inline_here()) {
         state->tasks.push_back(std::move(fn));  // run_inline runs it, in order
         return;
     }
@@ -903,7 +889,7 @@ void Engine::drain() {
 void Engine::run_inline(const std::function<void()> &start, const std::function<bool()> &finished,
                         int64_t deadline_ms, const std::function<void()> &on_deadline) {
     Impl &impl = *impl_;
-    if (impl.on_io_thread() || impl.inline_here() || impl.lane.busy.exchange(true)) {
+    if (impl.on_io_thread() || impl.lane.busy.exchange(true)) {
         start();  // the usual way: the I/O thread runs it
         return;
     }
@@ -923,7 +909,7 @@ void Engine::run_inline(const std::function<void()> &start, const std::function<
     {
         std::unique_lock<std::mutex> turn(impl.loop_mutex);
         try {
-            InlineScope acting(state, true);
+            InlineScope acting(state);
             start();
             direct = impl.run_captured(state, finished());
         } catch (...) {
@@ -942,7 +928,7 @@ void Engine::run_inline(const std::function<void()> &start, const std::function<
         const bool handed_over = end.hand_over;
         std::unique_lock<std::mutex> turn(impl.loop_mutex);
         {
-            InlineScope acting(state, true);
+            InlineScope acting(state);
             impl.finish_direct(std::move(direct), std::move(end), state);
             // Past the caller's time, what is left is the loop's.
             direct = impl.run_captured(state, handed_over || finished());

@@ -46,9 +46,8 @@ OpResult status_of(OpResult &&result) {
 
 OpResult reply_of(OpResult &&result) {
     if (!result.error.ok()) return std::move(result);
-    json::Document doc;
-    std::optional<std::string> text;
-    if (json::parse(result.json, doc)) text = json::get_string(doc, "text");
+    // Only the reply's text is kept: read without building the document.
+    const std::optional<std::string> text = json::top_level_string(result.json, "text");
     result.json = text_json(text ? *text : "(no response)");
     return std::move(result);
 }
