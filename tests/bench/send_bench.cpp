@@ -10,6 +10,7 @@
 //
 // Usage: send_bench [--rounds N] [--calls N] [--inflight-calls N]
 //        send_bench --profile N   (N sequential library calls only, for strace -c or perf)
+//        send_bench --profile-raw N   (N sequential raw libcurl calls only, the same for curl)
 //        --single 1: one ec_cloud_wait_event per completion instead of ec_cloud_next_events
 #include <curl/curl.h>
 #include <sys/resource.h>
@@ -174,9 +175,10 @@ double ec_in_flight(ec_cloud *cloud, int calls) {
 
 int main(int argc, char **argv) {
     int rounds = 15, calls = 500, inflight_calls = 3000;
-    int profile = 0;
+    int profile = 0, profile_raw = 0;
     for (int i = 1; i + 1 < argc; i += 2) {
         if (!std::strcmp(argv[i], "--profile")) profile = std::atoi(argv[i + 1]);
+        if (!std::strcmp(argv[i], "--profile-raw")) profile_raw = std::atoi(argv[i + 1]);
         if (!std::strcmp(argv[i], "--single")) g_single = std::atoi(argv[i + 1]) != 0;
         if (!std::strcmp(argv[i], "--rounds")) rounds = std::atoi(argv[i + 1]);
         if (!std::strcmp(argv[i], "--calls")) calls = std::atoi(argv[i + 1]);
@@ -188,12 +190,13 @@ int main(int argc, char **argv) {
     ec_cloud *cloud = bench::make_cloud(emulator);
     const std::string agent = bench::connect_agent(cloud);
     RawClient raw(emulator, agent);
-    if (profile > 0) {
-        // Only the library's sequential calls, for strace -c / perf: no baseline, no table.
+    if (profile > 0 || profile_raw > 0) {
+        // Only sequential calls of one side, for strace -c / perf / callgrind: no table.
+        const int n = profile > 0 ? profile : profile_raw;
         const double cpu = cpu_us();
-        const double wall = ec_sequential(cloud, profile);
-        std::fprintf(stderr, "profile: %.1f us per call (cpu %.1f)\n", wall,
-                     (cpu_us() - cpu) / profile);
+        const double wall = profile > 0 ? ec_sequential(cloud, n) : raw_sequential(raw, n);
+        std::fprintf(stderr, "profile (%s): %.1f us per call (cpu %.1f)\n",
+                     profile > 0 ? "elizacloud" : "raw libcurl", wall, (cpu_us() - cpu) / n);
         ec_cloud_destroy(cloud);
         return 0;
     }

@@ -47,8 +47,9 @@ mode_t mode_of(const std::string &path) {
     return st.st_mode & 07777;
 }
 
-json::Document parse_json(const std::string &text) {
-    json::Document doc;
+// A plain rapidjson::Document: json::Document is not movable (it owns its pool).
+rapidjson::Document parse_json(const std::string &text) {
+    rapidjson::Document doc;
     doc.Parse<rapidjson::kParseFullPrecisionFlag>(text.data(), text.size());
     EXPECT_FALSE(doc.HasParseError()) << text.substr(0, 200);
     return doc;
@@ -56,13 +57,13 @@ json::Document parse_json(const std::string &text) {
 
 // The file without its `cloud` member, compact, members in file order.
 std::string without_cloud(const std::string &text) {
-    json::Document doc = parse_json(text);
+    rapidjson::Document doc = parse_json(text);
     if (doc.IsObject()) doc.EraseMember("cloud");  // EraseMember keeps the order
     return json::stringify(doc);
 }
 
 std::string cloud_of(const std::string &text) {
-    json::Document doc = parse_json(text);
+    rapidjson::Document doc = parse_json(text);
     const json::Value *cloud = json::member(doc, "cloud");
     return cloud ? json::stringify(*cloud) : "<absent>";
 }
@@ -73,7 +74,7 @@ void increment_counter(json::Value &cloud, json::Document::AllocatorType &alloc)
 }
 
 int64_t counter_in(const std::string &path) {
-    json::Document doc = parse_json(read_text(path));
+    rapidjson::Document doc = parse_json(read_text(path));
     return json::get_int(doc["cloud"], "counter").value_or(-1);
 }
 
@@ -295,7 +296,7 @@ TEST_F(ConfigStoreTest, UnknownKeysPreservedValueForValueInOrder) {
               R"("custom":{"keep":[1,2]},"zz":"last","enabled":false})");
 
     // Spot checks on values that naive JSON handling loses.
-    json::Document doc = parse_json(after_logout);
+    rapidjson::Document doc = parse_json(after_logout);
     EXPECT_EQ(doc["numbers"][2].GetInt64(), 9007199254740993LL);
     EXPECT_EQ(doc["numbers"][3].GetInt64(), INT64_MIN);
     EXPECT_EQ(doc["numbers"][4].GetUint64(), UINT64_MAX);

@@ -170,6 +170,19 @@ protected:
         s.Get(R"(/echo/(\d+))", [](const httplib::Request &req, httplib::Response &res) {
             res.set_content(req.matches[1].str(), "text/plain");
         });
+        // What arrived: method, form or body, and the custom header, for the reuse test.
+        auto seen = [](const httplib::Request &req, httplib::Response &res) {
+            std::string form;
+            for (const auto &[name, file] : req.files) form += name + "=" + file.content + ";";
+            res.set_content(
+                req.method + "|" + req.body + "|" + form + "|" + req.get_header_value("X-Custom"),
+                "text/plain");
+        };
+        s.Get("/seen", seen);
+        s.Post("/seen", seen);
+        s.Put("/seen", seen);
+        s.Delete("/seen", seen);
+        s.Patch("/seen", seen);
         s.Get("/big", [](const httplib::Request &, httplib::Response &res) {
             res.set_content(std::string(1000, 'x'), "text/plain");
         });
@@ -283,6 +296,46 @@ TEST_F(EngineTest, SendsMethodBodyHeadersAndUserAgent) {
     r = test::perform(*engine_, get(server_.url("/ua")), 10'000);
     ASSERT_TRUE(r.ok()) << r.error.message;
     EXPECT_EQ(r.body, std::string("elizacloud/") + EC_VERSION_STRING);
+}
+
+// Easy handles are reused without curl_easy_reset: nothing of one request (method, body, form,
+// headers, size limit) may carry over to the next on the same handle.
+TEST_F(EngineTest, AReusedHandleSendsEachRequestsOwnMethodBodyAndLimit) {
+    auto request = [&](std::string method) {
+        HttpRequest r = get(server_.url("/seen"));
+        r.method = std::move(method);
+        return r;
+    };
+    auto body_of = [&](const HttpRequest &r) {
+        HttpResponse response = test::perform(*engine_, r, 10'000);
+        EXPECT_TRUE(response.ok()) << r.method << ": " << response.error.message;
+        return response.body;
+    };
+    HttpRequest head = request("HEAD");
+    head.headers = {{"X-Custom", "from-head"}};
+    HttpResponse head_response = test::perform(*engine_, head, 10'000);
+    ASSERT_TRUE(head_response.ok()) << head_response.error.message;
+    EXPECT_EQ(head_response.body, "");
+    EXPECT_EQ(body_of(request("GET")), "GET|||");  // not HEAD, no X-Custom
+
+    HttpRequest form = request("PUT");
+    form.form = {FormPart{"field", "value", "", "", ""}};
+    EXPECT_EQ(body_of(form), "PUT||field=value;|");
+    HttpRequest post = request("POST");
+    post.body = "posted";
+    EXPECT_EQ(body_of(post), "POST|posted||");  // not PUT, no form
+    EXPECT_EQ(body_of(request("DELETE")), "DELETE|||");
+    EXPECT_EQ(body_of(request("GET")), "GET|||");  // not DELETE, no body
+    HttpRequest patch = request("PATCH");
+    patch.body = "patched";
+    EXPECT_EQ(body_of(patch), "PATCH|patched||");
+    HttpRequest bare_post = request("POST");
+    EXPECT_EQ(body_of(bare_post), "POST|||");  // not the previous body
+
+    HttpRequest limited = get(server_.url("/big"));
+    limited.max_response_bytes = 10;
+    EXPECT_EQ(test::perform(*engine_, limited, 10'000).error.status, Status::ResponseTooLarge);
+    EXPECT_EQ(test::perform(*engine_, get(server_.url("/big")), 10'000).body.size(), 1000u);
 }
 
 TEST_F(EngineTest, HeaderInjectionIsRefused) {

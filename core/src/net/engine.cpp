@@ -183,7 +183,7 @@ struct Engine::Impl {
         return easy;
     }
 
-    // Takes t's handle back (t no longer uses it). Reset here rather than when taken, so that
+    // Takes t's handle back (t no longer uses it). Detached here rather than when taken, so that
     // an idle handle points at none of the freed transfer's buffers or lists.
     void recycle_easy(Transfer &t) {
         CURL *easy = std::exchange(t.easy, nullptr);
@@ -192,7 +192,7 @@ struct Engine::Impl {
             curl_easy_cleanup(easy);
             return;
         }
-        curl_easy_reset(easy);
+        detach_transfer(easy);
         idle_easies.push_back(easy);
         idle_easy_count.store(idle_easies.size(), std::memory_order_relaxed);
     }
@@ -581,7 +581,7 @@ struct Engine::Impl {
         }
         curl_multi_remove_handle(lane.multi, t.easy);
         // The lane keeps the handle (and its multi the connection) for the next call.
-        curl_easy_reset(t.easy);
+        detach_transfer(t.easy);
         lane.easy = std::exchange(t.easy, nullptr);
         return end;
     }

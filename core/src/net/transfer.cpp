@@ -8,6 +8,7 @@
 #include <exception>
 #include <functional>
 #include <limits>
+#include <utility>
 #include <vector>
 
 #include "net/curl_errors.hpp"
@@ -256,18 +257,16 @@ const std::string &system_ca_file() {
 
 }  // namespace
 
-CURLcode configure_transfer(Transfer &t, const std::string &user_agent,
-                            const std::string &ca_file) {
-    if (!t.easy) t.easy = curl_easy_init();  // else a reset handle of the engine's pool
-    if (!t.easy) return CURLE_OUT_OF_MEMORY;
-    CURL *e = t.easy;
+namespace {
+
+// The options every request of an engine shares, set once per easy handle: a handle is reused
+// without curl_easy_reset (which frees and copies them all again), so configure_request must
+// set every option a request may change.
+CURLcode configure_shared(CURL *e, const std::string &user_agent, const std::string &ca_file) {
     CURLcode rc = CURLE_OK;
     auto set = [&](CURLoption option, auto value) {
         if (rc == CURLE_OK) rc = curl_easy_setopt(e, option, value);
     };
-    const HttpRequest &r = t.request;
-    set(CURLOPT_URL, r.url.c_str());
-    set(CURLOPT_PRIVATE, static_cast<void *>(&t));
     set(CURLOPT_NOSIGNAL, 1L);
     set(CURLOPT_USERAGENT, user_agent.c_str());
     set(CURLOPT_PROTOCOLS_STR, "http,https");
@@ -277,58 +276,110 @@ CURLcode configure_transfer(Transfer &t, const std::string &user_agent,
     const std::string &ca = ca_file.empty() ? system_ca_file() : ca_file;
     if (!ca.empty()) set(CURLOPT_CAINFO, ca.c_str());
     set(CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_2TLS));
-    // Over TLS, wait for a connection that may multiplex (HTTP/2) rather than open another.
-    if (starts_with_ci(r.url, "https://")) set(CURLOPT_PIPEWAIT, 1L);
     // No proxy, not even from the environment: the connect-time check must see the address
     // of the cloud itself, not of a proxy that would resolve the name on its own.
     set(CURLOPT_PROXY, "");
-    set(CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(std::max(0, r.connect_timeout_ms)));
-    set(CURLOPT_TIMEOUT_MS, static_cast<long>(std::max(0, r.total_timeout_ms)));
     set(CURLOPT_TCP_KEEPALIVE, 1L);
     // Removing a transfer that is still resolving must not wait for getaddrinfo to return.
     set(CURLOPT_QUICK_EXIT, 1L);
     set(CURLOPT_OPENSOCKETFUNCTION, &on_open_socket);
-    set(CURLOPT_OPENSOCKETDATA, static_cast<void *>(&t));
     set(CURLOPT_HEADERFUNCTION, &on_header);
-    set(CURLOPT_HEADERDATA, static_cast<void *>(&t));
     set(CURLOPT_WRITEFUNCTION, &on_body);
+    return rc;
+}
+
+// Everything of t's request, including the options a previous request on the handle may have
+// set (method, body, limits, lists).
+CURLcode configure_request(Transfer &t) {
+    CURL *e = t.easy;
+    CURLcode rc = CURLE_OK;
+    auto set = [&](CURLoption option, auto value) {
+        if (rc == CURLE_OK) rc = curl_easy_setopt(e, option, value);
+    };
+    const HttpRequest &r = t.request;
+    set(CURLOPT_URL, r.url.c_str());
+    set(CURLOPT_PRIVATE, static_cast<void *>(&t));
+    // Over TLS, wait for a connection that may multiplex (HTTP/2) rather than open another.
+    set(CURLOPT_PIPEWAIT, starts_with_ci(r.url, "https://") ? 1L : 0L);
+    set(CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(std::max(0, r.connect_timeout_ms)));
+    set(CURLOPT_TIMEOUT_MS, static_cast<long>(std::max(0, r.total_timeout_ms)));
+    set(CURLOPT_OPENSOCKETDATA, static_cast<void *>(&t));
+    set(CURLOPT_HEADERDATA, static_cast<void *>(&t));
     set(CURLOPT_WRITEDATA, static_cast<void *>(&t));
     set(CURLOPT_ERRORBUFFER, t.error_buffer);
-    if (r.max_response_bytes < static_cast<size_t>(std::numeric_limits<curl_off_t>::max())) {
-        // Fails at once when Content-Length already says too much.
-        set(CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(r.max_response_bytes));
-    }
+    // Fails at once when Content-Length already says too much; 0 is no limit.
+    const bool limited =
+        r.max_response_bytes < static_cast<size_t>(std::numeric_limits<curl_off_t>::max());
+    set(CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(limited ? r.max_response_bytes : 0));
     for (const std::string &entry : r.resolve) {
         t.resolve_list = curl_slist_append(t.resolve_list, entry.c_str());
     }
-    if (t.resolve_list) set(CURLOPT_RESOLVE, t.resolve_list);
+    set(CURLOPT_RESOLVE, t.resolve_list);
 
     bool has_expect = false;
     for (const auto &[name, value] : r.headers) {
         has_expect = has_expect || iequals(name, "Expect");
-        std::string line = name + ": " + value;
+        std::string line;
+        line.reserve(name.size() + 2 + value.size());
+        line.append(name).append(": ").append(value);
         t.header_list = curl_slist_append(t.header_list, line.c_str());
     }
     // No "Expect: 100-continue" round trip before large bodies.
     if (!has_expect) t.header_list = curl_slist_append(t.header_list, "Expect:");
     set(CURLOPT_HTTPHEADER, t.header_list);
 
+    // The method: each branch sets it from scratch (NOBODY 0 undoes a previous HEAD), and
+    // CUSTOMREQUEST names it where libcurl's own choice would differ (nullptr clears it).
+    const bool post = iequals(r.method, "POST");
+    const bool head = iequals(r.method, "HEAD");
+    const char *custom = nullptr;
+    set(CURLOPT_NOBODY, head ? 1L : 0L);
     if (!r.form.empty()) {
         rc = rc == CURLE_OK ? build_form(t) : rc;
         set(CURLOPT_MIMEPOST, t.mime);
-        if (!iequals(r.method, "POST")) set(CURLOPT_CUSTOMREQUEST, r.method.c_str());
+        if (!post) custom = r.method.c_str();
+    } else if (head) {
     } else if (iequals(r.method, "GET") && r.body.empty()) {
         set(CURLOPT_HTTPGET, 1L);
-    } else if (iequals(r.method, "HEAD")) {
-        set(CURLOPT_NOBODY, 1L);
-    } else if (iequals(r.method, "POST") || !r.body.empty()) {
+    } else if (post || !r.body.empty()) {
         set(CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(r.body.size()));
         set(CURLOPT_POSTFIELDS, r.body.c_str());
-        if (!iequals(r.method, "POST")) set(CURLOPT_CUSTOMREQUEST, r.method.c_str());
+        if (!post) custom = r.method.c_str();
     } else {
-        set(CURLOPT_CUSTOMREQUEST, r.method.c_str());
+        set(CURLOPT_HTTPGET, 1L);  // no body: DELETE and the like
+        custom = r.method.c_str();
     }
+    set(CURLOPT_CUSTOMREQUEST, custom);
     return rc;
+}
+
+}  // namespace
+
+CURLcode configure_transfer(Transfer &t, const std::string &user_agent,
+                            const std::string &ca_file) {
+    if (!t.easy) {
+        t.easy = curl_easy_init();
+        if (!t.easy) return CURLE_OUT_OF_MEMORY;
+        CURLcode rc = configure_shared(t.easy, user_agent, ca_file);
+        if (rc != CURLE_OK) {
+            // Never reused without the shared options (the protocol and TLS checks among them).
+            curl_easy_cleanup(std::exchange(t.easy, nullptr));
+            return rc;
+        }
+    }
+    return configure_request(t);
+}
+
+void detach_transfer(CURL *easy) {
+    // Pointers into the transfer, which is about to be freed; the rest is set anew by the next
+    // configure_request.
+    curl_easy_setopt(easy, CURLOPT_PRIVATE, nullptr);
+    curl_easy_setopt(easy, CURLOPT_OPENSOCKETDATA, nullptr);
+    curl_easy_setopt(easy, CURLOPT_HEADERDATA, nullptr);
+    curl_easy_setopt(easy, CURLOPT_WRITEDATA, nullptr);
+    curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, nullptr);
+    curl_easy_setopt(easy, CURLOPT_HTTPHEADER, nullptr);
+    curl_easy_setopt(easy, CURLOPT_RESOLVE, nullptr);
 }
 
 ErrorInfo transfer_outcome(Transfer &t, CURLcode code) {

@@ -57,9 +57,16 @@ struct Transfer {
 // when the request may start.
 std::optional<ErrorInfo> precheck_request(const HttpRequest &request, const UrlPolicy &policy);
 
-// Configures t.easy (a reset handle, or a new one when it is null). ca_file may be empty (system
-// CAs: libcurl's own bundle, else the first of kSystemCaFiles that exists).
+// Configures t.easy for t's request: a handle that served an earlier transfer (and went through
+// detach_transfer), or a new one when it is null, which then gets the options every request
+// shares (user agent, protocols, TLS checks, CAs, callbacks). ca_file may be empty (system CAs:
+// libcurl's own bundle, else the first of kSystemCaFiles that exists). A handle is not
+// curl_easy_reset between transfers: that would free and copy the shared options each time.
 CURLcode configure_transfer(Transfer &t, const std::string &user_agent, const std::string &ca_file);
+
+// After a transfer on easy has ended and before the Transfer is freed: the handle forgets the
+// pointers into it, keeping the shared options for the next configure_transfer.
+void detach_transfer(CURL *easy);
 
 // Where Linux distributions keep the system's CA bundle (Debian/Ubuntu, RHEL/Fedora, the RHEL
 // extracted trust store, openSUSE, Alpine/Arch).

@@ -427,7 +427,8 @@ RestResponse RestApi::disconnect() {
 
 RestResponse RestApi::agents_list() {
     if (!has_key()) return error_response(401, "Not connected to Eliza Cloud");
-    json::Document agents = parse_result(run(make_request("agents.list")));
+    json::Document agents;
+    parse_result(run(make_request("agents.list")), agents);
     if (!agents.IsArray()) throw Error(Status::Protocol, "the agent list is not an array");
     json::Document doc(rapidjson::kObjectType);
     auto &alloc = doc.GetAllocator();
@@ -488,7 +489,8 @@ RestResponse RestApi::agents_create(const std::string &body) {
     json::set(params, "autoProvision", json::Value(false), alloc);
     const std::string text = json::stringify(params);
 
-    json::Document agent = parse_result(run(parse_request("agents.create", text.c_str())));
+    json::Document agent;
+    parse_result(run(parse_request("agents.create", text.c_str())), agent);
     json::Document doc(rapidjson::kObjectType);
     auto &out = doc.GetAllocator();
     json::Value copy(agent, out);
@@ -504,8 +506,8 @@ RestResponse RestApi::connect(const std::string &agent_id) {
         return error_response(400, "Invalid agent ID or cloud not connected");
     // The manager disconnects another active agent first (with its final backup) and follows
     // the provisioning job; the same agent again is a no-op (SPEC §2.3).
-    json::Document result =
-        parse_result(run(make_request("connect", {{"agentId", agent_id.c_str()}})));
+    json::Document result;
+    parse_result(run(make_request("connect", {{"agentId", agent_id.c_str()}})), result);
     json::Document doc(rapidjson::kObjectType);
     auto &alloc = doc.GetAllocator();
     json::set(doc, "ok", json::Value(true), alloc);

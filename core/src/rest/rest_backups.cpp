@@ -19,7 +19,8 @@ using rest::error_response;
 
 // {"ok": true, <name>: <result of the operation>}, plus "agentId" when given.
 RestResponse answer(const std::string &result, const char *name, const std::string &agent_id = {}) {
-    json::Document value = rest::parse_result(result);
+    json::Document value;
+    rest::parse_result(result, value);
     json::Document doc(rapidjson::kObjectType);
     auto &alloc = doc.GetAllocator();
     json::set(doc, "ok", json::Value(true), alloc);

@@ -85,7 +85,8 @@ std::optional<RestResponse> RestApi::chat_refusal(const std::string &body, RestC
 RestResponse RestApi::chat(const std::string &body) {
     RestChat target;
     if (auto refused = chat_refusal(body, target)) return std::move(*refused);
-    const json::Document reply = rest::parse_result(run(chat_request("send", target)));
+    json::Document reply;
+    rest::parse_result(run(chat_request("send", target)), reply);
     json::Document doc(rapidjson::kObjectType);
     auto &alloc = doc.GetAllocator();
     json::set(doc, "ok", json::Value(true), alloc);
@@ -109,7 +110,8 @@ RestResponse RestApi::chat_stream(const std::string &body) {
         chat_streams_.spawn([this, stream, request = std::move(request)]() mutable {
             std::string last;
             try {
-                const json::Document result = rest::parse_result(run(std::move(request)));
+                json::Document result;
+                rest::parse_result(run(std::move(request)), result);
                 last = text_frame("done", json::get_string(result, "text").value_or(""));
             } catch (const Error &e) {
                 log::warn("[rest] chat stream: {}: {}", status_name(e.status()), e.what());

@@ -40,10 +40,8 @@ RestResponse from_error(const ErrorInfo &error) {
     return r;
 }
 
-json::Document parse_result(const std::string &text) {
-    json::Document doc;
+void parse_result(const std::string &text, json::Document &doc) {
     if (!json::parse(text, doc)) throw Error(Status::Protocol, "unparsable result from the core");
-    return doc;
 }
 
 std::optional<RestResponse> refuse_body(const std::string &body, json::Document &input) {

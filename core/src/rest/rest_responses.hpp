@@ -25,7 +25,7 @@ RestResponse error_response(int status, std::string_view message,
 // detail (it may quote the cloud) goes to the log, redacted.
 RestResponse from_error(const ErrorInfo &error);
 // A result of Cloud::run as a document; throws Error(Protocol) when it does not parse.
-json::Document parse_result(const std::string &text);
+void parse_result(const std::string &text, json::Document &doc);
 // A request body's common checks, in order: JSON (not too deep; an empty body is invalid too),
 // valid UTF-8 (bytes that are not text are never forwarded, nor echoed back, to the cloud), an
 // object. The 400 answer of the first that fails, or nullopt with input parsed.

@@ -6,6 +6,11 @@
 
 namespace elizacloud::json {
 
+rapidjson::CrtAllocator &detail::crt_allocator() {
+    static rapidjson::CrtAllocator allocator;
+    return allocator;
+}
+
 bool parse(std::string_view text, Document &doc, std::string *error) {
     // Without kParseStopWhenDoneFlag RapidJSON rejects trailing non-whitespace, as JSON requires.
     doc.Parse(text.data(), text.size());
@@ -47,16 +52,43 @@ std::optional<int64_t> get_int(const Value &v, std::string_view key) {
     return m->GetInt64();
 }
 
+namespace {
+
+// A rapidjson output stream that appends to a std::string: the text is written where it ends up
+// (no StringBuffer to copy out of).
+struct Appender {
+    using Ch = char;
+    std::string &out;
+    void Put(char c) { out.push_back(c); }
+    void Flush() {}
+};
+
+using AppendWriter =
+    rapidjson::Writer<Appender, rapidjson::UTF8<>, rapidjson::UTF8<>, rapidjson::CrtAllocator>;
+
+}  // namespace
+
 std::string stringify(const Value &v) {
-    rapidjson::StringBuffer buffer;
-    rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
+    std::string out;
+    out.reserve(128);
+    Appender stream{out};
+    // Few levels to start with (the level stack grows when a document is deeper).
+    AppendWriter writer(stream, &detail::crt_allocator(), 8);
     v.Accept(writer);
-    return std::string(buffer.GetString(), buffer.GetSize());
+    return out;
+}
+
+void append_quoted(std::string &out, std::string_view text) {
+    Appender stream{out};
+    AppendWriter writer(stream, &detail::crt_allocator(), 1);
+    writer.String(text.data(), static_cast<rapidjson::SizeType>(text.size()));
 }
 
 std::string quote(std::string_view text) {
-    Value v(rapidjson::StringRef(text.data(), text.size()));
-    return stringify(v);
+    std::string out;
+    out.reserve(text.size() + 2);
+    append_quoted(out, text);
+    return out;
 }
 
 Value string_value(std::string_view text, Document::AllocatorType &alloc) {
