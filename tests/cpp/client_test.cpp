@@ -71,6 +71,30 @@ constexpr const char *kUnknownAgent = "0b9c7d4e-1111-4222-8333-444455556666";
 
 // ---- CRUD ------------------------------------------------------------------------------
 
+// message.send's answer is {"text": …}: the reply's text as it came (escapes, NUL, non-ASCII),
+// nothing else of the result; "(no response)" when the result has no text string (R125).
+TEST(BridgeAnswer, AMessageAnswerIsItsTextAlone) {
+    auto answer = [](const std::string &body) {
+        HttpResponse response;
+        response.http_status = 200;
+        response.body = body;
+        return CloudClient::read_bridge_answer(CloudClient::BridgeKind::Message, response, {});
+    };
+    OpResult r = answer(
+        R"({"jsonrpc":"2.0","id":"1","result":{"text":"a \"b\"\n\u0000 \u00e9","roomId":"r"}})");
+    ASSERT_TRUE(r.error.ok()) << r.error.message;
+    EXPECT_EQ(r.json, "{\"text\":\"a \\\"b\\\"\\n\\u0000 \xC3\xA9\"}");  // é as UTF-8
+    EXPECT_EQ(answer(R"({"jsonrpc":"2.0","id":"1","result":{"text":7}})").json,
+              R"j({"text":"(no response)"})j");
+    EXPECT_EQ(answer(R"({"jsonrpc":"2.0","id":"1","result":{}})").json,
+              R"j({"text":"(no response)"})j");
+    EXPECT_EQ(answer(R"({"jsonrpc":"2.0","id":"1"})").json, R"j({"text":"(no response)"})j");
+    EXPECT_EQ(answer(R"({"jsonrpc":"2.0","id":"1","error":{"code":-32000,"message":"down"}})")
+                  .error.status,
+              Status::Agent);
+    EXPECT_EQ(answer("[1]").error.status, Status::Protocol);
+}
+
 TEST_F(ClientTest, CreateListGetDeleteAgent) {
     EXPECT_EQ(test::blocking(*client_).list_agents(), "[]");
     std::string created = test::blocking(*client_).create_agent(R"({"agentName":"TestBot"})");

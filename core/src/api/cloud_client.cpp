@@ -491,15 +491,16 @@ OperationId CloudClient::bridge_call(std::string_view agent_id, std::string body
     // never repeated: its failure is what the connection monitor counts.
     const int max_retries = kind == BridgeKind::Heartbeat ? 0 : options_.max_retries;
     return ops_.start(
-        std::move(done), [request = std::move(request), kind, max_retries](Operation &op) {
+        std::move(done), [request = std::move(request), kind, max_retries](Operation &op) mutable {
             Operation *o = &op;
-            send_with_retries(op, request, max_retries, ErrorFamily::JsonRpc, "the bridge",
-                              [o, kind](HttpResponse &&response, ErrorInfo &&error, int) {
-                                  OpResult result =
-                                      read_bridge_answer(kind, response, std::move(error));
-                                  if (!result.error.ok()) return o->fail(std::move(result.error));
-                                  o->succeed(std::move(result.json));
-                              });
+            // A first step runs once: the request is moved, not copied.
+            send_with_retries(
+                op, std::move(request), max_retries, ErrorFamily::JsonRpc, "the bridge",
+                [o, kind](HttpResponse &&response, ErrorInfo &&error, int) {
+                    OpResult result = read_bridge_answer(kind, response, std::move(error));
+                    if (!result.error.ok()) return o->fail(std::move(result.error));
+                    o->succeed(std::move(result.json));
+                });
         });
 }
 
@@ -530,31 +531,33 @@ OpResult CloudClient::read_bridge_answer(BridgeKind kind, const HttpResponse &re
             return failed(ErrorInfo::make(Status::Protocol, "status.get returned no result"));
         return done(json::stringify(*result));
     }
-    // message.send: the reply text is always present ("(no response)" as R125).
-    if (result && result->IsObject() && json::get_string(*result, "text"))
-        return done(json::stringify(*result));  // as it is: no copy needed
-    json::Document out;
-    if (result && result->IsObject()) {
-        out.CopyFrom(*result, out.GetAllocator());
-    } else {
-        out.SetObject();
-    }
-    auto text = json::get_string(out, "text");
-    if (!text)
-        json::set(out, "text", json::string_value("(no response)", out.GetAllocator()),
-                  out.GetAllocator());
-    return done(json::stringify(out));
+    // message.send: {"text": the reply}, always present ("(no response)" as R125).
+    const json::Value *text = result ? json::member(*result, "text") : nullptr;
+    return done(json::text_object(text && text->IsString()
+                                      ? std::string_view(text->GetString(), text->GetStringLength())
+                                      : std::string_view("(no response)")));
 }
 
 std::string CloudClient::message_send_body(std::string_view text, const ChatTarget &options,
                                            bool with_channel_type) {
     // clientMessageId (E§2.10): the eliza cloud replays a landed turn instead of running it twice,
     // which makes a retry safe; the milady cloud forwards it to the agent, which ignores it.
-    std::string body = R"({"jsonrpc":"2.0","id":)" + json::quote(uuid_v4()) +
-                       R"(,"method":"message.send","params":{"text":)" + json::quote(text) +
-                       R"(,"roomId":)" + json::quote(options.room_id) + R"(,"clientMessageId":)" +
-                       json::quote(uuid_v4());
-    if (with_channel_type) body += R"(,"channelType":)" + json::quote(options.channel_type);
+    // Written in one string (this runs for every message sent).
+    std::string body;
+    body.reserve(200 + text.size() + options.room_id.size() + options.channel_type.size());
+    body += R"({"jsonrpc":"2.0","id":")";
+    append_uuid_v4(body);
+    body += R"(","method":"message.send","params":{"text":)";
+    json::append_quoted(body, text);
+    body += R"(,"roomId":)";
+    json::append_quoted(body, options.room_id);
+    body += R"(,"clientMessageId":")";
+    append_uuid_v4(body);
+    body += '"';
+    if (with_channel_type) {
+        body += R"(,"channelType":)";
+        json::append_quoted(body, options.channel_type);
+    }
     body += "}}";
     return body;
 }

@@ -139,7 +139,7 @@ public:
     OperationId suspend_async(std::string_view agent_id, OpCallback done);       // data
     OperationId snapshot_async(std::string_view agent_id, OpCallback done);      // data
     OperationId list_backups_async(std::string_view agent_id, OpCallback done);  // data array
-    // Bridge message.send; json = the JSON-RPC result object, "text" always present.
+    // Bridge message.send; json = {"text": the result's text, or "(no response)"}.
     OperationId send_message_async(std::string_view agent_id, std::string_view text,
                                    const ChatTarget &options, OpCallback done);
     OperationId get_status_async(std::string_view agent_id, OpCallback done);  // result object
@@ -186,8 +186,8 @@ public:
     // The bridge's JSON-RPC calls, and how one answer is read (shared with the stream, whose
     // reply comes from the bridge for a dedicated eliza agent).
     enum class BridgeKind { Message, Status, Heartbeat };
-    // error: error_from_response's for the answer. json: message.send's result with "text"
-    // always present, status.get's result, the heartbeat's reply.
+    // error: error_from_response's for the answer. json: {"text": message.send's reply, or
+    // "(no response)"}, status.get's result, the heartbeat's reply.
     static OpResult read_bridge_answer(BridgeKind kind, const HttpResponse &response,
                                        ErrorInfo error);
     // {"jsonrpc":"2.0","id":…,"method":"message.send","params":{text, roomId, [channelType,]

@@ -35,7 +35,10 @@ bool starts_with_ci(std::string_view text, std::string_view prefix) {
 }
 
 bool has_line_break(std::string_view s) {
-    return s.find_first_of("\r\n") != s.npos;
+    // A plain loop: find_first_of looks each character up in the set (a memchr per character).
+    for (char c : s)
+        if (c == '\r' || c == '\n') return true;
+    return false;
 }
 
 // Every received byte, header or body: counts as activity for the idle timeout and against the

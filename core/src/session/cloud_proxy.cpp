@@ -23,10 +23,6 @@ struct CloudRuntimeProxy::Calls {
 
 namespace {
 
-std::string text_json(std::string_view text) {
-    return "{\"text\":" + json::quote(text) + "}";
-}
-
 // Agent record → {"state","agentName"} (R143: the cloud's status and name).
 OpResult status_of(OpResult &&result) {
     if (!result.error.ok()) return std::move(result);
@@ -48,7 +44,7 @@ OpResult reply_of(OpResult &&result) {
     if (!result.error.ok()) return std::move(result);
     // Only the reply's text is kept: read without building the document.
     const std::optional<std::string> text = json::top_level_string(result.json, "text");
-    result.json = text_json(text ? *text : "(no response)");
+    result.json = json::text_object(text ? *text : "(no response)");
     return std::move(result);
 }
 

@@ -84,6 +84,15 @@ void append_quoted(std::string &out, std::string_view text) {
     writer.String(text.data(), static_cast<rapidjson::SizeType>(text.size()));
 }
 
+std::string text_object(std::string_view text) {
+    std::string out;
+    out.reserve(text.size() + 12);
+    out += "{\"text\":";
+    append_quoted(out, text);
+    out += '}';
+    return out;
+}
+
 std::string quote(std::string_view text) {
     std::string out;
     out.reserve(text.size() + 2);

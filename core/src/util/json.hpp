@@ -57,6 +57,8 @@ std::string stringify(const Value &v);
 std::string quote(std::string_view text);
 // The same, appended to out.
 void append_quoted(std::string &out, std::string_view text);
+// {"text": text}: the answer of a chat message.
+std::string text_object(std::string_view text);
 
 // Builders that copy their strings into the document's allocator.
 Value string_value(std::string_view text, Document::AllocatorType &alloc);

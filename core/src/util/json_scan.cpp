@@ -6,6 +6,8 @@
 
 #include <utility>
 
+#include "util/json.hpp"
+
 namespace elizacloud::json {
 namespace {
 
@@ -66,7 +68,7 @@ std::optional<std::string> top_level_string(std::string_view text, std::string_v
     TopLevelString handler(key);
     rapidjson::MemoryStream memory(text.data(), text.size());
     rapidjson::EncodedInputStream<rapidjson::UTF8<>, rapidjson::MemoryStream> in(memory);
-    rapidjson::Reader reader;
+    rapidjson::Reader reader(&detail::crt_allocator(), 64);
     if (reader.Parse(in, handler).IsError() || !handler.is_object()) return std::nullopt;
     return std::move(handler.value);
 }

@@ -63,19 +63,25 @@ thread_local RandomBuffer t_random;
 
 }  // namespace
 
-std::string uuid_v4() {
+void append_uuid_v4(std::string &out) {
     std::array<uint8_t, 16> bytes{};
     t_random.take(bytes.data(), bytes.size());
     bytes[6] = static_cast<uint8_t>((bytes[6] & 0x0f) | 0x40);  // version 4
     bytes[8] = static_cast<uint8_t>((bytes[8] & 0x3f) | 0x80);  // RFC 4122 variant
     static constexpr char kHex[] = "0123456789abcdef";
-    std::string out;
-    out.reserve(36);
+    char text[36];
+    size_t at = 0;
     for (size_t i = 0; i < bytes.size(); ++i) {
-        if (i == 4 || i == 6 || i == 8 || i == 10) out.push_back('-');
-        out.push_back(kHex[bytes[i] >> 4]);
-        out.push_back(kHex[bytes[i] & 0x0f]);
+        if (i == 4 || i == 6 || i == 8 || i == 10) text[at++] = '-';
+        text[at++] = kHex[bytes[i] >> 4];
+        text[at++] = kHex[bytes[i] & 0x0f];
     }
+    out.append(text, sizeof text);
+}
+
+std::string uuid_v4() {
+    std::string out;
+    append_uuid_v4(out);
     return out;
 }
 
