@@ -401,6 +401,35 @@ TEST_F(ClientTest, SendMessageStatusAndHeartbeat) {
     EXPECT_TRUE(test::blocking(*client_).heartbeat(id));
 }
 
+// Each bridge call sends the key of the moment (the client keeps its bridge request between
+// calls): a key that changes or goes away is never sent stale.
+TEST_F(ClientTest, BridgeCallsSendTheKeyOfTheMoment) {
+    const std::string id = running_agent();
+    std::mutex mutex;
+    std::string current = key_;
+    CloudClient client(
+        engine_, test::emulator_base(*emulator_),
+        [&](bool) {
+            std::lock_guard<std::mutex> lock(mutex);
+            return current;
+        },
+        no_retries());
+    auto use = [&](std::string key) {
+        std::lock_guard<std::mutex> lock(mutex);
+        current = std::move(key);
+    };
+    EXPECT_EQ(test::blocking(client).send_message(id, "one"), "echo: one");
+    use("eliza_0000000000000000000000000000000000000000");
+    EXPECT_EQ(status_of([&] { test::blocking(client).send_message(id, "two"); }),
+              Status::Unauthorized);
+    use("");
+    EXPECT_EQ(status_of([&] { test::blocking(client).send_message(id, "three"); }),
+              Status::NotConnected);
+    use(key_);
+    EXPECT_EQ(test::blocking(client).send_message(id, "four"), "echo: four");
+    EXPECT_TRUE(test::blocking(client).heartbeat(id));
+}
+
 TEST_F(ClientTest, UnknownChannelTypeIsRejected) {
     ChatTarget bad;
     bad.channel_type = "SMS";

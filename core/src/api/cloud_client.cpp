@@ -11,6 +11,7 @@
 #include "api/retrying_request.hpp"
 #include "api/upload_files.hpp"
 #include "util/json.hpp"
+#include "util/json_scan.hpp"
 #include "util/log.hpp"
 #include "util/uuid.hpp"
 
@@ -477,13 +478,28 @@ bool is_heartbeat_answer(const json::Value &doc) {
 
 }  // namespace
 
+HttpRequest CloudClient::bridge_request(std::string_view agent_id) const {
+    const api::Generation generation = generation_.load();
+    const std::string key = key_(true);
+    {
+        std::lock_guard<std::mutex> lock(bridge_mutex_);
+        const std::optional<BridgeTemplate> &t = bridge_template_;
+        if (t && t->generation == generation && t->agent_id == agent_id && t->key == key)
+            return t->request;
+    }
+    // The bridge route of the send row (agent.status and agent.alive use the same one).
+    HttpRequest request = request_for("send", "agentId", agent_id);
+    request.headers.emplace_back("Content-Type", "application/json");
+    std::lock_guard<std::mutex> lock(bridge_mutex_);
+    bridge_template_ = BridgeTemplate{generation, std::string(agent_id), key, request};
+    return request;
+}
+
 OperationId CloudClient::bridge_call(std::string_view agent_id, std::string body, BridgeKind kind,
                                      OpCallback done) {
     int timeout =
         kind == BridgeKind::Heartbeat ? options_.heartbeat_timeout_ms : options_.bridge_timeout_ms;
-    // The bridge route of the send row (agent.status and agent.alive use the same one).
-    HttpRequest request = request_for("send", "agentId", agent_id);
-    request.headers.emplace_back("Content-Type", "application/json");
+    HttpRequest request = bridge_request(agent_id);
     request.body = std::move(body);
     request.total_timeout_ms = timeout;
     // A message carries its clientMessageId, so sending it again is safe: a cold cache's 503
@@ -509,6 +525,12 @@ OpResult CloudClient::read_bridge_answer(BridgeKind kind, const HttpResponse &re
     auto failed = [](ErrorInfo e) { return OpResult{std::move(e), {}}; };
     auto done = [](std::string json_text) { return OpResult{{}, std::move(json_text)}; };
     if (!error.ok()) return failed(std::move(error));
+    if (kind == BridgeKind::Message) {
+        // The usual answer, read without building the document; an error reply, or one that
+        // does not parse, takes the full path below for its details.
+        if (auto reply = json::scan_reply(response.body); reply && !reply->has_error)
+            return done(json::text_object(reply->text ? *reply->text : "(no response)"));
+    }
     json::Document doc;
     ErrorInfo parse_error = parse_json_body(response, doc);
     if (!parse_error.ok()) return failed(std::move(parse_error));

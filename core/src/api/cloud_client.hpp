@@ -10,6 +10,8 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -228,6 +230,18 @@ private:
                                       OpCallback done, ProgressCallback progress);
     OperationId bridge_call(std::string_view agent_id, std::string body, BridgeKind kind,
                             OpCallback done);
+    // The bridge request of the send row for an agent (no body yet): request_for's, kept for the
+    // next call while the agent, the generation and the key stay the same (every message and
+    // heartbeat goes there; working the row out again cost more than the rest of the send).
+    HttpRequest bridge_request(std::string_view agent_id) const;
+    struct BridgeTemplate {
+        api::Generation generation = api::Generation::Unknown;
+        std::string agent_id;
+        std::string key;
+        HttpRequest request;
+    };
+    mutable std::mutex bridge_mutex_;
+    mutable std::optional<BridgeTemplate> bridge_template_;
 
     BaseUrl base_;
     std::string current_key() const;  // key_(true), or no_api_key_error() when it is empty

@@ -4,7 +4,6 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <cctype>
 #include <exception>
 #include <functional>
 #include <limits>
@@ -20,13 +19,15 @@
 namespace elizacloud {
 namespace {
 
+// ASCII only, as HTTP names are (std::tolower is a locale-aware library call per character).
+constexpr char ascii_lower(char c) {
+    return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+}
+
 bool iequals(std::string_view a, std::string_view b) {
     if (a.size() != b.size()) return false;
-    for (size_t i = 0; i < a.size(); ++i) {
-        auto la = static_cast<char>(std::tolower(static_cast<unsigned char>(a[i])));
-        auto lb = static_cast<char>(std::tolower(static_cast<unsigned char>(b[i])));
-        if (la != lb) return false;
-    }
+    for (size_t i = 0; i < a.size(); ++i)
+        if (ascii_lower(a[i]) != ascii_lower(b[i])) return false;
     return true;
 }
 

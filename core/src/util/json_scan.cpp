@@ -62,14 +62,88 @@ private:
     bool object_ = false;
 };
 
-}  // namespace
+// SAX handler for scan_reply: the top-level "error" key, and the first "text" string directly
+// inside the first top-level "result" when that is an object.
+class ReplyHandler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, ReplyHandler> {
+public:
+    ReplyScan scan;
+    bool is_object() const { return object_; }
+    bool Default() {
+        after_key();
+        return true;
+    }
+    bool String(const char *str, rapidjson::SizeType length, bool) {
+        if (want_text_) scan.text.emplace(str, length);
+        after_key();
+        return true;
+    }
+    bool Key(const char *str, rapidjson::SizeType length, bool) {
+        const std::string_view key(str, length);
+        if (depth_ == 1) {
+            if (key == "error") scan.has_error = true;
+            result_next_ = !result_seen_ && key == "result";
+            result_seen_ = result_seen_ || result_next_;
+        } else if (depth_ == 2 && in_result_) {
+            want_text_ = !text_seen_ && key == "text";
+            text_seen_ = text_seen_ || want_text_;
+        }
+        return true;
+    }
+    bool StartObject() {
+        if (depth_ == 0) object_ = true;
+        if (depth_ == 1 && result_next_) in_result_ = true;
+        after_key();
+        ++depth_;
+        return true;
+    }
+    bool EndObject(rapidjson::SizeType) {
+        if (--depth_ == 1) in_result_ = false;
+        return true;
+    }
+    bool StartArray() {
+        after_key();
+        ++depth_;
+        return true;
+    }
+    bool EndArray(rapidjson::SizeType) {
+        --depth_;
+        return true;
+    }
 
-std::optional<std::string> top_level_string(std::string_view text, std::string_view key) {
-    TopLevelString handler(key);
+private:
+    // A value has started or ended: the key before it no longer names what comes next.
+    void after_key() {
+        want_text_ = false;
+        result_next_ = false;
+    }
+    int depth_ = 0;
+    bool object_ = false;
+    bool result_next_ = false;  // the value about to start is the first top-level "result"
+    bool result_seen_ = false;
+    bool in_result_ = false;
+    bool want_text_ = false;  // the value about to start is result's first "text"
+    bool text_seen_ = false;
+};
+
+template <typename Handler>
+bool scan(std::string_view text, Handler &handler) {
     rapidjson::MemoryStream memory(text.data(), text.size());
     rapidjson::EncodedInputStream<rapidjson::UTF8<>, rapidjson::MemoryStream> in(memory);
     rapidjson::Reader reader(&detail::crt_allocator(), 64);
-    if (reader.Parse(in, handler).IsError() || !handler.is_object()) return std::nullopt;
+    return !reader.Parse(in, handler).IsError() && handler.is_object();
+}
+
+}  // namespace
+
+std::optional<ReplyScan> scan_reply(std::string_view text) {
+    ReplyHandler handler;
+    if (!scan(text, handler)) return std::nullopt;
+    return std::move(handler.scan);
+}
+
+std::optional<std::string> top_level_string(std::string_view text, std::string_view key) {
+    TopLevelString handler(key);
+    if (!scan(text, handler)) return std::nullopt;
     return std::move(handler.value);
 }
 
