@@ -37,9 +37,13 @@ struct RawClient {
 
     RawClient(const bench::Emulator &emulator, const std::string &agent) {
         url = std::string(emulator.e.url) + "/api/v1/milady/agents/" + agent + "/bridge";
+        // The library's request headers, byte for byte (its User-Agent, its Accept).
         headers = curl_slist_append(headers, ("X-API-Key: " + emulator.key).c_str());
+        headers = curl_slist_append(headers, "Accept: application/json");
         headers = curl_slist_append(headers, "Content-Type: application/json");
         headers = curl_slist_append(headers, "Expect:");
+        headers = curl_slist_append(
+            headers, (std::string("User-Agent: elizacloud/") + ec_version_string()).c_str());
     }
     ~RawClient() { curl_slist_free_all(headers); }
 

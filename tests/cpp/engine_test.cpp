@@ -159,6 +159,9 @@ protected:
         s.Get("/ua", [](const httplib::Request &req, httplib::Response &res) {
             res.set_content(req.get_header_value("User-Agent"), "text/plain");
         });
+        s.Get("/ua-count", [](const httplib::Request &req, httplib::Response &res) {
+            res.set_content(std::to_string(req.get_header_value_count("User-Agent")), "text/plain");
+        });
         s.Post("/echo", [](const httplib::Request &req, httplib::Response &res) {
             res.status = 201;
             res.set_header("X-Seen", req.get_header_value("X-Custom"));
@@ -296,6 +299,17 @@ TEST_F(EngineTest, SendsMethodBodyHeadersAndUserAgent) {
     r = test::perform(*engine_, get(server_.url("/ua")), 10'000);
     ASSERT_TRUE(r.ok()) << r.error.message;
     EXPECT_EQ(r.body, std::string("elizacloud/") + EC_VERSION_STRING);
+    // A request's own User-Agent replaces the engine's (one header, not two).
+    HttpRequest own = get(server_.url("/ua"));
+    own.headers = {{"user-agent", "mine/1"}};
+    r = test::perform(*engine_, own, 10'000);
+    EXPECT_EQ(r.body, "mine/1");
+    own.url = server_.url("/ua-count");
+    EXPECT_EQ(test::perform(*engine_, own, 10'000).body, "1");
+
+    EngineOptions bad = local_options();
+    bad.user_agent = "agent/1\r\nX-Injected: 1";
+    EXPECT_THROW(Engine::create(bad), Error);
 }
 
 // Easy handles are reused without curl_easy_reset: nothing of one request (method, body, form,

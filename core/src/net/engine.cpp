@@ -702,6 +702,10 @@ std::shared_ptr<Engine> Engine::create(EngineOptions options) {
     impl->ca_file = std::move(options.ca_file);
     impl->user_agent = options.user_agent.empty() ? std::string("elizacloud/") + EC_VERSION_STRING
                                                   : std::move(options.user_agent);
+    // It becomes a header line of every request.
+    if (std::string_view(impl->user_agent).find_first_of(std::string_view("\r\n\0", 3)) !=
+        std::string_view::npos)
+        throw Error(Status::InvalidArgument, "the user agent must be one line of text");
     impl->multi = curl_multi_init();
     if (!impl->multi) throw Error(Status::NoMemory, "curl_multi_init failed");
     impl->lane.multi = curl_multi_init();

@@ -59,7 +59,7 @@ std::optional<ErrorInfo> precheck_request(const HttpRequest &request, const UrlP
 
 // Configures t.easy for t's request: a handle that served an earlier transfer (and went through
 // detach_transfer), or a new one when it is null, which then gets the options every request
-// shares (user agent, protocols, TLS checks, CAs, callbacks). ca_file may be empty (system CAs:
+// shares (protocols, TLS checks, CAs, callbacks). ca_file may be empty (system CAs:
 // libcurl's own bundle, else the first of kSystemCaFiles that exists). A handle is not
 // curl_easy_reset between transfers: that would free and copy the shared options each time.
 CURLcode configure_transfer(Transfer &t, const std::string &user_agent, const std::string &ca_file);
