@@ -1,7 +1,9 @@
 #include "api/call_params.hpp"
 
 #include <algorithm>
+#include <unordered_map>
 
+#include "api/registry.hpp"
 #include "api/upload_files.hpp"
 #include "util/error.hpp"
 #include "util/uuid.hpp"
@@ -132,16 +134,40 @@ bool in_bar_list(std::string_view value, std::string_view values) {
     }
 }
 
+namespace {
+
+std::optional<std::string> decode_string(std::string_view json_text) {
+    json::Document d;
+    if (json_text.empty() || !json::parse(json_text, d) || !d.IsString()) return std::nullopt;
+    return std::string(d.GetString(), d.GetStringLength());
+}
+
+// The registry's string defaults, decoded once: a call that leaves out a parameter with a default
+// (a message's roomId and channelType) parsed the default's JSON each time.
+const std::string *string_default(const ParamSpec &p) {
+    static const std::unordered_map<const ParamSpec *, std::string> defaults = [] {
+        std::unordered_map<const ParamSpec *, std::string> found;
+        for (const OperationSpec *op : operations()) {
+            for (const ParamSpec &param : op->params) {
+                if (auto value = decode_string(param.default_json)) found.emplace(&param, *value);
+            }
+        }
+        return found;
+    }();
+    const auto it = defaults.find(&p);
+    return it == defaults.end() ? nullptr : &it->second;
+}
+
+}  // namespace
+
 std::optional<std::string> string_param(const OperationSpec &op, const json::Value &params,
                                         std::string_view name) {
     if (const json::Value *v = json::member(params, name); v && v->IsString())
         return std::string(v->GetString(), v->GetStringLength());
-    if (const ParamSpec *p = find_param(op, name); p && !p->default_json.empty()) {
-        json::Document d;
-        if (json::parse(p->default_json, d) && d.IsString())
-            return std::string(d.GetString(), d.GetStringLength());
-    }
-    return std::nullopt;
+    const ParamSpec *p = find_param(op, name);
+    if (!p || p->default_json.empty()) return std::nullopt;
+    if (const std::string *value = string_default(*p)) return *value;
+    return decode_string(p->default_json);  // a row from outside the registry (tests)
 }
 
 bool bool_param(const OperationSpec &op, const json::Value &params, std::string_view name) {
