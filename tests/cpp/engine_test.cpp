@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "blocking_engine.hpp"
+#include "net/host_queue.hpp"
 #include "net/transfer.hpp"
 #include "test_server.hpp"
 
@@ -1331,6 +1332,17 @@ TEST(EngineTasks, AtTurnEndIsRefusedToACallerActingAsTheIoContext) {
     engine->run_inline([&] { accepted = engine->at_turn_end([] {}); }, [] { return true; }, 0,
                        [] {});
     EXPECT_FALSE(accepted);
+}
+
+// One connection pool per scheme, host and port, whatever the case; the buffer form (what the
+// host queue uses on every admission) gives the same key and leaves nothing of a longer one.
+TEST(HostKey, SchemeHostAndPortInLowerCase) {
+    EXPECT_EQ(host_key("HTTPS://Api.Example:443/x?y"), "https://api.example:443");
+    EXPECT_EQ(host_key("http://h:8080?q#f"), "http://h:8080");
+    EXPECT_EQ(host_key("http://h#f/x"), "http://h");
+    std::string key = "a-much-longer-previous-key-of-another-host";
+    host_key("https://B.example/path", key);
+    EXPECT_EQ(key, "https://b.example");
 }
 
 }  // namespace

@@ -1,24 +1,30 @@
 #include "net/host_queue.hpp"
 
-#include <algorithm>
-#include <cctype>
 #include <cstdint>
 #include <utility>
 
 namespace elizacloud {
 
-std::string host_key(std::string_view url) {
+void host_key(std::string_view url, std::string &key) {
     size_t scheme_end = url.find("://");
     size_t start = scheme_end == std::string_view::npos ? 0 : scheme_end + 3;
     size_t end = url.find_first_of("/?#", start);
-    std::string key(url.substr(0, end == std::string_view::npos ? url.size() : end));
-    std::transform(key.begin(), key.end(), key.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    key.assign(url.substr(0, end == std::string_view::npos ? url.size() : end));
+    for (char &c : key)
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+}
+
+std::string host_key(std::string_view url) {
+    std::string key;
+    host_key(url, key);
     return key;
 }
 
 std::unique_ptr<Transfer> HostQueue::admit(std::unique_ptr<Transfer> t, int64_t now_ms) {
-    Host &host = hosts_[host_key(t->request.url)];
+    host_key(t->request.url, key_);
+    auto found = hosts_.find(std::string_view(key_));
+    if (found == hosts_.end()) found = hosts_.emplace(key_, Host{}).first;
+    Host &host = found->second;
     if (cap_ <= 0 || host.running < cap_) {
         ++host.running;
         t->holds_slot = true;
@@ -31,7 +37,8 @@ std::unique_ptr<Transfer> HostQueue::admit(std::unique_ptr<Transfer> t, int64_t 
 }
 
 std::unique_ptr<Transfer> HostQueue::release(std::string_view url) {
-    auto found = hosts_.find(host_key(url));
+    host_key(url, key_);
+    auto found = hosts_.find(std::string_view(key_));
     if (found == hosts_.end()) return nullptr;
     Host &host = found->second;
     if (!host.waiting.empty()) {
@@ -42,7 +49,9 @@ std::unique_ptr<Transfer> HostQueue::release(std::string_view url) {
         next->holds_slot = true;
         return next;
     }
-    if (--host.running <= 0) hosts_.erase(found);  // idle hosts are not kept
+    // An idle host is kept while few hosts are known (the next request to it then allocates
+    // nothing); past that, idle hosts are not kept.
+    if (--host.running <= 0 && hosts_.size() > kKeptIdleHosts) hosts_.erase(found);
     return nullptr;
 }
 

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <list>
 #include <memory>
 #include <string>
@@ -19,6 +20,8 @@ namespace elizacloud {
 
 // "HTTPS://Api.Example:443/x?y" → "https://api.example:443": what one connection pool serves.
 std::string host_key(std::string_view url);
+// The same, into key (its capacity reused).
+void host_key(std::string_view url, std::string &key);
 
 class HostQueue {
 public:
@@ -54,9 +57,18 @@ private:
         std::list<Waiting>::iterator it;
     };
 
+    // Looked up by string_view (the key_ buffer), without a std::string per lookup.
+    struct KeyHash {
+        using is_transparent = void;
+        size_t operator()(std::string_view key) const { return std::hash<std::string_view>{}(key); }
+    };
+    static constexpr size_t kKeptIdleHosts = 16;
+
     int cap_;
-    std::unordered_map<std::string, Host> hosts_;  // node-based: Host pointers stay valid
-    std::unordered_map<RequestId, Where> index_;   // waiting requests, for remove()
+    std::string key_;  // host_key's buffer
+    // Node-based: Host pointers stay valid.
+    std::unordered_map<std::string, Host, KeyHash, std::equal_to<>> hosts_;
+    std::unordered_map<RequestId, Where> index_;  // waiting requests, for remove()
 };
 
 }  // namespace elizacloud

@@ -320,12 +320,12 @@ CURLcode configure_request(Transfer &t, const std::string &user_agent) {
     set(CURLOPT_RESOLVE, t.resolve_list);
 
     bool has_expect = false, has_user_agent = false;
+    std::string line;  // one buffer for every line: curl_slist_append copies each
+    line.reserve(256);
     for (const auto &[name, value] : r.headers) {
         has_expect = has_expect || iequals(name, "Expect");
         has_user_agent = has_user_agent || iequals(name, "User-Agent");
-        std::string line;
-        line.reserve(name.size() + 2 + value.size());
-        line.append(name).append(": ").append(value);
+        line.assign(name).append(": ").append(value);
         t.header_list = curl_slist_append(t.header_list, line.c_str());
     }
     // No "Expect: 100-continue" round trip before large bodies.
@@ -333,9 +333,7 @@ CURLcode configure_request(Transfer &t, const std::string &user_agent) {
     // A header of the list rather than CURLOPT_USERAGENT, which libcurl formats twice per
     // request through its printf (a third of the cost of its request headers).
     if (!has_user_agent) {
-        std::string line;
-        line.reserve(12 + user_agent.size());
-        line.append("User-Agent: ").append(user_agent);
+        line.assign("User-Agent: ").append(user_agent);
         t.header_list = curl_slist_append(t.header_list, line.c_str());
     }
     set(CURLOPT_HTTPHEADER, t.header_list);
