@@ -11,6 +11,7 @@
 // Usage: send_bench [--rounds N] [--calls N] [--inflight-calls N]
 //        send_bench --profile N   (N sequential library calls only, for strace -c or perf)
 //        send_bench --profile-raw N   (N sequential raw libcurl calls only, the same for curl)
+//        send_bench --profile-inflight N   (N library sends, 64 in flight, only)
 //        --single 1: one ec_cloud_wait_event per completion instead of ec_cloud_next_events
 #include <curl/curl.h>
 #include <sys/resource.h>
@@ -179,10 +180,11 @@ double ec_in_flight(ec_cloud *cloud, int calls) {
 
 int main(int argc, char **argv) {
     int rounds = 15, calls = 500, inflight_calls = 3000;
-    int profile = 0, profile_raw = 0;
+    int profile = 0, profile_raw = 0, profile_inflight = 0;
     for (int i = 1; i + 1 < argc; i += 2) {
         if (!std::strcmp(argv[i], "--profile")) profile = std::atoi(argv[i + 1]);
         if (!std::strcmp(argv[i], "--profile-raw")) profile_raw = std::atoi(argv[i + 1]);
+        if (!std::strcmp(argv[i], "--profile-inflight")) profile_inflight = std::atoi(argv[i + 1]);
         if (!std::strcmp(argv[i], "--single")) g_single = std::atoi(argv[i + 1]) != 0;
         if (!std::strcmp(argv[i], "--rounds")) rounds = std::atoi(argv[i + 1]);
         if (!std::strcmp(argv[i], "--calls")) calls = std::atoi(argv[i + 1]);
@@ -201,6 +203,16 @@ int main(int argc, char **argv) {
         const double wall = profile > 0 ? ec_sequential(cloud, n) : raw_sequential(raw, n);
         std::fprintf(stderr, "profile (%s): %.1f us per call (cpu %.1f)\n",
                      profile > 0 ? "elizacloud" : "raw libcurl", wall, (cpu_us() - cpu) / n);
+        ec_cloud_destroy(cloud);
+        return 0;
+    }
+
+    if (profile_inflight > 0) {
+        const double cpu = cpu_us();
+        const double rate = ec_in_flight(cloud, profile_inflight);
+        std::fprintf(stderr,
+                     "profile (elizacloud, 64 in flight): %.0f sends/s (cpu %.1f us/send)\n", rate,
+                     (cpu_us() - cpu) / profile_inflight);
         ec_cloud_destroy(cloud);
         return 0;
     }
