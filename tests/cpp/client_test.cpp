@@ -446,6 +446,21 @@ TEST_F(ClientTest, BridgeJsonRpcErrorIsAgentError) {
     EXPECT_FALSE(test::blocking(*client_).heartbeat(kUnknownAgent));
 }
 
+// The bridge keeps only the response headers the library reads: a rate-limited message still
+// carries the cloud's Retry-After and rate-limit figures.
+TEST_F(ClientTest, ARateLimitedMessageCarriesRetryAfterAndLimits) {
+    const std::string id = running_agent();
+    auto once = make_client(key_, no_retries());
+    emulator_->fault(R"({"path":"/api/v1/milady/agents/*/bridge","action":"status","status":429,
+        "headers":{"Retry-After":"2","X-RateLimit-Limit":"60","X-RateLimit-Remaining":"0",
+                   "X-RateLimit-Reset":"1700000000"}})");
+    ErrorInfo error = error_of([&] { test::blocking(*once).send_message(id, "hello"); });
+    EXPECT_EQ(error.status, Status::RateLimited);
+    EXPECT_EQ(error.retry_after_ms, 2000);
+    EXPECT_NE(error.rate_limit_json.find("\"remaining\":0"), std::string::npos)
+        << error.rate_limit_json;
+}
+
 TEST_F(ClientTest, ScriptedBridgeErrorAndHeartbeatFailures) {
     std::string id = running_agent();
     emulator_->control("POST", "/__emulator/bridge/script",

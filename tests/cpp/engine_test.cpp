@@ -183,6 +183,14 @@ protected:
                 "text/plain");
         };
         s.Get("/seen", seen);
+        s.Get("/many-headers", [](const httplib::Request &, httplib::Response &res) {
+            res.status = 429;
+            res.set_header("Retry-After", "3");
+            res.set_header("x-ratelimit-remaining", "0");
+            res.set_header("Access-Control-Allow-Origin", "*");
+            res.set_header("X-Other", "dropped");
+            res.set_content("{}", "application/json");
+        });
         s.Post("/seen", seen);
         s.Put("/seen", seen);
         s.Delete("/seen", seen);
@@ -351,6 +359,26 @@ TEST_F(EngineTest, AReusedHandleSendsEachRequestsOwnMethodBodyAndLimit) {
     limited.max_response_bytes = 10;
     EXPECT_EQ(test::perform(*engine_, limited, 10'000).error.status, Status::ResponseTooLarge);
     EXPECT_EQ(test::perform(*engine_, get(server_.url("/big")), 10'000).body.size(), 1000u);
+}
+
+// A request that asks for the library's headers only keeps those (whatever their case) and drops
+// the rest; by default every header is kept.
+TEST_F(EngineTest, AResponseCanKeepOnlyTheHeadersTheLibraryReads) {
+    HttpRequest lean = get(server_.url("/many-headers"));
+    lean.all_response_headers = false;
+    HttpResponse r = test::perform(*engine_, lean, 10'000);
+    ASSERT_TRUE(r.ok()) << r.error.message;
+    EXPECT_EQ(r.http_status, 429);
+    ASSERT_NE(find_header(r.headers, "Retry-After"), nullptr);
+    EXPECT_EQ(*find_header(r.headers, "Retry-After"), "3");
+    ASSERT_NE(find_header(r.headers, "X-RateLimit-Remaining"), nullptr);
+    EXPECT_NE(find_header(r.headers, "Content-Type"), nullptr);
+    EXPECT_EQ(find_header(r.headers, "Access-Control-Allow-Origin"), nullptr);
+    EXPECT_EQ(find_header(r.headers, "X-Other"), nullptr);
+
+    r = test::perform(*engine_, get(server_.url("/many-headers")), 10'000);
+    EXPECT_NE(find_header(r.headers, "Access-Control-Allow-Origin"), nullptr);
+    EXPECT_NE(find_header(r.headers, "X-Other"), nullptr);
 }
 
 TEST_F(EngineTest, HeaderInjectionIsRefused) {

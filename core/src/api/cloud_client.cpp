@@ -490,6 +490,7 @@ HttpRequest CloudClient::bridge_request(std::string_view agent_id) const {
     // The bridge route of the send row (agent.status and agent.alive use the same one).
     HttpRequest request = request_for("send", "agentId", agent_id);
     request.headers.emplace_back("Content-Type", "application/json");
+    request.all_response_headers = false;  // nothing past this client sees the bridge's headers
     std::lock_guard<std::mutex> lock(bridge_mutex_);
     bridge_template_ = BridgeTemplate{generation, std::string(agent_id), key, request};
     return request;

@@ -89,7 +89,8 @@ Request make_request(std::string_view name, StringParams params) {
         // NULL is "not given"; so is an empty id (the typed exports' "none": the connected
         // agent, the latest backup).
         if (!value || (!*value && key.ends_with("Id"))) continue;
-        json::set(doc, key, json::string_value(value, alloc), alloc);
+        // Added, not set: the exports name each parameter once (no lookup of an earlier one).
+        doc.AddMember(json::string_value(key, alloc), json::string_value(value, alloc), alloc);
     }
     api::check_params(op, doc);
     return checked_request(op, std::move(checked));

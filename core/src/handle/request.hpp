@@ -49,7 +49,8 @@ void apply_call_options(Request &r, const char *options_json);
 // Error(InvalidArgument) for an unknown name or bad parameters.
 Request parse_request(std::string_view name, const char *params_json);
 
-// The typed entry points: string parameters by wire name; null values are left out.
+// The typed entry points: string parameters by wire name, each named once; null values are left
+// out.
 using StringParams = std::initializer_list<std::pair<std::string_view, const char *>>;
 Request make_request(std::string_view name, StringParams params = {});
 

@@ -55,7 +55,16 @@ struct HttpRequest {
     std::function<void(std::string_view)> on_data;
     // CURLOPT_RESOLVE entries ("host:port:address"). For tests of connect-time enforcement.
     std::vector<std::string> resolve;
+    // False: the response keeps only kLibraryHeaders, for requests whose headers nobody but the
+    // library reads (the bridge's). Storing every header (the cloud sends CORS headers to any
+    // client) cost two allocations each, on every message.
+    bool all_response_headers = true;
 };
+
+// The response headers the library itself reads (redirects, retries, rate limits, streams).
+inline constexpr std::string_view kLibraryHeaders[] = {
+    "Location",          "Retry-After",           "retry-after-ms",   "Content-Type",
+    "X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset"};
 
 struct HttpResponse {
     // Transport outcome. Ok means an HTTP response with a non-3xx status arrived complete;

@@ -35,6 +35,12 @@ bool starts_with_ci(std::string_view text, std::string_view prefix) {
     return text.size() >= prefix.size() && iequals(text.substr(0, prefix.size()), prefix);
 }
 
+bool read_by_the_library(std::string_view name) {
+    for (std::string_view known : kLibraryHeaders)
+        if (iequals(name, known)) return true;
+    return false;
+}
+
 bool has_line_break(std::string_view s) {
     // A plain loop: find_first_of looks each character up in the set (a memchr per character).
     for (char c : s)
@@ -68,8 +74,9 @@ size_t on_header(char *data, size_t size, size_t count, void *user) {
     }
     size_t colon = line.find(':');
     if (colon == std::string_view::npos) return len;
-    t->response.headers.emplace_back(std::string(trim(line.substr(0, colon))),
-                                     std::string(trim(line.substr(colon + 1))));
+    const std::string_view name = trim(line.substr(0, colon));
+    if (!t->request.all_response_headers && !read_by_the_library(name)) return len;
+    t->response.headers.emplace_back(std::string(name), std::string(trim(line.substr(colon + 1))));
     return len;
 }
 
