@@ -381,6 +381,20 @@ TEST_F(EngineTest, AResponseCanKeepOnlyTheHeadersTheLibraryReads) {
     EXPECT_NE(find_header(r.headers, "X-Other"), nullptr);
 }
 
+// Each context keeps its last URL parsed (CURLOPT_CURLU): a URL libcurl cannot parse fails as
+// before (libcurl's own parse of CURLOPT_URL), and the next requests, to one URL and another,
+// go where their own URLs say.
+TEST_F(EngineTest, EveryRequestGoesToItsOwnUrl) {
+    HttpResponse bad = test::perform(*engine_, get("http://exa mple.com/"), 10'000);
+    EXPECT_EQ(bad.error.status, Status::InvalidArgument) << bad.error.message;
+    for (int i = 0; i < 2; ++i) {
+        EXPECT_EQ(test::perform(*engine_, get(server_.url("/ok")), 10'000).body, "hello");
+        EXPECT_EQ(test::perform(*engine_, get(server_.url("/ok")), 10'000).body, "hello");
+        EXPECT_EQ(test::perform(*engine_, get(server_.url("/echo/7")), 10'000).body, "7");
+    }
+    EXPECT_EQ(server_.requests(), 6u);
+}
+
 TEST_F(EngineTest, HeaderInjectionIsRefused) {
     HttpRequest r = get(server_.url("/ok"));
     r.headers = {{"X-Custom", "a\r\nX-Injected: 1"}};

@@ -108,6 +108,7 @@ struct DirectLane {
     bool cancelled = false;
     CURLM *multi = nullptr;  // made with the engine
     CURL *easy = nullptr;
+    UrlCache urls;
 
     ~DirectLane() {
         if (easy) curl_easy_cleanup(easy);
@@ -127,6 +128,7 @@ struct Engine::Impl {
     std::shared_ptr<Clock> clock;
     std::string ca_file;
     std::string user_agent;
+    UrlCache urls;  // the loop's (its thread context's) last URL, parsed
     CURLM *multi = nullptr;
     std::shared_ptr<Waker> waker = std::make_shared<Waker>();
     std::thread thread;
@@ -296,7 +298,7 @@ struct Engine::Impl {
     void launch(std::unique_ptr<Transfer> t) {
         t->policy = policy.get();
         t->easy = take_easy();  // configure_transfer makes one when the pool is empty
-        CURLcode rc = configure_transfer(*t, user_agent, ca_file);
+        CURLcode rc = configure_transfer(*t, user_agent, ca_file, urls);
         if (rc != CURLE_OK) {
             ErrorInfo error = curl_error(rc, t->error_buffer);
             complete(std::move(t), std::move(error));
@@ -535,7 +537,7 @@ struct Engine::Impl {
         t.policy = policy.get();
         t.easy = lane.easy;  // configure_transfer makes one the first time
         lane.easy = nullptr;
-        CURLcode rc = configure_transfer(t, user_agent, ca_file);
+        CURLcode rc = configure_transfer(t, user_agent, ca_file, lane.urls);
         if (rc != CURLE_OK) return {curl_error(rc, t.error_buffer)};
         t.last_activity_ms = steady_now_ms();
         CURLMcode mrc = curl_multi_add_handle(lane.multi, t.easy);

@@ -300,14 +300,17 @@ CURLcode configure_shared(CURL *e, const std::string &ca_file) {
 
 // Everything of t's request, including the options a previous request on the handle may have
 // set (method, body, limits, lists).
-CURLcode configure_request(Transfer &t, const std::string &user_agent) {
+CURLcode configure_request(Transfer &t, const std::string &user_agent, UrlCache &urls) {
     CURL *e = t.easy;
     CURLcode rc = CURLE_OK;
     auto set = [&](CURLoption option, auto value) {
         if (rc == CURLE_OK) rc = curl_easy_setopt(e, option, value);
     };
     const HttpRequest &r = t.request;
-    set(CURLOPT_URL, r.url.c_str());
+    t.url_handle = urls.get(r.url);
+    // CURLOPT_CURLU overrides CURLOPT_URL; null clears a previous request's handle.
+    set(CURLOPT_CURLU, t.url_handle.get());
+    if (!t.url_handle) set(CURLOPT_URL, r.url.c_str());
     set(CURLOPT_PRIVATE, static_cast<void *>(&t));
     // Over TLS, wait for a connection that may multiplex (HTTP/2) rather than open another.
     set(CURLOPT_PIPEWAIT, starts_with_ci(r.url, "https://") ? 1L : 0L);
@@ -372,8 +375,21 @@ CURLcode configure_request(Transfer &t, const std::string &user_agent) {
 
 }  // namespace
 
-CURLcode configure_transfer(Transfer &t, const std::string &user_agent,
-                            const std::string &ca_file) {
+std::shared_ptr<CURLU> UrlCache::get(const std::string &url) {
+    if (handle_ && url == url_) return handle_;
+    std::shared_ptr<CURLU> parsed(curl_url(), &curl_url_cleanup);
+    if (!parsed || curl_url_set(parsed.get(), CURLUPART_URL, url.c_str(), 0) != CURLUE_OK) {
+        url_.clear();
+        handle_.reset();
+        return nullptr;
+    }
+    url_ = url;
+    handle_ = parsed;
+    return parsed;
+}
+
+CURLcode configure_transfer(Transfer &t, const std::string &user_agent, const std::string &ca_file,
+                            UrlCache &urls) {
     if (!t.easy) {
         t.easy = curl_easy_init();
         if (!t.easy) return CURLE_OUT_OF_MEMORY;
@@ -384,13 +400,14 @@ CURLcode configure_transfer(Transfer &t, const std::string &user_agent,
             return rc;
         }
     }
-    return configure_request(t, user_agent);
+    return configure_request(t, user_agent, urls);
 }
 
 void detach_transfer(CURL *easy) {
     // Pointers into the transfer, which is about to be freed; the rest is set anew by the next
     // configure_request.
     curl_easy_setopt(easy, CURLOPT_PRIVATE, nullptr);
+    curl_easy_setopt(easy, CURLOPT_CURLU, nullptr);  // the transfer holds the handle's last use
     curl_easy_setopt(easy, CURLOPT_OPENSOCKETDATA, nullptr);
     curl_easy_setopt(easy, CURLOPT_HEADERDATA, nullptr);
     curl_easy_setopt(easy, CURLOPT_WRITEDATA, nullptr);

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -15,9 +16,27 @@
 
 namespace elizacloud {
 
+// The last URL a context sent to, parsed once into a curl URL handle (CURLOPT_CURLU): libcurl
+// parses a CURLOPT_URL string anew for every request (a sixth of its work per request on the
+// bridge), and consecutive requests mostly go to one URL. One cache per thread context (the
+// loop's, the direct lane's); the handle is made from the request's own URL string, so the two
+// never disagree.
+class UrlCache {
+public:
+    // url's handle, parsed now if it is not the last one; null when libcurl does not parse it
+    // (the request then goes by CURLOPT_URL and libcurl reports the error).
+    std::shared_ptr<CURLU> get(const std::string &url);
+
+private:
+    std::string url_;
+    std::shared_ptr<CURLU> handle_;
+};
+
 struct Transfer {
     RequestId id = 0;
     HttpRequest request;
+    // request.url parsed (UrlCache); libcurl reads it for as long as the transfer may connect.
+    std::shared_ptr<CURLU> url_handle;
     Completion on_complete;
     const UrlPolicy *policy = nullptr;
     CURL *easy = nullptr;
@@ -62,7 +81,8 @@ std::optional<ErrorInfo> precheck_request(const HttpRequest &request, const UrlP
 // shares (protocols, TLS checks, CAs, callbacks). ca_file may be empty (system CAs:
 // libcurl's own bundle, else the first of kSystemCaFiles that exists). A handle is not
 // curl_easy_reset between transfers: that would free and copy the shared options each time.
-CURLcode configure_transfer(Transfer &t, const std::string &user_agent, const std::string &ca_file);
+CURLcode configure_transfer(Transfer &t, const std::string &user_agent, const std::string &ca_file,
+                            UrlCache &urls);
 
 // After a transfer on easy has ended and before the Transfer is freed: the handle forgets the
 // pointers into it, keeping the shared options for the next configure_transfer.
