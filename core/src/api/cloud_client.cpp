@@ -491,8 +491,13 @@ HttpRequest CloudClient::bridge_request(std::string_view agent_id) const {
     HttpRequest request = request_for("send", "agentId", agent_id);
     request.headers.emplace_back("Content-Type", "application/json");
     request.all_response_headers = false;  // nothing past this client sees the bridge's headers
-    std::lock_guard<std::mutex> lock(bridge_mutex_);
-    bridge_template_ = BridgeTemplate{generation, std::string(agent_id), key, request};
+    // Kept under what request_for read itself: its key header, and a generation that did not
+    // change meanwhile (the key read above may already be another one).
+    const std::string *sent_key = find_header(request.headers, "X-API-Key");
+    if (sent_key && generation_.load() == generation) {
+        std::lock_guard<std::mutex> lock(bridge_mutex_);
+        bridge_template_ = BridgeTemplate{generation, std::string(agent_id), *sent_key, request};
+    }
     return request;
 }
 

@@ -26,6 +26,10 @@ namespace {
 constexpr int kIdleWaitMs = 3'600'000;
 // Idle easy handles an engine keeps for reuse: as many as requests run to one host by default.
 constexpr size_t kMaxIdleEasies = kDefaultMaxHostConnections;
+// A reused handle is reset (and set up again) after a transfer that connected or failed, and at
+// least this often: libcurl's count of silent reconnects can also grow when a retry found another
+// kept-alive connection (see detach_transfer).
+constexpr uint64_t kResetEvery = 256;
 
 void global_init() {
     static std::once_flag once;
@@ -109,6 +113,7 @@ struct DirectLane {
     CURLM *multi = nullptr;  // made with the engine
     CURL *easy = nullptr;
     UrlCache urls;
+    uint64_t used = 0;  // transfers on the lane, for kResetEvery
 
     ~DirectLane() {
         if (easy) curl_easy_cleanup(easy);
@@ -128,7 +133,8 @@ struct Engine::Impl {
     std::shared_ptr<Clock> clock;
     std::string ca_file;
     std::string user_agent;
-    UrlCache urls;  // the loop's (its thread context's) last URL, parsed
+    UrlCache urls;          // the loop's (its thread context's) last URL, parsed
+    uint64_t recycled = 0;  // handles back in the pool, for kResetEvery
     CURLM *multi = nullptr;
     std::shared_ptr<Waker> waker = std::make_shared<Waker>();
     std::thread thread;
@@ -187,14 +193,14 @@ struct Engine::Impl {
 
     // Takes t's handle back (t no longer uses it). Detached here rather than when taken, so that
     // an idle handle points at none of the freed transfer's buffers or lists.
-    void recycle_easy(Transfer &t) {
+    void recycle_easy(Transfer &t, bool failed) {
         CURL *easy = std::exchange(t.easy, nullptr);
         if (!easy) return;
-        if (idle_easies.size() >= kMaxIdleEasies) {
+        if (idle_easies.size() >= kMaxIdleEasies ||
+            !detach_transfer(easy, failed || ++recycled % kResetEvery == 0, ca_file)) {
             curl_easy_cleanup(easy);
             return;
         }
-        detach_transfer(easy);
         idle_easies.push_back(easy);
         idle_easy_count.store(idle_easies.size(), std::memory_order_relaxed);
     }
@@ -321,7 +327,7 @@ struct Engine::Impl {
     void complete(std::unique_ptr<Transfer> t, ErrorInfo error) {
         if (t->added) curl_multi_remove_handle(multi, t->easy);
         t->added = false;
-        recycle_easy(*t);
+        recycle_easy(*t, !error.ok());
         if (t->holds_slot) {
             t->holds_slot = false;
             if (auto next = hosts.release(t->request.url)) ready.push_back(std::move(next));
@@ -583,8 +589,9 @@ struct Engine::Impl {
         }
         curl_multi_remove_handle(lane.multi, t.easy);
         // The lane keeps the handle (and its multi the connection) for the next call.
-        detach_transfer(t.easy);
-        lane.easy = std::exchange(t.easy, nullptr);
+        if (detach_transfer(t.easy, !end.error.ok() || ++lane.used % kResetEvery == 0, ca_file)) {
+            lane.easy = std::exchange(t.easy, nullptr);
+        }  // else t's destructor frees the handle; the next call makes one
         return end;
     }
 

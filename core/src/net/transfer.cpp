@@ -308,9 +308,11 @@ CURLcode configure_request(Transfer &t, const std::string &user_agent, UrlCache 
     };
     const HttpRequest &r = t.request;
     t.url_handle = urls.get(r.url);
-    // CURLOPT_CURLU overrides CURLOPT_URL; null clears a previous request's handle.
+    // CURLOPT_CURLU overrides CURLOPT_URL (null clears a previous request's handle). The string
+    // is set as well (copied, not parsed): libcurl before 8.12 otherwise keeps reporting a reused
+    // handle's first URL as its effective URL.
+    set(CURLOPT_URL, r.url.c_str());
     set(CURLOPT_CURLU, t.url_handle.get());
-    if (!t.url_handle) set(CURLOPT_URL, r.url.c_str());
     set(CURLOPT_PRIVATE, static_cast<void *>(&t));
     // Over TLS, wait for a connection that may multiplex (HTTP/2) rather than open another.
     set(CURLOPT_PIPEWAIT, starts_with_ci(r.url, "https://") ? 1L : 0L);
@@ -403,7 +405,16 @@ CURLcode configure_transfer(Transfer &t, const std::string &user_agent, const st
     return configure_request(t, user_agent, urls);
 }
 
-void detach_transfer(CURL *easy) {
+bool detach_transfer(CURL *easy, bool reset, const std::string &ca_file) {
+    long connects = 0;
+    curl_easy_getinfo(easy, CURLINFO_NUM_CONNECTS, &connects);
+    if (reset || connects > 0) {
+        // libcurl counts the silent reconnects it makes when a kept-alive connection turns out
+        // dead (at most 5 per handle, then CURLE_SEND_ERROR) and only curl_easy_reset zeroes
+        // that count: a handle whose transfer connected or failed starts over.
+        curl_easy_reset(easy);
+        return configure_shared(easy, ca_file) == CURLE_OK;
+    }
     // Pointers into the transfer, which is about to be freed; the rest is set anew by the next
     // configure_request.
     curl_easy_setopt(easy, CURLOPT_PRIVATE, nullptr);
@@ -414,6 +425,7 @@ void detach_transfer(CURL *easy) {
     curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, nullptr);
     curl_easy_setopt(easy, CURLOPT_HTTPHEADER, nullptr);
     curl_easy_setopt(easy, CURLOPT_RESOLVE, nullptr);
+    return true;
 }
 
 ErrorInfo transfer_outcome(Transfer &t, CURLcode code) {

@@ -85,8 +85,11 @@ CURLcode configure_transfer(Transfer &t, const std::string &user_agent, const st
                             UrlCache &urls);
 
 // After a transfer on easy has ended and before the Transfer is freed: the handle forgets the
-// pointers into it, keeping the shared options for the next configure_transfer.
-void detach_transfer(CURL *easy);
+// pointers into it, keeping the shared options for the next configure_transfer. A handle whose
+// transfer opened a connection, or when `reset` (the transfer failed; now and then anyway), is
+// curl_easy_reset and set up again: libcurl's count of its own silent reconnects on a handle only
+// goes back to zero that way. False when the handle could not be set up again (free it).
+bool detach_transfer(CURL *easy, bool reset, const std::string &ca_file);
 
 // Where Linux distributions keep the system's CA bundle (Debian/Ubuntu, RHEL/Fedora, the RHEL
 // extracted trust store, openSUSE, Alpine/Arch).
