@@ -1387,5 +1387,79 @@ TEST(HostKey, SchemeHostAndPortInLowerCase) {
     EXPECT_EQ(key, "https://b.example");
 }
 
+// A server whose kept-alive connections die under the next request: each connection answers its
+// first request (HTTP/1.1, so the client keeps it) and closes without a word on the second. The
+// client's reused connection is dead every time, so libcurl silently reconnects for each request.
+class DyingKeepAliveServer {
+public:
+    DyingKeepAliveServer() {
+        listener_ = ::socket(AF_INET, SOCK_STREAM, 0);
+        sockaddr_in addr{};
+        addr.sin_family = AF_INET;
+        addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        if (::bind(listener_, reinterpret_cast<sockaddr *>(&addr), sizeof addr) != 0 ||
+            ::listen(listener_, 16) != 0)
+            throw std::runtime_error("listen failed");
+        socklen_t len = sizeof addr;
+        ::getsockname(listener_, reinterpret_cast<sockaddr *>(&addr), &len);
+        port_ = ntohs(addr.sin_port);
+        thread_ = std::thread([this] { serve(); });
+    }
+    ~DyingKeepAliveServer() {
+        ::shutdown(listener_, SHUT_RDWR);
+        ::close(listener_);
+        thread_.join();
+        for (std::thread &t : connections_) t.join();
+    }
+    std::string url() const { return "http://127.0.0.1:" + std::to_string(port_) + "/x"; }
+    int connections() const { return accepted_.load(); }
+
+private:
+    void serve() {
+        for (;;) {
+            int fd = ::accept(listener_, nullptr, nullptr);
+            if (fd < 0) return;
+            ++accepted_;
+            connections_.emplace_back([fd] {
+                std::string seen;
+                char buffer[4096];
+                int requests = 0;
+                for (;;) {
+                    ssize_t n = ::recv(fd, buffer, sizeof buffer, 0);
+                    if (n <= 0) break;
+                    seen.append(buffer, static_cast<size_t>(n));
+                    if (seen.find("\r\n\r\n") == std::string::npos) continue;
+                    seen.clear();
+                    if (++requests > 1) break;  // dies under the second request
+                    const char reply[] = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
+                    if (::send(fd, reply, sizeof reply - 1, MSG_NOSIGNAL) < 0) break;
+                }
+                ::close(fd);
+            });
+        }
+    }
+    int listener_ = -1;
+    int port_ = 0;
+    std::atomic<int> accepted_{0};
+    std::thread thread_;
+    std::vector<std::thread> connections_;  // the accept thread's only
+};
+
+// libcurl counts the silent reconnects it makes on one easy handle and gives up after five
+// (CURLE_SEND_ERROR, "Connection died, tried 5 times"); only curl_easy_reset zeroes the count. A
+// reused handle must not carry that count from one request into the next: every request here
+// needs one such reconnect, and every one of them succeeds.
+TEST(EngineReuse, SilentReconnectsDoNotAddUpAcrossRequests) {
+    DyingKeepAliveServer server;
+    auto engine = Engine::create(local_options());
+    for (int i = 0; i < 12; ++i) {
+        HttpResponse r = test::perform(*engine, get(server.url()), 10'000);
+        ASSERT_TRUE(r.ok()) << "request " << i << ": " << r.error.message;
+        EXPECT_EQ(r.body, "ok");
+    }
+    EXPECT_GE(server.connections(), 12);  // a new connection for each request after the first
+    engine.reset();
+}
+
 }  // namespace
 }  // namespace elizacloud
