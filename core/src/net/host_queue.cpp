@@ -3,6 +3,8 @@
 #include <cstdint>
 #include <utility>
 
+#include "util/strings.hpp"
+
 namespace elizacloud {
 
 void host_key(std::string_view url, std::string &key) {
@@ -10,8 +12,7 @@ void host_key(std::string_view url, std::string &key) {
     size_t start = scheme_end == std::string_view::npos ? 0 : scheme_end + 3;
     size_t end = url.find_first_of("/?#", start);
     key.assign(url.substr(0, end == std::string_view::npos ? url.size() : end));
-    for (char &c : key)
-        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    for (char &c : key) c = ascii_lower(c);
 }
 
 std::string host_key(std::string_view url) {

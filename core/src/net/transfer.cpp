@@ -19,11 +19,6 @@
 namespace elizacloud {
 namespace {
 
-// ASCII only, as HTTP names are (std::tolower is a locale-aware library call per character).
-constexpr char ascii_lower(char c) {
-    return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
-}
-
 bool iequals(std::string_view a, std::string_view b) {
     if (a.size() != b.size()) return false;
     for (size_t i = 0; i < a.size(); ++i)

@@ -13,4 +13,10 @@ constexpr std::string_view trim(std::string_view text) {
     return text.substr(first, text.find_last_not_of(kBlanks) - first + 1);
 }
 
+// ASCII case folding, as HTTP names and hosts need (std::tolower is a locale-aware library call
+// per character).
+constexpr char ascii_lower(char c) {
+    return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+}
+
 }  // namespace elizacloud
