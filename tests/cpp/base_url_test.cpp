@@ -106,6 +106,8 @@ TEST(BaseUrl, PathSegmentEncoding) {
 static_assert(elizacloud::trim("  a b \r\n") == "a b");
 static_assert(elizacloud::trim("\t\v\f") == "");
 static_assert(elizacloud::trim("x") == "x");
+// Backspace and shift-out sit just outside the blanks \t..\r.
+static_assert(elizacloud::trim("\ba\016") == "\ba\016");
 TEST(Strings, TrimKeepsInnerBlanksAndNonAscii) {
     EXPECT_EQ(elizacloud::trim(" \xC2\xA0key\xC2\xA0 "), "\xC2\xA0key\xC2\xA0");
     EXPECT_EQ(elizacloud::trim(""), "");

@@ -395,6 +395,26 @@ TEST_F(EngineTest, EveryRequestGoesToItsOwnUrl) {
     EXPECT_EQ(server_.requests(), 6u);
 }
 
+// Each context keeps its last header list: a request whose headers differ from the previous
+// one's, by a value, by an added or a missing header, sends its own, and the same headers again
+// are sent as they are.
+TEST_F(EngineTest, EveryRequestSendsItsOwnHeaders) {
+    auto custom_header_seen = [&](Headers headers) {
+        HttpRequest r = get(server_.url("/seen"));
+        r.headers = std::move(headers);
+        HttpResponse response = test::perform(*engine_, r, 10'000);
+        EXPECT_TRUE(response.ok()) << response.error.message;
+        return response.body;
+    };
+    EXPECT_EQ(custom_header_seen({{"X-Custom", "a"}}), "GET|||a");
+    EXPECT_EQ(custom_header_seen({{"X-Custom", "a"}}), "GET|||a");
+    EXPECT_EQ(custom_header_seen({{"X-Custom", "b"}}), "GET|||b");
+    EXPECT_EQ(custom_header_seen({}), "GET|||");
+    EXPECT_EQ(custom_header_seen({{"X-Other", "1"}, {"X-Custom", "b"}}), "GET|||b");
+    EXPECT_EQ(custom_header_seen({{"X-Other", "1"}}), "GET|||");
+    EXPECT_EQ(custom_header_seen({{"X-Custom", "c"}}), "GET|||c");
+}
+
 TEST_F(EngineTest, HeaderInjectionIsRefused) {
     HttpRequest r = get(server_.url("/ok"));
     r.headers = {{"X-Custom", "a\r\nX-Injected: 1"}};

@@ -112,7 +112,7 @@ struct DirectLane {
     bool cancelled = false;
     CURLM *multi = nullptr;  // made with the engine
     CURL *easy = nullptr;
-    UrlCache urls;
+    RequestCache cache;
     uint64_t used = 0;  // transfers on the lane, for kResetEvery
 
     ~DirectLane() {
@@ -133,7 +133,7 @@ struct Engine::Impl {
     std::shared_ptr<Clock> clock;
     std::string ca_file;
     std::string user_agent;
-    UrlCache urls;          // the loop's (its thread context's) last URL, parsed
+    RequestCache cache;     // the loop's (its thread context's) last URL and headers
     uint64_t recycled = 0;  // handles back in the pool, for kResetEvery
     CURLM *multi = nullptr;
     std::shared_ptr<Waker> waker = std::make_shared<Waker>();
@@ -304,7 +304,7 @@ struct Engine::Impl {
     void launch(std::unique_ptr<Transfer> t) {
         t->policy = policy.get();
         t->easy = take_easy();  // configure_transfer makes one when the pool is empty
-        CURLcode rc = configure_transfer(*t, user_agent, ca_file, urls);
+        CURLcode rc = configure_transfer(*t, user_agent, ca_file, cache);
         if (rc != CURLE_OK) {
             ErrorInfo error = curl_error(rc, t->error_buffer);
             complete(std::move(t), std::move(error));
@@ -543,7 +543,7 @@ struct Engine::Impl {
         t.policy = policy.get();
         t.easy = lane.easy;  // configure_transfer makes one the first time
         lane.easy = nullptr;
-        CURLcode rc = configure_transfer(t, user_agent, ca_file, lane.urls);
+        CURLcode rc = configure_transfer(t, user_agent, ca_file, lane.cache);
         if (rc != CURLE_OK) return {curl_error(rc, t.error_buffer)};
         t.last_activity_ms = steady_now_ms();
         CURLMcode mrc = curl_multi_add_handle(lane.multi, t.easy);

@@ -32,6 +32,27 @@ private:
     std::shared_ptr<CURLU> handle_;
 };
 
+// The last header list a context sent, as libcurl's list (with the Expect and User-Agent lines
+// configure_transfer adds): consecutive requests mostly carry the same headers (every bridge
+// message of an agent does), and building the list costs two allocations per header and as many
+// frees. Shared with the transfers that use it, so a replaced list lives until they end.
+class HeaderListCache {
+public:
+    // null only when memory ran out.
+    std::shared_ptr<curl_slist> get(const Headers &headers, const std::string &user_agent);
+
+private:
+    Headers headers_;
+    std::string user_agent_;
+    std::shared_ptr<curl_slist> list_;
+};
+
+// What one thread context (the loop's, the direct lane's) keeps from its last request.
+struct RequestCache {
+    UrlCache urls;
+    HeaderListCache headers;
+};
+
 struct Transfer {
     RequestId id = 0;
     HttpRequest request;
@@ -42,7 +63,7 @@ struct Transfer {
     CURL *easy = nullptr;
     bool added = false;       // to the multi handle
     bool holds_slot = false;  // counts against its host's connection cap (HostQueue)
-    curl_slist *header_list = nullptr;
+    std::shared_ptr<curl_slist> header_list;  // HeaderListCache; libcurl reads it while sending
     curl_slist *resolve_list = nullptr;
     curl_mime *mime = nullptr;  // HttpRequest::form, built for this attempt
     char error_buffer[CURL_ERROR_SIZE] = {};
@@ -82,7 +103,7 @@ std::optional<ErrorInfo> precheck_request(const HttpRequest &request, const UrlP
 // libcurl's own bundle, else the first of kSystemCaFiles that exists). A handle is not
 // curl_easy_reset between transfers: that would free and copy the shared options each time.
 CURLcode configure_transfer(Transfer &t, const std::string &user_agent, const std::string &ca_file,
-                            UrlCache &urls);
+                            RequestCache &cache);
 
 // After a transfer on easy has ended and before the Transfer is freed: the handle forgets the
 // pointers into it, keeping the shared options for the next configure_transfer. A handle whose
