@@ -321,6 +321,26 @@ TEST_F(EngineTest, SendsMethodBodyHeadersAndUserAgent) {
     EXPECT_THROW(Engine::create(bad), Error);
 }
 
+// The engine hands each request back with its answer (a retry sends it again without a copy),
+// whatever the outcome.
+TEST_F(EngineTest, TheAnswerCarriesItsRequestBack) {
+    HttpRequest post = get(server_.url("/echo"));
+    post.method = "POST";
+    post.body = "once more";
+    post.headers = {{"X-Custom", "kept"}};
+    HttpResponse r = test::perform(*engine_, post, 10'000);
+    ASSERT_TRUE(r.ok()) << r.error.message;
+    EXPECT_EQ(r.sent.method, "POST");
+    EXPECT_EQ(r.sent.url, post.url);
+    EXPECT_EQ(r.sent.body, "once more");
+    EXPECT_EQ(r.sent.headers, post.headers);
+
+    HttpRequest refused = get("http://exa mple.com/");
+    r = test::perform(*engine_, refused, 10'000);
+    EXPECT_FALSE(r.ok());
+    EXPECT_EQ(r.sent.url, refused.url);
+}
+
 // Easy handles are reused without curl_easy_reset: nothing of one request (method, body, form,
 // headers, size limit) may carry over to the next on the same handle.
 TEST_F(EngineTest, AReusedHandleSendsEachRequestsOwnMethodBodyAndLimit) {

@@ -10,7 +10,7 @@ namespace {
 
 struct Attempt : std::enable_shared_from_this<Attempt> {
     Operation *op = nullptr;
-    HttpRequest request;
+    HttpRequest request;  // the next attempt's: moved to the engine, handed back with its answer
     int max_retries = 0;
     ErrorFamily family = ErrorFamily::Cloud;
     std::string what;
@@ -19,13 +19,13 @@ struct Attempt : std::enable_shared_from_this<Attempt> {
     int retries = 0;
 
     void send() {
-        HttpRequest req = request;
-        if (hooks.before_each) hooks.before_each(req);
-        op->request(std::move(req), [self = shared_from_this()](HttpResponse &&response) {
+        if (hooks.before_each) hooks.before_each(request);
+        op->request(std::move(request), [self = shared_from_this()](HttpResponse &&response) {
             ErrorInfo error = error_from_response(response, self->family);
             const bool may = !self->hooks.may_retry || self->hooks.may_retry();
             const int64_t wait = may ? retry_delay_ms(error, self->retries, self->max_retries) : -1;
             if (wait >= 0) {
+                self->request = std::move(response.sent);  // the engine hands it back
                 ++self->retries;
                 log::info("{} failed ({}{}): retry {} of {} in {} ms", self->what,
                           error.http_status ? "HTTP " + std::to_string(error.http_status)

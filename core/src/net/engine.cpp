@@ -338,6 +338,7 @@ struct Engine::Impl {
         Completion done = std::move(t->on_complete);
         log::debug("HTTP {} {} -> {} {}", t->request.method, t->request.url, response.http_status,
                    status_name(response.error.status));
+        response.sent = std::move(t->request);
         t.reset();
         request_count.fetch_sub(1);
         if (done) run_guarded("request completion", [&] { done(std::move(response)); });
@@ -775,6 +776,7 @@ RequestId Engine::submit(HttpRequest request, Completion on_complete) {
         impl_->request_count.fetch_sub(1);
         HttpResponse response;
         response.error = ErrorInfo::make(Status::Cancelled, "request cancelled: engine shut down");
+        response.sent = std::move(t->request);
         if (t->on_complete) t->on_complete(std::move(response));
     }
     return id;

@@ -74,6 +74,9 @@ struct HttpResponse {
     int http_status = 0;
     Headers headers;
     std::string body;
+    // The request this answers, handed back by the engine (moved out of the transfer, not
+    // copied): a retry sends it again without keeping a copy of every attempt's request.
+    HttpRequest sent;
 
     bool ok() const { return error.ok(); }
 };
