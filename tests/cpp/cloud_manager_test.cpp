@@ -452,7 +452,7 @@ TEST_F(CloudManagerTest, DestroyingAConnectedManagerLeaksNothing) {
 TEST_F(CloudManagerTest, ProxySendStreamStatusAlive) {
     auto proxy = CloudRuntimeProxy::create(engine_, ops_, kAgentA, "TestBot");
     ops_->push(OpKind::Send, Outcome::ok(R"({"text":"Hello from the cloud!"})"));
-    ops_->push(OpKind::Send, Outcome::ok(R"({"other":1})"));
+    ops_->push(OpKind::Send, Outcome::ok(R"({"text":"In room 7."})"));
     ops_->push(OpKind::Send, Outcome::fail(Status::Agent, "Agent runtime not ready"));
     Outcome chunks = Outcome::ok(R"({"text":"Hello world"})");
     chunks.chunks = {"Hello ", "world"};
@@ -461,7 +461,7 @@ TEST_F(CloudManagerTest, ProxySendStreamStatusAlive) {
 
     std::thread host([&] {
         EXPECT_EQ(proxy->send("hi"), "Hello from the cloud!");
-        EXPECT_EQ(proxy->send("hi", ChatTarget{"room-7", "GROUP"}), "(no response)");
+        EXPECT_EQ(proxy->send("hi", ChatTarget{"room-7", "GROUP"}), "In room 7.");
         try {
             proxy->send("hi");
             ADD_FAILURE() << "expected an error";

@@ -57,7 +57,8 @@ public:
                                 OpCallback done) = 0;
     // Completes Ok iff the agent acknowledged the heartbeat; otherwise the error says why.
     virtual OperationId heartbeat(const std::string &agent_id, OpCallback done) = 0;
-    // Bridge message.send; json = the JSON-RPC result object, its "text" is the reply.
+    // Bridge message.send; json = {"text": the reply} and nothing else of the JSON-RPC result,
+    // "(no response)" when the agent sent no text (R125).
     virtual OperationId send(const std::string &agent_id, const std::string &text,
                              const ChatTarget &target, OpCallback done) = 0;
     // Bridge stream: on_chunk gets each chunk's text in order, then done runs once.

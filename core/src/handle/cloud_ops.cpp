@@ -369,9 +369,7 @@ Cloud::CancelFn Cloud::launch_direct_chat(const Request &r, uint64_t id, bool sy
         op = c->stream_async(r.agent_id, r.text, target, std::move(on_chunk), op_done(id));
     } else {
         // The same answer as the connected agent's send: {"text": the reply}.
-        op = c->send_message_async(
-            r.agent_id, r.text, target,
-            [done = op_done(id)](OpResult &&result) mutable { done(reply_of(std::move(result))); });
+        op = c->send_message_async(r.agent_id, r.text, target, op_done(id));
     }
     return cancel_of(c, op);
 }

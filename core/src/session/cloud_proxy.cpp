@@ -40,14 +40,6 @@ OpResult status_of(OpResult &&result) {
 
 }  // namespace
 
-OpResult reply_of(OpResult &&result) {
-    if (!result.error.ok()) return std::move(result);
-    // Only the reply's text is kept: read without building the document.
-    const std::optional<std::string> text = json::top_level_string(result.json, "text");
-    result.json = json::text_object(text ? *text : "(no response)");
-    return std::move(result);
-}
-
 std::shared_ptr<CloudRuntimeProxy> CloudRuntimeProxy::create(std::shared_ptr<Engine> engine,
                                                              std::shared_ptr<AgentOps> ops,
                                                              std::string agent_id,
@@ -126,12 +118,8 @@ OperationId CloudRuntimeProxy::track(const std::function<OperationId(OpCallback)
 
 OperationId CloudRuntimeProxy::send_async(const std::string &text, OpCallback done,
                                           ChatTarget target) {
-    return track(
-        [&](OpCallback cb) {
-            return ops_->send(agent_id_, text, target,
-                              [cb = std::move(cb)](OpResult &&r) { cb(reply_of(std::move(r))); });
-        },
-        std::move(done));
+    return track([&](OpCallback cb) { return ops_->send(agent_id_, text, target, std::move(cb)); },
+                 std::move(done));
 }
 
 OperationId CloudRuntimeProxy::stream_async(const std::string &text, ChunkCallback on_chunk,
@@ -183,9 +171,7 @@ std::string CloudRuntimeProxy::wait(const std::function<OperationId(OpCallback)>
 std::string CloudRuntimeProxy::send(const std::string &text, ChatTarget target, int64_t wait_ms) {
     std::string reply =
         wait([&](OpCallback cb) { return send_async(text, std::move(cb), target); }, wait_ms);
-    json::Document doc;
-    json::parse(reply, doc);
-    return json::get_string(doc, "text").value_or("");
+    return json::top_level_string(reply, "text").value_or("");
 }
 
 AgentStatus CloudRuntimeProxy::status(int64_t wait_ms) {

@@ -29,10 +29,6 @@ struct AgentStatus {
     std::string json;        // {"state":…,"agentName":…}
 };
 
-// A bridge send's result object → {"text": reply}; "(no response)" when the agent sent no text.
-// Shared by the proxy and a direct send to an agent that is not connected.
-OpResult reply_of(OpResult &&result);
-
 class CloudRuntimeProxy : public std::enable_shared_from_this<CloudRuntimeProxy> {
 public:
     static std::shared_ptr<CloudRuntimeProxy> create(std::shared_ptr<Engine> engine,
