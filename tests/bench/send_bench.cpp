@@ -96,11 +96,11 @@ bool g_single = false;
 
 // CPU time of this process (every thread) in µs: less sensitive to a busy machine than the
 // wall clock, so the stderr lines show it next to each round for diagnosis.
-double cpu_us() {
+double cpu_us(bool user = true, bool system = true) {
     rusage u{};
     getrusage(RUSAGE_SELF, &u);
-    return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) * 1e6 +
-           static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec);
+    auto us = [](const timeval &t) { return static_cast<double>(t.tv_sec) * 1e6 + t.tv_usec; };
+    return (user ? us(u.ru_utime) : 0) + (system ? us(u.ru_stime) : 0);
 }
 
 // Sends per second.
@@ -199,10 +199,11 @@ int main(int argc, char **argv) {
     if (profile > 0 || profile_raw > 0) {
         // Only sequential calls of one side, for strace -c / perf / callgrind: no table.
         const int n = profile > 0 ? profile : profile_raw;
-        const double cpu = cpu_us();
+        const double user = cpu_us(true, false), system = cpu_us(false, true);
         const double wall = profile > 0 ? ec_sequential(cloud, n) : raw_sequential(raw, n);
-        std::fprintf(stderr, "profile (%s): %.1f us per call (cpu %.1f)\n",
-                     profile > 0 ? "elizacloud" : "raw libcurl", wall, (cpu_us() - cpu) / n);
+        std::fprintf(stderr, "profile (%s): %.1f us per call (cpu: user %.1f, system %.1f)\n",
+                     profile > 0 ? "elizacloud" : "raw libcurl", wall,
+                     (cpu_us(true, false) - user) / n, (cpu_us(false, true) - system) / n);
         ec_cloud_destroy(cloud);
         return 0;
     }

@@ -12,6 +12,7 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <cstdlib>
 #include <functional>
 #include <future>
 #include <mutex>
@@ -433,6 +434,22 @@ TEST_F(EngineTest, EveryRequestSendsItsOwnHeaders) {
     EXPECT_EQ(custom_header_seen({{"X-Other", "1"}, {"X-Custom", "b"}}), "GET|||b");
     EXPECT_EQ(custom_header_seen({{"X-Other", "1"}}), "GET|||");
     EXPECT_EQ(custom_header_seen({{"X-Custom", "c"}}), "GET|||c");
+}
+
+// No proxy, not even one the environment names (the connect-time check must see the cloud's
+// own address): with every proxy variable pointing at a closed port, requests still arrive.
+TEST_F(EngineTest, ProxiesInTheEnvironmentAreIgnored) {
+    const char *names[] = {"http_proxy",  "HTTP_PROXY", "https_proxy",
+                           "HTTPS_PROXY", "ALL_PROXY",  "all_proxy"};
+    for (const char *name : names) setenv(name, "http://127.0.0.1:9", 1);
+    unsetenv("no_proxy");
+    unsetenv("NO_PROXY");
+    HttpResponse r = test::perform(*engine_, get(server_.url("/ok")), 10'000);
+    HttpResponse again = test::perform(*engine_, get(server_.url("/ok")), 10'000);
+    for (const char *name : names) unsetenv(name);
+    EXPECT_TRUE(r.ok()) << r.error.message;
+    EXPECT_EQ(r.body, "hello");
+    EXPECT_EQ(again.body, "hello");
 }
 
 TEST_F(EngineTest, HeaderInjectionIsRefused) {

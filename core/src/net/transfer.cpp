@@ -285,6 +285,9 @@ CURLcode configure_shared(CURL *e, const std::string &ca_file) {
     // No proxy, not even from the environment: the connect-time check must see the address
     // of the cloud itself, not of a proxy that would resolve the name on its own.
     set(CURLOPT_PROXY, "");
+    // And no proxy for any host: libcurl otherwise reads no_proxy and NO_PROXY from the
+    // environment for every request.
+    set(CURLOPT_NOPROXY, "*");
     set(CURLOPT_TCP_KEEPALIVE, 1L);
     // Removing a transfer that is still resolving must not wait for getaddrinfo to return.
     set(CURLOPT_QUICK_EXIT, 1L);
