@@ -1439,6 +1439,7 @@ TEST(HostKey, SchemeHostAndPortInLowerCase) {
     EXPECT_EQ(host_key("HTTPS://Api.Example:443/x?y"), "https://api.example:443");
     EXPECT_EQ(host_key("http://h:8080?q#f"), "http://h:8080");
     EXPECT_EQ(host_key("http://h#f/x"), "http://h");
+    EXPECT_EQ(host_key("https://H:1"), "https://h:1");
     std::string key = "a-much-longer-previous-key-of-another-host";
     host_key("https://B.example/path", key);
     EXPECT_EQ(key, "https://b.example");

@@ -111,24 +111,32 @@ uint64_t OperationTable::start(Request request) {
 
 std::string OperationTable::run(Request request, int32_t timeout_ms,
                                 const std::function<void(uint64_t)> &started) {
-    std::shared_ptr<Pending> pending;
-    uint64_t id = 0;
+    // The call's state in one place: the lambdas below capture `this` and it (two pointers),
+    // which std::function keeps without a heap allocation.
+    struct Call {
+        Request request;
+        const std::function<void(uint64_t)> &started;
+        int32_t timeout_ms;
+        std::shared_ptr<Pending> pending;
+        uint64_t id = 0;
+    } call{std::move(request), started, timeout_ms, nullptr};
+    std::shared_ptr<Pending> &pending = call.pending;
     const int64_t deadline = timeout_ms > 0 ? SteadyClock().now_ms() + timeout_ms : 0;
-    auto timed_out = [&] {
-        abort(id, ErrorInfo::make(Status::Timeout, std::string(pending->op->name) +
-                                                       " timed out after " +
-                                                       std::to_string(timeout_ms) + " ms"));
+    auto timed_out = [this, &call] {
+        abort(call.id, ErrorInfo::make(Status::Timeout,
+                                       std::string(call.pending->op->name) + " timed out after " +
+                                           std::to_string(call.timeout_ms) + " ms"));
     };
     // This thread runs the operation's steps and its request itself when it can (no hop to the
     // I/O thread and back); what it cannot do is left to the I/O thread and waited for below.
     engine_->run_inline(
-        [&] {
-            id = begin(std::move(request), true, pending);
-            if (started) started(id);
+        [this, &call] {
+            call.id = begin(std::move(call.request), true, call.pending);
+            if (call.started) call.started(call.id);
         },
-        [&] {
+        [this, &call] {
             std::lock_guard<std::mutex> lock(mutex_);
-            return pending && pending->outcome.has_value();
+            return call.pending && call.pending->outcome.has_value();
         },
         deadline, timed_out);
     std::unique_lock<std::mutex> lock(mutex_);

@@ -87,6 +87,10 @@ struct Inline {
     bool wake_loop = false;
     std::vector<std::function<void()>> tasks;
     std::vector<std::unique_ptr<Transfer>> transfers;
+    // What run_captured runs and takes this round, swapped with the two above: the vectors
+    // and their capacity are kept from one call to the next (the Inline is the lane's).
+    std::vector<std::function<void()>> running;
+    std::vector<std::unique_ptr<Transfer>> taking;
 };
 thread_local Inline *t_inline = nullptr;
 
@@ -113,6 +117,7 @@ struct DirectLane {
     CURLM *multi = nullptr;  // made with the engine
     CURL *easy = nullptr;
     RequestCache cache;
+    Inline state;       // the acting caller's, kept for the next one (busy makes it one at a time)
     uint64_t used = 0;  // transfers on the lane, for kResetEvery
 
     ~DirectLane() {
@@ -631,19 +636,19 @@ struct Engine::Impl {
                 hand_over(state);
                 break;
             }
-            auto steps = std::move(state.tasks);
-            state.tasks.clear();
-            for (auto &step : steps) run_guarded("posted task", step);
-            steps.clear();
-            auto requests = std::move(state.transfers);
-            state.transfers.clear();
-            for (auto &t : requests) {
+            // A step may post more steps and submit requests: they land in the emptied vectors.
+            state.running.swap(state.tasks);
+            for (auto &step : state.running) run_guarded("posted task", step);
+            state.running.clear();
+            state.taking.swap(state.transfers);
+            for (auto &t : state.taking) {
                 if (done) {
                     hand_over_transfer(std::move(t), state);  // not the caller's to wait for
                 } else {
                     admit_inline(std::move(t), state, direct);
                 }
             }
+            state.taking.clear();
         }
         return direct;
     }
@@ -912,8 +917,12 @@ void Engine::run_inline(const std::function<void()> &start, const std::function<
         DirectLane &lane;
         ~Release() { lane.busy.store(false); }
     } release{impl.lane};
-    Inline state;
+    Inline &state = impl.lane.state;
     state.impl = &impl;
+    state.wake_loop = false;
+    // Left over only when a round threw (out of memory) midway; dropped, as that round's were.
+    state.running.clear();
+    state.taking.clear();
     // Leaves the I/O context: what was not run goes to the loop, which is woken if it must look.
     auto leave = [&](std::unique_lock<std::mutex> &turn) {
         impl.hand_over(state);

@@ -10,8 +10,10 @@ namespace elizacloud {
 void host_key(std::string_view url, std::string &key) {
     size_t scheme_end = url.find("://");
     size_t start = scheme_end == std::string_view::npos ? 0 : scheme_end + 3;
-    size_t end = url.find_first_of("/?#", start);
-    key.assign(url.substr(0, end == std::string_view::npos ? url.size() : end));
+    // A loop, not find_first_of (a memchr of the set per character): twice per request.
+    size_t end = start;
+    while (end < url.size() && url[end] != '/' && url[end] != '?' && url[end] != '#') ++end;
+    key.assign(url.substr(0, end));
     for (char &c : key) c = ascii_lower(c);
 }
 
