@@ -1433,6 +1433,16 @@ TEST(EngineTasks, AtTurnEndIsRefusedToACallerActingAsTheIoContext) {
     EXPECT_FALSE(accepted);
 }
 
+// A request's Transfer is allocated per request: at most glibc's largest per-thread cached
+// block (1032 bytes), else every request made the allocator consolidate its heap. Its request
+// is the response's `sent`, and the rare abort error is kept apart, for this.
+TEST(TransferSize, FitsTheAllocatorsPerThreadCache) {
+    EXPECT_LE(sizeof(Transfer), 1024u);
+    Transfer t;
+    t.request.url = "https://example.test/";
+    EXPECT_EQ(t.response.sent.url, "https://example.test/");
+}
+
 // One connection pool per scheme, host and port, whatever the case; the buffer form (what the
 // host queue uses on every admission) gives the same key and leaves nothing of a longer one.
 TEST(HostKey, SchemeHostAndPortInLowerCase) {

@@ -338,12 +338,11 @@ struct Engine::Impl {
             if (auto next = hosts.release(t->request.url)) ready.push_back(std::move(next));
         }
         error.message = log::redact(error.message);  // messages never carry a key
-        HttpResponse response = std::move(t->response);
+        log::debug("HTTP {} {} -> {} {}", t->request.method, t->request.url,
+                   t->response.http_status, status_name(error.status));
+        HttpResponse response = std::move(t->response);  // with the request, its `sent`
         response.error = std::move(error);
         Completion done = std::move(t->on_complete);
-        log::debug("HTTP {} {} -> {} {}", t->request.method, t->request.url, response.http_status,
-                   status_name(response.error.status));
-        response.sent = std::move(t->request);
         t.reset();
         request_count.fetch_sub(1);
         if (done) run_guarded("request completion", [&] { done(std::move(response)); });
@@ -398,8 +397,8 @@ struct Engine::Impl {
         }
         auto it = transfers.find(id);
         if (it == transfers.end()) return;  // finished already
-        ErrorInfo e =
-            it->second->abort.value_or(ErrorInfo::make(Status::Cancelled, "request cancelled"));
+        ErrorInfo e = it->second->abort ? *it->second->abort
+                                        : ErrorInfo::make(Status::Cancelled, "request cancelled");
         complete_by_id(id, std::move(e));
     }
 
@@ -568,7 +567,7 @@ struct Engine::Impl {
                 ended = true;
             }
             if (ended) break;
-            if (lane_cancelled()) t.abort = ErrorInfo::make(Status::Cancelled, "request cancelled");
+            if (lane_cancelled()) t.stop(ErrorInfo::make(Status::Cancelled, "request cancelled"));
             if (t.abort) {
                 end.error = *t.abort;
                 break;
@@ -803,7 +802,7 @@ void Engine::cancel(RequestId id) {
         // when taken (the inbox would not know it).
         for (auto &t : state->transfers) {
             if (t->id != id) continue;
-            if (!t->abort) t->abort = ErrorInfo::make(Status::Cancelled, "request cancelled");
+            if (!t->abort) t->stop(ErrorInfo::make(Status::Cancelled, "request cancelled"));
             return;
         }
     }
@@ -811,7 +810,7 @@ void Engine::cancel(RequestId id) {
         // Stop at once: a stream consumer that cancels inside on_data gets no further data.
         auto it = impl_->transfers.find(id);
         if (it != impl_->transfers.end() && !it->second->abort)
-            it->second->abort = ErrorInfo::make(Status::Cancelled, "request cancelled");
+            it->second->stop(ErrorInfo::make(Status::Cancelled, "request cancelled"));
     }
     impl_->hand_in([&] { impl_->cancelled.push_back(id); });
 }

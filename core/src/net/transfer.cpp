@@ -51,9 +51,9 @@ bool accept_bytes(Transfer *t, size_t len) {
     t->last_activity_ms = steady_now_ms();
     t->received_bytes += len;
     if (t->received_bytes <= t->request.max_response_bytes) return true;
-    t->abort = ErrorInfo::make(Status::ResponseTooLarge,
-                               "response too large: more than " +
-                                   std::to_string(t->request.max_response_bytes) + " bytes");
+    t->stop(ErrorInfo::make(Status::ResponseTooLarge,
+                            "response too large: more than " +
+                                std::to_string(t->request.max_response_bytes) + " bytes"));
     return false;
 }
 
@@ -122,10 +122,10 @@ size_t on_body(char *data, size_t size, size_t count, void *user) {
     try {
         t->request.on_data(std::string_view(data, len));
     } catch (const std::exception &e) {
-        t->abort =
-            ErrorInfo::make(Status::Internal, std::string("stream consumer threw: ") + e.what());
+        t->stop(
+            ErrorInfo::make(Status::Internal, std::string("stream consumer threw: ") + e.what()));
     } catch (...) {
-        t->abort = ErrorInfo::make(Status::Internal, "stream consumer threw");
+        t->stop(ErrorInfo::make(Status::Internal, "stream consumer threw"));
     }
     run_after_data(after);
     t_after_data = nullptr;

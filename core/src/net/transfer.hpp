@@ -55,7 +55,11 @@ struct RequestCache {
 
 struct Transfer {
     RequestId id = 0;
-    HttpRequest request;
+    // The response being collected. Its `sent` is the request itself (the reference below): the
+    // request goes back with the response without a move, and the Transfer stays small enough
+    // for glibc's per-thread cache (a larger block made it consolidate its heap per request).
+    HttpResponse response;
+    HttpRequest &request = response.sent;
     // request.url parsed (UrlCache); libcurl reads it for as long as the transfer may connect.
     std::shared_ptr<CURLU> url_handle;
     Completion on_complete;
@@ -68,13 +72,14 @@ struct Transfer {
     curl_mime *mime = nullptr;  // HttpRequest::form, built for this attempt
     char error_buffer[CURL_ERROR_SIZE] = {};
 
-    HttpResponse response;
     size_t received_bytes = 0;  // headers + body, against max_response_bytes
     bool status_known = false;
     bool streaming = false;
     // Set when something of ours stops the transfer (cancel, size limit, stream consumer error);
     // it then wins over whatever libcurl reports.
-    std::optional<ErrorInfo> abort;
+    // Rare, so kept apart.
+    std::unique_ptr<ErrorInfo> abort;
+    void stop(ErrorInfo why) { abort = std::make_unique<ErrorInfo>(std::move(why)); }
     // The last address the open-socket hook refused, and how many it let through: a failed
     // connect with none let through is the policy's doing.
     std::string blocked_address;
