@@ -1,6 +1,7 @@
 // send_bench: the bridge send through the C ABI against raw libcurl doing the same HTTP exchange
 // (same URL, headers and body size) on the same emulator, in interleaved rounds.
-//   sequential: ec_cloud_send_sync, one at a time, vs one curl easy handle with keep-alive;
+//   sequential: ec_cloud_send_sync, one at a time, vs one curl easy handle with keep-alive,
+//               alternating in slices of 25 calls within each round;
 //               figure = µs per call, ratio = elizacloud / curl (lower is better).
 //   in flight:  ec_cloud_send with 64 outstanding (pull queue, drained in batches) vs curl
 //               multi with 64 easy handles; both capped at 32 connections to the host (the
@@ -16,6 +17,7 @@
 #include <curl/curl.h>
 #include <sys/resource.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -221,17 +223,41 @@ int main(int argc, char **argv) {
     // Warm-up: connections open, caches and allocators settled on both sides.
     raw_sequential(raw, calls / 10);
     ec_sequential(cloud, calls / 10);
+    // Each round alternates the two sides in slices of kSlice calls, in turn first (ABBA): the
+    // machine's slow drifts (another process, the host's other guests) then weigh on both sides
+    // of a round alike, where one block per side let a burst land on one of them.
+    constexpr int kSlice = 25;
     std::vector<double> raw_us, ec_us, seq_ratio;
     for (int r = 0; r < rounds; ++r) {
-        const double c0 = cpu_us();
-        raw_us.push_back(raw_sequential(raw, calls));
-        const double c1 = cpu_us();
-        ec_us.push_back(ec_sequential(cloud, calls));
-        const double c2 = cpu_us();
+        double raw_sum = 0, ec_sum = 0, raw_cpu = 0, ec_cpu = 0;
+        int done = 0;
+        for (int slice = 0; done < calls; ++slice) {
+            const int n = std::min(kSlice, calls - done);
+            auto run_raw = [&] {
+                const double c = cpu_us();
+                raw_sum += raw_sequential(raw, n) * n;
+                raw_cpu += cpu_us() - c;
+            };
+            auto run_ec = [&] {
+                const double c = cpu_us();
+                ec_sum += ec_sequential(cloud, n) * n;
+                ec_cpu += cpu_us() - c;
+            };
+            if (slice % 2 == 0) {
+                run_raw();
+                run_ec();
+            } else {
+                run_ec();
+                run_raw();
+            }
+            done += n;
+        }
+        raw_us.push_back(raw_sum / calls);
+        ec_us.push_back(ec_sum / calls);
         seq_ratio.push_back(ec_us.back() / raw_us.back());
         std::fprintf(stderr,
                      "sequential round %d: raw %.1f us (cpu %.1f), elizacloud %.1f us (cpu %.1f)\n",
-                     r, raw_us.back(), (c1 - c0) / calls, ec_us.back(), (c2 - c1) / calls);
+                     r, raw_us.back(), raw_cpu / calls, ec_us.back(), ec_cpu / calls);
     }
     const bench::Figures seq = bench::figures(seq_ratio);
     bench::print_row("sequential bridge send, us/call (C ABI sync vs curl easy keep-alive)",
