@@ -383,7 +383,7 @@ TEST_F(EngineTest, AReusedHandleSendsEachRequestsOwnMethodBodyAndLimit) {
 }
 
 // A request that asks for the library's headers only keeps those (whatever their case) and drops
-// the rest; by default every header is kept.
+// the rest, and keeps none when it succeeds; by default every header is kept.
 TEST_F(EngineTest, AResponseCanKeepOnlyTheHeadersTheLibraryReads) {
     HttpRequest lean = get(server_.url("/many-headers"));
     lean.all_response_headers = false;
@@ -400,6 +400,17 @@ TEST_F(EngineTest, AResponseCanKeepOnlyTheHeadersTheLibraryReads) {
     r = test::perform(*engine_, get(server_.url("/many-headers")), 10'000);
     EXPECT_NE(find_header(r.headers, "Access-Control-Allow-Origin"), nullptr);
     EXPECT_NE(find_header(r.headers, "X-Other"), nullptr);
+
+    // A lean request's success keeps none (the library reads headers to judge failures).
+    HttpRequest lean_ok = get(server_.url("/ok"));
+    lean_ok.all_response_headers = false;
+    r = test::perform(*engine_, lean_ok, 10'000);
+    ASSERT_TRUE(r.ok()) << r.error.message;
+    EXPECT_EQ(r.http_status, 200);
+    EXPECT_EQ(r.body, "hello");
+    EXPECT_TRUE(r.headers.empty());
+    r = test::perform(*engine_, get(server_.url("/ok")), 10'000);
+    EXPECT_NE(find_header(r.headers, "Content-Type"), nullptr);
 }
 
 // Each context keeps its last URL parsed (CURLOPT_CURLU): a URL libcurl cannot parse fails as

@@ -55,9 +55,9 @@ struct HttpRequest {
     std::function<void(std::string_view)> on_data;
     // CURLOPT_RESOLVE entries ("host:port:address"). For tests of connect-time enforcement.
     std::vector<std::string> resolve;
-    // False: the response keeps only kLibraryHeaders, for requests whose headers nobody but the
-    // library reads (the bridge's). Storing every header (the cloud sends CORS headers to any
-    // client) cost two allocations each, on every message.
+    // False: the response keeps only kLibraryHeaders, and none when it succeeds (2xx), for
+    // requests whose headers nobody but the library reads (the bridge's). Storing every header
+    // (the cloud sends CORS headers to any client) cost two allocations each, on every message.
     bool all_response_headers = true;
 };
 

@@ -44,11 +44,20 @@ bool has_line_break(std::string_view s) {
                           std::memchr(s.data(), '\r', s.size()) != nullptr);
 }
 
-// Every received byte, header or body: counts as activity for the idle timeout and against the
-// size limit. False when the transfer must stop.
+// "HTTP/1.1 204 No Content", "HTTP/2 200": a 2xx status.
+bool is_success_status_line(std::string_view line) {
+    const size_t space = line.find(' ');
+    return space != std::string_view::npos && space + 3 < line.size() && line[space + 1] == '2' &&
+           line[space + 2] >= '0' && line[space + 2] <= '9' && line[space + 3] >= '0' &&
+           line[space + 3] <= '9';
+}
+
+// Every received byte, header or body: counts against the size limit and, for a request with an
+// idle timeout, as activity (the clock is read only then: once per header line, it was a dozen
+// reads per bridge call, which has none). False when the transfer must stop.
 bool accept_bytes(Transfer *t, size_t len) {
     if (t->abort) return false;
-    t->last_activity_ms = steady_now_ms();
+    if (t->request.idle_timeout_ms > 0) t->last_activity_ms = steady_now_ms();
     t->received_bytes += len;
     if (t->received_bytes <= t->request.max_response_bytes) return true;
     t->stop(ErrorInfo::make(Status::ResponseTooLarge,
@@ -61,14 +70,19 @@ size_t on_header(char *data, size_t size, size_t count, void *user) {
     auto *t = static_cast<Transfer *>(user);
     size_t len = size * count;
     if (!accept_bytes(t, len)) return 0;
-    std::string_view line = trim(std::string_view(data, len));
-    if (line.substr(0, 5) == "HTTP/") {
+    std::string_view line(data, len);
+    if (line.starts_with("HTTP/")) {
         // A new status line (after 1xx interim responses): only the final header block counts.
         t->response.headers.clear();
-        // A cloud answer's usual count without regrowing; a lean response keeps one or two.
-        t->response.headers.reserve(t->request.all_response_headers ? 16 : 2);
+        // A lean request's success keeps no header: the library reads them to judge a failure
+        // (retries, rate limits, redirects) and nothing past it sees them.
+        t->keep_headers = t->request.all_response_headers || !is_success_status_line(line);
+        // A cloud answer's usual count without regrowing; a lean response keeps a few.
+        if (t->keep_headers) t->response.headers.reserve(t->request.all_response_headers ? 16 : 4);
         return len;
     }
+    if (!t->keep_headers) return len;
+    line = trim(line);
     size_t colon = line.find(':');
     if (colon == std::string_view::npos) return len;
     const std::string_view name = trim(line.substr(0, colon));
