@@ -1,5 +1,7 @@
 #include "bench_util.hpp"
 
+#include <dirent.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -68,6 +70,41 @@ Emulator::Emulator(const char *path, const std::vector<const char *> &flags) {
 
 Emulator::~Emulator() {
     emu_stop(&e);
+}
+
+namespace {
+
+// Every thread of process pid gets `cpus` (threads started later inherit it from their parent).
+void set_process_cpus(pid_t pid, const cpu_set_t &cpus) {
+    const std::string dir = "/proc/" + std::to_string(pid) + "/task";
+    DIR *tasks = opendir(dir.c_str());
+    if (!tasks) return;
+    while (dirent *entry = readdir(tasks)) {
+        const pid_t tid = static_cast<pid_t>(std::atoi(entry->d_name));
+        if (tid > 0) sched_setaffinity(tid, sizeof cpus, &cpus);
+    }
+    closedir(tasks);
+}
+
+}  // namespace
+
+SharedCpu::SharedCpu(pid_t pid) : pid_(pid) {
+    if (sched_getaffinity(0, sizeof self_, &self_) != 0 || CPU_COUNT(&self_) < 2) return;
+    if (sched_getaffinity(pid, sizeof other_, &other_) != 0) return;
+    int first = 0;
+    while (!CPU_ISSET(first, &self_)) ++first;
+    cpu_set_t one;
+    CPU_ZERO(&one);
+    CPU_SET(first, &one);
+    if (sched_setaffinity(0, sizeof one, &one) != 0) return;
+    set_process_cpus(pid, one);
+    pinned_ = true;
+}
+
+SharedCpu::~SharedCpu() {
+    if (!pinned_) return;
+    set_process_cpus(pid_, other_);
+    sched_setaffinity(0, sizeof self_, &self_);
 }
 
 ec_cloud *make_cloud(const Emulator &emulator, uint32_t queue_capacity, bool with_key) {

@@ -1,7 +1,8 @@
 // send_bench: the bridge send through the C ABI against raw libcurl doing the same HTTP exchange
 // (same URL, headers and body size) on the same emulator, in interleaved rounds.
 //   sequential: ec_cloud_send_sync, one at a time, vs one curl easy handle with keep-alive,
-//               alternating in slices of 25 calls within each round;
+//               alternating in slices of 25 calls within each round, with the emulator on the
+//               client's CPU (bench::SharedCpu);
 //               figure = µs per call, ratio = elizacloud / curl (lower is better).
 //   in flight:  ec_cloud_send with 64 outstanding (pull queue, drained in batches) vs curl
 //               multi with 64 easy handles; both capped at 32 connections to the host (the
@@ -21,6 +22,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -220,6 +222,9 @@ int main(int argc, char **argv) {
         return 0;
     }
 
+    // The sequential rounds run with the emulator on this thread's CPU (bench::SharedCpu): the
+    // same placement for both sides and every run.
+    std::optional<bench::SharedCpu> shared_cpu(std::in_place, emulator.e.pid);
     // Warm-up: connections open, caches and allocators settled on both sides.
     raw_sequential(raw, calls / 10);
     ec_sequential(cloud, calls / 10);
@@ -265,6 +270,7 @@ int main(int argc, char **argv) {
                      bench::fmt_range(bench::figures(ec_us), 0), bench::fmt_range(seq, 2, "x"),
                      "<= 1.15x", seq.median <= 1.15);
 
+    shared_cpu.reset();  // in flight: the I/O thread, the host thread and the emulator's own
     raw_in_flight(raw, inflight_calls / 10);
     ec_in_flight(cloud, inflight_calls / 10);
     std::vector<double> raw_rate, ec_rate, par_ratio;
