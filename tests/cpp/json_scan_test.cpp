@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+
 #include "util/json.hpp"
 
 namespace elizacloud::json {
@@ -64,6 +66,28 @@ TEST(JsonScan, AReplyScanAgreesWithTheDom) {
     EXPECT_EQ(scan_reply(R"(["result"])"), std::nullopt);
     EXPECT_EQ(scan_reply(R"({"result":{"text":"x"})"), std::nullopt);
     EXPECT_EQ(scan_reply(R"({"result":{}} x)"), std::nullopt);
+}
+
+// The scans parse a copy in place: a NUL byte in the text, inside a string or after the object,
+// makes it invalid as it does for the DOM, and a text too long for the copy on the stack reads
+// the same.
+TEST(JsonScan, EmbeddedNulsFailAndLongTextsRead) {
+    using namespace std::string_literals;
+    const std::string after = R"({"text":"x"})"s + '\0' + R"(,"more":1})";
+    const std::string inside = R"({"text":"a)"s + '\0' + R"(b"})";
+    for (const std::string &text : {after, inside}) {
+        Document doc;
+        EXPECT_FALSE(parse(text, doc));
+        EXPECT_EQ(top_level_string(text, "text"), std::nullopt);
+        EXPECT_EQ(scan_reply(text), std::nullopt);
+    }
+    const std::string big(5000, 'y');
+    EXPECT_EQ(top_level_string(R"({"pad":")" + big + R"(","text":"z"})", "text"), "z");
+    const std::optional<ReplyScan> reply = scan_reply(R"({"result":{"text":")" + big + R"("}})");
+    ASSERT_TRUE(reply.has_value());
+    EXPECT_EQ(reply->text, big);
+    const std::string big_after = R"({"text":")" + big + R"("})" + '\0' + "x";
+    EXPECT_EQ(top_level_string(big_after, "text"), std::nullopt);
 }
 
 }  // namespace

@@ -4,6 +4,8 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include <cstring>
+
 namespace elizacloud::json {
 
 rapidjson::CrtAllocator &detail::crt_allocator() {
@@ -12,6 +14,17 @@ rapidjson::CrtAllocator &detail::crt_allocator() {
 }
 
 bool parse(std::string_view text, Document &doc, std::string *error) {
+    // RapidJSON reads a NUL byte as the end of the text, so whatever followed one went unread
+    // ({"a":1} NUL garbage parsed). A raw NUL is never valid JSON (strings escape it).
+    const void *nul = text.empty() ? nullptr : std::memchr(text.data(), '\0', text.size());
+    if (nul) {
+        doc.SetNull();
+        if (error) {
+            *error = "NUL byte at offset " +
+                     std::to_string(static_cast<const char *>(nul) - text.data());
+        }
+        return false;
+    }
     // Without kParseStopWhenDoneFlag RapidJSON rejects trailing non-whitespace, as JSON requires.
     doc.Parse(text.data(), text.size());
     if (!doc.HasParseError()) return true;
