@@ -1,7 +1,10 @@
-// json::top_level_string and json::scan_reply: the same answers as DOM lookups, without the DOM.
+// json::top_level_string and json::scan_reply: the same answers as DOM lookups, without the DOM;
+// json::append_quoted: the same text as the writer.
 #include "util/json_scan.hpp"
 
 #include <gtest/gtest.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
 
 #include <string>
 
@@ -88,6 +91,33 @@ TEST(JsonScan, EmbeddedNulsFailAndLongTextsRead) {
     EXPECT_EQ(reply->text, big);
     const std::string big_after = R"({"text":")" + big + R"("})" + '\0' + "x";
     EXPECT_EQ(top_level_string(big_after, "text"), std::nullopt);
+}
+
+// append_quoted writes what RapidJSON's writer writes, whether the text needs escapes or not.
+TEST(JsonQuote, AppendQuotedWritesWhatTheWriterWrites) {
+    using namespace std::string_literals;
+    const std::string texts[] = {"",
+                                 "hello",
+                                 "a/b",
+                                 "caf\xC3\xA9 \xF0\x9F\x98\x80",
+                                 "del\x7F",
+                                 "quote\"",
+                                 "back\\slash",
+                                 "tab\tnew\nline",
+                                 "nul"s + '\0' + "x",
+                                 "\x1F\x01",
+                                 std::string(300, 'z')};
+    for (const std::string &text : texts) {
+        SCOPED_TRACE(text);
+        rapidjson::StringBuffer buffer;
+        rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
+        writer.String(text.data(), static_cast<rapidjson::SizeType>(text.size()));
+        std::string out = "prefix:";
+        append_quoted(out, text);
+        EXPECT_EQ(out, "prefix:" + std::string(buffer.GetString(), buffer.GetSize()));
+        EXPECT_EQ(text_object(text),
+                  "{\"text\":" + std::string(buffer.GetString(), buffer.GetSize()) + "}");
+    }
 }
 
 }  // namespace

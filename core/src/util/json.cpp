@@ -92,6 +92,22 @@ std::string stringify(const Value &v) {
 }
 
 void append_quoted(std::string &out, std::string_view text) {
+    // Most strings (a message, a room id) need no escape: appended as the writer would write them
+    // (it escapes only '"', '\\' and control characters).
+    bool plain = true;
+    for (const char c : text) {
+        if (static_cast<unsigned char>(c) < 0x20 || c == '"' || c == '\\') {
+            plain = false;
+            break;
+        }
+    }
+    if (plain) {
+        out.reserve(out.size() + text.size() + 2);
+        out += '"';
+        out.append(text);
+        out += '"';
+        return;
+    }
     Appender stream{out};
     AppendWriter writer(stream, &detail::crt_allocator(), 1);
     writer.String(text.data(), static_cast<rapidjson::SizeType>(text.size()));
