@@ -450,14 +450,32 @@ TEST_F(EngineTest, EveryRequestSendsItsOwnHeaders) {
 // No proxy, not even one the environment names (the connect-time check must see the cloud's
 // own address): with every proxy variable pointing at a closed port, requests still arrive.
 TEST_F(EngineTest, ProxiesInTheEnvironmentAreIgnored) {
-    const char *names[] = {"http_proxy",  "HTTP_PROXY", "https_proxy",
-                           "HTTPS_PROXY", "ALL_PROXY",  "all_proxy"};
-    for (const char *name : names) setenv(name, "http://127.0.0.1:9", 1);
-    unsetenv("no_proxy");
-    unsetenv("NO_PROXY");
+    const char *proxies[] = {"http_proxy",  "HTTP_PROXY", "https_proxy",
+                             "HTTPS_PROXY", "ALL_PROXY",  "all_proxy"};
+    const char *exemptions[] = {"no_proxy", "NO_PROXY"};
+    // The environment as it was, put back afterwards (changed while the engine is idle).
+    std::vector<std::pair<std::string, std::optional<std::string>>> saved;
+    auto save = [&](const char *name) {
+        const char *value = std::getenv(name);
+        saved.emplace_back(name, value ? std::optional<std::string>(value) : std::nullopt);
+    };
+    for (const char *name : proxies) {
+        save(name);
+        setenv(name, "http://127.0.0.1:9", 1);
+    }
+    for (const char *name : exemptions) {
+        save(name);
+        unsetenv(name);
+    }
     HttpResponse r = test::perform(*engine_, get(server_.url("/ok")), 10'000);
     HttpResponse again = test::perform(*engine_, get(server_.url("/ok")), 10'000);
-    for (const char *name : names) unsetenv(name);
+    for (const auto &[name, value] : saved) {
+        if (value) {
+            setenv(name.c_str(), value->c_str(), 1);
+        } else {
+            unsetenv(name.c_str());
+        }
+    }
     EXPECT_TRUE(r.ok()) << r.error.message;
     EXPECT_EQ(r.body, "hello");
     EXPECT_EQ(again.body, "hello");
@@ -1307,6 +1325,28 @@ TEST_F(EngineTest, InlineRequestStopsAtTheCallersDeadline) {
     EXPECT_EQ(call.response->error.status, Status::Cancelled);
     EXPECT_GE(elapsed_ms(start), 290);
     EXPECT_LT(elapsed_ms(start), 5'000);
+}
+
+// The caller's deadline step throwing (out of memory in it) fails the call, and the lane's easy
+// handle leaves the lane's multi handle first: it used to go back to the loop's pool still added
+// there, and the next request through the loop failed to add it.
+TEST_F(EngineTest, ACallersDeadlineStepThatThrowsLeavesEveryHandleUsable) {
+    InlineCall call;
+    HttpRequest post = get(server_.url("/slow"));
+    post.method = "POST";
+    post.body = "x";
+    run_inline_request(*engine_, post, call, steady_now_ms() + 200,
+                       [] { throw std::runtime_error("the deadline step failed"); });
+    ASSERT_TRUE(call.response.has_value());
+    EXPECT_EQ(call.response->error.status, Status::Internal) << call.response->error.message;
+    for (int i = 0; i < 3; ++i) {
+        HttpResponse through_loop = test::perform(*engine_, get(server_.url("/ok")), 10'000);
+        EXPECT_TRUE(through_loop.ok()) << through_loop.error.message;
+        InlineCall inline_call;
+        run_inline_request(*engine_, get(server_.url("/ok")), inline_call);
+        ASSERT_TRUE(inline_call.response.has_value());
+        EXPECT_TRUE(inline_call.response->ok()) << inline_call.response->error.message;
+    }
 }
 
 // A GET may be what other operations wait for too (a generation detection several calls

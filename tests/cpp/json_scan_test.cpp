@@ -91,6 +91,13 @@ TEST(JsonScan, EmbeddedNulsFailAndLongTextsRead) {
     EXPECT_EQ(reply->text, big);
     const std::string big_after = R"({"text":")" + big + R"("})" + '\0' + "x";
     EXPECT_EQ(top_level_string(big_after, "text"), std::nullopt);
+    // A leading UTF-8 byte order mark is skipped, as the DOM's parse skips it.
+    const std::string with_bom =
+        "\xEF\xBB\xBF"
+        R"({"text":"bom"})";
+    Document doc;
+    EXPECT_TRUE(parse(with_bom, doc));
+    EXPECT_EQ(top_level_string(with_bom, "text"), "bom");
 }
 
 // append_quoted writes what RapidJSON's writer writes, whether the text needs escapes or not.

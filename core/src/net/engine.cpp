@@ -574,7 +574,16 @@ struct Engine::Impl {
             }
             const int64_t now = steady_now_ms();
             if (deadline_ms > 0 && now >= deadline_ms) {
-                on_deadline();
+                try {
+                    on_deadline();
+                } catch (...) {
+                    // The handle must not stay in the lane's multi (it would go back to a pool
+                    // while still added there): it leaves as after any failed transfer.
+                    curl_multi_remove_handle(lane.multi, t.easy);
+                    if (detach_transfer(t.easy, true, ca_file))
+                        lane.easy = std::exchange(t.easy, nullptr);
+                    throw;
+                }
                 end.error = ErrorInfo::make(Status::Cancelled, "request cancelled");
                 end.hand_over = t.request.method == "GET" || t.request.method == "HEAD";
                 break;
@@ -916,17 +925,22 @@ void Engine::run_inline(const std::function<void()> &start, const std::function<
         DirectLane &lane;
         ~Release() { lane.busy.store(false); }
     } release{impl.lane};
+    // The lane's: its vectors keep their capacity from one call to the next.
     Inline &state = impl.lane.state;
     state.impl = &impl;
     state.wake_loop = false;
-    // Left over only when a round threw (out of memory) midway; dropped, as that round's were.
-    state.running.clear();
-    state.taking.clear();
     // Leaves the I/O context: what was not run goes to the loop, which is woken if it must look.
     auto leave = [&](std::unique_lock<std::mutex> &turn) {
         impl.hand_over(state);
         turn.unlock();
         if (std::exchange(state.wake_loop, false)) impl.wake_loop();
+    };
+    // A round that threw (out of memory) midway: what it was running or taking is dropped, as a
+    // local state's was, and the rest goes to the loop, so nothing reaches the next caller.
+    auto leave_after_throw = [&](std::unique_lock<std::mutex> &turn) {
+        state.running.clear();
+        state.taking.clear();
+        leave(turn);
     };
     std::unique_ptr<Transfer> direct;
     {
@@ -936,7 +950,7 @@ void Engine::run_inline(const std::function<void()> &start, const std::function<
             start();
             direct = impl.run_captured(state, finished());
         } catch (...) {
-            leave(turn);
+            leave_after_throw(turn);
             throw;
         }
         leave(turn);
@@ -950,11 +964,14 @@ void Engine::run_inline(const std::function<void()> &start, const std::function<
         }
         const bool handed_over = end.hand_over;
         std::unique_lock<std::mutex> turn(impl.loop_mutex);
-        {
+        try {
             InlineScope acting(state);
             impl.finish_direct(std::move(direct), std::move(end), state);
             // Past the caller's time, what is left is the loop's.
             direct = impl.run_captured(state, handed_over || finished());
+        } catch (...) {
+            leave_after_throw(turn);
+            throw;
         }
         leave(turn);
     }

@@ -128,6 +128,8 @@ private:
 
 template <typename Handler>
 bool scan(std::string_view text, Handler &handler) {
+    // A UTF-8 byte order mark is skipped, as json::parse's stream skips it.
+    if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);
     // Parsed in place, in a copy: strings are unescaped where they lie rather than copied
     // character by character onto the reader's stack (a third of the scan). A small text is
     // copied to the stack.
