@@ -44,14 +44,6 @@ bool has_line_break(std::string_view s) {
                           std::memchr(s.data(), '\r', s.size()) != nullptr);
 }
 
-// "HTTP/1.1 204 No Content", "HTTP/2 200": a 2xx status.
-bool is_success_status_line(std::string_view line) {
-    const size_t space = line.find(' ');
-    return space != std::string_view::npos && space + 3 < line.size() && line[space + 1] == '2' &&
-           line[space + 2] >= '0' && line[space + 2] <= '9' && line[space + 3] >= '0' &&
-           line[space + 3] <= '9';
-}
-
 // Every received byte, header or body: counts against the size limit and, for a request with an
 // idle timeout, as activity (the clock is read only then: once per header line, it was a dozen
 // reads per bridge call, which has none). False when the transfer must stop.
@@ -76,7 +68,10 @@ size_t on_header(char *data, size_t size, size_t count, void *user) {
         t->response.headers.clear();
         // A lean request's success keeps no header: the library reads them to judge a failure
         // (retries, rate limits, redirects) and nothing past it sees them.
-        t->keep_headers = t->request.all_response_headers || !is_success_status_line(line);
+        // libcurl has parsed the status line it hands here.
+        long status = 0;
+        curl_easy_getinfo(t->easy, CURLINFO_RESPONSE_CODE, &status);
+        t->keep_headers = t->request.all_response_headers || status < 200 || status >= 300;
         // A cloud answer's usual count without regrowing; a lean response keeps a few.
         if (t->keep_headers) t->response.headers.reserve(t->request.all_response_headers ? 16 : 4);
         return len;

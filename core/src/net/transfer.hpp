@@ -72,9 +72,8 @@ struct Transfer {
     curl_mime *mime = nullptr;  // HttpRequest::form, built for this attempt
     char error_buffer[CURL_ERROR_SIZE] = {};
 
-    size_t received_bytes = 0;
-    bool keep_headers = true;  // the final status line decides (HttpRequest::all_response_headers)
-                               // // headers + body, against max_response_bytes
+    size_t received_bytes = 0;  // headers + body, against max_response_bytes
+    bool keep_headers = true;   // the final status line decides (all_response_headers)
     bool status_known = false;
     bool streaming = false;
     // Set when something of ours stops the transfer (cancel, size limit, stream consumer error);
