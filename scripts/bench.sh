@@ -3,7 +3,9 @@
 # prints one table: each figure as "median (min-max)" over interleaved rounds, the raw-libcurl
 # baseline measured in the same run, the per-round ratio, and the target next to it.
 #   scripts/bench.sh [--quick]
-# BENCH_BUILD_DIR=<dir> uses an existing build instead of building the release flavour.
+# Builds the pgo flavour (scripts/build.sh pgo: the release build with a profile of the hot
+# paths, as the packages ship it); BENCH_FLAVOUR=release measures the plain release build,
+# BENCH_BUILD_DIR=<dir> an existing build.
 # --quick: fewer rounds and calls (a smoke run; the figures are noisier).
 # Exit status: 1 if a benchmark failed to run; targets not met are reported, not failures.
 set -euo pipefail
@@ -15,7 +17,7 @@ benches=(send_bench sse_bench rest_bench manager_scale_bench)  # + python_stream
 if [ -n "${BENCH_BUILD_DIR:-}" ]; then
     dir="$BENCH_BUILD_DIR"
 else
-    dir=$(scripts/build.sh release "${benches[@]}")
+    dir=$(scripts/build.sh "${BENCH_FLAVOUR:-pgo}" "${benches[@]}")
 fi
 bin="$dir/tests/bench"
 

@@ -15,8 +15,12 @@
 # libraries built there: run this script inside quay.io/pypa/manylinux_2_28_x86_64 (with libcurl,
 # openssl, libmicrohttpd, cpp-httplib and the other build dependencies installed in it).
 #
+# The core is built with the profile of scripts/build.sh pgo (made first when missing or older
+# than a source of core/; cmake/Pgo.cmake), as the benchmark figures are taken.
+#
 #   EC_WHEEL_PLAT   the platform tag to ask for (default: the lowest `auditwheel show` allows)
 #   EC_WHEEL_JOBS   parallel compile jobs (default: the number of cores)
+#   EC_WHEEL_PGO    0: build without the profile (GCC only; another compiler builds without it)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out="$(realpath -m "${1:-dist}")"
@@ -31,10 +35,17 @@ for tool in auditwheel patchelf; do
     fi
 done
 
+pgo=()
+if [ "${EC_WHEEL_PGO:-1}" != 0 ] && "${CXX:-c++}" --version 2>/dev/null | grep -qi 'gcc\|g++'; then
+    echo "wheel: the profile of the hot paths (scripts/build.sh pgo)" >&2
+    scripts/build.sh pgo elizacloud >/dev/null
+    pgo=(-C cmake.define.EC_PGO=use -C "cmake.define.EC_PGO_DIR=$PWD/build/pgo-profile")
+fi
+
 # -v: pip shows the build's progress ("[n/126] Building …") instead of a bare spinner.
 echo "wheel: building (pip wheel -v; the first build compiles everything)" >&2
 python3 -m pip wheel . -w "$raw" --no-build-isolation --no-deps -v \
-    -C "build.tool-args=-j${EC_WHEEL_JOBS:-$(nproc)}" >&2
+    -C "build.tool-args=-j${EC_WHEEL_JOBS:-$(nproc)}" "${pgo[@]}" >&2
 wheel="$(ls "$raw"/elizacloud-*.whl)"
 
 shown="$(auditwheel show "$wheel")"
