@@ -13,7 +13,7 @@ cd "$(dirname "$0")/.."
 quick=0
 [ "${1:-}" = "--quick" ] && quick=1
 
-benches=(send_bench sse_bench rest_bench manager_scale_bench)  # + python_stream_bench.py
+benches=(send_bench sse_bench rest_bench manager_scale_bench)  # + python_stream_bench.py, node_stream_bench.mjs
 if [ -n "${BENCH_BUILD_DIR:-}" ]; then
     dir="$BENCH_BUILD_DIR"
 else
@@ -54,6 +54,12 @@ echo "== python_stream_bench ${py_args[*]}" >&2
 EC_BUILD_DIR="$dir" python3 tests/bench/python_stream_bench.py "${py_args[@]}" | tee /dev/stderr |
     grep '^ROW|' >>"$rows" ||
     echo "ROW|SSE chunks through the Python async iterator|-|failed to run|-|>= 440 k/s|-" >>"$rows"
+
+# The Node package's async iterator, on the same replay server, loading this build's library.
+echo "== node_stream_bench ${py_args[*]}" >&2
+EC_BUILD_DIR="$dir" node tests/bench/node_stream_bench.mjs "${py_args[@]}" | tee /dev/stderr |
+    grep '^ROW|' >>"$rows" ||
+    echo "ROW|SSE chunks through the Node async iterator|-|failed to run|-|-|-" >>"$rows"
 
 # manager_scale_bench prints a report of its own; the table takes its memory, threads and
 # failures. Structural failures make it exit 1, which the row shows rather than aborting.

@@ -165,6 +165,20 @@ test('a 1 MiB reply in 8-character chunks arrives whole: a full queue pauses the
     }
 });
 
+test('a stream read only after it ended yields every chunk in order', async () => {
+    // The hub queues all 20 000 chunks in the iterator before the first next(): the queue's
+    // taken part is dropped many times over while the rest waits.
+    const text = 'x'.repeat(60_000 - 'echo: '.length);
+    const stream = proxy.stream(text);
+    const deadline = Date.now() + 30_000;
+    while (!stream.ended && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+    assert.ok(stream.ended, 'the stream did not end');
+    const chunks = [];
+    for await (const c of stream) chunks.push(c);
+    assert.equal(chunks.length, 20_000);
+    assert.equal(chunks.join(''), `echo: ${text}`);
+});
+
 test('a direct proxy talks to a running agent without connecting', async () => {
     // A second handle with the same key: the agent runs (the first handle connected it), this
     // one never connects.

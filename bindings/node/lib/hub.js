@@ -1,7 +1,7 @@
 'use strict';
 // How events travel: the library queues every event of a cloud; its wake fd (a pipe, readable
 // while the queue is non-empty) is watched by a net.Socket on a duplicate descriptor. On 'data'
-// the main thread drains the queue with ec_cloud_next_event and routes each event by its request
+// the main thread drains the queue with ec_cloud_next_events and routes each event by its request
 // id: completions and stream chunks to the request that is waiting for them, everything else to
 // the cloud's EventEmitter and to cloud.events() iterators (a request's progress events to its
 // waiter as well). No library thread ever runs JavaScript.
@@ -16,6 +16,9 @@ const REQUEST_ONLY = new Set([
     EventType.STREAM_END,
     EventType.REQUEST_COMPLETED,
 ]);
+
+// Events taken from the library per call (ec_cloud_next_events).
+const DRAIN_BATCH = 256;
 
 // The EventEmitter's own events: their listeners are the hub's, not someone waiting.
 const EMITTER_EVENTS = new Set(['newListener', 'removeListener']);
@@ -108,26 +111,52 @@ class EventHub {
         this.#hold(0);
     }
 
-    /** Empties the library's queue, routing every event (on the wake fd's 'data'). */
+    /**
+     * Empties the library's queue, routing every event (on the wake fd's 'data'). Taken in
+     * batches (ec_cloud_next_events): one call into the library per batch rather than per event.
+     * Each batch is decoded and freed whole before any of it is routed, so a listener that throws
+     * loses no event of it to a leak.
+     */
     drain() {
         const cloud = this.#strong ?? this.#weak.deref();
         if (!cloud) return; // collected: the leak backstop releases the handle
         const api = this.#api;
         const koffi = api.koffi;
-        const out = [null];
+        const pointers = new BigUint64Array(DRAIN_BATCH);
+        const count = [0];
+        const events = [];
         while (this.#handle) {
-            const status = api.ec_cloud_next_event(this.#handle, out);
+            const status = api.ec_cloud_next_events(this.#handle, pointers, DRAIN_BATCH, count);
             if (status !== Status.OK) break; // EC_ERR_EMPTY
-            const ptr = out[0];
-            let event;
+            const n = Number(count[0]);
+            events.length = 0;
+            let i = 0;
             try {
-                const raw = koffi.decode(ptr, api.ec_event);
-                const waiter = this.#waiters.get(Number(raw.request_id));
-                event = fromRaw(koffi, raw, waiter?.wantsBytes === true);
+                for (; i < n; ++i) {
+                    const raw = koffi.decode(pointers[i], api.ec_event);
+                    const waiter = this.#waiters.get(Number(raw.request_id));
+                    events.push(fromRaw(koffi, raw, waiter?.wantsBytes === true));
+                    api.ec_event_free(pointers[i]);
+                }
             } finally {
-                api.ec_event_free(ptr);
+                for (; i < n; ++i) api.ec_event_free(pointers[i]); // after a failed decode
             }
-            this.#route(cloud, event);
+            // A listener that throws does not keep the rest of the batch from its waiters: its
+            // error is raised once all are routed (as the emitter would have raised it).
+            let failure = null;
+            for (const event of events) {
+                try {
+                    this.#route(cloud, event);
+                } catch (err) {
+                    failure ??= { err };
+                }
+            }
+            if (failure) {
+                // The queue may hold more, and its wake fd says so only once it was empty.
+                setImmediate(() => this.drain());
+                throw failure.err;
+            }
+            if (n < DRAIN_BATCH) break; // the queue is empty now
         }
     }
 

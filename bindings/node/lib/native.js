@@ -2,7 +2,7 @@
 // The C ABI (elizacloud.h) through koffi. Loaded lazily, once per process, on first use.
 //
 // Threading rule of this package: no library thread ever calls into JavaScript. There is no
-// koffi callback anywhere; events are pulled on the main thread (ec_cloud_next_event) when the
+// koffi callback anywhere; events are pulled on the main thread (ec_cloud_next_events) when the
 // cloud's wake fd becomes readable, and the only call that may wait (ec_cloud_destroy) runs on
 // koffi's worker pool through `.async`.
 
@@ -148,7 +148,10 @@ function load() {
             'int32_t ec_cloud_create(const ec_cloud_options *options, _Out_ ec_cloud_ptr *out)',
         ),
         ec_cloud_destroy: f('void ec_cloud_destroy(ec_cloud_ptr cloud)'),
-        ec_cloud_next_event: f('int32_t ec_cloud_next_event(ec_cloud_ptr cloud, _Out_ void **out)'),
+        // events: a BigUint64Array the library fills with up to max event pointers.
+        ec_cloud_next_events: f(
+            'int32_t ec_cloud_next_events(ec_cloud_ptr cloud, void *events, size_t max, _Out_ size_t *count)',
+        ),
         ec_event_free: f('void ec_event_free(void *event)'),
         ec_cloud_event_fd: f('int ec_cloud_event_fd(ec_cloud_ptr cloud)'),
         ec_cloud_cancel: f('int32_t ec_cloud_cancel(ec_cloud_ptr cloud, uint64_t request_id)'),

@@ -4,6 +4,7 @@
 
 const { EventType } = require('./events');
 const { Status, CancelledError, invalid } = require('./errors');
+const { Fifo } = require('./fifo');
 
 function abortError(signal) {
     const reason = signal.reason;
@@ -21,7 +22,7 @@ function abortError(signal) {
 class ChunkIterator {
     #cloud;
     #id;
-    #queue = [];
+    #queue = new Fifo();
     #waiting = null; // {resolve, reject} of a pending next()
     #ended = false;
     #error = null;
@@ -107,12 +108,12 @@ class ChunkIterator {
     #abort(err) {
         if (this.#ended) return;
         this.#cloud._cancel(this.#id);
-        this.#queue.length = 0;
+        this.#queue.clear();
         this.#finish(err);
     }
 
     next() {
-        if (this.#queue.length) return Promise.resolve({ value: this.#queue.shift(), done: false });
+        if (this.#queue.length) return Promise.resolve({ value: this.#queue.take(), done: false });
         if (this.#ended) {
             const err = this.#error;
             this.#error = null;
@@ -127,7 +128,7 @@ class ChunkIterator {
     /** Stops the stream (cancelling it in the library if it is still running). */
     return() {
         if (!this.#ended) this.#abort(null);
-        this.#queue.length = 0;
+        this.#queue.clear();
         this.#error = null;
         return Promise.resolve({ value: undefined, done: true });
     }
@@ -171,7 +172,7 @@ class Stream extends ChunkIterator {
 
 /** `cloud.events()`: unsolicited events as an async iterator. */
 class EventIterator {
-    #queue = [];
+    #queue = new Fifo();
     #waiting = null;
     #ended = false;
     #types;
@@ -220,7 +221,7 @@ class EventIterator {
     }
 
     next() {
-        if (this.#queue.length) return Promise.resolve({ value: this.#queue.shift(), done: false });
+        if (this.#queue.length) return Promise.resolve({ value: this.#queue.take(), done: false });
         if (this.#ended) return Promise.resolve({ value: undefined, done: true });
         return new Promise((resolve) => {
             this.#waiting = resolve;
@@ -228,7 +229,7 @@ class EventIterator {
     }
 
     return() {
-        this.#queue.length = 0;
+        this.#queue.clear();
         this.end();
         return Promise.resolve({ value: undefined, done: true });
     }
