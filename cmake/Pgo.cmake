@@ -8,8 +8,8 @@
 #
 # Why: a sequential send is bound by instruction-cache misses, not by instructions (the library's
 # code and libcurl's run on caches the other side of the connection has just used); the profile
-# lays out the few hundred functions a send runs and measured 1.10-1.12x raw libcurl against
-# 1.16-1.18x for the same code built without it (docs/performance.md).
+# lays out the few hundred functions a send runs and measured 1.12-1.14x raw libcurl against
+# 1.15-1.18x for the same code built without it (docs/performance.md).
 #
 # The counts are named by object path relative to the build directory (-fprofile-prefix-path),
 # so the profile of build/pgo-gen applies to any build directory of the same tree: the wheel's
@@ -49,9 +49,26 @@ if(EC_PGO)
     message(STATUS "elizacloud: profile-guided build (${EC_PGO}, ${EC_PGO_DIR})")
 endif()
 
-# The library's own code only: tests, tools and the emulator are built as always.
+# The library's own code only: tests, tools and the emulator are built as always. With a profile
+# that scripts/build.sh stamped (EC_PGO_DIR/.trained), every object depends on the stamp, so a
+# new training rebuilds them in every build directory that uses the profile (Ninja cannot see
+# the .gcda files the compiler reads).
 function(ec_target_pgo target)
-    if(EC_PGO)
-        target_compile_options(${target} PRIVATE ${EC_PGO_FLAGS})
+    if(NOT EC_PGO)
+        return()
+    endif()
+    target_compile_options(${target} PRIVATE ${EC_PGO_FLAGS})
+    if(EC_PGO STREQUAL "use" AND EXISTS "${EC_PGO_DIR}/.trained")
+        get_target_property(sources ${target} SOURCES)
+        get_target_property(source_dir ${target} SOURCE_DIR)
+        foreach(source IN LISTS sources)
+            if(source MATCHES "\\.(c|cc|cpp)$")
+                if(NOT IS_ABSOLUTE "${source}")
+                    set(source "${source_dir}/${source}")
+                endif()
+                set_property(SOURCE "${source}" APPEND PROPERTY OBJECT_DEPENDS
+                             "${EC_PGO_DIR}/.trained")
+            endif()
+        endforeach()
     endif()
 endfunction()

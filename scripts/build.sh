@@ -2,8 +2,9 @@
 # Configure and build one flavour: scripts/build.sh [release|pgo|asan|tsan|clang-asan] [targets...].
 # pgo: the release build optimised with a profile of the library's hot paths (cmake/Pgo.cmake):
 #      an instrumented build in build/pgo-gen, its training run (scripts/pgo_train.sh) into
-#      build/pgo-profile, then build/pgo with the profile. Trained again when a source of core/
-#      is newer than the profile (or without one); EC_PGO_RETRAIN=1 forces it.
+#      build/pgo-profile, then build/pgo with the profile. Trained again when the library's
+#      sources or build files, or the training programs, are newer than the profile (or without
+#      one); EC_PGO_RETRAIN=1 forces it. GCC only.
 # clang-asan: the ASan+UBSan build with clang, plus the libFuzzer targets (tests/fuzz).
 # Builds every target unless some are named. Prints the build dir.
 set -euo pipefail
@@ -23,9 +24,12 @@ case "$flavour" in
 esac
 
 if [ "$flavour" = pgo ]; then
+    # What the profile depends on: the library's sources and build files, and the training
+    # programs (the benchmarks and the emulator they talk to).
+    inputs=(core cmake CMakeLists.txt tests/bench tests/emulator scripts/pgo_train.sh)
     stamp="$profile/.trained"
     if [ "${EC_PGO_RETRAIN:-0}" = 1 ] || [ ! -f "$stamp" ] ||
-        [ -n "$(find core -newer "$stamp" -type f -print -quit)" ]; then
+        [ -n "$(find "${inputs[@]}" -newer "$stamp" -type f -print -quit)" ]; then
         gen=build/pgo-gen
         if [ ! -f "$gen/build.ninja" ]; then
             cmake -S . -B "$gen" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DEC_PGO=generate \
@@ -35,14 +39,18 @@ if [ "$flavour" = pgo ]; then
             manager_scale_bench elizacloud-emulator >&2
         rm -rf "$profile"
         mkdir -p "$profile"
+        # Stamped with the time the training started: a file changed during it is newer.
+        touch "$stamp.new"
         scripts/pgo_train.sh "$gen"
-        touch "$stamp"
-        # Objects built with the former profile are stale: the next step compiles them again.
-        if [ -f build/pgo/build.ninja ]; then cmake --build build/pgo --target clean >/dev/null; fi
+        # Every object built with a profile depends on the stamp (cmake/Pgo.cmake): the next
+        # build of any profile-guided directory compiles them again.
+        mv "$stamp.new" "$stamp"
     fi
 fi
 dir="build/$flavour"
-if [ ! -f "$dir/build.ninja" ]; then
+# pgo: configured each time, so that its objects depend on the profile's stamp (cmake/Pgo.cmake)
+# even when the directory was configured before there was one.
+if [ ! -f "$dir/build.ninja" ] || [ "$flavour" = pgo ]; then
     cmake -S . -B "$dir" -G Ninja "${args[@]}" >/dev/null
 fi
 shift || true

@@ -16,11 +16,12 @@
 # openssl, libmicrohttpd, cpp-httplib and the other build dependencies installed in it).
 #
 # The core is built with the profile of scripts/build.sh pgo (made first when missing or older
-# than a source of core/; cmake/Pgo.cmake), as the benchmark figures are taken.
+# than its inputs; cmake/Pgo.cmake), as the benchmark figures are taken.
 #
 #   EC_WHEEL_PLAT   the platform tag to ask for (default: the lowest `auditwheel show` allows)
 #   EC_WHEEL_JOBS   parallel compile jobs (default: the number of cores)
-#   EC_WHEEL_PGO    0: build without the profile (GCC only; another compiler builds without it)
+#   EC_WHEEL_PGO    0: build without the profile (made with GCC only; with another compiler, or
+#                   when it cannot be made, the wheel is built without it and says so)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out="$(realpath -m "${1:-dist}")"
@@ -35,10 +36,22 @@ for tool in auditwheel patchelf; do
     fi
 done
 
-pgo=()
-if [ "${EC_WHEEL_PGO:-1}" != 0 ] && "${CXX:-c++}" --version 2>/dev/null | grep -qi 'gcc\|g++'; then
-    echo "wheel: the profile of the hot paths (scripts/build.sh pgo)" >&2
-    scripts/build.sh pgo elizacloud >/dev/null
+# GCC, not clang (which defines __GNUC__ too): the profile is in GCC's format.
+is_gcc() {
+    local macros
+    macros="$("${CXX:-c++}" -dM -E -x c++ /dev/null 2>/dev/null)" || return 1
+    grep -q '__GNUC__' <<<"$macros" && ! grep -q '__clang__' <<<"$macros"
+}
+pgo=(-C cmake.define.EC_PGO=)
+if [ "${EC_WHEEL_PGO:-1}" = 0 ]; then
+    echo "wheel: without the profile (EC_WHEEL_PGO=0)" >&2
+elif ! is_gcc; then
+    echo "wheel: without the profile (the compiler is not GCC)" >&2
+elif ! scripts/build.sh pgo elizacloud >/dev/null; then
+    # It needs what the tests and benchmarks need (GoogleTest, the emulator's libraries).
+    echo "wheel: WARNING: the profile could not be made (see above); building without it" >&2
+else
+    echo "wheel: with the profile of the hot paths (build/pgo-profile)" >&2
     pgo=(-C cmake.define.EC_PGO=use -C "cmake.define.EC_PGO_DIR=$PWD/build/pgo-profile")
 fi
 

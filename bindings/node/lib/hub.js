@@ -20,6 +20,14 @@ const REQUEST_ONLY = new Set([
 // Events taken from the library per call (ec_cloud_next_events).
 const DRAIN_BATCH = 256;
 
+// An error of the event path surfaces as an uncaught exception on its own tick, where it does not
+// keep the events behind it from their waiters.
+function raiseLater(err) {
+    process.nextTick(() => {
+        throw err;
+    });
+}
+
 // The EventEmitter's own events: their listeners are the hub's, not someone waiting.
 const EMITTER_EVENTS = new Set(['newListener', 'removeListener']);
 
@@ -58,6 +66,7 @@ class EventHub {
     #waiters = new Map(); // request id → waiter
     #subscribers = new Set(); // cloud.events() iterators
     #closed = false;
+    #batch = new BigUint64Array(DRAIN_BATCH); // ec_cloud_next_events fills it with pointers
 
     constructor(api, handle, socket, cloud, publish) {
         this.#api = api;
@@ -113,50 +122,43 @@ class EventHub {
 
     /**
      * Empties the library's queue, routing every event (on the wake fd's 'data'). Taken in
-     * batches (ec_cloud_next_events): one call into the library per batch rather than per event.
-     * Each batch is decoded and freed whole before any of it is routed, so a listener that throws
-     * loses no event of it to a leak.
+     * batches (ec_cloud_next_events): one call into the library per batch rather than per event,
+     * until the library says the queue is empty (a short batch does not say so: the library may
+     * return fewer than it holds, and its wake fd signals only a queue that was empty). Each
+     * batch is decoded and freed whole before any of it is routed. An event that fails to decode
+     * or to route is reported on its own tick (as Cloud's listeners are) and the others go on.
      */
     drain() {
         const cloud = this.#strong ?? this.#weak.deref();
         if (!cloud) return; // collected: the leak backstop releases the handle
         const api = this.#api;
         const koffi = api.koffi;
-        const pointers = new BigUint64Array(DRAIN_BATCH);
+        const pointers = this.#batch;
         const count = [0];
-        const events = [];
         while (this.#handle) {
             const status = api.ec_cloud_next_events(this.#handle, pointers, DRAIN_BATCH, count);
             if (status !== Status.OK) break; // EC_ERR_EMPTY
             const n = Number(count[0]);
-            events.length = 0;
-            let i = 0;
-            try {
-                for (; i < n; ++i) {
+            const events = [];
+            for (let i = 0; i < n; ++i) {
+                try {
                     const raw = koffi.decode(pointers[i], api.ec_event);
                     const waiter = this.#waiters.get(Number(raw.request_id));
                     events.push(fromRaw(koffi, raw, waiter?.wantsBytes === true));
+                } catch (err) {
+                    raiseLater(err);
+                } finally {
                     api.ec_event_free(pointers[i]);
                 }
-            } finally {
-                for (; i < n; ++i) api.ec_event_free(pointers[i]); // after a failed decode
             }
-            // A listener that throws does not keep the rest of the batch from its waiters: its
-            // error is raised once all are routed (as the emitter would have raised it).
-            let failure = null;
             for (const event of events) {
+                if (!this.#handle) return; // closed meanwhile: nothing more is delivered
                 try {
                     this.#route(cloud, event);
                 } catch (err) {
-                    failure ??= { err };
+                    raiseLater(err);
                 }
             }
-            if (failure) {
-                // The queue may hold more, and its wake fd says so only once it was empty.
-                setImmediate(() => this.drain());
-                throw failure.err;
-            }
-            if (n < DRAIN_BATCH) break; // the queue is empty now
         }
     }
 
