@@ -35,9 +35,12 @@ test('clear() empties it; undefined and null are items like any other', () => {
     assert.equal(q.length, 0);
     assert.equal(q.take(), undefined);
     q.push(null);
+    q.push(undefined);
     q.push(0);
-    assert.equal(q.length, 2);
+    assert.equal(q.length, 3);
     assert.equal(q.take(), null);
+    assert.equal(q.take(), undefined);
+    assert.equal(q.length, 1); // the undefined was an item: one is left
     assert.equal(q.take(), 0);
     assert.equal(q.length, 0);
 });
