@@ -2,8 +2,9 @@
 #   EC_PGO=generate  the core is built instrumented; every run of a program linked with it adds
 #                    its counts to EC_PGO_DIR (scripts/pgo_train.sh runs the training workload).
 #   EC_PGO=use       the core is built with the counts in EC_PGO_DIR: hot paths laid out
-#                    together and optimised for speed, code the training never ran left as -O2
-#                    builds it (-fprofile-partial-training).
+#                    together and optimised for speed (GCC also turns on its -O3-class passes in
+#                    files with counts); code the training never ran is not shrunk as cold
+#                    (-fprofile-partial-training).
 # scripts/build.sh pgo does the three steps (instrumented build, training, final build).
 #
 # Why: a sequential send is bound by instruction-cache misses, not by instructions (the library's
