@@ -47,12 +47,12 @@ if [ "${EC_WHEEL_PGO:-1}" = 0 ]; then
     echo "wheel: without the profile (EC_WHEEL_PGO=0)" >&2
 elif ! is_gcc; then
     echo "wheel: without the profile (the compiler is not GCC)" >&2
-elif ! scripts/build.sh pgo elizacloud >/dev/null; then
+elif ! profile="$(scripts/build.sh pgo-profile)"; then
     # It needs what the tests and benchmarks need (GoogleTest, the emulator's libraries).
     echo "wheel: WARNING: the profile could not be made (see above); building without it" >&2
 else
-    echo "wheel: with the profile of the hot paths (build/pgo-profile)" >&2
-    pgo=(-C cmake.define.EC_PGO=use -C "cmake.define.EC_PGO_DIR=$PWD/build/pgo-profile")
+    echo "wheel: with the profile of the hot paths ($profile)" >&2
+    pgo=(-C cmake.define.EC_PGO=use -C "cmake.define.EC_PGO_DIR=$profile")
 fi
 
 # -v: pip shows the build's progress ("[n/126] Building …") instead of a bare spinner.

@@ -47,8 +47,9 @@ const source = JSON.parse(await new Promise((resolve, reject) => {
 const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'node-stream-bench-'));
 const rates = [];
 const cpu = [];
+let cloud = null;
 try {
-    const cloud = new Cloud({
+    cloud = new Cloud({
         baseUrl: source.url,
         apiKey: source.apiKey,
         configPath: path.join(folder, 'n.json'),
@@ -67,8 +68,9 @@ try {
         cpu.push((cpuMicros() - cpu0) / count);
     }
     await cloud.disconnect();
-    await cloud.close();
 } finally {
+    // Closed on a failure too: an open cloud's wake socket would keep the process alive.
+    await cloud?.close();
     replay.stdin.end();
     fs.rmSync(folder, { recursive: true, force: true });
 }

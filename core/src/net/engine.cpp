@@ -555,6 +555,13 @@ struct Engine::Impl {
         if (mrc != CURLM_OK)
             return {ErrorInfo::make(Status::Internal, std::string("curl_multi_add_handle: ") +
                                                           curl_multi_strerror(mrc))};
+        // The handle leaves the lane's multi; the lane keeps it (and its multi the connection)
+        // for the next call, reset first when `reset`.
+        auto release_handle = [&](bool reset) {
+            curl_multi_remove_handle(lane.multi, t.easy);
+            if (detach_transfer(t.easy, reset, ca_file)) lane.easy = std::exchange(t.easy, nullptr);
+            // else t's destructor frees the handle; the next call makes one
+        };
         DirectEnd end;
         bool ended = false;
         while (!ended) {
@@ -579,9 +586,7 @@ struct Engine::Impl {
                 } catch (...) {
                     // The handle must not stay in the lane's multi (it would go back to a pool
                     // while still added there): it leaves as after any failed transfer.
-                    curl_multi_remove_handle(lane.multi, t.easy);
-                    if (detach_transfer(t.easy, true, ca_file))
-                        lane.easy = std::exchange(t.easy, nullptr);
+                    release_handle(true);
                     throw;
                 }
                 end.error = ErrorInfo::make(Status::Cancelled, "request cancelled");
@@ -601,11 +606,7 @@ struct Engine::Impl {
             curl_multi_poll(lane.multi, nullptr, 0, static_cast<int>(std::max<int64_t>(wait, 1)),
                             nullptr);
         }
-        curl_multi_remove_handle(lane.multi, t.easy);
-        // The lane keeps the handle (and its multi the connection) for the next call.
-        if (detach_transfer(t.easy, !end.error.ok() || ++lane.used % kResetEvery == 0, ca_file)) {
-            lane.easy = std::exchange(t.easy, nullptr);
-        }  // else t's destructor frees the handle; the next call makes one
+        release_handle(!end.error.ok() || ++lane.used % kResetEvery == 0);
         return end;
     }
 
